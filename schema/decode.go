@@ -1,0 +1,162 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+)
+
+// ArgumentError is a problem with a tool's arguments that the model can fix:
+// it names the argument and the rule it broke.
+type ArgumentError struct {
+	Field string // JSON path of the argument, e.g. "cases[0].version"; "" for the whole input
+	Rule  string
+}
+
+func (e *ArgumentError) Error() string {
+	if e.Field == "" {
+		return "invalid arguments: " + e.Rule
+	}
+	return fmt.Sprintf("invalid argument %q: %s", e.Field, e.Rule)
+}
+
+// Decode fills dst (a pointer to an input struct) from tool arguments.
+//
+// It is strict where the model would otherwise be silently ignored: unknown
+// argument names, wrong JSON types and missing required arguments are all
+// *ArgumentError values naming the field. The server also validates against
+// the published schema; Decode is the guard that holds even when a caller
+// bypasses that (in-process clients, tests, fuzzing).
+func Decode(args map[string]any, dst any) error {
+	raw, err := json.Marshal(args)
+	if err != nil {
+		return &ArgumentError{Rule: "arguments are not representable as JSON: " + err.Error()}
+	}
+	return DecodeJSON(raw, dst)
+}
+
+// DecodeJSON is Decode for arguments that are still raw JSON.
+func DecodeJSON(raw []byte, dst any) error {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		raw = []byte("{}")
+	}
+	if raw[0] != '{' {
+		return &ArgumentError{Rule: "arguments must be a JSON object"}
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return translate(err)
+	}
+	if dec.More() {
+		return &ArgumentError{Rule: "trailing data after the arguments object"}
+	}
+	return checkRequired(raw, reflect.TypeOf(dst).Elem())
+}
+
+// translate turns encoding/json's messages into ones that name the argument.
+func translate(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		field := typeErr.Field
+		if field == "" {
+			field = "(arguments)"
+		}
+		return &ArgumentError{Field: field, Rule: fmt.Sprintf("must be %s, not a JSON %s", jsonKind(typeErr.Type), typeErr.Value)}
+	}
+	var syntaxErr *json.SyntaxError
+	if errors.As(err, &syntaxErr) {
+		return &ArgumentError{Rule: "malformed JSON: " + syntaxErr.Error()}
+	}
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		return &ArgumentError{Field: strings.Trim(name, `"`), Rule: "unknown argument; see the tool's input schema for the accepted names"}
+	}
+	return &ArgumentError{Rule: strings.TrimPrefix(msg, "json: ")}
+}
+
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	default:
+		return "an object"
+	}
+}
+
+// requiredFields caches, per struct type, the JSON names of its top-level
+// fields tagged `jsonschema:"required"`.
+var requiredFields sync.Map // reflect.Type -> []string
+
+func required(t reflect.Type) []string {
+	if v, ok := requiredFields.Load(t); ok {
+		return v.([]string)
+	}
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !hasTagOption(f.Tag.Get("jsonschema"), "required") {
+			continue
+		}
+		names = append(names, JSONName(f))
+	}
+	requiredFields.Store(t, names)
+	return names
+}
+
+// checkRequired reports the first required top-level argument that is absent
+// or null. Nested required fields are left to the schema validator, which
+// sees the whole tree.
+func checkRequired(raw []byte, t reflect.Type) error {
+	names := required(t)
+	if len(names) == 0 {
+		return nil
+	}
+	var present map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &present); err != nil {
+		return &ArgumentError{Rule: err.Error()}
+	}
+	for _, name := range names {
+		v, ok := present[name]
+		if !ok || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
+			return &ArgumentError{Field: name, Rule: "is required"}
+		}
+	}
+	return nil
+}
+
+// JSONName is the argument name of a struct field: its json tag name, or the
+// Go name when the tag gives none.
+func JSONName(f reflect.StructField) string {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "" {
+		return f.Name
+	}
+	return name
+}
+
+func hasTagOption(tag, option string) bool {
+	for part := range strings.SplitSeq(tag, ",") {
+		if part == option {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,99 @@
+// Package schema turns tool input structs into the JSON schemas MCP clients
+// see, and tool arguments back into those structs.
+//
+// Every schema is produced by one reflector configured for tool inputs: the
+// whole schema inline (some MCP clients cannot follow $ref), no $schema or
+// $id, unknown properties refused, and "required" taken only from
+// `jsonschema:"required"` tags so optional booleans stay optional.
+package schema
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"github.com/invopop/jsonschema"
+)
+
+var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+// reflector is shared and read-only after construction; Reflect is safe for
+// concurrent use because invopop keeps no state on it between calls.
+var reflector = &jsonschema.Reflector{
+	DoNotReference:             true,
+	ExpandedStruct:             true,
+	Anonymous:                  true,
+	RequiredFromJSONSchemaTags: true,
+	AllowAdditionalProperties:  false,
+	Mapper:                     mapOpaque,
+}
+
+// mapOpaque gives free-form values a concrete type. invopop renders `any` and
+// json.RawMessage as the schema `true`, which several model providers reject
+// outright, so they become objects (free-form maps in Kibana's API).
+func mapOpaque(t reflect.Type) *jsonschema.Schema {
+	if t == rawMessageType || (t.Kind() == reflect.Interface && t.NumMethod() == 0) {
+		return &jsonschema.Schema{Type: "object"}
+	}
+	return nil
+}
+
+// Reflect returns the input schema of a struct value (or pointer to one).
+// The result is always a plain object schema at the top level.
+func Reflect(input any) (*jsonschema.Schema, error) {
+	t := reflect.TypeOf(input)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("schema: input must be a struct, got %v", t)
+	}
+	// With DoNotReference, invopop recurses forever on a self-referencing
+	// type; refuse it here with a message instead of a stack overflow.
+	if path := findCycle(t, nil); path != "" {
+		return nil, fmt.Errorf("schema: %v is recursive (%s); tool inputs must be finite trees", t, path)
+	}
+	s := reflector.ReflectFromType(t)
+	s.Version = ""
+	s.ID = ""
+	if s.Type != "object" {
+		return nil, fmt.Errorf("schema: %v did not reflect to an object schema", t)
+	}
+	if s.Properties != nil && s.Properties.Len() == 0 {
+		// An input without fields still has to say it takes an object.
+		s.Properties = nil
+	}
+	return s, nil
+}
+
+// findCycle reports the first chain of struct types that leads back to one
+// already on the stack, or "" when the type graph is a tree.
+func findCycle(t reflect.Type, stack []reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		return findCycle(t.Elem(), stack)
+	case reflect.Struct:
+	default:
+		return ""
+	}
+	for _, seen := range stack {
+		if seen == t {
+			path := ""
+			for _, s := range stack {
+				path += s.String() + " -> "
+			}
+			return path + t.String()
+		}
+	}
+	stack = append(stack, t)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() && !f.Anonymous {
+			continue // invopop skips these too
+		}
+		if p := findCycle(f.Type, stack); p != "" {
+			return p
+		}
+	}
+	return ""
+}

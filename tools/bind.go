@@ -1,0 +1,373 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"path"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/schema"
+)
+
+type location uint8
+
+const (
+	inBody location = iota
+	inPath
+	inQuery
+	inForm
+	inFormFile
+)
+
+// plan is how one input type maps onto an HTTP request, worked out once per
+// operation on its first call (not at start-up: start-up cost must not grow
+// with the number of tools).
+type plan struct {
+	typ       reflect.Type
+	fields    []boundField
+	hasBody   bool
+	multipart bool
+	segments  []segment // the path template, split at placeholders
+}
+
+type boundField struct {
+	index     int
+	name      string // JSON / wire name
+	in        location
+	omitEmpty bool
+}
+
+// segment is literal text, or the field whose value fills a placeholder.
+type segment struct {
+	literal string
+	field   int // index into plan.fields; -1 for literal text
+}
+
+// Preparer is implemented by inputs with defaults to fill or rules that span
+// several fields. Its error should be a *schema.ArgumentError.
+type Preparer interface {
+	Prepare() error
+}
+
+func (op *Operation) getPlan() (*plan, error) {
+	op.planOnce.Do(func() { op.plan, op.planErr = buildPlan(op) })
+	return op.plan, op.planErr
+}
+
+func buildPlan(op *Operation) (*plan, error) {
+	t := op.inputType()
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("%s: Input must be a struct", op)
+	}
+	p := &plan{typ: t}
+	byName := map[string]int{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() || f.Tag.Get("json") == "-" {
+			continue
+		}
+		bf := boundField{index: i, name: schema.JSONName(f), omitEmpty: strings.Contains(f.Tag.Get("json"), ",omitempty")}
+		switch in := f.Tag.Get("in"); in {
+		case "":
+			bf.in = inBody
+			p.hasBody = true
+		case "path":
+			bf.in = inPath
+		case "query":
+			bf.in = inQuery
+		case "form":
+			bf.in, p.multipart = inForm, true
+		case "formfile":
+			bf.in, p.multipart = inFormFile, true
+		default:
+			return nil, fmt.Errorf("%s: field %s has unknown in:%q", op, f.Name, in)
+		}
+		if bf.name == SpaceArgument {
+			return nil, fmt.Errorf("%s: field %s uses the reserved argument name %q", op, f.Name, SpaceArgument)
+		}
+		byName[bf.name] = len(p.fields)
+		p.fields = append(p.fields, bf)
+	}
+	if p.multipart && p.hasBody {
+		return nil, fmt.Errorf("%s: an input cannot mix JSON body fields with multipart fields", op)
+	}
+	// Split the template and check each placeholder has a path field.
+	rest := op.Path
+	used := map[int]bool{}
+	for rest != "" {
+		open := strings.IndexByte(rest, '{')
+		if open < 0 {
+			p.segments = append(p.segments, segment{literal: rest, field: -1})
+			break
+		}
+		end := strings.IndexByte(rest[open:], '}')
+		if end < 0 {
+			return nil, fmt.Errorf("%s: unclosed { in path", op)
+		}
+		if open > 0 {
+			p.segments = append(p.segments, segment{literal: rest[:open], field: -1})
+		}
+		name := rest[open+1 : open+end]
+		idx, ok := byName[name]
+		if !ok || p.fields[idx].in != inPath {
+			return nil, fmt.Errorf("%s: path placeholder {%s} has no `in:\"path\"` field", op, name)
+		}
+		if t.Field(p.fields[idx].index).Type.Kind() != reflect.String {
+			return nil, fmt.Errorf("%s: path field %s must be a string", op, name)
+		}
+		used[idx] = true
+		p.segments = append(p.segments, segment{field: idx})
+		rest = rest[open+end+1:]
+	}
+	for i, f := range p.fields {
+		if f.in == inPath && !used[i] {
+			return nil, fmt.Errorf("%s: path field %s has no {%s} in the path", op, f.name, f.name)
+		}
+	}
+	return p, nil
+}
+
+// Bind checks tool arguments and builds the Kibana request they describe.
+// Every problem with the arguments is a *schema.ArgumentError; nothing is
+// sent unless the whole request could be built.
+func (op *Operation) Bind(args map[string]any) (*kibana.Request, error) {
+	p, err := op.getPlan()
+	if err != nil {
+		return nil, err
+	}
+	space, args, err := takeSpace(args)
+	if err != nil {
+		return nil, err
+	}
+	input := reflect.New(p.typ)
+	if err := schema.Decode(args, input.Interface()); err != nil {
+		return nil, err
+	}
+	if prep, ok := input.Interface().(Preparer); ok {
+		if err := prep.Prepare(); err != nil {
+			return nil, err
+		}
+	}
+	v := input.Elem()
+	req := &kibana.Request{
+		Method:     op.Method,
+		APIVersion: op.APIVersion,
+		Space:      space,
+		Mutates:    op.Effect != Reads,
+		Retryable:  op.Retryable(),
+	}
+	if req.Path, err = p.path(v); err != nil {
+		return nil, err
+	}
+	if req.Query, err = p.query(v); err != nil {
+		return nil, err
+	}
+	switch {
+	case p.multipart:
+		req.Body, req.ContentType, err = p.multipartBody(v)
+	case p.hasBody:
+		req.Body, err = p.jsonBody(v)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+// takeSpace removes space_id from the arguments (it is the server's, not
+// Kibana's) and checks it. The caller's map is never modified.
+func takeSpace(args map[string]any) (string, map[string]any, error) {
+	raw, ok := args[SpaceArgument]
+	if !ok {
+		return "", args, nil
+	}
+	rest := make(map[string]any, len(args)-1)
+	for k, v := range args {
+		if k != SpaceArgument {
+			rest[k] = v
+		}
+	}
+	if raw == nil {
+		return "", rest, nil
+	}
+	space, isString := raw.(string)
+	if !isString || !kibana.ValidSpaceID(space) {
+		return "", nil, &schema.ArgumentError{Field: SpaceArgument, Rule: "must be a space ID: lowercase letters, digits, _ and -"}
+	}
+	return space, rest, nil
+}
+
+func (p *plan) path(v reflect.Value) (string, error) {
+	var b strings.Builder
+	for _, s := range p.segments {
+		if s.field < 0 {
+			b.WriteString(s.literal)
+			continue
+		}
+		f := p.fields[s.field]
+		val := v.Field(f.index).String()
+		// Escaping keeps "/" inside one segment, but "." and ".." are
+		// segments of their own that servers and proxies resolve.
+		if val == "" || val == "." || val == ".." {
+			return "", &schema.ArgumentError{Field: f.name, Rule: "must be a non-empty ID (not \".\" or \"..\")"}
+		}
+		b.WriteString(url.PathEscape(val))
+	}
+	return b.String(), nil
+}
+
+func (p *plan) query(v reflect.Value) (url.Values, error) {
+	var q url.Values
+	for _, f := range p.fields {
+		if f.in != inQuery {
+			continue
+		}
+		fv := v.Field(f.index)
+		if isEmpty(fv) {
+			continue
+		}
+		for fv.Kind() == reflect.Pointer {
+			fv = fv.Elem()
+		}
+		if q == nil {
+			q = url.Values{}
+		}
+		if fv.Kind() == reflect.Slice {
+			for i := range fv.Len() {
+				q.Add(f.name, scalarString(fv.Index(i)))
+			}
+			continue
+		}
+		q.Set(f.name, scalarString(fv))
+	}
+	return q, nil
+}
+
+func scalarString(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.String:
+		return v.String()
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(v.Uint(), 10)
+	case reflect.Float32, reflect.Float64:
+		return strconv.FormatFloat(v.Float(), 'f', -1, 64)
+	}
+	b, _ := json.Marshal(v.Interface())
+	return string(b)
+}
+
+// isEmpty follows encoding/json's omitempty rule.
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String, reflect.Slice, reflect.Map, reflect.Array:
+		return v.Len() == 0
+	case reflect.Pointer, reflect.Interface:
+		return v.IsNil()
+	}
+	return v.IsZero()
+}
+
+// jsonBody encodes the body fields as one JSON object, honouring omitempty.
+func (p *plan) jsonBody(v reflect.Value) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	first := true
+	for _, f := range p.fields {
+		if f.in != inBody {
+			continue
+		}
+		fv := v.Field(f.index)
+		if f.omitEmpty && isEmpty(fv) {
+			continue
+		}
+		val, err := json.Marshal(fv.Interface())
+		if err != nil {
+			return nil, &schema.ArgumentError{Field: f.name, Rule: err.Error()}
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		name, _ := json.Marshal(f.name)
+		b.Write(name)
+		b.WriteByte(':')
+		b.Write(val)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// multipartBody writes form fields first, then file parts. A file part's
+// file name is the "filename" form field when there is one.
+func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	filename := ""
+	for _, f := range p.fields {
+		if f.in != inForm {
+			continue
+		}
+		fv := v.Field(f.index)
+		if isEmpty(fv) {
+			continue
+		}
+		s := scalarString(reflect.Indirect(fv))
+		if f.name == "filename" {
+			filename = s
+		}
+		if err := w.WriteField(f.name, s); err != nil {
+			return nil, "", err
+		}
+	}
+	for _, f := range p.fields {
+		if f.in != inFormFile {
+			continue
+		}
+		encoded := v.Field(f.index).String()
+		data, err := base64.StdEncoding.DecodeString(encoded)
+		if err != nil {
+			return nil, "", &schema.ArgumentError{Field: f.name, Rule: "must be standard base64: " + err.Error()}
+		}
+		name := filename
+		if name == "" {
+			name = f.name
+		}
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": f.name, "filename": name}))
+		h.Set("Content-Type", contentTypeOf(name, data))
+		part, err := w.CreatePart(h)
+		if err != nil {
+			return nil, "", err
+		}
+		if _, err := part.Write(data); err != nil {
+			return nil, "", err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, "", err
+	}
+	return buf.Bytes(), w.FormDataContentType(), nil
+}
+
+// contentTypeOf prefers the file extension (Kibana checks file kinds by MIME
+// type) and falls back to sniffing the bytes.
+func contentTypeOf(name string, data []byte) string {
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		return ct
+	}
+	return http.DetectContentType(data)
+}

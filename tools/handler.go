@@ -1,0 +1,68 @@
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
+)
+
+// Handler returns the MCP handler that runs op through client.
+//
+// Everything the model can act on comes back as a tool result: bad
+// arguments and Kibana's own errors are isError results naming the field or
+// giving Kibana's status and message. A Go error is returned only when the
+// caller cancelled, since nobody is left to read a result then.
+func (op *Operation) Handler(client *kibana.Client) server.ToolHandlerFunc {
+	return func(ctx context.Context, call mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		req, err := op.Bind(call.GetArguments())
+		if err != nil {
+			return mcp.NewToolResultError(err.Error()), nil
+		}
+		resp, err := client.Do(ctx, req)
+		if err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				return nil, err
+			}
+			return mcp.NewToolResultError(err.Error()), nil
+		}
+		return Result(resp), nil
+	}
+}
+
+// Result shapes a Kibana answer for the model: the body verbatim as text
+// (Kibana already sends compact JSON; re-indenting would only cost tokens)
+// and, when it is JSON, the same value as structured content. MCP requires
+// structured content to be an object, so arrays and scalars are wrapped as
+// {"result": …}.
+func Result(resp *kibana.Response) *mcp.CallToolResult {
+	body := bytes.TrimSpace(resp.Body)
+	if len(body) == 0 {
+		return mcp.NewToolResultText(fmt.Sprintf("Done: Kibana answered %d %s with no body.", resp.StatusCode, http.StatusText(resp.StatusCode)))
+	}
+	if !json.Valid(body) {
+		if utf8.Valid(body) {
+			return mcp.NewToolResultText(string(body))
+		}
+		return mcp.NewToolResultText(fmt.Sprintf("Kibana answered with %d bytes of binary data (%s), which this tool cannot show.", len(body), resp.ContentType))
+	}
+	result := mcp.NewToolResultText(string(body))
+	if body[0] == '{' {
+		result.StructuredContent = json.RawMessage(body)
+	} else {
+		wrapped := make([]byte, 0, len(body)+11)
+		wrapped = append(wrapped, `{"result":`...)
+		wrapped = append(wrapped, body...)
+		wrapped = append(wrapped, '}')
+		result.StructuredContent = json.RawMessage(wrapped)
+	}
+	return result
+}

@@ -1,0 +1,126 @@
+// Package tools declares every Kibana API operation the server exposes and
+// turns each declaration into an MCP tool.
+//
+// An operation is data: name, HTTP method and path template, the Kibana API
+// version it speaks, what it does to Kibana (reads, writes, deletes) and a Go
+// input struct. The struct's tags say where each argument goes:
+//
+//	`in:"path"`      a {placeholder} in the path template (URL-escaped)
+//	`in:"query"`     a query parameter (slices repeat the key)
+//	`in:"form"`      a multipart/form-data text field
+//	`in:"formfile"`  a multipart/form-data file part; the argument is base64
+//	(no in tag)      a member of the JSON request body
+//
+// Binding, validation, the HTTP call and result shaping are generic (bind.go,
+// handler.go): adding an operation is a declaration plus its input struct.
+package tools
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sync"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// Effect is what an operation does to Kibana. It decides the MCP annotations
+// and, later, what read-only mode lets through, so the two cannot disagree.
+type Effect uint8
+
+const (
+	Reads   Effect = iota // no change to Kibana
+	Writes                // creates or changes something
+	Deletes               // removes something; cannot be undone
+)
+
+func (e Effect) String() string {
+	return [...]string{"read", "write", "delete"}[e]
+}
+
+// Kibana's public API versions, declared per operation (never guessed).
+const (
+	V20231031 = "2023-10-31" // most public routes
+	V1        = "1"          // a few newer routes, such as dashboards
+)
+
+// Operation declares one Kibana API operation as one MCP tool.
+type Operation struct {
+	Name        string // snake_case verb_noun; others refer to it, keep it stable
+	Title       string // short human title
+	Description string // what it does and when to use it; for writes, what it changes
+	Toolset     string // API area, e.g. "cases"
+	Method      string
+	Path        string // template with {placeholders}, e.g. /api/cases/{caseId}
+	APIVersion  string // elastic-api-version header value
+	Effect      Effect
+	Idempotent  bool // for Writes: repeating the same call changes nothing more
+	OpenWorld   bool // reaches systems beyond Kibana (e.g. an external ITSM)
+	Input       any  // zero value of the input struct
+	// Examples are argument objects (JSON) that tests replay against a
+	// loopback Kibana and the OpenAPI contract; the first is the smallest.
+	Examples []string
+
+	planOnce sync.Once
+	plan     *plan
+	planErr  error
+}
+
+// SpaceArgument is the argument every tool accepts to run in a Kibana space
+// other than the configured default.
+const SpaceArgument = "space_id"
+
+// ReadOnly reports whether the operation leaves Kibana unchanged.
+func (op *Operation) ReadOnly() bool { return op.Effect == Reads }
+
+// Retryable reports whether sending the request twice is harmless.
+func (op *Operation) Retryable() bool {
+	return op.Effect == Reads || op.Effect == Deletes || op.Idempotent
+}
+
+// Annotations are derived from Effect so they always match behaviour.
+func (op *Operation) Annotations() mcp.ToolAnnotation {
+	return mcp.ToolAnnotation{
+		Title:           op.Title,
+		ReadOnlyHint:    mcp.ToBoolPtr(op.Effect == Reads),
+		DestructiveHint: mcp.ToBoolPtr(op.Effect == Deletes),
+		IdempotentHint:  mcp.ToBoolPtr(op.Retryable()),
+		OpenWorldHint:   mcp.ToBoolPtr(op.OpenWorld),
+	}
+}
+
+// Tool is the MCP definition of the operation. Its input schema comes from
+// the schemas generated at build time (schemas_gen.go), so serving tools/list
+// costs no reflection; an operation added without regenerating falls back to
+// reflection, and TestGeneratedSchemasAreFresh fails until it is regenerated.
+func (op *Operation) Tool() (mcp.Tool, error) {
+	raw, ok := generatedSchemas[op.Name]
+	var schemaJSON json.RawMessage
+	if ok {
+		schemaJSON = json.RawMessage(raw)
+	} else {
+		var err error
+		if schemaJSON, err = op.ReflectSchema(); err != nil {
+			return mcp.Tool{}, err
+		}
+	}
+	return mcp.Tool{
+		Name:           op.Name,
+		Title:          op.Title,
+		Description:    op.Description,
+		RawInputSchema: schemaJSON,
+		Annotations:    op.Annotations(),
+	}, nil
+}
+
+func (op *Operation) inputType() reflect.Type {
+	t := reflect.TypeOf(op.Input)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+func (op *Operation) String() string {
+	return fmt.Sprintf("%s (%s %s)", op.Name, op.Method, op.Path)
+}
