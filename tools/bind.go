@@ -137,12 +137,21 @@ func buildPlan(op *Operation) (*plan, error) {
 	return p, nil
 }
 
-// Bind checks tool arguments and builds the Kibana request they describe.
-// Every problem with the arguments is a *schema.ArgumentError; nothing is
-// sent unless the whole request could be built.
+// Bind checks tool arguments against the schema the model was shown, decodes
+// them strictly into the input struct and builds the Kibana request they
+// describe. Problems with the arguments are *schema.ValidationError or
+// *schema.ArgumentError values naming the field; nothing is sent unless the
+// whole request could be built.
 func (op *Operation) Bind(args map[string]any) (*kibana.Request, error) {
 	p, err := op.getPlan()
 	if err != nil {
+		return nil, err
+	}
+	validator, err := op.getValidator()
+	if err != nil {
+		return nil, err
+	}
+	if err := validator.Validate(args); err != nil {
 		return nil, err
 	}
 	space, args, err := takeSpace(args)

@@ -22,6 +22,8 @@ import (
 	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
 // Effect is what an operation does to Kibana. It decides the MCP annotations
@@ -64,6 +66,10 @@ type Operation struct {
 	planOnce sync.Once
 	plan     *plan
 	planErr  error
+
+	validatorOnce sync.Once
+	validator     *schema.Validator
+	validatorErr  error
 }
 
 // SpaceArgument is the argument every tool accepts to run in a Kibana space
@@ -94,15 +100,9 @@ func (op *Operation) Annotations() mcp.ToolAnnotation {
 // costs no reflection; an operation added without regenerating falls back to
 // reflection, and TestGeneratedSchemasAreFresh fails until it is regenerated.
 func (op *Operation) Tool() (mcp.Tool, error) {
-	raw, ok := generatedSchemas[op.Name]
-	var schemaJSON json.RawMessage
-	if ok {
-		schemaJSON = json.RawMessage(raw)
-	} else {
-		var err error
-		if schemaJSON, err = op.ReflectSchema(); err != nil {
-			return mcp.Tool{}, err
-		}
+	schemaJSON, err := op.Schema()
+	if err != nil {
+		return mcp.Tool{}, err
 	}
 	return mcp.Tool{
 		Name:           op.Name,
@@ -111,6 +111,28 @@ func (op *Operation) Tool() (mcp.Tool, error) {
 		RawInputSchema: schemaJSON,
 		Annotations:    op.Annotations(),
 	}, nil
+}
+
+// Schema is the input schema the model sees: the generated copy, or fresh
+// reflection for an operation added since the last `go generate`.
+func (op *Operation) Schema() (json.RawMessage, error) {
+	if raw, ok := generatedSchemas[op.Name]; ok {
+		return json.RawMessage(raw), nil
+	}
+	return op.ReflectSchema()
+}
+
+// getValidator compiles the schema the model was shown, once, on first use.
+func (op *Operation) getValidator() (*schema.Validator, error) {
+	op.validatorOnce.Do(func() {
+		raw, err := op.Schema()
+		if err != nil {
+			op.validatorErr = err
+			return
+		}
+		op.validator, op.validatorErr = schema.Compile(raw)
+	})
+	return op.validator, op.validatorErr
 }
 
 func (op *Operation) inputType() reflect.Type {

@@ -30,3 +30,4 @@ func (op *Operation) ReflectSchema() (json.RawMessage, error) {
 	})
 	return json.Marshal(s)
 }
+

@@ -1,0 +1,173 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"github.com/lmittmann/tint"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/prompts"
+	"github.com/kibana-mcp/kibana-mcp/tools"
+)
+
+// Version is set at link time (-ldflags "-X .../app.Version=v1.2.3"); without
+// it the module version from the build info is used.
+var Version = ""
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+const instructions = `Tools for a Kibana deployment. For case triage: find_cases to list (filter by status, severity, tags), get_case for one case, get_case_alerts and find_case_comments for its evidence, add_case_comment to note findings, update_cases to change status or severity (needs the case's current version from get_case). Every tool takes an optional space_id.`
+
+// Main runs the command and returns its exit code: 0 on a clean stop, 1 when
+// serving failed, 2 for a usage or configuration error.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && args[0] == "tools" {
+		return toolsCommand(args[1:], stdout, stderr)
+	}
+	cfg, err := ParseConfig(args, getenv, stderr)
+	switch {
+	case errors.Is(err, errHelp):
+		return 0
+	case errors.Is(err, errVersion):
+		fmt.Fprintln(stdout, "kibana-mcp", version())
+		return 0
+	case err != nil:
+		fmt.Fprintln(stderr, "kibana-mcp: config:", err)
+		return 2
+	}
+	log := NewLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+	cfg.Kibana.UserAgent = "kibana-mcp/" + version()
+	client, err := kibana.New(cfg.Kibana, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "kibana-mcp: config:", err)
+		return 2
+	}
+	s, err := NewServer(client, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "kibana-mcp:", err)
+		return 1
+	}
+	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cfg.Kibana.Space)
+	if err := serve(ctx, cfg, s, stdin, stdout, log); err != nil {
+		log.Error("server stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// NewServer builds the MCP server with every tool and prompt, served
+// through client.
+func NewServer(client *kibana.Client, log *slog.Logger) (*server.MCPServer, error) {
+	s := server.NewMCPServer("kibana-mcp", version(),
+		server.WithToolCapabilities(false),
+		server.WithPromptCapabilities(false),
+		server.WithRecovery(),
+		server.WithLogger(log),
+		server.WithInstructions(instructions),
+	)
+	if err := tools.Register(s, client, tools.All()); err != nil {
+		return nil, err
+	}
+	prompts.Register(s)
+	return s, nil
+}
+
+// NewLogger logs to w (always stderr in production: stdout carries the
+// protocol on stdio). "auto" picks colour text for a terminal, JSON otherwise.
+func NewLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				format = "text"
+			}
+		}
+	}
+	if format == "text" {
+		return slog.New(tint.NewHandler(w, &tint.Options{Level: level, TimeFormat: time.TimeOnly}))
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func serve(ctx context.Context, cfg *Config, s *server.MCPServer, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+	if cfg.Transport == "stdio" {
+		stdio := server.NewStdioServer(s)
+		stdio.SetErrorLogger(slog.NewLogLogger(log.Handler(), slog.LevelError))
+		err := stdio.Listen(ctx, stdin, stdout)
+		if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
+			return nil
+		}
+		return err
+	}
+	handler := HTTPHandler(cfg.Transport, s)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return serveHTTP(ctx, ln, handler, cfg.Transport, log)
+}
+
+// HTTPHandler serves one HTTP transport: "sse" (GET /sse, POST /message) or
+// "http" (streamable HTTP at /mcp).
+func HTTPHandler(transport string, s *server.MCPServer) http.Handler {
+	if transport == "sse" {
+		// A relative message endpoint works whatever host name or proxy the
+		// client came through.
+		return server.NewSSEServer(s,
+			server.WithUseFullURLForMessageEndpoint(false),
+			server.WithKeepAlive(true),
+		)
+	}
+	return server.NewStreamableHTTPServer(s, server.WithEndpointPath("/mcp"))
+}
+
+func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler, transport string, log *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	addr := ln.Addr().String()
+	if !isLoopback(addr) {
+		log.Warn("listening beyond loopback: anyone who can reach this address can use the configured Kibana credentials", "addr", addr)
+	}
+	endpoint := "/mcp"
+	if transport == "sse" {
+		endpoint = "/sse"
+	}
+	log.Info("serving MCP over HTTP", "transport", transport, "url", "http://"+addr+endpoint)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if sse, ok := handler.(*server.SSEServer); ok {
+		sse.CloseSessions()
+	}
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
