@@ -1,0 +1,223 @@
+package tools
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/schema"
+)
+
+func mustLookup(t testing.TB, name string) *Operation {
+	t.Helper()
+	op, ok := Lookup(name)
+	if !ok {
+		t.Fatalf("no tool %s", name)
+	}
+	return op
+}
+
+func args(t testing.TB, s string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestBindEscapesPathParameters(t *testing.T) {
+	op := mustLookup(t, "get_case")
+	for id, want := range map[string]string{
+		"../../api/security/role": "/api/cases/..%2F..%2Fapi%2Fsecurity%2Frole",
+		"a b?c#d":                 "/api/cases/a%20b%3Fc%23d",
+		"ümlaut":                  "/api/cases/%C3%BCmlaut",
+		"%2e%2e":                  "/api/cases/%252e%252e",
+	} {
+		req, err := op.Bind(map[string]any{"caseId": id})
+		if err != nil {
+			t.Fatalf("%q: %v", id, err)
+		}
+		if req.Path != want {
+			t.Errorf("caseId %q: path %q, want %q", id, req.Path, want)
+		}
+	}
+	for _, id := range []string{"", ".", ".."} {
+		_, err := op.Bind(map[string]any{"caseId": id})
+		ae, ok := schema.AsArgumentError(err)
+		if !ok || ae.Field != "caseId" {
+			t.Errorf("caseId %q: err %v, want an error naming caseId", id, err)
+		}
+	}
+}
+
+func TestBindQueryRepeatsListsAndKeepsSpace(t *testing.T) {
+	op := mustLookup(t, "find_cases")
+	req, err := op.Bind(args(t, `{"status":"open","tags":["a","b c"],"perPage":50,"space_id":"soc"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := req.Query.Encode(); got != "perPage=50&status=open&tags=a&tags=b+c" {
+		t.Errorf("query = %s", got)
+	}
+	if req.Space != "soc" || req.Method != http.MethodGet || req.Body != nil || req.Mutates || !req.Retryable {
+		t.Errorf("request = %+v", req)
+	}
+	if req.APIVersion != V20231031 {
+		t.Errorf("api version %q", req.APIVersion)
+	}
+	for _, bad := range []string{`{"space_id":"Bad Space"}`, `{"space_id":3}`} {
+		_, err := op.Bind(args(t, bad))
+		if ae, ok := schema.AsArgumentError(err); !ok || ae.Field != "space_id" {
+			t.Errorf("%s: err %v, want an error naming space_id", bad, err)
+		}
+	}
+}
+
+func TestBindDoesNotModifyCallerArguments(t *testing.T) {
+	op := mustLookup(t, "get_case")
+	a := map[string]any{"caseId": "x", "space_id": "soc"}
+	if _, err := op.Bind(a); err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != 2 {
+		t.Errorf("arguments changed: %v", a)
+	}
+}
+
+// A synthetic operation exercises body and multipart binding independently
+// of any real tool's fields.
+type bodyInput struct {
+	ID      string         `json:"id" in:"path" jsonschema:"required"`
+	Title   string         `json:"title" jsonschema:"required"`
+	Note    string         `json:"note,omitempty"`
+	Flag    *bool          `json:"flag,omitempty"`
+	Always  bool           `json:"always"`
+	Fields  map[string]any `json:"fields,omitempty"`
+	Refresh string         `json:"refresh,omitempty" in:"query"`
+}
+
+type fileInput struct {
+	ID       string `json:"id" in:"path" jsonschema:"required"`
+	Filename string `json:"filename" in:"form" jsonschema:"required"`
+	File     string `json:"file" in:"formfile" jsonschema:"required"`
+}
+
+func TestBindJSONBodyHonoursOmitEmpty(t *testing.T) {
+	op := &Operation{Name: "update_thing", Method: http.MethodPatch, Path: "/api/things/{id}", APIVersion: V20231031, Effect: Writes, Input: bodyInput{}}
+	req, err := op.Bind(args(t, `{"id":"t1","title":"x","flag":false,"refresh":"true"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(req.Body) != `{"title":"x","flag":false,"always":false}` {
+		t.Errorf("body = %s", req.Body)
+	}
+	if req.Path != "/api/things/t1" || req.Query.Get("refresh") != "true" || !req.Mutates || req.Retryable {
+		t.Errorf("request = %+v", req)
+	}
+}
+
+func TestBindMultipart(t *testing.T) {
+	op := &Operation{Name: "upload_thing", Method: http.MethodPost, Path: "/api/things/{id}/files", APIVersion: V20231031, Effect: Writes, Input: fileInput{}}
+	req, err := op.Bind(args(t, `{"id":"t1","filename":"notes.txt","file":"aGVsbG8K"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, params, err := mime.ParseMediaType(req.ContentType)
+	if err != nil || mt != "multipart/form-data" {
+		t.Fatalf("content type %q", req.ContentType)
+	}
+	r := multipart.NewReader(strings.NewReader(string(req.Body)), params["boundary"])
+	parts := map[string]string{}
+	var fileType, fileName string
+	for {
+		p, err := r.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(p)
+		parts[p.FormName()] = string(b)
+		if p.FormName() == "file" {
+			fileType, fileName = p.Header.Get("Content-Type"), p.FileName()
+		}
+	}
+	if parts["filename"] != "notes.txt" || parts["file"] != "hello\n" {
+		t.Errorf("parts = %q", parts)
+	}
+	if fileName != "notes.txt" || !strings.HasPrefix(fileType, "text/plain") {
+		t.Errorf("file part name %q type %q", fileName, fileType)
+	}
+	_, err = op.Bind(args(t, `{"id":"t1","filename":"a.txt","file":"not base64!"}`))
+	if ae, ok := schema.AsArgumentError(err); !ok || ae.Field != "file" {
+		t.Errorf("bad base64: err %v, want an error naming file", err)
+	}
+}
+
+func TestBuildPlanRejectsBadDeclarations(t *testing.T) {
+	type noPathField struct {
+		Other string `json:"other"`
+	}
+	type reserved struct {
+		Space string `json:"space_id" in:"query"`
+	}
+	type badTag struct {
+		X string `json:"x" in:"header"`
+	}
+	for _, op := range []*Operation{
+		{Name: "a_b", Method: "GET", Path: "/api/x/{id}", Input: noPathField{}},
+		{Name: "a_b", Method: "GET", Path: "/api/x", Input: reserved{}},
+		{Name: "a_b", Method: "GET", Path: "/api/x", Input: badTag{}},
+		{Name: "a_b", Method: "GET", Path: "/api/x", Input: "string"},
+	} {
+		if _, err := op.getPlan(); err == nil {
+			t.Errorf("%T accepted", op.Input)
+		}
+	}
+}
+
+// FuzzBind throws arbitrary IDs and argument objects at binding: it must
+// never panic, and whatever it accepts must keep the ID inside exactly one
+// path segment.
+func FuzzBind(f *testing.F) {
+	f.Add("c1", `{}`)
+	f.Add("../../api/security/role", `{"space_id":"soc"}`)
+	f.Add("..", `{}`)
+	f.Add("a/b%2F..", `{"space_id":"../x"}`)
+	f.Add("x", `{"caseId":5}`)
+	f.Add("x", `{"bogus":true}`)
+	f.Add("ü\x00\n", `null`)
+	op, ok := Lookup("get_case")
+	if !ok {
+		f.Fatal("no get_case")
+	}
+	f.Fuzz(func(t *testing.T, id string, extra string) {
+		a := map[string]any{}
+		_ = json.Unmarshal([]byte(extra), &a)
+		if a == nil {
+			a = map[string]any{}
+		}
+		a["caseId"] = id
+		req, err := op.Bind(a)
+		if err != nil {
+			if _, ok := schema.AsArgumentError(err); !ok {
+				t.Fatalf("non-argument error %v", err)
+			}
+			return
+		}
+		rest, ok := strings.CutPrefix(req.Path, "/api/cases/")
+		if !ok || rest == "" || strings.Contains(rest, "/") || rest == "." || rest == ".." {
+			t.Fatalf("caseId %q produced path %q", id, req.Path)
+		}
+		if req.Space != "" && strings.ContainsAny(req.Space, "/.%") {
+			t.Fatalf("space %q passed", req.Space)
+		}
+	})
+}

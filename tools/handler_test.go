@@ -1,0 +1,115 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
+)
+
+// call runs a tool against a loopback Kibana that answers with the given
+// status, content type and body, and returns the result and what Kibana saw.
+func call(t *testing.T, name string, arguments string, status int, ctype, body string) (*mcp.CallToolResult, *http.Request) {
+	t.Helper()
+	var seen *http.Request
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = r.Clone(context.Background())
+		if ctype != "" {
+			w.Header().Set("Content-Type", ctype)
+		}
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	client, err := kibana.New(kibana.Config{URL: srv.URL, APIKey: "secret-key", MaxRetries: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req mcp.CallToolRequest
+	req.Params.Name = name
+	req.Params.Arguments = args(t, arguments)
+	res, err := mustLookup(t, name).Handler(client)(context.Background(), req)
+	if err != nil {
+		t.Fatalf("handler returned a Go error (protocol error for the model): %v", err)
+	}
+	return res, seen
+}
+
+func text(r *mcp.CallToolResult) string {
+	if len(r.Content) == 0 {
+		return ""
+	}
+	if tc, ok := r.Content[0].(mcp.TextContent); ok {
+		return tc.Text
+	}
+	return ""
+}
+
+func TestHandlerReturnsKibanaJSONVerbatimAndStructured(t *testing.T) {
+	body := `{"id":"c1","title":"Phishing","status":"open","version":"WzEsMV0="}`
+	res, seen := call(t, "get_case", `{"caseId":"c1"}`, 200, "application/json", body)
+	if res.IsError || text(res) != body {
+		t.Fatalf("result = %+v", res)
+	}
+	sc, _ := json.Marshal(res.StructuredContent)
+	if string(sc) != body {
+		t.Errorf("structured = %s", sc)
+	}
+	if seen.URL.Path != "/api/cases/c1" || seen.Header.Get("Authorization") != "ApiKey secret-key" {
+		t.Errorf("Kibana saw %s %s", seen.Method, seen.URL)
+	}
+}
+
+func TestHandlerWrapsArraysForStructuredContent(t *testing.T) {
+	res, _ := call(t, "find_cases", `{}`, 200, "application/json", `["a","b"]`)
+	sc, _ := json.Marshal(res.StructuredContent)
+	if text(res) != `["a","b"]` || string(sc) != `{"result":["a","b"]}` {
+		t.Errorf("text %q structured %s", text(res), sc)
+	}
+}
+
+func TestHandlerKibanaErrorsAreToolErrors(t *testing.T) {
+	res, _ := call(t, "get_case", `{"caseId":"nope"}`, 404, "application/json",
+		`{"statusCode":404,"error":"Not Found","message":"Saved object [cases/nope] not found"}`)
+	if !res.IsError {
+		t.Fatal("404 was not an error result")
+	}
+	want := "Kibana answered 404 Not Found: Saved object [cases/nope] not found"
+	if text(res) != want {
+		t.Errorf("text = %q, want %q", text(res), want)
+	}
+	if strings.Contains(text(res), "secret-key") {
+		t.Error("credential in tool output")
+	}
+}
+
+func TestHandlerBadArgumentsNeverReachKibana(t *testing.T) {
+	res, seen := call(t, "find_cases", `{"severity":"urgent"}`, 200, "application/json", `{}`)
+	if !res.IsError || seen != nil {
+		t.Fatalf("error=%v, Kibana saw %v", res.IsError, seen)
+	}
+	if !strings.Contains(text(res), `"severity"`) || !strings.Contains(text(res), "critical") {
+		t.Errorf("message does not name the field and the rule: %q", text(res))
+	}
+}
+
+func TestHandlerEmptyAndNonJSONAnswers(t *testing.T) {
+	res, _ := call(t, "get_case", `{"caseId":"c1"}`, 204, "", "")
+	if res.IsError || !strings.Contains(text(res), "204") || res.StructuredContent != nil {
+		t.Errorf("204: %+v", res)
+	}
+	res, _ = call(t, "get_case", `{"caseId":"c1"}`, 200, "text/plain", "plain words")
+	if text(res) != "plain words" || res.StructuredContent != nil {
+		t.Errorf("text answer: %+v", res)
+	}
+	res, _ = call(t, "get_case", `{"caseId":"c1"}`, 200, "application/octet-stream", "\xff\xfe\x00binary")
+	if !strings.Contains(text(res), "binary") || res.StructuredContent != nil {
+		t.Errorf("binary answer: %+v", res)
+	}
+}
