@@ -1,0 +1,103 @@
+package app
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestFlagsWinOverEnvironment(t *testing.T) {
+	cfg, err := ParseConfig(
+		[]string{"--kibana-url", "https://flag.example/kibana", "--transport", "http"},
+		env(map[string]string{
+			"KIBANA_URL": "https://env.example", "KIBANA_API_KEY": "k", "KIBANA_SPACE": "soc",
+			"KIBANA_TIMEOUT": "45", "KIBANA_MCP_TRANSPORT": "sse", "KIBANA_MCP_ADDR": "127.0.0.1:9000",
+			"KIBANA_MCP_LOG_LEVEL": "debug", "KIBANA_MCP_LOG_FORMAT": "json", "KIBANA_INSECURE_SKIP_VERIFY": "true",
+			"KIBANA_MCP_MAX_RESPONSE_BYTES": "1024",
+		}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := cfg.Kibana
+	if k.URL != "https://flag.example/kibana" || cfg.Transport != "http" {
+		t.Errorf("flags lost to env: url %s transport %s", k.URL, cfg.Transport)
+	}
+	if k.APIKey != "k" || k.Space != "soc" || k.Timeout != 45*time.Second || cfg.Addr != "127.0.0.1:9000" ||
+		cfg.LogLevel.String() != "DEBUG" || cfg.LogFormat != "json" || !k.InsecureSkipVerify || k.MaxResponseBytes != 1024 {
+		t.Errorf("env not applied: %+v %+v", cfg, k)
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	cfg, err := ParseConfig(nil, env(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Kibana.URL != "http://localhost:5601" || cfg.Transport != "stdio" || cfg.Addr != "127.0.0.1:8080" || cfg.Kibana.Timeout != 30*time.Second {
+		t.Errorf("defaults: %+v", cfg)
+	}
+}
+
+func TestConfigErrorsAreOneClearLine(t *testing.T) {
+	cases := []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--transport", "grpc"}, nil, `transport "grpc" is not one of stdio, sse, http`},
+		{[]string{"--timeout", "soon"}, nil, "soon"},
+		{nil, map[string]string{"KIBANA_TIMEOUT": "soon"}, "KIBANA_TIMEOUT"},
+		{[]string{"--log-level", "loud"}, nil, "log-level"},
+		{[]string{"--transport", "http", "--addr", "8080"}, nil, "host:port"},
+		{[]string{"serve"}, nil, `unexpected argument "serve"`},
+		{nil, map[string]string{"KIBANA_INSECURE_SKIP_VERIFY": "maybe"}, "KIBANA_INSECURE_SKIP_VERIFY"},
+	}
+	for _, c := range cases {
+		_, err := ParseConfig(c.args, env(c.env), nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%v %v: err %v, want one line containing %q", c.args, c.env, err, c.want)
+		}
+	}
+}
+
+func TestMainExitsNonZeroOnConfigErrorBeforeServing(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--kibana-url", "localhost:5601"}, nil, "must start with http:// or https://"},
+		{[]string{"--api-key", "k", "--username", "u", "--password", "p"}, nil, "not both"},
+		{[]string{"--ca-cert", "/nonexistent/ca.pem"}, nil, "CA certificate"},
+		{nil, map[string]string{"KIBANA_USERNAME": "u"}, "needs both"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := Main(t.Context(), c.args, strings.NewReader(""), &stdout, &stderr, env(c.env))
+		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+		if code != 2 || len(lines) != 1 || !strings.Contains(lines[0], c.want) || stdout.Len() != 0 {
+			t.Errorf("%v: exit %d, stderr %q, stdout %q", c.args, code, stderr.String(), stdout.String())
+		}
+		if strings.Contains(stderr.String(), "\"p\"") || strings.Contains(stderr.String(), " k ") {
+			t.Errorf("secret in %q", stderr.String())
+		}
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Main(t.Context(), []string{"--version"}, nil, &stdout, &stderr, env(nil)); code != 0 || !strings.HasPrefix(stdout.String(), "kibana-mcp ") {
+		t.Errorf("--version: %d %q", code, stdout.String())
+	}
+	stdout.Reset()
+	if code := Main(t.Context(), []string{"--help"}, nil, &stdout, &stderr, env(nil)); code != 0 {
+		t.Errorf("--help exit %d", code)
+	}
+	for _, s := range settings {
+		if !strings.Contains(stderr.String(), "--"+s.flag) || !strings.Contains(stderr.String(), s.env) {
+			t.Errorf("help does not mention --%s / %s", s.flag, s.env)
+		}
+	}
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// recorded is one request as the loopback Kibana received it.
+type recorded struct {
+	Method, RequestURI, Body string
+	Header                   http.Header
+}
+
+// fakeKibana records every request and answers from a route table keyed by
+// "METHOD /path" (RequestURI without the query); unknown routes get 404 in
+// Kibana's error format.
+type fakeKibana struct {
+	mu       sync.Mutex
+	requests []recorded
+	answers  map[string]string
+}
+
+func (k *fakeKibana) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	k.mu.Lock()
+	k.requests = append(k.requests, recorded{r.Method, r.RequestURI, string(body), r.Header.Clone()})
+	k.mu.Unlock()
+	path, _, _ := strings.Cut(r.RequestURI, "?")
+	if answer, ok := k.answers[r.Method+" "+path]; ok {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, answer)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusNotFound)
+	io.WriteString(w, `{"statusCode":404,"error":"Not Found","message":"Saved object [cases/missing] not found"}`)
+}
+
+func (k *fakeKibana) last(t *testing.T) recorded {
+	t.Helper()
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.requests) == 0 {
+		t.Fatal("Kibana received no request")
+	}
+	return k.requests[len(k.requests)-1]
+}
+
+func (k *fakeKibana) count() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.requests)
+}
+
+// buildBinary compiles the server once per test binary.
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func buildBinary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := mkdirTemp()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "kibana-mcp")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = err
+			binPath = string(out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v\n%s", buildErr, binPath)
+	}
+	return binPath
+}
+
+func startStdio(t *testing.T, kibanaURL string, extraEnv ...string) *client.Client {
+	t.Helper()
+	env := append([]string{"KIBANA_URL=" + kibanaURL, "KIBANA_API_KEY=e2e-secret-key", "KIBANA_MCP_LOG_LEVEL=debug"}, extraEnv...)
+	c, err := client.NewStdioMCPClient(buildBinary(t), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var init mcp.InitializeRequest
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "e2e", Version: "1"}
+	res, err := c.Initialize(ctx, init)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ServerInfo.Name != "kibana-mcp" {
+		t.Fatalf("server info %+v", res.ServerInfo)
+	}
+	return c
+}
+
+func callTool(t *testing.T, c *client.Client, name, arguments string) (*mcp.CallToolResult, string) {
+	t.Helper()
+	var req mcp.CallToolRequest
+	req.Params.Name = name
+	var a map[string]any
+	if err := json.Unmarshal([]byte(arguments), &a); err != nil {
+		t.Fatal(err)
+	}
+	req.Params.Arguments = a
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		t.Fatalf("%s: protocol error %v", name, err)
+	}
+	text := ""
+	if len(res.Content) > 0 {
+		if tc, ok := res.Content[0].(mcp.TextContent); ok {
+			text = tc.Text
+		}
+	}
+	return res, text
+}
+
+func TestEndToEndStdio(t *testing.T) {
+	caseJSON := `{"id":"c1","title":"Phishing wave","status":"open","severity":"critical","version":"WzQ3LDFd"}`
+	k := &fakeKibana{answers: map[string]string{
+		"GET /kibana/api/cases/_find":                                 `{"cases":[` + caseJSON + `],"page":1,"per_page":5,"total":1,"count_open_cases":1,"count_in_progress_cases":0,"count_closed_cases":0}`,
+		"GET /kibana/s/soc/api/cases/..%2F..%2Fapi%2Fsecurity%2Frole": caseJSON,
+		"GET /kibana/api/cases/c1":                                    caseJSON,
+	}}
+	srv := httptest.NewServer(k)
+	defer srv.Close()
+	c := startStdio(t, srv.URL+"/kibana/")
+
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	list, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]mcp.Tool{}
+	for _, tool := range list.Tools {
+		names[tool.Name] = tool
+	}
+	for _, want := range []string{"find_cases", "get_case"} {
+		tool, ok := names[want]
+		if !ok {
+			t.Fatalf("tools/list lacks %s", want)
+		}
+		if tool.Annotations.ReadOnlyHint == nil || !*tool.Annotations.ReadOnlyHint {
+			t.Errorf("%s is not marked read-only", want)
+		}
+	}
+
+	// A search: query string, headers, base path kept.
+	res, text := callTool(t, c, "find_cases", `{"status":"open","severity":"critical","tags":["phishing","bec"],"perPage":5}`)
+	if res.IsError || !strings.Contains(text, "Phishing wave") {
+		t.Fatalf("find_cases: %v %s", res.IsError, text)
+	}
+	got := k.last(t)
+	if got.Method != "GET" || got.RequestURI != "/kibana/api/cases/_find?perPage=5&severity=critical&status=open&tags=phishing&tags=bec" {
+		t.Errorf("Kibana saw %s %s", got.Method, got.RequestURI)
+	}
+	if got.Header.Get("Authorization") != "ApiKey e2e-secret-key" || got.Header.Get("elastic-api-version") != "2023-10-31" || got.Header.Get("kbn-xsrf") != "" || got.Body != "" {
+		t.Errorf("headers %v body %q", got.Header, got.Body)
+	}
+
+	// A hostile ID stays one escaped segment, inside the requested space.
+	res, _ = callTool(t, c, "get_case", `{"caseId":"../../api/security/role","space_id":"soc"}`)
+	if res.IsError {
+		t.Fatal("get_case with an escaped ID failed")
+	}
+	if got := k.last(t).RequestURI; got != "/kibana/s/soc/api/cases/..%2F..%2Fapi%2Fsecurity%2Frole" {
+		t.Errorf("Kibana saw %s", got)
+	}
+
+	// Kibana's error comes back as a tool error with status and message.
+	res, text = callTool(t, c, "get_case", `{"caseId":"missing"}`)
+	if !res.IsError || text != "Kibana answered 404 Not Found: Saved object [cases/missing] not found" {
+		t.Errorf("404: isError=%v text=%q", res.IsError, text)
+	}
+
+	// Bad arguments are refused before anything is sent.
+	before := k.count()
+	res, text = callTool(t, c, "find_cases", `{"severity":"urgent"}`)
+	if !res.IsError || !strings.Contains(text, `"severity"`) || k.count() != before {
+		t.Errorf("bad severity: isError=%v text=%q requests %d→%d", res.IsError, text, before, k.count())
+	}
+
+	// The credential never shows in tool output.
+	if strings.Contains(text, "e2e-secret-key") {
+		t.Error("API key in tool output")
+	}
+}
+
+func TestEndToEndLogsOnlyToStderrAndNoSecrets(t *testing.T) {
+	k := &fakeKibana{answers: map[string]string{"GET /api/cases/c1": `{"id":"c1"}`}}
+	srv := httptest.NewServer(k)
+	defer srv.Close()
+	c := startStdio(t, srv.URL)
+	callTool(t, c, "get_case", `{"caseId":"c1"}`)
+	stderr, ok := client.GetStderr(c)
+	if !ok {
+		t.Skip("stderr not exposed by this transport")
+	}
+	c.Close() // flushes and ends the process, so stderr reaches EOF
+	logs, _ := io.ReadAll(stderr)
+	if !strings.Contains(string(logs), `"msg":"kibana request"`) {
+		t.Errorf("expected debug request logs on stderr, got %q", logs)
+	}
+	if strings.Contains(string(logs), "e2e-secret-key") {
+		t.Error("API key in logs")
+	}
+}

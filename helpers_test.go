@@ -1,0 +1,23 @@
+package main
+
+import (
+	"os"
+	"testing"
+)
+
+var tempDir string
+
+// TestMain gives the binary shared by all tests a directory removed at the end.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if tempDir != "" {
+		os.RemoveAll(tempDir)
+	}
+	os.Exit(code)
+}
+
+func mkdirTemp() (string, error) {
+	dir, err := os.MkdirTemp("", "kibana-mcp-e2e-")
+	tempDir = dir
+	return dir, err
+}
