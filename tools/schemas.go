@@ -30,4 +30,3 @@ func (op *Operation) ReflectSchema() (json.RawMessage, error) {
 	})
 	return json.Marshal(s)
 }
-
