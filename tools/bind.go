@@ -45,6 +45,11 @@ type boundField struct {
 	name      string // JSON / wire name
 	in        location
 	omitEmpty bool
+	// namesFile marks the form field (`in:"form,filename"`) that names the
+	// uploaded file: the model gives the whole name ("notes.txt"), the file
+	// part carries it (so the MIME type follows the extension), and the form
+	// field carries it without the extension, as Kibana stores that apart.
+	namesFile bool
 }
 
 // segment is literal text, or the field whose value fills a placeholder.
@@ -77,7 +82,9 @@ func buildPlan(op *Operation) (*plan, error) {
 			continue
 		}
 		bf := boundField{index: i, name: schema.JSONName(f), omitEmpty: strings.Contains(f.Tag.Get("json"), ",omitempty")}
-		switch in := f.Tag.Get("in"); in {
+		in, option, _ := strings.Cut(f.Tag.Get("in"), ",")
+		bf.namesFile = in == "form" && option == "filename"
+		switch in {
 		case "":
 			bf.in = inBody
 			p.hasBody = true
@@ -90,7 +97,7 @@ func buildPlan(op *Operation) (*plan, error) {
 		case "formfile":
 			bf.in, p.multipart = inFormFile, true
 		default:
-			return nil, fmt.Errorf("%s: field %s has unknown in:%q", op, f.Name, in)
+			return nil, fmt.Errorf("%s: field %s has unknown in:%q", op, f.Name, f.Tag.Get("in"))
 		}
 		if bf.name == SpaceArgument {
 			return nil, fmt.Errorf("%s: field %s uses the reserved argument name %q", op, f.Name, SpaceArgument)
@@ -320,8 +327,8 @@ func (p *plan) jsonBody(v reflect.Value) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// multipartBody writes form fields first, then file parts. A file part's
-// file name is the "filename" form field when there is one.
+// multipartBody writes form fields first, then file parts. A file part is
+// named by the field tagged `in:"form,filename"`, or after its own field.
 func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -335,8 +342,9 @@ func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
 			continue
 		}
 		s := scalarString(reflect.Indirect(fv))
-		if f.name == "filename" {
+		if f.namesFile {
 			filename = s
+			s = strings.TrimSuffix(s, path.Ext(s))
 		}
 		if err := w.WriteField(f.name, s); err != nil {
 			return nil, "", err

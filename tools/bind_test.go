@@ -104,7 +104,7 @@ type bodyInput struct {
 
 type fileInput struct {
 	ID       string `json:"id" in:"path" jsonschema:"required"`
-	Filename string `json:"filename" in:"form" jsonschema:"required"`
+	Filename string `json:"filename" in:"form,filename" jsonschema:"required"`
 	File     string `json:"file" in:"formfile" jsonschema:"required"`
 }
 
@@ -149,7 +149,7 @@ func TestBindMultipart(t *testing.T) {
 			fileType, fileName = p.Header.Get("Content-Type"), p.FileName()
 		}
 	}
-	if parts["filename"] != "notes.txt" || parts["file"] != "hello\n" {
+	if parts["filename"] != "notes" || parts["file"] != "hello\n" {
 		t.Errorf("parts = %q", parts)
 	}
 	if fileName != "notes.txt" || !strings.HasPrefix(fileType, "text/plain") {

@@ -7,7 +7,8 @@
 //
 //	`in:"path"`      a {placeholder} in the path template (URL-escaped)
 //	`in:"query"`     a query parameter (slices repeat the key)
-//	`in:"form"`      a multipart/form-data text field
+//	`in:"form"`      a multipart/form-data text field ("form,filename": the
+//	                 field naming the uploaded file; see boundField.namesFile)
 //	`in:"formfile"`  a multipart/form-data file part; the argument is base64
 //	(no in tag)      a member of the JSON request body
 //
