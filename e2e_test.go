@@ -145,6 +145,8 @@ func TestEndToEndStdio(t *testing.T) {
 		"GET /kibana/api/cases/_find":                                 `{"cases":[` + caseJSON + `],"page":1,"per_page":5,"total":1,"count_open_cases":1,"count_in_progress_cases":0,"count_closed_cases":0}`,
 		"GET /kibana/s/soc/api/cases/..%2F..%2Fapi%2Fsecurity%2Frole": caseJSON,
 		"GET /kibana/api/cases/c1":                                    caseJSON,
+		"POST /kibana/api/cases/c1/comments":                          caseJSON,
+		"PATCH /kibana/api/cases":                                     "[" + caseJSON + "]",
 	}}
 	srv := httptest.NewServer(k)
 	defer srv.Close()
@@ -203,6 +205,37 @@ func TestEndToEndStdio(t *testing.T) {
 	res, text = callTool(t, c, "find_cases", `{"severity":"urgent"}`)
 	if !res.IsError || !strings.Contains(text, `"severity"`) || k.count() != before {
 		t.Errorf("bad severity: isError=%v text=%q requests %d→%d", res.IsError, text, before, k.count())
+	}
+
+	// A write: JSON body, kbn-xsrf, and the comment type's fields only.
+	res, text = callTool(t, c, "add_case_comment", `{"caseId":"c1","type":"user","owner":"securitySolution","comment":"Host isolated."}`)
+	if res.IsError {
+		t.Fatalf("add_case_comment: %s", text)
+	}
+	got = k.last(t)
+	if got.Method != "POST" || got.RequestURI != "/kibana/api/cases/c1/comments" ||
+		got.Body != `{"type":"user","owner":"securitySolution","comment":"Host isolated."}` ||
+		got.Header.Get("kbn-xsrf") != "true" || got.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("Kibana saw %s %s %q headers %v", got.Method, got.RequestURI, got.Body, got.Header)
+	}
+
+	// Moving a case to in-progress: PATCH with id and version.
+	res, text = callTool(t, c, "update_cases", `{"cases":[{"id":"c1","version":"WzQ3LDFd","status":"in-progress"}]}`)
+	if res.IsError {
+		t.Fatalf("update_cases: %s", text)
+	}
+	got = k.last(t)
+	if got.Method != "PATCH" || got.RequestURI != "/kibana/api/cases" ||
+		got.Body != `{"cases":[{"id":"c1","version":"WzQ3LDFd","status":"in-progress"}]}` || got.Header.Get("kbn-xsrf") != "true" {
+		t.Errorf("Kibana saw %s %s %q", got.Method, got.RequestURI, got.Body)
+	}
+
+	// A destructive tool says so in its annotations.
+	if del := names["delete_cases"]; del.Annotations.DestructiveHint == nil || !*del.Annotations.DestructiveHint {
+		t.Error("delete_cases is not marked destructive")
+	}
+	if len(list.Tools) != 22 {
+		t.Errorf("tools/list has %d tools, want the 22 Cases tools", len(list.Tools))
 	}
 
 	// The credential never shows in tool output.

@@ -3,10 +3,12 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -111,5 +113,45 @@ func TestHandlerEmptyAndNonJSONAnswers(t *testing.T) {
 	res, _ = call(t, "get_case", `{"caseId":"c1"}`, 200, "application/octet-stream", "\xff\xfe\x00binary")
 	if !strings.Contains(text(res), "binary") || res.StructuredContent != nil {
 		t.Errorf("binary answer: %+v", res)
+	}
+}
+
+// TestHandlerCancellationReachesKibana: when the MCP call is cancelled, the
+// in-flight Kibana request is cancelled too, and the handler stops at once.
+func TestHandlerCancellationReachesKibana(t *testing.T) {
+	arrived := make(chan struct{})
+	gone := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done()
+		close(gone)
+	}))
+	defer srv.Close()
+	client, err := kibana.New(kibana.Config{URL: srv.URL}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var req mcp.CallToolRequest
+	req.Params.Arguments = map[string]any{"caseId": "slow"}
+	errc := make(chan error, 1)
+	go func() {
+		_, err := mustLookup(t, "get_case").Handler(client)(ctx, req)
+		errc <- err
+	}()
+	<-arrived
+	cancel()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("handler err = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("handler did not return after cancellation")
+	}
+	select {
+	case <-gone:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Kibana's request was not cancelled")
 	}
 }
