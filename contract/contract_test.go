@@ -1,0 +1,586 @@
+// Package contract checks that the requests the tools send are the requests
+// Kibana's published OpenAPI document describes.
+//
+// It lives in its own module so that the OpenAPI validator (kin-openapi) is a
+// test-only dependency that never reaches the server's module graph.
+package contract
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/tools"
+)
+
+// specEnv overrides where the spec is read from.
+const specEnv = "KIBANA_OPENAPI_SPEC"
+
+// defaultSpec is the spec's place relative to this package's directory (the
+// working directory of `go test`): repo/contract → ../../shared/....
+const defaultSpec = "../../shared/kibana-openapi/kibana.yaml"
+
+// spacePrefixTemplate is how the spec spells the space prefix on the paths it
+// lists only in their space form.
+const spacePrefixTemplate = "/s/{spaceId}"
+
+// testAPIKey is the key the client is configured with; every request must
+// carry it as "Authorization: ApiKey test-key".
+const testAPIKey = "test-key"
+
+// missingFromSpec lists operations the spec does not describe, with the
+// reason. Their requests are still sent and their headers checked, but there
+// is nothing in the spec to validate them against. An entry that the spec
+// does describe is reported as stale.
+var missingFromSpec = map[string]string{
+	"DELETE /api/actions/action/{id}": "legacy alias of DELETE /api/actions/connector/{id}; not in the published spec",
+	"GET /api/dashboards/dashboard":   "not in the published spec (dashboards API v1)",
+}
+
+// spec is the parsed OpenAPI document and a router over it, loaded once per
+// test binary: parsing the 3.7 MB YAML takes about a second.
+var spec struct {
+	once      sync.Once
+	path      string
+	doc       *openapi3.T
+	router    routers.Router
+	loadTime  time.Duration // parsing and resolving the YAML
+	routeTime time.Duration // building the router over it
+	closed    int           // object schemas closeObjectSchemas closed
+	err       error
+}
+
+func loadSpec(t *testing.T) (*openapi3.T, routers.Router) {
+	t.Helper()
+	spec.once.Do(func() {
+		p := os.Getenv(specEnv)
+		if p == "" {
+			p = defaultSpec
+		}
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		spec.path = p
+		if _, err := os.Stat(p); err != nil {
+			spec.err = err
+			return
+		}
+		start := time.Now()
+		loader := openapi3.NewLoader()
+		loader.IsExternalRefsAllowed = false
+		doc, err := loader.LoadFromFile(p)
+		if err != nil {
+			spec.err = fmt.Errorf("loading %s: %w", p, err)
+			return
+		}
+		// The spec's only server is https://{kibana_url} (default
+		// localhost:5601). Routes are matched on the path alone, so the
+		// httptest server's address does not matter.
+		doc.Servers = nil
+		spec.closed = closeObjectSchemas(doc)
+		loaded := time.Now()
+		router, err := gorillamux.NewRouter(doc)
+		if err != nil {
+			spec.err = fmt.Errorf("building a router over %s: %w", p, err)
+			return
+		}
+		spec.doc, spec.router = doc, router
+		spec.loadTime, spec.routeTime = loaded.Sub(start), time.Since(loaded)
+	})
+	if errors.Is(spec.err, os.ErrNotExist) {
+		t.Skipf("Kibana OpenAPI spec not found at %s (set %s to its path): %v", spec.path, specEnv, spec.err)
+	}
+	if spec.err != nil {
+		t.Fatal(spec.err)
+	}
+	return spec.doc, spec.router
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if spec.doc != nil && testing.Verbose() {
+		fmt.Printf("contract: loaded %s in %s, built its router in %s; closed %d request-body object schemas\n", spec.path,
+			spec.loadTime.Round(time.Millisecond), spec.routeTime.Round(time.Millisecond), spec.closed)
+	}
+	os.Exit(code)
+}
+
+// closeObjectSchemas makes the request-body object schemas that list their
+// properties, and say nothing about others, reject undeclared members
+// (additionalProperties: false), in memory only. The spec leaves them open,
+// so a misspelt member would pass validation. Kibana itself rejects unknown
+// keys (kbn-config-schema objects and the Cases API's exact io-ts codecs do).
+// Schemas that are allOf members, or have allOf, stay open: each part of an
+// allOf lists only some of the properties. It returns how many it closed.
+func closeObjectSchemas(doc *openapi3.T) int {
+	seen := map[*openapi3.Schema]bool{}
+	allOfPart := map[*openapi3.Schema]bool{}
+	var walk func(*openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		for _, part := range s.AllOf {
+			if part.Value != nil {
+				allOfPart[part.Value] = true
+			}
+			walk(part)
+		}
+		for _, alt := range s.OneOf {
+			walk(alt)
+		}
+		for _, alt := range s.AnyOf {
+			walk(alt)
+		}
+		walk(s.Items)
+		for _, p := range s.Properties {
+			walk(p)
+		}
+		walk(s.AdditionalProperties.Schema)
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody == nil || op.RequestBody.Value == nil {
+				continue
+			}
+			for _, media := range op.RequestBody.Value.Content {
+				walk(media.Schema)
+			}
+		}
+	}
+	closed := 0
+	for s := range seen {
+		if len(s.Properties) == 0 || len(s.AllOf) > 0 || allOfPart[s] ||
+			s.AdditionalProperties.Has != nil || s.AdditionalProperties.Schema != nil {
+			continue
+		}
+		no := false
+		s.AdditionalProperties.Has = &no
+		closed++
+	}
+	return closed
+}
+
+// TestOperationsExistInSpec checks every operation's method and path
+// template is in the spec, as written or with the space prefix.
+func TestOperationsExistInSpec(t *testing.T) {
+	doc, _ := loadSpec(t)
+	for _, op := range tools.All() {
+		key := op.Method + " " + op.Path
+		template, found := specOperation(doc, op.Method, op.Path)
+		reason, allowed := missingFromSpec[key]
+		switch {
+		case found && allowed:
+			t.Errorf("%s: %s is in the spec (as %s) but listed in missingFromSpec (%s); remove it from the list", op.Name, key, template, reason)
+		case !found && !allowed:
+			msg := fmt.Sprintf("%s: %s is not in the spec (neither %s nor %s%s)", op.Name, key, op.Path, spacePrefixTemplate, op.Path)
+			if item := doc.Paths.Find(op.Path); item != nil {
+				msg += fmt.Sprintf("; the spec has this path with other placeholder names, methods %v", methodsOf(item))
+			}
+			t.Error(msg)
+		}
+	}
+}
+
+// specOperation finds method+path in the spec and returns the template under
+// which it is listed.
+func specOperation(doc *openapi3.T, method, path string) (string, bool) {
+	for _, p := range []string{path, spacePrefixTemplate + path} {
+		if item := doc.Paths.Value(p); item != nil && item.GetOperation(method) != nil {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+func methodsOf(item *openapi3.PathItem) []string {
+	var ms []string
+	for m := range item.Operations() {
+		ms = append(ms, m)
+	}
+	return ms
+}
+
+// recorded is one request as the loopback Kibana received it.
+type recorded struct {
+	Method   string
+	Path     string // escaped, as sent
+	RawQuery string
+	Header   http.Header
+	Body     []byte
+}
+
+func (r *recorded) URL() string {
+	if r.RawQuery == "" {
+		return r.Path
+	}
+	return r.Path + "?" + r.RawQuery
+}
+
+func (r *recorded) String() string {
+	s := r.Method + " " + r.URL()
+	if len(r.Body) > 0 {
+		body := string(r.Body)
+		if !utf8.ValidString(body) {
+			body = strconv.Quote(body)
+		}
+		if len(body) > 4000 {
+			body = body[:4000] + "…(truncated)"
+		}
+		s += "\nContent-Type: " + r.Header.Get("Content-Type") + "\n" + body
+	}
+	return s
+}
+
+// TestRequestsMatchSpec replays every example of every operation through the
+// real client against a loopback server and validates what arrives.
+func TestRequestsMatchSpec(t *testing.T) {
+	_, router := loadSpec(t)
+	for _, op := range tools.All() {
+		if len(op.Examples) == 0 {
+			t.Errorf("%s has no Examples: the contract test cannot check it", op.Name)
+		}
+		for i, example := range op.Examples {
+			t.Run(op.Name+"/example"+strconv.Itoa(i), func(t *testing.T) {
+				checkExample(t, router, op, example)
+			})
+		}
+	}
+}
+
+func checkExample(t *testing.T, router routers.Router, op *tools.Operation, example string) {
+	var args map[string]any
+	if err := json.Unmarshal([]byte(example), &args); err != nil {
+		t.Fatalf("example is not a JSON object: %v\n%s", err, example)
+	}
+
+	var (
+		mu  sync.Mutex
+		got []*recorded
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Errorf("reading request body: %v", err)
+		}
+		mu.Lock()
+		got = append(got, &recorded{
+			Method:   r.Method,
+			Path:     r.URL.EscapedPath(),
+			RawQuery: r.URL.RawQuery,
+			Header:   r.Header.Clone(),
+			Body:     body,
+		})
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, "{}")
+	}))
+	defer srv.Close()
+
+	client, err := kibana.New(kibana.Config{URL: srv.URL, APIKey: testAPIKey}, nil)
+	if err != nil {
+		t.Fatalf("kibana.New: %v", err)
+	}
+	req, err := op.Bind(args)
+	if err != nil {
+		t.Fatalf("Bind(%s): %v", example, err)
+	}
+	if _, err := client.Do(context.Background(), req); err != nil {
+		t.Fatalf("Do: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 {
+		t.Fatalf("loopback Kibana received %d requests, want 1", len(got))
+	}
+	rec := got[0]
+	t.Logf("request: %s", rec)
+
+	checkHeaders(t, op, args, rec)
+
+	key := op.Method + " " + op.Path
+	if reason, ok := missingFromSpec[key]; ok {
+		t.Skipf("%s is not in the spec (%s); headers checked, nothing to validate against", key, reason)
+	}
+	validate(t, router, op, rec)
+}
+
+// checkHeaders asserts what the spec cannot: its authentication is declared
+// loosely, and kbn-xsrf and the API version were stripped from it.
+func checkHeaders(t *testing.T, op *tools.Operation, args map[string]any, rec *recorded) {
+	t.Helper()
+	if rec.Method != op.Method {
+		t.Errorf("method %s, want %s\nrequest: %s", rec.Method, op.Method, rec)
+	}
+	if got, want := rec.Header.Get("Authorization"), "ApiKey "+testAPIKey; got != want {
+		t.Errorf("Authorization %q, want %q\nrequest: %s", got, want, rec)
+	}
+	if rec.Method != http.MethodGet && rec.Method != http.MethodHead && rec.Header.Get("kbn-xsrf") == "" {
+		t.Errorf("no kbn-xsrf header on a %s request: Kibana rejects it\nrequest: %s", rec.Method, rec)
+	}
+	if got, ok := rec.Header["Elastic-Api-Version"]; op.APIVersion == "" {
+		if ok {
+			t.Errorf("elastic-api-version %q sent, but the operation declares none\nrequest: %s", got, rec)
+		}
+	} else if len(got) != 1 || got[0] != op.APIVersion {
+		t.Errorf("elastic-api-version %q, want %q\nrequest: %s", got, op.APIVersion, rec)
+	}
+	if space, ok := args[tools.SpaceArgument].(string); ok && space != "" && space != "default" {
+		if prefix := "/s/" + url.PathEscape(space) + "/"; !strings.HasPrefix(rec.Path, prefix) {
+			t.Errorf("space_id %q given but the path does not start with %s\nrequest: %s", space, prefix, rec)
+		}
+	}
+
+	ct := rec.Header.Get("Content-Type")
+	switch bodyKindOf(op) {
+	case noBody:
+		if len(rec.Body) > 0 || ct != "" {
+			t.Errorf("operation has no body fields but sent a body (Content-Type %q)\nrequest: %s", ct, rec)
+		}
+	case jsonBody:
+		if ct != "application/json" {
+			t.Errorf("Content-Type %q, want application/json\nrequest: %s", ct, rec)
+		}
+		if !json.Valid(rec.Body) {
+			t.Errorf("body is not valid JSON\nrequest: %s", rec)
+		}
+	case multipartBody:
+		mt, params, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+			t.Errorf("Content-Type %q, want multipart/form-data with a boundary\nrequest: %s", ct, rec)
+		}
+	}
+}
+
+type bodyKind int
+
+const (
+	noBody bodyKind = iota
+	jsonBody
+	multipartBody
+)
+
+// bodyKindOf reads the input struct's tags the way the tools package
+// documents them: a field without an `in` tag is a JSON body member, `form`
+// and `formfile` fields make a multipart body.
+func bodyKindOf(op *tools.Operation) bodyKind {
+	typ := reflect.TypeOf(op.Input)
+	for typ != nil && typ.Kind() == reflect.Pointer {
+		typ = typ.Elem()
+	}
+	kind := noBody
+	if typ == nil || typ.Kind() != reflect.Struct {
+		return kind
+	}
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		if !f.IsExported() || f.Tag.Get("json") == "-" {
+			continue
+		}
+		switch f.Tag.Get("in") {
+		case "":
+			kind = jsonBody
+		case "form", "formfile":
+			return multipartBody
+		}
+	}
+	return kind
+}
+
+// validate finds the spec operation the request goes to and validates the
+// request against it.
+func validate(t *testing.T, router routers.Router, op *tools.Operation, rec *recorded) {
+	t.Helper()
+	route, err := validateRequest(router, rec)
+	if route == nil {
+		t.Fatalf("no spec operation matches the request: %v\nrequest: %s", err, rec)
+	}
+	if route.Path != op.Path && route.Path != spacePrefixTemplate+op.Path {
+		t.Errorf("request was routed to the spec's %s %s, but the operation declares %s\nrequest: %s", route.Method, route.Path, op.Path, rec)
+	}
+	if err != nil {
+		t.Errorf("request does not match the spec's %s %s (operationId %s; body objects that list their properties are treated as closed, see closeObjectSchemas):\n%s\nrequest: %s",
+			route.Method, route.Path, route.Operation.OperationID, describe(err), rec)
+	}
+}
+
+// validateRequest routes rec and validates it with kin-openapi. The route is
+// nil when no spec operation matches.
+func validateRequest(router routers.Router, rec *recorded) (*routers.Route, error) {
+	httpReq, route, pathParams, err := findRoute(router, rec)
+	if err != nil {
+		return nil, err
+	}
+	input := &openapi3filter.RequestValidationInput{
+		Request:    httpReq,
+		PathParams: pathParams,
+		Route:      route,
+		Options: &openapi3filter.Options{
+			// The spec allows an API key or basic auth; which one and its
+			// exact value are asserted in checkHeaders.
+			AuthenticationFunc:                openapi3filter.NoopAuthenticationFunc,
+			MultiError:                        true,
+			RejectWhenRequestBodyNotSpecified: true,
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{
+				openapi3.EnableFormatValidation(),
+				openapi3.DisableSchemaErrorDetails(), // the schema dumps run to megabytes
+			},
+		},
+	}
+	return route, openapi3filter.ValidateRequest(context.Background(), input)
+}
+
+// findRoute matches the request to a spec operation. Most paths are in the
+// spec as /api/...; some only as /s/{spaceId}/api/.... A request with a space
+// prefix to a path the spec lists only unprefixed is matched without the
+// prefix; a request without one to a path the spec lists only prefixed is
+// matched as the default space.
+func findRoute(router routers.Router, rec *recorded) (*http.Request, *routers.Route, map[string]string, error) {
+	candidates := []string{rec.Path}
+	if rest, ok := strings.CutPrefix(rec.Path, "/s/"); ok {
+		if _, after, ok := strings.Cut(rest, "/"); ok {
+			candidates = append(candidates, "/"+after)
+		}
+	} else {
+		candidates = append(candidates, "/s/default"+rec.Path)
+	}
+	var firstErr error
+	for _, p := range candidates {
+		u, err := url.Parse("http://kibana.invalid" + p)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		u.RawQuery = rec.RawQuery
+		httpReq, err := http.NewRequest(rec.Method, u.String(), bytes.NewReader(rec.Body))
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		httpReq.Header = rec.Header.Clone()
+		route, params, err := router.FindRoute(httpReq)
+		if err == nil {
+			return httpReq, route, params, nil
+		}
+		if firstErr == nil {
+			firstErr = fmt.Errorf("%s %s: %w", rec.Method, p, err)
+		}
+	}
+	return nil, nil, nil, firstErr
+}
+
+// describe lists kin-openapi's errors one per line.
+func describe(err error) string {
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		lines := make([]string, 0, len(me))
+		for _, e := range me {
+			lines = append(lines, "  - "+e.Error())
+		}
+		return strings.Join(lines, "\n")
+	}
+	return "  - " + err.Error()
+}
+
+// TestValidatorCatchesMistakes guards the guard: requests the spec forbids
+// must fail validation, so that a passing TestRequestsMatchSpec means
+// something. It also pins the kin-openapi behaviours the test relies on.
+func TestValidatorCatchesMistakes(t *testing.T) {
+	_, router := loadSpec(t)
+	jsonHeader := http.Header{"Content-Type": {"application/json"}}
+	multipart := func(parts ...string) (http.Header, []byte) {
+		var b strings.Builder
+		for i := 0; i+2 < len(parts); i += 3 {
+			fmt.Fprintf(&b, "--B\r\nContent-Disposition: form-data; name=%q", parts[i])
+			if parts[i+1] != "" {
+				fmt.Fprintf(&b, "; filename=\"x.png\"\r\nContent-Type: %s", parts[i+1])
+			}
+			fmt.Fprintf(&b, "\r\n\r\n%s\r\n", parts[i+2])
+		}
+		b.WriteString("--B--\r\n")
+		return http.Header{"Content-Type": {"multipart/form-data; boundary=B"}}, []byte(b.String())
+	}
+	fileHeader, fileBody := multipart("filename", "", "shot", "file", "image/png", "\x89PNG")
+	noFileHeader, noFileBody := multipart("filename", "", "shot")
+	extraHeader, extraBody := multipart("file", "image/png", "\x89PNG", "bogus", "", "x")
+
+	for _, c := range []struct {
+		name      string
+		rec       recorded
+		wantRoute string // spec path template; "" means no route
+		wantValid bool
+	}{
+		{"find ok", recorded{Method: "GET", Path: "/api/cases/_find", RawQuery: "status=open&perPage=100"}, "/api/cases/_find", true},
+		// oneOf string|array query parameters: kin-openapi decodes both
+		// branches and keeps the array (listed last in the spec), so every
+		// repeated value is validated, and a single value is a one-item array.
+		{"find repeated ok", recorded{Method: "GET", Path: "/s/soc/api/cases/_find", RawQuery: "tags=a&tags=b&searchFields=title&searchFields=description&owner=cases"}, "/api/cases/_find", true},
+		{"find bad second of repeated enum", recorded{Method: "GET", Path: "/api/cases/_find", RawQuery: "searchFields=title&searchFields=bogus"}, "/api/cases/_find", false},
+		{"find bad single enum in oneOf", recorded{Method: "GET", Path: "/api/cases/_find", RawQuery: "owner=bogus"}, "/api/cases/_find", false},
+		{"find bad enum", recorded{Method: "GET", Path: "/api/cases/_find", RawQuery: "status=bogus"}, "/api/cases/_find", false},
+		{"find above maximum", recorded{Method: "GET", Path: "/api/cases/_find", RawQuery: "perPage=500"}, "/api/cases/_find", false},
+		{"find not an integer", recorded{Method: "GET", Path: "/api/cases/_find", RawQuery: "page=two"}, "/api/cases/_find", false},
+		{"body where none is specified", recorded{Method: "GET", Path: "/api/cases/_find", Header: jsonHeader, Body: []byte(`{}`)}, "/api/cases/_find", false},
+		{"create without required members", recorded{Method: "POST", Path: "/api/cases", Header: jsonHeader, Body: []byte(`{}`)}, "/api/cases", false},
+		// Closed by closeObjectSchemas: the spec itself would let this through.
+		{"create with misspelt member", recorded{Method: "POST", Path: "/api/cases", Header: jsonHeader, Body: []byte(`{"title":"t","description":"d","tags":[],"owner":"cases","connector":{"id":"none","name":"none","type":".none","fields":null},"settings":{"syncAlerts":false},"severty":"low"}`)}, "/api/cases", false},
+		{"create ok", recorded{Method: "POST", Path: "/api/cases", Header: jsonHeader, Body: []byte(`{"title":"t","description":"d","tags":[],"owner":"cases","connector":{"id":"none","name":"none","type":".none","fields":null},"settings":{"syncAlerts":false},"severity":"low"}`)}, "/api/cases", true},
+		{"create with wrong content type", recorded{Method: "POST", Path: "/api/cases", Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte(`x`)}, "/api/cases", false},
+		{"multipart file ok", recorded{Method: "POST", Path: "/api/cases/c1/files", Header: fileHeader, Body: fileBody}, "/api/cases/{caseId}/files", true},
+		{"multipart missing required file", recorded{Method: "POST", Path: "/api/cases/c1/files", Header: noFileHeader, Body: noFileBody}, "/api/cases/{caseId}/files", false},
+		{"multipart unknown part", recorded{Method: "POST", Path: "/api/cases/c1/files", Header: extraHeader, Body: extraBody}, "/api/cases/{caseId}/files", false},
+		{"multipart sent as JSON", recorded{Method: "POST", Path: "/api/cases/c1/files", Header: jsonHeader, Body: []byte(`{"file":"x"}`)}, "/api/cases/{caseId}/files", false},
+		// Paths the spec lists only with the space prefix.
+		{"space-only path, default space", recorded{Method: "GET", Path: "/api/data_views"}, "/s/{spaceId}/api/data_views", true},
+		{"space-only path, other space", recorded{Method: "GET", Path: "/s/soc/api/data_views"}, "/s/{spaceId}/api/data_views", true},
+		{"unknown path", recorded{Method: "GET", Path: "/api/cases/c1/nothing/here"}, "", false},
+		{"unknown method", recorded{Method: "PATCH", Path: "/api/cases/_find"}, "", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec := c.rec
+			if rec.Header == nil {
+				rec.Header = http.Header{}
+			}
+			rec.Header.Set("Authorization", "ApiKey "+testAPIKey)
+			route, err := validateRequest(router, &rec)
+			switch {
+			case c.wantRoute == "" && route != nil:
+				t.Fatalf("routed to %s %s, want no route\nrequest: %s", route.Method, route.Path, &rec)
+			case c.wantRoute == "":
+				return
+			case route == nil:
+				t.Fatalf("no route (%v), want %s\nrequest: %s", err, c.wantRoute, &rec)
+			case route.Path != c.wantRoute:
+				t.Errorf("routed to %s, want %s\nrequest: %s", route.Path, c.wantRoute, &rec)
+			}
+			if err != nil {
+				t.Logf("kin-openapi: %v", err)
+			}
+			if valid := err == nil; valid != c.wantValid {
+				t.Errorf("valid = %v, want %v; kin-openapi said: %v\nrequest: %s", valid, c.wantValid, err, &rec)
+			}
+		})
+	}
+}
