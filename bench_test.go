@@ -18,40 +18,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/kibana-mcp/kibana-mcp/app"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 )
-
-var (
-	bareOnce sync.Once
-	barePath string
-	bareErr  error
-)
-
-func buildBare(b *testing.B) string {
-	bareOnce.Do(func() {
-		dir, err := mkdirTemp()
-		if err != nil {
-			bareErr = err
-			return
-		}
-		barePath = filepath.Join(dir, "baremcp")
-		if out, err := exec.Command("go", "build", "-o", barePath, "./internal/baremcp").CombinedOutput(); err != nil {
-			bareErr = err
-			barePath = string(out)
-		}
-	})
-	if bareErr != nil {
-		b.Fatalf("build baremcp: %v\n%s", bareErr, barePath)
-	}
-	return barePath
-}
 
 const startupScript = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}
 {"jsonrpc":"2.0","method":"notifications/initialized"}
@@ -117,7 +90,7 @@ func benchStartup(b *testing.B, bin string) {
 }
 
 func BenchmarkStartup(b *testing.B)     { benchStartup(b, buildBinary(b)) }
-func BenchmarkStartupBare(b *testing.B) { benchStartup(b, buildBare(b)) }
+func BenchmarkStartupBare(b *testing.B) { benchStartup(b, build(b, "./internal/baremcp")) }
 
 func benchKibana() *httptest.Server {
 	body := []byte(`{"id":"c1","title":"Phishing wave","status":"open","severity":"critical","tags":["phishing"],"totalComment":3,"totalAlerts":12,"version":"WzQ3LDFd"}`)

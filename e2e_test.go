@@ -65,31 +65,34 @@ func (k *fakeKibana) count() int {
 }
 
 // buildBinary compiles the server once per test binary.
+func buildBinary(t testing.TB) string { return build(t, ".") }
+
 var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
+	buildMu sync.Mutex
+	built   = map[string]string{} // package → binary
 )
 
-func buildBinary(t testing.TB) string {
+// build compiles a main package of this module once per test binary.
+func build(t testing.TB, pkg string) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := mkdirTemp()
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "kibana-mcp")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = err
-			binPath = string(out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatalf("go build: %v\n%s", buildErr, binPath)
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if bin, ok := built[pkg]; ok {
+		return bin
 	}
-	return binPath
+	dir, err := mkdirTemp()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, filepath.Base(filepath.Clean("/"+pkg)))
+	if pkg == "." {
+		bin = filepath.Join(dir, "kibana-mcp")
+	}
+	if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+	}
+	built[pkg] = bin
+	return bin
 }
 
 func startStdio(t *testing.T, kibanaURL string, extraEnv ...string) *client.Client {

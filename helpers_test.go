@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-var tempDir string
+var tempDir string // holds the binaries built by build()
 
 // TestMain gives the binary shared by all tests a directory removed at the end.
 func TestMain(m *testing.M) {
@@ -17,6 +17,9 @@ func TestMain(m *testing.M) {
 }
 
 func mkdirTemp() (string, error) {
+	if tempDir != "" {
+		return tempDir, nil
+	}
 	dir, err := os.MkdirTemp("", "kibana-mcp-e2e-")
 	tempDir = dir
 	return dir, err
