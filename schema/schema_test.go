@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/schema/reflector"
 )
 
 type nested struct {
@@ -22,72 +24,6 @@ type sample struct {
 	Fields   map[string]any  `json:"fields,omitempty"`
 	Raw      json.RawMessage `json:"raw,omitempty"`
 	Anything any             `json:"anything,omitempty"`
-}
-
-func reflectJSON(t *testing.T, v any) map[string]any {
-	t.Helper()
-	s, err := Reflect(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := json.Marshal(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func TestReflectIsPlainInlineObject(t *testing.T) {
-	m := reflectJSON(t, sample{})
-	for _, noise := range []string{"$schema", "$id", "$defs", "$ref", "oneOf", "anyOf"} {
-		if _, ok := m[noise]; ok {
-			t.Errorf("schema has %s", noise)
-		}
-	}
-	raw, _ := json.Marshal(m)
-	if strings.Contains(string(raw), "$ref") {
-		t.Errorf("schema references definitions: %s", raw)
-	}
-	if m["type"] != "object" || m["additionalProperties"] != false {
-		t.Errorf("top level = %v", m)
-	}
-	if got := m["required"]; len(got.([]any)) != 1 || got.([]any)[0] != "title" {
-		t.Errorf("required = %v, want only title (optional bools must stay optional)", got)
-	}
-	props := m["properties"].(map[string]any)
-	if d := props["title"].(map[string]any)["description"]; d != "Short title, with a comma." {
-		t.Errorf("description cut: %q", d)
-	}
-	if props["title"].(map[string]any)["maxLength"] != 10.0 {
-		t.Errorf("maxLength lost: %v", props["title"])
-	}
-	items := props["items"].(map[string]any)["items"].(map[string]any)
-	if items["type"] != "object" || len(items["required"].([]any)) != 2 {
-		t.Errorf("nested struct not inline with required: %v", items)
-	}
-	for _, name := range []string{"raw", "anything"} {
-		if props[name].(map[string]any)["type"] != "object" {
-			t.Errorf("%s = %v, want a typed object schema instead of `true`", name, props[name])
-		}
-	}
-}
-
-type loop struct {
-	Next *loop `json:"next"`
-}
-
-func TestReflectRefusesRecursiveTypes(t *testing.T) {
-	_, err := Reflect(loop{})
-	if err == nil || !strings.Contains(err.Error(), "recursive") {
-		t.Fatalf("err = %v, want a recursion error", err)
-	}
-	if _, err := Reflect("not a struct"); err == nil {
-		t.Fatal("a string reflected as an input")
-	}
 }
 
 func TestDecodeIsStrict(t *testing.T) {
@@ -127,11 +63,10 @@ func TestDecodeIsStrict(t *testing.T) {
 
 func compile(t *testing.T, v any) *Validator {
 	t.Helper()
-	s, err := Reflect(v)
+	raw, err := reflector.ToolSchema(v, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := json.Marshal(s)
 	val, err := Compile(raw)
 	if err != nil {
 		t.Fatal(err)

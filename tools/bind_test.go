@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/kibana-mcp/kibana-mcp/schema"
+	"github.com/kibana-mcp/kibana-mcp/schema/reflector"
 )
 
 func mustLookup(t testing.TB, name string) *Operation {
@@ -109,7 +110,7 @@ type fileInput struct {
 }
 
 func TestBindJSONBodyHonoursOmitEmpty(t *testing.T) {
-	op := &Operation{Name: "update_thing", Method: http.MethodPatch, Path: "/api/things/{id}", APIVersion: V20231031, Effect: Writes, Input: bodyInput{}}
+	op := withSchema(t, &Operation{Name: "update_thing", Method: http.MethodPatch, Path: "/api/things/{id}", APIVersion: V20231031, Effect: Writes, Input: bodyInput{}})
 	req, err := op.Bind(args(t, `{"id":"t1","title":"x","flag":false,"refresh":"true"}`))
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +124,7 @@ func TestBindJSONBodyHonoursOmitEmpty(t *testing.T) {
 }
 
 func TestBindMultipart(t *testing.T) {
-	op := &Operation{Name: "upload_thing", Method: http.MethodPost, Path: "/api/things/{id}/files", APIVersion: V20231031, Effect: Writes, Input: fileInput{}}
+	op := withSchema(t, &Operation{Name: "upload_thing", Method: http.MethodPost, Path: "/api/things/{id}/files", APIVersion: V20231031, Effect: Writes, Input: fileInput{}})
 	req, err := op.Bind(args(t, `{"id":"t1","filename":"notes.txt","file":"aGVsbG8K"}`))
 	if err != nil {
 		t.Fatal(err)
@@ -220,4 +221,17 @@ func FuzzBind(f *testing.F) {
 			t.Fatalf("space %q passed", req.Space)
 		}
 	})
+}
+
+// withSchema gives a synthetic test operation the schema the generator
+// would have produced for it.
+func withSchema(t *testing.T, op *Operation) *Operation {
+	t.Helper()
+	raw, err := reflector.ToolSchema(op.Input, CommonArguments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	generatedSchemas[op.Name] = string(raw)
+	t.Cleanup(func() { delete(generatedSchemas, op.Name) })
+	return op
 }

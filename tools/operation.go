@@ -17,7 +17,6 @@
 package tools
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"sync"
@@ -96,10 +95,8 @@ func (op *Operation) Annotations() mcp.ToolAnnotation {
 	}
 }
 
-// Tool is the MCP definition of the operation. Its input schema comes from
-// the schemas generated at build time (schemas_gen.go), so serving tools/list
-// costs no reflection; an operation added without regenerating falls back to
-// reflection, and TestGeneratedSchemasAreFresh fails until it is regenerated.
+// Tool is the MCP definition of the operation, with the input schema
+// generated at build time (TestGeneratedSchemasAreFresh keeps it current).
 func (op *Operation) Tool() (mcp.Tool, error) {
 	schemaJSON, err := op.Schema()
 	if err != nil {
@@ -112,15 +109,6 @@ func (op *Operation) Tool() (mcp.Tool, error) {
 		RawInputSchema: schemaJSON,
 		Annotations:    op.Annotations(),
 	}, nil
-}
-
-// Schema is the input schema the model sees: the generated copy, or fresh
-// reflection for an operation added since the last `go generate`.
-func (op *Operation) Schema() (json.RawMessage, error) {
-	if raw, ok := generatedSchemas[op.Name]; ok {
-		return json.RawMessage(raw), nil
-	}
-	return op.ReflectSchema()
 }
 
 // getValidator compiles the schema the model was shown, once, on first use.

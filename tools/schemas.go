@@ -4,29 +4,22 @@ package tools
 
 import (
 	"encoding/json"
-
-	"github.com/invopop/jsonschema"
-
-	"github.com/kibana-mcp/kibana-mcp/schema"
+	"fmt"
 )
 
-// ReflectSchema builds the operation's input schema from its struct, adding
-// the space_id argument every tool shares. The build-time generator and the
-// freshness test both call this, so the embedded copy and fresh reflection
-// come from one definition.
-func (op *Operation) ReflectSchema() (json.RawMessage, error) {
-	s, err := schema.Reflect(op.Input)
-	if err != nil {
-		return nil, err
+// SpaceSchema is the schema of the space_id argument every tool accepts; the
+// generator adds it to each reflected input schema.
+const SpaceSchema = `{"type":"string","pattern":"^[a-z0-9_-]+$","maxLength":255,"description":"Kibana space to run in; omit for the server's default space."}`
+
+// CommonArguments are the arguments every tool takes besides its own.
+var CommonArguments = map[string]string{SpaceArgument: SpaceSchema}
+
+// Schema is the input schema the model sees, generated at build time into
+// schemas_gen.go so that serving tools/list costs no reflection.
+func (op *Operation) Schema() (json.RawMessage, error) {
+	raw, ok := generatedSchemas[op.Name]
+	if !ok {
+		return nil, fmt.Errorf("no generated schema for %s: run `go generate ./tools`", op.Name)
 	}
-	if s.Properties == nil {
-		s.Properties = jsonschema.NewProperties()
-	}
-	s.Properties.Set(SpaceArgument, &jsonschema.Schema{
-		Type:        "string",
-		Description: "Kibana space to run in; omit for the server's default space.",
-		Pattern:     `^[a-z0-9_-]+$`,
-		MaxLength:   new(uint64(255)),
-	})
-	return json.Marshal(s)
+	return json.RawMessage(raw), nil
 }

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kibana-mcp/kibana-mcp/schema/reflector"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -38,7 +39,7 @@ func generate() ([]byte, error) {
 	b.WriteString("// generatedSchemas maps tool names to their input schemas (JSON).\n")
 	b.WriteString("var generatedSchemas = map[string]string{\n")
 	for _, op := range ops {
-		s, err := op.ReflectSchema()
+		s, err := reflector.ToolSchema(op.Input, tools.CommonArguments)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", op.Name, err)
 		}

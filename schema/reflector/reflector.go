@@ -1,16 +1,20 @@
-// Package schema turns tool input structs into the JSON schemas MCP clients
-// see, and tool arguments back into those structs.
+// Package reflector turns tool input structs into the JSON schemas MCP
+// clients see. It runs at build time (go generate) and in tests only: the
+// server embeds its output, so neither reflection nor invopop/jsonschema is
+// part of start-up.
 //
 // Every schema is produced by one reflector configured for tool inputs: the
 // whole schema inline (some MCP clients cannot follow $ref), no $schema or
 // $id, unknown properties refused, and "required" taken only from
 // `jsonschema:"required"` tags so optional booleans stay optional.
-package schema
+package reflector
 
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 
 	"github.com/invopop/jsonschema"
 )
@@ -46,18 +50,18 @@ func Reflect(input any) (*jsonschema.Schema, error) {
 		t = t.Elem()
 	}
 	if t == nil || t.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("schema: input must be a struct, got %v", t)
+		return nil, fmt.Errorf("reflector: input must be a struct, got %v", t)
 	}
 	// With DoNotReference, invopop recurses forever on a self-referencing
 	// type; refuse it here with a message instead of a stack overflow.
 	if path := findCycle(t, nil); path != "" {
-		return nil, fmt.Errorf("schema: %v is recursive (%s); tool inputs must be finite trees", t, path)
+		return nil, fmt.Errorf("reflector: %v is recursive (%s); tool inputs must be finite trees", t, path)
 	}
 	s := reflector.ReflectFromType(t)
 	s.Version = ""
 	s.ID = ""
 	if s.Type != "object" {
-		return nil, fmt.Errorf("schema: %v did not reflect to an object schema", t)
+		return nil, fmt.Errorf("reflector: %v did not reflect to an object schema", t)
 	}
 	if s.Properties != nil && s.Properties.Len() == 0 {
 		// An input without fields still has to say it takes an object.
@@ -96,4 +100,27 @@ func findCycle(t reflect.Type, stack []reflect.Type) string {
 		}
 	}
 	return ""
+}
+
+// ToolSchema is the complete input schema of a tool: the reflected struct
+// plus extra properties every tool shares (given as JSON schemas by name).
+func ToolSchema(input any, extra map[string]string) (json.RawMessage, error) {
+	s, err := Reflect(input)
+	if err != nil {
+		return nil, err
+	}
+	if s.Properties == nil {
+		s.Properties = jsonschema.NewProperties()
+	}
+	for _, name := range slices.Sorted(maps.Keys(extra)) {
+		var prop jsonschema.Schema
+		if err := json.Unmarshal([]byte(extra[name]), &prop); err != nil {
+			return nil, fmt.Errorf("reflector: extra property %s: %w", name, err)
+		}
+		if _, taken := s.Properties.Get(name); taken {
+			return nil, fmt.Errorf("reflector: %T already has a field named %s", input, name)
+		}
+		s.Properties.Set(name, &prop)
+	}
+	return json.Marshal(s)
 }
