@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -132,15 +133,22 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 // BaseURL is the configured Kibana URL, without credentials.
 func (c *Client) BaseURL() string { return c.baseString }
 
+// spaceOf is the space a request runs in: its own, else the configured one.
+func (c *Client) spaceOf(r *Request) string {
+	if r.Space != "" {
+		return r.Space
+	}
+	if c.space == "" {
+		return "default"
+	}
+	return c.space
+}
+
 // URL returns the full URL a request goes to.
 func (c *Client) URL(r *Request) string {
 	var b strings.Builder
 	b.WriteString(c.baseString)
-	space := c.space
-	if r.Space != "" {
-		space = r.Space
-	}
-	if space != "" && space != "default" {
+	if space := c.spaceOf(r); space != "default" {
 		b.WriteString("/s/")
 		b.WriteString(url.PathEscape(space))
 	}
@@ -166,7 +174,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	for attempt := 0; ; attempt++ {
 		start := time.Now()
 		resp, retryAfter, err := c.once(ctx, r, target)
-		c.log.Debug("kibana request", "method", r.Method, "path", r.Path, "space", r.Space,
+		c.log.Debug("kibana request", "method", r.Method, "path", r.Path, "space", c.spaceOf(r),
 			"attempt", attempt+1, "status", statusOf(resp, err), "duration", time.Since(start))
 		if err == nil || !r.Retryable || attempt >= c.maxRetries || !retryableStatus(err) {
 			return resp, err
@@ -231,14 +239,28 @@ func (c *Client) once(ctx context.Context, r *Request, target string) (*Response
 		return nil, 0, scrubURLError(err)
 	}
 	defer resp.Body.Close()
-	data, err := readCapped(resp.Body, c.maxBody)
+	failed := resp.StatusCode < 200 || resp.StatusCode > 299
+	var data []byte
+	if failed {
+		// Only the start of an error body is shown to anyone; reading no
+		// more keeps the status (and retries) even when a proxy sends a
+		// huge page.
+		data, err = readTruncated(resp.Body, min(c.maxBody, maxErrorBody))
+	} else {
+		data, err = readCapped(resp.Body, c.maxBody)
+	}
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, 0, ctxErr
 		}
+		// Config.Timeout also covers reading the body: say so, as for headers.
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return nil, 0, fmt.Errorf("Kibana did not answer in time (%w)", err)
+		}
 		return nil, 0, err
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if failed {
 		return nil, parseRetryAfter(resp.Header.Get("Retry-After")), decodeAPIError(resp.StatusCode, data)
 	}
 	return &Response{StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: data}, 0, nil
@@ -249,6 +271,17 @@ type ResponseTooLargeError struct{ Limit int64 }
 
 func (e *ResponseTooLargeError) Error() string {
 	return fmt.Sprintf("Kibana's answer is larger than the %d-byte limit; narrow the request (smaller page size, fewer fields) or raise --max-response-bytes", e.Limit)
+}
+
+// maxErrorBody is how much of a non-2xx answer is read.
+const maxErrorBody = 64 << 10
+
+func readTruncated(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit))
+	if err != nil {
+		return nil, fmt.Errorf("reading Kibana's answer: %w", err)
+	}
+	return data, nil
 }
 
 func readCapped(r io.Reader, limit int64) ([]byte, error) {

@@ -79,6 +79,9 @@ func (c Config) baseURL() (*url.URL, error) {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("kibana URL %q must not have a query or fragment", u.Redacted())
 	}
+	// A bare trailing "?" parses as an empty query that String() keeps; API
+	// paths are appended to that string, so they would land in the query.
+	u.ForceQuery = false
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = strings.TrimRight(u.RawPath, "/")
 	return u, nil
