@@ -157,7 +157,7 @@ func (d *durationValue) Set(s string) error {
 
 func printUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "kibana-mcp: the Kibana API as MCP tools\n\n")
-	fmt.Fprintf(w, "Usage:\n  kibana-mcp [flags]          serve MCP (stdio by default)\n  kibana-mcp tools [--markdown]  list the tools\n\nFlags (each also read from its environment variable; flags win):\n")
+	fmt.Fprintf(w, "Usage:\n  kibana-mcp [flags]               serve MCP (stdio by default)\n  kibana-mcp tools [--markdown]    list the tools\n\nFlags (each also read from its environment variable; flags win):\n")
 	for _, s := range settings {
 		f := fs.Lookup(s.flag)
 		def := f.DefValue

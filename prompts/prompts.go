@@ -76,11 +76,12 @@ var openCasesOverview = Prompt{
 		mcp.WithArgument("severity", mcp.ArgumentDescription("Only this severity: low, medium, high or critical")),
 	),
 	Render: func(args map[string]string) (string, error) {
-		filter := ""
+		scope, severityArg := "", ""
 		switch sev := strings.TrimSpace(args["severity"]); sev {
 		case "":
 		case "low", "medium", "high", "critical":
-			filter = fmt.Sprintf(` with severity %q`, sev)
+			scope = fmt.Sprintf(" with severity %q", sev)
+			severityArg = fmt.Sprintf(`, severity %q`, sev)
 		default:
 			return "", fmt.Errorf("severity %q is not one of low, medium, high, critical", sev)
 		}
@@ -89,6 +90,6 @@ var openCasesOverview = Prompt{
 1. Call `+"`find_cases`"+` with status "open", then with status "in-progress"%s, sortField "severity", perPage 50; page on while more remain.
 2. Make one table: case ID, title, severity, status, assignees, last update, number of alerts.
 3. Point out the cases that look stale (no update for days) or unassigned but severe.
-Do not change any case.`, filter, strings.ReplaceAll(filter, "with", "and")), nil
+Do not change any case.`, scope, severityArg), nil
 	},
 }
