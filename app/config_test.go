@@ -2,9 +2,12 @@ package app
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -98,6 +101,23 @@ func TestVersionAndHelp(t *testing.T) {
 	for _, s := range settings {
 		if !strings.Contains(stderr.String(), "--"+s.flag) || !strings.Contains(stderr.String(), s.env) {
 			t.Errorf("help does not mention --%s / %s", s.flag, s.env)
+		}
+	}
+}
+
+// TestInstructionsNameRealTools: the server instructions every client reads
+// must not point the model at a tool that does not exist.
+func TestInstructionsNameRealTools(t *testing.T) {
+	names := regexp.MustCompile(`\b[a-z]+(?:_[a-z]+)+\b`).FindAllString(instructions, -1)
+	if len(names) < 3 {
+		t.Fatalf("instructions name only %v", names)
+	}
+	for _, name := range names {
+		if name == tools.SpaceArgument {
+			continue
+		}
+		if _, ok := tools.Lookup(name); !ok {
+			t.Errorf("instructions mention %s, which is not a tool", name)
 		}
 	}
 }

@@ -235,3 +235,43 @@ func withSchema(t *testing.T, op *Operation) *Operation {
 	t.Cleanup(func() { delete(generatedSchemas, op.Name) })
 	return op
 }
+
+// FuzzBindAnyTool feeds arbitrary argument objects to every tool, seeded
+// with all their examples: binding must never panic, must fail only with
+// argument errors, and whatever it builds must stay under /api/ with no
+// dot segments.
+func FuzzBindAnyTool(f *testing.F) {
+	ops := All()
+	for i, op := range ops {
+		for _, ex := range op.Examples {
+			f.Add(uint8(i), ex)
+		}
+	}
+	f.Add(uint8(0), `{"page":-1,"perPage":1e309}`)
+	f.Add(uint8(2), `{"title":"x","description":"y","tags":[null],"connector":{"type":".jira"}}`)
+	f.Fuzz(func(t *testing.T, which uint8, raw string) {
+		op := ops[int(which)%len(ops)]
+		var a map[string]any
+		if json.Unmarshal([]byte(raw), &a) != nil {
+			return
+		}
+		req, err := op.Bind(a)
+		if err != nil {
+			if _, ok := schema.AsArgumentError(err); !ok {
+				t.Fatalf("%s: non-argument error %v", op.Name, err)
+			}
+			return
+		}
+		if !strings.HasPrefix(req.Path, "/api/") {
+			t.Fatalf("%s: path %q", op.Name, req.Path)
+		}
+		for seg := range strings.SplitSeq(req.Path, "/") {
+			if seg == "." || seg == ".." {
+				t.Fatalf("%s: dot segment in %q", op.Name, req.Path)
+			}
+		}
+		if req.Body != nil && req.ContentType == "" && !json.Valid(req.Body) {
+			t.Fatalf("%s: invalid JSON body %s", op.Name, req.Body)
+		}
+	})
+}
