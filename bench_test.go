@@ -3,10 +3,10 @@ package main
 // Benchmarks for the targets every change must keep:
 //   - start-up: process start to the tools/list answer, within a few ms of a
 //     bare mcp-go server with one tool (BenchmarkStartup vs BenchmarkStartupBare);
-//   - peak memory (maxRSS-KB) at most twice that bare server's;
+//   - peak memory (peakRSS-KB) at most twice that bare server's;
 //   - a tool call costs at most 0.3 ms beyond the Kibana round trip
 //     (BenchmarkToolCall vs BenchmarkKibanaRoundTrip).
-// Run: go test -run '^$' -bench . -count 10 . | tee bench.txt; benchstat bench.txt
+// Run: go test -run '^$' -bench . -count 10 . ./app | tee bench.txt; benchstat bench.txt
 
 import (
 	"bufio"
