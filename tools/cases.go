@@ -51,7 +51,7 @@ var casesOperations = []*Operation{
 		Effect:      Writes,
 		Input:       CreateCaseInput{},
 		Examples: []string{
-			`{"title":"Suspicious login on web-01","description":"Many failed logins followed by a success from a new country.","tags":[]}`,
+			`{"title":"Suspicious login on web-01","description":"Many failed logins followed by a success from a new country."}`,
 			`{"title":"Phishing campaign against finance","description":"Three users reported the same lure; one clicked the link.","tags":["phishing","finance"],"owner":"securitySolution","severity":"high","category":"phishing","assignees":[{"uid":"u_J41Oh6L9ki-Vo2tOogS8WRTENzhHurGtRc87NgEAlkc_0"}],"connector":{"id":"131d4448-abe0-4789-939d-8ef60680b498","name":"SOC Jira","type":".jira","fields":{"issueType":"10006","priority":"High","parent":null}},"settings":{"syncAlerts":false},"customFields":[{"key":"ticket_ref","type":"text","value":"INC-1234"},{"key":"escalated","type":"toggle","value":true}],"space_id":"soc"}`,
 		},
 	},
@@ -372,7 +372,7 @@ type GetCaseInput struct {
 type CreateCaseInput struct {
 	Title        string            `json:"title" jsonschema:"required,maxLength=160" jsonschema_description:"Short case title (at most 160 characters)."`
 	Description  string            `json:"description" jsonschema:"required,maxLength=30000" jsonschema_description:"What happened and what is known so far; markdown, at most 30,000 characters."`
-	Tags         []string          `json:"tags" jsonschema:"required,maxItems=200,maxLength=256" jsonschema_description:"Labels for grouping and filtering cases; may be empty. At most 200, each at most 256 characters."`
+	Tags         []string          `json:"tags" jsonschema:"maxItems=200,maxLength=256" jsonschema_description:"Labels for grouping and filtering cases (none when omitted). At most 200, each at most 256 characters."`
 	Owner        string            `json:"owner,omitempty" jsonschema:"enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Kibana app the case belongs to (cases = Stack Management); securitySolution when omitted. It decides who can see the case and cannot change later."`
 	Severity     string            `json:"severity,omitempty" jsonschema:"enum=low,enum=medium,enum=high,enum=critical" jsonschema_description:"How serious the case is; Kibana's default is low."`
 	Category     string            `json:"category,omitempty" jsonschema:"maxLength=50" jsonschema_description:"Free-text category such as malware or phishing (at most 50 characters)."`
