@@ -86,7 +86,6 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.TLSClientConfig = tlsCfg
 	transport.MaxIdleConnsPerHost = 64 // every tool call goes to the same host
-	transport.ResponseHeaderTimeout = 0
 
 	c := &Client{
 		base:       base,
@@ -119,10 +118,15 @@ func orDefault[T int64 | time.Duration](v, def T) T {
 }
 
 // checkRedirect keeps credentials on the configured Kibana: a redirect to any
-// other host is refused rather than followed.
+// other host is refused rather than followed. A write is never redirected:
+// Go would resend it as a GET (to an SSO login page, typically) and the
+// write would look done when nothing was written.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.URL.Scheme != c.base.Scheme || req.URL.Host != c.base.Host {
 		return fmt.Errorf("refusing redirect from Kibana to another host (%s)", req.URL.Host)
+	}
+	if first := via[0]; first.Method != http.MethodGet && first.Method != http.MethodHead {
+		return fmt.Errorf("Kibana redirected a %s to %s; nothing was written. Check the Kibana URL and any proxy or login in front of it", first.Method, req.URL.Path)
 	}
 	if len(via) >= 5 {
 		return errors.New("too many redirects")
@@ -176,7 +180,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		resp, retryAfter, err := c.once(ctx, r, target)
 		c.log.Debug("kibana request", "method", r.Method, "path", r.Path, "space", c.spaceOf(r),
 			"attempt", attempt+1, "status", statusOf(resp, err), "duration", time.Since(start))
-		if err == nil || !r.Retryable || attempt >= c.maxRetries || !retryableStatus(err) {
+		if err == nil || !r.Retryable || attempt >= c.maxRetries || !retryableStatus(err, r.Mutates) {
 			return resp, err
 		}
 		wait := backoff(attempt, c.waitMax)
@@ -309,14 +313,21 @@ func scrubURLError(err error) error {
 	return err
 }
 
-func retryableStatus(err error) bool {
+// retryableStatus says whether an answer is worth another attempt. 429 and
+// 503 mean Kibana did not do the work; 502 and 504 come from a proxy that
+// may have given up while Kibana was still working, so only reads, which
+// change nothing, are retried on those. (A retried DELETE would otherwise
+// report 404 for a delete that succeeded.)
+func retryableStatus(err error, mutates bool) bool {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
 		return false
 	}
 	switch apiErr.StatusCode {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		return true
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return !mutates
 	}
 	return false
 }

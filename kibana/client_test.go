@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // ---------------------------------------------------------------- auth
@@ -468,7 +469,7 @@ func TestRetryableGETRetriesUntilSuccess(t *testing.T) {
 }
 
 func TestRetriedRequestsAreIdentical(t *testing.T) {
-	srv, rec := statusSequence(t, 502, 504)
+	srv, rec := statusSequence(t, 503, 429)
 	c := newClient(t, Config{URL: srv.URL, APIKey: "k", RetryWaitMax: 10 * time.Millisecond})
 	_, err := c.Do(testCtx(t), &Request{Method: http.MethodPut, Path: "/api/x", Body: []byte(`{"a":1}`), Retryable: true, Mutates: true})
 	if err != nil {
@@ -476,7 +477,7 @@ func TestRetriedRequestsAreIdentical(t *testing.T) {
 	}
 	reqs := rec.all()
 	if len(reqs) != 3 {
-		t.Fatalf("server saw %d attempts, want 3 (502 and 504 are retryable)", len(reqs))
+		t.Fatalf("server saw %d attempts, want 3 (503 and 429 are retryable)", len(reqs))
 	}
 	for i, r := range reqs {
 		if string(r.Body) != `{"a":1}` || r.Header.Get("Authorization") != "ApiKey k" || r.Header.Get("kbn-xsrf") == "" {
@@ -1092,5 +1093,54 @@ func TestHugeErrorBodyKeepsStatus(t *testing.T) {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadGateway || len(apiErr.Message) > 2100 {
 		t.Fatalf("err = %v, want a truncated 502 APIError", err)
+	}
+}
+
+// TestProxyTimeoutsRetryOnlyReads: a 502/504 may come from a proxy that gave
+// up while Kibana went on working, so a write is not sent again (a retried
+// DELETE would report 404 for a delete that succeeded); a read is.
+func TestProxyTimeoutsRetryOnlyReads(t *testing.T) {
+	for _, status := range []int{502, 504} {
+		srv, rec := statusSequence(t, status)
+		c := newClient(t, Config{URL: srv.URL, RetryWaitMax: 10 * time.Millisecond})
+		_, err := c.Do(testCtx(t), &Request{Method: http.MethodDelete, Path: "/api/cases", Retryable: true, Mutates: true})
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || rec.count() != 1 {
+			t.Errorf("DELETE after %d: err %v, %d attempts; want the %d once", status, err, rec.count(), status)
+		}
+		srv, rec = statusSequence(t, status)
+		c = newClient(t, Config{URL: srv.URL, RetryWaitMax: 10 * time.Millisecond})
+		if _, err := c.Do(testCtx(t), &Request{Method: http.MethodGet, Path: "/api/cases", Retryable: true}); err != nil || rec.count() != 2 {
+			t.Errorf("GET after %d: err %v, %d attempts; want success on the second", status, err, rec.count())
+		}
+	}
+}
+
+// TestWritesAreNeverRedirected: a same-host redirect of a POST (an SSO login
+// page, say) must fail loudly instead of turning into a GET that "succeeds".
+func TestWritesAreNeverRedirected(t *testing.T) {
+	var gets atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/login" {
+			gets.Add(1)
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte("<html>Please log in</html>"))
+			return
+		}
+		http.Redirect(w, r, "/login", http.StatusFound)
+	}))
+	defer srv.Close()
+	c := newClient(t, Config{URL: srv.URL})
+	_, err := c.Do(testCtx(t), &Request{Method: http.MethodPost, Path: "/api/cases", Body: []byte(`{}`), Mutates: true})
+	if err == nil || !strings.Contains(err.Error(), "nothing was written") || gets.Load() != 0 {
+		t.Errorf("err = %v, login page fetched %d times", err, gets.Load())
+	}
+}
+
+func TestErrorTextIsTruncatedByCharacters(t *testing.T) {
+	msg := strings.Repeat("é", 3000)
+	e := decodeAPIError(400, []byte(`{"statusCode":400,"error":"Bad Request","message":"`+msg+`"}`))
+	if !utf8.ValidString(e.Message) || utf8.RuneCountInString(e.Message) != maxErrorMessage+1 {
+		t.Errorf("message has %d characters (valid UTF-8: %v)", utf8.RuneCountInString(e.Message), utf8.ValidString(e.Message))
 	}
 }

@@ -26,9 +26,21 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("Kibana answered %d %s: %s", e.StatusCode, reason, e.Message)
 }
 
-// maxErrorMessage bounds how much of a non-JSON error body reaches the model
-// (proxies answer with whole HTML pages).
+// maxErrorMessage bounds, in characters, how much of an error reaches the
+// model (proxies answer with whole HTML pages).
 const maxErrorMessage = 2000
+
+// truncate cuts s to at most max characters, never inside a UTF-8 sequence.
+func truncate(s string, max int) string {
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
 
 func decodeAPIError(status int, body []byte) *APIError {
 	e := &APIError{StatusCode: status}
@@ -38,14 +50,10 @@ func decodeAPIError(status int, body []byte) *APIError {
 		Message    string `json:"message"`
 	}
 	if json.Unmarshal(body, &parsed) == nil && (parsed.Message != "" || parsed.Error != "") {
-		e.Reason = parsed.Error
-		e.Message = parsed.Message
+		e.Reason = truncate(parsed.Error, maxErrorMessage)
+		e.Message = truncate(parsed.Message, maxErrorMessage)
 		return e
 	}
-	msg := strings.TrimSpace(string(body))
-	if len(msg) > maxErrorMessage {
-		msg = msg[:maxErrorMessage] + "…"
-	}
-	e.Message = msg
+	e.Message = truncate(strings.TrimSpace(string(body)), maxErrorMessage)
 	return e
 }

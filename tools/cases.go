@@ -64,6 +64,7 @@ var casesOperations = []*Operation{
 		Path:        "/api/cases",
 		APIVersion:  V20231031,
 		Effect:      Writes,
+		Overwrites:  true,
 		Input:       UpdateCasesInput{},
 		Examples: []string{
 			`{"cases":[{"id":"c1d2e3f4-0000-4000-8000-000000000001","version":"WzUzMiwxXQ==","status":"in-progress"}]}`,
@@ -139,6 +140,7 @@ var casesOperations = []*Operation{
 		Path:        "/api/cases/{caseId}/comments",
 		APIVersion:  V20231031,
 		Effect:      Writes,
+		Overwrites:  true,
 		Input:       UpdateCaseCommentInput{},
 		Examples: []string{
 			`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001","id":"71ec1870-725b-11ea-a0b2-c51ea50a58e2","version":"WzQ3LDFd","type":"user","owner":"securitySolution","comment":"Host re-imaged and returned to service."}`,
@@ -208,12 +210,13 @@ var casesOperations = []*Operation{
 	{
 		Name:        "push_case",
 		Title:       "Push case to external system",
-		Description: "Send a case to an external incident system (Jira, ServiceNow, IBM Resilient, Swimlane or a webhook) through one of its connectors, creating or updating the external ticket; the case records the push.",
+		Description: "Send a case to an external incident system (Jira, ServiceNow, IBM Resilient, Swimlane or a webhook) through one of its connectors, creating or overwriting the external ticket; the case records the push. If the case settings close cases by pushing (get_case_configuration), this also closes the case.",
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/{caseId}/connector/{connectorId}/_push",
 		APIVersion:  V20231031,
 		Effect:      Writes,
+		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       PushCaseInput{},
 		Examples: []string{
@@ -290,6 +293,7 @@ var casesOperations = []*Operation{
 		Path:        "/api/cases/configure/{configurationId}",
 		APIVersion:  V20231031,
 		Effect:      Writes,
+		Overwrites:  true,
 		Input:       UpdateCaseConfigurationInput{},
 		Examples: []string{
 			`{"configurationId":"3297a0f0-b5ec-11ec-b141-0fdb20a7f9a9","version":"WzIwNzMsMV0=","closure_type":"close-by-pushing"}`,

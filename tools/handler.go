@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"unicode/utf8"
 
@@ -32,10 +33,22 @@ func (op *Operation) Handler(client *kibana.Client) server.ToolHandlerFunc {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 				return nil, err
 			}
-			return mcp.NewToolResultError(err.Error()), nil
+			return mcp.NewToolResultError(err.Error() + hint(err)), nil
 		}
 		return Result(resp), nil
 	}
+}
+
+// hint adds what the model should do next to Kibana errors that have one
+// obvious remedy.
+func hint(err error) string {
+	var apiErr *kibana.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict {
+		// Cases, comments and settings carry a version that every change
+		// (adding a comment too) moves on.
+		return " (The object changed since its version was read: read it again, e.g. with get_case, and retry with the new version.)"
+	}
+	return ""
 }
 
 // Result shapes a Kibana answer for the model: the body verbatim as text
@@ -49,6 +62,11 @@ func Result(resp *kibana.Response) *mcp.CallToolResult {
 		return mcp.NewToolResultText(fmt.Sprintf("Done: Kibana answered %d %s with no body.", resp.StatusCode, http.StatusText(resp.StatusCode)))
 	}
 	if !json.Valid(body) {
+		if mt, _, _ := mime.ParseMediaType(resp.ContentType); mt == "text/html" {
+			// Kibana's API answers JSON; a page means a proxy or login page
+			// answered instead.
+			return mcp.NewToolResultError(fmt.Sprintf("Kibana answered %d with an HTML page instead of JSON: check the Kibana URL and any proxy or login in front of Kibana.", resp.StatusCode))
+		}
 		if utf8.Valid(body) {
 			return mcp.NewToolResultText(string(body))
 		}

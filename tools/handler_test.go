@@ -155,3 +155,19 @@ func TestHandlerCancellationReachesKibana(t *testing.T) {
 		t.Fatal("Kibana's request was not cancelled")
 	}
 }
+
+func TestHandlerHTMLAnswerIsAnError(t *testing.T) {
+	res, _ := call(t, "get_case", `{"caseId":"c1"}`, 200, "text/html; charset=utf-8", "<html>Please log in</html>")
+	if !res.IsError || !strings.Contains(text(res), "HTML page instead of JSON") {
+		t.Errorf("login page: %+v", res)
+	}
+}
+
+func TestHandlerConflictSaysToReread(t *testing.T) {
+	res, _ := call(t, "update_cases", `{"cases":[{"id":"c1","version":"old","status":"closed"}]}`, 409, "application/json",
+		`{"statusCode":409,"error":"Conflict","message":"This case c1 has been updated. Please refresh before saving additional updates."}`)
+	want := "Kibana answered 409 Conflict: This case c1 has been updated. Please refresh before saving additional updates. (The object changed since its version was read: read it again, e.g. with get_case, and retry with the new version.)"
+	if !res.IsError || text(res) != want {
+		t.Errorf("got %q", text(res))
+	}
+}

@@ -57,8 +57,12 @@ type Operation struct {
 	APIVersion  string // elastic-api-version header value
 	Effect      Effect
 	Idempotent  bool // for Writes: repeating the same call changes nothing more
-	OpenWorld   bool // reaches systems beyond Kibana (e.g. an external ITSM)
-	Input       any  // zero value of the input struct
+	// Overwrites marks Writes that can replace or remove what was stored
+	// (whole lists, texts, an external ticket): clients should confirm them
+	// like deletes, so they carry destructiveHint too.
+	Overwrites bool
+	OpenWorld  bool // reaches systems beyond Kibana (e.g. an external ITSM)
+	Input      any  // zero value of the input struct
 	// Examples are argument objects (JSON) that tests replay against a
 	// loopback Kibana and the OpenAPI contract; the first is the smallest.
 	Examples []string
@@ -89,7 +93,7 @@ func (op *Operation) Annotations() mcp.ToolAnnotation {
 	return mcp.ToolAnnotation{
 		Title:           op.Title,
 		ReadOnlyHint:    mcp.ToBoolPtr(op.Effect == Reads),
-		DestructiveHint: mcp.ToBoolPtr(op.Effect == Deletes),
+		DestructiveHint: mcp.ToBoolPtr(op.Effect == Deletes || op.Overwrites),
 		IdempotentHint:  mcp.ToBoolPtr(op.Retryable()),
 		OpenWorldHint:   mcp.ToBoolPtr(op.OpenWorld),
 	}

@@ -69,6 +69,9 @@ func TestRegistryInvariants(t *testing.T) {
 					t.Errorf("example %d does not bind: %v", i, err)
 				}
 			}
+			if op.Overwrites && op.Effect != Writes {
+				t.Errorf("Overwrites is for Writes; %v is destructive or read-only already", op.Effect)
+			}
 			a := op.Annotations()
 			for name, hint := range map[string]*bool{"readOnly": a.ReadOnlyHint, "destructive": a.DestructiveHint, "idempotent": a.IdempotentHint, "openWorld": a.OpenWorldHint} {
 				if hint == nil {
@@ -144,5 +147,30 @@ func TestCasesAreComplete(t *testing.T) {
 	}
 	if count != len(want) || n != len(want) {
 		t.Errorf("cases toolset has %d tools, want the %d of the Cases API", count, len(want))
+	}
+}
+
+// TestAnnotations pins what clients are told about each kind of tool: the
+// hints decide what they run without asking.
+func TestAnnotations(t *testing.T) {
+	for name, want := range map[string][4]bool{ // readOnly, destructive, idempotent, openWorld
+		"find_cases":                {true, false, true, false},
+		"create_case":               {false, false, false, false},
+		"add_case_comment":          {false, false, false, false},
+		"update_cases":              {false, true, false, false},
+		"update_case_comment":       {false, true, false, false},
+		"update_case_configuration": {false, true, false, false},
+		"push_case":                 {false, true, false, true},
+		"delete_cases":              {false, true, true, false},
+	} {
+		op, ok := Lookup(name)
+		if !ok {
+			t.Fatalf("no %s", name)
+		}
+		a := op.Annotations()
+		got := [4]bool{*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint, *a.OpenWorldHint}
+		if got != want {
+			t.Errorf("%s: hints (readOnly, destructive, idempotent, openWorld) = %v, want %v", name, got, want)
+		}
 	}
 }
