@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"sync"
 )
 
 // ArgumentError is a problem with a tool's arguments that the model can fix:
@@ -24,13 +23,11 @@ func (e *ArgumentError) Error() string {
 	return fmt.Sprintf("invalid argument %q: %s", e.Field, e.Rule)
 }
 
-// Decode fills dst (a pointer to an input struct) from tool arguments.
-//
-// It is strict where the model would otherwise be silently ignored: unknown
-// argument names, wrong JSON types and missing required arguments are all
-// *ArgumentError values naming the field. The server also validates against
-// the published schema; Decode is the guard that holds even when a caller
-// bypasses that (in-process clients, tests, fuzzing).
+// Decode fills dst (a pointer to an input struct) from tool arguments that
+// have passed the Validator (which checks required fields, enums and
+// limits). It stays strict about names and types, so a schema that drifted
+// from its struct shows up as an *ArgumentError naming the field rather than
+// as a silently dropped argument.
 func Decode(args map[string]any, dst any) error {
 	raw, err := json.Marshal(args)
 	if err != nil {
@@ -56,7 +53,7 @@ func DecodeJSON(raw []byte, dst any) error {
 	if dec.More() {
 		return &ArgumentError{Rule: "trailing data after the arguments object"}
 	}
-	return checkRequired(raw, reflect.TypeOf(dst).Elem())
+	return nil
 }
 
 // translate turns encoding/json's messages into ones that name the argument.
@@ -101,47 +98,6 @@ func jsonKind(t reflect.Type) string {
 	}
 }
 
-// requiredFields caches, per struct type, the JSON names of its top-level
-// fields tagged `jsonschema:"required"`.
-var requiredFields sync.Map // reflect.Type -> []string
-
-func required(t reflect.Type) []string {
-	if v, ok := requiredFields.Load(t); ok {
-		return v.([]string)
-	}
-	var names []string
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !hasTagOption(f.Tag.Get("jsonschema"), "required") {
-			continue
-		}
-		names = append(names, JSONName(f))
-	}
-	requiredFields.Store(t, names)
-	return names
-}
-
-// checkRequired reports the first required top-level argument that is absent
-// or null. Nested required fields are left to the schema validator, which
-// sees the whole tree.
-func checkRequired(raw []byte, t reflect.Type) error {
-	names := required(t)
-	if len(names) == 0 {
-		return nil
-	}
-	var present map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &present); err != nil {
-		return &ArgumentError{Rule: err.Error()}
-	}
-	for _, name := range names {
-		v, ok := present[name]
-		if !ok || bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
-			return &ArgumentError{Field: name, Rule: "is required"}
-		}
-	}
-	return nil
-}
-
 // JSONName is the argument name of a struct field: its json tag name, or the
 // Go name when the tag gives none.
 func JSONName(f reflect.StructField) string {
@@ -150,13 +106,4 @@ func JSONName(f reflect.StructField) string {
 		return f.Name
 	}
 	return name
-}
-
-func hasTagOption(tag, option string) bool {
-	for part := range strings.SplitSeq(tag, ",") {
-		if part == option {
-			return true
-		}
-	}
-	return false
 }

@@ -36,8 +36,6 @@ func TestDecodeIsStrict(t *testing.T) {
 		{`{"title":5}`, "title", "must be a string"},
 		{`{"title":"a","count":"3"}`, "count", "must be an integer"},
 		{`{"title":"a","tags":"x"}`, "tags", "must be an array"},
-		{`{}`, "title", "is required"},
-		{`{"title":null}`, "title", "is required"},
 		{`[1]`, "", "must be a JSON object"},
 	}
 	for _, c := range cases {
@@ -91,6 +89,8 @@ func TestValidateNamesFieldAndRule(t *testing.T) {
 		{`{"title":"a","items":[{"id":"","version":"v"}]}`, `invalid argument "items[0].id": must not be empty`},
 		{`{"title":"a","items":[{"id":"x"}]}`, `invalid argument "items[0].version": is required`},
 		{`{"title":"a","flag":"yes"}`, `invalid argument "flag": must be a boolean, got "yes"`},
+		{`{"title":"a","tags":[null]}`, `invalid argument "tags[0]": must be a string, got null`},
+		{`{"title":"a","items":[null]}`, `invalid argument "items[0]": must be an object, got null`},
 		{`{"title":"a","nope":1}`, `invalid argument "nope": is not a known argument; allowed: anything, count, fields, flag, items, raw, severity, tags, title`},
 	}
 	for _, c := range cases {

@@ -130,8 +130,8 @@ func AsArgumentError(err error) (*ArgumentError, bool) {
 
 func (n *node) check(path string, v any, report func(path, rule string)) {
 	if v == nil {
-		// null is how JSON says "not given"; required-ness is checked by
-		// the parent, so an explicit null is treated as absent.
+		// A null member is how JSON says "not given"; required-ness is
+		// checked by the parent object, so it is treated as absent.
 		return
 	}
 	if n.Type != "" && !hasType(n.Type, v) {
@@ -173,7 +173,14 @@ func (n *node) check(path string, v any, report func(path, rule string)) {
 		}
 		if n.Items != nil {
 			for i, item := range val {
-				n.Items.check(fmt.Sprintf("%s[%d]", path, i), item, report)
+				itemPath := fmt.Sprintf("%s[%d]", path, i)
+				if item == nil && n.Items.Type != "" {
+					// Only an object member can be "not given"; a null
+					// list item would reach Kibana as "" or 0.
+					report(itemPath, "must be "+article(n.Items.Type)+", got null")
+					continue
+				}
+				n.Items.check(itemPath, item, report)
 			}
 		}
 	case map[string]any:

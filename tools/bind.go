@@ -161,10 +161,7 @@ func (op *Operation) Bind(args map[string]any) (*kibana.Request, error) {
 	if err := validator.Validate(args); err != nil {
 		return nil, err
 	}
-	space, args, err := takeSpace(args)
-	if err != nil {
-		return nil, err
-	}
+	space, args := takeSpace(args)
 	input := reflect.New(p.typ)
 	if err := schema.Decode(args, input.Interface()); err != nil {
 		return nil, err
@@ -201,11 +198,12 @@ func (op *Operation) Bind(args map[string]any) (*kibana.Request, error) {
 }
 
 // takeSpace removes space_id from the arguments (it is the server's, not
-// Kibana's) and checks it. The caller's map is never modified.
-func takeSpace(args map[string]any) (string, map[string]any, error) {
+// Kibana's). The validator has already checked it; the caller's map is
+// never modified.
+func takeSpace(args map[string]any) (string, map[string]any) {
 	raw, ok := args[SpaceArgument]
 	if !ok {
-		return "", args, nil
+		return "", args
 	}
 	rest := make(map[string]any, len(args)-1)
 	for k, v := range args {
@@ -213,14 +211,8 @@ func takeSpace(args map[string]any) (string, map[string]any, error) {
 			rest[k] = v
 		}
 	}
-	if raw == nil {
-		return "", rest, nil
-	}
-	space, isString := raw.(string)
-	if !isString || !kibana.ValidSpaceID(space) {
-		return "", nil, &schema.ArgumentError{Field: SpaceArgument, Rule: "must be a space ID: lowercase letters, digits, _ and -"}
-	}
-	return space, rest, nil
+	space, _ := raw.(string)
+	return space, rest
 }
 
 func (p *plan) path(v reflect.Value) (string, error) {
