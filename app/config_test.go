@@ -73,9 +73,11 @@ func TestMainExitsNonZeroOnConfigErrorBeforeServing(t *testing.T) {
 		want string
 	}{
 		{[]string{"--kibana-url", "localhost:5601"}, nil, "must start with http:// or https://"},
-		{[]string{"--api-key", "k", "--username", "u", "--password", "p"}, nil, "not both"},
+		{[]string{"--api-key", "sekrit-api-key-123", "--username", "u", "--password", "hunter2-password"}, nil, "not both"},
 		{[]string{"--ca-cert", "/nonexistent/ca.pem"}, nil, "CA certificate"},
 		{nil, map[string]string{"KIBANA_USERNAME": "u"}, "needs both"},
+		{nil, map[string]string{"KIBANA_PASSWORD": "hunter2-password", "KIBANA_TIMEOUT": "x"}, "KIBANA_TIMEOUT"},
+		{nil, map[string]string{"KIBANA_API_KEY": "sekrit-api-key-123", "KIBANA_USERNAME": "u", "KIBANA_PASSWORD": "hunter2-password"}, "not both"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := Main(t.Context(), c.args, strings.NewReader(""), &stdout, &stderr, env(c.env))
@@ -83,7 +85,7 @@ func TestMainExitsNonZeroOnConfigErrorBeforeServing(t *testing.T) {
 		if code != 2 || len(lines) != 1 || !strings.Contains(lines[0], c.want) || stdout.Len() != 0 {
 			t.Errorf("%v: exit %d, stderr %q, stdout %q", c.args, code, stderr.String(), stdout.String())
 		}
-		if strings.Contains(stderr.String(), "\"p\"") || strings.Contains(stderr.String(), " k ") {
+		if strings.Contains(stderr.String(), "hunter2-password") || strings.Contains(stderr.String(), "sekrit-api-key-123") {
 			t.Errorf("secret in %q", stderr.String())
 		}
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,7 +35,7 @@ func version() string {
 	return "dev"
 }
 
-const instructions = `Tools for a Kibana deployment. For case triage: find_cases to list (filter by status, severity, tags), get_case for one case, get_case_alerts and find_case_comments for its evidence, add_case_comment to note findings, update_cases to change status or severity (needs the case's current version from get_case). Every tool takes an optional space_id.`
+const instructions = `Tools for a Kibana deployment. For case triage: find_cases to list (filter by status, severity, tags), get_case for one case, get_case_alerts and find_case_comments for its evidence, add_case_comment to note findings, update_cases to change status or severity. Changes need the case's current version: take it from the latest answer about that case (add_case_comment and push_case return the updated case, whose version has moved on). Every tool takes an optional space_id.`
 
 // Main runs the command and returns its exit code: 0 on a clean stop, 1 when
 // serving failed, 2 for a usage or configuration error.
@@ -65,7 +66,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintln(stderr, "kibana-mcp:", err)
 		return 1
 	}
-	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cfg.Kibana.Space)
+	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"))
 	if err := serve(ctx, cfg, s, stdin, stdout, log); err != nil {
 		log.Error("server stopped", "err", err)
 		return 1

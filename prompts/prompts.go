@@ -65,7 +65,7 @@ var triageCase = Prompt{
 2. Call `+"`get_case_alerts`"+` for the alerts attached to it and `+"`find_case_comments`"+` for the analyst notes so far.
 3. Call `+"`find_case_user_actions`"+` if you need to know who changed what, and when.
 4. Summarise in a few lines: what happened, which hosts and users are involved, what is already known.
-5. Propose a severity and status, and one next step. Before changing anything, ask me; then use `+"`add_case_comment`"+` to record the finding and `+"`update_cases`"+` (with the version from get_case) to change status or severity.`, args["caseId"], space), nil
+5. Propose a severity and status, and one next step. Before changing anything, ask me; then use `+"`add_case_comment`"+` to record the finding and `+"`update_cases`"+` to change status or severity, with the version from the latest answer about the case (adding a comment moves the version on: use the one add_case_comment returns).`, args["caseId"], space), nil
 	},
 }
 

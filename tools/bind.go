@@ -336,7 +336,9 @@ func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
 		s := scalarString(reflect.Indirect(fv))
 		if f.namesFile {
 			filename = s
-			s = strings.TrimSuffix(s, path.Ext(s))
+			if stem := strings.TrimSuffix(s, path.Ext(s)); stem != "" {
+				s = stem // ".bashrc" has no extension to drop
+			}
 		}
 		if err := w.WriteField(f.name, s); err != nil {
 			return nil, "", err
@@ -346,7 +348,9 @@ func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
 		if f.in != inFormFile {
 			continue
 		}
-		encoded := v.Field(f.index).String()
+		// Models often wrap long base64 across lines; the line breaks are
+		// not part of the data.
+		encoded := strings.Join(strings.Fields(v.Field(f.index).String()), "")
 		data, err := base64.StdEncoding.DecodeString(encoded)
 		if err != nil {
 			return nil, "", &schema.ArgumentError{Field: f.name, Rule: "must be standard base64: " + err.Error()}

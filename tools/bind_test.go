@@ -156,6 +156,13 @@ func TestBindMultipart(t *testing.T) {
 	if fileName != "notes.txt" || !strings.HasPrefix(fileType, "text/plain") {
 		t.Errorf("file part name %q type %q", fileName, fileType)
 	}
+	wrapped, err := op.Bind(args(t, `{"id":"t1","filename":".bashrc","file":"aGVs\nbG8K\n"}`))
+	if err != nil {
+		t.Fatalf("base64 wrapped across lines refused: %v", err)
+	}
+	if body := string(wrapped.Body); !strings.Contains(body, "\r\n\r\n.bashrc\r\n") || !strings.Contains(body, "\r\n\r\nhello\n\r\n") {
+		t.Errorf("dot-file name or wrapped content mangled:\n%s", body)
+	}
 	_, err = op.Bind(args(t, `{"id":"t1","filename":"a.txt","file":"not base64!"}`))
 	if ae, ok := schema.AsArgumentError(err); !ok || ae.Field != "file" {
 		t.Errorf("bad base64: err %v, want an error naming file", err)

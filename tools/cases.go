@@ -419,10 +419,23 @@ type CaseConnector struct {
 	Fields json.RawMessage `json:"fields" jsonschema_description:"Ticket fields for the external system. Omit for .none and .cases-webhook. Otherwise an object giving every key (null when unused): .jira {issueType, priority, parent}; .servicenow {impact, severity, urgency, category, subcategory}; .servicenow-sir {category, subcategory, priority, destIp, sourceIp, malwareHash, malwareUrl} (the last four booleans); .swimlane {caseId}; .resilient {issueTypes (array), severityCode} or omitted."`
 }
 
-// check enforces what Kibana requires of fields for each connector type.
+// connectorFieldKeys are the members Kibana requires in a connector's
+// fields, per connector type (null is allowed for each).
+var connectorFieldKeys = map[string][]string{
+	".jira":           {"issueType", "priority", "parent"},
+	".servicenow":     {"impact", "severity", "urgency", "category", "subcategory"},
+	".servicenow-sir": {"category", "subcategory", "priority", "destIp", "sourceIp", "malwareHash", "malwareUrl"},
+	".swimlane":       {"caseId"},
+	".resilient":      {"issueTypes", "severityCode"},
+}
+
+// check enforces what Kibana requires of fields for each connector type, so
+// the model learns which key is missing before Kibana refuses the case.
 func (c *CaseConnector) check(field string) error {
-	hasFields := len(bytes.TrimSpace(c.Fields)) > 0 && !bytes.Equal(bytes.TrimSpace(c.Fields), []byte("null"))
-	if hasFields && bytes.TrimSpace(c.Fields)[0] != '{' {
+	raw := bytes.TrimSpace(c.Fields)
+	hasFields := len(raw) > 0 && !bytes.Equal(raw, []byte("null"))
+	var members map[string]json.RawMessage
+	if hasFields && json.Unmarshal(raw, &members) != nil {
 		return &schema.ArgumentError{Field: field + ".fields", Rule: "must be an object"}
 	}
 	switch c.Type {
@@ -430,10 +443,19 @@ func (c *CaseConnector) check(field string) error {
 		if hasFields {
 			return &schema.ArgumentError{Field: field + ".fields", Rule: "must be omitted for connector type " + c.Type}
 		}
+		return nil
 	case ".resilient":
+		if !hasFields {
+			return nil // Kibana accepts a Resilient connector without fields
+		}
 	default:
 		if !hasFields {
-			return &schema.ArgumentError{Field: field + ".fields", Rule: "is required for connector type " + c.Type + "; give every key of that type, null where unused"}
+			return &schema.ArgumentError{Field: field + ".fields", Rule: fmt.Sprintf("is required for connector type %s: give %s (null where unused)", c.Type, strings.Join(connectorFieldKeys[c.Type], ", "))}
+		}
+	}
+	for _, key := range connectorFieldKeys[c.Type] {
+		if _, ok := members[key]; !ok {
+			return &schema.ArgumentError{Field: field + ".fields." + key, Rule: fmt.Sprintf("is required for connector type %s (null where unused)", c.Type)}
 		}
 	}
 	return nil
@@ -492,8 +514,8 @@ type UpdateCasesInput struct {
 
 // CaseUpdate is the change to one case. Lists given replace the stored ones.
 type CaseUpdate struct {
-	ID           string             `json:"id" jsonschema:"required,maxLength=30000" jsonschema_description:"ID of the case to change."`
-	Version      string             `json:"version" jsonschema:"required" jsonschema_description:"The case's current version from get_case or find_cases; a stale version is refused, so re-read the case and retry."`
+	ID           string             `json:"id" jsonschema:"required,minLength=1,maxLength=30000" jsonschema_description:"ID of the case to change."`
+	Version      string             `json:"version" jsonschema:"required,minLength=1" jsonschema_description:"The case's current version, from the latest answer about it (get_case, find_cases, or add_case_comment, which moves it on). A stale version is refused: re-read the case and retry."`
 	Status       string             `json:"status,omitempty" jsonschema:"enum=open,enum=in-progress,enum=closed" jsonschema_description:"New state of the case."`
 	Severity     string             `json:"severity,omitempty" jsonschema:"enum=low,enum=medium,enum=high,enum=critical" jsonschema_description:"New severity."`
 	Title        string             `json:"title,omitempty" jsonschema:"maxLength=160" jsonschema_description:"New title (at most 160 characters)."`
@@ -511,12 +533,6 @@ func (in *UpdateCasesInput) Prepare() error {
 	for i := range in.Cases {
 		c := &in.Cases[i]
 		field := fmt.Sprintf("cases[%d]", i)
-		if c.ID == "" {
-			return &schema.ArgumentError{Field: field + ".id", Rule: "is required"}
-		}
-		if c.Version == "" {
-			return &schema.ArgumentError{Field: field + ".version", Rule: "is required; read it with get_case"}
-		}
 		if c.Status == "" && c.Severity == "" && c.Title == "" && c.Description == "" && c.Tags == nil &&
 			c.Category == "" && c.Assignees == nil && c.Connector == nil && c.Settings == nil && c.CustomFields == nil {
 			return &schema.ArgumentError{Field: field, Rule: "names no field to change; give at least one besides id and version"}
