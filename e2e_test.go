@@ -262,3 +262,40 @@ func TestEndToEndLogsOnlyToStderrAndNoSecrets(t *testing.T) {
 		t.Error("API key in logs")
 	}
 }
+
+// TestEndToEndPipedRequestsAreAnsweredBeforeExit: a script that pipes its
+// requests in and closes stdin still gets every answer, even from a slow
+// Kibana (mcp-go alone would cancel the calls at end of input).
+func TestEndToEndPipedRequestsAreAnsweredBeforeExit(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(300 * time.Millisecond)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"c1","title":"slow answer"}`)
+	}))
+	defer srv.Close()
+	cmd := exec.Command(buildBinary(t))
+	cmd.Env = []string{"KIBANA_URL=" + srv.URL, "KIBANA_MCP_LOG_LEVEL=error"}
+	cmd.Stdin = strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"script","version":"1"}}}
+{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_case","arguments":{"caseId":"c1"}}}
+{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"no_such_tool","arguments":{}}}
+`)
+	done := make(chan struct{})
+	var out []byte
+	var err error
+	go func() { out, err = cmd.Output(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("server did not exit after its input ended")
+	}
+	if err != nil {
+		t.Fatalf("exit: %v", err)
+	}
+	if !strings.Contains(string(out), `"id":2,"result":{"content":[{"type":"text","text":"{\"id\":\"c1\",\"title\":\"slow answer\"}"}]`) {
+		t.Errorf("the piped tool call was not answered:\n%s", out)
+	}
+	if !strings.Contains(string(out), `"id":3,"error"`) {
+		t.Errorf("the unknown tool was not answered:\n%s", out)
+	}
+}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"errors"
@@ -61,12 +62,22 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintln(stderr, "kibana-mcp: config:", err)
 		return 2
 	}
-	s, err := NewServer(client, log)
+	var calls *callTracker
+	var opts []server.ServerOption
+	if cfg.Transport == "stdio" {
+		calls = newCallTracker()
+		opts = append(opts, server.WithHooks(calls.hooks()))
+	}
+	s, err := NewServer(client, log, opts...)
 	if err != nil {
 		fmt.Fprintln(stderr, "kibana-mcp:", err)
 		return 1
 	}
 	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"))
+	if calls != nil {
+		// Wait at most as long as one Kibana request may take, and a little.
+		stdin = &drainingStdin{ctx: ctx, in: bufio.NewReader(stdin), calls: calls, bound: cfg.Kibana.Timeout + 5*time.Second}
+	}
 	if err := serve(ctx, cfg, s, stdin, stdout, log); err != nil {
 		log.Error("server stopped", "err", err)
 		return 1
@@ -75,15 +86,16 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 }
 
 // NewServer builds the MCP server with every tool and prompt, served
-// through client.
-func NewServer(client *kibana.Client, log *slog.Logger) (*server.MCPServer, error) {
-	s := server.NewMCPServer("kibana-mcp", version(),
+// through client; extra options come after the defaults.
+func NewServer(client *kibana.Client, log *slog.Logger, extra ...server.ServerOption) (*server.MCPServer, error) {
+	opts := append([]server.ServerOption{
 		server.WithToolCapabilities(false),
 		server.WithPromptCapabilities(false),
 		server.WithRecovery(),
 		server.WithLogger(log),
 		server.WithInstructions(instructions),
-	)
+	}, extra...)
+	s := server.NewMCPServer("kibana-mcp", version(), opts...)
 	if err := tools.Register(s, client, tools.All()); err != nil {
 		return nil, err
 	}
