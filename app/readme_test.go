@@ -23,3 +23,18 @@ func TestReadmeToolTableIsCurrent(t *testing.T) {
 		t.Errorf("README tool table is stale; replace it with the output of `go run . tools --markdown`")
 	}
 }
+
+// TestReadmeConfigTableListsEverySetting: each flag and its variable appear
+// on one row of the README's configuration table.
+func TestReadmeConfigTableListsEverySetting(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings {
+		row := "| `--" + s.flag + "` | `" + s.env + "` |"
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README configuration table has no row starting %s", row)
+		}
+	}
+}
