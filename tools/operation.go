@@ -83,7 +83,9 @@ const SpaceArgument = "space_id"
 // ReadOnly reports whether the operation leaves Kibana unchanged.
 func (op *Operation) ReadOnly() bool { return op.Effect == Reads }
 
-// Retryable reports whether sending the request twice is harmless.
+// Retryable reports whether the request may be sent again when Kibana says
+// it did not do the work (429, 503); the client also resends reads after a
+// proxy's 502/504, when a write might already have happened.
 func (op *Operation) Retryable() bool {
 	return op.Effect == Reads || op.Effect == Deletes || op.Idempotent
 }
