@@ -130,29 +130,31 @@ func serve(ctx context.Context, cfg *Config, s *server.MCPServer, stdin io.Reade
 		}
 		return err
 	}
-	handler := HTTPHandler(cfg.Transport, s)
+	handler, closeStreams := HTTPHandler(cfg.Transport, s)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
-	return serveHTTP(ctx, ln, handler, cfg.Transport, log)
+	return serveHTTP(ctx, ln, handler, closeStreams, cfg.Transport, log)
 }
 
 // HTTPHandler serves one HTTP transport: "sse" (GET /sse, POST /message) or
-// "http" (streamable HTTP at /mcp).
-func HTTPHandler(transport string, s *server.MCPServer) http.Handler {
+// "http" (streamable HTTP at /mcp). closeStreams ends the long-lived event
+// streams, which would otherwise hold a graceful shutdown open.
+func HTTPHandler(transport string, s *server.MCPServer) (handler http.Handler, closeStreams func()) {
 	if transport == "sse" {
 		// A relative message endpoint works whatever host name or proxy the
 		// client came through.
-		return server.NewSSEServer(s,
+		sse := server.NewSSEServer(s,
 			server.WithUseFullURLForMessageEndpoint(false),
 			server.WithKeepAlive(true),
 		)
+		return guard(sse), sse.CloseSessions
 	}
-	return server.NewStreamableHTTPServer(s, server.WithEndpointPath("/mcp"))
+	return guard(server.NewStreamableHTTPServer(s, server.WithEndpointPath("/mcp"))), func() {}
 }
 
-func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler, transport string, log *slog.Logger) error {
+func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler, closeStreams func(), transport string, log *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -176,11 +178,10 @@ func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler, trans
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if sse, ok := handler.(*server.SSEServer); ok {
-		sse.CloseSessions()
-	}
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	closeStreams()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		// Calls still running after the grace period are cut off.
+		srv.Close()
 	}
 	return nil
 }

@@ -43,7 +43,9 @@ func TestHTTPTransportsServeTheSameTools(t *testing.T) {
 		{"sse", "/sse", func(u string) (*client.Client, error) { return client.NewSSEMCPClient(u) }},
 	} {
 		t.Run(tc.transport, func(t *testing.T) {
-			srv := httptest.NewServer(HTTPHandler(tc.transport, s))
+			handler, closeStreams := HTTPHandler(tc.transport, s)
+			defer closeStreams()
+			srv := httptest.NewServer(handler)
 			defer srv.Close()
 			c, err := tc.connect(srv.URL + tc.path)
 			if err != nil {
@@ -108,5 +110,62 @@ func TestServeHTTPStopsOnCancel(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "serving MCP over HTTP") {
 		t.Errorf("logs: %s", logs.String())
+	}
+}
+
+// TestHTTPTransportsRefuseWebPages: a page in the user's browser must not be
+// able to drive the server (and its Kibana credentials) through loopback.
+func TestHTTPTransportsRefuseWebPages(t *testing.T) {
+	kc, _ := kibana.New(kibana.Config{}, nil)
+	s, err := NewServer(kc, NewLogger(&strings.Builder{}, 0, "json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ transport, method, path string }{
+		{"sse", http.MethodGet, "/sse"},
+		{"sse", http.MethodPost, "/message?sessionId=x"},
+		{"http", http.MethodPost, "/mcp"},
+	} {
+		handler, closeStreams := HTTPHandler(tc.transport, s)
+		srv := httptest.NewServer(handler)
+		for origin, want := range map[string]int{"https://evil.example": http.StatusForbidden, "null": http.StatusForbidden} {
+			req, _ := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"ping"}`))
+			req.Header.Set("Origin", origin)
+			req.Header.Set("Content-Type", "text/plain")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != want || resp.Header.Get("Access-Control-Allow-Origin") != "" {
+				t.Errorf("%s %s from %s: %d (ACAO %q), want %d", tc.method, tc.path, origin, resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"), want)
+			}
+		}
+		closeStreams()
+		srv.Close()
+	}
+	if !loopbackOrigin("http://localhost:6274") || !loopbackOrigin("http://127.0.0.1:3000") || !loopbackOrigin("http://[::1]:80") || loopbackOrigin("http://localhost.evil.example") {
+		t.Error("loopback origin detection is wrong")
+	}
+}
+
+func TestHTTPRequestBodyIsBounded(t *testing.T) {
+	kc, _ := kibana.New(kibana.Config{}, nil)
+	s, _ := NewServer(kc, NewLogger(&strings.Builder{}, 0, "json"))
+	handler, closeStreams := HTTPHandler("http", s)
+	defer closeStreams()
+	srv := httptest.NewServer(handler)
+	defer srv.Close()
+	big := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"x":"` + strings.Repeat("a", maxRequestBody) + `"}}`
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/mcp", strings.NewReader(big))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 400 {
+		t.Errorf("a %d-byte body was accepted (%d)", len(big), resp.StatusCode)
 	}
 }
