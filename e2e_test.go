@@ -274,11 +274,14 @@ func TestEndToEndPipedRequestsAreAnsweredBeforeExit(t *testing.T) {
 	}))
 	defer srv.Close()
 	cmd := exec.Command(buildBinary(t))
-	cmd.Env = []string{"KIBANA_URL=" + srv.URL, "KIBANA_MCP_LOG_LEVEL=error"}
+	cmd.Env = []string{"KIBANA_URL=" + srv.URL, "KIBANA_MCP_LOG_LEVEL=error", "KIBANA_TIMEOUT=20s"}
 	cmd.Stdin = strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"script","version":"1"}}}
 {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_case","arguments":{"caseId":"c1"}}}
 {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"no_such_tool","arguments":{}}}
+{"jsonrpc":"2.0","id":null,"method":"tools/call","params":{"name":"get_case","arguments":{"caseId":"c1"}}}
+{"jsonrpc":"1.0","id":4,"method":"tools/call","params":{"name":"get_case","arguments":{"caseId":"c1"}}}
 `)
+	start := time.Now()
 	done := make(chan struct{})
 	var out []byte
 	var err error
@@ -297,5 +300,10 @@ func TestEndToEndPipedRequestsAreAnsweredBeforeExit(t *testing.T) {
 	}
 	if !strings.Contains(string(out), `"id":3,"error"`) {
 		t.Errorf("the unknown tool was not answered:\n%s", out)
+	}
+	// Messages that get no answer (a null id, a wrong protocol version) must
+	// not hold the exit until the Kibana timeout.
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("exit took %v", took)
 	}
 }

@@ -62,22 +62,12 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintln(stderr, "kibana-mcp: config:", err)
 		return 2
 	}
-	var calls *callTracker
-	var opts []server.ServerOption
-	if cfg.Transport == "stdio" {
-		calls = newCallTracker()
-		opts = append(opts, server.WithHooks(calls.hooks()))
-	}
-	s, err := NewServer(client, log, opts...)
+	s, err := NewServer(client, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "kibana-mcp:", err)
 		return 1
 	}
 	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"))
-	if calls != nil {
-		// Wait at most as long as one Kibana request may take, and a little.
-		stdin = &drainingStdin{ctx: ctx, in: bufio.NewReader(stdin), calls: calls, bound: cfg.Kibana.Timeout + 5*time.Second}
-	}
 	if err := serve(ctx, cfg, s, stdin, stdout, log); err != nil {
 		log.Error("server stopped", "err", err)
 		return 1
@@ -120,10 +110,21 @@ func NewLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
+// stdioWorkers is how many tool calls run at once on stdio.
+const stdioWorkers = 64
+
 func serve(ctx context.Context, cfg *Config, s *server.MCPServer, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
 	if cfg.Transport == "stdio" {
 		stdio := server.NewStdioServer(s)
 		stdio.SetErrorLogger(slog.NewLogLogger(log.Handler(), slog.LevelError))
+		// mcp-go runs 5 calls at a time by default, and a call waiting in
+		// its queue cannot be cancelled; run as many as a client will
+		// reasonably have in flight.
+		server.WithWorkerPoolSize(stdioWorkers)(stdio)
+		server.WithQueueSize(4 * stdioWorkers)(stdio)
+		calls := newCallTracker()
+		stdin = &drainingStdin{ctx: ctx, in: bufio.NewReader(stdin), calls: calls, bound: cfg.Kibana.MaxCallDuration() + 5*time.Second}
+		stdout = &answerWatcher{out: stdout, calls: calls}
 		err := stdio.Listen(ctx, stdin, stdout)
 		if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
 			return nil

@@ -2,55 +2,59 @@ package app
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 )
 
 // mcp-go's stdio server cancels every call still running when its input
 // ends. A script that pipes requests in and closes stdin (printf … |
 // kibana-mcp) would lose every answer, and a write could reach Kibana with
-// its outcome unreported. drainingStdin holds back the end of input until
-// the tool calls read so far have been answered, within a bound.
+// its outcome unreported. So the end of input is held back until every tool
+// call read so far has been answered: calls are noted as they come in on
+// stdin and crossed off as their answers go out on stdout.
 
-// callTracker counts tool calls from the line that carries them until their
-// answer is produced.
+// callTracker holds the JSON-RPC ids of tool calls not yet answered.
 type callTracker struct {
 	mu      sync.Mutex
-	pending int
-	changed chan struct{} // closed and replaced whenever pending drops
+	pending map[string]bool
+	changed chan struct{} // closed and replaced whenever an answer goes out
 }
 
-func newCallTracker() *callTracker { return &callTracker{changed: make(chan struct{})} }
+func newCallTracker() *callTracker {
+	return &callTracker{pending: map[string]bool{}, changed: make(chan struct{})}
+}
 
-func (t *callTracker) add() {
+func (t *callTracker) add(id string) {
 	t.mu.Lock()
-	t.pending++
+	t.pending[id] = true
 	t.mu.Unlock()
 }
 
-func (t *callTracker) done() {
+func (t *callTracker) answered(id string) {
 	t.mu.Lock()
-	if t.pending > 0 {
-		t.pending--
+	if t.pending[id] {
+		delete(t.pending, id)
+		close(t.changed)
+		t.changed = make(chan struct{})
 	}
-	close(t.changed)
-	t.changed = make(chan struct{})
 	t.mu.Unlock()
 }
 
-// wait returns when no call is pending, the bound has passed, or ctx ends.
+// wait returns when every call is answered, the bound has passed, or ctx
+// ends (a signal).
 func (t *callTracker) wait(ctx context.Context, bound time.Duration) {
 	deadline := time.NewTimer(bound)
 	defer deadline.Stop()
 	for {
 		t.mu.Lock()
-		pending, changed := t.pending, t.changed
+		pending, changed := len(t.pending), t.changed
 		t.mu.Unlock()
 		if pending == 0 {
 			return
@@ -65,20 +69,50 @@ func (t *callTracker) wait(ctx context.Context, bound time.Duration) {
 	}
 }
 
-// hooks report each answered or failed tool call to the tracker.
-func (t *callTracker) hooks() *server.Hooks {
-	h := &server.Hooks{}
-	h.AddAfterCallTool(func(context.Context, any, *mcp.CallToolRequest, any) { t.done() })
-	h.AddOnError(func(_ context.Context, _ any, method mcp.MCPMethod, _ any, _ error) {
-		if method == mcp.MethodToolsCall {
-			t.done()
+// messageID reads the id of a JSON-RPC message as a comparable key. It
+// stops at the id: responses carry it before their (possibly huge) result.
+func messageID(line []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "", false
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return "", false
 		}
-	})
-	return h
+		if key != "id" {
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return "", false
+			}
+			continue
+		}
+		var id any
+		if dec.Decode(&id) != nil || id == nil {
+			return "", false
+		}
+		return fmt.Sprintf("%T:%v", id, id), true
+	}
+	return "", false
 }
 
-// drainingStdin passes stdin through line by line, counting tool calls, and
-// at end of input waits for them before reporting EOF.
+// toolCallID returns the id of a tool call request; notifications (no id
+// or a null id) and anything that is not a JSON-RPC 2.0 tools/call get no
+// answer to wait for.
+func toolCallID(line []byte) (string, bool) {
+	var msg struct {
+		JSONRPC string `json:"jsonrpc"`
+		Method  string `json:"method"`
+	}
+	if json.Unmarshal(line, &msg) != nil || msg.JSONRPC != "2.0" || msg.Method != string(mcp.MethodToolsCall) {
+		return "", false
+	}
+	return messageID(line)
+}
+
+// drainingStdin passes stdin through a line at a time, noting tool calls,
+// and at end of input waits for their answers before reporting EOF.
 type drainingStdin struct {
 	ctx     context.Context
 	in      *bufio.Reader
@@ -96,8 +130,8 @@ func (d *drainingStdin) Read(p []byte) (int, error) {
 			}
 			return 0, err
 		}
-		if isToolCall(line) {
-			d.calls.add()
+		if id, ok := toolCallID(line); ok {
+			d.calls.add(id)
 		}
 		d.pending = line
 	}
@@ -106,10 +140,35 @@ func (d *drainingStdin) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func isToolCall(line []byte) bool {
-	var msg struct {
-		Method string          `json:"method"`
-		ID     json.RawMessage `json:"id"`
+// answerWatcher passes stdout through and crosses off each answered call.
+// It keeps only the head of each line, where the id is.
+type answerWatcher struct {
+	out   io.Writer
+	calls *callTracker
+	head  []byte
+}
+
+const maxHead = 1024
+
+func (w *answerWatcher) Write(p []byte) (int, error) {
+	n, err := w.out.Write(p)
+	for rest := p[:n]; len(rest) > 0; {
+		i := bytes.IndexByte(rest, '\n')
+		chunk := rest
+		if i >= 0 {
+			chunk = rest[:i]
+		}
+		if room := maxHead - len(w.head); room > 0 {
+			w.head = append(w.head, chunk[:min(room, len(chunk))]...)
+		}
+		if i < 0 {
+			break
+		}
+		if id, ok := messageID(w.head); ok {
+			w.calls.answered(id)
+		}
+		w.head = w.head[:0]
+		rest = rest[i+1:]
 	}
-	return json.Unmarshal(line, &msg) == nil && msg.Method == string(mcp.MethodToolsCall) && len(msg.ID) > 0
+	return n, err
 }

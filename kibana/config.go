@@ -49,6 +49,19 @@ const (
 	DefaultRetryWaitMax     = 5 * time.Second
 )
 
+// MaxCallDuration is the longest one Client.Do can take with this
+// configuration: every attempt running into the timeout, with the longest
+// wait between attempts.
+func (c Config) MaxCallDuration() time.Duration {
+	attempts := 1 + DefaultMaxRetries
+	if c.MaxRetries > 0 {
+		attempts = 1 + c.MaxRetries
+	} else if c.MaxRetries < 0 {
+		attempts = 1
+	}
+	return time.Duration(attempts)*orDefault(c.Timeout, DefaultTimeout) + time.Duration(attempts-1)*orDefault(c.RetryWaitMax, DefaultRetryWaitMax)
+}
+
 // spaceIDPattern is the character set Kibana accepts for space identifiers.
 var spaceIDPattern = regexp.MustCompile(`^[a-z0-9_-]+$`)
 

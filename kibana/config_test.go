@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestNewRejectsBadURLs(t *testing.T) {
@@ -193,4 +194,19 @@ func TestTLS(t *testing.T) {
 			t.Errorf("New logged %q for a verifying config", out)
 		}
 	})
+}
+
+func TestMaxCallDuration(t *testing.T) {
+	for _, c := range []struct {
+		cfg  Config
+		want time.Duration
+	}{
+		{Config{}, 4*DefaultTimeout + 3*DefaultRetryWaitMax},
+		{Config{Timeout: time.Second, MaxRetries: 1, RetryWaitMax: time.Second}, 3 * time.Second},
+		{Config{Timeout: time.Second, MaxRetries: -1}, time.Second},
+	} {
+		if got := c.cfg.MaxCallDuration(); got != c.want {
+			t.Errorf("%+v: %v, want %v", c.cfg, got, c.want)
+		}
+	}
 }
