@@ -76,7 +76,16 @@ func (c Config) baseURL() (*url.URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("kibana URL %q is not a URL: %v", raw, err)
+		if strings.Contains(raw, "@") {
+			// url.Parse quotes the whole input, which holds a password.
+			return nil, errors.New("kibana URL is not a URL, and must not contain credentials")
+		}
+		return nil, fmt.Errorf("kibana URL %q is not a URL: %v", raw, errors.Unwrap(err))
+	}
+	if u.User != nil {
+		// Userinfo would end up in error messages and logs; keep secrets in
+		// the dedicated settings.
+		return nil, errors.New("kibana URL must not contain credentials; use the username/password or API key settings")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("kibana URL %q must start with http:// or https://", raw)
@@ -84,13 +93,8 @@ func (c Config) baseURL() (*url.URL, error) {
 	if u.Host == "" {
 		return nil, fmt.Errorf("kibana URL %q has no host", raw)
 	}
-	if u.User != nil {
-		// Userinfo would end up in error messages and logs; keep secrets in
-		// the dedicated settings.
-		return nil, errors.New("kibana URL must not contain credentials; use the username/password or API key settings")
-	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("kibana URL %q must not have a query or fragment", u.Redacted())
+		return nil, fmt.Errorf("kibana URL %q must not have a query or fragment", raw)
 	}
 	// A bare trailing "?" parses as an empty query that String() keeps; API
 	// paths are appended to that string, so they would land in the query.
