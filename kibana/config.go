@@ -44,7 +44,7 @@ type Config struct {
 const (
 	DefaultURL              = "http://localhost:5601"
 	DefaultTimeout          = 30 * time.Second
-	DefaultMaxResponseBytes = 8 << 20
+	DefaultMaxResponseBytes = 4 << 20 // far more than a model can read; bounds memory
 	DefaultMaxRetries       = 3
 	DefaultRetryWaitMax     = 5 * time.Second
 )

@@ -51,11 +51,14 @@ func hint(err error) string {
 	return ""
 }
 
+// maxStructured is the largest answer also given as structured content.
+const maxStructured = 1 << 20
+
 // Result shapes a Kibana answer for the model: the body verbatim as text
 // (Kibana already sends compact JSON; re-indenting would only cost tokens)
 // and, when it is JSON, the same value as structured content. MCP requires
 // structured content to be an object, so arrays and scalars are wrapped as
-// {"result": …}.
+// {"result": …}. Answers over maxStructured come as text only.
 func Result(resp *kibana.Response) *mcp.CallToolResult {
 	body := bytes.TrimSpace(resp.Body)
 	if len(body) == 0 {
@@ -73,6 +76,11 @@ func Result(resp *kibana.Response) *mcp.CallToolResult {
 		return mcp.NewToolResultText(fmt.Sprintf("Kibana answered with %d bytes of binary data (%s), which this tool cannot show.", len(body), resp.ContentType))
 	}
 	result := mcp.NewToolResultText(string(body))
+	if len(body) > maxStructured {
+		// The structured copy would double an answer that is already more
+		// than a model can take in.
+		return result
+	}
 	if body[0] == '{' {
 		result.StructuredContent = json.RawMessage(body)
 	} else {

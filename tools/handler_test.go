@@ -168,3 +168,11 @@ func TestHandlerConflictSaysToReread(t *testing.T) {
 		t.Errorf("got %q", text(res))
 	}
 }
+
+func TestHandlerLargeAnswersAreTextOnly(t *testing.T) {
+	big := `{"items":"` + strings.Repeat("x", maxStructured) + `"}`
+	res, _ := call(t, "find_cases", `{}`, 200, "application/json", big)
+	if res.IsError || text(res) != big || res.StructuredContent != nil {
+		t.Errorf("a %d-byte answer: error %v, structured %v", len(big), res.IsError, res.StructuredContent != nil)
+	}
+}
