@@ -115,8 +115,9 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 		return nil, fmt.Errorf("transport %q is not one of stdio, sse, http", cfg.Transport)
 	}
 	if cfg.Transport != "stdio" {
-		if _, _, err := net.SplitHostPort(cfg.Addr); err != nil {
-			return nil, fmt.Errorf("addr %q is not host:port", cfg.Addr)
+		_, port, err := net.SplitHostPort(cfg.Addr)
+		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+			return nil, fmt.Errorf("addr %q is not host:port with a port from 0 to 65535", cfg.Addr)
 		}
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
@@ -144,6 +145,9 @@ func (d *durationValue) String() string { return time.Duration(*d).String() }
 
 func (d *durationValue) Set(s string) error {
 	if secs, err := strconv.ParseFloat(s, 64); err == nil {
+		if secs > 24*3600 || secs != secs {
+			return fmt.Errorf("not a duration of at most a day")
+		}
 		*d = durationValue(time.Duration(secs * float64(time.Second)))
 		return nil
 	}

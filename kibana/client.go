@@ -123,7 +123,7 @@ func orDefault[T int64 | time.Duration](v, def T) T {
 // write would look done when nothing was written.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.URL.Scheme != c.base.Scheme || req.URL.Host != c.base.Host {
-		return fmt.Errorf("refusing redirect from Kibana to another host (%s)", req.URL.Host)
+		return fmt.Errorf("refusing redirect from Kibana to another host (%s://%s); point the Kibana URL at where Kibana really is", req.URL.Scheme, req.URL.Host)
 	}
 	if first := via[0]; first.Method != http.MethodGet && first.Method != http.MethodHead {
 		return fmt.Errorf("Kibana redirected a %s to %s; nothing was written. Check the Kibana URL and any proxy or login in front of it", first.Method, req.URL.Path)

@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/schema"
@@ -228,6 +229,9 @@ func (p *plan) path(v reflect.Value) (string, error) {
 		// segments of their own that servers and proxies resolve.
 		if val == "" || val == "." || val == ".." {
 			return "", &schema.ArgumentError{Field: f.name, Rule: "must be a non-empty ID (not \".\" or \"..\")"}
+		}
+		if strings.ContainsFunc(val, unicode.IsControl) {
+			return "", &schema.ArgumentError{Field: f.name, Rule: "must be an ID without control characters"}
 		}
 		b.WriteString(url.PathEscape(val))
 	}

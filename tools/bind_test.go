@@ -48,7 +48,7 @@ func TestBindEscapesPathParameters(t *testing.T) {
 			t.Errorf("caseId %q: path %q, want %q", id, req.Path, want)
 		}
 	}
-	for _, id := range []string{"", ".", ".."} {
+	for _, id := range []string{"", ".", "..", "a\x00b", "line\nbreak"} {
 		_, err := op.Bind(map[string]any{"caseId": id})
 		ae, ok := schema.AsArgumentError(err)
 		if !ok || ae.Field != "caseId" {

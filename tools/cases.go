@@ -353,9 +353,9 @@ type FindCasesInput struct {
 	Severity              string   `json:"severity,omitempty" in:"query" jsonschema:"enum=low,enum=medium,enum=high,enum=critical" jsonschema_description:"Only cases of this severity."`
 	Tags                  []string `json:"tags,omitempty" in:"query" jsonschema:"maxItems=100" jsonschema_description:"Only cases carrying any of these tags."`
 	Search                string   `json:"search,omitempty" in:"query" jsonschema_description:"Elasticsearch simple_query_string text matched against searchFields (title and description when not given)."`
-	SearchFields          []string `json:"searchFields,omitempty" in:"query" jsonschema:"enum=title,enum=description" jsonschema_description:"Fields the search text is matched against."`
+	SearchFields          []string `json:"searchFields,omitempty" in:"query" jsonschema:"maxItems=2,enum=title,enum=description" jsonschema_description:"Fields the search text is matched against."`
 	DefaultSearchOperator string   `json:"defaultSearchOperator,omitempty" in:"query" jsonschema:"enum=AND,enum=OR" jsonschema_description:"How the words of the search text combine; Kibana's default is OR."`
-	Owner                 []string `json:"owner,omitempty" in:"query" jsonschema:"enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only cases of these Kibana apps (cases = Stack Management)."`
+	Owner                 []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only cases of these Kibana apps (cases = Stack Management)."`
 	Assignees             []string `json:"assignees,omitempty" in:"query" jsonschema:"maxItems=100" jsonschema_description:"Only cases assigned to these user profile IDs; use \"none\" for unassigned cases."`
 	Reporters             []string `json:"reporters,omitempty" in:"query" jsonschema:"maxItems=100" jsonschema_description:"Only cases opened by these user names."`
 	Category              []string `json:"category,omitempty" in:"query" jsonschema:"maxItems=100" jsonschema_description:"Only cases in these categories."`
@@ -564,7 +564,7 @@ type GetCaseAlertsInput struct {
 // GetCasesByAlertInput names one alert.
 type GetCasesByAlertInput struct {
 	AlertID string   `json:"alertId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Alert document ID (the alert's _id in its alerts index)."`
-	Owner   []string `json:"owner,omitempty" in:"query" jsonschema:"enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only cases of these Kibana apps; all the apps you can read when omitted."`
+	Owner   []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only cases of these Kibana apps; all the apps you can read when omitted."`
 }
 
 // AddCaseCommentInput is a user comment or an alert attachment; type says
@@ -685,7 +685,7 @@ type AddCaseFileInput struct {
 // FindCaseUserActionsInput pages through a case's activity.
 type FindCaseUserActionsInput struct {
 	CaseID    string   `json:"caseId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Case ID, as returned by find_cases."`
-	Types     []string `json:"types,omitempty" in:"query" jsonschema:"enum=action,enum=alert,enum=assignees,enum=attachment,enum=comment,enum=connector,enum=create_case,enum=description,enum=pushed,enum=settings,enum=severity,enum=status,enum=tags,enum=title,enum=user" jsonschema_description:"Only these kinds of activity: a changed field (assignees, connector, description, settings, severity, status, tags, title), create_case, pushed, comment, attachment, alert (alerts attached), user (user comments) or action; all kinds when omitted."`
+	Types     []string `json:"types,omitempty" in:"query" jsonschema:"maxItems=15,enum=action,enum=alert,enum=assignees,enum=attachment,enum=comment,enum=connector,enum=create_case,enum=description,enum=pushed,enum=settings,enum=severity,enum=status,enum=tags,enum=title,enum=user" jsonschema_description:"Only these kinds of activity: a changed field (assignees, connector, description, settings, severity, status, tags, title), create_case, pushed, comment, attachment, alert (alerts attached), user (user comments) or action; all kinds when omitted."`
 	Page      int      `json:"page,omitempty" in:"query" jsonschema:"minimum=1" jsonschema_description:"Page number, from 1."`
 	PerPage   int      `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Entries per page (at most 100; Kibana's default is 20)."`
 	SortOrder string   `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc" jsonschema_description:"Order by time; Kibana's default is desc (newest first)."`
@@ -693,7 +693,7 @@ type FindCaseUserActionsInput struct {
 
 // GetCaseConfigurationInput filters case settings by owner.
 type GetCaseConfigurationInput struct {
-	Owner []string `json:"owner,omitempty" in:"query" jsonschema:"enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only the settings of these Kibana apps; all you can read when omitted."`
+	Owner []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only the settings of these Kibana apps; all you can read when omitted."`
 }
 
 // SetCaseConfigurationInput creates the case settings of one owner app.
@@ -826,10 +826,10 @@ type FindCaseConnectorsInput struct{}
 
 // GetCaseReportersInput filters case reporters by owner.
 type GetCaseReportersInput struct {
-	Owner []string `json:"owner,omitempty" in:"query" jsonschema:"enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only reporters of cases of these Kibana apps; all you can read when omitted."`
+	Owner []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only reporters of cases of these Kibana apps; all you can read when omitted."`
 }
 
 // GetCaseTagsInput filters case tags by owner.
 type GetCaseTagsInput struct {
-	Owner []string `json:"owner,omitempty" in:"query" jsonschema:"enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only tags of cases of these Kibana apps; all you can read when omitted."`
+	Owner []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only tags of cases of these Kibana apps; all you can read when omitted."`
 }

@@ -24,6 +24,11 @@ import (
 // caller cancelled, since nobody is left to read a result then.
 func (op *Operation) Handler(client *kibana.Client) server.ToolHandlerFunc {
 	return func(ctx context.Context, call mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		if _, isObject := call.Params.Arguments.(map[string]any); call.Params.Arguments != nil && !isObject {
+			// GetArguments would turn "x" or [1] into no arguments at all,
+			// and a search would run unfiltered.
+			return mcp.NewToolResultError("invalid arguments: must be a JSON object of named arguments"), nil
+		}
 		req, err := op.Bind(call.GetArguments())
 		if err != nil {
 			return mcp.NewToolResultError(err.Error()), nil

@@ -176,3 +176,19 @@ func TestHandlerLargeAnswersAreTextOnly(t *testing.T) {
 		t.Errorf("a %d-byte answer: error %v, structured %v", len(big), res.IsError, res.StructuredContent != nil)
 	}
 }
+
+func TestHandlerRefusesNonObjectArguments(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("Kibana was called: %s", r.URL)
+	}))
+	defer srv.Close()
+	client, _ := kibana.New(kibana.Config{URL: srv.URL}, nil)
+	for _, a := range []any{"x", []any{1.0, 2.0}, 3.0} {
+		var req mcp.CallToolRequest
+		req.Params.Arguments = a
+		res, err := mustLookup(t, "find_cases").Handler(client)(context.Background(), req)
+		if err != nil || !res.IsError || !strings.Contains(text(res), "JSON object") {
+			t.Errorf("arguments %v: %+v %v", a, res, err)
+		}
+	}
+}
