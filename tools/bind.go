@@ -183,9 +183,7 @@ func (op *Operation) Bind(args map[string]any) (*kibana.Request, error) {
 	if req.Path, err = p.path(v); err != nil {
 		return nil, err
 	}
-	if req.Query, err = p.query(v); err != nil {
-		return nil, err
-	}
+	req.Query = p.query(v)
 	switch {
 	case p.multipart:
 		req.Body, req.ContentType, err = p.multipartBody(v)
@@ -238,7 +236,7 @@ func (p *plan) path(v reflect.Value) (string, error) {
 	return b.String(), nil
 }
 
-func (p *plan) query(v reflect.Value) (url.Values, error) {
+func (p *plan) query(v reflect.Value) url.Values {
 	var q url.Values
 	for _, f := range p.fields {
 		if f.in != inQuery {
@@ -262,7 +260,7 @@ func (p *plan) query(v reflect.Value) (url.Values, error) {
 		}
 		q.Set(f.name, scalarString(fv))
 	}
-	return q, nil
+	return q
 }
 
 func scalarString(v reflect.Value) string {
