@@ -125,3 +125,21 @@ func TestInstructionsNameRealTools(t *testing.T) {
 		}
 	}
 }
+
+func TestLoggerFormats(t *testing.T) {
+	var b strings.Builder
+	NewLogger(&b, 0, "auto").Info("hello", "k", "v")
+	if !strings.HasPrefix(b.String(), "{") {
+		t.Errorf("auto on a non-terminal should be JSON: %q", b.String())
+	}
+	b.Reset()
+	NewLogger(&b, 0, "text").Info("hello", "k", "v")
+	if strings.HasPrefix(b.String(), "{") || strings.Contains(b.String(), "\x1b[") || !strings.Contains(b.String(), "hello") {
+		t.Errorf("text to a non-terminal should be plain text: %q", b.String())
+	}
+	b.Reset()
+	NewLogger(&b, 8, "json").Info("quiet")
+	if b.Len() != 0 {
+		t.Errorf("level not honoured: %q", b.String())
+	}
+}

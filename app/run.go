@@ -96,16 +96,15 @@ func NewServer(client *kibana.Client, log *slog.Logger, extra ...server.ServerOp
 // NewLogger logs to w (always stderr in production: stdout carries the
 // protocol on stdio). "auto" picks colour text for a terminal, JSON otherwise.
 func NewLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
-	if format == "auto" {
-		format = "json"
-		if f, ok := w.(*os.File); ok {
-			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-				format = "text"
-			}
+	terminal := false
+	if f, ok := w.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			terminal = true
 		}
 	}
-	if format == "text" {
-		return slog.New(tint.NewHandler(w, &tint.Options{Level: level, TimeFormat: time.TimeOnly}))
+	if format == "text" || (format == "auto" && terminal) {
+		// Colour only where a terminal will render it, not in log files.
+		return slog.New(tint.NewHandler(w, &tint.Options{Level: level, TimeFormat: time.TimeOnly, NoColor: !terminal}))
 	}
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }
