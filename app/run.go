@@ -76,16 +76,15 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 }
 
 // NewServer builds the MCP server with every tool and prompt, served
-// through client; extra options come after the defaults.
-func NewServer(client *kibana.Client, log *slog.Logger, extra ...server.ServerOption) (*server.MCPServer, error) {
-	opts := append([]server.ServerOption{
+// through client.
+func NewServer(client *kibana.Client, log *slog.Logger) (*server.MCPServer, error) {
+	s := server.NewMCPServer("kibana-mcp", version(),
 		server.WithToolCapabilities(false),
 		server.WithPromptCapabilities(false),
 		server.WithRecovery(),
 		server.WithLogger(log),
 		server.WithInstructions(instructions),
-	}, extra...)
-	s := server.NewMCPServer("kibana-mcp", version(), opts...)
+	)
 	if err := tools.Register(s, client, tools.All()); err != nil {
 		return nil, err
 	}
