@@ -144,16 +144,17 @@ type durationValue time.Duration
 func (d *durationValue) String() string { return time.Duration(*d).String() }
 
 func (d *durationValue) Set(s string) error {
+	var v time.Duration
 	if secs, err := strconv.ParseFloat(s, 64); err == nil {
+		v = time.Duration(secs * float64(time.Second))
 		if secs > 24*3600 || secs != secs {
-			return fmt.Errorf("not a duration of at most a day")
+			v = -1
 		}
-		*d = durationValue(time.Duration(secs * float64(time.Second)))
-		return nil
-	}
-	v, err := time.ParseDuration(s)
-	if err != nil {
+	} else if v, err = time.ParseDuration(s); err != nil {
 		return fmt.Errorf("not a duration (try 30s)")
+	}
+	if v < time.Millisecond || v > 24*time.Hour {
+		return fmt.Errorf("must be between 1ms and 24h")
 	}
 	*d = durationValue(v)
 	return nil

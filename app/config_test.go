@@ -56,7 +56,9 @@ func TestConfigErrorsAreOneClearLine(t *testing.T) {
 		{[]string{"--log-level", "loud"}, nil, "log-level"},
 		{[]string{"--transport", "http", "--addr", "8080"}, nil, "host:port"},
 		{[]string{"--transport", "http", "--addr", "127.0.0.1:99999"}, nil, "port from 0 to 65535"},
-		{nil, map[string]string{"KIBANA_TIMEOUT": "1e300"}, "at most a day"},
+		{nil, map[string]string{"KIBANA_TIMEOUT": "1e300"}, "between 1ms and 24h"},
+		{nil, map[string]string{"KIBANA_TIMEOUT": "700000h"}, "between 1ms and 24h"},
+		{[]string{"--timeout", "0"}, nil, "between 1ms and 24h"},
 		{[]string{"serve"}, nil, `unexpected argument "serve"`},
 		{nil, map[string]string{"KIBANA_INSECURE_SKIP_VERIFY": "maybe"}, "KIBANA_INSECURE_SKIP_VERIFY"},
 	}

@@ -69,8 +69,8 @@ func (t *callTracker) wait(ctx context.Context, bound time.Duration) {
 	}
 }
 
-// messageID reads the id of a JSON-RPC message as a comparable key. It
-// stops at the id: responses carry it before their (possibly huge) result.
+// messageID reads the id of an answer as mcp-go writes it, as a comparable
+// key. It stops at the id, which comes before the (possibly huge) result.
 func messageID(line []byte) (string, bool) {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
@@ -92,24 +92,28 @@ func messageID(line []byte) (string, bool) {
 		if dec.Decode(&id) != nil || id == nil {
 			return "", false
 		}
-		return fmt.Sprintf("%T:%v", id, id), true
+		return idKey(id), true
 	}
 	return "", false
 }
 
 // toolCallID returns the id of a tool call request; notifications (no id
 // or a null id) and anything that is not a JSON-RPC 2.0 tools/call get no
-// answer to wait for.
+// answer to wait for. It decodes exactly as mcp-go does (encoding/json: key
+// case ignored, the last duplicate wins), so both agree on the id.
 func toolCallID(line []byte) (string, bool) {
 	var msg struct {
 		JSONRPC string `json:"jsonrpc"`
 		Method  string `json:"method"`
+		ID      any    `json:"id"`
 	}
-	if json.Unmarshal(line, &msg) != nil || msg.JSONRPC != "2.0" || msg.Method != string(mcp.MethodToolsCall) {
+	if json.Unmarshal(line, &msg) != nil || msg.JSONRPC != "2.0" || msg.Method != string(mcp.MethodToolsCall) || msg.ID == nil {
 		return "", false
 	}
-	return messageID(line)
+	return idKey(msg.ID), true
 }
+
+func idKey(id any) string { return fmt.Sprintf("%T:%v", id, id) }
 
 // drainingStdin passes stdin through a line at a time, noting tool calls,
 // and at end of input waits for their answers before reporting EOF.

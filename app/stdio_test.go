@@ -19,6 +19,8 @@ func TestToolCallIDs(t *testing.T) {
 		`{"jsonrpc":"1.0","id":1,"method":"tools/call","params":{}}`:     "",
 		`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`:                 "",
 		`not json`: "",
+		`{"jsonrpc":"2.0","id":1,"id":2,"method":"tools/call"}`: "float64:2",
+		`{"jsonrpc":"2.0","ID":7,"method":"tools/call"}`:        "float64:7",
 	} {
 		got, ok := toolCallID([]byte(line))
 		if got != want || ok != (want != "") {

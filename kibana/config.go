@@ -74,13 +74,15 @@ func (c Config) baseURL() (*url.URL, error) {
 	if raw == "" {
 		raw = DefaultURL
 	}
+	// Error messages show the URL only when it cannot hold a secret
+	// (userinfo, or a token in the query).
+	shown := " "
+	if !strings.ContainsAny(raw, "@?#") {
+		shown = fmt.Sprintf(" %q ", raw)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		if strings.Contains(raw, "@") {
-			// url.Parse quotes the whole input, which holds a password.
-			return nil, errors.New("kibana URL is not a URL, and must not contain credentials")
-		}
-		return nil, fmt.Errorf("kibana URL %q is not a URL: %v", raw, errors.Unwrap(err))
+		return nil, fmt.Errorf("kibana URL%sis not a URL (%v)", shown, errors.Unwrap(err))
 	}
 	if u.User != nil {
 		// Userinfo would end up in error messages and logs; keep secrets in
@@ -88,13 +90,13 @@ func (c Config) baseURL() (*url.URL, error) {
 		return nil, errors.New("kibana URL must not contain credentials; use the username/password or API key settings")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("kibana URL %q must start with http:// or https://", raw)
+		return nil, fmt.Errorf("kibana URL%smust start with http:// or https://", shown)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("kibana URL %q has no host", raw)
+		return nil, fmt.Errorf("kibana URL%shas no host", shown)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("kibana URL %q must not have a query or fragment", raw)
+		return nil, errors.New("kibana URL must not have a query or fragment")
 	}
 	// A bare trailing "?" parses as an empty query that String() keeps; API
 	// paths are appended to that string, so they would land in the query.

@@ -214,7 +214,8 @@ func TestMaxCallDuration(t *testing.T) {
 // TestURLErrorsNeverEchoCredentials: whatever is wrong with a URL that
 // carries a password, the error must not repeat it.
 func TestURLErrorsNeverEchoCredentials(t *testing.T) {
-	for _, raw := range []string{"http://u:SEKRET%zzPASS@h", "ftp://u:SEKRETPASS@x", "http://u:SEKRETPASS@", "http://u:SEKRET PASS@host", "http://u:SEKRETPASS@host/?q=1"} {
+	for _, raw := range []string{"http://u:SEKRET%zzPASS@h", "ftp://u:SEKRETPASS@x", "http://u:SEKRETPASS@", "http://u:SEKRET PASS@host", "http://u:SEKRETPASS@host/?q=1",
+		"admin:SEKRET@kibana:5601", "http:admin:SEKRET@kibana", "https://kibana/?token=SEKRET"} {
 		_, err := New(Config{URL: raw}, nil)
 		if err == nil || strings.Contains(err.Error(), "SEKRET") {
 			t.Errorf("%q: err %v", raw, err)
