@@ -755,12 +755,7 @@ func TestCancelDuringRetryWait(t *testing.T) {
 }
 
 func TestContextDeadline(t *testing.T) {
-	srv, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	})
+	srv, _ := newServer(t, stall(5*time.Second))
 	c := newClient(t, Config{URL: srv.URL})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -789,12 +784,7 @@ func TestAlreadyCancelledContextSendsNothing(t *testing.T) {
 }
 
 func TestTimeoutWaitingForHeaders(t *testing.T) {
-	srv, rec := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(3 * time.Second):
-		}
-	})
+	srv, rec := newServer(t, stall(3*time.Second))
 	c := newClient(t, Config{URL: srv.URL, Timeout: 100 * time.Millisecond})
 	start := time.Now()
 	_, err := c.Do(testCtx(t), &Request{Method: http.MethodGet, Path: "/api/slow", Retryable: true})
@@ -816,10 +806,7 @@ func TestTimeoutWhileReadingBody(t *testing.T) {
 		w.WriteHeader(http.StatusOK)
 		_, _ = io.WriteString(w, `{"partial":`)
 		w.(http.Flusher).Flush()
-		select {
-		case <-r.Context().Done():
-		case <-time.After(3 * time.Second):
-		}
+		stall(3*time.Second)(w, r)
 	})
 	c := newClient(t, Config{URL: srv.URL, Timeout: 100 * time.Millisecond})
 	start := time.Now()
@@ -945,12 +932,7 @@ func TestSecretsNeverAppearInErrorsOrLogs(t *testing.T) {
 		w.Header().Set("Retry-After", "0")
 		jsonAnswer(w, http.StatusServiceUnavailable, `{"statusCode":503,"error":"Service Unavailable","message":"busy"}`)
 	})
-	slow, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(3 * time.Second):
-		}
-	})
+	slow, _ := newServer(t, stall(3*time.Second))
 	other, _ := newServer(t, nil)
 	redirecting, _ := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, other.URL+"/x", http.StatusFound)

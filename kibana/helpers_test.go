@@ -148,3 +148,14 @@ func httptestTLSServer(t *testing.T) *httptest.Server {
 	t.Cleanup(srv.Close)
 	return srv
 }
+
+// stall is a Kibana that never answers: it holds each request until the
+// client gives up, or max has passed.
+func stall(max time.Duration) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(max):
+		}
+	}
+}
