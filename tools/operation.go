@@ -62,6 +62,9 @@ type Operation struct {
 	// like deletes, so they carry destructiveHint too.
 	Overwrites bool
 	OpenWorld  bool // reaches systems beyond Kibana (e.g. an external ITSM)
+	// Admin marks settings work that everyday triage does not need: the
+	// default selection leaves it out, naming its toolset serves it.
+	Admin bool
 	Input      any  // zero value of the input struct
 	// Examples are argument objects (JSON) that tests replay against a
 	// loopback Kibana and the OpenAPI contract; the first is the smallest.
