@@ -19,7 +19,7 @@ func BenchmarkNewServer(b *testing.B) {
 	}
 	log := NewLogger(io.Discard, 0, "json")
 	for b.Loop() {
-		if _, err := NewServer(kc, log); err != nil {
+		if _, err := NewServer(kc, log, allTools); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 // Config is everything the server needs to start.
@@ -23,6 +24,11 @@ type Config struct {
 	Addr      string // listen address for sse and http
 	LogLevel  slog.Level
 	LogFormat string // auto, text or json
+	Serve     tools.Options
+
+	// Command is the sub-command ("" serves MCP); Markdown is `tools --markdown`.
+	Command  string
+	Markdown bool
 }
 
 // setting is one flag with its environment variable. Flags win over the
@@ -45,6 +51,15 @@ var settings = []setting{
 	{"addr", "KIBANA_MCP_ADDR", "listen address for the sse and http transports"},
 	{"log-level", "KIBANA_MCP_LOG_LEVEL", "debug, info, warn or error"},
 	{"log-format", "KIBANA_MCP_LOG_FORMAT", "auto (colour text on a terminal, JSON otherwise), text or json"},
+	{"toolsets", "KIBANA_MCP_TOOLSETS", "comma-separated toolsets to serve, or all; default: cases, alerting, connectors, detections, spaces"},
+	{"tools", "KIBANA_MCP_TOOLS", "comma-separated single tools to serve besides the toolsets"},
+	{"exclude-tools", "KIBANA_MCP_EXCLUDE_TOOLS", "comma-separated tools never to serve (wins over everything)"},
+	{"read-only", "KIBANA_MCP_READ_ONLY", "serve only tools that read; the client refuses every other request"},
+	{"confirm-destructive", "KIBANA_MCP_CONFIRM_DESTRUCTIVE", "on: ask the user (MCP elicitation) before destructive calls; off for unattended agents"},
+	{"dynamic-toolsets", "KIBANA_MCP_DYNAMIC_TOOLSETS", "start with toolset discovery tools only; the model enables toolsets as needed"},
+	{"tool-search", "KIBANA_MCP_TOOL_SEARCH", "list only search_tools and call_tool, which reach every operation"},
+	{"allow-raw-requests", "KIBANA_MCP_ALLOW_RAW_REQUESTS", "serve call_kibana_api for API paths without a typed tool"},
+	{"max-result-bytes", "KIBANA_MCP_MAX_RESULT_BYTES", "largest tool result, in bytes; larger answers are cut at a JSON-safe point"},
 }
 
 // errHelp and errVersion end parsing without serving.
@@ -76,8 +91,20 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	fs.StringVar(&level, "log-level", "info", "")
 	fs.StringVar(&cfg.LogFormat, "log-format", "auto", "")
 	version := fs.Bool("version", false, "")
+	var toolsets, only, exclude listValue
+	confirm := onOffValue(true)
+	sv := &cfg.Serve
+	fs.Var(&toolsets, "toolsets", "")
+	fs.Var(&only, "tools", "")
+	fs.Var(&exclude, "exclude-tools", "")
+	fs.BoolVar(&sv.Selection.ReadOnly, "read-only", false, "")
+	fs.Var(&confirm, "confirm-destructive", "")
+	fs.BoolVar(&sv.DynamicToolsets, "dynamic-toolsets", false, "")
+	fs.BoolVar(&sv.ToolSearch, "tool-search", false, "")
+	fs.BoolVar(&sv.AllowRaw, "allow-raw-requests", false, "")
+	fs.IntVar(&sv.MaxResultBytes, "max-result-bytes", tools.DefaultMaxResultBytes, "")
 
-	if err := fs.Parse(args); err != nil {
+	if err := parseCommandLine(fs, args, cfg); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(usageOut, fs)
 			return nil, errHelp
@@ -86,9 +113,6 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	}
 	if *version {
 		return nil, errVersion
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (sub-commands: tools)", fs.Arg(0))
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
@@ -109,6 +133,19 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	if k.MaxResponseBytes <= 0 {
 		return nil, errors.New("max-response-bytes must be positive")
 	}
+	if sv.MaxResultBytes < 1024 {
+		return nil, errors.New("max-result-bytes must be at least 1024")
+	}
+	sv.Confirm = bool(confirm)
+	sv.Selection.Toolsets, sv.Selection.Tools, sv.Selection.Exclude = toolsets, only, exclude
+	if sv.DynamicToolsets && sv.ToolSearch {
+		return nil, errors.New("dynamic-toolsets and tool-search are two ways to keep the tool list short: choose one")
+	}
+	if _, err := tools.Select(tools.All(), sv.Selection); err != nil {
+		return nil, err
+	}
+	k.ReadOnly = sv.Selection.ReadOnly
+	k.ReadRoutes = tools.ReadRoutes()
 	switch cfg.Transport {
 	case "stdio", "sse", "http":
 	default:
@@ -129,6 +166,67 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 		return nil, fmt.Errorf("log-format %q is not one of auto, text, json", cfg.LogFormat)
 	}
 	return cfg, nil
+}
+
+// parseCommandLine parses flags, then an optional sub-command and its own
+// flags: the same settings apply before and after it, so
+// `kibana-mcp --read-only tools` and `kibana-mcp tools --read-only` agree.
+func parseCommandLine(fs *flag.FlagSet, args []string, cfg *Config) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return nil
+	}
+	switch cfg.Command = fs.Arg(0); cfg.Command {
+	case "tools":
+		fs.BoolVar(&cfg.Markdown, "markdown", false, "")
+	default:
+		return fmt.Errorf("unexpected argument %q (sub-commands: tools)", cfg.Command)
+	}
+	if err := fs.Parse(fs.Args()[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q after %s", fs.Arg(0), cfg.Command)
+	}
+	return nil
+}
+
+// listValue is a comma-separated list; each use of the flag adds to it.
+type listValue []string
+
+func (l *listValue) String() string { return strings.Join(*l, ",") }
+
+func (l *listValue) Set(s string) error {
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			*l = append(*l, item)
+		}
+	}
+	return nil
+}
+
+// onOffValue reads on/off (and the usual boolean spellings).
+type onOffValue bool
+
+func (v *onOffValue) String() string {
+	if *v {
+		return "on"
+	}
+	return "off"
+}
+
+func (v *onOffValue) Set(s string) error {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "on", "true", "1", "yes":
+		*v = true
+	case "off", "false", "0", "no":
+		*v = false
+	default:
+		return fmt.Errorf("%q is not on or off", s)
+	}
+	return nil
 }
 
 func redactIfSecret(s setting, v string) string {
@@ -162,7 +260,7 @@ func (d *durationValue) Set(s string) error {
 
 func printUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "kibana-mcp: the Kibana API as MCP tools\n\n")
-	fmt.Fprintf(w, "Usage:\n  kibana-mcp [flags]               serve MCP (stdio by default)\n  kibana-mcp tools [--markdown]    list the tools\n\nFlags (each also read from its environment variable; flags win):\n")
+	fmt.Fprintf(w, "Usage:\n  kibana-mcp [flags]                       serve MCP (stdio by default)\n  kibana-mcp [flags] tools [--markdown]    the toolsets and tools these flags serve, with their cost in tokens\n\nFlags (each also read from its environment variable; flags win):\n")
 	for _, s := range settings {
 		f := fs.Lookup(s.flag)
 		def := f.DefValue

@@ -41,9 +41,6 @@ const instructions = `Tools for a Kibana deployment. For case triage: find_cases
 // Main runs the command and returns its exit code: 0 on a clean stop, 1 when
 // serving failed, 2 for a usage or configuration error.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	if len(args) > 0 && args[0] == "tools" {
-		return toolsCommand(args[1:], stdout, stderr)
-	}
 	cfg, err := ParseConfig(args, getenv, stderr)
 	switch {
 	case errors.Is(err, errHelp):
@@ -55,6 +52,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintln(stderr, "kibana-mcp: config:", err)
 		return 2
 	}
+	if cfg.Command == "tools" {
+		return toolsCommand(cfg, stdout, stderr)
+	}
 	log := NewLogger(stderr, cfg.LogLevel, cfg.LogFormat)
 	cfg.Kibana.UserAgent = "kibana-mcp/" + version()
 	client, err := kibana.New(cfg.Kibana, log)
@@ -62,12 +62,13 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintln(stderr, "kibana-mcp: config:", err)
 		return 2
 	}
-	s, err := NewServer(client, log)
+	s, err := NewServer(client, log, cfg.Serve)
 	if err != nil {
 		fmt.Fprintln(stderr, "kibana-mcp:", err)
 		return 1
 	}
-	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"))
+	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"),
+		"tools", len(s.ListTools()), "read_only", cfg.Serve.Selection.ReadOnly)
 	if err := serve(ctx, cfg, s, stdin, stdout, log); err != nil {
 		log.Error("server stopped", "err", err)
 		return 1
@@ -75,17 +76,18 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	return 0
 }
 
-// NewServer builds the MCP server with every tool and prompt, served
-// through client.
-func NewServer(client *kibana.Client, log *slog.Logger) (*server.MCPServer, error) {
+// NewServer builds the MCP server with the tools opts serve and every
+// prompt, all served through client.
+func NewServer(client *kibana.Client, log *slog.Logger, opts tools.Options) (*server.MCPServer, error) {
 	s := server.NewMCPServer("kibana-mcp", version(),
-		server.WithToolCapabilities(false),
+		// Only enabling a toolset changes the tool list.
+		server.WithToolCapabilities(opts.DynamicToolsets),
 		server.WithPromptCapabilities(false),
 		server.WithRecovery(),
 		server.WithLogger(log),
 		server.WithInstructions(instructions),
 	)
-	if err := tools.Register(s, client, tools.All()); err != nil {
+	if err := tools.Install(s, client, opts); err != nil {
 		return nil, err
 	}
 	prompts.Register(s)

@@ -92,6 +92,12 @@ func messageID(line []byte) (string, bool) {
 		if dec.Decode(&id) != nil || id == nil {
 			return "", false
 		}
+		// A request of the server's own (an elicitation asking the user to
+		// confirm) also carries an id, from the server's counter; mcp-go
+		// writes its method right after the id, and it answers nothing.
+		if next, err := dec.Token(); err == nil && next == "method" {
+			return "", false
+		}
 		return idKey(id), true
 	}
 	return "", false

@@ -31,6 +31,11 @@ func TestToolCallIDs(t *testing.T) {
 	if a, _ := messageID([]byte(`{"jsonrpc":"2.0","id":7.0,"result":{}}`)); a != "float64:7" {
 		t.Errorf("answer id %q", a)
 	}
+	// The server's own elicitation request numbered 1 does not answer the
+	// client's call 1.
+	if a, ok := messageID([]byte(`{"jsonrpc":"2.0","id":1,"method":"elicitation/create","params":{}}`)); ok {
+		t.Errorf("server request taken for the answer to %q", a)
+	}
 }
 
 // TestAnswerWatcherSeesSplitAndHugeLines: answers arrive in any chunking,

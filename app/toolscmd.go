@@ -1,38 +1,140 @@
 package app
 
 import (
-	"flag"
+	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
-// toolsCommand prints the registry: a table for people, or the Markdown
-// table that README.md embeds (a test keeps the two in step).
-func toolsCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tools", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	markdown := fs.Bool("markdown", false, "print the Markdown table used in README.md")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *markdown {
+// toolsCommand prints what the given flags serve: toolsets with their tool
+// counts and cost in tokens, then each tool. --markdown prints the README's
+// table of every operation instead (a test keeps the two in step).
+func toolsCommand(cfg *Config, stdout, stderr io.Writer) int {
+	if cfg.Markdown {
 		io.WriteString(stdout, ToolsMarkdown())
 		return 0
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TOOL\tMETHOD\tPATH\tREAD-ONLY\tTOOLSET")
-	for _, op := range tools.All() {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%v\t%s\n", op.Name, op.Method, op.Path, op.ReadOnly(), op.Toolset)
+	listed, err := ListedTools(cfg.Serve)
+	if err != nil {
+		fmt.Fprintln(stderr, "kibana-mcp:", err)
+		return 2
 	}
-	tw.Flush()
+	writeToolsReport(stdout, cfg.Serve, listed)
 	return 0
 }
 
-// ToolsMarkdown renders the tool table of README.md.
+// ListedTool is one tool as tools/list sends it, with its size on the wire.
+type ListedTool struct {
+	Tool  mcp.Tool
+	Bytes int
+}
+
+// ListedTools builds a server with opts and returns its tools/list answer,
+// so sizes are exactly what a client pays for.
+func ListedTools(opts tools.Options) ([]ListedTool, error) {
+	// The client is never used: listing tools does not reach Kibana.
+	client, err := kibana.New(kibana.Config{URL: kibana.DefaultURL}, nil)
+	if err != nil {
+		return nil, err
+	}
+	s, err := NewServer(client, slog.New(slog.DiscardHandler), opts)
+	if err != nil {
+		return nil, err
+	}
+	s.HandleMessage(context.Background(), []byte(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"kibana-mcp tools","version":"0"}}}`))
+	raw, err := json.Marshal(s.HandleMessage(context.Background(), []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`)))
+	if err != nil {
+		return nil, err
+	}
+	var answer struct {
+		Result struct {
+			Tools []json.RawMessage `json:"tools"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(raw, &answer); err != nil {
+		return nil, err
+	}
+	listed := make([]ListedTool, 0, len(answer.Result.Tools))
+	for _, t := range answer.Result.Tools {
+		var tool mcp.Tool
+		if err := json.Unmarshal(t, &tool); err != nil {
+			return nil, err
+		}
+		listed = append(listed, ListedTool{Tool: tool, Bytes: len(t)})
+	}
+	return listed, nil
+}
+
+func writeToolsReport(w io.Writer, opts tools.Options, listed []ListedTool) {
+	type group struct{ tools, bytes int }
+	groups := map[string]*group{}
+	toolsetOf := func(name string) string {
+		if op, ok := tools.Lookup(name); ok {
+			return op.Toolset
+		}
+		return "(server)" // discovery, search and raw request tools
+	}
+	total := 0
+	for _, lt := range listed {
+		ts := toolsetOf(lt.Tool.Name)
+		if groups[ts] == nil {
+			groups[ts] = &group{}
+		}
+		groups[ts].tools++
+		groups[ts].bytes += lt.Bytes
+		total += lt.Bytes
+	}
+	available := map[string]int{}
+	for _, op := range tools.All() {
+		available[op.Toolset]++
+	}
+
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TOOLSET\tLISTED\tOF\t~TOKENS\t")
+	for _, ts := range tools.Toolsets {
+		g := groups[ts.Name]
+		if g == nil {
+			g = &group{}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", ts.Name, g.tools, available[ts.Name], tools.EstimateTokens(g.bytes))
+	}
+	if g := groups["(server)"]; g != nil {
+		fmt.Fprintf(tw, "%s\t%d\t\t%d\t\n", "(server)", g.tools, tools.EstimateTokens(g.bytes))
+	}
+	tw.Flush()
+
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TOOL\tTOOLSET\tMETHOD\tPATH\tREAD-ONLY\t~TOKENS")
+	for _, lt := range listed {
+		method, path := "", ""
+		if op, ok := tools.Lookup(lt.Tool.Name); ok {
+			method, path = op.Method, op.Path
+		}
+		ro := lt.Tool.Annotations.ReadOnlyHint != nil && *lt.Tool.Annotations.ReadOnlyHint
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\t%d\n", lt.Tool.Name, toolsetOf(lt.Tool.Name), method, path, ro, tools.EstimateTokens(lt.Bytes))
+	}
+	tw.Flush()
+	mode := "typed tools"
+	switch {
+	case opts.ToolSearch:
+		mode = "tool search: every selected operation is reachable through search_tools and call_tool"
+	case opts.DynamicToolsets:
+		mode = "dynamic toolsets: more tools appear as toolsets are enabled"
+	}
+	fmt.Fprintf(w, "\n%d tools listed, %d bytes, ~%d cl100k tokens (%s).\n", len(listed), total, tools.EstimateTokens(total), mode)
+}
+
+// ToolsMarkdown renders the tool table of README.md: every operation.
 func ToolsMarkdown() string {
 	var b strings.Builder
 	b.WriteString("| Tool | Method | Path | Read-only | What it does |\n|---|---|---|---|---|\n")

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 // TestHTTPTransportsServeTheSameTools runs a real MCP client over SSE and
@@ -31,7 +32,7 @@ func TestHTTPTransportsServeTheSameTools(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewServer(kc, NewLogger(&strings.Builder{}, 0, "json"))
+	s, err := NewServer(kc, NewLogger(&strings.Builder{}, 0, "json"), allTools)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestServeHTTPStopsOnCancel(t *testing.T) {
 	kc, _ := kibana.New(kibana.Config{}, nil)
 	var logs strings.Builder
 	log := NewLogger(&logs, 0, "json")
-	s, err := NewServer(kc, log)
+	s, err := NewServer(kc, log, allTools)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func TestServeHTTPStopsOnCancel(t *testing.T) {
 // able to drive the server (and its Kibana credentials) through loopback.
 func TestHTTPTransportsRefuseWebPages(t *testing.T) {
 	kc, _ := kibana.New(kibana.Config{}, nil)
-	s, err := NewServer(kc, NewLogger(&strings.Builder{}, 0, "json"))
+	s, err := NewServer(kc, NewLogger(&strings.Builder{}, 0, "json"), allTools)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func TestHTTPTransportsRefuseWebPages(t *testing.T) {
 
 func TestHTTPRequestBodyIsBounded(t *testing.T) {
 	kc, _ := kibana.New(kibana.Config{}, nil)
-	s, _ := NewServer(kc, NewLogger(&strings.Builder{}, 0, "json"))
+	s, _ := NewServer(kc, NewLogger(&strings.Builder{}, 0, "json"), allTools)
 	handler, closeStreams := HTTPHandler("http", s)
 	defer closeStreams()
 	srv := httptest.NewServer(handler)
@@ -169,3 +170,6 @@ func TestHTTPRequestBodyIsBounded(t *testing.T) {
 		t.Errorf("a %d-byte body was accepted (%d)", len(big), resp.StatusCode)
 	}
 }
+
+// allTools serves every operation, as `--toolsets all` does.
+var allTools = tools.Options{Selection: tools.Selection{Toolsets: []string{"all"}}}

@@ -54,10 +54,12 @@ type Client struct {
 	maxRetries int
 	waitMax    time.Duration
 	readOnly   bool
+	readRoutes []route
 	log        *slog.Logger
 }
 
-// ErrReadOnly is returned for a mutating request when the client is read-only.
+// ErrReadOnly is returned for any request but a read when the client is
+// read-only.
 var ErrReadOnly = errors.New("kibana-mcp is in read-only mode: this operation changes Kibana and was not sent")
 
 // New checks cfg and builds a client. It never contacts Kibana.
@@ -97,6 +99,7 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 		maxRetries: int(orDefault(int64(cfg.MaxRetries), DefaultMaxRetries)),
 		waitMax:    orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
 		readOnly:   cfg.ReadOnly,
+		readRoutes: compileRoutes(cfg.ReadRoutes),
 		log:        log,
 	}
 	if cfg.MaxRetries < 0 {
@@ -137,7 +140,9 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 // BaseURL is the configured Kibana URL, without credentials.
 func (c *Client) BaseURL() string { return c.baseString }
 
-// spaceOf is the space a request runs in: its own, else the configured one.
+// SpaceOf is the space a request runs in: its own, else the configured one.
+func (c *Client) SpaceOf(r *Request) string { return c.spaceOf(r) }
+
 func (c *Client) spaceOf(r *Request) string {
 	if r.Space != "" {
 		return r.Space
@@ -168,7 +173,7 @@ func (c *Client) URL(r *Request) string {
 // the 2xx answer. Any other outcome is an error: *APIError for Kibana's
 // non-2xx answers, *ResponseTooLargeError, ErrReadOnly, or a transport error.
 func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
-	if r.Mutates && c.readOnly {
+	if c.readOnly && (r.Mutates || !c.isRead(r)) {
 		return nil, ErrReadOnly
 	}
 	if r.Space != "" && r.Space != "default" && !ValidSpaceID(r.Space) {

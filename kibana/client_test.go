@@ -826,11 +826,30 @@ func TestTimeoutWhileReadingBody(t *testing.T) {
 
 func TestReadOnly(t *testing.T) {
 	srv, rec := newServer(t, nil)
-	c := newClient(t, Config{URL: srv.URL, ReadOnly: true})
-	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
-		resp, err := c.Do(testCtx(t), &Request{Method: m, Path: "/api/cases", Body: []byte(`{}`), Mutates: true, Retryable: true})
+	c := newClient(t, Config{URL: srv.URL, ReadOnly: true, ReadRoutes: []Route{
+		{Method: http.MethodPost, Path: "/api/detection_engine/signals/search"},
+		{Method: http.MethodPost, Path: "/api/things/{id}/_query"},
+	}})
+	refused := []*Request{
+		// Declared writes.
+		{Method: http.MethodPost, Path: "/api/cases", Body: []byte(`{}`), Mutates: true},
+		{Method: http.MethodPut, Path: "/api/cases", Body: []byte(`{}`), Mutates: true, Retryable: true},
+		{Method: http.MethodPatch, Path: "/api/cases", Body: []byte(`{}`), Mutates: true},
+		{Method: http.MethodDelete, Path: "/api/cases", Mutates: true, Retryable: true},
+		// Mislabelled writes: a handler bug that forgets Mutates still
+		// cannot write, because only declared read routes pass.
+		{Method: http.MethodDelete, Path: "/api/cases"},
+		{Method: http.MethodPost, Path: "/api/x/_search", Body: []byte(`{}`)},
+		{Method: http.MethodPut, Path: "/api/detection_engine/signals/search", Body: []byte(`{}`)},
+		{Method: http.MethodPost, Path: "/api/detection_engine/signals/search/extra", Body: []byte(`{}`)},
+		{Method: http.MethodPost, Path: "/api/things//_query", Body: []byte(`{}`)},
+		// A declared read route is still refused when marked as a write.
+		{Method: http.MethodPost, Path: "/api/detection_engine/signals/search", Body: []byte(`{}`), Mutates: true},
+	}
+	for _, r := range refused {
+		resp, err := c.Do(testCtx(t), r)
 		if !errors.Is(err, ErrReadOnly) || resp != nil {
-			t.Errorf("%s: (%v, %v), want ErrReadOnly", m, resp, err)
+			t.Errorf("%s %s: (%v, %v), want ErrReadOnly", r.Method, r.Path, resp, err)
 		}
 	}
 	if n := rec.count(); n != 0 {
@@ -839,20 +858,18 @@ func TestReadOnly(t *testing.T) {
 	if !strings.Contains(ErrReadOnly.Error(), "read-only") {
 		t.Errorf("ErrReadOnly = %q", ErrReadOnly)
 	}
-	// Reads, including a POST search that does not change anything, go through.
-	if _, err := c.Do(testCtx(t), &Request{Method: http.MethodGet, Path: "/api/cases/_find"}); err != nil {
-		t.Errorf("GET in read-only mode: %v", err)
+	// Reads go through: GET, and POSTs to declared read routes.
+	for _, r := range []*Request{
+		{Method: http.MethodGet, Path: "/api/cases/_find"},
+		{Method: http.MethodPost, Path: "/api/detection_engine/signals/search", Body: []byte(`{}`)},
+		{Method: http.MethodPost, Path: "/api/things/a%2Fb/_query", Body: []byte(`{}`)},
+	} {
+		if _, err := c.Do(testCtx(t), r); err != nil {
+			t.Errorf("%s %s in read-only mode: %v", r.Method, r.Path, err)
+		}
 	}
-	if _, err := c.Do(testCtx(t), &Request{Method: http.MethodPost, Path: "/api/x/_search", Body: []byte(`{}`)}); err != nil {
-		t.Errorf("non-mutating POST in read-only mode: %v", err)
-	}
-	if n := rec.count(); n != 2 {
-		t.Errorf("server received %d requests, want the 2 non-mutating ones", n)
-	}
-
-	writable := newClient(t, Config{URL: srv.URL})
-	if _, err := writable.Do(testCtx(t), &Request{Method: http.MethodPost, Path: "/api/cases", Body: []byte(`{}`), Mutates: true}); err != nil {
-		t.Errorf("mutating request without read-only: %v", err)
+	if n := rec.count(); n != 3 {
+		t.Errorf("server received %d requests, want the 3 reads", n)
 	}
 }
 

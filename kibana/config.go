@@ -37,8 +37,22 @@ type Config struct {
 	RetryWaitMax     time.Duration // longest single wait between attempts; 0 means DefaultRetryWaitMax
 	UserAgent        string
 
-	// ReadOnly refuses every request marked Mutates before it is sent.
+	// ReadOnly refuses, before it is sent, every request that is not a
+	// read: GET and HEAD, or a request matching one of ReadRoutes. Anything
+	// else is refused whatever the request says about itself, so no bug in a
+	// tool handler can write in read-only mode.
 	ReadOnly bool
+	// ReadRoutes are the operations that read with another method (a POST
+	// search with a query body), as method and path template; a {name}
+	// matches one non-empty path segment.
+	ReadRoutes []Route
+}
+
+// Route is one API operation: a method and a path template such as
+// /api/detection_engine/signals/search or /api/cases/{caseId}.
+type Route struct {
+	Method string
+	Path   string
 }
 
 const (

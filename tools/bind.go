@@ -59,6 +59,12 @@ type segment struct {
 	field   int // index into plan.fields; -1 for literal text
 }
 
+// requestBuilder is implemented by inputs whose method and path are
+// arguments (the raw request tool) rather than part of the declaration.
+type requestBuilder interface {
+	request() (*kibana.Request, error)
+}
+
 // Preparer is implemented by inputs with defaults to fill or rules that span
 // several fields. Its error should be a *schema.ArgumentError.
 type Preparer interface {
@@ -171,6 +177,19 @@ func (op *Operation) Bind(args map[string]any) (*kibana.Request, error) {
 		if err := prep.Prepare(); err != nil {
 			return nil, err
 		}
+	}
+	if b, ok := input.Interface().(requestBuilder); ok {
+		req, err := b.request()
+		if err != nil {
+			return nil, err
+		}
+		if space != "" {
+			if req.Space != "" && req.Space != space {
+				return nil, &schema.ArgumentError{Field: SpaceArgument, Rule: fmt.Sprintf("names space %q but the path names %q; give one", space, req.Space)}
+			}
+			req.Space = space
+		}
+		return req, nil
 	}
 	v := input.Elem()
 	req := &kibana.Request{
@@ -385,4 +404,17 @@ func contentTypeOf(name string, data []byte) string {
 		return ct
 	}
 	return http.DetectContentType(data)
+}
+
+// argumentNames are the names of op's own arguments, in declaration order.
+func (op *Operation) argumentNames() []string {
+	p, err := op.getPlan()
+	if err != nil {
+		return nil
+	}
+	names := make([]string, len(p.fields))
+	for i, f := range p.fields {
+		names[i] = f.name
+	}
+	return names
 }

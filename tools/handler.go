@@ -2,12 +2,13 @@ package tools
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -16,32 +17,10 @@ import (
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 )
 
-// Handler returns the MCP handler that runs op through client.
-//
-// Everything the model can act on comes back as a tool result: bad
-// arguments and Kibana's own errors are isError results naming the field or
-// giving Kibana's status and message. A Go error is returned only when the
-// caller cancelled, since nobody is left to read a result then.
+// Handler returns the MCP handler that runs op through client under the
+// default policy (no confirmation, default result limit).
 func (op *Operation) Handler(client *kibana.Client) server.ToolHandlerFunc {
-	return func(ctx context.Context, call mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		if _, isObject := call.Params.Arguments.(map[string]any); call.Params.Arguments != nil && !isObject {
-			// GetArguments would turn "x" or [1] into no arguments at all,
-			// and a search would run unfiltered.
-			return mcp.NewToolResultError("invalid arguments: must be a JSON object of named arguments"), nil
-		}
-		req, err := op.Bind(call.GetArguments())
-		if err != nil {
-			return mcp.NewToolResultError(err.Error()), nil
-		}
-		resp, err := client.Do(ctx, req)
-		if err != nil {
-			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-				return nil, err
-			}
-			return mcp.NewToolResultError(err.Error() + hint(err)), nil
-		}
-		return Result(resp), nil
-	}
+	return NewRunner(client, Options{}).Handler(op)
 }
 
 // hint adds what the model should do next to Kibana errors that have one
@@ -59,28 +38,37 @@ func hint(err error) string {
 // maxStructured is the largest answer also given as structured content.
 const maxStructured = 1 << 20
 
-// Result shapes a Kibana answer for the model: the body verbatim as text
+// result shapes a Kibana answer for the model: the body verbatim as text
 // (Kibana already sends compact JSON; re-indenting would only cost tokens)
 // and, when it is JSON, the same value as structured content. MCP requires
 // structured content to be an object, so arrays and scalars are wrapped as
-// {"result": …}. Answers over maxStructured come as text only.
-func Result(resp *kibana.Response) *mcp.CallToolResult {
+// {"result": …}. Answers over maxStructured come as text only. An answer
+// over the result limit is cut at a JSON-safe point, and a second text
+// says what was left out and how to fetch it.
+func (r *Runner) result(op *Operation, resp *kibana.Response) *mcp.CallToolResult {
 	body := bytes.TrimSpace(resp.Body)
 	if len(body) == 0 {
 		return mcp.NewToolResultText(fmt.Sprintf("Done: Kibana answered %d %s with no body.", resp.StatusCode, http.StatusText(resp.StatusCode)))
 	}
+	mediaType, _, _ := mime.ParseMediaType(resp.ContentType)
 	if !json.Valid(body) {
-		if mt, _, _ := mime.ParseMediaType(resp.ContentType); mt == "text/html" {
-			// Kibana's API answers JSON; a page means a proxy or login page
-			// answered instead.
-			return mcp.NewToolResultError(fmt.Sprintf("Kibana answered %d with an HTML page instead of JSON: check the Kibana URL and any proxy or login in front of Kibana.", resp.StatusCode))
+		return r.nonJSONResult(op, resp, body, mediaType)
+	}
+	var note string
+	if len(body) > r.maxResult {
+		cut, err := cutJSON(body, r.maxResult)
+		if err != nil {
+			// A single JSON string bigger than the limit: no JSON-safe
+			// point to cut at, so show its start as plain text.
+			return r.textResult(op, body)
 		}
-		if utf8.Valid(body) {
-			return mcp.NewToolResultText(string(body))
-		}
-		return mcp.NewToolResultText(fmt.Sprintf("Kibana answered with %d bytes of binary data (%s), which this tool cannot show.", len(body), resp.ContentType))
+		note = cutNote(op, cut, r.maxResult)
+		body = cut.JSON
 	}
 	result := mcp.NewToolResultText(string(body))
+	if note != "" {
+		result.Content = append(result.Content, mcp.NewTextContent(note))
+	}
 	if len(body) > maxStructured {
 		// The structured copy would double an answer that is already more
 		// than a model can take in.
@@ -96,4 +84,68 @@ func Result(resp *kibana.Response) *mcp.CallToolResult {
 		result.StructuredContent = json.RawMessage(wrapped)
 	}
 	return result
+}
+
+// nonJSONResult handles answers that do not parse as JSON.
+func (r *Runner) nonJSONResult(op *Operation, resp *kibana.Response, body []byte, mediaType string) *mcp.CallToolResult {
+	switch {
+	case mediaType == "text/html":
+		// Kibana's API answers JSON; a page means a proxy or login page
+		// answered instead.
+		return mcp.NewToolResultError(fmt.Sprintf("Kibana answered %d with an HTML page instead of JSON: check the Kibana URL and any proxy or login in front of Kibana.", resp.StatusCode))
+	case mediaType == "application/json" || strings.HasSuffix(mediaType, "+json"):
+		// A connection cut mid-body, or a proxy that mangled it: half a
+		// document must not pass for the answer.
+		return mcp.NewToolResultError(fmt.Sprintf("Kibana's answer (%d, %d bytes) is labelled JSON but is not valid JSON: it was probably cut off or altered on the way. Nothing in it can be relied on; try the call again.", resp.StatusCode, len(body)))
+	case utf8.Valid(body):
+		return r.textResult(op, body)
+	}
+	return mcp.NewToolResultText(fmt.Sprintf("Kibana answered with %d bytes of binary data (%s), which this tool cannot show.", len(body), resp.ContentType))
+}
+
+// textResult returns text, cut to the result limit on a character boundary.
+func (r *Runner) textResult(op *Operation, body []byte) *mcp.CallToolResult {
+	if len(body) <= r.maxResult {
+		return mcp.NewToolResultText(string(body))
+	}
+	end := r.maxResult
+	for end > 0 && !utf8.RuneStart(body[end]) {
+		end--
+	}
+	result := mcp.NewToolResultText(string(body[:end]))
+	note := fmt.Sprintf("Answer cut to the first %d of %d bytes (the %d-byte result limit). %s", end, len(body), r.maxResult, fetchRestHint(op))
+	result.Content = append(result.Content, mcp.NewTextContent(note))
+	return result
+}
+
+// cutNote tells the model what a cut answer is missing and how to get it.
+func cutNote(op *Operation, cut cutResult, limit int) string {
+	var what string
+	switch {
+	case cut.Path == "$":
+		what = fmt.Sprintf("kept the first %d of %d items", cut.Kept, cut.Total)
+	case cut.Path != "":
+		what = fmt.Sprintf("kept the first %d of %d items of %q", cut.Kept, cut.Total, cut.Path)
+	default:
+		what = "closed it early at a JSON-safe point"
+	}
+	return fmt.Sprintf("Answer cut to the %d-byte result limit: %s; %d bytes left out. %s", limit, what, cut.Omitted, fetchRestHint(op))
+}
+
+// pagingArguments are argument names that page through or bound a list,
+// across Kibana's APIs.
+var pagingArguments = []string{"page", "perPage", "per_page", "pageSize", "page_size", "size", "from", "search_after", "searchAfter", "cursor", "fields"}
+
+// fetchRestHint names the arguments of op that fetch the rest of a list.
+func fetchRestHint(op *Operation) string {
+	var have []string
+	for _, name := range op.argumentNames() {
+		if slices.Contains(pagingArguments, name) {
+			have = append(have, name)
+		}
+	}
+	if len(have) == 0 {
+		return "Ask for less: use narrower arguments (filters, a single ID), or raise --max-result-bytes."
+	}
+	return fmt.Sprintf("Fetch the rest with %s (smaller pages, next page), or narrow the request with filters.", strings.Join(have, ", "))
 }

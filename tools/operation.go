@@ -65,7 +65,7 @@ type Operation struct {
 	// Admin marks settings work that everyday triage does not need: the
 	// default selection leaves it out, naming its toolset serves it.
 	Admin bool
-	Input      any  // zero value of the input struct
+	Input any // zero value of the input struct
 	// Examples are argument objects (JSON) that tests replay against a
 	// loopback Kibana and the OpenAPI contract; the first is the smallest.
 	Examples []string

@@ -1,0 +1,178 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
+)
+
+// Options is the serving policy: which operations are served, how they are
+// offered to the model, and the rules every call obeys. It is decided once,
+// from configuration, and applied to every operation alike.
+type Options struct {
+	Selection Selection
+	// Confirm asks the user, through MCP elicitation, before a destructive
+	// call leaves; clients without elicitation are not asked.
+	Confirm bool
+	// DynamicToolsets starts with the discovery tools only; the model
+	// enables toolsets as it needs them.
+	DynamicToolsets bool
+	// ToolSearch lists two tools only: one finds operations by words, the
+	// other calls them by name.
+	ToolSearch bool
+	// AllowRaw serves call_kibana_api, for API paths without a typed tool.
+	AllowRaw bool
+	// MaxResultBytes bounds the text of one result; larger answers are cut
+	// at a JSON-safe point. 0 means DefaultMaxResultBytes.
+	MaxResultBytes int
+}
+
+// DefaultMaxResultBytes keeps a typical answer whole (a 20-case page of
+// realistic cases is 20–60 KB) while keeping a broad search from flooding a
+// model's context.
+const DefaultMaxResultBytes = 64 << 10
+
+// Install registers on s the tools opts serve, all run through client. Only
+// served tools are registered: start-up does not grow with the others.
+func Install(s *server.MCPServer, client *kibana.Client, opts Options) error {
+	if opts.DynamicToolsets && opts.ToolSearch {
+		return errors.New("dynamic toolsets and tool search are two ways of doing the same thing: choose one")
+	}
+	r := NewRunner(client, opts)
+	if opts.ToolSearch {
+		sel := opts.Selection
+		if len(sel.Toolsets) == 0 {
+			// Searching costs the same whatever it covers: cover everything.
+			sel.Toolsets = []string{"all"}
+		}
+		ops, err := Select(All(), sel)
+		if err != nil {
+			return err
+		}
+		if opts.AllowRaw {
+			ops = append(ops, RawRequest)
+		}
+		s.AddTools(newSearchTools(r, ops)...)
+		return nil
+	}
+	var extra []*Operation
+	if opts.AllowRaw {
+		extra = append(extra, RawRequest)
+	}
+	if opts.DynamicToolsets {
+		d, err := newDynamic(s, r, opts.Selection)
+		if err != nil {
+			return err
+		}
+		s.AddTools(d.discoveryTools()...)
+		return r.register(s, append(d.initial, extra...))
+	}
+	ops, err := Select(All(), opts.Selection)
+	if err != nil {
+		return err
+	}
+	return r.register(s, append(ops, extra...))
+}
+
+// ReadRoutes are the operations that read with a method other than GET
+// (searches with a query body): the Kibana client lets exactly these through
+// in read-only mode besides GETs.
+func ReadRoutes() []kibana.Route {
+	var routes []kibana.Route
+	for _, op := range All() {
+		if op.Effect == Reads && op.Method != http.MethodGet {
+			routes = append(routes, kibana.Route{Method: op.Method, Path: op.Path})
+		}
+	}
+	return routes
+}
+
+// Runner runs operations through the client under the serving policy.
+type Runner struct {
+	client    *kibana.Client
+	confirm   bool
+	readOnly  bool
+	maxResult int
+}
+
+// NewRunner builds the runner every tool handler shares.
+func NewRunner(client *kibana.Client, opts Options) *Runner {
+	maxResult := opts.MaxResultBytes
+	if maxResult <= 0 {
+		maxResult = DefaultMaxResultBytes
+	}
+	return &Runner{client: client, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult}
+}
+
+func (r *Runner) register(s *server.MCPServer, ops []*Operation) error {
+	served := make([]server.ServerTool, 0, len(ops))
+	for _, op := range ops {
+		tool, err := r.tool(op)
+		if err != nil {
+			return fmt.Errorf("tool %s: %w", op.Name, err)
+		}
+		served = append(served, server.ServerTool{Tool: tool, Handler: r.Handler(op)})
+	}
+	s.AddTools(served...)
+	return nil
+}
+
+// tool is the MCP definition of op as this runner serves it. In read-only
+// mode the raw request tool can only read, and says so.
+func (r *Runner) tool(op *Operation) (mcp.Tool, error) {
+	tool, err := op.Tool()
+	if err != nil {
+		return tool, err
+	}
+	if r.readOnly && op == RawRequest {
+		tool.Annotations.ReadOnlyHint = mcp.ToBoolPtr(true)
+		tool.Annotations.DestructiveHint = mcp.ToBoolPtr(false)
+	}
+	return tool, nil
+}
+
+// Handler returns the MCP handler that runs op.
+//
+// Everything the model can act on comes back as a tool result: bad
+// arguments and Kibana's own errors are isError results naming the field or
+// giving Kibana's status and message. A Go error is returned only when the
+// caller cancelled, since nobody is left to read a result then.
+func (r *Runner) Handler(op *Operation) server.ToolHandlerFunc {
+	return func(ctx context.Context, call mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		if _, isObject := call.Params.Arguments.(map[string]any); call.Params.Arguments != nil && !isObject {
+			// GetArguments would turn "x" or [1] into no arguments at all,
+			// and a search would run unfiltered.
+			return mcp.NewToolResultError("invalid arguments: must be a JSON object of named arguments"), nil
+		}
+		return r.run(ctx, op, call.GetArguments(), call.Params.MultiRoundTripParams)
+	}
+}
+
+// run binds, checks and sends one call of op. roundTrip carries the user's
+// answer to a confirmation asked for earlier in the same call.
+func (r *Runner) run(ctx context.Context, op *Operation, args map[string]any, roundTrip mcp.MultiRoundTripParams) (*mcp.CallToolResult, error) {
+	req, err := op.Bind(args)
+	if err != nil {
+		return mcp.NewToolResultError(err.Error()), nil
+	}
+	if r.readOnly && req.Mutates {
+		return mcp.NewToolResultError(kibana.ErrReadOnly.Error()), nil
+	}
+	if stop := r.confirmation(ctx, op, req, args, roundTrip); stop != nil {
+		return stop, nil
+	}
+	resp, err := r.client.Do(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return nil, err
+		}
+		return mcp.NewToolResultError(err.Error() + hint(err)), nil
+	}
+	return r.result(op, resp), nil
+}
