@@ -37,7 +37,7 @@ type RawRequestInput struct {
 	Path       string          `json:"path" jsonschema:"required,minLength=5,maxLength=2048" jsonschema_description:"API path from /api/ (a /s/{space}/api/ prefix picks the space), IDs URL-escaped, no query string."`
 	Query      json.RawMessage `json:"query,omitempty" jsonschema_description:"Query parameters: name to string, number, boolean, or array of those (repeated)."`
 	Body       json.RawMessage `json:"body,omitempty" jsonschema_description:"JSON request body; not for GET."`
-	APIVersion string          `json:"api_version,omitempty" jsonschema:"pattern=^[0-9A-Za-z.-]{1,20}$" jsonschema_description:"elastic-api-version header; 2023-10-31 when omitted."`
+	APIVersion string          `json:"api_version,omitempty" jsonschema:"maxLength=20,pattern=^[0-9A-Za-z.-]+$" jsonschema_description:"elastic-api-version header; 2023-10-31 when omitted."`
 }
 
 // request builds the Kibana request, refusing any path that could leave the
