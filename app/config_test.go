@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +144,95 @@ func TestLoggerFormats(t *testing.T) {
 	NewLogger(&b, 8, "json").Info("quiet")
 	if b.Len() != 0 {
 		t.Errorf("level not honoured: %q", b.String())
+	}
+}
+
+func TestServingFlags(t *testing.T) {
+	cfg, err := ParseConfig([]string{"--toolsets", "cases,alerting", "--tools", "get_case", "--exclude-tools", "delete_cases", "--exclude-tools", "push_case",
+		"--read-only", "--confirm-destructive=off", "--tool-search", "--allow-raw-requests", "--max-result-bytes", "2048"}, env(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv := cfg.Serve
+	if !slices.Equal(sv.Selection.Toolsets, []string{"cases", "alerting"}) || !slices.Equal(sv.Selection.Tools, []string{"get_case"}) ||
+		!slices.Equal(sv.Selection.Exclude, []string{"delete_cases", "push_case"}) || !sv.Selection.ReadOnly || sv.Confirm ||
+		!sv.ToolSearch || !sv.AllowRaw || sv.MaxResultBytes != 2048 {
+		t.Errorf("flags: %+v", sv)
+	}
+	// Read-only reaches the Kibana client, with the reads it may POST.
+	if !cfg.Kibana.ReadOnly || len(cfg.Kibana.ReadRoutes) != len(tools.ReadRoutes()) {
+		t.Errorf("client read-only %v, routes %v", cfg.Kibana.ReadOnly, cfg.Kibana.ReadRoutes)
+	}
+
+	cfg, err = ParseConfig(nil, env(map[string]string{
+		"KIBANA_MCP_TOOLSETS": "all", "KIBANA_MCP_EXCLUDE_TOOLS": "delete_cases", "KIBANA_MCP_READ_ONLY": "true",
+		"KIBANA_MCP_CONFIRM_DESTRUCTIVE": "off", "KIBANA_MCP_DYNAMIC_TOOLSETS": "1", "KIBANA_MCP_MAX_RESULT_BYTES": "4096",
+	}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv = cfg.Serve
+	if !slices.Equal(sv.Selection.Toolsets, []string{"all"}) || !slices.Equal(sv.Selection.Exclude, []string{"delete_cases"}) ||
+		!sv.Selection.ReadOnly || sv.Confirm || !sv.DynamicToolsets || sv.MaxResultBytes != 4096 {
+		t.Errorf("env: %+v", sv)
+	}
+
+	cfg, err = ParseConfig(nil, env(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Serve.Confirm || cfg.Serve.MaxResultBytes != tools.DefaultMaxResultBytes || cfg.Serve.Selection.ReadOnly || cfg.Kibana.ReadOnly {
+		t.Errorf("defaults: %+v", cfg.Serve)
+	}
+}
+
+func TestServingFlagErrors(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--toolsets", "cases,fleet,flet"}, nil, `unknown toolset "flet"; valid toolsets: all, default, cases`},
+		{nil, map[string]string{"KIBANA_MCP_TOOLSETS": "nope"}, `unknown toolset "nope"`},
+		{[]string{"--tools", "get_cas"}, nil, `unknown tool "get_cas"; valid tools: add_case_comment`},
+		{[]string{"--exclude-tools", "x"}, nil, `unknown tool "x"`},
+		{[]string{"--confirm-destructive", "maybe"}, nil, `"maybe" is not on or off`},
+		{[]string{"--dynamic-toolsets", "--tool-search"}, nil, "choose one"},
+		{[]string{"--max-result-bytes", "10"}, nil, "at least 1024"},
+		{[]string{"tools", "extra"}, nil, `unexpected argument "extra" after tools`},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := Main(t.Context(), c.args, strings.NewReader(""), &stdout, &stderr, env(c.env))
+		if code != 2 || !strings.Contains(stderr.String(), c.want) || strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 {
+			t.Errorf("%v %v: exit %d, stderr %q, want one line containing %q", c.args, c.env, code, stderr.String(), c.want)
+		}
+	}
+}
+
+// TestToolsCommandHonoursServingFlags: `kibana-mcp tools` reports what the
+// same flags would serve, before or after the sub-command.
+func TestToolsCommandHonoursServingFlags(t *testing.T) {
+	run := func(args ...string) string {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		if code := Main(t.Context(), args, nil, &stdout, &stderr, env(nil)); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+		}
+		return stdout.String()
+	}
+	def := run("tools")
+	if !strings.Contains(def, "find_cases") || strings.Contains(def, "update_case_configuration ") || !regexp.MustCompile(`(?m)^cases\s+20\s+22\s+\d+`).MatchString(def) {
+		t.Errorf("default report:\n%s", def)
+	}
+	ro := run("--read-only", "tools", "--toolsets", "all")
+	if strings.Contains(ro, "delete_cases") || !strings.Contains(ro, "get_case_configuration") {
+		t.Errorf("read-only report:\n%s", ro)
+	}
+	search := run("tools", "--tool-search")
+	if !regexp.MustCompile(`\n2 tools listed, \d+ bytes, ~\d+ cl100k tokens \(tool search`).MatchString(search) {
+		t.Errorf("tool-search report:\n%s", search)
+	}
+	if md := run("tools", "--markdown"); md != ToolsMarkdown() {
+		t.Errorf("--markdown differs from the README table")
 	}
 }

@@ -10,3 +10,12 @@ const BytesPerToken = 4.2
 
 // EstimateTokens estimates the cl100k tokens of n bytes of tool JSON.
 func EstimateTokens(n int) int { return int(math.Ceil(float64(n) / BytesPerToken)) }
+
+// Token budgets of tools/list (cl100k), set from measurement; README.md
+// states them and app's TestToolListBudgets keeps to them.
+const (
+	BudgetDefaultSet     = 8000 // the default selection
+	BudgetToolSearch     = 1500 // --tool-search: the two tools
+	BudgetAveragePerTool = 300  // --toolsets all, on average
+	BudgetPerTool        = 900  // any single tool
+)

@@ -1,0 +1,82 @@
+package tools
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func names(ops []*Operation) []string {
+	var out []string
+	for _, op := range ops {
+		out = append(out, op.Name)
+	}
+	return out
+}
+
+func TestEveryOperationIsInACataloguedToolset(t *testing.T) {
+	for _, op := range All() {
+		if _, ok := LookupToolset(op.Toolset); !ok {
+			t.Errorf("%s: toolset %q is not in the catalogue", op.Name, op.Toolset)
+		}
+	}
+}
+
+func TestSelect(t *testing.T) {
+	all := All()
+	sel := func(s Selection) []string {
+		t.Helper()
+		ops, err := Select(all, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return names(ops)
+	}
+	def := sel(Selection{})
+	if slices.Contains(def, "update_case_configuration") || slices.Contains(def, "set_case_configuration") || !slices.Contains(def, "find_cases") {
+		t.Errorf("default selection: %v", def)
+	}
+	if got := sel(Selection{Toolsets: []string{"default"}}); !slices.Equal(got, def) {
+		t.Errorf("\"default\" = %v, want the default selection", got)
+	}
+	if got := sel(Selection{Toolsets: []string{"all"}}); len(got) != len(all) {
+		t.Errorf("all: %d of %d", len(got), len(all))
+	}
+	// Naming a toolset serves its admin tools too.
+	if got := sel(Selection{Toolsets: []string{"cases"}}); !slices.Contains(got, "update_case_configuration") {
+		t.Errorf("cases: %v", got)
+	}
+	// An empty toolset serves nothing; --tools adds single tools.
+	if got := sel(Selection{Toolsets: []string{"fleet"}, Tools: []string{"get_case"}}); !slices.Equal(got, []string{"get_case"}) {
+		t.Errorf("fleet + get_case: %v", got)
+	}
+	// Exclusion wins over toolsets and over --tools.
+	got := sel(Selection{Toolsets: []string{"all"}, Tools: []string{"get_case_tags"}, Exclude: []string{"get_case_tags", "delete_cases"}})
+	if slices.Contains(got, "get_case_tags") || slices.Contains(got, "delete_cases") || len(got) != len(all)-2 {
+		t.Errorf("exclusion: %v", got)
+	}
+	// Read-only keeps reads only, even ones named with --tools.
+	for _, name := range sel(Selection{Toolsets: []string{"all"}, Tools: []string{"delete_cases"}, ReadOnly: true}) {
+		if op, _ := Lookup(name); !op.ReadOnly() {
+			t.Errorf("read-only serves %s", name)
+		}
+	}
+}
+
+func TestSelectNamesUnknownNames(t *testing.T) {
+	for _, tc := range []struct {
+		s    Selection
+		want []string
+	}{
+		{Selection{Toolsets: []string{"cases", "casez"}}, []string{`unknown toolset "casez"`, "valid toolsets: all, default, cases, alerting"}},
+		{Selection{Tools: []string{"get_cases"}}, []string{`unknown tool "get_cases"`, "get_case,"}},
+		{Selection{Exclude: []string{"nope"}}, []string{`unknown tool "nope"`, "valid tools: add_case_comment"}},
+	} {
+		_, err := Select(All(), tc.s)
+		for _, w := range tc.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%+v: error %v, want it to contain %q", tc.s, err, w)
+			}
+		}
+	}
+}
