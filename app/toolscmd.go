@@ -35,6 +35,7 @@ func toolsCommand(cfg *Config, stdout, stderr io.Writer) int {
 // ListedTool is one tool as tools/list sends it, with its size on the wire.
 type ListedTool struct {
 	Tool  mcp.Tool
+	JSON  json.RawMessage // the tool exactly as tools/list sends it
 	Bytes int
 }
 
@@ -69,7 +70,7 @@ func ListedTools(opts tools.Options) ([]ListedTool, error) {
 		if err := json.Unmarshal(t, &tool); err != nil {
 			return nil, err
 		}
-		listed = append(listed, ListedTool{Tool: tool, Bytes: len(t)})
+		listed = append(listed, ListedTool{Tool: tool, JSON: t, Bytes: len(t)})
 	}
 	return listed, nil
 }

@@ -27,7 +27,8 @@ var RawRequest = &Operation{
 	Input:       RawRequestInput{},
 	Examples: []string{
 		`{"method":"GET","path":"/api/status"}`,
-		`{"method":"POST","path":"/s/soc/api/cases/_find","query":{"perPage":5,"tags":["a","b"]},"body":{},"api_version":"2023-10-31"}`,
+		`{"method":"GET","path":"/s/soc/api/cases/_find","query":{"perPage":5,"tags":["a","b"]},"api_version":"2023-10-31"}`,
+		`{"method":"POST","path":"/api/cases/c1/comments","body":{"type":"user","owner":"cases","comment":"Seen on web-01."}}`,
 	},
 }
 
