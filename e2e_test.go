@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -237,8 +238,10 @@ func TestEndToEndStdio(t *testing.T) {
 	if del := names["delete_cases"]; del.Annotations.DestructiveHint == nil || !*del.Annotations.DestructiveHint {
 		t.Error("delete_cases is not marked destructive")
 	}
-	if len(list.Tools) != 22 {
-		t.Errorf("tools/list has %d tools, want the 22 Cases tools", len(list.Tools))
+	// The default selection: the Cases tools without the two that change
+	// case settings.
+	if _, admin := names["update_case_configuration"]; len(list.Tools) != 20 || admin {
+		t.Errorf("tools/list has %d tools, want the 20 everyday Cases tools", len(list.Tools))
 	}
 
 }
@@ -305,5 +308,60 @@ func TestEndToEndPipedRequestsAreAnsweredBeforeExit(t *testing.T) {
 	// not hold the exit until the Kibana timeout.
 	if took := time.Since(start); took > 10*time.Second {
 		t.Errorf("exit took %v", took)
+	}
+}
+
+// stdioElicitor answers the server's confirmation questions.
+type stdioElicitor struct {
+	mu       sync.Mutex
+	action   mcp.ElicitationResponseAction
+	messages []string
+}
+
+func (e *stdioElicitor) Elicit(_ context.Context, req mcp.ElicitationRequest) (*mcp.ElicitationResult, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.messages = append(e.messages, req.Params.Message)
+	return &mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: e.action}}, nil
+}
+
+// TestEndToEndConfirmationOverStdio: a client of the 2025-06-18 protocol
+// gets an elicitation/create request on stdio before a delete; declining
+// sends nothing, accepting sends the delete.
+func TestEndToEndConfirmationOverStdio(t *testing.T) {
+	k := &fakeKibana{answers: map[string]string{"DELETE /api/cases": ""}}
+	srv := httptest.NewServer(k)
+	defer srv.Close()
+	e := &stdioElicitor{action: mcp.ElicitationResponseActionDecline}
+	tr := transport.NewStdioWithOptions(buildBinary(t), []string{"KIBANA_URL=" + srv.URL, "KIBANA_API_KEY=e2e-secret-key"}, nil)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	if err := tr.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := client.NewClient(tr, client.WithElicitationHandler(e))
+	defer c.Close()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var init mcp.InitializeRequest
+	init.Params.ProtocolVersion = "2025-06-18"
+	init.Params.ClientInfo = mcp.Implementation{Name: "e2e", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	res, text := callTool(t, c, "delete_cases", `{"ids":["c1"]}`)
+	if !res.IsError || !strings.Contains(text, "Nothing was changed") || k.count() != 0 {
+		t.Fatalf("declined delete: isError=%v %q, Kibana saw %d requests", res.IsError, text, k.count())
+	}
+	e.mu.Lock()
+	e.action = mcp.ElicitationResponseActionAccept
+	e.mu.Unlock()
+	res, text = callTool(t, c, "delete_cases", `{"ids":["c1"]}`)
+	if res.IsError || k.count() != 1 || k.last(t).RequestURI != "/api/cases?ids=c1" {
+		t.Fatalf("accepted delete: isError=%v %q", res.IsError, text)
+	}
+	if len(e.messages) != 2 || e.messages[0] != `Allow delete_cases in space "default": DELETE /api/cases on c1?` {
+		t.Errorf("questions %q", e.messages)
 	}
 }
