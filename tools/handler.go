@@ -14,6 +14,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/kibana-mcp/kibana-mcp/internal/jsoncut"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 )
 
@@ -56,7 +57,7 @@ func (r *Runner) result(op *Operation, resp *kibana.Response) *mcp.CallToolResul
 	}
 	var note string
 	if len(body) > r.maxResult {
-		cut, err := cutJSON(body, r.maxResult)
+		cut, err := jsoncut.Cut(body, r.maxResult)
 		if err != nil {
 			// A single JSON string bigger than the limit: no JSON-safe
 			// point to cut at, so show its start as plain text.
@@ -119,7 +120,7 @@ func (r *Runner) textResult(op *Operation, body []byte) *mcp.CallToolResult {
 }
 
 // cutNote tells the model what a cut answer is missing and how to get it.
-func cutNote(op *Operation, cut cutResult, limit int) string {
+func cutNote(op *Operation, cut jsoncut.Result, limit int) string {
 	var what string
 	switch {
 	case cut.Path == "$":

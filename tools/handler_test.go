@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -171,7 +172,7 @@ func TestHandlerConflictSaysToReread(t *testing.T) {
 
 func TestHandlerLargeAnswersAreTextOnly(t *testing.T) {
 	big := `{"items":"` + strings.Repeat("x", maxStructured) + `"}`
-	res, _ := call(t, "find_cases", `{}`, 200, "application/json", big)
+	res := runWith(t, 4<<20, "find_cases", `{}`, "application/json", big)
 	if res.IsError || text(res) != big || res.StructuredContent != nil {
 		t.Errorf("a %d-byte answer: error %v, structured %v", len(big), res.IsError, res.StructuredContent != nil)
 	}
@@ -190,5 +191,81 @@ func TestHandlerRefusesNonObjectArguments(t *testing.T) {
 		if err != nil || !res.IsError || !strings.Contains(text(res), "JSON object") {
 			t.Errorf("arguments %v: %+v %v", a, res, err)
 		}
+	}
+}
+
+// runWith runs a tool through a runner with the given result limit against
+// a loopback Kibana answering body.
+func runWith(t *testing.T, maxResult int, name, arguments, ctype, body string) *mcp.CallToolResult {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", ctype)
+		w.Write([]byte(body))
+	}))
+	t.Cleanup(srv.Close)
+	client, err := kibana.New(kibana.Config{URL: srv.URL, MaxRetries: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req mcp.CallToolRequest
+	req.Params.Arguments = args(t, arguments)
+	res, err := NewRunner(client, Options{MaxResultBytes: maxResult}).Handler(mustLookup(t, name))(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestLongAnswersAreCutAtAJSONSafePoint(t *testing.T) {
+	var cases []string
+	for i := range 40 {
+		cases = append(cases, fmt.Sprintf(`{"id":"c%d","title":"case %d","description":"%s"}`, i, i, strings.Repeat("d", 100)))
+	}
+	body := `{"page":1,"per_page":40,"total":95,"cases":[` + strings.Join(cases, ",") + `],"count_open_cases":7}`
+	res := runWith(t, 2048, "find_cases", `{}`, "application/json", body)
+	if res.IsError || len(res.Content) != 2 {
+		t.Fatalf("result %+v", res)
+	}
+	cut := text(res)
+	var doc struct {
+		Total int               `json:"total"`
+		Cases []json.RawMessage `json:"cases"`
+		Open  int               `json:"count_open_cases"`
+	}
+	if err := json.Unmarshal([]byte(cut), &doc); err != nil || len(cut) > 2048 {
+		t.Fatalf("cut answer (%d bytes) does not parse: %v", len(cut), err)
+	}
+	if doc.Total != 95 || doc.Open != 7 || len(doc.Cases) == 0 || len(doc.Cases) >= 40 {
+		t.Errorf("kept total %d, open %d, %d cases", doc.Total, doc.Open, len(doc.Cases))
+	}
+	note := res.Content[1].(mcp.TextContent).Text
+	want := fmt.Sprintf(`kept the first %d of 40 items of "cases"; %d bytes left out. Fetch the rest with`, len(doc.Cases), len(body)-len(cut))
+	if !strings.Contains(note, want) || !strings.Contains(note, "page, perPage") {
+		t.Errorf("note %q, want it to contain %q and name page, perPage", note, want)
+	}
+	if sc, _ := json.Marshal(res.StructuredContent); string(sc) != cut {
+		t.Errorf("structured content is not the cut answer")
+	}
+	// A short answer is untouched.
+	if res := runWith(t, 2048, "get_case", `{"caseId":"c1"}`, "application/json", cases[0]); text(res) != cases[0] || len(res.Content) != 1 {
+		t.Errorf("short answer changed: %+v", res)
+	}
+	// A tool without paging arguments says to ask for less.
+	res = runWith(t, 1024, "get_case_tags", `{}`, "application/json", `[`+strings.Repeat(`"tag-xxxxxxxx",`, 200)+`"last"]`)
+	if note := res.Content[1].(mcp.TextContent).Text; !json.Valid([]byte(text(res))) || !strings.Contains(note, "narrower arguments") {
+		t.Errorf("tags: %q / %q", text(res), note)
+	}
+}
+
+func TestMalformedJSONIsAnError(t *testing.T) {
+	for _, ctype := range []string{"application/json", "application/json; charset=utf-8", "application/vnd.elastic+json"} {
+		res := runWith(t, 0, "get_case", `{"caseId":"c1"}`, ctype, `{"id":"c1","title":"cut off mid`)
+		if !res.IsError || !strings.Contains(text(res), "labelled JSON but is not valid JSON") || strings.Contains(text(res), "cut off mid") {
+			t.Errorf("%s: %+v", ctype, res)
+		}
+	}
+	// Plain text stays a plain answer.
+	if res := runWith(t, 0, "get_case", `{"caseId":"c1"}`, "text/plain", "OK"); res.IsError || text(res) != "OK" {
+		t.Errorf("text/plain: %+v", res)
 	}
 }
