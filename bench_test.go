@@ -34,8 +34,8 @@ const startupScript = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"
 
 // startOnce runs the binary until it has answered tools/list, then closes
 // its stdin so it exits, and returns its peak resident memory in KiB.
-func startOnce(b *testing.B, bin string) int64 {
-	cmd := exec.Command(bin)
+func startOnce(b *testing.B, bin string, args ...string) int64 {
+	cmd := exec.Command(bin, args...)
 	cmd.Env = []string{"KIBANA_MCP_LOG_LEVEL=error"}
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
@@ -82,16 +82,20 @@ func peakRSS(b *testing.B, pid int) int64 {
 	return 0
 }
 
-func benchStartup(b *testing.B, bin string) {
+func benchStartup(b *testing.B, bin string, args ...string) {
 	var peak int64
 	for b.Loop() {
-		peak = max(peak, startOnce(b, bin))
+		peak = max(peak, startOnce(b, bin, args...))
 	}
 	b.ReportMetric(float64(peak), "peakRSS-KB")
 }
 
-func BenchmarkStartup(b *testing.B)     { benchStartup(b, buildBinary(b)) }
-func BenchmarkStartupBare(b *testing.B) { benchStartup(b, build(b, "./internal/baremcp")) }
+// BenchmarkStartup serves the default toolsets; the variants serve every
+// operation, and the two tools of tool-search mode.
+func BenchmarkStartup(b *testing.B)           { benchStartup(b, buildBinary(b)) }
+func BenchmarkStartupAll(b *testing.B)        { benchStartup(b, buildBinary(b), "--toolsets", "all") }
+func BenchmarkStartupToolSearch(b *testing.B) { benchStartup(b, buildBinary(b), "--tool-search") }
+func BenchmarkStartupBare(b *testing.B)       { benchStartup(b, build(b, "./internal/baremcp")) }
 
 func benchKibana() *httptest.Server {
 	body := []byte(`{"id":"c1","title":"Phishing wave","status":"open","severity":"critical","tags":["phishing"],"totalComment":3,"totalAlerts":12,"version":"WzQ3LDFd"}`)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // TestToolSnapshots compares every tool definition the model sees (name,
@@ -20,22 +22,33 @@ func TestToolSnapshots(t *testing.T) {
 		}
 	}
 	want := map[string]bool{}
-	for _, op := range All() {
+	var defs []mcp.Tool
+	for _, op := range append(All(), RawRequest) {
 		tool, err := op.Tool()
 		if err != nil {
 			t.Fatal(err)
 		}
+		defs = append(defs, tool)
+	}
+	for _, m := range metaTools() {
+		tool, err := m.Tool()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defs = append(defs, tool)
+	}
+	for _, tool := range defs {
 		raw, err := json.Marshal(tool)
 		if err != nil {
-			t.Fatalf("%s: %v (tools/list would fail as a whole)", op.Name, err)
+			t.Fatalf("%s: %v (tools/list would fail as a whole)", tool.Name, err)
 		}
 		var pretty bytes.Buffer
 		if err := json.Indent(&pretty, raw, "", "  "); err != nil {
 			t.Fatal(err)
 		}
 		pretty.WriteByte('\n')
-		file := filepath.Join(dir, op.Name+".json")
-		want[op.Name+".json"] = true
+		file := filepath.Join(dir, tool.Name+".json")
+		want[tool.Name+".json"] = true
 		if update {
 			if err := os.WriteFile(file, pretty.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
@@ -44,11 +57,11 @@ func TestToolSnapshots(t *testing.T) {
 		}
 		got, err := os.ReadFile(file)
 		if err != nil {
-			t.Errorf("%s: no snapshot (run UPDATE_SNAPSHOTS=1 go test ./tools)", op.Name)
+			t.Errorf("%s: no snapshot (run UPDATE_SNAPSHOTS=1 go test ./tools)", tool.Name)
 			continue
 		}
 		if !bytes.Equal(got, pretty.Bytes()) {
-			t.Errorf("%s: tool definition differs from %s (review, then UPDATE_SNAPSHOTS=1 go test ./tools):\n%s", op.Name, file, pretty.String())
+			t.Errorf("%s: tool definition differs from %s (review, then UPDATE_SNAPSHOTS=1 go test ./tools):\n%s", tool.Name, file, pretty.String())
 		}
 	}
 	entries, _ := os.ReadDir(dir)
