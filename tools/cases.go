@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -17,7 +18,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "find_cases",
 		Title:       "Find cases",
-		Description: "Search cases by status, severity, tags, assignees, text and dates, a page at a time; the answer also counts open, in-progress and closed cases. Start triage here.",
+		Description: "Search cases; the answer also counts open, in-progress and closed ones. Start triage here.",
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/_find",
@@ -32,7 +33,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "get_case",
 		Title:       "Get case",
-		Description: "Fetch one case by ID: title, description, status, severity, tags, assignees, connector, settings and counts of its comments and alerts.",
+		Description: "Fetch one case, with its version and counts of comments and alerts.",
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/{caseId}",
@@ -43,7 +44,7 @@ var casesOperations = []*Operation{
 	}, {
 		Name:        "create_case",
 		Title:       "Create case",
-		Description: "Open a new case to track an investigation; it starts open, with no connector and alert syncing on unless you say otherwise. Creates one case and returns it with its id and version.",
+		Description: "Open a case to track an investigation; returns its id and version.",
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases",
@@ -58,7 +59,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "update_cases",
 		Title:       "Update cases",
-		Description: "Change one or more existing cases (status, severity, title, description, tags, assignees, category, connector, settings, custom fields). Each entry needs the case id and its current version from get_case or find_cases; only the fields you give are changed.",
+		Description: "Change one or more cases; only given fields change, and given lists replace the stored ones ([] empties).",
 		Toolset:     "cases",
 		Method:      http.MethodPatch,
 		Path:        "/api/cases",
@@ -74,7 +75,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "delete_cases",
 		Title:       "Delete cases",
-		Description: "Permanently delete one or more cases together with their comments, alert links, files and activity history. This cannot be undone; prefer closing a case with update_cases.",
+		Description: "Permanently delete cases with their comments, alerts, files and history; cannot be undone. Prefer closing them with update_cases.",
 		Toolset:     "cases",
 		Method:      http.MethodDelete,
 		Path:        "/api/cases",
@@ -89,7 +90,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "get_case_alerts",
 		Title:       "Get case alerts",
-		Description: "List the alerts attached to a case (alert id, index and when it was attached); use the ids to look the alerts up in Elasticsearch.",
+		Description: "List the alerts attached to a case (id, index, when attached).",
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/{caseId}/alerts",
@@ -104,7 +105,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "get_cases_by_alert",
 		Title:       "Get cases for alert",
-		Description: "List the cases (id and title) an alert is attached to; use it to see whether an alert is already being handled before opening a new case.",
+		Description: "List the cases (id, title) an alert is attached to, e.g. before opening one for it.",
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/alerts/{alertId}",
@@ -119,7 +120,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "add_case_comment",
 		Title:       "Add case comment or alert",
-		Description: "Add a markdown comment (type user) or attach alerts (type alert) to a case; returns the updated case. A case holds at most 1,000 alerts.",
+		Description: "Add a markdown comment or attach alerts to a case; returns the updated case. A case holds at most 1,000 alerts.",
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/{caseId}/comments",
@@ -134,7 +135,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "update_case_comment",
 		Title:       "Update case comment or alert",
-		Description: "Replace the text of a comment, or the alert ids, indices and rule of an alert attachment, on a case. Needs the comment's id and current version (from find_case_comments or get_case_comment); its type and owner cannot change.",
+		Description: "Replace a comment's text or an alert attachment's alerts (as in add_case_comment); type and owner cannot change.",
 		Toolset:     "cases",
 		Method:      http.MethodPatch,
 		Path:        "/api/cases/{caseId}/comments",
@@ -150,7 +151,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "delete_case_comments",
 		Title:       "Delete all case comments",
-		Description: "Permanently remove every comment and alert attachment from a case; the case itself stays. This cannot be undone; use delete_case_comment to remove just one.",
+		Description: "Permanently remove all comments and alert attachments from a case (the case stays); cannot be undone. delete_case_comment removes one.",
 		Toolset:     "cases",
 		Method:      http.MethodDelete,
 		Path:        "/api/cases/{caseId}/comments",
@@ -165,7 +166,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "find_case_comments",
 		Title:       "Find case comments",
-		Description: "List the comments and alert attachments of a case a page at a time, with the id and version each one needs for update_case_comment.",
+		Description: "List a case's comments and alert attachments, with the id and version update_case_comment needs.",
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/{caseId}/comments/_find",
@@ -180,7 +181,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "get_case_comment",
 		Title:       "Get case comment",
-		Description: "Fetch one comment or alert attachment of a case by its ID, including its current version.",
+		Description: "Fetch one comment or alert attachment of a case, with its current version.",
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/{caseId}/comments/{commentId}",
@@ -195,7 +196,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "delete_case_comment",
 		Title:       "Delete case comment",
-		Description: "Permanently remove one comment or alert attachment from a case. This cannot be undone.",
+		Description: "Permanently remove one comment or alert attachment from a case; cannot be undone.",
 		Toolset:     "cases",
 		Method:      http.MethodDelete,
 		Path:        "/api/cases/{caseId}/comments/{commentId}",
@@ -210,7 +211,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "push_case",
 		Title:       "Push case to external system",
-		Description: "Send a case to an external incident system (Jira, ServiceNow, IBM Resilient, Swimlane or a webhook) through one of its connectors, creating or overwriting the external ticket; the case records the push. If the case settings close cases by pushing (get_case_configuration), this also closes the case.",
+		Description: "Push a case to an external system through a connector, creating or overwriting its ticket; closes the case if its settings close by pushing.",
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/{caseId}/connector/{connectorId}/_push",
@@ -227,7 +228,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "add_case_file",
 		Title:       "Attach file to case",
-		Description: "Upload a file (given as base64) and attach it to a case, for evidence such as logs, screenshots or reports; returns the updated case.",
+		Description: "Attach a file (logs, screenshots) to a case; returns the updated case.",
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/{caseId}/files",
@@ -242,7 +243,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "find_case_user_actions",
 		Title:       "Find case activity",
-		Description: "Page through a case's activity history: who created it, changed its fields, commented, attached alerts or pushed it, and when. Use it to reconstruct a case's timeline.",
+		Description: "Page through a case's timeline: who did what, when.",
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/{caseId}/user_actions/_find",
@@ -257,7 +258,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "get_case_configuration",
 		Title:       "Get case settings",
-		Description: "Read the case settings of the space for each owner app: closure behaviour, default connector, custom field definitions and templates, with the id and version update_case_configuration needs.",
+		Description: "Read the space's case settings per owner app (custom fields, templates), with the id and version update_case_configuration needs.",
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/configure",
@@ -272,12 +273,13 @@ var casesOperations = []*Operation{
 	{
 		Name:        "set_case_configuration",
 		Title:       "Create case settings",
-		Description: "Create the case settings for one owner app in the space (closure behaviour, default connector, custom fields, templates). Use it only when get_case_configuration returns nothing for that owner; otherwise use update_case_configuration.",
+		Description: "Create the case settings of one owner app in the space. Only when get_case_configuration returns none for that owner; otherwise use update_case_configuration.",
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/configure",
 		APIVersion:  V20231031,
 		Effect:      Writes,
+		Admin:       true,
 		Input:       SetCaseConfigurationInput{},
 		Examples: []string{
 			`{"owner":"securitySolution","closure_type":"close-by-user","connector":{"id":"none","name":"none","type":".none"}}`,
@@ -287,13 +289,14 @@ var casesOperations = []*Operation{
 	{
 		Name:        "update_case_configuration",
 		Title:       "Update case settings",
-		Description: "Change the case settings of one owner app: closure behaviour, default connector, custom field definitions or templates. Needs the configuration id and current version from get_case_configuration; lists you give replace the stored ones.",
+		Description: "Change the case settings of one owner app; lists you give replace the stored ones ([] empties).",
 		Toolset:     "cases",
 		Method:      http.MethodPatch,
 		Path:        "/api/cases/configure/{configurationId}",
 		APIVersion:  V20231031,
 		Effect:      Writes,
 		Overwrites:  true,
+		Admin:       true,
 		Input:       UpdateCaseConfigurationInput{},
 		Examples: []string{
 			`{"configurationId":"3297a0f0-b5ec-11ec-b141-0fdb20a7f9a9","version":"WzIwNzMsMV0=","closure_type":"close-by-pushing"}`,
@@ -303,7 +306,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "find_case_connectors",
 		Title:       "Find case connectors",
-		Description: "List the connectors cases can use to push to external systems (id, name, type), for choosing a case connector or calling push_case.",
+		Description: "List the connectors cases can push through (id, name, actionTypeId).",
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/configure/connectors/_find",
@@ -318,7 +321,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "get_case_reporters",
 		Title:       "Get case reporters",
-		Description: "List the users who opened cases (user name, full name, email, profile uid), for filtering find_cases by reporter.",
+		Description: "List the users who opened cases (username, full name, email, profile uid).",
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/reporters",
@@ -333,7 +336,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "get_case_tags",
 		Title:       "Get case tags",
-		Description: "List every tag used on cases, for filtering find_cases or reusing existing tags on new cases.",
+		Description: "List the tags used on cases, to filter by or reuse.",
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/tags",
@@ -349,41 +352,60 @@ var casesOperations = []*Operation{
 
 // FindCasesInput filters and pages a case search.
 type FindCasesInput struct {
-	Status                string   `json:"status,omitempty" in:"query" jsonschema:"enum=open,enum=in-progress,enum=closed" jsonschema_description:"Only cases in this state."`
-	Severity              string   `json:"severity,omitempty" in:"query" jsonschema:"enum=low,enum=medium,enum=high,enum=critical" jsonschema_description:"Only cases of this severity."`
-	Tags                  []string `json:"tags,omitempty" in:"query" jsonschema:"maxItems=100" jsonschema_description:"Only cases carrying any of these tags."`
-	Search                string   `json:"search,omitempty" in:"query" jsonschema_description:"Elasticsearch simple_query_string text matched against searchFields (title and description when not given)."`
-	SearchFields          []string `json:"searchFields,omitempty" in:"query" jsonschema:"maxItems=2,enum=title,enum=description" jsonschema_description:"Fields the search text is matched against."`
-	DefaultSearchOperator string   `json:"defaultSearchOperator,omitempty" in:"query" jsonschema:"enum=AND,enum=OR" jsonschema_description:"How the words of the search text combine; Kibana's default is OR."`
-	Owner                 []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only cases of these Kibana apps (cases = Stack Management)."`
-	Assignees             []string `json:"assignees,omitempty" in:"query" jsonschema:"maxItems=100" jsonschema_description:"Only cases assigned to these user profile IDs; use \"none\" for unassigned cases."`
-	Reporters             []string `json:"reporters,omitempty" in:"query" jsonschema:"maxItems=100" jsonschema_description:"Only cases opened by these user names."`
-	Category              []string `json:"category,omitempty" in:"query" jsonschema:"maxItems=100" jsonschema_description:"Only cases in these categories."`
-	From                  string   `json:"from,omitempty" in:"query" jsonschema_description:"Only cases created after this date (KQL date expression such as now-7d or 2024-01-31)."`
-	To                    string   `json:"to,omitempty" in:"query" jsonschema_description:"Only cases created before this date (KQL date expression)."`
-	Page                  int      `json:"page,omitempty" in:"query" jsonschema:"minimum=1" jsonschema_description:"Page number, from 1."`
-	PerPage               int      `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Cases per page (at most 100; Kibana's default is 20)."`
-	SortField             string   `json:"sortField,omitempty" in:"query" jsonschema:"enum=createdAt,enum=updatedAt,enum=closedAt,enum=title,enum=category,enum=status,enum=severity" jsonschema_description:"Field to sort by; Kibana's default is createdAt."`
-	SortOrder             string   `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc" jsonschema_description:"Sort direction; Kibana's default is desc."`
+	Status                string   `json:"status,omitempty" in:"query" jsonschema:"enum=open,enum=in-progress,enum=closed"`
+	Severity              string   `json:"severity,omitempty" in:"query" jsonschema:"enum=low,enum=medium,enum=high,enum=critical"`
+	Tags                  []string `json:"tags,omitempty" in:"query" jsonschema:"maxItems=100" jsonschema_description:"Cases with any of these tags."`
+	Search                string   `json:"search,omitempty" in:"query" jsonschema_description:"simple_query_string over title and description, or searchFields."`
+	SearchFields          []string `json:"searchFields,omitempty" in:"query" jsonschema:"maxItems=2,enum=title,enum=description"`
+	DefaultSearchOperator string   `json:"defaultSearchOperator,omitempty" in:"query" jsonschema:"enum=AND,enum=OR" jsonschema_description:"Default OR."`
+	Owner                 []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution"`
+	Assignees             []string `json:"assignees,omitempty" in:"query" jsonschema:"maxItems=100" jsonschema_description:"Profile uids, or \"none\" for unassigned."`
+	Reporters             []string `json:"reporters,omitempty" in:"query" jsonschema:"maxItems=100" jsonschema_description:"Usernames."`
+	Category              []string `json:"category,omitempty" in:"query" jsonschema:"maxItems=100"`
+	From                  string   `json:"from,omitempty" in:"query" jsonschema_description:"Created after (now-7d, 2024-01-31)."`
+	To                    string   `json:"to,omitempty" in:"query" jsonschema_description:"Created before."`
+	Page                  int      `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
+	PerPage               int      `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 10."`
+	SortField             string   `json:"sortField,omitempty" in:"query" jsonschema:"enum=createdAt,enum=updatedAt,enum=closedAt,enum=title,enum=category,enum=status,enum=severity" jsonschema_description:"Default createdAt."`
+	SortOrder             string   `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc" jsonschema_description:"Default desc."`
+}
+
+// findCasesPerPage keeps an unpaged search small: a case is 1 to 3 KB of
+// JSON, so ten stay around 10 to 30 KB of context.
+const findCasesPerPage = 10
+
+// Prepare asks for a small page when the model names no page size.
+func (in *FindCasesInput) Prepare() error {
+	if in.PerPage == 0 {
+		in.PerPage = findCasesPerPage
+	}
+	return nil
 }
 
 // GetCaseInput names one case.
 type GetCaseInput struct {
-	CaseID string `json:"caseId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Case ID, as returned by find_cases."`
+	CaseID string `json:"caseId" in:"path" jsonschema:"required"`
 }
 
 // CreateCaseInput describes a new case.
+//
+// The nested objects (connector, settings, custom field values) are shown
+// to the model as bare objects described in prose, here once for every case
+// tool (update_cases and case templates point at create_case): their JSON
+// schemas would cost each tool that takes them hundreds of tokens. Decoding
+// stays strict, refusing unknown members, and the check methods enforce what
+// those schemas enforced: required members, enums, value types.
 type CreateCaseInput struct {
-	Title        string            `json:"title" jsonschema:"required,maxLength=160" jsonschema_description:"Short case title (at most 160 characters)."`
-	Description  string            `json:"description" jsonschema:"required,maxLength=30000" jsonschema_description:"What happened and what is known so far; markdown, at most 30,000 characters."`
-	Tags         []string          `json:"tags" jsonschema:"maxItems=200,maxLength=256" jsonschema_description:"Labels for grouping and filtering cases (none when omitted). At most 200, each at most 256 characters."`
-	Owner        string            `json:"owner,omitempty" jsonschema:"enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Kibana app the case belongs to (cases = Stack Management); securitySolution when omitted. It decides who can see the case and cannot change later."`
-	Severity     string            `json:"severity,omitempty" jsonschema:"enum=low,enum=medium,enum=high,enum=critical" jsonschema_description:"How serious the case is; Kibana's default is low."`
-	Category     string            `json:"category,omitempty" jsonschema:"maxLength=50" jsonschema_description:"Free-text category such as malware or phishing (at most 50 characters)."`
-	Assignees    []CaseAssignee    `json:"assignees,omitempty" jsonschema:"maxItems=10" jsonschema_description:"Users to assign, by user profile uid (at most 10)."`
-	Connector    *CaseConnector    `json:"connector,omitempty" jsonschema_description:"External incident system the case can be pushed to; no connector when omitted."`
-	Settings     *CaseSettings     `json:"settings,omitempty" jsonschema_description:"Case behaviour; alert syncing is on when omitted."`
-	CustomFields []CaseCustomField `json:"customFields,omitempty" jsonschema:"maxItems=10" jsonschema_description:"Values for the custom fields defined in the case settings (get_case_configuration); required custom fields must be given."`
+	Title        string            `json:"title" jsonschema:"required,maxLength=160"`
+	Description  string            `json:"description" jsonschema:"required,maxLength=30000" jsonschema_description:"Markdown."`
+	Tags         []string          `json:"tags" jsonschema:"maxItems=200,maxLength=256"`
+	Owner        string            `json:"owner,omitempty" jsonschema:"enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Kibana app (cases = Stack Management), default securitySolution; decides who can see the case and cannot change later."`
+	Severity     string            `json:"severity,omitempty" jsonschema:"enum=low,enum=medium,enum=high,enum=critical" jsonschema_description:"Default low."`
+	Category     string            `json:"category,omitempty" jsonschema:"maxLength=50"`
+	Assignees    []CaseAssignee    `json:"assignees,omitempty" jsonschema:"maxItems=10"`
+	Connector    *CaseConnector    `json:"connector,omitempty" jsonschema_description:"{id, name, type, fields} of a connector from find_case_connectors (type: its actionTypeId); none when omitted. fields: omit for .none and .cases-webhook; else all keys, null if unused. .jira: issueType, priority, parent. .servicenow: impact, severity, urgency, category, subcategory. .servicenow-sir: category, subcategory, priority, destIp, sourceIp, malwareHash, malwareUrl (last four booleans). .swimlane: caseId. .resilient (optional): issueTypes (array), severityCode."`
+	Settings     *CaseSettings     `json:"settings,omitempty" jsonschema_description:"{\"syncAlerts\": boolean}: closing or reopening the case also sets its alerts' status. Default true."`
+	CustomFields []CaseCustomField `json:"customFields,omitempty" jsonschema:"maxItems=10" jsonschema_description:"Values of custom fields defined in get_case_configuration, each {key, type (text or toggle), value (text: 1 to 160 characters; toggle: boolean)}; required ones must be given."`
 }
 
 // Prepare fills the fields Kibana requires but a model rarely cares about.
@@ -401,23 +423,50 @@ func (in *CreateCaseInput) Prepare() error {
 		return err
 	}
 	if in.Settings == nil {
-		in.Settings = &CaseSettings{SyncAlerts: true}
+		syncAlerts := true
+		in.Settings = &CaseSettings{SyncAlerts: &syncAlerts}
 	}
-	return checkCaseCustomFields("customFields", in.CustomFields)
+	if err := in.Settings.check("settings"); err != nil {
+		return err
+	}
+	return checkCaseCustomFields("customFields", in.CustomFields, true)
 }
 
 // CaseAssignee is a user assigned to a case.
 type CaseAssignee struct {
-	UID string `json:"uid" jsonschema:"required" jsonschema_description:"User profile uid (starts with u_), as shown in a case's assignees or created_by.profile_uid."`
+	UID string `json:"uid" jsonschema:"required" jsonschema_description:"Profile uid (u_…), as in get_case_reporters."`
 }
 
-// CaseConnector links a case to an external incident system.
-type CaseConnector struct {
-	ID     string          `json:"id" jsonschema:"required" jsonschema_description:"Connector ID from find_case_connectors; \"none\" for no connector."`
-	Name   string          `json:"name" jsonschema:"required" jsonschema_description:"Connector name from find_case_connectors; \"none\" for no connector."`
-	Type   string          `json:"type" jsonschema:"required,enum=.none,enum=.jira,enum=.servicenow,enum=.servicenow-sir,enum=.resilient,enum=.swimlane,enum=.cases-webhook" jsonschema_description:"Connector type (actionTypeId in find_case_connectors); .none for no connector."`
-	Fields json.RawMessage `json:"fields" jsonschema_description:"Ticket fields for the external system. Omit for .none and .cases-webhook. Otherwise an object giving every key (null when unused): .jira {issueType, priority, parent}; .servicenow {impact, severity, urgency, category, subcategory}; .servicenow-sir {category, subcategory, priority, destIp, sourceIp, malwareHash, malwareUrl} (the last four booleans); .swimlane {caseId}; .resilient {issueTypes (array), severityCode} or omitted."`
+// CaseAssigneeBrief is CaseAssignee where create_case's description serves
+// (update_cases, case templates), shown as a bare object.
+type CaseAssigneeBrief struct {
+	UID string `json:"uid"`
 }
+
+// JSONSchemaAlias shows the assignee as a bare object.
+func (CaseAssigneeBrief) JSONSchemaAlias() any { return json.RawMessage(nil) }
+
+func (a *CaseAssigneeBrief) check(field string) error {
+	if a.UID == "" {
+		return &schema.ArgumentError{Field: field + ".uid", Rule: "is required"}
+	}
+	return nil
+}
+
+// CaseConnector links a case to an external incident system. Its schema is
+// a bare object; create_case describes it.
+type CaseConnector struct {
+	ID     string          `json:"id"`
+	Name   string          `json:"name"`
+	Type   string          `json:"type"`
+	Fields json.RawMessage `json:"fields"`
+}
+
+// JSONSchemaAlias shows the connector as a bare object.
+func (CaseConnector) JSONSchemaAlias() any { return json.RawMessage(nil) }
+
+// caseConnectorTypes are the connector types cases accept.
+var caseConnectorTypes = []string{".none", ".jira", ".servicenow", ".servicenow-sir", ".resilient", ".swimlane", ".cases-webhook"}
 
 // connectorFieldKeys are the members Kibana requires in a connector's
 // fields, per connector type (null is allowed for each).
@@ -429,9 +478,18 @@ var connectorFieldKeys = map[string][]string{
 	".resilient":      {"issueTypes", "severityCode"},
 }
 
-// check enforces what Kibana requires of fields for each connector type, so
-// the model learns which key is missing before Kibana refuses the case.
+// check enforces the connector's members and what Kibana requires of fields
+// for each connector type, so the model learns which key is missing before
+// Kibana refuses the case.
 func (c *CaseConnector) check(field string) error {
+	switch {
+	case c.ID == "":
+		return &schema.ArgumentError{Field: field + ".id", Rule: "is required"}
+	case c.Name == "":
+		return &schema.ArgumentError{Field: field + ".name", Rule: "is required"}
+	case !slices.Contains(caseConnectorTypes, c.Type):
+		return &schema.ArgumentError{Field: field + ".type", Rule: "must be one of " + strings.Join(caseConnectorTypes, ", ")}
+	}
 	raw := bytes.TrimSpace(c.Fields)
 	hasFields := len(raw) > 0 && !bytes.Equal(raw, []byte("null"))
 	var members map[string]json.RawMessage
@@ -461,22 +519,46 @@ func (c *CaseConnector) check(field string) error {
 	return nil
 }
 
-// CaseSettings is a case's behaviour.
+// CaseSettings is a case's behaviour. Its schema is a bare object;
+// create_case describes it.
 type CaseSettings struct {
-	SyncAlerts bool `json:"syncAlerts" jsonschema:"required" jsonschema_description:"Whether closing or reopening the case also updates the status of its attached alerts."`
+	SyncAlerts *bool `json:"syncAlerts"`
 }
 
-// CaseCustomField is the value of one custom field on a case.
+// JSONSchemaAlias shows the settings as a bare object.
+func (CaseSettings) JSONSchemaAlias() any { return json.RawMessage(nil) }
+
+func (s *CaseSettings) check(field string) error {
+	if s.SyncAlerts == nil {
+		return &schema.ArgumentError{Field: field + ".syncAlerts", Rule: "is required (true or false)"}
+	}
+	return nil
+}
+
+// CaseCustomField is the value of one custom field on a case. Its schema is
+// a bare object; create_case describes it.
 type CaseCustomField struct {
-	Key   string `json:"key" jsonschema:"required" jsonschema_description:"Custom field key, as defined in the case settings (get_case_configuration)."`
-	Type  string `json:"type" jsonschema:"required,enum=text,enum=toggle" jsonschema_description:"The field's type as defined in the case settings."`
-	Value any    `json:"value" jsonschema:"oneof_type=string;boolean" jsonschema_description:"A string of 1 to 160 characters for text fields, true or false for toggle fields. Omit to clear an optional field."`
+	Key   string `json:"key"`
+	Type  string `json:"type"`
+	Value any    `json:"value"`
 }
 
-// checkCaseCustomFields checks each value against its declared type.
-func checkCaseCustomFields(field string, fields []CaseCustomField) error {
+// JSONSchemaAlias shows the custom field value as a bare object.
+func (CaseCustomField) JSONSchemaAlias() any { return json.RawMessage(nil) }
+
+// checkCaseCustomFields checks each entry's key and type, and its value
+// against the type; nullable allows a null or missing value (clearing an
+// optional field).
+func checkCaseCustomFields(field string, fields []CaseCustomField, nullable bool) error {
 	for i, f := range fields {
-		if err := checkCustomValue(fmt.Sprintf("%s[%d].value", field, i), f.Type, f.Value, true); err != nil {
+		at := fmt.Sprintf("%s[%d]", field, i)
+		switch {
+		case f.Key == "":
+			return &schema.ArgumentError{Field: at + ".key", Rule: "is required"}
+		case f.Type != "text" && f.Type != "toggle":
+			return &schema.ArgumentError{Field: at + ".type", Rule: "must be text or toggle"}
+		}
+		if err := checkCustomValue(at+".value", f.Type, f.Value, nullable); err != nil {
 			return err
 		}
 	}
@@ -509,23 +591,23 @@ func checkCustomValue(field, typ string, v any, nullable bool) error {
 
 // UpdateCasesInput changes one or more cases.
 type UpdateCasesInput struct {
-	Cases []CaseUpdate `json:"cases" jsonschema:"required,minItems=1,maxItems=100" jsonschema_description:"The cases to change (1 to 100), each with its id, current version and the fields to change."`
+	Cases []CaseUpdate `json:"cases" jsonschema:"required,minItems=1,maxItems=100"`
 }
 
 // CaseUpdate is the change to one case. Lists given replace the stored ones.
 type CaseUpdate struct {
-	ID           string             `json:"id" jsonschema:"required,minLength=1,maxLength=30000" jsonschema_description:"ID of the case to change."`
-	Version      string             `json:"version" jsonschema:"required,minLength=1" jsonschema_description:"The case's current version, from the latest answer about it (get_case, find_cases, or add_case_comment, which moves it on). A stale version is refused: re-read the case and retry."`
-	Status       string             `json:"status,omitempty" jsonschema:"enum=open,enum=in-progress,enum=closed" jsonschema_description:"New state of the case."`
-	Severity     string             `json:"severity,omitempty" jsonschema:"enum=low,enum=medium,enum=high,enum=critical" jsonschema_description:"New severity."`
-	Title        string             `json:"title,omitempty" jsonschema:"maxLength=160" jsonschema_description:"New title (at most 160 characters)."`
-	Description  string             `json:"description,omitempty" jsonschema:"maxLength=30000" jsonschema_description:"New description; markdown, at most 30,000 characters."`
-	Tags         *[]string          `json:"tags,omitempty" jsonschema:"maxItems=200,maxLength=256" jsonschema_description:"New full list of tags (replaces the old one; [] removes all). At most 200, each at most 256 characters."`
-	Category     string             `json:"category,omitempty" jsonschema:"maxLength=50" jsonschema_description:"New category (at most 50 characters)."`
-	Assignees    *[]CaseAssignee    `json:"assignees,omitempty" jsonschema:"maxItems=10" jsonschema_description:"New full list of assignees (replaces the old one; [] unassigns everyone). At most 10."`
-	Connector    *CaseConnector     `json:"connector,omitempty" jsonschema_description:"New connector; {\"id\":\"none\",\"name\":\"none\",\"type\":\".none\"} removes it."`
-	Settings     *CaseSettings      `json:"settings,omitempty" jsonschema_description:"New case behaviour."`
-	CustomFields *[]CaseCustomField `json:"customFields,omitempty" jsonschema:"maxItems=10" jsonschema_description:"New custom field values; optional custom fields left out are cleared."`
+	ID           string               `json:"id" jsonschema:"required,minLength=1,maxLength=30000"`
+	Version      string               `json:"version" jsonschema:"required,minLength=1" jsonschema_description:"From the latest answer about the case; add_case_comment moves it on."`
+	Status       string               `json:"status,omitempty" jsonschema:"enum=open,enum=in-progress,enum=closed"`
+	Severity     string               `json:"severity,omitempty" jsonschema:"enum=low,enum=medium,enum=high,enum=critical"`
+	Title        string               `json:"title,omitempty" jsonschema:"maxLength=160"`
+	Description  string               `json:"description,omitempty" jsonschema:"maxLength=30000" jsonschema_description:"Markdown."`
+	Tags         *[]string            `json:"tags,omitempty" jsonschema:"maxItems=200,maxLength=256"`
+	Category     string               `json:"category,omitempty" jsonschema:"maxLength=50"`
+	Assignees    *[]CaseAssigneeBrief `json:"assignees,omitempty" jsonschema:"maxItems=10" jsonschema_description:"As in create_case."`
+	Connector    *CaseConnector       `json:"connector,omitempty" jsonschema_description:"As in create_case; {\"id\":\"none\",\"name\":\"none\",\"type\":\".none\"} removes it."`
+	Settings     *CaseSettings        `json:"settings,omitempty" jsonschema_description:"As in create_case."`
+	CustomFields *[]CaseCustomField   `json:"customFields,omitempty" jsonschema:"maxItems=10" jsonschema_description:"As in create_case; optional ones left out are cleared."`
 }
 
 // Prepare checks each case names something to change.
@@ -542,8 +624,20 @@ func (in *UpdateCasesInput) Prepare() error {
 				return err
 			}
 		}
+		if c.Assignees != nil {
+			for j, a := range *c.Assignees {
+				if err := a.check(fmt.Sprintf("%s.assignees[%d]", field, j)); err != nil {
+					return err
+				}
+			}
+		}
+		if c.Settings != nil {
+			if err := c.Settings.check(field + ".settings"); err != nil {
+				return err
+			}
+		}
 		if c.CustomFields != nil {
-			if err := checkCaseCustomFields(field+".customFields", *c.CustomFields); err != nil {
+			if err := checkCaseCustomFields(field+".customFields", *c.CustomFields, true); err != nil {
 				return err
 			}
 		}
@@ -553,30 +647,30 @@ func (in *UpdateCasesInput) Prepare() error {
 
 // DeleteCasesInput names the cases to delete.
 type DeleteCasesInput struct {
-	IDs []string `json:"ids" in:"query" jsonschema:"required,minItems=1,maxItems=100" jsonschema_description:"IDs of the cases to delete (1 to 100)."`
+	IDs []string `json:"ids" in:"query" jsonschema:"required,minItems=1,maxItems=100"`
 }
 
 // GetCaseAlertsInput names one case.
 type GetCaseAlertsInput struct {
-	CaseID string `json:"caseId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Case ID, as returned by find_cases."`
+	CaseID string `json:"caseId" in:"path" jsonschema:"required"`
 }
 
 // GetCasesByAlertInput names one alert.
 type GetCasesByAlertInput struct {
-	AlertID string   `json:"alertId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Alert document ID (the alert's _id in its alerts index)."`
-	Owner   []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only cases of these Kibana apps; all the apps you can read when omitted."`
+	AlertID string   `json:"alertId" in:"path" jsonschema:"required" jsonschema_description:"The alert's _id."`
+	Owner   []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution"`
 }
 
 // AddCaseCommentInput is a user comment or an alert attachment; type says
 // which, and only that kind's fields may be given.
 type AddCaseCommentInput struct {
-	CaseID  string         `json:"caseId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Case ID, as returned by find_cases."`
-	Type    string         `json:"type" jsonschema:"required,enum=user,enum=alert" jsonschema_description:"user adds a markdown comment (give comment); alert attaches alerts (give alertId, index and rule)."`
-	Owner   string         `json:"owner" jsonschema:"required,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Must equal the case's owner."`
-	Comment string         `json:"comment,omitempty" jsonschema:"maxLength=30000" jsonschema_description:"type user only: the comment text, markdown, at most 30,000 characters."`
-	AlertID []string       `json:"alertId,omitempty" jsonschema:"maxItems=1000" jsonschema_description:"type alert only: alert document IDs, all raised by the same rule."`
-	Index   []string       `json:"index,omitempty" jsonschema:"maxItems=1000" jsonschema_description:"type alert only: the index of each alert, in the same order as alertId (one entry per alert)."`
-	Rule    *CaseAlertRule `json:"rule,omitempty" jsonschema_description:"type alert only: the rule that raised the alerts."`
+	CaseID  string         `json:"caseId" in:"path" jsonschema:"required"`
+	Type    string         `json:"type" jsonschema:"required,enum=user,enum=alert" jsonschema_description:"user: give comment; alert: give alertId, index and rule."`
+	Owner   string         `json:"owner" jsonschema:"required,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"The case's owner."`
+	Comment string         `json:"comment,omitempty" jsonschema:"maxLength=30000"`
+	AlertID []string       `json:"alertId,omitempty" jsonschema:"maxItems=1000" jsonschema_description:"Alert _ids, all raised by the same rule."`
+	Index   []string       `json:"index,omitempty" jsonschema:"maxItems=1000" jsonschema_description:"Each alert's index, in alertId order."`
+	Rule    *CaseAlertRule `json:"rule,omitempty" jsonschema_description:"The alerts' kibana.alert.rule.uuid and .name."`
 }
 
 // Prepare enforces the fields of the chosen comment type.
@@ -586,8 +680,8 @@ func (in *AddCaseCommentInput) Prepare() error {
 
 // CaseAlertRule is the detection rule behind attached alerts.
 type CaseAlertRule struct {
-	ID   string `json:"id" jsonschema:"required" jsonschema_description:"Rule ID (the alert's kibana.alert.rule.uuid)."`
-	Name string `json:"name" jsonschema:"required" jsonschema_description:"Rule name (the alert's kibana.alert.rule.name)."`
+	ID   string `json:"id" jsonschema:"required"`
+	Name string `json:"name" jsonschema:"required"`
 }
 
 // checkCommentKind allows exactly the fields of a user comment or of an
@@ -628,81 +722,126 @@ func checkCommentKind(typ, comment string, alertID, index []string, rule *CaseAl
 // UpdateCaseCommentInput replaces one comment or alert attachment; type and
 // owner must match the existing one.
 type UpdateCaseCommentInput struct {
-	CaseID  string         `json:"caseId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"ID of the case the comment belongs to."`
-	ID      string         `json:"id" jsonschema:"required,minLength=1" jsonschema_description:"ID of the comment to change, from find_case_comments."`
-	Version string         `json:"version" jsonschema:"required,minLength=1" jsonschema_description:"The comment's current version, from find_case_comments or get_case_comment."`
-	Type    string         `json:"type" jsonschema:"required,enum=user,enum=alert" jsonschema_description:"The comment's existing type: user (give comment) or alert (give alertId, index and rule)."`
-	Owner   string         `json:"owner" jsonschema:"required,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"The comment's existing owner (the case's owner)."`
-	Comment string         `json:"comment,omitempty" jsonschema:"maxLength=30000" jsonschema_description:"type user only: the new text, markdown, at most 30,000 characters."`
-	AlertID []string       `json:"alertId,omitempty" jsonschema:"maxItems=1000" jsonschema_description:"type alert only: the alert document IDs, all raised by the same rule."`
-	Index   []string       `json:"index,omitempty" jsonschema:"maxItems=1000" jsonschema_description:"type alert only: the index of each alert, in the same order as alertId."`
-	Rule    *CaseAlertRule `json:"rule,omitempty" jsonschema_description:"type alert only: the rule that raised the alerts."`
+	CaseID  string            `json:"caseId" in:"path" jsonschema:"required"`
+	ID      string            `json:"id" jsonschema:"required,minLength=1" jsonschema_description:"From find_case_comments."`
+	Version string            `json:"version" jsonschema:"required,minLength=1" jsonschema_description:"From find_case_comments or get_case_comment."`
+	Type    string            `json:"type" jsonschema:"required,enum=user,enum=alert"`
+	Owner   string            `json:"owner" jsonschema:"required,enum=cases,enum=observability,enum=securitySolution"`
+	Comment string            `json:"comment,omitempty" jsonschema:"maxLength=30000"`
+	AlertID []string          `json:"alertId,omitempty" jsonschema:"maxItems=1000"`
+	Index   []string          `json:"index,omitempty" jsonschema:"maxItems=1000"`
+	Rule    *CaseAlertRuleRef `json:"rule,omitempty"`
 }
 
 // Prepare enforces the fields of the comment's type.
 func (in *UpdateCaseCommentInput) Prepare() error {
-	return checkCommentKind(in.Type, in.Comment, in.AlertID, in.Index, in.Rule)
+	if in.Rule != nil {
+		if err := in.Rule.check("rule"); err != nil {
+			return err
+		}
+	}
+	return checkCommentKind(in.Type, in.Comment, in.AlertID, in.Index, (*CaseAlertRule)(in.Rule))
+}
+
+// CaseAlertRuleRef is CaseAlertRule in update_case_comment, shown as a bare
+// object: add_case_comment describes it. The two convert.
+type CaseAlertRuleRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// JSONSchemaAlias shows the rule as a bare object.
+func (CaseAlertRuleRef) JSONSchemaAlias() any { return json.RawMessage(nil) }
+
+func (r *CaseAlertRuleRef) check(field string) error {
+	switch {
+	case r.ID == "":
+		return &schema.ArgumentError{Field: field + ".id", Rule: "is required"}
+	case r.Name == "":
+		return &schema.ArgumentError{Field: field + ".name", Rule: "is required"}
+	}
+	return nil
 }
 
 // DeleteCaseCommentsInput names the case to empty of comments.
 type DeleteCaseCommentsInput struct {
-	CaseID string `json:"caseId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"ID of the case whose comments and alert attachments are all removed."`
+	CaseID string `json:"caseId" in:"path" jsonschema:"required"`
 }
 
 // FindCaseCommentsInput pages through a case's comments.
 type FindCaseCommentsInput struct {
-	CaseID    string `json:"caseId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Case ID, as returned by find_cases."`
-	Page      int    `json:"page,omitempty" in:"query" jsonschema:"minimum=1" jsonschema_description:"Page number, from 1."`
-	PerPage   int    `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Comments per page (at most 100; Kibana's default is 20)."`
-	SortOrder string `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc" jsonschema_description:"Order by creation time; Kibana's default is desc (newest first)."`
+	CaseID    string `json:"caseId" in:"path" jsonschema:"required"`
+	Page      int    `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
+	PerPage   int    `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20."`
+	SortOrder string `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc" jsonschema_description:"Default desc."`
+}
+
+// findCaseEntriesPerPage is the page size comment and activity listings
+// default to; their entries are smaller than cases.
+const findCaseEntriesPerPage = 20
+
+// Prepare asks for a small page when the model names no page size.
+func (in *FindCaseCommentsInput) Prepare() error {
+	if in.PerPage == 0 {
+		in.PerPage = findCaseEntriesPerPage
+	}
+	return nil
 }
 
 // GetCaseCommentInput names one comment of a case.
 type GetCaseCommentInput struct {
-	CaseID    string `json:"caseId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"ID of the case the comment belongs to."`
-	CommentID string `json:"commentId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Comment ID, from find_case_comments or get_case."`
+	CaseID    string `json:"caseId" in:"path" jsonschema:"required"`
+	CommentID string `json:"commentId" in:"path" jsonschema:"required" jsonschema_description:"From find_case_comments."`
 }
 
 // DeleteCaseCommentInput names the comment to delete.
 type DeleteCaseCommentInput struct {
-	CaseID    string `json:"caseId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"ID of the case the comment belongs to."`
-	CommentID string `json:"commentId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"ID of the comment or alert attachment to remove, from find_case_comments."`
+	CaseID    string `json:"caseId" in:"path" jsonschema:"required"`
+	CommentID string `json:"commentId" in:"path" jsonschema:"required" jsonschema_description:"From find_case_comments."`
 }
 
 // PushCaseInput names the case and the connector to push it through.
 type PushCaseInput struct {
-	CaseID      string `json:"caseId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Case ID, as returned by find_cases."`
-	ConnectorID string `json:"connectorId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Connector ID from find_case_connectors; normally the connector set on the case."`
+	CaseID      string `json:"caseId" in:"path" jsonschema:"required"`
+	ConnectorID string `json:"connectorId" in:"path" jsonschema:"required" jsonschema_description:"From find_case_connectors; normally the case's connector."`
 }
 
 // AddCaseFileInput is a file to attach to a case.
 type AddCaseFileInput struct {
-	CaseID   string `json:"caseId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Case ID, as returned by find_cases."`
-	File     string `json:"file" in:"formfile" jsonschema:"required,minLength=1" jsonschema_description:"The file content, standard base64-encoded. Kibana limits the size and the allowed file types."`
-	Filename string `json:"filename,omitempty" in:"form,filename" jsonschema_description:"File name with its extension, e.g. notes.txt: the extension sets the file type (guessed from the content without one) and the rest is the name shown in the case."`
+	CaseID   string `json:"caseId" in:"path" jsonschema:"required"`
+	File     string `json:"file" in:"formfile" jsonschema:"required,minLength=1" jsonschema_description:"Base64 content."`
+	Filename string `json:"filename,omitempty" in:"form,filename" jsonschema_description:"E.g. notes.txt; the extension sets the file type."`
 }
 
 // FindCaseUserActionsInput pages through a case's activity.
 type FindCaseUserActionsInput struct {
-	CaseID    string   `json:"caseId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Case ID, as returned by find_cases."`
-	Types     []string `json:"types,omitempty" in:"query" jsonschema:"maxItems=15,enum=action,enum=alert,enum=assignees,enum=attachment,enum=comment,enum=connector,enum=create_case,enum=description,enum=pushed,enum=settings,enum=severity,enum=status,enum=tags,enum=title,enum=user" jsonschema_description:"Only these kinds of activity: a changed field (assignees, connector, description, settings, severity, status, tags, title), create_case, pushed, comment, attachment, alert (alerts attached), user (user comments) or action; all kinds when omitted."`
-	Page      int      `json:"page,omitempty" in:"query" jsonschema:"minimum=1" jsonschema_description:"Page number, from 1."`
-	PerPage   int      `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Entries per page (at most 100; Kibana's default is 20)."`
-	SortOrder string   `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc" jsonschema_description:"Order by time; Kibana's default is desc (newest first)."`
+	CaseID    string   `json:"caseId" in:"path" jsonschema:"required"`
+	Types     []string `json:"types,omitempty" in:"query" jsonschema:"maxItems=15,enum=action,enum=alert,enum=assignees,enum=attachment,enum=comment,enum=connector,enum=create_case,enum=description,enum=pushed,enum=settings,enum=severity,enum=status,enum=tags,enum=title,enum=user" jsonschema_description:"alert: alerts attached; user: user comments; field names: changes to them."`
+	Page      int      `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
+	PerPage   int      `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20."`
+	SortOrder string   `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc" jsonschema_description:"Default desc."`
+}
+
+// Prepare asks for a small page when the model names no page size.
+func (in *FindCaseUserActionsInput) Prepare() error {
+	if in.PerPage == 0 {
+		in.PerPage = findCaseEntriesPerPage
+	}
+	return nil
 }
 
 // GetCaseConfigurationInput filters case settings by owner.
 type GetCaseConfigurationInput struct {
-	Owner []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only the settings of these Kibana apps; all you can read when omitted."`
+	Owner []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution"`
 }
 
 // SetCaseConfigurationInput creates the case settings of one owner app.
 type SetCaseConfigurationInput struct {
-	Owner        string                     `json:"owner" jsonschema:"required,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Kibana app these settings are for (cases = Stack Management)."`
-	ClosureType  string                     `json:"closure_type" jsonschema:"required,enum=close-by-user,enum=close-by-pushing" jsonschema_description:"close-by-pushing closes a case when it is pushed to an external system; close-by-user leaves closing to people."`
-	Connector    CaseConfigurationConnector `json:"connector" jsonschema:"required" jsonschema_description:"Default connector for new cases; {\"id\":\"none\",\"name\":\"none\",\"type\":\".none\"} for none."`
-	CustomFields []CustomFieldDefinition    `json:"customFields,omitempty" jsonschema:"maxItems=10" jsonschema_description:"Custom fields cases of this owner carry (at most 10)."`
-	Templates    []CaseTemplate             `json:"templates,omitempty" jsonschema_description:"Case templates offering preset field values for new cases."`
+	Owner        string                     `json:"owner" jsonschema:"required,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Kibana app (cases = Stack Management)."`
+	ClosureType  string                     `json:"closure_type" jsonschema:"required,enum=close-by-user,enum=close-by-pushing" jsonschema_description:"close-by-pushing closes a case when it is pushed."`
+	Connector    CaseConfigurationConnector `json:"connector" jsonschema:"required" jsonschema_description:"Default for new cases, from find_case_connectors; {\"id\":\"none\",\"name\":\"none\",\"type\":\".none\"} for none."`
+	CustomFields []CustomFieldDefinition    `json:"customFields,omitempty" jsonschema:"maxItems=10"`
+	Templates    []CaseTemplate             `json:"templates,omitempty" jsonschema_description:"Presets for new cases."`
 }
 
 // Prepare checks the custom field definitions.
@@ -713,9 +852,9 @@ func (in *SetCaseConfigurationInput) Prepare() error {
 // CaseConfigurationConnector is the default connector in case settings.
 // Kibana ignores connector fields there, so they are always sent as null.
 type CaseConfigurationConnector struct {
-	ID   string `json:"id" jsonschema:"required" jsonschema_description:"Connector ID from find_case_connectors; \"none\" for no default connector."`
-	Name string `json:"name" jsonschema:"required" jsonschema_description:"Connector name from find_case_connectors; \"none\" for no default connector."`
-	Type string `json:"type" jsonschema:"required,enum=.none,enum=.jira,enum=.servicenow,enum=.servicenow-sir,enum=.resilient,enum=.swimlane,enum=.cases-webhook" jsonschema_description:"Connector type (actionTypeId in find_case_connectors); .none for no default connector."`
+	ID   string `json:"id" jsonschema:"required"`
+	Name string `json:"name" jsonschema:"required"`
+	Type string `json:"type" jsonschema:"required,enum=.none,enum=.jira,enum=.servicenow,enum=.servicenow-sir,enum=.resilient,enum=.swimlane,enum=.cases-webhook"`
 }
 
 // MarshalJSON adds the fields member Kibana requires, as null.
@@ -729,40 +868,34 @@ func (c CaseConfigurationConnector) MarshalJSON() ([]byte, error) {
 
 // CustomFieldDefinition declares one custom field of cases.
 type CustomFieldDefinition struct {
-	Key          string `json:"key" jsonschema:"required,minLength=1,maxLength=36" jsonschema_description:"Stable identifier used in API calls: lowercase letters, digits, _ and -; 1 to 36 characters."`
-	Label        string `json:"label" jsonschema:"required,minLength=1,maxLength=50" jsonschema_description:"Name shown on cases (1 to 50 characters)."`
-	Type         string `json:"type" jsonschema:"required,enum=text,enum=toggle" jsonschema_description:"text holds a short string; toggle holds true or false."`
-	Required     bool   `json:"required" jsonschema:"required" jsonschema_description:"Whether every case must give a value."`
-	DefaultValue any    `json:"defaultValue,omitempty" jsonschema:"oneof_type=string;boolean" jsonschema_description:"Value used when a case gives none: a string for text fields, a boolean for toggle fields."`
+	Key          string `json:"key" jsonschema:"required,minLength=1,maxLength=36,pattern=^[a-z0-9_-]+$"`
+	Label        string `json:"label" jsonschema:"required,minLength=1,maxLength=50"`
+	Type         string `json:"type" jsonschema:"required,enum=text,enum=toggle"`
+	Required     bool   `json:"required" jsonschema:"required"`
+	DefaultValue any    `json:"defaultValue,omitempty" jsonschema:"oneof_type=string;boolean" jsonschema_description:"A string for text, a boolean for toggle."`
 }
 
 // CaseTemplate presets the fields of new cases.
 type CaseTemplate struct {
-	Key         string              `json:"key" jsonschema:"required" jsonschema_description:"Stable identifier: lowercase letters, digits, _ and -."`
-	Name        string              `json:"name" jsonschema:"required" jsonschema_description:"Template name shown to users."`
-	Description string              `json:"description,omitempty" jsonschema_description:"What the template is for."`
-	Tags        []string            `json:"tags,omitempty" jsonschema:"maxItems=200,maxLength=256" jsonschema_description:"Labels for finding the template (at most 200, each at most 256 characters)."`
-	CaseFields  *TemplateCaseFields `json:"caseFields,omitempty" jsonschema_description:"Values a case created from the template starts with."`
+	Key         string              `json:"key" jsonschema:"required,pattern=^[a-z0-9_-]+$"`
+	Name        string              `json:"name" jsonschema:"required"`
+	Description string              `json:"description,omitempty"`
+	Tags        []string            `json:"tags,omitempty" jsonschema:"maxItems=200,maxLength=256"`
+	CaseFields  *TemplateCaseFields `json:"caseFields,omitempty" jsonschema_description:"Values new cases start with, as in create_case."`
 }
 
-// TemplateCaseFields are the preset values of a case template.
+// TemplateCaseFields are the preset values of a case template: create_case's
+// arguments, with the nested objects shown in brief.
 type TemplateCaseFields struct {
-	Title        string                `json:"title,omitempty" jsonschema:"maxLength=160" jsonschema_description:"Preset title (at most 160 characters)."`
-	Description  string                `json:"description,omitempty" jsonschema:"maxLength=30000" jsonschema_description:"Preset description; markdown, at most 30,000 characters."`
-	Severity     string                `json:"severity,omitempty" jsonschema:"enum=low,enum=medium,enum=high,enum=critical" jsonschema_description:"Preset severity."`
-	Tags         []string              `json:"tags,omitempty" jsonschema:"maxItems=200,maxLength=256" jsonschema_description:"Preset case tags (at most 200, each at most 256 characters)."`
-	Category     string                `json:"category,omitempty" jsonschema:"maxLength=50" jsonschema_description:"Preset category (at most 50 characters)."`
-	Assignees    []CaseAssignee        `json:"assignees,omitempty" jsonschema:"maxItems=10" jsonschema_description:"Preset assignees (at most 10)."`
-	Connector    *CaseConnector        `json:"connector,omitempty" jsonschema_description:"Preset connector."`
-	Settings     *CaseSettings         `json:"settings,omitempty" jsonschema_description:"Preset case behaviour."`
-	CustomFields []TemplateCustomField `json:"customFields,omitempty" jsonschema_description:"Preset custom field values."`
-}
-
-// TemplateCustomField is a preset custom field value.
-type TemplateCustomField struct {
-	Key   string `json:"key" jsonschema:"required" jsonschema_description:"Key of a custom field defined in the settings."`
-	Type  string `json:"type" jsonschema:"required,enum=text,enum=toggle" jsonschema_description:"The custom field's type."`
-	Value any    `json:"value" jsonschema:"required,oneof_type=string;boolean" jsonschema_description:"A string for text fields, a boolean for toggle fields."`
+	Title        string              `json:"title,omitempty" jsonschema:"maxLength=160"`
+	Description  string              `json:"description,omitempty" jsonschema:"maxLength=30000"`
+	Severity     string              `json:"severity,omitempty" jsonschema:"enum=low,enum=medium,enum=high,enum=critical"`
+	Tags         []string            `json:"tags,omitempty" jsonschema:"maxItems=200,maxLength=256"`
+	Category     string              `json:"category,omitempty" jsonschema:"maxLength=50"`
+	Assignees    []CaseAssigneeBrief `json:"assignees,omitempty" jsonschema:"maxItems=10"`
+	Connector    *CaseConnector      `json:"connector,omitempty"`
+	Settings     *CaseSettings       `json:"settings,omitempty"`
+	CustomFields []CaseCustomField   `json:"customFields,omitempty" jsonschema:"maxItems=10"`
 }
 
 // checkConfiguration checks custom field defaults and template values
@@ -780,29 +913,41 @@ func checkConfiguration(fields []CustomFieldDefinition, templates []CaseTemplate
 		if t.CaseFields == nil {
 			continue
 		}
-		field := fmt.Sprintf("templates[%d].caseFields", i)
-		if t.CaseFields.Connector != nil {
-			if err := t.CaseFields.Connector.check(field + ".connector"); err != nil {
-				return err
-			}
-		}
-		for j, f := range t.CaseFields.CustomFields {
-			if err := checkCustomValue(fmt.Sprintf("%s.customFields[%d].value", field, j), f.Type, f.Value, false); err != nil {
-				return err
-			}
+		if err := t.CaseFields.check(fmt.Sprintf("templates[%d].caseFields", i)); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
+// check enforces what the brief schema of the nested objects leaves out.
+func (f *TemplateCaseFields) check(field string) error {
+	for i, a := range f.Assignees {
+		if err := a.check(fmt.Sprintf("%s.assignees[%d]", field, i)); err != nil {
+			return err
+		}
+	}
+	if f.Connector != nil {
+		if err := f.Connector.check(field + ".connector"); err != nil {
+			return err
+		}
+	}
+	if f.Settings != nil {
+		if err := f.Settings.check(field + ".settings"); err != nil {
+			return err
+		}
+	}
+	return checkCaseCustomFields(field+".customFields", f.CustomFields, false)
+}
+
 // UpdateCaseConfigurationInput changes the case settings of one owner app.
 type UpdateCaseConfigurationInput struct {
-	ConfigurationID string                      `json:"configurationId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Settings ID (id in get_case_configuration)."`
-	Version         string                      `json:"version" jsonschema:"required,minLength=1" jsonschema_description:"Current version of the settings, from get_case_configuration."`
-	ClosureType     string                      `json:"closure_type,omitempty" jsonschema:"enum=close-by-user,enum=close-by-pushing" jsonschema_description:"close-by-pushing closes a case when it is pushed to an external system; close-by-user leaves closing to people."`
-	Connector       *CaseConfigurationConnector `json:"connector,omitempty" jsonschema_description:"New default connector; {\"id\":\"none\",\"name\":\"none\",\"type\":\".none\"} for none."`
-	CustomFields    *[]CustomFieldDefinition    `json:"customFields,omitempty" jsonschema:"maxItems=10" jsonschema_description:"New full list of custom field definitions (replaces the old one; [] removes all)."`
-	Templates       *[]CaseTemplate             `json:"templates,omitempty" jsonschema_description:"New full list of templates (replaces the old one; [] removes all)."`
+	ConfigurationID string                      `json:"configurationId" in:"path" jsonschema:"required" jsonschema_description:"From get_case_configuration."`
+	Version         string                      `json:"version" jsonschema:"required,minLength=1" jsonschema_description:"From get_case_configuration."`
+	ClosureType     string                      `json:"closure_type,omitempty" jsonschema:"enum=close-by-user,enum=close-by-pushing" jsonschema_description:"close-by-pushing closes a case when it is pushed."`
+	Connector       *CaseConfigurationConnector `json:"connector,omitempty" jsonschema_description:"Default for new cases, from find_case_connectors; {\"id\":\"none\",\"name\":\"none\",\"type\":\".none\"} for none."`
+	CustomFields    *[]CustomFieldDefinition    `json:"customFields,omitempty" jsonschema:"maxItems=10"`
+	Templates       *[]CaseTemplate             `json:"templates,omitempty" jsonschema_description:"Presets for new cases."`
 }
 
 // Prepare checks there is something to change and that values suit types.
@@ -826,10 +971,10 @@ type FindCaseConnectorsInput struct{}
 
 // GetCaseReportersInput filters case reporters by owner.
 type GetCaseReportersInput struct {
-	Owner []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only reporters of cases of these Kibana apps; all you can read when omitted."`
+	Owner []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution"`
 }
 
 // GetCaseTagsInput filters case tags by owner.
 type GetCaseTagsInput struct {
-	Owner []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Only tags of cases of these Kibana apps; all you can read when omitted."`
+	Owner []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution"`
 }

@@ -9,7 +9,7 @@ import (
 
 // SpaceSchema is the schema of the space_id argument every tool accepts; the
 // generator adds it to each reflected input schema.
-const SpaceSchema = `{"type":"string","pattern":"^[a-z0-9_-]+$","maxLength":255,"description":"Kibana space to run in; omit for the server's default space."}`
+const SpaceSchema = `{"type":"string","pattern":"^[a-z0-9_-]+$","maxLength":255,"description":"Kibana space."}`
 
 // CommonArguments are the arguments every tool takes besides its own.
 var CommonArguments = map[string]string{SpaceArgument: SpaceSchema}
