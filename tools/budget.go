@@ -17,5 +17,5 @@ const (
 	BudgetDefaultSet     = 8000 // the default selection
 	BudgetToolSearch     = 1500 // --tool-search: the two tools
 	BudgetAveragePerTool = 300  // --toolsets all, on average
-	BudgetPerTool        = 900  // any single tool
+	BudgetPerTool        = 700  // any single tool (the largest, set_case_configuration, is 661)
 )
