@@ -1,0 +1,197 @@
+package toolsearch
+
+import (
+	"math"
+	"strings"
+	"unicode"
+)
+
+// Fields of a document, in the order of fieldWeights and fieldB.
+const (
+	fieldName = iota
+	fieldTitle
+	fieldPath
+	fieldToolset
+	fieldDescription
+	fieldArgNames
+	fieldArgDescriptions
+	numFields
+)
+
+// fieldWeights: the name and title are written to be found; the path and
+// toolset name the API area; the description explains; arguments only hint
+// (every case tool takes a caseId), and their prose hints least.
+var fieldWeights = [numFields]float64{3, 3, 1.5, 1.5, 1, 0.7, 0.3}
+
+// fieldB is how much a field longer than average is discounted (BM25's
+// b). A description is discounted most. Names and titles are short anyway:
+// delete_case_comments is no less about deleting than delete_cases. The
+// argument fields grow with the number of arguments, not with verbosity:
+// find_cases, with sixteen filters, is no less about severity.
+var fieldB = [numFields]float64{0.3, 0.3, 0.5, 0, 0.75, 0.3, 0.3}
+
+// k1 saturates a term's frequency in a field: the second "comment" in a
+// description adds less than the first.
+const k1 = 1.2
+
+// docFields turns each field of d into its terms. Prose loses the names of
+// other tools: "prefer closing a case with update_cases" points elsewhere,
+// and must not make delete_cases an update tool.
+func docFields(d Doc, toolNames map[string]bool) [numFields][]string {
+	var f [numFields][]string
+	f[fieldName] = terms(d.Name)
+	f[fieldTitle] = terms(d.Title)
+	f[fieldPath] = terms(d.Path)
+	f[fieldToolset] = terms(d.Toolset)
+	f[fieldDescription] = terms(withoutToolNames(d.Description, toolNames))
+	for _, a := range d.Arguments {
+		f[fieldArgNames] = append(f[fieldArgNames], terms(a.Name)...)
+		f[fieldArgDescriptions] = append(f[fieldArgDescriptions], terms(withoutToolNames(a.Description, toolNames))...)
+	}
+	return f
+}
+
+// docMarks are the agreement marks of a tool: "#case" for each object it
+// is given by id (a caseId argument, or get_cases_by_alert's alert), and
+// the number of the noun its name ends with, what it returns or acts on:
+// "+comment" for find_case_comments (many), "=comment" for
+// get_case_comment (one).
+func docMarks(d Doc) []string {
+	var marks []string
+	object, input := splitBy(d.Name)
+	for _, w := range parts(input) {
+		marks = append(marks, inputMark(stem(w)))
+	}
+	for _, a := range d.Arguments {
+		if noun := identifiedNoun(a.Name); noun != "" {
+			marks = append(marks, inputMark(stem(noun)))
+		}
+	}
+	ws := parts(object)
+	if len(ws) > 0 && nameVerbs[ws[0]] != noIntent {
+		ws = ws[1:] // the verb is not the noun
+	}
+	if len(ws) > 0 {
+		head := ws[len(ws)-1]
+		marks = append(marks, numberMark(isPlural(head))(stem(head)))
+	}
+	return dedupe(marks)
+}
+
+func inputMark(s string) string    { return "#" + s }
+func pluralMark(s string) string   { return "+" + s }
+func singularMark(s string) string { return "=" + s }
+
+func numberMark(plural bool) func(string) string {
+	if plural {
+		return pluralMark
+	}
+	return singularMark
+}
+
+func dedupe(list []string) []string {
+	seen := map[string]bool{}
+	out := list[:0]
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// splitBy parts a name like get_cases_by_alert into what the tool returns
+// (get_cases) and what it is given (alert): both say case and alert, but
+// "this alert" is given, and "alerts" plural are returned, only by one.
+func splitBy(name string) (object, input string) {
+	if i := strings.Index(name, "_by_"); i >= 0 {
+		return name[:i], name[i+len("_by_"):]
+	}
+	return name, ""
+}
+
+// identifiedNoun is the object an identifier argument names: "case" for
+// caseId or case_id; "" for arguments that are not identifiers or do not
+// say of what ("id", "ids").
+func identifiedNoun(arg string) string {
+	ws := parts(arg)
+	n := len(ws)
+	if n < 2 || (ws[n-1] != "id" && ws[n-1] != "ids") {
+		return ""
+	}
+	return ws[n-2]
+}
+
+// withoutToolNames drops the snake_case identifiers in text that name a
+// tool. One-word names are left alone: they are ordinary words too.
+func withoutToolNames(text string, toolNames map[string]bool) string {
+	if !strings.Contains(text, "_") {
+		return text
+	}
+	chunks := strings.FieldsFunc(text, func(r rune) bool {
+		return r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	kept := chunks[:0]
+	for _, c := range chunks {
+		if !toolNames[c] || !strings.Contains(c, "_") {
+			kept = append(kept, c)
+		}
+	}
+	return strings.Join(kept, " ")
+}
+
+// docIntent reads what a tool does from its name's verb, falling back to
+// the HTTP method (a POST can be a search, so the name decides first).
+func docIntent(d Doc) intent {
+	if ws := parts(d.Name); len(ws) > 0 {
+		if in, ok := nameVerbs[ws[0]]; ok {
+			return in
+		}
+	}
+	return methodIntent(d.Method)
+}
+
+func averageLengths(fields [][numFields][]string) [numFields]float64 {
+	var avg [numFields]float64
+	if len(fields) == 0 {
+		return avg
+	}
+	for _, f := range fields {
+		for j := range f {
+			avg[j] += float64(len(f[j]))
+		}
+	}
+	for j := range avg {
+		avg[j] /= float64(len(fields))
+	}
+	return avg
+}
+
+// fieldScores is, per term, the sum over fields of the field's weight times
+// BM25's saturated, length-normalised frequency there. Saturating each
+// field on its own keeps the weights linear: a word in the name counts
+// three times a word in the description, however often either repeats it.
+func fieldScores(f [numFields][]string, avg [numFields]float64) map[string]float64 {
+	out := map[string]float64{}
+	counts := map[string]float64{}
+	for j, ts := range f {
+		if len(ts) == 0 {
+			continue
+		}
+		norm := 1 - fieldB[j] + fieldB[j]*float64(len(ts))/avg[j]
+		clear(counts)
+		for _, t := range ts {
+			counts[t]++
+		}
+		for t, n := range counts {
+			out[t] += fieldWeights[j] * n * (k1 + 1) / (n + k1*norm)
+		}
+	}
+	return out
+}
+
+// idf is BM25's inverse document frequency, never negative.
+func idf(n, df int) float64 {
+	return math.Log(1 + (float64(n-df)+0.5)/(float64(df)+0.5))
+}

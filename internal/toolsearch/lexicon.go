@@ -1,0 +1,249 @@
+package toolsearch
+
+import (
+	"slices"
+	"strings"
+)
+
+// The lexicon maps how analysts talk onto the words Kibana's API uses. It is
+// one-way on purpose: documents keep their own words, and a query word adds
+// the API words it stands for, at expandedWeight, so a literal match counts
+// for more than an inferred one. Keys and meanings are stemmed when the
+// tables are built, so "closed" and "closing" find the "close" line.
+
+// synonymGroups: each line lists the words people say, then the API words
+// they mean, wherever they stand in a request. A key may be a stopword:
+// question words match no text themselves, but "who" asks for users and
+// "when" for dates.
+var synonymGroups = []struct{ say, means string }{
+	// Changes. Most changes to a case are an update of one field.
+	{"close closed reopen reopened resolve resolved", "status update"},
+	{"escalate deescalate downgrade bump raise lower prioritize prioritise", "severity update"},
+	{"assign unassign reassign", "assignee update"},
+	{"rename retitle", "title update"},
+	{"change edit modify alter amend adjust fix correct mark move switch replace", "update"},
+	{"label labels categorize categorise", "tag"},
+	{"enable disable activate deactivate", "update enable disable"},
+	{"acknowledge ack", "acknowledged status"},
+	{"run execute trigger invoke fire", "execute run"},
+
+	// Reading. Reading verbs do not say whether one thing or a list is
+	// wanted; "details" does.
+	{"list search browse enumerate lookup query filter", "find"},
+	{"view read see display inspect", "get find"},
+	{"fetch retrieve detail details info information", "get"},
+	{"count total number statistics stats summary overview metrics", "find count stat"},
+	{"who", "user"},
+	{"person people analyst colleague teammate somebody", "user"},
+	{"when date time recent recently last week day month yesterday today ago since", "date from to"},
+
+	// Creating and removing.
+	{"new start begin", "create"},
+	{"open", "status"},
+	{"attach link associate", "add attach"},
+	{"remove erase purge wipe drop discard destroy clear trash", "delete"},
+
+	// Cases.
+	{"investigation incident", "case"},
+	{"note notes remark annotate annotation", "comment"},
+	{"history timeline activity audit changelog trail happen happened", "user action activity"},
+	{"evidence attachment upload screenshot dump pcap artifact artefact sample", "file"},
+	{"reporter reported author opener creator", "reporter"},
+	{"priority criticality critical urgent high medium low severe", "severity"},
+	{"state progress pending", "status"},
+	{"unassigned assignee owner responsible", "assignee"},
+	{"setting settings configuration config configure setup preference preferences customize customise", "configuration settings configure"},
+	{"automatic automatically auto behaviour behavior", "configuration settings"},
+
+	// External systems.
+	{"send forward export sync", "push external"},
+	{"ticket ticketing jira servicenow snow itsm resilient swimlane webhook", "push connector external"},
+	{"integration", "connector package integration"},
+
+	// Alerting and detection.
+	{"signal signals", "alert"},
+	{"detection signature analytic analytics", "rule detection"},
+	{"silence snooze suppress quiet hush mute", "mute snooze"},
+	{"unsilence unsnooze unmute", "unmute"},
+
+	// Endpoint response.
+	{"isolate contain quarantine", "isolate"},
+	{"unisolate release reconnect", "release unisolate"},
+	{"kill terminate", "kill process"},
+	{"machine computer server device workstation laptop host endpoint agent", "host endpoint agent"},
+
+	// Platform.
+	{"tenant workspace", "space"},
+	{"permission permissions privilege privileges access", "role privilege"},
+	{"dataview", "data view"},
+	{"sourcemap sourcemaps", "source map"},
+	{"download", "file get"},
+	{"app solution", "owner"},
+}
+
+// verbSenses say what a verb orders when it leads a request: "tag the
+// case" means update its tags, "open a case" means create one, while "what
+// tags" and "open cases" are about tags and a status. A leading verb's
+// senses count fully and the word itself only as much as a synonym.
+var verbSenses = []struct{ say, means string }{
+	{"close reopen resolve acknowledge ack", "update status"},
+	{"escalate deescalate downgrade bump raise lower prioritize prioritise", "update severity"},
+	{"assign unassign reassign", "update assignee"},
+	{"rename retitle", "update title"},
+	{"tag label categorize categorise", "update"},
+	{"change edit modify alter amend adjust fix correct mark move switch", "update"},
+	{"open start begin", "create"},
+	{"note comment annotate", "add comment"},
+	{"attach link associate", "add attach"},
+	{"upload", "add file"},
+	{"send forward export", "push"},
+	{"remove erase purge wipe drop discard destroy clear trash unlink", "delete"},
+	{"configure customize customise", "configuration settings"},
+}
+
+// phrases are idioms whose words mean something else apart; they are
+// replaced by their meaning before anything else reads the request.
+var phrases = []struct{ from, to string }{
+	{"get rid of", "delete"},
+	{"set up", "configure"},
+	{"pull up", "get"},
+	{"look up", "lookup"},
+	{"look at", "view"},
+	{"turn off", "disable"},
+	{"turn on", "enable"},
+	{"how many", "count"},
+	{"in progress", "progress"},
+	{"index pattern", "data view"},
+	{"false positive", "closed"},
+	{"source map", "sourcemap"},
+}
+
+// intent is what a request wants done, read from its leading verb or
+// question word, and what an operation does, read from its name.
+type intent uint8
+
+const (
+	noIntent intent = iota
+	readIntent
+	writeIntent
+	deleteIntent
+)
+
+// Intent words are matched unstemmed: "close the case" asks for a change,
+// while "closed cases" is a filter and sets no intent.
+const (
+	readWords = "which what who whom whose when where how is are was were does do did has have " +
+		"list show find get search lookup look see view read fetch retrieve display check count browse tell give download"
+	// actionVerbs are only ever verbs. Away from the lead of a request they
+	// describe rather than order ("which systems can we push to", "when
+	// they are pushed"), so there they count as little as a synonym.
+	actionVerbs = "create add open make start attach upload send push update change edit modify " +
+		"close reopen resolve assign unassign reassign escalate rename bump raise lower enable disable " +
+		"mute unmute snooze silence isolate execute fix replace configure save kill terminate install " +
+		"upgrade import rotate acknowledge ack invoke"
+	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash"
+	// nounVerbs order a change when they lead ("tag the case") but are
+	// ordinary nouns elsewhere ("what tags").
+	nounVerbs = "new tag label mark move release run trigger set put link write record note comment"
+)
+
+var intentWords = func() map[string]intent {
+	m := map[string]intent{}
+	add := func(in intent, ws string) {
+		for _, w := range strings.Fields(ws) {
+			m[w] = in
+		}
+	}
+	add(readIntent, readWords)
+	add(writeIntent, actionVerbs+" "+nounVerbs)
+	add(deleteIntent, deleteVerbs)
+	return m
+}()
+
+// describingVerbs are the stems of actionVerbs and deleteVerbs, which count
+// as little as a synonym unless they lead the request.
+var describingVerbs = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(actionVerbs + " " + deleteVerbs) {
+		m[stem(w)] = true
+	}
+	return m
+}()
+
+// nameVerbs says what an operation does from the first word of its name.
+var nameVerbs = map[string]intent{
+	"find": readIntent, "get": readIntent, "list": readIntent, "search": readIntent, "read": readIntent,
+	"create": writeIntent, "add": writeIntent, "update": writeIntent, "set": writeIntent, "push": writeIntent,
+	"delete": deleteIntent, "remove": deleteIntent,
+}
+
+// methodIntent is the fallback for names without a known verb.
+func methodIntent(method string) intent {
+	switch strings.ToUpper(method) {
+	case "GET", "HEAD":
+		return readIntent
+	case "DELETE":
+		return deleteIntent
+	case "":
+		return noIntent
+	}
+	return writeIntent
+}
+
+// synonyms and senses are the tables keyed by stemmed word, built once.
+var (
+	synonyms = buildTable(synonymGroups)
+	senses   = buildTable(verbSenses)
+)
+
+func buildTable(groups []struct{ say, means string }) map[string][]string {
+	m := map[string][]string{}
+	for _, g := range groups {
+		var means []string
+		for _, w := range words(g.means) {
+			means = append(means, stem(w))
+		}
+		for _, w := range words(g.say) {
+			key := stem(w)
+			for _, e := range means {
+				if !slices.Contains(m[key], e) {
+					m[key] = append(m[key], e)
+				}
+			}
+		}
+	}
+	return m
+}
+
+// applyPhrases replaces idioms in a word list by their meaning.
+func applyPhrases(ws []string) []string {
+	out := make([]string, 0, len(ws))
+	for i := 0; i < len(ws); {
+		if to, n := phraseAt(ws[i:]); n > 0 {
+			out = append(out, strings.Fields(to)...)
+			i += n
+			continue
+		}
+		out = append(out, ws[i])
+		i++
+	}
+	return out
+}
+
+// phraseWords are the phrases split into words once.
+var phraseWords = func() [][]string {
+	out := make([][]string, len(phrases))
+	for i, p := range phrases {
+		out[i] = strings.Fields(p.from)
+	}
+	return out
+}()
+
+func phraseAt(ws []string) (string, int) {
+	for i, pw := range phraseWords {
+		if len(pw) <= len(ws) && slices.Equal(pw, ws[:len(pw)]) {
+			return phrases[i].to, len(pw)
+		}
+	}
+	return "", 0
+}

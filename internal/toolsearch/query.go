@@ -1,0 +1,124 @@
+package toolsearch
+
+import "slices"
+
+// query is a parsed request: its words in typed order (so sums, and
+// therefore ties, repeat exactly) and what it wants done.
+type query struct {
+	words  []queryWord
+	intent intent
+}
+
+// queryWord is one word of a request: the terms it may mean, of which each
+// tool's best counts, and the marks (see docMarks) of tools agreeing with
+// how it was used.
+type queryWord struct {
+	readings []reading
+	marks    []string
+}
+
+type reading struct {
+	term   string
+	weight float64
+}
+
+// demonstratives point at an object the user already has in hand: "this
+// case", "that comment". Tools given that object by id fit better than
+// tools that look for it.
+var demonstratives = setOf("this", "that", "these", "those")
+
+// quantifiers make the next noun many, as a plural does: "every note".
+var quantifiers = setOf("all", "every", "each")
+
+// parseQuery reads a request. The first intent word (verb or question
+// word) sets the intent and, when it orders a change, is read for what it
+// orders (see verbSenses). A word after "this" or "that" agrees with tools
+// taking its object by id, and every word with tools whose name ends with
+// it in the same number: "comments" (or "every comment") with
+// find_case_comments, "comment" with get_case_comment.
+func parseQuery(text string) query {
+	var q query
+	seen := map[string]bool{}
+	// pointed and many: a demonstrative or a quantifier came before, and
+	// applies to the next word that is not a stopword.
+	pointed, many := false, false
+	for _, w := range applyPhrases(queryWords(text)) {
+		leads := false
+		if q.intent == noIntent {
+			q.intent = intentWords[w]
+			leads = q.intent != noIntent
+		}
+		s := stem(w)
+		if leads {
+			// Each sense is a word of its own: "assign" is update and
+			// assignee, not whichever of the two matches best.
+			for _, e := range senses[s] {
+				q.add(seen, e, queryWord{readings: []reading{{e, 1}}})
+			}
+		}
+		word := queryWord{readings: wordReadings(w, s, leads)}
+		if !stopwords[w] {
+			if pointed {
+				word.marks = append(word.marks, markings(inputMark, s)...)
+			}
+			word.marks = append(word.marks, markings(numberMark(many || isPlural(w)), s)...)
+			pointed, many = false, false
+		}
+		pointed = pointed || demonstratives[w]
+		many = many || quantifiers[w]
+		q.add(seen, s, word)
+	}
+	if q.intent == noIntent {
+		// A request without a verb names a thing ("case settings"):
+		// reading it is the likely wish, and the harmless one.
+		q.intent = readIntent
+	}
+	return q
+}
+
+// add keeps the first use of a word: typing it twice does not count twice.
+func (q *query) add(seen map[string]bool, key string, w queryWord) {
+	if seen[key] || len(w.readings) == 0 {
+		return
+	}
+	seen[key] = true
+	q.words = append(q.words, w)
+}
+
+// wordReadings are the word's stem, unless it is a stopword, and its
+// lexicon meanings. The word itself counts only as much as a meaning when
+// it leads with verb senses (they say what it means here), and when it is
+// an action verb away from the lead: then it describes rather than orders
+// ("which systems can we push to", "alerts attached to this case"), and
+// does not expand into the verbs that name tools.
+func wordReadings(w, s string, leads bool) []reading {
+	literal := 1.0
+	describes := !leads && describingVerbs[s]
+	if describes || (leads && len(senses[s]) > 0) {
+		literal = expandedWeight
+	}
+	var rs []reading
+	if !stopwords[w] {
+		rs = append(rs, reading{s, literal})
+	}
+	for _, e := range synonyms[s] {
+		if describes && describingVerbs[e] {
+			continue // "attached" must not pull the tools that add
+		}
+		if leads && slices.Contains(senses[s], e) {
+			continue // counted already, as a sense
+		}
+		rs = append(rs, reading{e, expandedWeight})
+	}
+	return rs
+}
+
+// markings are the marks of a stem and of its lexicon meanings: "this
+// investigation" is a case in hand, "notes" asks for comments.
+func markings(mark func(string) string, s string) []string {
+	ms := []string{mark(s)}
+	for _, e := range synonyms[s] {
+		ms = append(ms, mark(e))
+	}
+	return ms
+}

@@ -1,0 +1,280 @@
+package toolsearch
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+)
+
+// names lists the hits' names in order.
+func names(hits []Hit) []string {
+	out := make([]string, len(hits))
+	for i, h := range hits {
+		out[i] = h.Name
+	}
+	return out
+}
+
+// first fails unless want ranks first for query.
+func first(t *testing.T, ix *Index, query, want string) {
+	t.Helper()
+	hits := ix.Search(query, 0)
+	if len(hits) == 0 || hits[0].Name != want {
+		t.Errorf("%q: want %s first, got %v", query, want, hits)
+	}
+}
+
+// caseDocs is a small world of case tools, shaped like the real ones.
+var caseDocs = []Doc{
+	{Name: "find_cases", Title: "Find cases", Toolset: "cases", Method: "GET", Path: "/api/cases/_find",
+		Description: "Search cases by status and severity.",
+		Arguments:   []Argument{{"status", "open in-progress closed"}, {"severity", "low high critical"}}},
+	{Name: "get_case", Title: "Get case", Toolset: "cases", Method: "GET", Path: "/api/cases/{caseId}",
+		Description: "Fetch one case.", Arguments: []Argument{{"caseId", "Case ID."}}},
+	{Name: "update_cases", Title: "Update cases", Toolset: "cases", Method: "PATCH", Path: "/api/cases",
+		Description: "Change cases; prefer this over delete_cases.",
+		Arguments:   []Argument{{"cases", "id version status severity tags assignees title"}}},
+	{Name: "delete_cases", Title: "Delete cases", Toolset: "cases", Method: "DELETE", Path: "/api/cases",
+		Description: "Delete cases; prefer closing them with update_cases.", Arguments: []Argument{{"ids", "Case IDs."}}},
+	{Name: "add_case_comment", Title: "Add case comment", Toolset: "cases", Method: "POST", Path: "/api/cases/{caseId}/comments",
+		Description: "Add a comment to a case.", Arguments: []Argument{{"caseId", ""}, {"comment", "Markdown text."}}},
+	{Name: "find_case_comments", Title: "Find case comments", Toolset: "cases", Method: "GET", Path: "/api/cases/{caseId}/comments/_find",
+		Description: "List a case's comments.", Arguments: []Argument{{"caseId", ""}}},
+	{Name: "get_case_comment", Title: "Get case comment", Toolset: "cases", Method: "GET", Path: "/api/cases/{caseId}/comments/{commentId}",
+		Description: "Fetch one comment.", Arguments: []Argument{{"caseId", ""}, {"commentId", ""}}},
+	{Name: "get_case_alerts", Title: "Get case alerts", Toolset: "cases", Method: "GET", Path: "/api/cases/{caseId}/alerts",
+		Description: "List the alerts attached to a case.", Arguments: []Argument{{"caseId", ""}}},
+	{Name: "get_cases_by_alert", Title: "Get cases for alert", Toolset: "cases", Method: "GET", Path: "/api/cases/alerts/{alertId}",
+		Description: "List the cases an alert is attached to.", Arguments: []Argument{{"alertId", ""}}},
+	{Name: "get_case_tags", Title: "Get case tags", Toolset: "cases", Method: "GET", Path: "/api/cases/tags",
+		Description: "List the tags used on cases."},
+	{Name: "push_case", Title: "Push case", Toolset: "cases", Method: "POST", Path: "/api/cases/{caseId}/connector/{connectorId}/_push",
+		Description: "Send a case to an external system.", Arguments: []Argument{{"caseId", ""}, {"connectorId", ""}}},
+	{Name: "find_case_user_actions", Title: "Find case activity", Toolset: "cases", Method: "GET", Path: "/api/cases/{caseId}/user_actions/_find",
+		Description: "Page through a case's history.", Arguments: []Argument{{"caseId", ""}}},
+}
+
+func TestSearchFindsByNameTitleAndLexicon(t *testing.T) {
+	ix := New(caseDocs)
+	first(t, ix, "tags", "get_case_tags")
+	first(t, ix, "add a note to the case", "add_case_comment")              // note means comment
+	first(t, ix, "remove these cases", "delete_cases")                      // remove means delete
+	first(t, ix, "send the case to Jira", "push_case")                      // send means push
+	first(t, ix, "show the timeline of the case", "find_case_user_actions") // timeline means user actions
+	first(t, ix, "which critical cases are open", "find_cases")             // enum values, read intent
+}
+
+// A word typed counts more than the same meaning reached through the
+// lexicon: "remark" in a title beats "comment" reached from "remark".
+func TestLiteralBeatsExpansion(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "tool_a", Title: "Comment board"},
+		{Name: "tool_b", Title: "Remark board"},
+	})
+	hits := ix.Search("remark", 0)
+	if got := names(hits); !slices.Equal(got, []string{"tool_b", "tool_a"}) {
+		t.Fatalf("hits = %v, want tool_b then tool_a", hits)
+	}
+	if ratio := hits[1].Score / hits[0].Score; ratio < expandedWeight*0.9 || ratio > expandedWeight*1.1 {
+		t.Errorf("expansion scores %.2f of the literal match, want about %.2f", ratio, expandedWeight)
+	}
+}
+
+// The same word in each field, one field per tool, ranks the fields in
+// weight order: name and title, then path and toolset, then description,
+// argument names, argument descriptions.
+func TestFieldWeightOrder(t *testing.T) {
+	base := func(name string) Doc {
+		return Doc{Name: name, Title: "Tool gadget", Toolset: "misc", Path: "/api/gadget", Description: "Does a gadget.",
+			Arguments: []Argument{{"gadget", "A gadget."}}}
+	}
+	docs := map[string]Doc{}
+	set := func(field string, edit func(*Doc)) {
+		d := base("tool_" + field)
+		edit(&d)
+		docs[field] = d
+	}
+	set("name", func(d *Doc) { d.Name = "tool_zebra" })
+	set("title", func(d *Doc) { d.Title = "Tool zebra" })
+	set("path", func(d *Doc) { d.Path = "/api/zebra" })
+	set("toolset", func(d *Doc) { d.Toolset = "zebra" })
+	set("description", func(d *Doc) { d.Description = "Does a zebra." })
+	set("argname", func(d *Doc) { d.Arguments = []Argument{{"zebra", "A gadget."}} })
+	set("argdesc", func(d *Doc) { d.Arguments = []Argument{{"gadget", "A zebra."}} })
+	var all []Doc
+	for _, d := range docs {
+		all = append(all, d)
+	}
+	score := map[string]float64{}
+	for _, h := range New(all).Search("zebra", 0) {
+		score[h.Name] = h.Score
+	}
+	s := func(field string) float64 { return score[docs[field].Name] }
+	tiers := [][]string{{"name", "title"}, {"path", "toolset"}, {"description"}, {"argname"}, {"argdesc"}}
+	for i := 1; i < len(tiers); i++ {
+		for _, hi := range tiers[i-1] {
+			for _, lo := range tiers[i] {
+				if !(s(hi) > s(lo)) {
+					t.Errorf("a match in the %s scores %.3f, not more than in the %s (%.3f)", hi, s(hi), lo, s(lo))
+				}
+			}
+		}
+	}
+}
+
+func TestSearchLimit(t *testing.T) {
+	ix := New(caseDocs)
+	all := ix.Search("case", 0)
+	if len(all) != len(caseDocs) {
+		t.Fatalf("limit 0: %d hits, want every tool (%d)", len(all), len(caseDocs))
+	}
+	for _, limit := range []int{1, 3, len(caseDocs) + 5} {
+		got := ix.Search("case", limit)
+		want := all[:min(limit, len(all))]
+		if !slices.Equal(got, want) {
+			t.Errorf("limit %d: %v, want the first %d of %v", limit, names(got), len(want), names(all))
+		}
+	}
+}
+
+func TestSearchWithoutMatchesHasNoHits(t *testing.T) {
+	ix := New(caseDocs)
+	for _, q := range []string{"", "   ", "?!", "the of which is", "xylophone"} {
+		if hits := ix.Search(q, 5); len(hits) != 0 {
+			t.Errorf("%q: %v, want no hits", q, hits)
+		}
+	}
+	if hits := New(nil).Search("case", 5); len(hits) != 0 {
+		t.Errorf("empty index: %v, want no hits", hits)
+	}
+}
+
+// Equal scores are ordered by name, whatever the order of the documents.
+func TestTiesBreakByName(t *testing.T) {
+	var docs []Doc
+	for _, n := range []string{"tool_c", "tool_a", "tool_d", "tool_b"} {
+		docs = append(docs, Doc{Name: n, Title: "Widget", Description: "A widget."})
+	}
+	want := []string{"tool_a", "tool_b", "tool_c", "tool_d"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 10 {
+		rng.Shuffle(len(docs), func(i, j int) { docs[i], docs[j] = docs[j], docs[i] })
+		if got := names(New(docs).Search("widget", 0)); !slices.Equal(got, want) {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	}
+}
+
+// Shuffling the documents changes no score: results never depend on map
+// or input order.
+func TestSearchIsDeterministic(t *testing.T) {
+	queries := []string{"close the case", "which alerts are on this case", "add a note", "delete that comment"}
+	want := map[string][]Hit{}
+	ix := New(caseDocs)
+	for _, q := range queries {
+		want[q] = ix.Search(q, 0)
+	}
+	docs := slices.Clone(caseDocs)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 10 {
+		rng.Shuffle(len(docs), func(i, j int) { docs[i], docs[j] = docs[j], docs[i] })
+		ix := New(docs)
+		for _, q := range queries {
+			if got := ix.Search(q, 0); !slices.Equal(got, want[q]) {
+				t.Fatalf("%q after shuffling: %v, want %v", q, got, want[q])
+			}
+		}
+	}
+}
+
+func TestSearchIsSafeForConcurrentUse(t *testing.T) {
+	ix := New(caseDocs)
+	want := ix.Search("close the case", 0)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 100 {
+				if got := ix.Search("close the case", 0); !slices.Equal(got, want) {
+					t.Error("concurrent search differs")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// The leading verb or question word picks read, write or delete tools.
+func TestIntentBoostsMatchingVerb(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "find_widgets", Title: "Widgets"},
+		{Name: "create_widget", Title: "Widgets"},
+		{Name: "delete_widgets", Title: "Widgets"},
+	})
+	first(t, ix, "which widgets do we have", "find_widgets")
+	first(t, ix, "widgets", "find_widgets") // no verb: reading is the safe guess
+	first(t, ix, "make a widget", "create_widget")
+	first(t, ix, "erase widgets", "delete_widgets")
+	first(t, ix, "get rid of widgets", "delete_widgets") // the idiom, not "get"
+}
+
+// A leading verb means what it orders; the same word elsewhere is a noun.
+func TestLeadingVerbReadForItsSense(t *testing.T) {
+	ix := New(caseDocs)
+	first(t, ix, "tag the case as phishing", "update_cases")
+	first(t, ix, "what tags exist", "get_case_tags")
+	first(t, ix, "close the case", "update_cases")
+	first(t, ix, "assign the case to Maria", "update_cases")
+}
+
+// An action verb away from the lead describes: "attached" must not pull
+// the tool that attaches.
+func TestDescribingVerbDoesNotPullItsTool(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "add_widget", Title: "Add widget", Method: "POST", Description: "Add a widget to a box."},
+		{Name: "find_widgets", Title: "Find widgets", Method: "GET", Description: "List the widgets added to a box."},
+	})
+	first(t, ix, "which widgets were added to the box", "find_widgets")
+	first(t, ix, "add a widget to the box", "add_widget")
+}
+
+// "this case" is a case in hand: tools given a case by id fit; "this
+// alert" is an alert in hand.
+func TestDemonstrativeAgreesWithIdentifierArguments(t *testing.T) {
+	ix := New(caseDocs)
+	first(t, ix, "what alerts are attached to this case", "get_case_alerts")
+	first(t, ix, "is this alert attached to a case", "get_cases_by_alert")
+	first(t, ix, "get that comment", "get_case_comment")
+}
+
+// A word agrees with tools whose name ends with it in the same number;
+// "every" makes the next word many.
+func TestNumberAgreesWithTheNamesLastNoun(t *testing.T) {
+	ix := New(caseDocs)
+	first(t, ix, "read comments", "find_case_comments")
+	first(t, ix, "read every comment", "find_case_comments")
+	first(t, ix, "read the comment", "get_case_comment")
+}
+
+// Descriptions that name other tools do not make a tool match their words.
+func TestOtherToolNamesInProseAreIgnored(t *testing.T) {
+	ix := New(caseDocs)
+	for _, h := range ix.Search("update", 0) {
+		if h.Name == "delete_cases" {
+			t.Errorf("delete_cases matches update through its mention of update_cases: %v", ix.Search("update", 0))
+		}
+	}
+}
+
+func ExampleIndex_Search() {
+	ix := New(caseDocs)
+	for _, q := range []string{"add a note to this investigation", "close the case", "who changed it"} {
+		fmt.Println(q, "->", ix.Search(q, 1)[0].Name)
+	}
+	// Output:
+	// add a note to this investigation -> add_case_comment
+	// close the case -> update_cases
+	// who changed it -> find_case_user_actions
+}
