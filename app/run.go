@@ -38,6 +38,22 @@ func version() string {
 
 const instructions = `Tools for a Kibana deployment. For case triage: find_cases to list (filter by status, severity, tags), get_case for one case, get_case_alerts and find_case_comments for its evidence, add_case_comment to note findings, update_cases to change status or severity. Changes need the case's current version: take it from the latest answer about that case (add_case_comment and push_case return the updated case, whose version has moved on). Every tool takes an optional space_id.`
 
+// instructionsFor adds to the instructions what the serving mode changes
+// about reaching the tools they name.
+func instructionsFor(opts tools.Options) string {
+	s := instructions
+	switch {
+	case opts.ToolSearch:
+		s += " The tools named here are reached through search_tools (find them by what you want to do) and call_tool (run one by name)."
+	case opts.DynamicToolsets:
+		s += " Start with list_toolsets and enable_toolset (cases for triage) to make these tools available."
+	}
+	if opts.Selection.ReadOnly {
+		s += " This server is read-only: tools that change Kibana are not available."
+	}
+	return s
+}
+
 // Main runs the command and returns its exit code: 0 on a clean stop, 1 when
 // serving failed, 2 for a usage or configuration error.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -85,7 +101,7 @@ func NewServer(client *kibana.Client, log *slog.Logger, opts tools.Options) (*se
 		server.WithPromptCapabilities(false),
 		server.WithRecovery(),
 		server.WithLogger(log),
-		server.WithInstructions(instructions),
+		server.WithInstructions(instructionsFor(opts)),
 	)
 	if err := tools.Install(s, client, opts); err != nil {
 		return nil, err
