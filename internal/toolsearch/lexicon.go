@@ -3,6 +3,7 @@ package toolsearch
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // The lexicon maps how analysts talk onto the words Kibana's API uses. It is
@@ -147,7 +148,7 @@ const (
 	nounVerbs = "new tag label mark move release run trigger set put link write record note comment"
 )
 
-var intentWords = func() map[string]intent {
+var intentWords = sync.OnceValue(func() map[string]intent {
 	m := map[string]intent{}
 	add := func(in intent, ws string) {
 		for _, w := range strings.Fields(ws) {
@@ -158,17 +159,17 @@ var intentWords = func() map[string]intent {
 	add(writeIntent, actionVerbs+" "+nounVerbs)
 	add(deleteIntent, deleteVerbs)
 	return m
-}()
+})
 
 // describingVerbs are the stems of actionVerbs and deleteVerbs, which count
 // as little as a synonym unless they lead the request.
-var describingVerbs = func() map[string]bool {
+var describingVerbs = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(actionVerbs + " " + deleteVerbs) {
 		m[stem(w)] = true
 	}
 	return m
-}()
+})
 
 // nameVerbs says what an operation does from the first word of its name.
 var nameVerbs = map[string]intent{
@@ -190,10 +191,11 @@ func methodIntent(method string) intent {
 	return writeIntent
 }
 
-// synonyms and senses are the tables keyed by stemmed word, built once.
+// synonyms and senses are the tables keyed by stemmed word, built on first
+// use: a server that never searches does not pay for them at start-up.
 var (
-	synonyms = buildTable(synonymGroups)
-	senses   = buildTable(verbSenses)
+	synonyms = sync.OnceValue(func() map[string][]string { return buildTable(synonymGroups) })
+	senses   = sync.OnceValue(func() map[string][]string { return buildTable(verbSenses) })
 )
 
 func buildTable(groups []struct{ say, means string }) map[string][]string {
@@ -231,16 +233,16 @@ func applyPhrases(ws []string) []string {
 }
 
 // phraseWords are the phrases split into words once.
-var phraseWords = func() [][]string {
+var phraseWords = sync.OnceValue(func() [][]string {
 	out := make([][]string, len(phrases))
 	for i, p := range phrases {
 		out[i] = strings.Fields(p.from)
 	}
 	return out
-}()
+})
 
 func phraseAt(ws []string) (string, int) {
-	for i, pw := range phraseWords {
+	for i, pw := range phraseWords() {
 		if len(pw) <= len(ws) && slices.Equal(pw, ws[:len(pw)]) {
 			return phrases[i].to, len(pw)
 		}

@@ -45,14 +45,14 @@ func parseQuery(text string) query {
 	for _, w := range applyPhrases(queryWords(text)) {
 		leads := false
 		if q.intent == noIntent {
-			q.intent = intentWords[w]
+			q.intent = intentWords()[w]
 			leads = q.intent != noIntent
 		}
 		s := stem(w)
 		if leads {
 			// Each sense is a word of its own: "assign" is update and
 			// assignee, not whichever of the two matches best.
-			for _, e := range senses[s] {
+			for _, e := range senses()[s] {
 				q.add(seen, e, queryWord{readings: []reading{{e, 1}}})
 			}
 		}
@@ -93,19 +93,19 @@ func (q *query) add(seen map[string]bool, key string, w queryWord) {
 // does not expand into the verbs that name tools.
 func wordReadings(w, s string, leads bool) []reading {
 	literal := 1.0
-	describes := !leads && describingVerbs[s]
-	if describes || (leads && len(senses[s]) > 0) {
+	describes := !leads && describingVerbs()[s]
+	if describes || (leads && len(senses()[s]) > 0) {
 		literal = expandedWeight
 	}
 	var rs []reading
 	if !stopwords[w] {
 		rs = append(rs, reading{s, literal})
 	}
-	for _, e := range synonyms[s] {
-		if describes && describingVerbs[e] {
+	for _, e := range synonyms()[s] {
+		if describes && describingVerbs()[e] {
 			continue // "attached" must not pull the tools that add
 		}
-		if leads && slices.Contains(senses[s], e) {
+		if leads && slices.Contains(senses()[s], e) {
 			continue // counted already, as a sense
 		}
 		rs = append(rs, reading{e, expandedWeight})
@@ -117,7 +117,7 @@ func wordReadings(w, s string, leads bool) []reading {
 // investigation" is a case in hand, "notes" asks for comments.
 func markings(mark func(string) string, s string) []string {
 	ms := []string{mark(s)}
-	for _, e := range synonyms[s] {
+	for _, e := range synonyms()[s] {
 		ms = append(ms, mark(e))
 	}
 	return ms
