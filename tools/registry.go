@@ -13,7 +13,7 @@ import (
 // the README table, the schema snapshots and the contract test all read it.
 func All() []*Operation {
 	var all []*Operation
-	for _, area := range [][]*Operation{casesOperations} {
+	for _, area := range [][]*Operation{casesOperations, alertingOperations, connectorsOperations, detectionsOperations, endpointOperations, mlOperations, aiAssistantOperations} {
 		all = append(all, area...)
 	}
 	return all

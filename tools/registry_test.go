@@ -96,6 +96,11 @@ func TestSeedOperationsAreTools(t *testing.T) {
 		implemented[op.Toolset] = true
 		served[op.Method+" "+op.Path] = true
 	}
+	// The seed areas that our toolsets name differently.
+	toolsetOf := map[string]string{
+		"actions": "connectors", "detection_engine": "detections", "endpoint_list": "endpoint",
+		"security_ai_assistant": "ai_assistant",
+	}
 	area := ""
 	sc := bufio.NewScanner(f)
 	checked := 0
@@ -103,6 +108,9 @@ func TestSeedOperationsAreTools(t *testing.T) {
 		line := sc.Text()
 		if name, ok := strings.CutPrefix(line, "## "); ok {
 			area, _, _ = strings.Cut(name, " ")
+			if ts, ok := toolsetOf[area]; ok {
+				area = ts
+			}
 			continue
 		}
 		fields := strings.Fields(line)

@@ -1,0 +1,4 @@
+package tools
+
+// connectorsOperations: to be declared (issue 6).
+var connectorsOperations = []*Operation{}

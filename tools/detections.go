@@ -1,0 +1,4 @@
+package tools
+
+// detectionsOperations: to be declared (issue 6).
+var detectionsOperations = []*Operation{}

@@ -1,0 +1,4 @@
+package tools
+
+// endpointOperations: to be declared (issue 6).
+var endpointOperations = []*Operation{}
