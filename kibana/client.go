@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -40,6 +41,9 @@ type Response struct {
 	StatusCode  int
 	ContentType string
 	Body        []byte
+	// Filename is the file name Kibana gave a download
+	// (Content-Disposition), if any.
+	Filename string
 }
 
 // Client sends Requests to one Kibana. Build it with New.
@@ -272,7 +276,11 @@ func (c *Client) once(ctx context.Context, r *Request, target string) (*Response
 	if failed {
 		return nil, parseRetryAfter(resp.Header.Get("Retry-After")), decodeAPIError(resp.StatusCode, data)
 	}
-	return &Response{StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: data}, 0, nil
+	out := &Response{StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: data}
+	if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil {
+		out.Filename = params["filename"]
+	}
+	return out, 0, nil
 }
 
 // ResponseTooLargeError means Kibana's answer exceeded the configured cap.

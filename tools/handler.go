@@ -2,6 +2,7 @@ package tools
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,14 +47,14 @@ const maxStructured = 1 << 20
 // {"result": …}. Answers over maxStructured come as text only. An answer
 // over the result limit is cut at a JSON-safe point, and a second text
 // says what was left out and how to fetch it.
-func (r *Runner) result(op *Operation, resp *kibana.Response) *mcp.CallToolResult {
+func (r *Runner) result(op *Operation, req *kibana.Request, resp *kibana.Response) *mcp.CallToolResult {
 	body := bytes.TrimSpace(resp.Body)
 	if len(body) == 0 {
 		return mcp.NewToolResultText(fmt.Sprintf("Done: Kibana answered %d %s with no body.", resp.StatusCode, http.StatusText(resp.StatusCode)))
 	}
 	mediaType, _, _ := mime.ParseMediaType(resp.ContentType)
 	if !json.Valid(body) {
-		return r.nonJSONResult(op, resp, body, mediaType)
+		return r.nonJSONResult(op, req, resp, body, mediaType)
 	}
 	var note string
 	if len(body) > r.maxResult {
@@ -88,7 +89,7 @@ func (r *Runner) result(op *Operation, resp *kibana.Response) *mcp.CallToolResul
 }
 
 // nonJSONResult handles answers that do not parse as JSON.
-func (r *Runner) nonJSONResult(op *Operation, resp *kibana.Response, body []byte, mediaType string) *mcp.CallToolResult {
+func (r *Runner) nonJSONResult(op *Operation, req *kibana.Request, resp *kibana.Response, body []byte, mediaType string) *mcp.CallToolResult {
 	switch {
 	case mediaType == "text/html":
 		// Kibana's API answers JSON; a page means a proxy or login page
@@ -98,10 +99,29 @@ func (r *Runner) nonJSONResult(op *Operation, resp *kibana.Response, body []byte
 		// A connection cut mid-body, or a proxy that mangled it: half a
 		// document must not pass for the answer.
 		return mcp.NewToolResultError(fmt.Sprintf("Kibana's answer (%d, %d bytes) is labelled JSON but is not valid JSON: it was probably cut off or altered on the way. Nothing in it can be relied on; try the call again.", resp.StatusCode, len(body)))
-	case utf8.Valid(body):
+	case (mediaType == "" || strings.HasPrefix(mediaType, "text/")) && utf8.Valid(body):
 		return r.textResult(op, body)
 	}
-	return mcp.NewToolResultText(fmt.Sprintf("Kibana answered with %d bytes of binary data (%s), which this tool cannot show.", len(body), resp.ContentType))
+	return r.blobResult(req, resp, mediaType)
+}
+
+// blobResult returns a file (an endpoint file download, say) as an embedded
+// resource: base64 with its MIME type, never as text. Its size is bounded
+// by the client's response cap.
+func (r *Runner) blobResult(req *kibana.Request, resp *kibana.Response, mediaType string) *mcp.CallToolResult {
+	if mediaType == "" {
+		mediaType = "application/octet-stream"
+	}
+	name := resp.Filename
+	uri := "kibana://" + r.client.SpaceOf(req) + req.Path
+	summary := fmt.Sprintf("Kibana answered with a file: %d bytes of %s", len(resp.Body), mediaType)
+	if name != "" {
+		summary += fmt.Sprintf(", named %q", name)
+	}
+	return &mcp.CallToolResult{Content: []mcp.Content{
+		mcp.NewTextContent(summary + ". It is attached as an embedded resource (base64)."),
+		mcp.NewEmbeddedResource(mcp.BlobResourceContents{URI: uri, MIMEType: mediaType, Blob: base64.StdEncoding.EncodeToString(resp.Body)}),
+	}}
 }
 
 // textResult returns text, cut to the result limit on a character boundary.

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -108,9 +109,19 @@ func TestHandlerEmptyAndNonJSONAnswers(t *testing.T) {
 	if text(res) != "plain words" || res.StructuredContent != nil {
 		t.Errorf("text answer: %+v", res)
 	}
-	res, _ = call(t, "get_case", `{"caseId":"c1"}`, 200, "application/octet-stream", "\xff\xfe\x00binary")
-	if !strings.Contains(text(res), "binary") || res.StructuredContent != nil {
-		t.Errorf("binary answer: %+v", res)
+	// A file comes back as an embedded resource, never as text.
+	res, _ = call(t, "get_case", `{"caseId":"c1","space_id":"soc"}`, 200, "application/zip", "\xff\xfe\x00binary")
+	if len(res.Content) != 2 || res.IsError || res.StructuredContent != nil || text(res) != "Kibana answered with a file: 9 bytes of application/zip. It is attached as an embedded resource (base64)." {
+		t.Fatalf("binary answer: %+v", res)
+	}
+	blob, ok := res.Content[1].(mcp.EmbeddedResource).Resource.(mcp.BlobResourceContents)
+	if !ok || blob.MIMEType != "application/zip" || blob.Blob != base64.StdEncoding.EncodeToString([]byte("\xff\xfe\x00binary")) || blob.URI != "kibana://soc/api/cases/c1" {
+		t.Errorf("embedded resource %+v", res.Content[1])
+	}
+	// Bytes that are not UTF-8 are a file too, even when labelled text.
+	res, _ = call(t, "get_case", `{"caseId":"c1"}`, 200, "text/plain", "\xff\xfe\x00binary")
+	if _, ok := res.Content[len(res.Content)-1].(mcp.EmbeddedResource); !ok {
+		t.Errorf("unlabelled binary: %+v", res)
 	}
 }
 

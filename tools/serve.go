@@ -174,5 +174,5 @@ func (r *Runner) run(ctx context.Context, op *Operation, args map[string]any, ro
 		}
 		return mcp.NewToolResultError(err.Error() + hint(err)), nil
 	}
-	return r.result(op, resp), nil
+	return r.result(op, req, resp), nil
 }
