@@ -361,7 +361,7 @@ func TestEndToEndConfirmationOverStdio(t *testing.T) {
 	if res.IsError || k.count() != 1 || k.last(t).RequestURI != "/api/cases?ids=c1" {
 		t.Fatalf("accepted delete: isError=%v %q", res.IsError, text)
 	}
-	if len(e.messages) != 2 || e.messages[0] != `Allow delete_cases in space "default": DELETE /api/cases on c1?` {
+	if len(e.messages) != 2 || e.messages[0] != `delete_cases in space "default": DELETE /api/cases?ids=c1. Allow?` {
 		t.Errorf("questions %q", e.messages)
 	}
 }

@@ -2,13 +2,19 @@ package tools
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -21,29 +27,65 @@ const confirmID = "confirm"
 
 // confirmation asks the user to approve a destructive call before it
 // leaves, when the client can ask (MCP elicitation). It returns nil to go
-// ahead, or the result to return instead: the question, or word that the
-// user declined and nothing was changed.
+// ahead, or the result to return instead: word that the user declined and
+// nothing was changed, or (protocol 2026-07-28 on) the question itself.
 //
-// The question travels as an input-required result (multi round-trip);
-// mcp-go turns it into an elicitation/create request for clients of earlier
-// protocol versions and calls the handler again with the answer. The
-// request state binds the answer to these exact arguments, so an approval
-// cannot be replayed for another call.
+// Clients of 2026-07-28 and later get the question as an input-required
+// result and call again with the answer; the request state that comes back
+// must be the server's own signature of these exact arguments, so neither a
+// forged approval nor one given for another call is accepted. Older clients
+// are asked directly with elicitation/create, bounded by confirmTimeout.
 func (r *Runner) confirmation(ctx context.Context, op *Operation, req *kibana.Request, args map[string]any, roundTrip mcp.MultiRoundTripParams) *mcp.CallToolResult {
-	if !r.confirm || !req.Mutates || !isDestructive(op) || !clientCanElicit(ctx) {
+	if !r.confirm || !req.Mutates || !isDestructive(op) {
 		return nil
 	}
-	state := fingerprint(op.Name, args)
-	if answer := server.ElicitationResponse(roundTrip.InputResponses, confirmID); answer != nil && roundTrip.RequestState == state {
-		if answer.Action == mcp.ElicitationResponseActionAccept {
-			return nil
-		}
-		return mcp.NewToolResultError(fmt.Sprintf("Not done: the user did not confirm %s (%s). Nothing was changed in Kibana.", op.Name, answer.Action))
+	modern := server.IsModernRequest(ctx)
+	if !clientCanElicit(ctx, modern) {
+		return nil
 	}
-	return server.NewInputRequestBuilder(state).Elicit(confirmID, mcp.ElicitationParams{
-		Message:         r.summary(op, req, args),
+	params := mcp.ElicitationParams{
+		Message:         r.summary(op, req),
 		RequestedSchema: map[string]any{"type": "object", "properties": map[string]any{}},
-	}).ToolResult()
+	}
+	if !modern {
+		return r.askDirectly(ctx, op, params)
+	}
+	state := r.sign(op.Name, args)
+	answer := server.ElicitationResponse(roundTrip.InputResponses, confirmID)
+	if answer == nil || !hmac.Equal([]byte(roundTrip.RequestState), []byte(state)) {
+		return server.NewInputRequestBuilder(state).Elicit(confirmID, params).ToolResult()
+	}
+	return declined(op, answer.Action)
+}
+
+// confirmTimeout bounds the wait for a user's answer: a question nobody
+// answers must not hold the call (and a shutdown) forever.
+const confirmTimeout = 10 * time.Minute
+
+// askDirectly sends elicitation/create and waits for the answer.
+func (r *Runner) askDirectly(ctx context.Context, op *Operation, params mcp.ElicitationParams) *mcp.CallToolResult {
+	srv := server.ServerFromContext(ctx)
+	if srv == nil {
+		return nil // no MCP session: a direct call from Go code
+	}
+	ctx, cancel := context.WithTimeout(ctx, confirmTimeout)
+	defer cancel()
+	result, err := srv.RequestElicitation(ctx, mcp.ElicitationRequest{
+		Request: mcp.Request{Method: string(mcp.MethodElicitationCreate)},
+		Params:  params,
+	})
+	if err != nil || result == nil {
+		return mcp.NewToolResultError(fmt.Sprintf("Not done: %s needs the user's confirmation and none came (%v). Nothing was changed in Kibana.", op.Name, err))
+	}
+	return declined(op, result.Action)
+}
+
+// declined is nil for an approval, else the result saying nothing changed.
+func declined(op *Operation, action mcp.ElicitationResponseAction) *mcp.CallToolResult {
+	if action == mcp.ElicitationResponseActionAccept {
+		return nil
+	}
+	return mcp.NewToolResultError(fmt.Sprintf("Not done: the user did not confirm %s (%s). Nothing was changed in Kibana.", op.Name, action))
 }
 
 func isDestructive(op *Operation) bool {
@@ -53,8 +95,9 @@ func isDestructive(op *Operation) bool {
 
 // clientCanElicit reports whether the client declared elicitation, for
 // this request (protocol 2026-07-28 on) or for its session (earlier ones).
-func clientCanElicit(ctx context.Context) bool {
-	if info := server.RequestProtocolInfoFromContext(ctx); info != nil && info.Modern {
+func clientCanElicit(ctx context.Context, modern bool) bool {
+	if modern {
+		info := server.RequestProtocolInfoFromContext(ctx)
 		return info.ClientCapabilities != nil && info.ClientCapabilities.Elicitation != nil
 	}
 	if s, ok := server.ClientSessionFromContext(ctx).(server.SessionWithClientInfo); ok {
@@ -63,111 +106,132 @@ func clientCanElicit(ctx context.Context) bool {
 	return false
 }
 
-// fingerprint identifies one call: tool and arguments. encoding/json writes
-// map keys sorted, so equal arguments give equal fingerprints.
-func fingerprint(name string, args map[string]any) string {
+// stateKey signs confirmation states; it is new in every process, so only
+// this server can produce a state it will accept.
+var stateKey = func() []byte {
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return k
+}()
+
+// sign identifies one call: tool and arguments. encoding/json writes map
+// keys sorted, so equal arguments give equal states.
+func (r *Runner) sign(name string, args map[string]any) string {
 	b, _ := json.Marshal(args)
-	sum := sha256.Sum256(append([]byte(name+"\x00"), b...))
-	return "confirm:" + hex.EncodeToString(sum[:16])
+	mac := hmac.New(sha256.New, stateKey)
+	mac.Write([]byte(name))
+	mac.Write([]byte{0})
+	mac.Write(b)
+	return "confirm:" + hex.EncodeToString(mac.Sum(nil))
 }
 
-// summary is the one line the user approves: what, where, on which IDs.
-func (r *Runner) summary(op *Operation, req *kibana.Request, args map[string]any) string {
+// summary is the one line the user approves, built from the request that
+// will be sent: tool, space, method, path and query (IDs in the path and
+// query are already escaped), then for a JSON body the IDs of the objects it
+// names and the fields it sets. Values the model chose are quoted and
+// shortened, so they cannot pose as the server's own words.
+func (r *Runner) summary(op *Operation, req *kibana.Request) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Allow %s in space %q: %s %s", op.Name, r.client.SpaceOf(req), req.Method, req.Path)
-	if ids := targetIDs(args, 0); len(ids) > 0 {
-		shown := ids[:min(len(ids), 5)]
-		fmt.Fprintf(&b, " on %s", strings.Join(shown, ", "))
-		if len(ids) > len(shown) {
-			fmt.Fprintf(&b, " and %d more", len(ids)-len(shown))
+	fmt.Fprintf(&b, "%s in space %q: %s %s", op.Name, r.client.SpaceOf(req), req.Method, shorten(req.Path, 200))
+	if len(req.Query) > 0 {
+		b.WriteString("?" + shorten(req.Query.Encode(), 200))
+	}
+	var body map[string]any
+	if req.ContentType == "" && json.Unmarshal(req.Body, &body) == nil {
+		if ids := bodyIDs(body); len(ids) > 0 {
+			shown := ids[:min(len(ids), 5)]
+			b.WriteString(" for " + strings.Join(shown, ", "))
+			if len(ids) > len(shown) {
+				fmt.Fprintf(&b, " and %d more", len(ids)-len(shown))
+			}
+		}
+		if fields := bodyFields(body); len(fields) > 0 {
+			b.WriteString(", setting " + strings.Join(fields, ", "))
 		}
 	}
-	if changes := changedFields(args); len(changes) > 0 {
-		fmt.Fprintf(&b, ", setting %s", strings.Join(changes, ", "))
-	}
-	b.WriteString("?")
+	b.WriteString(". Allow?")
 	return b.String()
 }
 
-// targetIDs collects the values of ID-like arguments (id, ids, caseId, …),
-// at the top level and inside lists of objects such as update_cases' cases.
-func targetIDs(v any, depth int) []string {
+// bodyIDs are the id/ids members of the body and of the objects in its
+// lists (update_cases' cases), quoted.
+func bodyIDs(body map[string]any) []string {
 	var ids []string
-	switch v := v.(type) {
-	case map[string]any:
-		for _, k := range slices.Sorted(maps.Keys(v)) {
-			if isIDName(k) {
-				ids = append(ids, idValues(v[k])...)
-			} else if depth < 2 {
-				ids = append(ids, targetIDs(v[k], depth+1)...)
+	collect := func(m map[string]any) {
+		for _, k := range []string{"id", "ids"} {
+			switch v := m[k].(type) {
+			case string:
+				ids = append(ids, quoted(v))
+			case []any:
+				for _, item := range v {
+					if s, ok := item.(string); ok {
+						ids = append(ids, quoted(s))
+					}
+				}
 			}
 		}
-	case []any:
-		for _, item := range v {
-			if m, ok := item.(map[string]any); ok {
-				ids = append(ids, targetIDs(m, depth+1)...)
+	}
+	collect(body)
+	for _, v := range body {
+		if list, ok := v.([]any); ok {
+			for _, item := range list {
+				if m, ok := item.(map[string]any); ok {
+					collect(m)
+				}
 			}
 		}
 	}
 	return ids
 }
 
-// isIDName reports whether an argument name holds the ID of what a call
-// acts on.
-func isIDName(k string) bool {
-	if k == SpaceArgument {
-		return false
-	}
-	if k == "id" || k == "ids" {
-		return true
-	}
-	for _, suffix := range []string{"Id", "ID", "_id", "Ids", "IDs", "_ids"} {
-		if strings.HasSuffix(k, suffix) {
-			return true
-		}
-	}
-	return false
-}
-
-func idValues(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		var out []string
-		for _, item := range v {
-			if s, ok := item.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// changedFields names the arguments that are not IDs, versions or the
-// space: what the call sets.
-func changedFields(args map[string]any) []string {
+// bodyFields names what the body sets: its members, and the members of the
+// objects in its lists, without IDs and versions.
+func bodyFields(body map[string]any) []string {
 	seen := map[string]bool{}
-	var walk func(m map[string]any)
-	walk = func(m map[string]any) {
-		for k, v := range m {
-			switch {
-			case isIDName(k) || k == "version" || k == SpaceArgument:
-				// Targets and bookkeeping, not changes.
-			case k == "cases" || k == "items":
-				if list, ok := v.([]any); ok {
-					for _, item := range list {
-						if sub, ok := item.(map[string]any); ok {
-							walk(sub)
-						}
-					}
-				}
-			default:
+	add := func(m map[string]any) {
+		for k := range m {
+			if k != "id" && k != "ids" && k != "version" {
 				seen[k] = true
 			}
 		}
 	}
-	walk(args)
-	return slices.Sorted(maps.Keys(seen))
+	add(body)
+	for k, v := range body {
+		if list, ok := v.([]any); ok && len(list) > 0 {
+			if _, isObject := list[0].(map[string]any); isObject {
+				delete(seen, k) // named through its members instead
+				for _, item := range list {
+					if m, ok := item.(map[string]any); ok {
+						add(m)
+					}
+				}
+			}
+		}
+	}
+	fields := slices.Sorted(maps.Keys(seen))
+	for i, f := range fields {
+		if !plainName(f) {
+			fields[i] = quoted(f)
+		}
+	}
+	return fields[:min(len(fields), 12)]
+}
+
+func plainName(s string) bool {
+	return s != "" && len(s) <= 64 && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r == '_' || r == '-' || r == '.' || unicode.IsLetter(r) && r < 128 || unicode.IsDigit(r) && r < 128)
+	})
+}
+
+// quoted shows a model-chosen value as a short Go-quoted string: control
+// and format characters escaped, at most 64 characters.
+func quoted(s string) string { return strconv.QuoteToASCII(shorten(s, 64)) }
+
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }
