@@ -121,6 +121,9 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 			continue
 		}
 		if v := getenv(s.env); v != "" {
+			if isBoolFlag(fs.Lookup(s.flag)) {
+				v = boolWord(v)
+			}
 			if err := fs.Set(s.flag, v); err != nil {
 				return nil, fmt.Errorf("%s=%q: %v", s.env, redactIfSecret(s, v), err)
 			}
@@ -191,6 +194,23 @@ func parseCommandLine(fs *flag.FlagSet, args []string, cfg *Config) error {
 		return fmt.Errorf("unexpected argument %q after %s", fs.Arg(0), cfg.Command)
 	}
 	return nil
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// boolWord lets environment variables say on/off and yes/no as well as
+// what strconv.ParseBool accepts.
+func boolWord(v string) string {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "yes", "y":
+		return "true"
+	case "off", "no", "n":
+		return "false"
+	}
+	return v
 }
 
 // listValue is a comma-separated list; each use of the flag adds to it.

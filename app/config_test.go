@@ -166,8 +166,8 @@ func TestServingFlags(t *testing.T) {
 	}
 
 	cfg, err = ParseConfig(nil, env(map[string]string{
-		"KIBANA_MCP_TOOLSETS": "all", "KIBANA_MCP_EXCLUDE_TOOLS": "delete_cases", "KIBANA_MCP_READ_ONLY": "true",
-		"KIBANA_MCP_CONFIRM_DESTRUCTIVE": "off", "KIBANA_MCP_DYNAMIC_TOOLSETS": "1", "KIBANA_MCP_MAX_RESULT_BYTES": "4096",
+		"KIBANA_MCP_TOOLSETS": "all", "KIBANA_MCP_EXCLUDE_TOOLS": "delete_cases", "KIBANA_MCP_READ_ONLY": "yes",
+		"KIBANA_MCP_CONFIRM_DESTRUCTIVE": "off", "KIBANA_MCP_DYNAMIC_TOOLSETS": "on", "KIBANA_MCP_MAX_RESULT_BYTES": "4096",
 	}), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -446,5 +447,20 @@ func TestToolSearchReadOnlyReachesOnlyReads(t *testing.T) {
 		if !*tool.Annotations.ReadOnlyHint {
 			t.Errorf("%s is not marked read-only in read-only mode", tool.Name)
 		}
+	}
+}
+
+// TestDynamicToolsetsStartWithWhatWasNamed: --tools alone serves just those
+// tools beside the discovery tools, not the default selection.
+func TestDynamicToolsetsStartWithWhatWasNamed(t *testing.T) {
+	kib := newLoopbackKibana(t)
+	c := connect(t, kib, tools.Options{DynamicToolsets: true, Selection: tools.Selection{Tools: []string{"delete_cases"}}})
+	if got := listNames(t, c); !slices.Equal(got, []string{"delete_cases", "enable_toolset", "list_toolset_tools", "list_toolsets"}) {
+		t.Errorf("start-up tools %v", got)
+	}
+	c = connect(t, kib, tools.Options{DynamicToolsets: true, Selection: tools.Selection{Toolsets: []string{"cases"}}})
+	if res := callTool(t, c, "list_toolsets", map[string]any{}); !strings.Contains(resultText(res), `"name":"cases","description":`) ||
+		!regexp.MustCompile(`"name":"cases"[^}]*"enabled":true`).MatchString(resultText(res)) {
+		t.Errorf("cases not reported enabled: %s", resultText(res))
 	}
 }

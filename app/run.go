@@ -83,6 +83,11 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintln(stderr, "kibana-mcp:", err)
 		return 1
 	}
+	for _, name := range cfg.Serve.Selection.Toolsets {
+		if ts, ok := tools.LookupToolset(name); ok && tools.CountInToolset(ts.Name) == 0 {
+			log.Warn("toolset has no tools in this version; it serves nothing", "toolset", name)
+		}
+	}
 	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"),
 		"tools", len(s.ListTools()), "read_only", cfg.Serve.Selection.ReadOnly)
 	if err := serve(ctx, cfg, s, stdin, stdout, log); err != nil {

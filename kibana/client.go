@@ -132,6 +132,11 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.URL.Scheme != c.base.Scheme || req.URL.Host != c.base.Host {
 		return fmt.Errorf("refusing redirect from Kibana to another host (%s://%s); point the Kibana URL at where Kibana really is", req.URL.Scheme, req.URL.Host)
 	}
+	// Behind a proxy path (/kibana), the same host also serves other
+	// applications: the credentials go only below Kibana's own path.
+	if !strings.HasPrefix(req.URL.Path, c.base.Path+"/") {
+		return fmt.Errorf("refusing redirect from Kibana to %s, outside the Kibana URL's path %s/", req.URL.Path, c.base.Path)
+	}
 	if first := via[0]; first.Method != http.MethodGet && first.Method != http.MethodHead {
 		return fmt.Errorf("Kibana redirected a %s to %s; nothing was written. Check the Kibana URL and any proxy or login in front of it", first.Method, req.URL.Path)
 	}

@@ -934,6 +934,34 @@ func TestRedirectOnSameHostIsFollowed(t *testing.T) {
 	}
 }
 
+// TestRedirectOutsideTheBasePathIsRefused: behind a proxy path the same
+// host serves other applications; credentials stay below Kibana's path.
+func TestRedirectOutsideTheBasePathIsRefused(t *testing.T) {
+	srv, rec := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/kibana/api/cases/c1":
+			http.Redirect(w, r, "/grafana/api/steal", http.StatusFound)
+		case "/kibana/api/cases/c2":
+			http.Redirect(w, r, "/kibana/api/cases/c3", http.StatusFound)
+		default:
+			jsonAnswer(w, http.StatusOK, `{}`)
+		}
+	})
+	c := newClient(t, Config{URL: srv.URL + "/kibana", APIKey: "k"})
+	_, err := c.Do(testCtx(t), &Request{Method: http.MethodGet, Path: "/api/cases/c1"})
+	if err == nil || !strings.Contains(err.Error(), "outside the Kibana URL's path /kibana/") {
+		t.Errorf("err = %v, want the redirect refused", err)
+	}
+	if _, err := c.Do(testCtx(t), &Request{Method: http.MethodGet, Path: "/api/cases/c2"}); err != nil {
+		t.Errorf("redirect within the base path: %v", err)
+	}
+	for _, r := range rec.all() {
+		if strings.HasPrefix(r.Path, "/grafana") {
+			t.Errorf("credentials sent to %s", r.Path)
+		}
+	}
+}
+
 // ---------------------------------------------------------------- secrets
 
 func TestSecretsNeverAppearInErrorsOrLogs(t *testing.T) {

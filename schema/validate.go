@@ -201,7 +201,11 @@ func (n *node) check(path string, v any, report func(path, rule string)) {
 			case n.extra != nil:
 				n.extra.check(join(path, k), val[k], report)
 			case n.closed:
-				report(join(path, k), "is not a known argument; allowed: "+strings.Join(n.propertyNames(), ", "))
+				if names := n.propertyNames(); len(names) > 0 {
+					report(join(path, k), "is not a known argument; allowed: "+strings.Join(names, ", "))
+				} else {
+					report(join(path, k), "is not a known argument; this takes no arguments")
+				}
 			}
 		}
 	}

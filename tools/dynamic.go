@@ -37,12 +37,24 @@ func newDynamic(s *server.MCPServer, r *Runner, sel Selection) (*dynamic, error)
 	for _, op := range available {
 		d.byName[op.Toolset] = append(d.byName[op.Toolset], op)
 	}
-	if len(sel.Toolsets) > 0 || len(sel.Tools) > 0 {
+	// Toolsets and tools named at start are served from the start; with
+	// none named, nothing is (Select would read that as the default set).
+	if len(sel.Toolsets) > 0 {
 		if d.initial, err = Select(All(), sel); err != nil {
 			return nil, err
 		}
 		for _, name := range sel.Toolsets {
-			d.enabled[name] = true
+			for _, ts := range Toolsets {
+				if name == ts.Name || name == "all" || (name == "default" && ts.Default) {
+					d.enabled[ts.Name] = true
+				}
+			}
+		}
+	} else {
+		for _, op := range available {
+			if slices.Contains(sel.Tools, op.Name) {
+				d.initial = append(d.initial, op)
+			}
 		}
 	}
 	return d, nil

@@ -48,7 +48,8 @@ const maxStructured = 1 << 20
 // over the result limit is cut at a JSON-safe point, and a second text
 // says what was left out and how to fetch it.
 func (r *Runner) result(op *Operation, req *kibana.Request, resp *kibana.Response) *mcp.CallToolResult {
-	body := bytes.TrimSpace(resp.Body)
+	// A byte-order mark is legal before JSON text but not part of it.
+	body := bytes.TrimSpace(bytes.TrimPrefix(resp.Body, []byte("\xef\xbb\xbf")))
 	if len(body) == 0 {
 		return mcp.NewToolResultText(fmt.Sprintf("Done: Kibana answered %d %s with no body.", resp.StatusCode, http.StatusText(resp.StatusCode)))
 	}
@@ -155,7 +156,7 @@ func cutNote(op *Operation, cut jsoncut.Result, limit int) string {
 
 // pagingArguments are argument names that page through or bound a list,
 // across Kibana's APIs.
-var pagingArguments = []string{"page", "perPage", "per_page", "pageSize", "page_size", "size", "from", "search_after", "searchAfter", "cursor", "fields"}
+var pagingArguments = []string{"page", "perPage", "per_page", "pageSize", "page_size", "size", "search_after", "searchAfter", "cursor"}
 
 // fetchRestHint names the arguments of op that fetch the rest of a list.
 func fetchRestHint(op *Operation) string {

@@ -44,6 +44,17 @@ func LookupToolset(name string) (Toolset, bool) {
 	return Toolsets[i], true
 }
 
+// CountInToolset is how many operations a toolset has.
+func CountInToolset(name string) int {
+	n := 0
+	for _, op := range All() {
+		if op.Toolset == name {
+			n++
+		}
+	}
+	return n
+}
+
 // ToolsetNames lists the catalogue's names, in display order.
 func ToolsetNames() []string {
 	names := make([]string, len(Toolsets))
