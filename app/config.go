@@ -26,9 +26,19 @@ type Config struct {
 	LogFormat string // auto, text or json
 	Serve     tools.Options
 
-	// Command is the sub-command ("" serves MCP); Markdown is `tools --markdown`.
+	// Sandbox serves against the built-in simulated Kibana instead of a
+	// real one; SandboxSeed makes its data reproducible.
+	Sandbox     bool
+	SandboxSeed int64
+
+	// Command is the sub-command ("" serves MCP); Markdown is `tools
+	// --markdown`; CallTool and CallArgs are `call TOOL ARGS`.
 	Command  string
 	Markdown bool
+	CallTool string
+	CallArgs string
+
+	addrGiven bool // --addr was on the command line
 }
 
 // setting is one flag with its environment variable. Flags win over the
@@ -60,6 +70,8 @@ var settings = []setting{
 	{"tool-search", "KIBANA_MCP_TOOL_SEARCH", "list only search_tools and call_tool, which reach every operation"},
 	{"allow-raw-requests", "KIBANA_MCP_ALLOW_RAW_REQUESTS", "serve call_kibana_api for API paths without a typed tool"},
 	{"max-result-bytes", "KIBANA_MCP_MAX_RESULT_BYTES", "largest tool result, in bytes; larger answers are cut at a JSON-safe point"},
+	{"sandbox", "KIBANA_MCP_SANDBOX", "serve against a built-in simulated Kibana with made-up data (no Kibana needed)"},
+	{"sandbox-seed", "KIBANA_MCP_SANDBOX_SEED", "seed of the sandbox's data; the same seed gives the same data"},
 }
 
 // errHelp and errVersion end parsing without serving.
@@ -103,6 +115,8 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	fs.BoolVar(&sv.ToolSearch, "tool-search", false, "")
 	fs.BoolVar(&sv.AllowRaw, "allow-raw-requests", false, "")
 	fs.IntVar(&sv.MaxResultBytes, "max-result-bytes", tools.DefaultMaxResultBytes, "")
+	fs.BoolVar(&cfg.Sandbox, "sandbox", false, "")
+	fs.Int64Var(&cfg.SandboxSeed, "sandbox-seed", 1, "")
 
 	if err := parseCommandLine(fs, args, cfg); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -116,6 +130,7 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	cfg.addrGiven = given["addr"]
 	for _, s := range settings {
 		if given[s.flag] {
 			continue
@@ -184,14 +199,26 @@ func parseCommandLine(fs *flag.FlagSet, args []string, cfg *Config) error {
 	switch cfg.Command = fs.Arg(0); cfg.Command {
 	case "tools":
 		fs.BoolVar(&cfg.Markdown, "markdown", false, "")
+	case "call", "sandbox":
 	default:
-		return fmt.Errorf("unexpected argument %q (sub-commands: tools)", cfg.Command)
+		return fmt.Errorf("unexpected argument %q (sub-commands: tools, call, sandbox)", cfg.Command)
 	}
 	if err := fs.Parse(fs.Args()[1:]); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q after %s", fs.Arg(0), cfg.Command)
+	rest := fs.Args()
+	if cfg.Command == "call" {
+		if len(rest) == 0 || len(rest) > 2 {
+			return errors.New("usage: call TOOL ['{json arguments}' | -]")
+		}
+		cfg.CallTool, cfg.CallArgs = rest[0], "{}"
+		if len(rest) == 2 {
+			cfg.CallArgs = rest[1]
+		}
+		return nil
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected argument %q after %s", rest[0], cfg.Command)
 	}
 	return nil
 }
@@ -280,7 +307,7 @@ func (d *durationValue) Set(s string) error {
 
 func printUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "kibana-mcp: the Kibana API as MCP tools\n\n")
-	fmt.Fprintf(w, "Usage:\n  kibana-mcp [flags]                       serve MCP (stdio by default)\n  kibana-mcp [flags] tools [--markdown]    the toolsets and tools these flags serve, with their cost in tokens\n\nFlags (each also read from its environment variable; flags win):\n")
+	fmt.Fprintf(w, "Usage:\n  kibana-mcp [flags]                       serve MCP (stdio by default)\n  kibana-mcp [flags] tools [--markdown]    the toolsets and tools these flags serve, with their cost in tokens\n  kibana-mcp [flags] call TOOL [ARGS|-]    run one tool once and print its result (ARGS: a JSON object; - reads stdin)\n  kibana-mcp [flags] sandbox               run only the simulated Kibana HTTP API (--addr, default 127.0.0.1:5601)\n\nFlags (each also read from its environment variable; flags win):\n")
 	for _, s := range settings {
 		f := fs.Lookup(s.flag)
 		def := f.DefValue

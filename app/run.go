@@ -71,7 +71,23 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if cfg.Command == "tools" {
 		return toolsCommand(cfg, stdout, stderr)
 	}
+	if cfg.Command == "call" && cfg.LogLevel == slog.LevelInfo {
+		// One call on a command line: its stderr is for the answer's
+		// errors, not for a log line per MCP request.
+		cfg.LogLevel = slog.LevelWarn
+	}
 	log := NewLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+	if cfg.Command == "sandbox" {
+		return sandboxCommand(ctx, cfg, getenv, log)
+	}
+	if cfg.Sandbox {
+		stop, err := startSandbox(cfg, log)
+		if err != nil {
+			fmt.Fprintln(stderr, "kibana-mcp: sandbox:", err)
+			return 1
+		}
+		defer stop()
+	}
 	cfg.Kibana.UserAgent = "kibana-mcp/" + version()
 	client, err := kibana.New(cfg.Kibana, log)
 	if err != nil {
@@ -82,6 +98,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err != nil {
 		fmt.Fprintln(stderr, "kibana-mcp:", err)
 		return 1
+	}
+	if cfg.Command == "call" {
+		return callCommand(ctx, s, cfg, stdin, stdout, stderr)
 	}
 	for _, name := range cfg.Serve.Selection.Toolsets {
 		if ts, ok := tools.LookupToolset(name); ok && tools.CountInToolset(ts.Name) == 0 {
