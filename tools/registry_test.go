@@ -12,6 +12,11 @@ import (
 
 var toolName = regexp.MustCompile(`^[a-z]+(_[a-z]+)+$`)
 
+// getsThatWrite are the Kibana routes that change state on a GET. Declared
+// as writes, they are not served in read-only mode, and the client refuses
+// them there too (the request says it mutates).
+var getsThatWrite = map[string]bool{"sync_ml_saved_objects": true}
+
 func TestRegistryInvariants(t *testing.T) {
 	seen := map[string]bool{}
 	routes := map[string]string{}
@@ -43,7 +48,7 @@ func TestRegistryInvariants(t *testing.T) {
 			}
 			switch op.Method {
 			case http.MethodGet:
-				if op.Effect != Reads {
+				if op.Effect != Reads && !getsThatWrite[op.Name] {
 					t.Errorf("GET declared as %v", op.Effect)
 				}
 			case http.MethodDelete:
