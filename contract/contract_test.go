@@ -59,6 +59,14 @@ var missingFromSpec = map[string]string{
 	"GET /api/dashboards/dashboard":   "not in the published spec (dashboards API v1)",
 }
 
+// specGaps lists operations whose requests are right for Kibana but that
+// the spec (or the validator) cannot accept, with the reason. Their headers
+// are still checked; validation is skipped with the reason in the log.
+var specGaps = map[string]string{
+	"POST /api/endpoint/action/execute": "the spec types parameters.command as the list of response action names; Kibana's route takes a shell command string",
+	"POST /api/endpoint/action/upload":  "multipart body whose schema is an allOf without a type, which kin-openapi cannot decode (\"unsupported schema of request body\") whatever is sent",
+}
+
 // spec is the parsed OpenAPI document and a router over it, loaded once per
 // test binary: parsing the 3.7 MB YAML takes about a second.
 var spec struct {
@@ -323,6 +331,9 @@ func checkExample(t *testing.T, router routers.Router, op *tools.Operation, exam
 	checkHeaders(t, op, args, rec)
 
 	key := op.Method + " " + op.Path
+	if reason, ok := specGaps[key]; ok {
+		t.Skipf("%s: %s; headers checked, body not validated", key, reason)
+	}
 	if reason, ok := missingFromSpec[key]; ok {
 		t.Skipf("%s is not in the spec (%s); headers checked, nothing to validate against", key, reason)
 	}

@@ -155,12 +155,15 @@ func (r *Runner) summary(op *Operation, req *kibana.Request) string {
 	return b.String()
 }
 
-// bodyIDs are the id/ids members of the body and of the objects in its
-// lists (update_cases' cases), quoted.
+// bodyIDs are the id, ids and *_ids members of the body (endpoint_ids,
+// signal_ids) and of the objects in its lists (update_cases' cases), quoted.
 func bodyIDs(body map[string]any) []string {
 	var ids []string
 	collect := func(m map[string]any) {
-		for _, k := range []string{"id", "ids"} {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if k != "id" && k != "ids" && !strings.HasSuffix(k, "_ids") {
+				continue
+			}
 			switch v := m[k].(type) {
 			case string:
 				ids = append(ids, quoted(v))
@@ -192,7 +195,7 @@ func bodyFields(body map[string]any) []string {
 	seen := map[string]bool{}
 	add := func(m map[string]any) {
 		for k := range m {
-			if k != "id" && k != "ids" && k != "version" {
+			if k != "id" && k != "ids" && k != "version" && !strings.HasSuffix(k, "_ids") {
 				seen[k] = true
 			}
 		}

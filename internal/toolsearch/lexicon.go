@@ -34,7 +34,7 @@ var synonymGroups = []struct{ say, means string }{
 	{"view read see display inspect", "get find"},
 	{"fetch retrieve detail details info information", "get"},
 	{"count total number statistics stats summary overview metrics", "find count stat"},
-	{"who", "user"},
+	{"who", "user reporter"},
 	{"person people analyst colleague teammate somebody", "user"},
 	{"when date time recent recently last week day month yesterday today ago since", "date from to"},
 
