@@ -108,6 +108,7 @@ func loadSpec(t *testing.T) (*openapi3.T, routers.Router) {
 		// httptest server's address does not matter.
 		doc.Servers = nil
 		spec.closed = closeObjectSchemas(doc)
+		dropObjectQueryParameters(doc)
 		loaded := time.Now()
 		router, err := gorillamux.NewRouter(doc)
 		if err != nil {
@@ -124,6 +125,27 @@ func loadSpec(t *testing.T) (*openapi3.T, routers.Router) {
 		t.Fatal(spec.err)
 	}
 	return spec.doc, spec.router
+}
+
+// dropObjectQueryParameters removes, in memory, optional query parameters
+// whose schema is an object (alerting's has_reference): kin-openapi decodes
+// such a parameter out of every query parameter present and then reports
+// its required members missing, failing any request with a query string.
+// None of our tools sends one.
+func dropObjectQueryParameters(doc *openapi3.T) {
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			kept := op.Parameters[:0]
+			for _, p := range op.Parameters {
+				v := p.Value
+				if v != nil && v.In == "query" && !v.Required && v.Schema != nil && v.Schema.Value != nil && v.Schema.Value.Type.Is("object") {
+					continue
+				}
+				kept = append(kept, p)
+			}
+			op.Parameters = kept
+		}
+	}
 }
 
 func TestMain(m *testing.M) {

@@ -49,6 +49,19 @@ var rankingCases = []struct {
 	{"tag the case as ransomware", []string{"update_cases"}},
 	{"add the screenshot of the phishing page as evidence", []string{"add_case_file"}},
 	{"escalate the incident to critical", []string{"update_cases"}},
+	// Beyond cases: rules, connectors, detection alerts and hosts.
+	{"which rules are muted", []string{"find_rules"}},
+	{"silence the noisy brute force rule", []string{"mute_rule"}},
+	{"turn the disabled rule back on", []string{"enable_rule"}},
+	{"snooze the rule for two hours", []string{"snooze_rule"}},
+	{"acknowledge these detection alerts", []string{"set_alert_status"}},
+	{"search alerts on host web-01 from the last day", []string{"search_detection_alerts"}},
+	{"isolate the infected laptop from the network", []string{"isolate_host"}},
+	{"kill the malicious process on the server", []string{"kill_process"}},
+	{"post a message to the SOC Slack channel", []string{"run_connector"}},
+	{"which connectors do we have", []string{"list_connectors"}},
+	{"download the file we collected from the host", []string{"download_endpoint_file"}},
+	{"which detection rule raised this alert", []string{"get_detection_rule", "find_detection_rules"}},
 }
 
 // TestToolSearchRanking checks that plain-language requests find their tool
