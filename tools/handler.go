@@ -100,10 +100,24 @@ func (r *Runner) nonJSONResult(op *Operation, req *kibana.Request, resp *kibana.
 		// A connection cut mid-body, or a proxy that mangled it: half a
 		// document must not pass for the answer.
 		return mcp.NewToolResultError(fmt.Sprintf("Kibana's answer (%d, %d bytes) is labelled JSON but is not valid JSON: it was probably cut off or altered on the way. Nothing in it can be relied on; try the call again.", resp.StatusCode, len(body)))
-	case (mediaType == "" || strings.HasPrefix(mediaType, "text/")) && utf8.Valid(body):
+	case isTextType(mediaType) && utf8.Valid(body):
 		return r.textResult(op, body)
 	}
 	return r.blobResult(req, resp, mediaType)
+}
+
+// isTextType reports whether a media type is text a model can read (no
+// type, text/*, YAML, XML, JavaScript, the ndjson of saved-object exports).
+func isTextType(mediaType string) bool {
+	switch {
+	case mediaType == "", strings.HasPrefix(mediaType, "text/"), strings.HasSuffix(mediaType, "+xml"), strings.HasSuffix(mediaType, "+yaml"):
+		return true
+	}
+	switch mediaType {
+	case "application/yaml", "application/x-yaml", "application/xml", "application/javascript", "application/x-ndjson", "application/ndjson":
+		return true
+	}
+	return false
 }
 
 // blobResult returns a file (an endpoint file download, say) as an embedded

@@ -280,3 +280,12 @@ func TestMalformedJSONIsAnError(t *testing.T) {
 		t.Errorf("text/plain: %+v", res)
 	}
 }
+
+func TestTextFilesComeBackAsText(t *testing.T) {
+	for _, ctype := range []string{"text/markdown", "application/yaml", "application/x-yaml", "application/xml"} {
+		res, _ := call(t, "get_case", `{"caseId":"c1"}`, 200, ctype, "name: nginx\nversion: 1.2.0\n")
+		if res.IsError || len(res.Content) != 1 || text(res) != "name: nginx\nversion: 1.2.0" {
+			t.Errorf("%s: %+v", ctype, res)
+		}
+	}
+}
