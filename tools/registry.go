@@ -13,7 +13,11 @@ import (
 // the README table, the schema snapshots and the contract test all read it.
 func All() []*Operation {
 	var all []*Operation
-	for _, area := range [][]*Operation{casesOperations, alertingOperations, connectorsOperations, detectionsOperations, endpointOperations, mlOperations, aiAssistantOperations} {
+	for _, area := range [][]*Operation{
+		casesOperations, alertingOperations, connectorsOperations, detectionsOperations, endpointOperations,
+		mlOperations, aiAssistantOperations, fleetOperations, fleetPackagesOperations, dataViewsOperations,
+		apmOperations, securityOperations, spacesOperations, dashboardsOperations,
+	} {
 		all = append(all, area...)
 	}
 	return all

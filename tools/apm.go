@@ -1,0 +1,4 @@
+package tools
+
+// apmOperations: to be declared.
+var apmOperations = []*Operation{}

@@ -1,0 +1,4 @@
+package tools
+
+// dashboardsOperations: to be declared.
+var dashboardsOperations = []*Operation{}

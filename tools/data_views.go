@@ -1,0 +1,4 @@
+package tools
+
+// dataViewsOperations: to be declared.
+var dataViewsOperations = []*Operation{}

@@ -1,0 +1,4 @@
+package tools
+
+// fleetOperations: to be declared.
+var fleetOperations = []*Operation{}

@@ -1,0 +1,4 @@
+package tools
+
+// fleetPackagesOperations: to be declared.
+var fleetPackagesOperations = []*Operation{}

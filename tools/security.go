@@ -1,0 +1,4 @@
+package tools
+
+// securityOperations: to be declared.
+var securityOperations = []*Operation{}

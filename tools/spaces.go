@@ -1,0 +1,4 @@
+package tools
+
+// spacesOperations: to be declared.
+var spacesOperations = []*Operation{}
