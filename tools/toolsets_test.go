@@ -46,9 +46,10 @@ func TestSelect(t *testing.T) {
 	if got := sel(Selection{Toolsets: []string{"cases"}}); !slices.Contains(got, "update_case_configuration") {
 		t.Errorf("cases: %v", got)
 	}
-	// An empty toolset serves nothing; --tools adds single tools.
-	if got := sel(Selection{Toolsets: []string{"fleet"}, Tools: []string{"get_case"}}); !slices.Equal(got, []string{"get_case"}) {
-		t.Errorf("fleet + get_case: %v", got)
+	// --tools adds single tools to the named toolsets.
+	ml := sel(Selection{Toolsets: []string{"ml"}})
+	if got := sel(Selection{Toolsets: []string{"ml"}, Tools: []string{"get_case"}}); len(got) != len(ml)+1 || !slices.Contains(got, "get_case") {
+		t.Errorf("ml + get_case: %v", got)
 	}
 	// Exclusion wins over toolsets and over --tools.
 	got := sel(Selection{Toolsets: []string{"all"}, Tools: []string{"get_case_tags"}, Exclude: []string{"get_case_tags", "delete_cases"}})
