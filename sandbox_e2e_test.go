@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox"
+	"github.com/kibana-mcp/kibana-mcp/tools"
+)
+
+// startSandboxed runs the real binary over stdio against its built-in
+// sandbox, with every toolset served.
+func startSandboxed(t *testing.T, args ...string) *client.Client {
+	t.Helper()
+	c, err := client.NewStdioMCPClient(buildBinary(t), []string{"KIBANA_MCP_LOG_LEVEL=warn"}, append([]string{"--sandbox", "--toolsets", "all"}, args...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	var init mcp.InitializeRequest
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "scenario", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// use calls a tool that must succeed and decodes its JSON answer.
+func use(t *testing.T, c *client.Client, name string, args any, into any) {
+	t.Helper()
+	b, _ := json.Marshal(args)
+	res, text := callTool(t, c, name, string(b))
+	if res.IsError {
+		t.Fatalf("%s %s: %s", name, b, text)
+	}
+	if into != nil {
+		if err := json.Unmarshal([]byte(text), into); err != nil {
+			t.Fatalf("%s: answer is not the JSON expected: %v\n%s", name, err, text)
+		}
+	}
+}
+
+type caseDoc struct {
+	ID        string `json:"id"`
+	Title     string `json:"title"`
+	Version   string `json:"version"`
+	Status    string `json:"status"`
+	Owner     string `json:"owner"`
+	Assignees []struct {
+		UID string `json:"uid"`
+	} `json:"assignees"`
+}
+
+// TestScenarioTriage is a whole triage conversation against the sandbox:
+// find open critical cases, read one with its comments and alerts, look up
+// the rule behind an alert, comment, take the case and assign it,
+// acknowledge the alerts, and see every step in the case's activity.
+func TestScenarioTriage(t *testing.T) {
+	c := startSandboxed(t)
+
+	var found struct {
+		Cases []caseDoc `json:"cases"`
+		Total int       `json:"total"`
+	}
+	use(t, c, "find_cases", map[string]any{"status": "open", "owner": []string{"securitySolution"}, "sortField": "severity"}, &found)
+	var target caseDoc
+	var alerts []struct {
+		ID    string `json:"id"`
+		Index string `json:"index"`
+	}
+	for _, cs := range found.Cases {
+		alerts = nil
+		use(t, c, "get_case_alerts", map[string]any{"caseId": cs.ID}, &alerts)
+		if len(alerts) > 0 {
+			target = cs
+			break
+		}
+	}
+	if target.ID == "" {
+		t.Fatalf("no open security case with attached alerts among %d found", len(found.Cases))
+	}
+	var got caseDoc
+	use(t, c, "get_case", map[string]any{"caseId": target.ID}, &got)
+	use(t, c, "find_case_comments", map[string]any{"caseId": target.ID}, nil)
+
+	// The rule behind the first attached alert.
+	var search struct {
+		Hits struct {
+			Hits []struct {
+				Source map[string]any `json:"_source"`
+			} `json:"hits"`
+		} `json:"hits"`
+	}
+	use(t, c, "search_detection_alerts", map[string]any{"query": map[string]any{"ids": map[string]any{"values": []string{alerts[0].ID}}}}, &search)
+	if len(search.Hits.Hits) != 1 {
+		t.Fatalf("the attached alert %s is not found among the detection alerts", alerts[0].ID)
+	}
+	ruleID := field(search.Hits.Hits[0].Source, "kibana.alert.rule.uuid")
+	var rule struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	use(t, c, "get_detection_rule", map[string]any{"id": ruleID}, &rule)
+	if rule.ID != ruleID || rule.Name != field(search.Hits.Hits[0].Source, "kibana.alert.rule.name") {
+		t.Errorf("rule %+v does not match the alert's rule %s", rule, ruleID)
+	}
+
+	// Note the findings, take the case, acknowledge its alerts.
+	var commented caseDoc
+	use(t, c, "add_case_comment", map[string]any{"caseId": target.ID, "type": "user", "owner": got.Owner, "comment": "Rule " + rule.Name + " fired; looking into it."}, &commented)
+	if commented.Version == got.Version {
+		t.Error("adding a comment did not move the case's version on")
+	}
+	var updated []caseDoc
+	use(t, c, "update_cases", map[string]any{"cases": []any{map[string]any{
+		"id": target.ID, "version": commented.Version, "status": "in-progress", "assignees": []any{map[string]any{"uid": "u_scenario_analyst_0"}},
+	}}}, &updated)
+	if len(updated) != 1 || updated[0].Status != "in-progress" || len(updated[0].Assignees) != 1 {
+		t.Fatalf("update_cases answered %+v", updated)
+	}
+	ids := make([]string, len(alerts))
+	for i, a := range alerts {
+		ids[i] = a.ID
+	}
+	use(t, c, "set_alert_status", map[string]any{"signal_ids": ids, "status": "acknowledged"}, nil)
+	use(t, c, "search_detection_alerts", map[string]any{"query": map[string]any{"ids": map[string]any{"values": ids}}, "size": len(ids)}, &search)
+	for _, h := range search.Hits.Hits {
+		if s := field(h.Source, "kibana.alert.workflow_status"); s != "acknowledged" {
+			t.Errorf("alert status %q after acknowledging", s)
+		}
+	}
+
+	// Every step landed in the case's activity.
+	var activity struct {
+		UserActions []struct {
+			Type   string `json:"type"`
+			Action string `json:"action"`
+		} `json:"userActions"`
+	}
+	use(t, c, "find_case_user_actions", map[string]any{"caseId": target.ID, "sortOrder": "desc", "perPage": 20}, &activity)
+	seen := map[string]bool{}
+	for _, ua := range activity.UserActions {
+		seen[ua.Type+"/"+ua.Action] = true
+	}
+	for _, want := range []string{"comment/create", "status/update", "assignees/add"} {
+		if !seen[want] {
+			t.Errorf("activity lacks %s: %v", want, seen)
+		}
+	}
+}
+
+// field reads a dotted field from an alert document, flat or nested.
+func field(doc map[string]any, name string) string {
+	if v, ok := doc[name].(string); ok {
+		return v
+	}
+	head, rest, ok := strings.Cut(name, ".")
+	for ok {
+		if sub, isMap := doc[head].(map[string]any); isMap {
+			return field(sub, rest)
+		}
+		var next string
+		next, rest, ok = strings.Cut(rest, ".")
+		head += "." + next
+	}
+	return ""
+}
+
+// TestScenarioConflict: two updates from the same version; the second is
+// refused with a clear error and the first change stays.
+func TestScenarioConflict(t *testing.T) {
+	c := startSandboxed(t)
+	var found struct {
+		Cases []caseDoc `json:"cases"`
+	}
+	use(t, c, "find_cases", map[string]any{"status": "open", "perPage": 1}, &found)
+	cs := found.Cases[0]
+	use(t, c, "update_cases", map[string]any{"cases": []any{map[string]any{"id": cs.ID, "version": cs.Version, "severity": "critical"}}}, nil)
+	b, _ := json.Marshal(map[string]any{"cases": []any{map[string]any{"id": cs.ID, "version": cs.Version, "severity": "low"}}})
+	res, text := callTool(t, c, "update_cases", string(b))
+	if !res.IsError || !strings.Contains(text, "409") || !strings.Contains(text, "read it again") {
+		t.Fatalf("second update with a stale version: isError=%v %s", res.IsError, text)
+	}
+	var after struct {
+		Severity string `json:"severity"`
+	}
+	use(t, c, "get_case", map[string]any{"caseId": cs.ID}, &after)
+	if after.Severity != "critical" {
+		t.Errorf("severity %q: the first update was lost", after.Severity)
+	}
+}
+
+// TestScenarioSpaces: a case created in one space is invisible in another.
+func TestScenarioSpaces(t *testing.T) {
+	c := startSandboxed(t)
+	const title = "Scenario: beaconing from kiosk-7"
+	var created caseDoc
+	use(t, c, "create_case", map[string]any{"title": title, "description": "Seen from the proxy logs."}, &created)
+	for space, want := range map[string]int{"default": 1, "soc": 0} {
+		var found struct {
+			Total int `json:"total"`
+		}
+		use(t, c, "find_cases", map[string]any{"search": "kiosk-7", "space_id": space}, &found)
+		if found.Total != want {
+			t.Errorf("space %s finds %d cases about kiosk-7, want %d", space, found.Total, want)
+		}
+	}
+	if res, text := callTool(t, c, "get_case", `{"caseId":"`+created.ID+`","space_id":"soc"}`); !res.IsError || !strings.Contains(text, "404") {
+		t.Errorf("the default space's case read from soc: %s", text)
+	}
+}
+
+// TestScenarioUnauthorized: with a wrong key every tool answers Kibana's
+// 401 as a clear tool error.
+func TestScenarioUnauthorized(t *testing.T) {
+	srv := httptest.NewServer(sandbox.New(sandbox.Config{APIKey: "the-right-key"}))
+	defer srv.Close()
+	c := startStdio(t, srv.URL, "KIBANA_API_KEY=a-wrong-key", "KIBANA_MCP_TOOLSETS=all", "KIBANA_MCP_CONFIRM_DESTRUCTIVE=off")
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	list, err := c.ListTools(ctx, mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range list.Tools {
+		op, ok := tools.Lookup(tool.Name)
+		if !ok {
+			continue
+		}
+		res, text := callTool(t, c, tool.Name, op.Examples[0])
+		if !res.IsError || !strings.Contains(text, "401") || !strings.Contains(text, "unable to authenticate") {
+			t.Errorf("%s with a wrong key: isError=%v %s", tool.Name, res.IsError, text)
+		}
+	}
+}
