@@ -11,6 +11,11 @@ type space struct {
 	alerts     alertsState
 	rules      rulesState
 	connectors connectorsState
+	endpoint   endpointState
+	ml         mlState
+	assistant  assistantState
+	fleet      fleetState
+	platform   platformState
 
 	// What one area's seed tells the next, so the story hangs together:
 	// alerts are raised by the story's rules, cases attach those alerts and
@@ -18,6 +23,17 @@ type space struct {
 	seededAlerts     []alertRef
 	seededConnectors []connectorRef
 }
+
+// addSpace adds an empty space, as creating one through the spaces API
+// does. Every area's state must work from its zero value.
+func (k *Kibana) addSpace(id, name string) *space {
+	sp := &space{id: id, name: name}
+	k.spaces[id] = sp
+	return sp
+}
+
+// removeSpace deletes a space and everything in it.
+func (k *Kibana) removeSpace(id string) { delete(k.spaces, id) }
 
 // storyRule is a detection rule of the story. Alerting (as a siem rule) and
 // the detection engine both show it, under the same id.
@@ -51,7 +67,10 @@ type connectorRef struct{ ID, Name, Type string }
 // allRoutes lists every operation the sandbox answers, area by area.
 func (k *Kibana) allRoutes() []route {
 	var all []route
-	for _, area := range [][]route{k.casesRoutes(), k.alertingRoutes(), k.connectorsRoutes(), k.detectionsRoutes()} {
+	for _, area := range [][]route{
+		k.casesRoutes(), k.alertingRoutes(), k.connectorsRoutes(), k.detectionsRoutes(),
+		k.endpointRoutes(), k.mlRoutes(), k.assistantRoutes(), k.fleetRoutes(), k.platformRoutes(),
+	} {
 		all = append(all, area...)
 	}
 	return all
@@ -68,6 +87,11 @@ func (k *Kibana) seed() {
 		k.seedConnectors(sp, rng)
 		k.seedAlerts(sp, rng)
 		k.seedCases(sp, rng)
+		k.seedEndpoint(sp, rng)
+		k.seedML(sp, rng)
+		k.seedAssistant(sp, rng)
+		k.seedFleet(sp, rng)
+		k.seedPlatform(sp, rng)
 		k.spaces[s.id] = sp
 	}
 }
