@@ -110,6 +110,7 @@ func loadSpec(t *testing.T) (*openapi3.T, routers.Router) {
 		doc.Servers = nil
 		spec.closed = closeObjectSchemas(doc)
 		dropObjectQueryParameters(doc)
+		collapseIdenticalOneOf(doc)
 		loaded := time.Now()
 		router, err := gorillamux.NewRouter(doc)
 		if err != nil {
@@ -145,6 +146,84 @@ func dropObjectQueryParameters(doc *openapi3.T) {
 				kept = append(kept, p)
 			}
 			op.Parameters = kept
+		}
+	}
+}
+
+// shapeOf is a schema as JSON without its prose (descriptions, titles,
+// examples), which does not change what it accepts.
+func shapeOf(s *openapi3.Schema) string {
+	b, _ := json.Marshal(s)
+	var v any
+	json.Unmarshal(b, &v)
+	var strip func(v any)
+	strip = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for _, k := range []string{"description", "title", "example", "examples"} {
+				delete(v, k)
+			}
+			for _, sub := range v {
+				strip(sub)
+			}
+		case []any:
+			for _, sub := range v {
+				strip(sub)
+			}
+		}
+	}
+	strip(v)
+	out, _ := json.Marshal(v)
+	return string(out)
+}
+
+// collapseIdenticalOneOf replaces, in memory, a oneOf whose branches are all
+// the same schema but for their prose by that schema (the role API's
+// kibana[].base lists one string array twice): no value can match exactly one of two identical
+// branches, so as written the spec refuses every request that uses it.
+func collapseIdenticalOneOf(doc *openapi3.T) {
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(ref *openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		if len(s.OneOf) > 1 {
+			first := shapeOf(s.OneOf[0].Value)
+			same := true
+			for _, other := range s.OneOf[1:] {
+				same = same && shapeOf(other.Value) == first
+			}
+			if same {
+				ref.Value = s.OneOf[0].Value
+				walk(ref)
+				return
+			}
+		}
+		for _, list := range [][]*openapi3.SchemaRef{s.OneOf, s.AnyOf, s.AllOf} {
+			for _, sub := range list {
+				walk(sub)
+			}
+		}
+		walk(s.Items)
+		walk(s.Not)
+		for _, p := range s.Properties {
+			walk(p)
+		}
+		if s.AdditionalProperties.Schema != nil {
+			walk(s.AdditionalProperties.Schema)
+		}
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody == nil || op.RequestBody.Value == nil {
+				continue
+			}
+			for _, mt := range op.RequestBody.Value.Content {
+				walk(mt.Schema)
+			}
 		}
 	}
 }

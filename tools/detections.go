@@ -213,6 +213,12 @@ func (in *SearchDetectionAlertsInput) Prepare() error {
 			return &schema.ArgumentError{Field: fmt.Sprintf("sort[%d]", i), Rule: "must name one field, e.g. {\"@timestamp\":\"desc\"}"}
 		}
 	}
+	if in.Size == nil {
+		// Kibana refuses an empty search body, and Elasticsearch's own
+		// default is the small page we want anyway.
+		ten := 10
+		in.Size = &ten
+	}
 	return nil
 }
 

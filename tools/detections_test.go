@@ -89,7 +89,7 @@ func TestDetectionArgumentChecks(t *testing.T) {
 // goes through as given.
 func TestDetectionRequests(t *testing.T) {
 	for _, c := range []struct{ tool, args, method, path, query, body string }{
-		{"search_detection_alerts", `{}`, "POST", "/api/detection_engine/signals/search", "", `{}`},
+		{"search_detection_alerts", `{}`, "POST", "/api/detection_engine/signals/search", "", `{"size":10}`},
 		{"search_detection_alerts",
 			`{"query":{"bool":{"filter":[{"term":{"kibana.alert.workflow_status":"open"}}]}},"aggs":{"by_rule":{"terms":{"field":"kibana.alert.rule.name"}}},"size":0,"sort":[{"@timestamp":"desc"}],"_source":["host.name"],"track_total_hits":true}`,
 			"POST", "/api/detection_engine/signals/search", "",

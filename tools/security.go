@@ -1,4 +1,268 @@
 package tools
 
-// securityOperations: to be declared.
-var securityOperations = []*Operation{}
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/kibana-mcp/kibana-mcp/schema"
+)
+
+// The Kibana security API's roles: what users holding a role may do in
+// Elasticsearch (cluster, index and document privileges) and in Kibana
+// (base or feature privileges, per space). Changing roles is Admin work.
+var securityOperations = []*Operation{
+	{
+		Name:        "find_roles",
+		Title:       "Find roles",
+		Description: "List roles with what each grants: Elasticsearch cluster and index privileges, and Kibana privileges per space.",
+		Toolset:     "security",
+		Method:      http.MethodGet,
+		Path:        "/api/security/role",
+		APIVersion:  V20231031,
+		Effect:      Reads,
+		Input:       FindRolesInput{},
+		Examples:    []string{`{}`, `{"replaceDeprecatedPrivileges":true,"space_id":"soc"}`},
+	},
+	{
+		Name:        "get_role",
+		Title:       "Get role",
+		Description: "Read one role: the Elasticsearch and Kibana privileges it grants, per space.",
+		Toolset:     "security",
+		Method:      http.MethodGet,
+		Path:        "/api/security/role/{name}",
+		APIVersion:  V20231031,
+		Effect:      Reads,
+		Input:       GetRoleInput{},
+		Examples:    []string{`{"name":"soc_analyst"}`, `{"name":"soc_analyst","replaceDeprecatedPrivileges":true,"space_id":"soc"}`},
+	},
+	{
+		Name:        "put_role",
+		Title:       "Create or replace role",
+		Description: "Create a role, or replace one whole (start from get_role): what its users may do in Elasticsearch and, per space, in Kibana.",
+		Toolset:     "security",
+		Method:      http.MethodPut,
+		Path:        "/api/security/role/{name}",
+		APIVersion:  V20231031,
+		Effect:      Writes,
+		Idempotent:  true,
+		Overwrites:  true,
+		Admin:       true,
+		Input:       PutRoleInput{},
+		Examples: []string{
+			`{"name":"monitoring","elasticsearch":{"cluster":["monitor"]}}`,
+			`{"name":"soc_analyst","createOnly":true,"description":"Reads security data; runs cases in the soc space.","elasticsearch":{"cluster":["monitor"],"indices":[{"names":["logs-*",".alerts-security.alerts-*"],"privileges":["read","view_index_metadata"],"field_security":{"grant":["*"],"except":["user.password"]},"query":{"term":{"organization":"acme"}},"allow_restricted_indices":false}],"remote_indices":[{"clusters":["eu-*"],"names":["logs-*"],"privileges":["read"],"field_security":{"grant":["*"]},"query":"{\"match_all\":{}}","allow_restricted_indices":false}],"remote_cluster":[{"clusters":["eu-*"],"privileges":["monitor_enrich"]}],"run_as":["svc_reporting"]},"kibana":[{"base":[],"feature":{"securitySolutionCases":["all"],"discover":["read"]},"spaces":["soc"]},{"base":["read"],"spaces":["default"]}],"metadata":{"version":1},"space_id":"soc"}`,
+		},
+	},
+	{
+		Name:        "delete_role",
+		Title:       "Delete role",
+		Description: "Delete a role: its users lose every privilege it granted; cannot be undone.",
+		Toolset:     "security",
+		Method:      http.MethodDelete,
+		Path:        "/api/security/role/{name}",
+		APIVersion:  V20231031,
+		Effect:      Deletes,
+		Admin:       true,
+		Input:       DeleteRoleInput{},
+		Examples:    []string{`{"name":"soc_analyst"}`, `{"name":"soc_analyst","space_id":"soc"}`},
+	},
+}
+
+// FindRolesInput lists every role.
+type FindRolesInput struct {
+	ReplaceDeprecatedPrivileges bool `json:"replaceDeprecatedPrivileges,omitempty" in:"query" jsonschema_description:"Show deprecated feature privileges as their replacements."`
+}
+
+// GetRoleInput names one role.
+type GetRoleInput struct {
+	Name                        string `json:"name" in:"path" jsonschema:"required,minLength=1"`
+	ReplaceDeprecatedPrivileges bool   `json:"replaceDeprecatedPrivileges,omitempty" in:"query" jsonschema_description:"As in find_roles."`
+}
+
+// DeleteRoleInput names the role to delete.
+type DeleteRoleInput struct {
+	Name string `json:"name" in:"path" jsonschema:"required,minLength=1"`
+}
+
+// PutRoleInput is a whole role: PUT replaces what was stored.
+type PutRoleInput struct {
+	Name          string            `json:"name" in:"path" jsonschema:"required,minLength=1,maxLength=1024"`
+	CreateOnly    bool              `json:"createOnly,omitempty" in:"query" jsonschema_description:"Fail if the role exists."`
+	Description   string            `json:"description,omitempty" jsonschema:"maxLength=2048"`
+	Elasticsearch RoleElasticsearch `json:"elasticsearch" jsonschema:"required"`
+	Kibana        []RoleKibana      `json:"kibana,omitempty" jsonschema_description:"One entry per set of spaces; each space in one entry only."`
+	Metadata      map[string]any    `json:"metadata,omitempty" jsonschema_description:"Keys starting with _ are reserved."`
+}
+
+// RoleElasticsearch is what a role grants in Elasticsearch. The remote
+// entries are shown as bare objects described in prose (their full schemas
+// would repeat indices' and cost the tool a third of its size); decoding
+// stays strict and Prepare checks their required members.
+type RoleElasticsearch struct {
+	Cluster       []string            `json:"cluster,omitempty" jsonschema_description:"E.g. monitor, manage."`
+	Indices       []RoleIndices       `json:"indices,omitempty"`
+	RemoteIndices []RoleRemoteIndices `json:"remote_indices,omitempty" jsonschema_description:"As indices, plus clusters: remote cluster aliases."`
+	RemoteCluster []RoleRemoteCluster `json:"remote_cluster,omitempty" jsonschema_description:"Each {clusters, privileges}, e.g. monitor_enrich."`
+	RunAs         []string            `json:"run_as,omitempty" jsonschema_description:"Users it may act as."`
+}
+
+// RoleIndices grants privileges on indices, optionally limited to some
+// fields and documents.
+type RoleIndices struct {
+	Names                  []string           `json:"names" jsonschema:"required,minItems=1" jsonschema_description:"Wildcards allowed."`
+	Privileges             []string           `json:"privileges" jsonschema:"required,minItems=1" jsonschema_description:"E.g. read, write, all."`
+	FieldSecurity          *RoleFieldSecurity `json:"field_security,omitempty"`
+	Query                  any                `json:"query,omitempty" jsonschema:"oneof_type=object;string" jsonschema_description:"Document-level security: query DSL."`
+	AllowRestrictedIndices bool               `json:"allow_restricted_indices,omitempty" jsonschema_description:"Also match system indices; discouraged."`
+}
+
+// RoleRemoteIndices is RoleIndices on remote clusters.
+type RoleRemoteIndices struct {
+	Clusters               []string           `json:"clusters"`
+	Names                  []string           `json:"names"`
+	Privileges             []string           `json:"privileges"`
+	FieldSecurity          *RoleFieldSecurity `json:"field_security,omitempty"`
+	Query                  any                `json:"query,omitempty"`
+	AllowRestrictedIndices bool               `json:"allow_restricted_indices,omitempty"`
+}
+
+// JSONSchemaAlias shows the entry as a bare object.
+func (RoleRemoteIndices) JSONSchemaAlias() any { return json.RawMessage(nil) }
+
+// RoleRemoteCluster grants cluster privileges on remote clusters.
+type RoleRemoteCluster struct {
+	Clusters   []string `json:"clusters"`
+	Privileges []string `json:"privileges"`
+}
+
+// JSONSchemaAlias shows the entry as a bare object.
+func (RoleRemoteCluster) JSONSchemaAlias() any { return json.RawMessage(nil) }
+
+// RoleFieldSecurity is field-level security: the fields granted, minus
+// those excepted.
+type RoleFieldSecurity struct {
+	Grant  []string `json:"grant,omitempty" jsonschema_description:"Readable fields; wildcards allowed."`
+	Except []string `json:"except,omitempty"`
+}
+
+// RoleKibana grants Kibana privileges in some spaces: base privileges for
+// every feature, or privileges feature by feature, never both.
+type RoleKibana struct {
+	Base    []string            `json:"base" jsonschema_description:"all or read, for every feature; [] when feature is given."`
+	Feature map[string][]string `json:"feature,omitempty" jsonschema_description:"Feature ID to privileges, e.g. {\"discover\":[\"all\"]}."`
+	Spaces  []string            `json:"spaces,omitempty" jsonschema:"pattern=^([a-z0-9_-]+|\\*)$" jsonschema_description:"Space IDs, or [\"*\"] (default) for all."`
+}
+
+// kibanaName is what Kibana accepts as a feature ID or privilege name.
+var kibanaName = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
+
+// Prepare checks what Kibana's role schema checks beyond the shapes, and
+// fills the defaults it would apply, so the request says what it grants.
+func (in *PutRoleInput) Prepare() error {
+	es := &in.Elasticsearch
+	for i := range es.Indices {
+		q, err := roleQuery(fmt.Sprintf("elasticsearch.indices[%d].query", i), es.Indices[i].Query)
+		if err != nil {
+			return err
+		}
+		es.Indices[i].Query = q
+	}
+	for i := range es.RemoteIndices {
+		r := &es.RemoteIndices[i]
+		at := fmt.Sprintf("elasticsearch.remote_indices[%d]", i)
+		if err := nonEmptyLists(at, "clusters", r.Clusters, "names", r.Names, "privileges", r.Privileges); err != nil {
+			return err
+		}
+		q, err := roleQuery(at+".query", r.Query)
+		if err != nil {
+			return err
+		}
+		r.Query = q
+	}
+	for i, r := range es.RemoteCluster {
+		if err := nonEmptyLists(fmt.Sprintf("elasticsearch.remote_cluster[%d]", i), "clusters", r.Clusters, "privileges", r.Privileges); err != nil {
+			return err
+		}
+	}
+	covered := map[string]int{} // space → entry granting it
+	for i := range in.Kibana {
+		k := &in.Kibana[i]
+		at := fmt.Sprintf("kibana[%d]", i)
+		if k.Base == nil {
+			k.Base = []string{}
+		}
+		if len(k.Spaces) == 0 {
+			k.Spaces = []string{"*"}
+		}
+		features := slices.Sorted(maps.Keys(k.Feature))
+		granted := 0
+		for _, f := range features {
+			if !kibanaName.MatchString(f) {
+				return &schema.ArgumentError{Field: at + ".feature", Rule: fmt.Sprintf("has feature ID %q; IDs hold only letters, digits, _ and -", f)}
+			}
+			for j, p := range k.Feature[f] {
+				if !kibanaName.MatchString(p) {
+					return &schema.ArgumentError{Field: fmt.Sprintf("%s.feature.%s[%d]", at, f, j), Rule: fmt.Sprintf("%q is not a privilege name (letters, digits, _ and -)", p)}
+				}
+			}
+			granted += len(k.Feature[f])
+		}
+		switch {
+		case len(k.Base) == 0 && granted == 0:
+			return &schema.ArgumentError{Field: at, Rule: "grants nothing; give base (all or read) or feature privileges"}
+		case len(k.Base) > 0 && len(features) > 0:
+			return &schema.ArgumentError{Field: at + ".feature", Rule: "is not allowed with a non-empty base; give base or feature privileges, not both"}
+		}
+		if slices.Contains(k.Spaces, "*") && len(k.Spaces) > 1 {
+			return &schema.ArgumentError{Field: at + ".spaces", Rule: `"*" (every space) must be the only entry`}
+		}
+		for _, s := range k.Spaces {
+			if prev, dup := covered[s]; dup {
+				return &schema.ArgumentError{Field: at + ".spaces", Rule: fmt.Sprintf("names %q, which kibana[%d] already covers; give each space one entry", s, prev)}
+			}
+			covered[s] = i
+		}
+	}
+	return nil
+}
+
+// roleQuery turns a document-level security query given as an object into
+// the JSON string Kibana's role schema takes; a string passes as is (as
+// get_role returns it).
+func roleQuery(field string, q any) (any, error) {
+	switch q := q.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		if strings.TrimSpace(q) == "" {
+			return nil, &schema.ArgumentError{Field: field, Rule: "must not be empty; leave it out to allow every document"}
+		}
+		return q, nil
+	case map[string]any:
+		if len(q) == 0 {
+			return nil, &schema.ArgumentError{Field: field, Rule: `must hold a query clause, e.g. {"term":{"team":"soc"}}; leave it out to allow every document`}
+		}
+		b, err := json.Marshal(q)
+		if err != nil {
+			return nil, &schema.ArgumentError{Field: field, Rule: err.Error()}
+		}
+		return string(b), nil
+	}
+	return nil, &schema.ArgumentError{Field: field, Rule: "must be a query object or its JSON string"}
+}
+
+// nonEmptyLists checks the named lists of an entry each hold at least one
+// item (names and lists alternate in pairs).
+func nonEmptyLists(at string, pairs ...any) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if list, _ := pairs[i+1].([]string); len(list) == 0 {
+			return &schema.ArgumentError{Field: at + "." + pairs[i].(string), Rule: "is required: give at least one"}
+		}
+	}
+	return nil
+}

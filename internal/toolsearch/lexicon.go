@@ -106,6 +106,9 @@ var verbSenses = []struct{ say, means string }{
 // replaced by their meaning before anything else reads the request.
 var phrases = []struct{ from, to string }{
 	{"get rid of", "delete"},
+	// Where the request runs, not what it is about.
+	{"in this space", ""},
+	{"in the space", ""},
 	{"set up", "configure"},
 	{"pull up", "get"},
 	{"look up", "lookup"},
