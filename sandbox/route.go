@@ -112,6 +112,8 @@ func (c *call) readBody() error {
 		if m, ok := v.(map[string]any); ok {
 			c.body = m
 		}
+	case mt == "application/zip" || mt == "application/gzip":
+		// An archive (Fleet package upload): its handler reads c.rawBody.
 	default:
 		return fmt.Errorf("Unsupported Media Type: %s", mt)
 	}
