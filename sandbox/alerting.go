@@ -269,11 +269,11 @@ var (
 
 func cfgPtr[T any](v T) *T { return &v }
 
-var ruleDurationRE = regexp.MustCompile(`^[1-9][0-9]*[smhd]$`)
+var ruleDurationRE = lazyRegexp(`^[1-9][0-9]*[smhd]$`)
 
 func ruleCheckDuration(v any) string {
 	s, _ := v.(string)
-	if !ruleDurationRE.MatchString(s) {
+	if !ruleDurationRE().MatchString(s) {
 		return "string is not a valid duration: " + s
 	}
 	return ""
@@ -281,7 +281,7 @@ func ruleCheckDuration(v any) string {
 
 // ruleSeconds reads a rule duration such as 5m.
 func ruleSeconds(s string) int64 {
-	if !ruleDurationRE.MatchString(s) {
+	if !ruleDurationRE().MatchString(s) {
 		return 0
 	}
 	n, _ := strconv.ParseInt(s[:len(s)-1], 10, 64)
@@ -562,21 +562,21 @@ func (k *Kibana) alertingHealth(c *call) {
 // ---- Snooze schedules ----
 
 var (
-	snoozeDurationRE = regexp.MustCompile(`^([1-9][0-9]*)([smhd])$`)
-	snoozeEveryRE    = regexp.MustCompile(`^([1-9][0-9]*)([dwMy])$`)
-	snoozeWeekDayRE  = regexp.MustCompile(`^(([+-][1-5])?(MO|TU|WE|TH|FR|SA|SU))$`)
-	snoozeTZRE       = regexp.MustCompile(`^(UTC|GMT|[A-Z]{3,5}([0-9][A-Z]{3})?|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$`)
+	snoozeDurationRE = lazyRegexp(`^([1-9][0-9]*)([smhd])$`)
+	snoozeEveryRE    = lazyRegexp(`^([1-9][0-9]*)([dwMy])$`)
+	snoozeWeekDayRE  = lazyRegexp(`^(([+-][1-5])?(MO|TU|WE|TH|FR|SA|SU))$`)
+	snoozeTZRE       = lazyRegexp(`^(UTC|GMT|[A-Z]{3,5}([0-9][A-Z]{3})?|[A-Z][A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$`)
 	snoozeBody       = []cfgField{{name: "schedule", kind: "object", required: true, fields: []cfgField{
 		{name: "custom", kind: "object", fields: []cfgField{
 			{name: "start", kind: "string", required: true},
 			{name: "duration", kind: "string", required: true, check: func(v any) string {
-				if !snoozeDurationRE.MatchString(v.(string)) {
+				if !snoozeDurationRE().MatchString(v.(string)) {
 					return "Invalid schedule duration format: " + v.(string)
 				}
 				return ""
 			}},
 			{name: "timezone", kind: "string", check: func(v any) string {
-				if _, err := time.LoadLocation(v.(string)); err != nil && !snoozeTZRE.MatchString(v.(string)) {
+				if _, err := time.LoadLocation(v.(string)); err != nil && !snoozeTZRE().MatchString(v.(string)) {
 					return "Invalid schedule timezone: " + v.(string)
 				}
 				return ""
@@ -589,14 +589,14 @@ var (
 					return ""
 				}},
 				{name: "every", kind: "string", check: func(v any) string {
-					if !snoozeEveryRE.MatchString(v.(string)) {
+					if !snoozeEveryRE().MatchString(v.(string)) {
 						return "'every' string of recurring schedule is not valid : " + v.(string)
 					}
 					return ""
 				}},
 				{name: "onWeekDay", kind: "strings", check: func(v any) string {
 					for _, d := range v.([]any) {
-						if !snoozeWeekDayRE.MatchString(d.(string)) {
+						if !snoozeWeekDayRE().MatchString(d.(string)) {
 							return fmt.Sprintf("Invalid onWeekDay values in recurring schedule: %s", d)
 						}
 					}
@@ -646,7 +646,7 @@ func (k *Kibana) snoozeRule(c *call) {
 		custom["timezone"] = "UTC"
 	}
 	s := ruleSnooze{custom: custom}
-	m := snoozeDurationRE.FindStringSubmatch(custom["duration"].(string))
+	m := snoozeDurationRE().FindStringSubmatch(custom["duration"].(string))
 	n, _ := strconv.Atoi(m[1])
 	s.duration = time.Duration(n) * map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[m[2]]
 	if rec, ok := custom["recurring"].(map[string]any); ok {
@@ -706,7 +706,7 @@ func (k *Kibana) unsnoozeRule(c *call) {
 // snoozeEveryApprox is a recurrence's shortest period, to compare with a
 // snooze's duration.
 func snoozeEveryApprox(every string) time.Duration {
-	m := snoozeEveryRE.FindStringSubmatch(every)
+	m := snoozeEveryRE().FindStringSubmatch(every)
 	if m == nil {
 		return 0
 	}
@@ -717,7 +717,7 @@ func snoozeEveryApprox(every string) time.Duration {
 
 // period is the offset of the n-th occurrence from the first.
 func (s *ruleSnooze) period(n int) time.Duration {
-	m := snoozeEveryRE.FindStringSubmatch(s.every)
+	m := snoozeEveryRE().FindStringSubmatch(s.every)
 	if m == nil {
 		return 0
 	}
@@ -784,7 +784,7 @@ func (r *alertingRule) snoozedUntil(now time.Time) (string, []any) {
 func (s *ruleSnooze) rRuleDoc() map[string]any {
 	rr := map[string]any{"dtstart": s.custom["start"], "tzid": s.custom["timezone"]}
 	if rec, ok := s.custom["recurring"].(map[string]any); ok {
-		if m := snoozeEveryRE.FindStringSubmatch(s.every); m != nil {
+		if m := snoozeEveryRE().FindStringSubmatch(s.every); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			rr["interval"] = n
 			rr["freq"] = map[string]int{"y": 0, "M": 1, "w": 2, "d": 3}[m[2]]

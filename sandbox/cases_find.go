@@ -3,7 +3,6 @@ package sandbox
 import (
 	"cmp"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -162,11 +161,11 @@ type caseSearchTerm struct {
 	prefix, not, all bool
 }
 
-var caseSearchTermPattern = regexp.MustCompile(`([+-]?)(?:"([^"]*)"|(\S+))`)
+var caseSearchTermPattern = lazyRegexp(`([+-]?)(?:"([^"]*)"|(\S+))`)
 
 func parseCaseSearch(s string) []caseSearchTerm {
 	var out []caseSearchTerm
-	for _, m := range caseSearchTermPattern.FindAllStringSubmatch(s, -1) {
+	for _, m := range caseSearchTermPattern().FindAllStringSubmatch(s, -1) {
 		t := caseSearchTerm{not: m[1] == "-", all: m[1] == "+"}
 		text := m[2]
 		if m[3] != "" {
@@ -298,7 +297,7 @@ func sortCases(list []*caseDoc, field string, desc bool) {
 	})
 }
 
-var caseDateMathUnit = regexp.MustCompile(`^([+-])(\d+)([yMwdhHms])`)
+var caseDateMathUnit = lazyRegexp(`^([+-])(\d+)([yMwdhHms])`)
 
 // caseDateMath reads an ISO date or time, or Elasticsearch date math
 // ("now-7d", "now-1h/h", "2024-01-31||+1d"). Rounding rounds up for the end
@@ -317,7 +316,7 @@ func caseDateMath(s string, now time.Time, roundUp bool) (time.Time, bool) {
 		rest = math
 	}
 	for rest != "" {
-		if m := caseDateMathUnit.FindStringSubmatch(rest); m != nil {
+		if m := caseDateMathUnit().FindStringSubmatch(rest); m != nil {
 			n, _ := strconv.Atoi(m[2])
 			if m[1] == "-" {
 				n = -n

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -608,7 +607,7 @@ func (ck *caseChecker) stringOrList(m map[string]any, key string) ([]string, boo
 	return nil, false
 }
 
-var caseCustomFieldKeyPattern = regexp.MustCompile(`^[a-z0-9_-]+$`)
+var caseCustomFieldKeyPattern = lazyRegexp(`^[a-z0-9_-]+$`)
 
 // parseConfiguration reads a create (update false) or update settings body.
 func parseConfiguration(body map[string]any, update bool) (cfg map[string]any, err string) {
@@ -650,7 +649,7 @@ func parseConfiguration(body map[string]any, update bool) (cfg map[string]any, e
 			}
 			ck.excess(d, at, "key", "label", "type", "required", "defaultValue")
 			key, _ := ck.str(d, at, "key", true)
-			if ck.ok() && (len(key) < 1 || len(key) > 36 || !caseCustomFieldKeyPattern.MatchString(key)) {
+			if ck.ok() && (len(key) < 1 || len(key) > 36 || !caseCustomFieldKeyPattern().MatchString(key)) {
 				ck.fail(at+".key", "Key must be lower case, a-z, 0-9, '_', and '-' are allowed, and 1 to 36 characters long.")
 			}
 			label, _ := ck.str(d, at, "label", true)
@@ -684,7 +683,7 @@ func parseConfiguration(body map[string]any, update bool) (cfg map[string]any, e
 			}
 			ck.excess(t, at, "key", "name", "description", "tags", "caseFields")
 			key, _ := ck.str(t, at, "key", true)
-			if ck.ok() && !caseCustomFieldKeyPattern.MatchString(key) {
+			if ck.ok() && !caseCustomFieldKeyPattern().MatchString(key) {
 				ck.fail(at+".key", "Key must be lower case, a-z, 0-9, '_', and '-' are allowed.")
 			}
 			ck.str(t, at, "name", true)

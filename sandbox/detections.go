@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -951,12 +950,12 @@ func ruleField(r map[string]any, path string) any {
 	return v
 }
 
-var uuidShape = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var uuidShape = lazyRegexp(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 func (k *Kibana) readDetectionRule(c *call) {
 	q := c.r.URL.Query()
 	id, ruleID := q.Get("id"), q.Get("rule_id")
-	if _, ok := q["id"]; ok && !uuidShape.MatchString(id) {
+	if _, ok := q["id"]; ok && !uuidShape().MatchString(id) {
 		c.badRequest("[request query]: id: Invalid uuid")
 		return
 	}

@@ -2076,7 +2076,7 @@ type esRuntimeField struct {
 	caseFn string // toLowerCase, toUpperCase
 }
 
-var esEmitScript = regexp.MustCompile(`^(?:if\s*\(\s*doc\[(?:'[^']+'|"[^"]+")\]\.size\(\)\s*(?:!=|>)\s*0\s*\)\s*\{?\s*)?emit\(\s*doc\[(?:'([^']+)'|"([^"]+)")\]\.value(?:\.(getHour|getMinute|getDayOfMonth|getMonthValue|getYear|getDayOfWeekEnum\(\)\.getValue|toLowerCase|toUpperCase)\(\))?\s*\)\s*;?\s*\}?\s*$`)
+var esEmitScript = lazyRegexp(`^(?:if\s*\(\s*doc\[(?:'[^']+'|"[^"]+")\]\.size\(\)\s*(?:!=|>)\s*0\s*\)\s*\{?\s*)?emit\(\s*doc\[(?:'([^']+)'|"([^"]+)")\]\.value(?:\.(getHour|getMinute|getDayOfMonth|getMonthValue|getYear|getDayOfWeekEnum\(\)\.getValue|toLowerCase|toUpperCase)\(\))?\s*\)\s*;?\s*\}?\s*$`)
 
 func (s *esSearch) parseRuntime(raw any) error {
 	if raw == nil {
@@ -2107,7 +2107,7 @@ func (s *esSearch) parseRuntime(raw any) error {
 			src, _ = script["source"].(string)
 		}
 		if src != "" {
-			m := esEmitScript.FindStringSubmatch(strings.TrimSpace(src))
+			m := esEmitScript().FindStringSubmatch(strings.TrimSpace(src))
 			if m == nil {
 				return esUnsupported(fmt.Sprintf("the Painless script of runtime field [%s] (%q); the sandbox runs emit(doc['field'].value) with an optional .getHour(), .getMinute(), .getDayOfMonth(), .getMonthValue(), .getYear(), .getDayOfWeekEnum().getValue(), .toLowerCase() or .toUpperCase()", name, src))
 			}

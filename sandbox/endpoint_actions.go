@@ -1110,7 +1110,7 @@ func epQueryEnum(c *call, name string, allowed []string, max int) ([]string, boo
 	return vals, true
 }
 
-var epDateMathStep = regexp.MustCompile(`^([+-])(\d+)([yMwdhHms])`)
+var epDateMathStep = lazyRegexp(`^([+-])(\d+)([yMwdhHms])`)
 
 // epDateMath reads an ISO date or date math ("now-7d", "now-1d/d").
 func epDateMath(s string, now time.Time, roundUp bool) (time.Time, bool) {
@@ -1133,7 +1133,7 @@ func epDateMath(s string, now time.Time, roundUp bool) (time.Time, bool) {
 		rest = math
 	}
 	for rest != "" {
-		if m := epDateMathStep.FindStringSubmatch(rest); m != nil {
+		if m := epDateMathStep().FindStringSubmatch(rest); m != nil {
 			n, _ := strconv.Atoi(m[2])
 			if m[1] == "-" {
 				n = -n

@@ -10,7 +10,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -655,7 +654,7 @@ func (k *Kibana) createCustomIntegration(c *call) {
 		return
 	}
 	st := &c.space.fleet
-	pkg := strings.ToLower(notPackageChars.ReplaceAllString(strings.TrimSpace(name), "_"))
+	pkg := strings.ToLower(notPackageChars().ReplaceAllString(strings.TrimSpace(name), "_"))
 	for _, d := range fleetCatalogue {
 		if d.name == pkg {
 			c.conflict(fmt.Sprintf("Failed to create the integration as an integration with the name %s already exists in the package registry or as a bundled package.", pkg))
@@ -827,8 +826,8 @@ func yamlField(doc, key string) string {
 }
 
 var (
-	packageNamePattern = regexp.MustCompile(`^[a-z0-9_]+$`)
-	notPackageChars    = regexp.MustCompile(`[^a-zA-Z0-9_]+`)
+	packageNamePattern = lazyRegexp(`^[a-z0-9_]+$`)
+	notPackageChars    = lazyRegexp(`[^a-zA-Z0-9_]+`)
 )
 
 // packageFromFiles reads an uploaded package's manifest and data streams.
@@ -842,7 +841,7 @@ func packageFromFiles(files map[string][]byte) (*fleetPkgDef, error) {
 	switch {
 	case name == "" || version == "":
 		return nil, errors.New("Invalid top-level package manifest: one or more fields missing of name, version")
-	case !packageNamePattern.MatchString(name):
+	case !packageNamePattern().MatchString(name):
 		return nil, fmt.Errorf("Invalid top-level package manifest: name %q must be lowercase letters, digits and underscores", name)
 	}
 	title := yamlField(m, "title")

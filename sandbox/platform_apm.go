@@ -13,7 +13,6 @@ import (
 	"maps"
 	"math/rand/v2"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -267,7 +266,7 @@ var apmSettingChecks = map[string]struct {
 }{
 	"transaction_sample_rate": {func(s string) bool {
 		f, err := strconv.ParseFloat(s, 64)
-		return err == nil && f >= 0 && f <= 1 && apmRatePattern.MatchString(s)
+		return err == nil && f >= 0 && f <= 1 && apmRatePattern().MatchString(s)
 	}, "floatThreeDecimalPlacesRt (0 to 1)"},
 	"capture_body":             {apmOneOf("off", "errors", "transactions", "all"), `("off" | "errors" | "transactions" | "all")`},
 	"log_level":                {apmOneOf("trace", "debug", "info", "warning", "warn", "error", "critical", "off"), `("trace" | "debug" | "info" | "warning" | "warn" | "error" | "critical" | "off")`},
@@ -276,14 +275,14 @@ var apmSettingChecks = map[string]struct {
 	"recording":                {apmOneOf("true", "false"), "booleanRt"},
 	"enable_log_correlation":   {apmOneOf("true", "false"), "booleanRt"},
 	"capture_headers":          {apmOneOf("true", "false"), "booleanRt"},
-	"span_frames_min_duration": {apmDurationPattern.MatchString, "durationRt"},
-	"api_request_time":         {apmDurationPattern.MatchString, "durationRt"},
-	"server_timeout":           {apmDurationPattern.MatchString, "durationRt"},
+	"span_frames_min_duration": {apmDurationPattern().MatchString, "durationRt"},
+	"api_request_time":         {apmDurationPattern().MatchString, "durationRt"},
+	"server_timeout":           {apmDurationPattern().MatchString, "durationRt"},
 }
 
 var (
-	apmRatePattern     = regexp.MustCompile(`^\d+(\.\d{1,3})?$`)
-	apmDurationPattern = regexp.MustCompile(`^-?\d+(ms|s|m)$`)
+	apmRatePattern     = lazyRegexp(`^\d+(\.\d{1,3})?$`)
+	apmDurationPattern = lazyRegexp(`^-?\d+(ms|s|m)$`)
 )
 
 func apmOneOf(values ...string) func(string) bool {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -176,7 +175,7 @@ var (
 		{name: "elasticsearch", kind: "object", required: true, fields: roleESBody},
 		{name: "kibana", kind: "objects"},
 	}
-	roleNamePattern = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
+	roleNamePattern = lazyRegexp(`^[a-zA-Z0-9_-]+$`)
 )
 
 func roleCheckFieldSecurity(v any) string {
@@ -250,7 +249,7 @@ func roleCheckKibana(list []any) ([]map[string]any, string) {
 				return nil, fmt.Sprintf("[%s.feature]: expected value of type [object] but got [%s]", at, cfgTypeOf(v))
 			}
 			for _, id := range slices.Sorted(maps.Keys(m)) {
-				if !roleNamePattern.MatchString(id) {
+				if !roleNamePattern().MatchString(id) {
 					return nil, fmt.Sprintf("[%s.feature.key(%q)]: only a-z, A-Z, 0-9, '_', and '-' are allowed", at, id)
 				}
 				privs, ok := m[id].([]any)
@@ -258,7 +257,7 @@ func roleCheckKibana(list []any) ([]map[string]any, string) {
 					return nil, fmt.Sprintf("[%s.feature.%s]: expected value of type [array] but got [%s]", at, id, cfgTypeOf(m[id]))
 				}
 				for j, p := range privs {
-					if s, ok := p.(string); !ok || !roleNamePattern.MatchString(s) {
+					if s, ok := p.(string); !ok || !roleNamePattern().MatchString(s) {
 						return nil, fmt.Sprintf("[%s.feature.%s.%d]: only a-z, A-Z, 0-9, '_', and '-' are allowed", at, id, j)
 					}
 				}
@@ -312,7 +311,7 @@ func roleCheckSpaces(at string, list []any) string {
 			ids = fmt.Sprintf("[%s.1.%d]: expected value of type [string] but got [%s]", at, j, cfgTypeOf(e))
 			break
 		}
-		if !spaceIDPattern.MatchString(s) {
+		if !spaceIDPattern().MatchString(s) {
 			ids = fmt.Sprintf("[%s.1.%d]: must be lower case, a-z, 0-9, '_', and '-' are allowed", at, j)
 			break
 		}

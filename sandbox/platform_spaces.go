@@ -3,7 +3,6 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -31,8 +30,8 @@ type spaceMeta struct {
 const spaceMaxSpaces = 1000
 
 var (
-	spaceIDPattern    = regexp.MustCompile(`^[a-z0-9_-]+$`)
-	spaceColorPattern = regexp.MustCompile(`^#[a-zA-Z0-9]{6}$`)
+	spaceIDPattern    = lazyRegexp(`^[a-z0-9_-]+$`)
+	spaceColorPattern = lazyRegexp(`^#[a-zA-Z0-9]{6}$`)
 )
 
 // spaceFeatures are the Kibana features a space can hide (those with the
@@ -54,7 +53,7 @@ var spacePalette = []string{"#54B399", "#6092C0", "#D36086", "#9170B8", "#CA8EAE
 // spaceBody is the space schema of create and update, in Kibana's order.
 var spaceBody = []cfgField{
 	{name: "id", kind: "string", required: true, check: func(v any) string {
-		if !spaceIDPattern.MatchString(v.(string)) {
+		if !spaceIDPattern().MatchString(v.(string)) {
 			return "must be lower case, a-z, 0-9, '_', and '-' are allowed"
 		}
 		return ""
@@ -63,7 +62,7 @@ var spaceBody = []cfgField{
 	{name: "description", kind: "string", nullable: true},
 	{name: "initials", kind: "string", nullable: true, check: cfgMaxLen(2)},
 	{name: "color", kind: "string", nullable: true, check: func(v any) string {
-		if !spaceColorPattern.MatchString(v.(string)) {
+		if !spaceColorPattern().MatchString(v.(string)) {
 			return "must be a 6 digit hex color, starting with a #"
 		}
 		return ""
