@@ -3,7 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net"
+	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -241,5 +245,96 @@ func TestScenarioUnauthorized(t *testing.T) {
 		if !res.IsError || !strings.Contains(text, "401") || !strings.Contains(text, "unable to authenticate") {
 			t.Errorf("%s with a wrong key: isError=%v %s", tool.Name, res.IsError, text)
 		}
+	}
+}
+
+// TestCallCommand: `kibana-mcp --sandbox call TOOL ARGS` prints the answer
+// and exits 0; a tool error goes to stderr with exit status 1; `-` reads the
+// arguments from stdin.
+func TestCallCommand(t *testing.T) {
+	bin := buildBinary(t)
+	run := func(stdin string, args ...string) (string, string, int) {
+		t.Helper()
+		cmd := exec.Command(bin, args...)
+		cmd.Env = []string{"HOME=" + t.TempDir()}
+		cmd.Stdin = strings.NewReader(stdin)
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return out.String(), errb.String(), code
+	}
+	out, stderr, code := run("", "--sandbox", "call", "find_cases", `{"status":"open","perPage":3}`)
+	var found struct {
+		Cases []caseDoc `json:"cases"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &found) != nil || len(found.Cases) != 3 || !strings.Contains(stderr, "SANDBOX") {
+		t.Fatalf("call find_cases: exit %d\nstdout %.300s\nstderr %.300s", code, out, stderr)
+	}
+	out, _, code = run(`{"caseId":"`+found.Cases[0].ID+`"}`, "--sandbox", "call", "get_case", "-")
+	if code != 0 || !strings.Contains(out, found.Cases[0].ID) {
+		t.Errorf("arguments from stdin: exit %d %.300s", code, out)
+	}
+	out, stderr, code = run("", "--sandbox", "call", "get_case", `{"caseId":"no-such-case"}`)
+	if code != 1 || out != "" || !strings.Contains(stderr, "404") {
+		t.Errorf("failing call: exit %d stdout %q stderr %.300s", code, out, stderr)
+	}
+	if _, stderr, code = run("", "--sandbox", "call", "get_case", `not json`); code != 2 || !strings.Contains(stderr, "JSON object") {
+		t.Errorf("bad arguments: exit %d %s", code, stderr)
+	}
+}
+
+// TestSandboxCommand: `kibana-mcp sandbox --addr` serves the simulated
+// Kibana HTTP API alone, with the documented default credentials.
+func TestSandboxCommand(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(buildBinary(t), "sandbox", "--addr", addr)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	get := func(auth string) (int, string) {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/api/cases/_find?perPage=1", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if status, _ := get("ApiKey sandbox-api-key"); status == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the sandbox did not answer on %s; stderr: %s", addr, stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if status, body := get("Basic ZWxhc3RpYzpjaGFuZ2VtZQ=="); status != http.StatusOK || !strings.Contains(body, `"cases"`) {
+		t.Errorf("elastic/changeme: %d %.200s", status, body)
+	}
+	if status, body := get(""); status != http.StatusUnauthorized || !strings.Contains(body, `"statusCode":401`) {
+		t.Errorf("no credentials: %d %.200s", status, body)
+	}
+	if !strings.Contains(stderr.String(), "SANDBOX") {
+		t.Errorf("stderr does not say it is a sandbox: %s", stderr.String())
 	}
 }
