@@ -999,13 +999,13 @@ func (k *Kibana) findEndpointActions(c *call) {
 	now := k.cfg.Now().UTC()
 	var from, to time.Time
 	if s := c.query("startDate"); s != "" {
-		if from, ok = epDateMath(s, now, false); !ok {
+		if from, ok = dateMath(s, now, false); !ok {
 			c.badRequest(fmt.Sprintf("[request query.startDate]: failed to parse date field [%s]", s))
 			return
 		}
 	}
 	if s := c.query("endDate"); s != "" {
-		if to, ok = epDateMath(s, now, true); !ok {
+		if to, ok = dateMath(s, now, true); !ok {
 			c.badRequest(fmt.Sprintf("[request query.endDate]: failed to parse date field [%s]", s))
 			return
 		}
@@ -1108,87 +1108,4 @@ func epQueryEnum(c *call, name string, allowed []string, max int) ([]string, boo
 		}
 	}
 	return vals, true
-}
-
-var epDateMathStep = lazyRegexp(`^([+-])(\d+)([yMwdhHms])`)
-
-// epDateMath reads an ISO date or date math ("now-7d", "now-1d/d").
-func epDateMath(s string, now time.Time, roundUp bool) (time.Time, bool) {
-	var t time.Time
-	rest := ""
-	if after, ok := strings.CutPrefix(s, "now"); ok {
-		t, rest = now.UTC(), after
-	} else {
-		anchor, math, _ := strings.Cut(s, "||")
-		parsed := false
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000Z07:00", "2006-01-02T15:04:05", "2006-01-02"} {
-			if v, err := time.Parse(layout, anchor); err == nil {
-				t, parsed = v.UTC(), true
-				break
-			}
-		}
-		if !parsed {
-			return time.Time{}, false
-		}
-		rest = math
-	}
-	for rest != "" {
-		if m := epDateMathStep().FindStringSubmatch(rest); m != nil {
-			n, _ := strconv.Atoi(m[2])
-			if m[1] == "-" {
-				n = -n
-			}
-			t = epAddUnit(t, m[3], n)
-			rest = rest[len(m[0]):]
-			continue
-		}
-		if len(rest) == 2 && rest[0] == '/' && strings.Contains("yMwdhHms", rest[1:]) {
-			unit := rest[1:]
-			start := epRound(t, unit)
-			if roundUp {
-				start = epAddUnit(start, unit, 1).Add(-time.Millisecond)
-			}
-			t, rest = start, ""
-			continue
-		}
-		return time.Time{}, false
-	}
-	return t, true
-}
-
-func epAddUnit(t time.Time, unit string, n int) time.Time {
-	switch unit {
-	case "y":
-		return t.AddDate(n, 0, 0)
-	case "M":
-		return t.AddDate(0, n, 0)
-	case "w":
-		return t.AddDate(0, 0, 7*n)
-	case "d":
-		return t.AddDate(0, 0, n)
-	case "h", "H":
-		return t.Add(time.Duration(n) * time.Hour)
-	case "m":
-		return t.Add(time.Duration(n) * time.Minute)
-	}
-	return t.Add(time.Duration(n) * time.Second)
-}
-
-func epRound(t time.Time, unit string) time.Time {
-	y, mo, d := t.Date()
-	switch unit {
-	case "y":
-		return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
-	case "M":
-		return time.Date(y, mo, 1, 0, 0, 0, 0, time.UTC)
-	case "w":
-		return time.Date(y, mo, d-(int(t.Weekday())+6)%7, 0, 0, 0, 0, time.UTC)
-	case "d":
-		return time.Date(y, mo, d, 0, 0, 0, 0, time.UTC)
-	case "h", "H":
-		return t.Truncate(time.Hour)
-	case "m":
-		return t.Truncate(time.Minute)
-	}
-	return t.Truncate(time.Second)
 }
