@@ -163,26 +163,6 @@ func (c *call) requireBody() bool {
 	return true
 }
 
-// require answers 400 naming the first of fields the body lacks.
-func (c *call) require(fields ...string) bool {
-	if !c.requireBody() {
-		return false
-	}
-	for _, f := range fields {
-		if _, ok := c.body[f]; !ok {
-			c.badRequest(fmt.Sprintf("[request body.%s]: expected value of type [string] but got [undefined]", f))
-			return false
-		}
-	}
-	return true
-}
-
-// str reads a string member of the body.
-func (c *call) str(name string) string {
-	s, _ := c.body[name].(string)
-	return s
-}
-
 func (c *call) json(status int, v any) {
 	c.answered = true
 	writeJSON(c.w, status, v)

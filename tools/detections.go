@@ -240,9 +240,6 @@ func checkQueryClause(field string, raw json.RawMessage) error {
 	return nil
 }
 
-// alertStatuses are the workflow statuses set_alert_status sets.
-var alertStatuses = []string{"open", "acknowledged", "closed"}
-
 // SetAlertStatusInput sets the status of alerts named by ID or by query.
 type SetAlertStatusInput struct {
 	Status    string          `json:"status" jsonschema:"required,enum=open,enum=acknowledged,enum=closed"`
