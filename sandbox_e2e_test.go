@@ -65,27 +65,69 @@ type caseDoc struct {
 	} `json:"assignees"`
 }
 
+// conversation counts what a model takes in over a scenario: tool calls and
+// the bytes of their results.
+type conversation struct {
+	t     *testing.T
+	c     *client.Client
+	calls int
+	bytes int
+}
+
+// use calls a tool that must succeed, counts it, and decodes its JSON answer.
+func (cv *conversation) use(name string, args any, into any) {
+	cv.t.Helper()
+	b, _ := json.Marshal(args)
+	res, text := callTool(cv.t, cv.c, name, string(b))
+	cv.calls++
+	for _, part := range res.Content {
+		if tc, ok := part.(mcp.TextContent); ok {
+			cv.bytes += len(tc.Text)
+		}
+	}
+	if res.IsError {
+		cv.t.Fatalf("%s %s: %s", name, b, text)
+	}
+	if into != nil {
+		if err := json.Unmarshal([]byte(text), into); err != nil {
+			cv.t.Fatalf("%s: answer is not the JSON expected: %v\n%s", name, err, text)
+		}
+	}
+}
+
+// caseRow is a case as find_cases lists it by default.
+type caseRow struct {
+	ID        string   `json:"id"`
+	Title     string   `json:"title"`
+	Status    string   `json:"status"`
+	Owner     string   `json:"owner"`
+	Alerts    int      `json:"alerts"`
+	Assignees []string `json:"assignees"`
+}
+
+// Budget of the triage conversation (issue 10): what a model needs to triage
+// one case from "which cases are open" to "taken, noted, alerts
+// acknowledged".
+const (
+	triageMaxCalls = 6
+	triageMaxBytes = 20 << 10
+)
+
 // TestScenarioTriage is a whole triage conversation against the sandbox:
-// find open critical cases, read one with its comments and alerts, look up
-// the rule behind an alert, comment, take the case and assign it,
-// acknowledge the alerts, and see every step in the case's activity.
+// find open cases, read one with its comments, alerts and activity, look at
+// its alerts, note the findings, take the case and acknowledge the alerts;
+// then check every step landed. It counts the calls and result bytes the
+// conversation costs the model and holds them to the budget.
 func TestScenarioTriage(t *testing.T) {
-	c := startSandboxed(t)
+	cv := &conversation{t: t, c: startSandboxed(t)}
 
 	var found struct {
-		Cases []caseDoc `json:"cases"`
-		Total int       `json:"total"`
+		Cases []caseRow `json:"cases"`
 	}
-	use(t, c, "find_cases", map[string]any{"status": "open", "owner": []string{"securitySolution"}, "sortField": "severity"}, &found)
-	var target caseDoc
-	var alerts []struct {
-		ID    string `json:"id"`
-		Index string `json:"index"`
-	}
+	cv.use("find_cases", map[string]any{"status": "open", "owner": []string{"securitySolution"}, "sortField": "severity"}, &found)
+	var target caseRow
 	for _, cs := range found.Cases {
-		alerts = nil
-		use(t, c, "get_case_alerts", map[string]any{"caseId": cs.ID}, &alerts)
-		if len(alerts) > 0 {
+		if cs.Alerts > 0 {
 			target = cs
 			break
 		}
@@ -93,11 +135,35 @@ func TestScenarioTriage(t *testing.T) {
 	if target.ID == "" {
 		t.Fatalf("no open security case with attached alerts among %d found", len(found.Cases))
 	}
-	var got caseDoc
-	use(t, c, "get_case", map[string]any{"caseId": target.ID}, &got)
-	use(t, c, "find_case_comments", map[string]any{"caseId": target.ID}, nil)
+	var got struct {
+		caseDoc
+		Included struct {
+			Comments struct {
+				Total int `json:"total"`
+			} `json:"comments"`
+			Alerts struct {
+				Total  int `json:"total"`
+				Alerts []struct {
+					ID    string `json:"id"`
+					Index string `json:"index"`
+				} `json:"alerts"`
+			} `json:"alerts"`
+			Activity struct {
+				Total int `json:"total"`
+			} `json:"activity"`
+		} `json:"included"`
+	}
+	cv.use("get_case", map[string]any{"caseId": target.ID, "include": []string{"comments", "alerts", "activity"}}, &got)
+	alerts := got.Included.Alerts
+	if alerts.Total != target.Alerts || len(alerts.Alerts) == 0 || got.Included.Activity.Total == 0 {
+		t.Fatalf("get_case with its parts: %d alerts (%d listed), want %d; %d activities", alerts.Total, len(alerts.Alerts), target.Alerts, got.Included.Activity.Total)
+	}
+	ids := make([]string, len(alerts.Alerts))
+	for i, a := range alerts.Alerts {
+		ids[i] = a.ID
+	}
 
-	// The rule behind the first attached alert.
+	// The rule behind the attached alerts, from the alerts' summary fields.
 	var search struct {
 		Hits struct {
 			Hits []struct {
@@ -105,53 +171,44 @@ func TestScenarioTriage(t *testing.T) {
 			} `json:"hits"`
 		} `json:"hits"`
 	}
-	use(t, c, "search_detection_alerts", map[string]any{"query": map[string]any{"ids": map[string]any{"values": []string{alerts[0].ID}}}}, &search)
-	if len(search.Hits.Hits) != 1 {
-		t.Fatalf("the attached alert %s is not found among the detection alerts", alerts[0].ID)
+	cv.use("search_detection_alerts", map[string]any{"query": map[string]any{"ids": map[string]any{"values": ids}}, "size": len(ids)}, &search)
+	if len(search.Hits.Hits) != len(ids) {
+		t.Fatalf("%d of the %d attached alerts found among the detection alerts", len(search.Hits.Hits), len(ids))
 	}
-	ruleID := field(search.Hits.Hits[0].Source, "kibana.alert.rule.uuid")
-	var rule struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-	}
-	use(t, c, "get_detection_rule", map[string]any{"id": ruleID}, &rule)
-	if rule.ID != ruleID || rule.Name != field(search.Hits.Hits[0].Source, "kibana.alert.rule.name") {
-		t.Errorf("rule %+v does not match the alert's rule %s", rule, ruleID)
+	ruleName := field(search.Hits.Hits[0].Source, "kibana.alert.rule.name")
+	if ruleName == "" || field(search.Hits.Hits[0].Source, "kibana.alert.rule.uuid") == "" {
+		t.Fatalf("alert summary lacks its rule: %v", search.Hits.Hits[0].Source)
 	}
 
 	// Note the findings, take the case, acknowledge its alerts.
-	var commented caseDoc
-	use(t, c, "add_case_comment", map[string]any{"caseId": target.ID, "type": "user", "owner": got.Owner, "comment": "Rule " + rule.Name + " fired; looking into it."}, &commented)
-	if commented.Version == got.Version {
-		t.Error("adding a comment did not move the case's version on")
+	cv.use("add_case_comment", map[string]any{"caseId": target.ID, "type": "user", "owner": target.Owner, "comment": "Rule " + ruleName + " fired; looking into it."}, nil)
+	var updated caseDoc
+	cv.use("update_case", map[string]any{"caseId": target.ID, "status": "in-progress", "assignees": []any{map[string]any{"uid": "u_scenario_analyst_0"}}}, &updated)
+	if updated.Status != "in-progress" || len(updated.Assignees) != 1 {
+		t.Fatalf("update_case answered %+v", updated)
 	}
-	var updated []caseDoc
-	use(t, c, "update_cases", map[string]any{"cases": []any{map[string]any{
-		"id": target.ID, "version": commented.Version, "status": "in-progress", "assignees": []any{map[string]any{"uid": "u_scenario_analyst_0"}},
-	}}}, &updated)
-	if len(updated) != 1 || updated[0].Status != "in-progress" || len(updated[0].Assignees) != 1 {
-		t.Fatalf("update_cases answered %+v", updated)
+	cv.use("set_alert_status", map[string]any{"signal_ids": ids, "status": "acknowledged"}, nil)
+
+	t.Logf("triage conversation: %d tool calls, %d bytes of results", cv.calls, cv.bytes)
+	if cv.calls > triageMaxCalls || cv.bytes > triageMaxBytes {
+		t.Errorf("triage conversation took %d calls and %d bytes; budget %d calls, %d bytes", cv.calls, cv.bytes, triageMaxCalls, triageMaxBytes)
 	}
-	ids := make([]string, len(alerts))
-	for i, a := range alerts {
-		ids[i] = a.ID
-	}
-	use(t, c, "set_alert_status", map[string]any{"signal_ids": ids, "status": "acknowledged"}, nil)
-	use(t, c, "search_detection_alerts", map[string]any{"query": map[string]any{"ids": map[string]any{"values": ids}}, "size": len(ids)}, &search)
+
+	// Every step landed: alerts acknowledged, activity recorded.
+	check := &conversation{t: t, c: cv.c}
+	check.use("search_detection_alerts", map[string]any{"query": map[string]any{"ids": map[string]any{"values": ids}}, "size": len(ids)}, &search)
 	for _, h := range search.Hits.Hits {
 		if s := field(h.Source, "kibana.alert.workflow_status"); s != "acknowledged" {
 			t.Errorf("alert status %q after acknowledging", s)
 		}
 	}
-
-	// Every step landed in the case's activity.
 	var activity struct {
 		UserActions []struct {
 			Type   string `json:"type"`
 			Action string `json:"action"`
 		} `json:"userActions"`
 	}
-	use(t, c, "find_case_user_actions", map[string]any{"caseId": target.ID, "sortOrder": "desc", "perPage": 20}, &activity)
+	check.use("find_case_user_actions", map[string]any{"caseId": target.ID, "sortOrder": "desc", "perPage": 20}, &activity)
 	seen := map[string]bool{}
 	for _, ua := range activity.UserActions {
 		seen[ua.Type+"/"+ua.Action] = true
@@ -187,7 +244,7 @@ func TestScenarioConflict(t *testing.T) {
 	var found struct {
 		Cases []caseDoc `json:"cases"`
 	}
-	use(t, c, "find_cases", map[string]any{"status": "open", "perPage": 1}, &found)
+	use(t, c, "find_cases", map[string]any{"status": "open", "perPage": 1, "full": true}, &found)
 	cs := found.Cases[0]
 	use(t, c, "update_cases", map[string]any{"cases": []any{map[string]any{"id": cs.ID, "version": cs.Version, "severity": "critical"}}}, nil)
 	b, _ := json.Marshal(map[string]any{"cases": []any{map[string]any{"id": cs.ID, "version": cs.Version, "severity": "low"}}})
@@ -271,7 +328,7 @@ func TestCallCommand(t *testing.T) {
 	}
 	out, stderr, code := run("", "--sandbox", "call", "find_cases", `{"status":"open","perPage":3}`)
 	var found struct {
-		Cases []caseDoc `json:"cases"`
+		Cases []caseRow `json:"cases"`
 	}
 	if code != 0 || json.Unmarshal([]byte(out), &found) != nil || len(found.Cases) != 3 || !strings.Contains(stderr, "SANDBOX") {
 		t.Fatalf("call find_cases: exit %d\nstdout %.300s\nstderr %.300s", code, out, stderr)
@@ -336,5 +393,84 @@ func TestSandboxCommand(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "SANDBOX") {
 		t.Errorf("stderr does not say it is a sandbox: %s", stderr.String())
+	}
+}
+
+// TestScenarioPromptsResourcesCompletion: what a client's menus offer,
+// from the built binary on the sandbox: the triage prompts, case ids
+// completed from what was typed, and a case attached as a resource.
+func TestScenarioPromptsResourcesCompletion(t *testing.T) {
+	c := startSandboxed(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+
+	prompts, err := c.ListPrompts(ctx, mcp.ListPromptsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range prompts.Prompts {
+		names = append(names, p.Name)
+	}
+	if strings.Join(names, ",") != "case_handoff_note,fleet_health,investigate_alert,review_open_cases,triage_case" {
+		t.Errorf("prompts with every toolset served: %v", names)
+	}
+
+	// Typing the start of a seeded case's title completes its id.
+	var complete mcp.CompleteRequest
+	complete.Params.Ref = mcp.PromptReference{Type: "ref/prompt", Name: "triage_case"}
+	complete.Params.Argument = mcp.CompleteArgument{Name: "caseId", Value: "brute"}
+	done, err := c.Complete(ctx, complete)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done.Completion.Values) != 1 || done.Completion.Values[0] != "80d546d5-2608-4106-8553-4113640f3b09" {
+		t.Fatalf("completing caseId from %q: %v", "brute", done.Completion.Values)
+	}
+
+	var get mcp.GetPromptRequest
+	get.Params.Name = "triage_case"
+	get.Params.Arguments = map[string]string{"caseId": done.Completion.Values[0]}
+	prompt, err := c.GetPrompt(ctx, get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := prompt.Messages[0].Content.(mcp.TextContent).Text
+	if !strings.Contains(text, done.Completion.Values[0]) || !strings.Contains(text, "`get_case`") {
+		t.Errorf("triage_case text: %s", text)
+	}
+	get.Params.Arguments = map[string]string{}
+	if _, err := c.GetPrompt(ctx, get); err == nil || !strings.Contains(err.Error(), "caseId") {
+		t.Errorf("triage_case without caseId: %v", err)
+	}
+
+	// Open cases are listed as resources; one reads as the case document.
+	listed, err := c.ListResources(ctx, mcp.ListResourcesRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uri := ""
+	for _, r := range listed.Resources {
+		if strings.HasPrefix(r.URI, "kibana://cases/") {
+			uri = r.URI
+			break
+		}
+	}
+	if uri == "" {
+		t.Fatalf("no case among the listed resources: %+v", listed.Resources)
+	}
+	var read mcp.ReadResourceRequest
+	read.Params.URI = uri
+	res, err := c.ReadResource(ctx, read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := res.Contents[0].(mcp.TextResourceContents)
+	if doc.MIMEType != "application/json" || !strings.Contains(doc.Text, `"id":"`+strings.TrimPrefix(uri, "kibana://cases/")+`"`) {
+		t.Errorf("reading %s: %s %.200s", uri, doc.MIMEType, doc.Text)
+	}
+	read.Params.URI = "kibana://cases/no-such-case"
+	if _, err := c.ReadResource(ctx, read); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("reading a missing case: %v", err)
 	}
 }

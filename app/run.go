@@ -19,6 +19,7 @@ import (
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/prompts"
+	"github.com/kibana-mcp/kibana-mcp/resources"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -36,22 +37,45 @@ func version() string {
 	return "dev"
 }
 
-const instructions = `Tools for a Kibana deployment. For case triage: find_cases to list (filter by status, severity, tags), get_case for one case, get_case_alerts and find_case_comments for its evidence, add_case_comment to note findings, update_cases to change status or severity. Changes need the case's current version: take it from the latest answer about that case (add_case_comment and push_case return the updated case, whose version has moved on). Every tool takes an optional space_id.`
+// The server instructions, sent at initialize: how the tools fit together,
+// in the order a triage goes (find, read, act), within 150 tokens whatever
+// the mode (TestInstructions).
+const (
+	instructionsFind = "Kibana tools. Find, read, act: find_cases lists cases as summary rows (full:true for documents); get_case reads one, with include [comments, alerts, activity] for its evidence."
+	instructionsAct  = " Then add_case_comment notes findings, update_case changes status, severity or assignees, attach_alerts_to_case adds alerts. update_case reads the case's version itself; other changes need the version from the latest answer."
+	instructionsTail = " Every tool takes an optional space_id."
+)
 
-// instructionsFor adds to the instructions what the serving mode changes
-// about reaching the tools they name.
+// instructionsFor says what the serving mode changes about reaching the
+// tools the instructions name, and leaves out what it does not serve.
 func instructionsFor(opts tools.Options) string {
-	s := instructions
+	s := instructionsFind
+	if !opts.Selection.ReadOnly {
+		s += instructionsAct
+	}
+	s += instructionsTail
 	switch {
 	case opts.ToolSearch:
-		s += " The tools named here are reached through search_tools (find them by what you want to do) and call_tool (run one by name)."
+		s += " Reach these tools through search_tools (find by task) and call_tool (run by name)."
 	case opts.DynamicToolsets:
-		s += " Start with list_toolsets and enable_toolset (cases for triage) to make these tools available."
+		s += " First enable their toolset (cases) with list_toolsets and enable_toolset."
 	}
 	if opts.Selection.ReadOnly {
-		s += " This server is read-only: tools that change Kibana are not available."
+		s += " This server is read-only: nothing that changes Kibana is served."
 	}
 	return s
+}
+
+// promptPreface tells a prompt's reader how to reach the tools it names
+// when they are not simply listed.
+func promptPreface(opts tools.Options) string {
+	switch {
+	case opts.ToolSearch:
+		return "Run the tools named below through call_tool (search_tools finds their arguments)."
+	case opts.DynamicToolsets:
+		return "If a tool named below is not listed yet, enable its toolset with enable_toolset first."
+	}
+	return ""
 }
 
 // Main runs the command and returns its exit code: 0 on a clean stop, 1 when
@@ -119,10 +143,22 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 // NewServer builds the MCP server with the tools opts serve and every
 // prompt, all served through client.
 func NewServer(client *kibana.Client, log *slog.Logger, opts tools.Options) (*server.MCPServer, error) {
+	reachable, err := tools.Reachable(opts)
+	if err != nil {
+		return nil, err
+	}
+	hooks := &server.Hooks{}
+	resources.AddListHook(hooks, client, reachable, log)
+	completer := resources.NewCompleter(client, reachable)
 	s := server.NewMCPServer("kibana-mcp", version(),
 		// Only enabling a toolset changes the tool list.
 		server.WithToolCapabilities(opts.DynamicToolsets),
 		server.WithPromptCapabilities(false),
+		server.WithResourceCapabilities(false, false),
+		server.WithCompletions(),
+		server.WithPromptCompletionProvider(completer),
+		server.WithResourceCompletionProvider(completer),
+		server.WithHooks(hooks),
 		server.WithRecovery(),
 		server.WithLogger(log),
 		server.WithInstructions(instructionsFor(opts)),
@@ -130,7 +166,8 @@ func NewServer(client *kibana.Client, log *slog.Logger, opts tools.Options) (*se
 	if err := tools.Install(s, client, opts); err != nil {
 		return nil, err
 	}
-	prompts.Register(s)
+	prompts.Register(s, prompts.Reach{Served: reachable, Preface: promptPreface(opts)})
+	resources.Register(s, client, reachable)
 	return s, nil
 }
 

@@ -376,6 +376,9 @@ func TestRequestsMatchSpec(t *testing.T) {
 		}
 		for i, example := range op.Examples {
 			t.Run(op.Name+"/example"+strconv.Itoa(i), func(t *testing.T) {
+				if op.Composite() && !op.ReadOnly() {
+					t.Skip("a write that reads first or builds its body in its flow: TestFlowsMatchSpec checks all it sends")
+				}
 				checkExample(t, router, op, example)
 			})
 		}

@@ -21,7 +21,6 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
-	"github.com/kibana-mcp/kibana-mcp/sandbox"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -33,36 +32,16 @@ type exchange struct {
 	body   []byte
 }
 
-// sandboxServer serves a fresh sandbox on loopback and records the last
-// exchange.
+// sandboxServer serves a fresh sandbox on loopback and returns the last
+// exchange it recorded.
 func sandboxServer(t *testing.T) (*httptest.Server, func() *exchange) {
-	kib := sandbox.New(sandbox.Config{APIKey: testAPIKey, Seed: 1})
-	var (
-		mu   sync.Mutex
-		last *exchange
-	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		rw := httptest.NewRecorder()
-		kib.ServeHTTP(rw, r)
-		mu.Lock()
-		last = &exchange{
-			req:    &recorded{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body},
-			status: rw.Code, header: rw.Header().Clone(), body: rw.Body.Bytes(),
-		}
-		mu.Unlock()
-		for k, v := range rw.Header() {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rw.Code)
-		w.Write(rw.Body.Bytes())
-	}))
-	t.Cleanup(srv.Close)
+	srv, all := recordingSandbox(t)
 	return srv, func() *exchange {
-		mu.Lock()
-		defer mu.Unlock()
-		return last
+		seen := all()
+		if len(seen) == 0 {
+			return nil
+		}
+		return seen[len(seen)-1]
 	}
 }
 
@@ -96,6 +75,9 @@ func TestSandboxAgreesWithSpec(t *testing.T) {
 	for _, op := range tools.All() {
 		for i, example := range op.Examples {
 			t.Run(op.Name+"/example"+strconv.Itoa(i), func(t *testing.T) {
+				if op.Composite() && !op.ReadOnly() {
+					t.Skip("a write that reads first or builds its body in its flow: TestFlowsMatchSpec checks all it sends")
+				}
 				checkSandboxExample(t, router, op, example)
 			})
 		}

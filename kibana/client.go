@@ -182,8 +182,8 @@ func (c *Client) URL(r *Request) string {
 // the 2xx answer. Any other outcome is an error: *APIError for Kibana's
 // non-2xx answers, *ResponseTooLargeError, ErrReadOnly, or a transport error.
 func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
-	if c.readOnly && (r.Mutates || !c.isRead(r)) {
-		return nil, ErrReadOnly
+	if err := c.Allows(r); err != nil {
+		return nil, err
 	}
 	if r.Space != "" && r.Space != "default" && !ValidSpaceID(r.Space) {
 		return nil, fmt.Errorf("space %q is not a valid space ID (lowercase letters, digits, _ and -)", r.Space)

@@ -25,6 +25,16 @@ func compileRoutes(routes []Route) []route {
 	return out
 }
 
+// Allows reports whether Do would send r at all: ErrReadOnly when this is a
+// read-only client and r is not a read. Tools that read before they write
+// ask first, so a write that will be refused causes no reads either.
+func (c *Client) Allows(r *Request) error {
+	if c.readOnly && (r.Mutates || !c.isRead(r)) {
+		return ErrReadOnly
+	}
+	return nil
+}
+
 // isRead reports whether r may be sent in read-only mode. The decision uses
 // only the method and the escaped path that will go on the wire, never a
 // flag the caller sets, so a mislabelled request cannot slip through.

@@ -1,42 +1,70 @@
-// Package prompts holds MCP prompts: ready-made instructions that walk a
-// model through a triage workflow with the tools, so an analyst can start
-// one with a single pick from the client's prompt menu.
+// Package prompts holds MCP prompts: short plans that walk a model through
+// one workflow with the tools, so an analyst can start it with a single pick
+// from the client's prompt menu.
+//
+// A prompt only names tools the server serves. It is offered only when the
+// tools it cannot do without are served, and its optional steps are left out
+// or replaced when theirs are not (read-only mode drops the write steps).
+// The package does not import tools/: the server tells it what is served
+// through Reach, so prompts stays apart from the registry.
 package prompts
 
 import (
 	"context"
-	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
 
-// Prompt is one workflow: its MCP definition and how to render its text.
+// Reach is what the server lets a model reach.
+type Reach struct {
+	// Served reports whether a tool can be called in this server. Nil serves
+	// nothing, so a forgotten field offers no prompt rather than plans naming
+	// tools that are not there.
+	Served func(tool string) bool
+	// Preface, when not empty, opens every prompt text; the server uses it
+	// to say how tools are reached, e.g. through search_tools and call_tool.
+	Preface string
+}
+
+func (r Reach) served(tool string) bool { return r.Served != nil && r.Served(tool) }
+
+// Prompt is one workflow as offered to a server with a given Reach.
 type Prompt struct {
-	Def    mcp.Prompt
+	Def mcp.Prompt
+	// Needs are the tools the prompt cannot do without; all are served.
+	Needs []string
+	// Render checks the arguments and returns the prompt text, preface
+	// included. An error names the argument and the rule it broke.
 	Render func(args map[string]string) (string, error)
 }
 
-// All returns every prompt.
-func All() []Prompt {
-	return []Prompt{triageCase, openCasesOverview}
+// Available returns the prompts whose needed tools reach serves, in menu
+// order, each rendering only steps whose tools are served.
+func Available(reach Reach) []Prompt {
+	var out []Prompt
+	for _, w := range workflows {
+		if !slices.ContainsFunc(w.needs, func(t string) bool { return !reach.served(t) }) {
+			out = append(out, w.offer(reach))
+		}
+	}
+	return out
 }
 
-// Register adds every prompt to s.
-func Register(s *server.MCPServer) {
-	for _, p := range All() {
+// Register adds the prompts available with reach to s.
+func Register(s *server.MCPServer, reach Reach) {
+	for _, p := range Available(reach) {
 		s.AddPrompt(p.Def, handler(p))
 	}
 }
 
+// handler serves one prompt. Argument errors go back as Go errors: mcp-go
+// v1.2.1 turns them into a JSON-RPC error whose message is ours, which is
+// all a client can show for prompts/get (prompts have no isError result).
 func handler(p Prompt) server.PromptHandlerFunc {
 	return func(_ context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
-		for _, a := range p.Def.Arguments {
-			if a.Required && strings.TrimSpace(req.Params.Arguments[a.Name]) == "" {
-				return nil, fmt.Errorf("prompt %s needs the argument %q", p.Def.Name, a.Name)
-			}
-		}
 		text, err := p.Render(req.Params.Arguments)
 		if err != nil {
 			return nil, err
@@ -47,49 +75,40 @@ func handler(p Prompt) server.PromptHandlerFunc {
 	}
 }
 
-var triageCase = Prompt{
-	Def: mcp.NewPrompt("triage_case",
-		mcp.WithPromptTitle("Triage a case"),
-		mcp.WithPromptDescription("Review one case end to end: what happened, the evidence attached, and a proposed next step."),
-		mcp.WithArgument("caseId", mcp.ArgumentDescription("ID of the case to triage"), mcp.RequiredArgument()),
-		mcp.WithArgument("space_id", mcp.ArgumentDescription("Kibana space of the case, if not the default")),
-	),
-	Render: func(args map[string]string) (string, error) {
-		space := ""
-		if s := strings.TrimSpace(args["space_id"]); s != "" {
-			space = fmt.Sprintf(" Pass space_id %q to every tool.", s)
-		}
-		return fmt.Sprintf(`Triage Kibana case %q.%s
-
-1. Call `+"`get_case`"+` for its title, description, status, severity, tags, assignees and version.
-2. Call `+"`get_case_alerts`"+` for the alerts attached to it and `+"`find_case_comments`"+` for the analyst notes so far.
-3. Call `+"`find_case_user_actions`"+` if you need to know who changed what, and when.
-4. Summarise in a few lines: what happened, which hosts and users are involved, what is already known.
-5. Propose a severity and status, and one next step. Before changing anything, ask me; then use `+"`add_case_comment`"+` to record the finding and `+"`update_cases`"+` to change status or severity, with the version from the latest answer about the case (adding a comment moves the version on: use the one add_case_comment returns).`, args["caseId"], space), nil
-	},
+// workflow is a prompt before it knows what is served.
+type workflow struct {
+	name, title, description string
+	args                     []argument
+	needs                    []string
+	// plan writes the text from checked arguments (trimmed; "" when an
+	// optional one was not given).
+	plan func(a map[string]string, p *plan)
 }
 
-var openCasesOverview = Prompt{
-	Def: mcp.NewPrompt("open_cases_overview",
-		mcp.WithPromptTitle("Overview of open cases"),
-		mcp.WithPromptDescription("List the open and in-progress cases, most severe first, and say which need attention now."),
-		mcp.WithArgument("severity", mcp.ArgumentDescription("Only this severity: low, medium, high or critical")),
-	),
-	Render: func(args map[string]string) (string, error) {
-		scope, severityArg := "", ""
-		switch sev := strings.TrimSpace(args["severity"]); sev {
-		case "":
-		case "low", "medium", "high", "critical":
-			scope = fmt.Sprintf(" with severity %q", sev)
-			severityArg = fmt.Sprintf(`, severity %q`, sev)
-		default:
-			return "", fmt.Errorf("severity %q is not one of low, medium, high, critical", sev)
+func (w workflow) offer(reach Reach) Prompt {
+	opts := []mcp.PromptOption{mcp.WithPromptTitle(w.title), mcp.WithPromptDescription(w.description)}
+	for _, a := range w.args {
+		aopts := []mcp.ArgumentOption{mcp.ArgumentDescription(a.description)}
+		if a.required {
+			aopts = append(aopts, mcp.RequiredArgument())
 		}
-		return fmt.Sprintf(`Give me an overview of the cases that are not closed%s.
-
-1. Call `+"`find_cases`"+` with status "open", then with status "in-progress"%s, sortField "severity", perPage 50; page on while more remain.
-2. Make one table: case ID, title, severity, status, assignees, last update, number of alerts.
-3. Point out the cases that look stale (no update for days) or unassigned but severe.
-Do not change any case.`, scope, severityArg), nil
-	},
+		opts = append(opts, mcp.WithArgument(a.name, aopts...))
+	}
+	return Prompt{
+		Def:   mcp.NewPrompt(w.name, opts...),
+		Needs: slices.Clone(w.needs),
+		Render: func(raw map[string]string) (string, error) {
+			args, err := check(w.name, w.args, raw)
+			if err != nil {
+				return "", err
+			}
+			p := &plan{served: reach.served}
+			w.plan(args, p)
+			text := p.String()
+			if pre := strings.TrimSpace(reach.Preface); pre != "" {
+				text = pre + "\n\n" + text
+			}
+			return text, nil
+		},
+	}
 }

@@ -294,6 +294,7 @@ type FindRulesInput struct {
 	SortOrder             string   `json:"sort_order,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`
 	Page                  int      `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
 	PerPage               int      `json:"per_page,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20."`
+	Full                  bool     `json:"full,omitempty" in:"tool" jsonschema_description:"Whole documents, not summary rows."`
 }
 
 // findRulesPerPage keeps an unpaged search small: a rule with its actions

@@ -39,6 +39,7 @@ type plan struct {
 	hasBody   bool
 	multipart bool
 	segments  []segment // the path template, split at placeholders
+	toolArgs  []string  // arguments only the tool's flow reads (in:"tool")
 }
 
 type boundField struct {
@@ -103,6 +104,11 @@ func buildPlan(op *Operation) (*plan, error) {
 			bf.in, p.multipart = inForm, true
 		case "formfile":
 			bf.in, p.multipart = inFormFile, true
+		case "tool":
+			// Read by the tool's own flow (a page size for the parts it
+			// gathers, a choice of answer shape); never sent to Kibana.
+			p.toolArgs = append(p.toolArgs, bf.name)
+			continue
 		default:
 			return nil, fmt.Errorf("%s: field %s has unknown in:%q", op, f.Name, f.Tag.Get("in"))
 		}
@@ -157,41 +163,54 @@ func buildPlan(op *Operation) (*plan, error) {
 // *schema.ArgumentError values naming the field; nothing is sent unless the
 // whole request could be built.
 func (op *Operation) Bind(args map[string]any) (*kibana.Request, error) {
+	req, _, err := op.bind(args)
+	return req, err
+}
+
+// bind is Bind that also returns the decoded input (a pointer to the input
+// struct), for tools whose input runs a flow.
+func (op *Operation) bind(args map[string]any) (*kibana.Request, any, error) {
 	p, err := op.getPlan()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	validator, err := op.getValidator()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := validator.Validate(args); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	space, args := takeSpace(args)
 	input := reflect.New(p.typ)
 	if err := schema.Decode(args, input.Interface()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if prep, ok := input.Interface().(Preparer); ok {
 		if err := prep.Prepare(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if b, ok := input.Interface().(requestBuilder); ok {
 		req, err := b.request()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if space != "" {
 			if req.Space != "" && req.Space != space {
-				return nil, &schema.ArgumentError{Field: SpaceArgument, Rule: fmt.Sprintf("names space %q but the path names %q; give one", space, req.Space)}
+				return nil, nil, &schema.ArgumentError{Field: SpaceArgument, Rule: fmt.Sprintf("names space %q but the path names %q; give one", space, req.Space)}
 			}
 			req.Space = space
 		}
-		return req, nil
+		return req, input.Interface(), nil
 	}
-	v := input.Elem()
+	req, err := p.request(op, input.Elem(), space)
+	return req, input.Interface(), err
+}
+
+// request builds the request a declared operation sends for input v.
+func (p *plan) request(op *Operation, v reflect.Value, space string) (*kibana.Request, error) {
+	var err error
 	req := &kibana.Request{
 		Method:     op.Method,
 		APIVersion: op.APIVersion,
@@ -416,5 +435,5 @@ func (op *Operation) argumentNames() []string {
 	for i, f := range p.fields {
 		names[i] = f.name
 	}
-	return names
+	return append(names, p.toolArgs...)
 }

@@ -27,7 +27,7 @@ var casesOperations = []*Operation{
 		Input:       FindCasesInput{},
 		Examples: []string{
 			`{}`,
-			`{"status":"open","severity":"critical","tags":["phishing","ransomware"],"search":"login","searchFields":["title","description"],"owner":["securitySolution"],"assignees":["none"],"reporters":["elastic"],"category":["malware"],"from":"now-7d","to":"now","defaultSearchOperator":"AND","page":2,"perPage":50,"sortField":"updatedAt","sortOrder":"asc","space_id":"soc"}`,
+			`{"status":"open","severity":"critical","tags":["phishing","ransomware"],"search":"login","searchFields":["title","description"],"owner":["securitySolution"],"assignees":["none"],"reporters":["elastic"],"category":["malware"],"from":"now-7d","to":"now","defaultSearchOperator":"AND","page":2,"perPage":50,"sortField":"updatedAt","sortOrder":"asc","full":true,"space_id":"soc"}`,
 		},
 	},
 	{
@@ -40,7 +40,10 @@ var casesOperations = []*Operation{
 		APIVersion:  V20231031,
 		Effect:      Reads,
 		Input:       GetCaseInput{},
-		Examples:    []string{`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001"}`},
+		Examples: []string{
+			`{"caseId":"` + sandboxCaseID + `"}`,
+			`{"caseId":"` + sandboxCaseID + `","include":["comments","alerts","activity"],"page":1,"perPage":5,"space_id":"default"}`,
+		},
 	}, {
 		Name:        "create_case",
 		Title:       "Create case",
@@ -66,6 +69,7 @@ var casesOperations = []*Operation{
 		APIVersion:  V20231031,
 		Effect:      Writes,
 		Overwrites:  true,
+		Admin:       true,
 		Input:       UpdateCasesInput{},
 		Examples: []string{
 			`{"cases":[{"id":"c1d2e3f4-0000-4000-8000-000000000001","version":"WzUzMiwxXQ==","status":"in-progress"}]}`,
@@ -75,7 +79,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "delete_cases",
 		Title:       "Delete cases",
-		Description: "Permanently delete cases with their comments, alerts, files and history; cannot be undone. Prefer closing them with update_cases.",
+		Description: "Permanently delete cases with their comments, alerts, files and history; cannot be undone. Prefer closing them with update_case.",
 		Toolset:     "cases",
 		Method:      http.MethodDelete,
 		Path:        "/api/cases",
@@ -144,8 +148,8 @@ var casesOperations = []*Operation{
 		Overwrites:  true,
 		Input:       UpdateCaseCommentInput{},
 		Examples: []string{
-			`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001","id":"71ec1870-725b-11ea-a0b2-c51ea50a58e2","version":"WzQ3LDFd","type":"user","owner":"securitySolution","comment":"Host re-imaged and returned to service."}`,
-			`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001","id":"71ec1870-725b-11ea-a0b2-c51ea50a58e3","version":"WzQ4LDFd","type":"alert","owner":"securitySolution","alertId":["6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42"],"index":[".internal.alerts-security.alerts-default-000001"],"rule":{"id":"94e80e20-cb5a-11ee-b8f3-8b4e5c0e6d2a","name":"Multiple failed logins"},"space_id":"soc"}`,
+			`{"caseId":"` + sandboxCaseID + `","id":"83742920-b274-4a22-803b-6ece265bc695","type":"user","owner":"securitySolution","comment":"Host re-imaged and returned to service."}`,
+			`{"caseId":"` + sandboxCaseID + `","id":"04c39a46-78aa-4eb0-8ac7-57f0c53580cf","version":"WzI2LDFd","type":"alert","owner":"securitySolution","alertId":["` + sandboxAlertID + `"],"index":[".internal.alerts-security.alerts-default-000001"],"rule":{"id":"d913e1b9-3555-423b-81da-0ec265667598","name":"Multiple failed logins followed by success"},"space_id":"default"}`,
 		},
 	},
 	{
@@ -157,6 +161,7 @@ var casesOperations = []*Operation{
 		Path:        "/api/cases/{caseId}/comments",
 		APIVersion:  V20231031,
 		Effect:      Deletes,
+		Admin:       true,
 		Input:       DeleteCaseCommentsInput{},
 		Examples: []string{
 			`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001"}`,
@@ -327,6 +332,7 @@ var casesOperations = []*Operation{
 		Path:        "/api/cases/reporters",
 		APIVersion:  V20231031,
 		Effect:      Reads,
+		Admin:       true,
 		Input:       GetCaseReportersInput{},
 		Examples: []string{
 			`{}`,
@@ -368,6 +374,7 @@ type FindCasesInput struct {
 	PerPage               int      `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 10."`
 	SortField             string   `json:"sortField,omitempty" in:"query" jsonschema:"enum=createdAt,enum=updatedAt,enum=closedAt,enum=title,enum=category,enum=status,enum=severity" jsonschema_description:"Default createdAt."`
 	SortOrder             string   `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc" jsonschema_description:"Default desc."`
+	Full                  bool     `json:"full,omitempty" in:"tool" jsonschema_description:"Whole documents, not summary rows."`
 }
 
 // findCasesPerPage keeps an unpaged search small: a case is 1 to 3 KB of
@@ -382,9 +389,12 @@ func (in *FindCasesInput) Prepare() error {
 	return nil
 }
 
-// GetCaseInput names one case.
+// GetCaseInput names one case and the parts to read with it.
 type GetCaseInput struct {
-	CaseID string `json:"caseId" in:"path" jsonschema:"required"`
+	CaseID  string   `json:"caseId" in:"path" jsonschema:"required"`
+	Include []string `json:"include,omitempty" in:"tool" jsonschema:"uniqueItems=true,enum=comments,enum=alerts,enum=activity" jsonschema_description:"Also return a page of each, newest first."`
+	Page    int      `json:"page,omitempty" in:"tool" jsonschema:"minimum=1"`
+	PerPage int      `json:"perPage,omitempty" in:"tool" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Per part; default 10."`
 }
 
 // CreateCaseInput describes a new case.
@@ -613,33 +623,45 @@ type CaseUpdate struct {
 // Prepare checks each case names something to change.
 func (in *UpdateCasesInput) Prepare() error {
 	for i := range in.Cases {
-		c := &in.Cases[i]
-		field := fmt.Sprintf("cases[%d]", i)
-		if c.Status == "" && c.Severity == "" && c.Title == "" && c.Description == "" && c.Tags == nil &&
-			c.Category == "" && c.Assignees == nil && c.Connector == nil && c.Settings == nil && c.CustomFields == nil {
-			return &schema.ArgumentError{Field: field, Rule: "names no field to change; give at least one besides id and version"}
+		if in.Cases[i].empty() {
+			return &schema.ArgumentError{Field: fmt.Sprintf("cases[%d]", i), Rule: "names no field to change; give at least one besides id and version"}
 		}
-		if c.Connector != nil {
-			if err := c.Connector.check(field + ".connector"); err != nil {
+		if err := in.Cases[i].check(fmt.Sprintf("cases[%d].", i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// empty reports a change that changes nothing.
+func (c *CaseUpdate) empty() bool {
+	return c.Status == "" && c.Severity == "" && c.Title == "" && c.Description == "" && c.Tags == nil &&
+		c.Category == "" && c.Assignees == nil && c.Connector == nil && c.Settings == nil && c.CustomFields == nil
+}
+
+// check enforces what the schema cannot on one case's change; prefix is put
+// before the field names it reports ("cases[0]." or "").
+func (c *CaseUpdate) check(prefix string) error {
+	if c.Connector != nil {
+		if err := c.Connector.check(prefix + "connector"); err != nil {
+			return err
+		}
+	}
+	if c.Assignees != nil {
+		for j, a := range *c.Assignees {
+			if err := a.check(fmt.Sprintf("%sassignees[%d]", prefix, j)); err != nil {
 				return err
 			}
 		}
-		if c.Assignees != nil {
-			for j, a := range *c.Assignees {
-				if err := a.check(fmt.Sprintf("%s.assignees[%d]", field, j)); err != nil {
-					return err
-				}
-			}
+	}
+	if c.Settings != nil {
+		if err := c.Settings.check(prefix + "settings"); err != nil {
+			return err
 		}
-		if c.Settings != nil {
-			if err := c.Settings.check(field + ".settings"); err != nil {
-				return err
-			}
-		}
-		if c.CustomFields != nil {
-			if err := checkCaseCustomFields(field+".customFields", *c.CustomFields, true); err != nil {
-				return err
-			}
+	}
+	if c.CustomFields != nil {
+		if err := checkCaseCustomFields(prefix+"customFields", *c.CustomFields, true); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -724,7 +746,7 @@ func checkCommentKind(typ, comment string, alertID, index []string, rule *CaseAl
 type UpdateCaseCommentInput struct {
 	CaseID  string            `json:"caseId" in:"path" jsonschema:"required"`
 	ID      string            `json:"id" jsonschema:"required,minLength=1" jsonschema_description:"From find_case_comments."`
-	Version string            `json:"version" jsonschema:"required,minLength=1" jsonschema_description:"From find_case_comments or get_case_comment."`
+	Version string            `json:"version,omitempty" jsonschema_description:"Leave out: the tool reads it."`
 	Type    string            `json:"type" jsonschema:"required,enum=user,enum=alert"`
 	Owner   string            `json:"owner" jsonschema:"required,enum=cases,enum=observability,enum=securitySolution"`
 	Comment string            `json:"comment,omitempty" jsonschema:"maxLength=30000"`

@@ -190,7 +190,8 @@ type SearchDetectionAlertsInput struct {
 	Aggs            json.RawMessage   `json:"aggs,omitempty"`
 	Size            *int              `json:"size,omitempty" jsonschema:"minimum=0,maximum=10000" jsonschema_description:"Alerts to return; default 10, 0 for aggs only."`
 	Sort            []json.RawMessage `json:"sort,omitempty" jsonschema_description:"E.g. [{\"@timestamp\":\"desc\"}]."`
-	Source          []string          `json:"_source,omitempty" jsonschema_description:"Fields to return; default all."`
+	Source          []string          `json:"_source,omitempty" jsonschema_description:"Fields to return; default a summary (rule, severity, status, reason, host, user)."`
+	Full            bool              `json:"full,omitempty" in:"tool" jsonschema_description:"Whole alert documents."`
 	TrackTotalHits  bool              `json:"track_total_hits,omitempty" jsonschema_description:"Count every match, not just the first 10,000."`
 	RuntimeMappings json.RawMessage   `json:"runtime_mappings,omitempty"`
 }
@@ -218,6 +219,9 @@ func (in *SearchDetectionAlertsInput) Prepare() error {
 		// default is the small page we want anyway.
 		ten := 10
 		in.Size = &ten
+	}
+	if in.Source == nil && !in.Full {
+		in.Source = alertSummaryFields
 	}
 	return nil
 }

@@ -34,7 +34,7 @@ func TestDetectionArgumentChecks(t *testing.T) {
 		{"search_detection_alerts", `{"size":20000}`,
 			`invalid argument "size": must be at most 10000, got 20000`},
 		{"search_detection_alerts", `{"index":".alerts-security.alerts-default"}`,
-			`invalid argument "index": is not a known argument; allowed: _source, aggs, query, runtime_mappings, size, sort, space_id, track_total_hits`},
+			`invalid argument "index": is not a known argument; allowed: _source, aggs, full, query, runtime_mappings, size, sort, space_id, track_total_hits`},
 		// set_alert_status: exactly one of signal_ids and query.
 		{"set_alert_status", `{"status":"closed"}`,
 			`invalid argument "signal_ids": give signal_ids (alert _ids) or query to choose the alerts`},
@@ -89,7 +89,9 @@ func TestDetectionArgumentChecks(t *testing.T) {
 // goes through as given.
 func TestDetectionRequests(t *testing.T) {
 	for _, c := range []struct{ tool, args, method, path, query, body string }{
-		{"search_detection_alerts", `{}`, "POST", "/api/detection_engine/signals/search", "", `{"size":10}`},
+		{"search_detection_alerts", `{}`, "POST", "/api/detection_engine/signals/search", "",
+			`{"size":10,"_source":["@timestamp","kibana.alert.rule.name","kibana.alert.rule.uuid","kibana.alert.severity","kibana.alert.risk_score","kibana.alert.workflow_status","kibana.alert.reason","host.name","user.name"]}`},
+		{"search_detection_alerts", `{"full":true}`, "POST", "/api/detection_engine/signals/search", "", `{"size":10}`},
 		{"search_detection_alerts",
 			`{"query":{"bool":{"filter":[{"term":{"kibana.alert.workflow_status":"open"}}]}},"aggs":{"by_rule":{"terms":{"field":"kibana.alert.rule.name"}}},"size":0,"sort":[{"@timestamp":"desc"}],"_source":["host.name"],"track_total_hits":true}`,
 			"POST", "/api/detection_engine/signals/search", "",
@@ -164,10 +166,10 @@ func TestReadOnlyClientLetsAlertSearchThrough(t *testing.T) {
 		_, err = client.Do(context.Background(), req)
 		return err
 	}
-	if err := send("search_detection_alerts", `{"size":1}`); err != nil {
+	if err := send("search_detection_alerts", `{"size":1,"full":true}`); err != nil {
 		t.Errorf("search refused by the read-only client: %v", err)
 	}
-	if err := send("search_detection_alerts", `{"size":1,"space_id":"soc"}`); err != nil {
+	if err := send("search_detection_alerts", `{"size":1,"full":true,"space_id":"soc"}`); err != nil {
 		t.Errorf("search in a space refused by the read-only client: %v", err)
 	}
 	for _, c := range []struct{ tool, args string }{

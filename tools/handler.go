@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -27,14 +26,16 @@ func (op *Operation) Handler(client *kibana.Client) server.ToolHandlerFunc {
 
 // hint adds what the model should do next to Kibana errors that have one
 // obvious remedy.
-func hint(err error) string {
-	var apiErr *kibana.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict {
-		// Cases, comments and settings carry a version that every change
-		// (adding a comment too) moves on.
-		return " (The object changed since its version was read: read it again, e.g. with get_case, and retry with the new version.)"
+func hint(op *Operation, err error) string {
+	if !isConflict(err) {
+		return ""
 	}
-	return ""
+	// Cases, comments and settings carry a version that every change
+	// (adding a comment too) moves on.
+	if op.Name == "update_case" || op.Name == "update_case_comment" {
+		return " (The object changed since that version was read: call again without version and the tool reads the current one.)"
+	}
+	return " (The object changed since its version was read: read it again, e.g. with get_case, and retry with the new version.)"
 }
 
 // maxStructured is the largest answer also given as structured content.

@@ -233,7 +233,7 @@ func TestLongAnswersAreCutAtAJSONSafePoint(t *testing.T) {
 		cases = append(cases, fmt.Sprintf(`{"id":"c%d","title":"case %d","description":"%s"}`, i, i, strings.Repeat("d", 100)))
 	}
 	body := `{"page":1,"per_page":40,"total":95,"cases":[` + strings.Join(cases, ",") + `],"count_open_cases":7}`
-	res := runWith(t, 2048, "find_cases", `{}`, "application/json", body)
+	res := runWith(t, 2048, "find_cases", `{"full":true}`, "application/json", body)
 	if res.IsError || len(res.Content) != 2 {
 		t.Fatalf("result %+v", res)
 	}

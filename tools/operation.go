@@ -10,6 +10,7 @@
 //	`in:"form"`      a multipart/form-data text field ("form,filename": the
 //	                 field naming the uploaded file; see boundField.namesFile)
 //	`in:"formfile"`  a multipart/form-data file part; the argument is base64
+//	`in:"tool"`      read by the tool's flow (flow.go), never sent to Kibana
 //	(no in tag)      a member of the JSON request body
 //
 // Binding, validation, the HTTP call and result shaping are generic (bind.go,

@@ -14,7 +14,7 @@ import (
 func All() []*Operation {
 	var all []*Operation
 	for _, area := range [][]*Operation{
-		casesOperations, alertingOperations, connectorsOperations, detectionsOperations, endpointOperations,
+		casesOperations, caseConveniences, alertingOperations, connectorsOperations, detectionsOperations, endpointOperations,
 		mlOperations, aiAssistantOperations, fleetOperations, fleetPackagesOperations, dataViewsOperations,
 		apmOperations, securityOperations, spacesOperations, dashboardsOperations,
 	} {

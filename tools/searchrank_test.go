@@ -19,7 +19,7 @@ var rankingCases = []struct {
 	query string
 	want  []string
 }{
-	{"close the case about the phishing email", []string{"update_cases"}},
+	{"close the case about the phishing email", []string{"update_case", "update_cases"}},
 	{"what alerts are attached to this case", []string{"get_case_alerts"}},
 	{"add a note saying the host was isolated", []string{"add_case_comment"}},
 	{"who changed this case and when", []string{"find_case_user_actions"}},
@@ -31,8 +31,8 @@ var rankingCases = []struct {
 	{"what tags do we use", []string{"get_case_tags"}},
 	{"set up a custom field on cases", []string{"update_case_configuration", "set_case_configuration"}},
 	{"open a new investigation for the ransomware on web-01", []string{"create_case"}},
-	{"bump the severity of case 42 to high", []string{"update_cases"}},
-	{"assign this case to Maria", []string{"update_cases"}},
+	{"bump the severity of case 42 to high", []string{"update_case", "update_cases"}},
+	{"assign this case to Maria", []string{"update_case", "update_cases"}},
 	{"show me the details of case 42", []string{"get_case"}},
 	{"wipe every note on this case and start over", []string{"delete_case_comments"}},
 	{"fix the typo in my last comment", []string{"update_case_comment"}},
@@ -41,14 +41,14 @@ var rankingCases = []struct {
 	{"who has been opening cases", []string{"get_case_reporters"}},
 	{"get rid of these duplicate cases", []string{"delete_cases"}},
 	{"how are cases configured in this space", []string{"get_case_configuration"}},
-	{"attach the suspicious login alert to the case", []string{"add_case_comment"}},
+	{"attach the suspicious login alert to the case", []string{"attach_alerts_to_case", "add_case_comment"}},
 	{"pull up that one comment by its id", []string{"get_case_comment"}},
 	{"reconstruct the timeline of the incident", []string{"find_case_user_actions"}},
 	{"list unassigned cases from last week", []string{"find_cases"}},
 	{"make cases close automatically when they are pushed to ServiceNow", []string{"update_case_configuration", "set_case_configuration"}},
-	{"tag the case as ransomware", []string{"update_cases"}},
+	{"tag the case as ransomware", []string{"update_case", "update_cases"}},
 	{"add the screenshot of the phishing page as evidence", []string{"add_case_file"}},
-	{"escalate the incident to critical", []string{"update_cases"}},
+	{"escalate the incident to critical", []string{"update_case", "update_cases"}},
 	// Beyond cases: rules, connectors, detection alerts and hosts.
 	{"which rules are muted", []string{"find_rules"}},
 	{"silence the noisy brute force rule", []string{"mute_rule"}},

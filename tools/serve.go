@@ -80,6 +80,29 @@ func Install(s *server.MCPServer, client *kibana.Client, opts Options) error {
 	return r.register(s, append(ops, extra...))
 }
 
+// Reachable reports which tools a model can call under opts, by name:
+// those listed, those call_tool runs in tool-search mode, and those
+// enable_toolset can add in dynamic mode. Prompts and resources use it to
+// name and rely on only what is there.
+func Reachable(opts Options) (func(tool string) bool, error) {
+	sel := opts.Selection
+	if opts.ToolSearch && len(sel.Toolsets) == 0 {
+		sel.Toolsets = []string{"all"}
+	}
+	ops, err := Select(All(), sel)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(ops)+1)
+	for _, op := range ops {
+		names[op.Name] = true
+	}
+	if opts.AllowRaw {
+		names[RawRequest.Name] = true
+	}
+	return func(tool string) bool { return names[tool] }, nil
+}
+
 // ReadRoutes are the operations that read with a method other than GET
 // (searches with a query body): the Kibana client lets exactly these through
 // in read-only mode besides GETs.
@@ -157,22 +180,41 @@ func (r *Runner) Handler(op *Operation) server.ToolHandlerFunc {
 // run binds, checks and sends one call of op. roundTrip carries the user's
 // answer to a confirmation asked for earlier in the same call.
 func (r *Runner) run(ctx context.Context, op *Operation, args map[string]any, roundTrip mcp.MultiRoundTripParams) (*mcp.CallToolResult, error) {
-	req, err := op.Bind(args)
+	req, input, err := op.bind(args)
 	if err != nil {
 		return mcp.NewToolResultError(err.Error()), nil
 	}
 	if r.readOnly && req.Mutates {
 		return mcp.NewToolResultError(kibana.ErrReadOnly.Error()), nil
 	}
+	if err := r.client.Allows(req); err != nil {
+		return mcp.NewToolResultError(err.Error()), nil
+	}
 	if stop := r.confirmation(ctx, op, req, args, roundTrip); stop != nil {
 		return stop, nil
 	}
-	resp, err := r.client.Do(ctx, req)
+	f, isFlow := input.(flow)
+	if !isFlow {
+		f = plainFlow{}
+	}
+	answer, err := f.run(ctx, r.client, req)
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return nil, err
 		}
-		return mcp.NewToolResultError(err.Error() + hint(err)), nil
+		return mcp.NewToolResultError(err.Error() + hint(op, err)), nil
 	}
-	return r.result(op, req, resp), nil
+	result := r.result(op, req, answer.resp)
+	for _, note := range answer.notes {
+		result.Content = append(result.Content, mcp.NewTextContent(note))
+	}
+	return result, nil
+}
+
+// plainFlow is the flow of every declared operation: one request, its
+// answer as Kibana gave it.
+type plainFlow struct{}
+
+func (plainFlow) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
+	return sendOne(ctx, k, req)
 }

@@ -1,0 +1,284 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/sandbox"
+)
+
+// sandboxKibana serves a fresh seeded sandbox on loopback. before, when
+// not nil, may answer a request itself (returning true) to stage what the
+// sandbox would not do on its own, such as a conflict; every request is
+// recorded as "METHOD path".
+type sandboxKibana struct {
+	URL    string
+	mu     sync.Mutex
+	seen   []string
+	bodies []string
+}
+
+func newSandboxKibana(t *testing.T, before func(w http.ResponseWriter, r *http.Request) bool) (*sandboxKibana, *kibana.Client) {
+	t.Helper()
+	kib := sandbox.New(sandbox.Config{APIKey: "k", Seed: 1})
+	sk := &sandboxKibana{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		sk.mu.Lock()
+		sk.seen = append(sk.seen, r.Method+" "+r.URL.EscapedPath())
+		sk.bodies = append(sk.bodies, string(body))
+		sk.mu.Unlock()
+		if before != nil && before(w, r) {
+			return
+		}
+		kib.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	sk.URL = srv.URL
+	client, err := kibana.New(kibana.Config{URL: srv.URL, APIKey: "k", MaxRetries: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sk, client
+}
+
+func (sk *sandboxKibana) requests() ([]string, []string) {
+	sk.mu.Lock()
+	defer sk.mu.Unlock()
+	return append([]string(nil), sk.seen...), append([]string(nil), sk.bodies...)
+}
+
+// callFlow runs a tool's handler and returns its result texts.
+func callFlow(t *testing.T, client *kibana.Client, name, arguments string) (bool, []string) {
+	t.Helper()
+	var call mcp.CallToolRequest
+	call.Params.Name = name
+	call.Params.Arguments = args(t, arguments)
+	res, err := mustLookup(t, name).Handler(client)(t.Context(), call)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, c := range res.Content {
+		if tc, ok := c.(mcp.TextContent); ok {
+			texts = append(texts, tc.Text)
+		}
+	}
+	return res.IsError, texts
+}
+
+const caseArg = `"caseId":"` + sandboxCaseID + `"`
+
+func TestUpdateCaseReadsTheVersionItself(t *testing.T) {
+	sk, client := newSandboxKibana(t, nil)
+	isErr, texts := callFlow(t, client, "update_case", `{`+caseArg+`,"status":"in-progress","tags":["vpn"]}`)
+	if isErr {
+		t.Fatalf("update_case: %v", texts)
+	}
+	var got struct{ ID, Status, Version string }
+	if err := json.Unmarshal([]byte(texts[0]), &got); err != nil || got.ID != sandboxCaseID || got.Status != "in-progress" {
+		t.Fatalf("answer is not the updated case itself: %.300s", texts[0])
+	}
+	if len(texts) != 2 || !strings.Contains(texts[1], "read the case's current version") {
+		t.Errorf("no note saying the version was read: %q", texts[1:])
+	}
+	seen, bodies := sk.requests()
+	if len(seen) != 2 || seen[0] != "GET /api/cases/"+sandboxCaseID || seen[1] != "PATCH /api/cases" {
+		t.Fatalf("Kibana saw %q", seen)
+	}
+	if !strings.Contains(bodies[1], `"version":"WzMwLDFd"`) || !strings.Contains(bodies[1], `"tags":["vpn"]`) {
+		t.Errorf("PATCH body %s", bodies[1])
+	}
+}
+
+func TestUpdateCaseRetriesOnceAfterAConflict(t *testing.T) {
+	conflicts := 1
+	conflict := func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == http.MethodPatch && conflicts > 0 {
+			conflicts--
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusConflict)
+			io.WriteString(w, `{"statusCode":409,"error":"Conflict","message":"This case has been updated. Please refresh before saving additional updates."}`)
+			return true
+		}
+		return false
+	}
+	sk, client := newSandboxKibana(t, conflict)
+	isErr, texts := callFlow(t, client, "update_case", `{`+caseArg+`,"severity":"critical"}`)
+	if isErr || !strings.Contains(strings.Join(texts, "\n"), "409 Conflict") || !strings.Contains(strings.Join(texts, "\n"), "retried once") {
+		t.Fatalf("update_case after one conflict: isError=%v %q", isErr, texts)
+	}
+	if seen, _ := sk.requests(); strings.Join(seen, ",") != "GET /api/cases/"+sandboxCaseID+",PATCH /api/cases,GET /api/cases/"+sandboxCaseID+",PATCH /api/cases" {
+		t.Errorf("Kibana saw %q", seen)
+	}
+
+	// Two conflicts in a row: the second is reported, not retried again.
+	conflicts = 2
+	sk, client = newSandboxKibana(t, conflict)
+	isErr, texts = callFlow(t, client, "update_case", `{`+caseArg+`,"severity":"critical"}`)
+	if !isErr || !strings.Contains(texts[0], "409") {
+		t.Fatalf("update_case after two conflicts: isError=%v %q", isErr, texts)
+	}
+	if seen, _ := sk.requests(); len(seen) != 4 {
+		t.Errorf("Kibana saw %q, want two reads and two writes", seen)
+	}
+}
+
+func TestUpdateCaseWithAStaleVersionFailsWithTheConflictExplained(t *testing.T) {
+	sk, client := newSandboxKibana(t, nil)
+	isErr, texts := callFlow(t, client, "update_case", `{`+caseArg+`,"version":"WzEsMV0=","status":"closed"}`)
+	if !isErr || !strings.Contains(texts[0], "409") || !strings.Contains(texts[0], "call again without version") {
+		t.Fatalf("stale version: isError=%v %q", isErr, texts)
+	}
+	if seen, _ := sk.requests(); len(seen) != 1 || seen[0] != "PATCH /api/cases" {
+		t.Errorf("Kibana saw %q: an explicit version must be sent once, as given", seen)
+	}
+}
+
+func TestUpdateCaseArgumentChecks(t *testing.T) {
+	for _, c := range []struct{ args, want string }{
+		{`{` + caseArg + `}`, `invalid argument "arguments": name no field to change`},
+		{`{` + caseArg + `,"assignees":[{"uid":""}]}`, `invalid argument "assignees[0].uid": is required`},
+		{`{` + caseArg + `,"settings":{}}`, `invalid argument "settings.syncAlerts": is required`},
+		{`{"status":"open"}`, `"caseId"`},
+	} {
+		_, err := mustLookup(t, "update_case").Bind(args(t, c.args))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %s", c.args, err, c.want)
+		}
+	}
+}
+
+func TestUpdateCaseCommentReadsTheVersionItself(t *testing.T) {
+	sk, client := newSandboxKibana(t, nil)
+	isErr, texts := callFlow(t, client, "update_case_comment", `{`+caseArg+`,"id":"83742920-b274-4a22-803b-6ece265bc695","type":"user","owner":"securitySolution","comment":"Account re-enabled after review."}`)
+	if isErr || !strings.Contains(texts[len(texts)-1], "comment's current version (WzI5LDFd)") {
+		t.Fatalf("update_case_comment: isError=%v %q", isErr, texts)
+	}
+	seen, bodies := sk.requests()
+	if len(seen) != 2 || !strings.HasPrefix(seen[0], "GET /api/cases/"+sandboxCaseID+"/comments/") || !strings.Contains(bodies[1], `"version":"WzI5LDFd"`) {
+		t.Errorf("Kibana saw %q %q", seen, bodies)
+	}
+}
+
+func TestAttachAlertsLooksUpTheirRule(t *testing.T) {
+	sk, client := newSandboxKibana(t, nil)
+	// Two alerts of the seeded brute-force case; one rule behind them.
+	const other = "c68a6178d9af34a114c0822f8adb1cfa4b657f30add5c1ac881f4f6fdb602f58"
+	isErr, texts := callFlow(t, client, "attach_alerts_to_case", `{`+caseArg+`,"alertIds":["`+sandboxAlertID+`","`+other+`"]}`)
+	if isErr {
+		t.Fatalf("attach_alerts_to_case: %q", texts)
+	}
+	if !strings.Contains(texts[len(texts)-1], `"Multiple failed logins followed by success" (d913e1b9-3555-423b-81da-0ec265667598): 2`) {
+		t.Errorf("note does not name the rule found: %q", texts[len(texts)-1])
+	}
+	seen, bodies := sk.requests()
+	if len(seen) != 2 || seen[0] != "POST /api/detection_engine/signals/search" || seen[1] != "POST /api/cases/"+sandboxCaseID+"/comments" {
+		t.Fatalf("Kibana saw %q", seen)
+	}
+	var sent struct {
+		Type, Owner string
+		AlertID     []string
+		Index       []string
+		Rule        struct{ ID, Name string }
+	}
+	json.Unmarshal([]byte(bodies[1]), &sent)
+	if sent.Type != "alert" || sent.Owner != "securitySolution" || len(sent.AlertID) != 2 || len(sent.Index) != 2 ||
+		sent.Index[0] != ".internal.alerts-security.alerts-default-000001" || sent.Rule.ID != "d913e1b9-3555-423b-81da-0ec265667598" {
+		t.Errorf("attachment sent: %s", bodies[1])
+	}
+}
+
+func TestAttachAlertsWritesNothingWhenAnAlertIsUnknown(t *testing.T) {
+	sk, client := newSandboxKibana(t, nil)
+	isErr, texts := callFlow(t, client, "attach_alerts_to_case", `{`+caseArg+`,"alertIds":["`+sandboxAlertID+`","no-such-alert"]}`)
+	if !isErr || !strings.Contains(texts[0], `invalid argument "alertIds": 1 of 2 are not detection alerts in this space: no-such-alert; nothing was attached`) {
+		t.Fatalf("unknown alert: isError=%v %q", isErr, texts)
+	}
+	if seen, _ := sk.requests(); len(seen) != 1 {
+		t.Errorf("Kibana saw %q: nothing but the lookup may be sent", seen)
+	}
+}
+
+func TestAttachAlertsWithRuleAndIndexGivenNeedsNoLookup(t *testing.T) {
+	sk, client := newSandboxKibana(t, nil)
+	isErr, texts := callFlow(t, client, "attach_alerts_to_case", `{`+caseArg+`,"alertIds":["`+sandboxAlertID+`"],"index":".internal.alerts-security.alerts-default-000001","rule":{"id":"d913e1b9-3555-423b-81da-0ec265667598","name":"Multiple failed logins followed by success"}}`)
+	if isErr {
+		t.Fatalf("%q", texts)
+	}
+	if seen, _ := sk.requests(); len(seen) != 1 || !strings.HasPrefix(seen[0], "POST /api/cases/") {
+		t.Errorf("Kibana saw %q", seen)
+	}
+}
+
+func TestGetCaseIncludesBoundedParts(t *testing.T) {
+	_, client := newSandboxKibana(t, nil)
+	isErr, texts := callFlow(t, client, "get_case", `{`+caseArg+`,"include":["alerts","comments","activity"],"perPage":3}`)
+	if isErr {
+		t.Fatalf("%q", texts)
+	}
+	var got struct {
+		ID       string
+		Included struct {
+			Alerts struct {
+				Total, Page, PerPage int
+				Alerts               []struct{ ID string }
+			}
+			Comments struct {
+				Total    int
+				Comments []json.RawMessage
+			}
+			Activity struct {
+				Total       int
+				UserActions []json.RawMessage
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(texts[0]), &got); err != nil {
+		t.Fatal(err)
+	}
+	inc := got.Included
+	if got.ID != sandboxCaseID || inc.Alerts.Total != 7 || len(inc.Alerts.Alerts) != 3 || inc.Alerts.PerPage != 3 ||
+		inc.Comments.Total != 2 || len(inc.Comments.Comments) != 2 || inc.Activity.Total == 0 || len(inc.Activity.UserActions) > 3 {
+		t.Errorf("parts: %+v", inc)
+	}
+
+	// Paging arguments page the parts; without parts they are a mistake.
+	if _, err := mustLookup(t, "get_case").Bind(args(t, `{`+caseArg+`,"perPage":5}`)); err == nil || !strings.Contains(err.Error(), `"perPage": pages the included parts; give include too`) {
+		t.Errorf("perPage without include: %v", err)
+	}
+}
+
+// TestCompactRowsSaveContext measures the summary rows of the find tools
+// against full documents on the sandbox's data, and checks the rows keep
+// what a model needs to choose what to open next.
+func TestCompactRowsSaveContext(t *testing.T) {
+	_, client := newSandboxKibana(t, nil)
+	for _, c := range []struct{ tool, args, mustKeep string }{
+		{"find_cases", `{"perPage":100}`, `"alerts":7`},
+		{"find_rules", `{"per_page":100}`, `"rule_type_id":"siem.queryRule"`},
+		{"search_detection_alerts", `{"size":100}`, `"kibana.alert.rule.uuid"`},
+	} {
+		_, rows := callFlow(t, client, c.tool, c.args)
+		full := strings.TrimSuffix(c.args, "}") + `,"full":true}`
+		_, docs := callFlow(t, client, c.tool, full)
+		r, d := len(rows[0]), len(docs[0])
+		t.Logf("%s on the sandbox: summary rows %d bytes, full documents %d bytes (%.0f%%)", c.tool, r, d, 100*float64(r)/float64(d))
+		if !strings.Contains(rows[0], c.mustKeep) {
+			t.Errorf("%s rows lost %s: %.300s", c.tool, c.mustKeep, rows[0])
+		}
+		if r*2 > d {
+			t.Errorf("%s: rows are %d bytes of the documents' %d; want under half", c.tool, r, d)
+		}
+	}
+}
