@@ -59,6 +59,7 @@ type Client struct {
 	waitMax    time.Duration
 	readOnly   bool
 	readRoutes []route
+	observe    func(status int, elapsed time.Duration)
 	log        *slog.Logger
 }
 
@@ -104,6 +105,7 @@ func New(cfg Config, log *slog.Logger) (*Client, error) {
 		waitMax:    orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
 		readOnly:   cfg.ReadOnly,
 		readRoutes: compileRoutes(cfg.ReadRoutes),
+		observe:    cfg.Observe,
 		log:        log,
 	}
 	if cfg.MaxRetries < 0 {
@@ -192,8 +194,12 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 	for attempt := 0; ; attempt++ {
 		start := time.Now()
 		resp, retryAfter, err := c.once(ctx, r, target)
+		elapsed := time.Since(start)
 		c.log.Debug("kibana request", "method", r.Method, "path", r.Path, "space", c.spaceOf(r),
-			"attempt", attempt+1, "status", statusOf(resp, err), "duration", time.Since(start))
+			"attempt", attempt+1, "status", statusOf(resp, err), "duration", elapsed)
+		if c.observe != nil {
+			c.observe(statusOf(resp, err), elapsed)
+		}
 		if err == nil || !r.Retryable || attempt >= c.maxRetries || !retryableStatus(err, r.Mutates) {
 			return resp, err
 		}
@@ -207,6 +213,9 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 			wait = retryAfter
 		}
 		c.log.Warn("kibana busy, retrying", "method", r.Method, "path", r.Path, "status", statusOf(nil, err), "wait", wait)
+		if notice, ok := ctx.Value(retryNoticeKey{}).(func(int, time.Duration)); ok {
+			notice(statusOf(nil, err), wait)
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -227,8 +236,8 @@ func (c *Client) once(ctx context.Context, r *Request, target string) (*Response
 		return nil, 0, fmt.Errorf("building request: %w", err)
 	}
 	h := req.Header
-	if c.auth != "" {
-		h.Set("Authorization", c.auth)
+	if auth := c.authFor(ctx); auth != "" {
+		h.Set("Authorization", auth)
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		// Kibana's CSRF guard rejects any state-changing call without it.

@@ -1171,3 +1171,23 @@ func TestErrorTextIsTruncatedByCharacters(t *testing.T) {
 		t.Errorf("message has %d characters (valid UTF-8: %v)", utf8.RuneCountInString(e.Message), utf8.ValidString(e.Message))
 	}
 }
+
+// TestPerCallerAPIKey: a key carried by the context replaces the configured
+// credentials for that request only, and never shows in errors.
+func TestPerCallerAPIKey(t *testing.T) {
+	srv, rec := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		jsonAnswer(w, http.StatusUnauthorized, `{"statusCode":401,"error":"Unauthorized","message":"unable to authenticate"}`)
+	})
+	c := newClient(t, Config{URL: srv.URL, APIKey: "server-key"})
+	_, err := c.Do(WithAPIKey(testCtx(t), "alice-key"), &Request{Method: http.MethodGet, Path: "/api/status"})
+	if err == nil || strings.Contains(err.Error(), "alice-key") {
+		t.Fatalf("error %v", err)
+	}
+	c.Do(testCtx(t), &Request{Method: http.MethodGet, Path: "/api/status"})
+	c.Do(WithAPIKey(testCtx(t), ""), &Request{Method: http.MethodGet, Path: "/api/status"})
+	seen := rec.all()
+	if len(seen) != 3 || seen[0].Header.Get("Authorization") != "ApiKey alice-key" ||
+		seen[1].Header.Get("Authorization") != "ApiKey server-key" || seen[2].Header.Get("Authorization") != "ApiKey server-key" {
+		t.Errorf("Authorization headers: %q %q %q", seen[0].Header.Get("Authorization"), seen[1].Header.Get("Authorization"), seen[2].Header.Get("Authorization"))
+	}
+}

@@ -46,6 +46,10 @@ type Config struct {
 	// search with a query body), as method and path template; a {name}
 	// matches one non-empty path segment.
 	ReadRoutes []Route
+
+	// Observe, when set, is told of every attempt: Kibana's status (0 when
+	// no answer came) and how long it took. Metrics hang off it.
+	Observe func(status int, elapsed time.Duration)
 }
 
 // Route is one API operation: a method and a path template such as
