@@ -156,6 +156,7 @@ func NewServer(client *kibana.Client, log *slog.Logger, opts tools.Options) (*se
 		server.WithPromptCapabilities(false),
 		server.WithResourceCapabilities(false, false),
 		server.WithCompletions(),
+		server.WithLogging(),
 		server.WithPromptCompletionProvider(completer),
 		server.WithResourceCompletionProvider(completer),
 		server.WithHooks(hooks),

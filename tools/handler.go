@@ -2,6 +2,7 @@ package tools
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -48,7 +49,7 @@ const maxStructured = 1 << 20
 // {"result": …}. Answers over maxStructured come as text only. An answer
 // over the result limit is cut at a JSON-safe point, and a second text
 // says what was left out and how to fetch it.
-func (r *Runner) result(op *Operation, req *kibana.Request, resp *kibana.Response) *mcp.CallToolResult {
+func (r *Runner) result(ctx context.Context, op *Operation, req *kibana.Request, resp *kibana.Response) *mcp.CallToolResult {
 	// A byte-order mark is legal before JSON text but not part of it.
 	body := bytes.TrimSpace(bytes.TrimPrefix(resp.Body, []byte("\xef\xbb\xbf")))
 	if len(body) == 0 {
@@ -56,7 +57,7 @@ func (r *Runner) result(op *Operation, req *kibana.Request, resp *kibana.Respons
 	}
 	mediaType, _, _ := mime.ParseMediaType(resp.ContentType)
 	if !json.Valid(body) {
-		return r.nonJSONResult(op, req, resp, body, mediaType)
+		return r.nonJSONResult(ctx, op, req, resp, body, mediaType)
 	}
 	var note string
 	if len(body) > r.maxResult {
@@ -64,7 +65,7 @@ func (r *Runner) result(op *Operation, req *kibana.Request, resp *kibana.Respons
 		if err != nil {
 			// A single JSON string bigger than the limit: no JSON-safe
 			// point to cut at, so show its start as plain text.
-			return r.textResult(op, body)
+			return r.textResult(ctx, op, body)
 		}
 		note = cutNote(op, cut, r.maxResult)
 		body = cut.JSON
@@ -72,6 +73,7 @@ func (r *Runner) result(op *Operation, req *kibana.Request, resp *kibana.Respons
 	result := mcp.NewToolResultText(string(body))
 	if note != "" {
 		result.Content = append(result.Content, mcp.NewTextContent(note))
+		notifyCut(ctx, op, note)
 	}
 	if len(body) > maxStructured {
 		// The structured copy would double an answer that is already more
@@ -91,7 +93,7 @@ func (r *Runner) result(op *Operation, req *kibana.Request, resp *kibana.Respons
 }
 
 // nonJSONResult handles answers that do not parse as JSON.
-func (r *Runner) nonJSONResult(op *Operation, req *kibana.Request, resp *kibana.Response, body []byte, mediaType string) *mcp.CallToolResult {
+func (r *Runner) nonJSONResult(ctx context.Context, op *Operation, req *kibana.Request, resp *kibana.Response, body []byte, mediaType string) *mcp.CallToolResult {
 	switch {
 	case mediaType == "text/html":
 		// Kibana's API answers JSON; a page means a proxy or login page
@@ -102,7 +104,7 @@ func (r *Runner) nonJSONResult(op *Operation, req *kibana.Request, resp *kibana.
 		// document must not pass for the answer.
 		return mcp.NewToolResultError(fmt.Sprintf("Kibana's answer (%d, %d bytes) is labelled JSON but is not valid JSON: it was probably cut off or altered on the way. Nothing in it can be relied on; try the call again.", resp.StatusCode, len(body)))
 	case isTextType(mediaType) && utf8.Valid(body):
-		return r.textResult(op, body)
+		return r.textResult(ctx, op, body)
 	}
 	return r.blobResult(req, resp, mediaType)
 }
@@ -141,7 +143,7 @@ func (r *Runner) blobResult(req *kibana.Request, resp *kibana.Response, mediaTyp
 }
 
 // textResult returns text, cut to the result limit on a character boundary.
-func (r *Runner) textResult(op *Operation, body []byte) *mcp.CallToolResult {
+func (r *Runner) textResult(ctx context.Context, op *Operation, body []byte) *mcp.CallToolResult {
 	if len(body) <= r.maxResult {
 		return mcp.NewToolResultText(string(body))
 	}
@@ -152,6 +154,7 @@ func (r *Runner) textResult(op *Operation, body []byte) *mcp.CallToolResult {
 	result := mcp.NewToolResultText(string(body[:end]))
 	note := fmt.Sprintf("Answer cut to the first %d of %d bytes (the %d-byte result limit). %s", end, len(body), r.maxResult, fetchRestHint(op))
 	result.Content = append(result.Content, mcp.NewTextContent(note))
+	notifyCut(ctx, op, note)
 	return result
 }
 

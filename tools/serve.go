@@ -197,14 +197,17 @@ func (r *Runner) run(ctx context.Context, op *Operation, args map[string]any, ro
 	if !isFlow {
 		f = plainFlow{}
 	}
-	answer, err := f.run(ctx, r.client, req)
+	ctx, sent := trackNotices(ctx)
+	defer settleNotices(sent)
+	answer, err := f.run(withRetryNotices(ctx, op), r.client, req)
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return nil, err
 		}
+		notifyFailure(ctx, op, err)
 		return mcp.NewToolResultError(err.Error() + hint(op, err)), nil
 	}
-	result := r.result(op, req, answer.resp)
+	result := r.result(ctx, op, req, answer.resp)
 	for _, note := range answer.notes {
 		result.Content = append(result.Content, mcp.NewTextContent(note))
 	}
