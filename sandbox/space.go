@@ -16,6 +16,9 @@ type space struct {
 	assistant  assistantState
 	fleet      fleetState
 	platform   platformState
+	exceptions exceptionListsState
+	valueLists valueListsState
+	savedObjs  savedObjectsState
 
 	// What one area's seed tells the next, so the story hangs together:
 	// alerts are raised by the story's rules, cases attach those alerts and
@@ -70,6 +73,7 @@ func (k *Kibana) allRoutes() []route {
 	for _, area := range [][]route{
 		k.casesRoutes(), k.alertingRoutes(), k.connectorsRoutes(), k.detectionsRoutes(),
 		k.endpointRoutes(), k.mlRoutes(), k.assistantRoutes(), k.fleetRoutes(), k.platformRoutes(),
+		k.detectionRulesRoutes(), k.exceptionListsRoutes(), k.valueListsRoutes(), k.savedObjectsRoutes(),
 	} {
 		all = append(all, area...)
 	}
@@ -92,6 +96,8 @@ func (k *Kibana) seed() {
 		k.seedAssistant(sp, rng)
 		k.seedFleet(sp, rng)
 		k.seedPlatform(sp, rng)
+		k.seedValueLists(sp, rng)
+		k.seedExceptionLists(sp, rng)
 		k.spaces[s.id] = sp
 	}
 }

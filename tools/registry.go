@@ -17,6 +17,7 @@ func All() []*Operation {
 		casesOperations, caseConveniences, alertingOperations, connectorsOperations, detectionsOperations, endpointOperations,
 		mlOperations, aiAssistantOperations, fleetOperations, fleetPackagesOperations, dataViewsOperations,
 		apmOperations, securityOperations, spacesOperations, dashboardsOperations,
+		detectionRulesOperations, exceptionListsOperations, valueListsOperations, savedObjectsOperations,
 	} {
 		all = append(all, area...)
 	}

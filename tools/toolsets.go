@@ -33,6 +33,9 @@ var Toolsets = []Toolset{
 	{"dashboards", "Dashboards.", false},
 	{"ml", "Machine learning job and model synchronisation.", false},
 	{"ai_assistant", "Security AI assistant anonymisation fields and knowledge base.", false},
+	{"detection_rules", "Detection rule lifecycle: create, change, enable, bulk edit, export, import, prebuilt rules.", false},
+	{"exceptions", "Exception lists and items, and the value lists they match against.", false},
+	{"saved_objects", "Saved objects: get, find, create, update, bulk, export and import.", false},
 }
 
 // LookupToolset finds a toolset of the catalogue by name.
