@@ -52,6 +52,11 @@ type boundField struct {
 	// part carries it (so the MIME type follows the extension), and the form
 	// field carries it without the extension, as Kibana stores that apart.
 	namesFile bool
+	// textExt marks a file part (`in:"formfile,ndjson"`, `in:"formfile,txt"`)
+	// whose argument is the file's text as is, not base64: the extension
+	// names the file when no filename field does, and Kibana's importers
+	// check it (saved objects want .ndjson).
+	textExt string
 }
 
 // segment is literal text, or the field whose value fills a placeholder.
@@ -92,6 +97,9 @@ func buildPlan(op *Operation) (*plan, error) {
 		bf := boundField{index: i, name: schema.JSONName(f), omitEmpty: strings.Contains(f.Tag.Get("json"), ",omitempty")}
 		in, option, _ := strings.Cut(f.Tag.Get("in"), ",")
 		bf.namesFile = in == "form" && option == "filename"
+		if in == "formfile" {
+			bf.textExt = option
+		}
 		switch in {
 		case "":
 			bf.in = inBody
@@ -388,15 +396,15 @@ func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
 		if f.in != inFormFile {
 			continue
 		}
-		// Models often wrap long base64 across lines; the line breaks are
-		// not part of the data.
-		encoded := strings.Join(strings.Fields(v.Field(f.index).String()), "")
-		data, err := base64.StdEncoding.DecodeString(encoded)
+		data, err := fileContent(f, v.Field(f.index).String())
 		if err != nil {
-			return nil, "", &schema.ArgumentError{Field: f.name, Rule: "must be standard base64: " + err.Error()}
+			return nil, "", err
 		}
 		name := filename
-		if name == "" {
+		switch {
+		case name == "" && f.textExt != "":
+			name = f.name + "." + f.textExt
+		case name == "":
 			name = f.name
 		}
 		h := textproto.MIMEHeader{}
@@ -418,7 +426,28 @@ func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
 
 // contentTypeOf prefers the file extension (Kibana checks file kinds by MIME
 // type) and falls back to sniffing the bytes.
+// fileContent is the bytes of a file part: the argument's text for text
+// files, decoded base64 for the others.
+func fileContent(f boundField, arg string) ([]byte, error) {
+	if f.textExt != "" {
+		if strings.TrimSpace(arg) == "" {
+			return nil, &schema.ArgumentError{Field: f.name, Rule: "is empty; give the file's content"}
+		}
+		return []byte(arg), nil
+	}
+	// Models often wrap long base64 across lines; the line breaks are not
+	// part of the data.
+	data, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(arg), ""))
+	if err != nil {
+		return nil, &schema.ArgumentError{Field: f.name, Rule: "must be standard base64: " + err.Error()}
+	}
+	return data, nil
+}
+
 func contentTypeOf(name string, data []byte) string {
+	if path.Ext(name) == ".ndjson" {
+		return "application/ndjson"
+	}
 	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
 		return ct
 	}

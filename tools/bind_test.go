@@ -282,3 +282,34 @@ func FuzzBindAnyTool(f *testing.F) {
 		}
 	})
 }
+
+type ndjsonInput struct {
+	File      string `json:"file" in:"formfile,ndjson" jsonschema:"required"`
+	Overwrite bool   `json:"overwrite,omitempty" in:"query"`
+}
+
+// TestBindTextFilePart: an import's ndjson goes as the file's text, named
+// .ndjson, never decoded as base64; empty content is refused.
+func TestBindTextFilePart(t *testing.T) {
+	op := withSchema(t, &Operation{Name: "import_things", Method: http.MethodPost, Path: "/api/things/_import", Effect: Writes, Input: ndjsonInput{}})
+	content := "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"
+	req, err := op.Bind(map[string]any{"file": content, "overwrite": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, _ := mime.ParseMediaType(req.ContentType)
+	p, err := multipart.NewReader(strings.NewReader(string(req.Body)), params["boundary"]).NextPart()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(p)
+	if p.FormName() != "file" || p.FileName() != "file.ndjson" || p.Header.Get("Content-Type") != "application/ndjson" || string(b) != content {
+		t.Errorf("part %q %q %q: %q", p.FormName(), p.FileName(), p.Header.Get("Content-Type"), b)
+	}
+	if req.Query.Get("overwrite") != "true" {
+		t.Errorf("query %v", req.Query)
+	}
+	if _, err := op.Bind(map[string]any{"file": "  \n"}); err == nil || !strings.Contains(err.Error(), `"file": is empty`) {
+		t.Errorf("empty file: %v", err)
+	}
+}

@@ -103,6 +103,8 @@ func (r *Runner) nonJSONResult(ctx context.Context, op *Operation, req *kibana.R
 		// A connection cut mid-body, or a proxy that mangled it: half a
 		// document must not pass for the answer.
 		return mcp.NewToolResultError(fmt.Sprintf("Kibana's answer (%d, %d bytes) is labelled JSON but is not valid JSON: it was probably cut off or altered on the way. Nothing in it can be relied on; try the call again.", resp.StatusCode, len(body)))
+	case isNDJSON(mediaType, resp.Filename) && utf8.Valid(body):
+		return r.ndjsonResult(req, resp, body, mediaType)
 	case isTextType(mediaType) && utf8.Valid(body):
 		return r.textResult(ctx, op, body)
 	}
@@ -121,6 +123,44 @@ func isTextType(mediaType string) bool {
 		return true
 	}
 	return false
+}
+
+// isNDJSON reports an export of newline-delimited JSON: by its media type,
+// or by the file name Kibana gave it.
+func isNDJSON(mediaType, filename string) bool {
+	return mediaType == "application/x-ndjson" || mediaType == "application/ndjson" || strings.HasSuffix(filename, ".ndjson")
+}
+
+// ndjsonResult returns an export (rules, saved objects, lists) as an
+// embedded text resource with its media type, so a client can keep it as a
+// file and a model can hand it to the matching import tool unchanged; the
+// text part counts what is in it. Exports end with a summary line
+// ({"exportedCount":…}), which is not an object of the export.
+func (r *Runner) ndjsonResult(req *kibana.Request, resp *kibana.Response, body []byte, mediaType string) *mcp.CallToolResult {
+	objects, summary := 0, ""
+	for line := range bytes.Lines(body) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		var probe map[string]json.RawMessage
+		if json.Unmarshal(line, &probe) == nil {
+			if _, isSummary := probe["exportedCount"]; isSummary {
+				summary = " Kibana's summary: " + string(line)
+				continue
+			}
+		}
+		objects++
+	}
+	if mediaType == "" || !strings.Contains(mediaType, "ndjson") {
+		mediaType = "application/x-ndjson"
+	}
+	text := fmt.Sprintf("Kibana exported %d objects as ndjson (%d bytes), attached as an embedded resource; pass its text to the matching import tool to import them.%s", objects, len(body), summary)
+	return &mcp.CallToolResult{Content: []mcp.Content{
+		mcp.NewTextContent(text),
+		// The file as Kibana sent it, final newline included.
+		mcp.NewEmbeddedResource(mcp.TextResourceContents{URI: "kibana://" + r.client.SpaceOf(req) + req.Path, MIMEType: mediaType, Text: string(resp.Body)}),
+	}}
 }
 
 // blobResult returns a file (an endpoint file download, say) as an embedded

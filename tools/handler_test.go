@@ -289,3 +289,21 @@ func TestTextFilesComeBackAsText(t *testing.T) {
 		}
 	}
 }
+
+// TestNDJSONExportIsAnEmbeddedResource: an export comes back as the file it
+// is, with its media type, and the text counts its objects.
+func TestNDJSONExportIsAnEmbeddedResource(t *testing.T) {
+	body := "{\"id\":\"r1\"}\n{\"id\":\"r2\"}\n{\"exportedCount\":2,\"missingRules\":[]}\n"
+	res := runWith(t, 1024, "get_case", `{"caseId":"c1"}`, "application/ndjson", body)
+	if res.IsError || len(res.Content) != 2 {
+		t.Fatalf("result %+v", res)
+	}
+	text := res.Content[0].(mcp.TextContent).Text
+	if !strings.Contains(text, "exported 2 objects") || !strings.Contains(text, `"exportedCount":2`) {
+		t.Errorf("text %q", text)
+	}
+	file := res.Content[1].(mcp.EmbeddedResource).Resource.(mcp.TextResourceContents)
+	if file.MIMEType != "application/ndjson" || file.Text != body || !strings.HasPrefix(file.URI, "kibana://") {
+		t.Errorf("resource %+v", file)
+	}
+}

@@ -10,6 +10,8 @@
 //	`in:"form"`      a multipart/form-data text field ("form,filename": the
 //	                 field naming the uploaded file; see boundField.namesFile)
 //	`in:"formfile"`  a multipart/form-data file part; the argument is base64
+//	                 ("formfile,ndjson", "formfile,txt": the argument is the
+//	                 file's text, named with that extension)
 //	`in:"tool"`      read by the tool's flow (flow.go), never sent to Kibana
 //	(no in tag)      a member of the JSON request body
 //
