@@ -15,6 +15,7 @@ import (
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/tools"
+	"github.com/kibana-mcp/kibana-mcp/transport"
 )
 
 // Config is everything the server needs to start.
@@ -22,6 +23,7 @@ type Config struct {
 	Kibana    kibana.Config
 	Transport string // stdio, sse or http
 	Addr      string // listen address for sse and http
+	HTTP      transport.Options
 	LogLevel  slog.Level
 	LogFormat string // auto, text or json
 	Serve     tools.Options
@@ -59,6 +61,18 @@ var settings = []setting{
 	{"max-response-bytes", "KIBANA_MCP_MAX_RESPONSE_BYTES", "largest Kibana answer accepted, in bytes"},
 	{"transport", "KIBANA_MCP_TRANSPORT", "stdio, sse or http (streamable HTTP)"},
 	{"addr", "KIBANA_MCP_ADDR", "listen address for the sse and http transports"},
+	{"http-token", "KIBANA_MCP_HTTP_TOKEN", "bearer token every HTTP client must send (Authorization: Bearer); prefer the env var"},
+	{"allow-client-credentials", "KIBANA_MCP_ALLOW_CLIENT_CREDENTIALS", "let each HTTP client send its own Kibana API key in the Kibana-Api-Key header, used for its calls"},
+	{"insecure-no-auth", "KIBANA_MCP_INSECURE_NO_AUTH", "allow listening beyond loopback without --http-token or --allow-client-credentials"},
+	{"allowed-origins", "KIBANA_MCP_ALLOWED_ORIGINS", "comma-separated browser origins allowed besides loopback (e.g. https://chat.example.com)"},
+	{"stateless", "KIBANA_MCP_STATELESS", "streamable HTTP without sessions, for replicas behind a load balancer; elicitation (confirmations) and list-changed notifications are off"},
+	{"max-body-bytes", "KIBANA_MCP_MAX_BODY_BYTES", "largest HTTP request body, in bytes"},
+	{"max-sessions", "KIBANA_MCP_MAX_SESSIONS", "HTTP sessions open at once"},
+	{"max-concurrent-calls", "KIBANA_MCP_MAX_CONCURRENT_CALLS", "tool calls running at once over HTTP, all sessions together"},
+	{"session-idle-timeout", "KIBANA_MCP_SESSION_IDLE_TIMEOUT", "close an HTTP session unused this long (e.g. 30m)"},
+	{"call-timeout", "KIBANA_MCP_CALL_TIMEOUT", "longest one tool call may take over HTTP (e.g. 2m)"},
+	{"shutdown-grace", "KIBANA_MCP_SHUTDOWN_GRACE", "on SIGINT/SIGTERM, how long calls in flight may finish (e.g. 10s)"},
+	{"metrics", "KIBANA_MCP_METRICS", "serve Prometheus metrics at /metrics (HTTP transports)"},
 	{"log-level", "KIBANA_MCP_LOG_LEVEL", "debug, info, warn or error"},
 	{"log-format", "KIBANA_MCP_LOG_FORMAT", "auto (colour text on a terminal, JSON otherwise), text or json"},
 	{"toolsets", "KIBANA_MCP_TOOLSETS", "comma-separated toolsets to serve, or all; default: cases, alerting, connectors, detections, spaces"},
@@ -100,6 +114,21 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	fs.Int64Var(&k.MaxResponseBytes, "max-response-bytes", kibana.DefaultMaxResponseBytes, "")
 	fs.StringVar(&cfg.Transport, "transport", "stdio", "")
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "")
+	h := &cfg.HTTP
+	var origins listValue
+	idle, callTimeout, grace := durationValue(transport.DefaultSessionIdleTimeout), durationValue(transport.DefaultCallTimeout), durationValue(transport.DefaultShutdownGrace)
+	fs.StringVar(&h.Token, "http-token", "", "")
+	fs.BoolVar(&h.AllowClientCredentials, "allow-client-credentials", false, "")
+	fs.BoolVar(&h.InsecureNoAuth, "insecure-no-auth", false, "")
+	fs.Var(&origins, "allowed-origins", "")
+	fs.BoolVar(&h.Stateless, "stateless", false, "")
+	fs.Int64Var(&h.MaxBodyBytes, "max-body-bytes", transport.DefaultMaxBodyBytes, "")
+	fs.IntVar(&h.MaxSessions, "max-sessions", transport.DefaultMaxSessions, "")
+	fs.IntVar(&h.MaxConcurrentCalls, "max-concurrent-calls", transport.DefaultMaxConcurrentCalls, "")
+	fs.Var(&idle, "session-idle-timeout", "")
+	fs.Var(&callTimeout, "call-timeout", "")
+	fs.Var(&grace, "shutdown-grace", "")
+	fs.BoolVar(&h.Metrics, "metrics", false, "")
 	fs.StringVar(&level, "log-level", "info", "")
 	fs.StringVar(&cfg.LogFormat, "log-format", "auto", "")
 	version := fs.Bool("version", false, "")
@@ -174,6 +203,28 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 		if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
 			return nil, fmt.Errorf("addr %q is not host:port with a port from 0 to 65535", cfg.Addr)
 		}
+	}
+	h.Transport = cfg.Transport
+	h.AllowedOrigins = origins
+	h.SessionIdleTimeout, h.CallTimeout, h.ShutdownGrace = time.Duration(idle), time.Duration(callTimeout), time.Duration(grace)
+	for _, limit := range []struct {
+		name string
+		ok   bool
+	}{
+		{"max-body-bytes", h.MaxBodyBytes > 0}, {"max-sessions", h.MaxSessions > 0}, {"max-concurrent-calls", h.MaxConcurrentCalls > 0},
+		{"session-idle-timeout", h.SessionIdleTimeout > 0}, {"call-timeout", h.CallTimeout > 0}, {"shutdown-grace", h.ShutdownGrace >= 0},
+	} {
+		if !limit.ok {
+			return nil, fmt.Errorf("%s must be positive", limit.name)
+		}
+	}
+	if cfg.Transport != "stdio" && cfg.Command == "" {
+		if err := h.Validate(cfg.Addr); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Transport == "stdio" && (h.Stateless || h.Token != "" || h.AllowClientCredentials) {
+		return nil, errors.New("stateless, http-token and allow-client-credentials are for the sse and http transports; add --transport http")
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("log-level %q is not one of debug, info, warn, error", level)
@@ -277,7 +328,7 @@ func (v *onOffValue) Set(s string) error {
 }
 
 func redactIfSecret(s setting, v string) string {
-	if s.flag == "api-key" || s.flag == "password" {
+	if s.flag == "api-key" || s.flag == "password" || s.flag == "http-token" {
 		return "(redacted)"
 	}
 	return v

@@ -57,7 +57,7 @@ func TestLogNotificationsReachTheClient(t *testing.T) {
 			return client.NewClient(transport.NewIO(outR, inW, io.NopCloser(strings.NewReader(""))))
 		},
 		"http": func(t *testing.T) *client.Client {
-			handler, closeStreams := HTTPHandler("http", s)
+			handler, closeStreams := httpHandler("http", s)
 			srv := httptest.NewServer(handler)
 			t.Cleanup(func() { closeStreams(); srv.Close() })
 			c, err := client.NewStreamableHttpClient(srv.URL + "/mcp")
@@ -67,7 +67,7 @@ func TestLogNotificationsReachTheClient(t *testing.T) {
 			return c
 		},
 		"sse": func(t *testing.T) *client.Client {
-			handler, closeStreams := HTTPHandler("sse", s)
+			handler, closeStreams := httpHandler("sse", s)
 			srv := httptest.NewServer(handler)
 			t.Cleanup(func() { closeStreams(); srv.Close() })
 			c, err := client.NewSSEMCPClient(srv.URL + "/sse")

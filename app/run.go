@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"runtime/debug"
 	"time"
@@ -21,6 +20,7 @@ import (
 	"github.com/kibana-mcp/kibana-mcp/prompts"
 	"github.com/kibana-mcp/kibana-mcp/resources"
 	"github.com/kibana-mcp/kibana-mcp/tools"
+	"github.com/kibana-mcp/kibana-mcp/transport"
 )
 
 // Version is set at link time (-ldflags "-X .../app.Version=v1.2.3"); without
@@ -113,12 +113,35 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		defer stop()
 	}
 	cfg.Kibana.UserAgent = "kibana-mcp/" + version()
-	client, err := kibana.New(cfg.Kibana, log)
+	var (
+		client *kibana.Client
+		web    *transport.Server // the HTTP transports' limits, metrics and probes
+		extra  []server.ServerOption
+	)
+	if cfg.Transport != "stdio" && cfg.Command == "" {
+		cfg.HTTP.Log = log
+		cfg.HTTP.Ready = func(ctx context.Context) error { return transport.KibanaReady(client)(ctx) }
+		web = transport.New(cfg.HTTP)
+		if cfg.HTTP.Stateless {
+			// Each request may reach another replica: confirmations are
+			// signed with a key the replicas share, derived from the token.
+			cfg.Serve.ConfirmSecret = []byte(cfg.HTTP.Token)
+			if cfg.Serve.Confirm {
+				log.Warn("stateless: destructive calls are confirmed only with clients of protocol 2026-07-28 or later; older ones cannot be asked and are not")
+				if cfg.HTTP.Token == "" {
+					log.Warn("stateless without --http-token: each replica signs approvals with its own key, so an approval must come back to the replica that asked")
+				}
+			}
+		}
+		cfg.Kibana.Observe = web.ObserveKibana
+		extra = append(extra, server.WithToolHandlerMiddleware(web.ToolMiddleware()))
+	}
+	client, err = kibana.New(cfg.Kibana, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "kibana-mcp: config:", err)
 		return 2
 	}
-	s, err := NewServer(client, log, cfg.Serve)
+	s, err := NewServer(client, log, cfg.Serve, extra...)
 	if err != nil {
 		fmt.Fprintln(stderr, "kibana-mcp:", err)
 		return 1
@@ -133,7 +156,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"),
 		"tools", len(s.ListTools()), "read_only", cfg.Serve.Selection.ReadOnly)
-	if err := serve(ctx, cfg, s, stdin, stdout, log); err != nil {
+	if err := serve(ctx, cfg, s, web, stdin, stdout, log); err != nil {
 		log.Error("server stopped", "err", err)
 		return 1
 	}
@@ -142,7 +165,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 
 // NewServer builds the MCP server with the tools opts serve and every
 // prompt, all served through client.
-func NewServer(client *kibana.Client, log *slog.Logger, opts tools.Options) (*server.MCPServer, error) {
+func NewServer(client *kibana.Client, log *slog.Logger, opts tools.Options, extra ...server.ServerOption) (*server.MCPServer, error) {
 	reachable, err := tools.Reachable(opts)
 	if err != nil {
 		return nil, err
@@ -150,7 +173,7 @@ func NewServer(client *kibana.Client, log *slog.Logger, opts tools.Options) (*se
 	hooks := &server.Hooks{}
 	resources.AddListHook(hooks, client, reachable, log)
 	completer := resources.NewCompleter(client, reachable)
-	s := server.NewMCPServer("kibana-mcp", version(),
+	s := server.NewMCPServer("kibana-mcp", version(), append([]server.ServerOption{
 		// Only enabling a toolset changes the tool list.
 		server.WithToolCapabilities(opts.DynamicToolsets),
 		server.WithPromptCapabilities(false),
@@ -163,6 +186,7 @@ func NewServer(client *kibana.Client, log *slog.Logger, opts tools.Options) (*se
 		server.WithRecovery(),
 		server.WithLogger(log),
 		server.WithInstructions(instructionsFor(opts)),
+	}, extra...)...,
 	)
 	if err := tools.Install(s, client, opts); err != nil {
 		return nil, err
@@ -191,7 +215,8 @@ func NewLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
 // stdioWorkers is how many tool calls run at once on stdio.
 const stdioWorkers = 64
 
-func serve(ctx context.Context, cfg *Config, s *server.MCPServer, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+// serve runs the configured transport until ctx is done.
+func serve(ctx context.Context, cfg *Config, s *server.MCPServer, web *transport.Server, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
 	if cfg.Transport == "stdio" {
 		stdio := server.NewStdioServer(s)
 		stdio.SetErrorLogger(slog.NewLogLogger(log.Handler(), slog.LevelError))
@@ -209,58 +234,9 @@ func serve(ctx context.Context, cfg *Config, s *server.MCPServer, stdin io.Reade
 		}
 		return err
 	}
-	handler, closeStreams := HTTPHandler(cfg.Transport, s)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
-	return serveHTTP(ctx, ln, handler, closeStreams, cfg.Transport, log)
-}
-
-// HTTPHandler serves one HTTP transport: "sse" (GET /sse, POST /message) or
-// "http" (streamable HTTP at /mcp). closeStreams ends the long-lived event
-// streams, which would otherwise hold a graceful shutdown open.
-func HTTPHandler(transport string, s *server.MCPServer) (handler http.Handler, closeStreams func()) {
-	if transport == "sse" {
-		// A relative message endpoint works whatever host name or proxy the
-		// client came through.
-		sse := server.NewSSEServer(s,
-			server.WithUseFullURLForMessageEndpoint(false),
-			server.WithKeepAlive(true),
-		)
-		return guard(sse), sse.CloseSessions
-	}
-	return guard(server.NewStreamableHTTPServer(s, server.WithEndpointPath("/mcp"))), func() {}
-}
-
-func serveHTTP(ctx context.Context, ln net.Listener, handler http.Handler, closeStreams func(), transport string, log *slog.Logger) error {
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	addr := ln.Addr().String()
-	if !isLoopback(addr) {
-		log.Warn("listening beyond loopback: anyone who can reach this address can use the configured Kibana credentials", "addr", addr)
-	}
-	endpoint := "/mcp"
-	if transport == "sse" {
-		endpoint = "/sse"
-	}
-	log.Info("serving MCP over HTTP", "transport", transport, "url", "http://"+addr+endpoint)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	closeStreams()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		// Calls still running after the grace period are cut off.
-		srv.Close()
-	}
-	return nil
+	return web.Serve(ctx, ln, s)
 }

@@ -1,5 +1,528 @@
 package sandbox
 
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
 // The detection rule lifecycle: create, update, patch, delete, bulk
 // actions, export and import, prebuilt rules, preview, the alerts index.
-func (k *Kibana) detectionRulesRoutes() []route { return nil }
+//
+// Rules live where the detection engine's reads find them (alertsState's
+// rules, detections.go); every write also updates the rule's alerting
+// saved object (rulesState, alerting.go), which lists it as a siem rule.
+// Changes made through the alerting API do not flow back.
+//
+// What the sandbox approximates: as Kibana's zod validation does, members
+// a rule type does not take are dropped, not refused; rules never run, so
+// a new rule has no execution_summary; preview counts no real matches.
+
+func (k *Kibana) detectionRulesRoutes() []route {
+	return []route{
+		newRoute(http.MethodPost, "/api/detection_engine/rules", k.createDetectionRule),
+		newRoute(http.MethodPut, "/api/detection_engine/rules", k.updateDetectionRule),
+		newRoute(http.MethodPatch, "/api/detection_engine/rules", k.patchDetectionRule),
+		newRoute(http.MethodDelete, "/api/detection_engine/rules", k.deleteDetectionRule),
+		newRoute(http.MethodPost, "/api/detection_engine/rules/_bulk_action", k.bulkDetectionRuleAction),
+		newRoute(http.MethodPost, "/api/detection_engine/rules/_export", k.exportDetectionRules),
+		newRoute(http.MethodPost, "/api/detection_engine/rules/_import", k.importDetectionRules),
+		newRoute(http.MethodPut, "/api/detection_engine/rules/prepackaged", k.installPrebuiltRules),
+		newRoute(http.MethodGet, "/api/detection_engine/rules/prepackaged/_status", k.prebuiltRulesStatus),
+		newRoute(http.MethodPost, "/api/detection_engine/rules/preview", k.previewDetectionRule),
+		newRoute(http.MethodGet, "/api/detection_engine/tags", k.detectionRuleTags),
+		newRoute(http.MethodGet, "/api/detection_engine/privileges", k.detectionPrivileges),
+		newRoute(http.MethodPost, "/api/detection_engine/index", k.createAlertsIndex),
+		newRoute(http.MethodGet, "/api/detection_engine/index", k.readAlertsIndex),
+		newRoute(http.MethodDelete, "/api/detection_engine/index", k.deleteAlertsIndex),
+	}
+}
+
+// detRuleTypes are the rule types in the order Kibana's discriminator
+// message lists them.
+var detRuleTypes = []string{"eql", "query", "saved_query", "threshold", "threat_match", "machine_learning", "new_terms", "esql"}
+
+// detCommonMembers are the members every rule type takes.
+var detCommonMembers = []string{
+	"actions", "alias_purpose", "alias_target_id", "author", "building_block_type", "description", "enabled",
+	"exceptions_list", "false_positives", "from", "interval", "investigation_fields", "license", "max_signals", "meta",
+	"name", "namespace", "note", "outcome", "output_index", "references", "related_integrations", "required_fields",
+	"response_actions", "risk_score", "risk_score_mapping", "rule_id", "rule_name_override", "setup", "severity",
+	"severity_mapping", "tags", "threat", "throttle", "timeline_id", "timeline_title", "timestamp_override",
+	"timestamp_override_fallback_disabled", "to", "version", "type",
+}
+
+// detTypeMembers are the members each type adds, and detTypeRequired those
+// it requires.
+var (
+	detTypeMembers = map[string][]string{
+		"query":            {"alert_suppression", "data_view_id", "filters", "index", "saved_id", "language", "query"},
+		"eql":              {"language", "query", "alert_suppression", "data_view_id", "event_category_override", "filters", "index", "tiebreaker_field", "timestamp_field"},
+		"saved_query":      {"saved_id", "alert_suppression", "data_view_id", "filters", "index", "query", "language"},
+		"threshold":        {"query", "threshold", "alert_suppression", "data_view_id", "filters", "index", "saved_id", "language"},
+		"threat_match":     {"query", "threat_index", "threat_mapping", "threat_query", "alert_suppression", "concurrent_searches", "data_view_id", "filters", "index", "items_per_search", "saved_id", "threat_filters", "threat_indicator_path", "threat_language", "language"},
+		"machine_learning": {"anomaly_threshold", "machine_learning_job_id", "alert_suppression"},
+		"new_terms":        {"history_window_start", "new_terms_fields", "query", "alert_suppression", "data_view_id", "filters", "index", "language"},
+		"esql":             {"alert_suppression", "language", "query"},
+	}
+	detTypeRequired = map[string][]string{
+		"eql":              {"query", "language"},
+		"esql":             {"query", "language"},
+		"threshold":        {"query", "threshold"},
+		"threat_match":     {"query", "threat_query", "threat_mapping", "threat_index"},
+		"machine_learning": {"machine_learning_job_id", "anomaly_threshold"},
+		"new_terms":        {"query", "new_terms_fields", "history_window_start"},
+		"saved_query":      {"saved_id"},
+	}
+)
+
+// siemRuleTypeIDs are the alerting rule types of the detection rule types.
+var siemRuleTypeIDs = map[string]string{
+	"query": "siem.queryRule", "saved_query": "siem.savedQueryRule", "eql": "siem.eqlRule", "esql": "siem.esqlRule",
+	"threshold": "siem.thresholdRule", "threat_match": "siem.indicatorRule", "new_terms": "siem.newTermsRule", "machine_learning": "siem.mlRule",
+}
+
+// checkRuleBody validates a rule as create, update and preview take it
+// (full) or as patch does, in the words of Kibana's zod validation. It
+// answers the members the rule type keeps, with the type's defaults.
+func (k *Kibana) checkRuleBody(c *call, z *zod, body map[string]any, full bool) (map[string]any, string) {
+	typ, _ := body["type"].(string)
+	if _, given := body["type"]; (given || full) && !slices.Contains(detRuleTypes, typ) {
+		z.add("type", "Invalid discriminator value. Expected '%s'", strings.Join(detRuleTypes, "' | '"))
+		return nil, ""
+	}
+	if full {
+		for _, key := range []string{"name", "description", "risk_score", "severity"} {
+			if _, ok := body[key]; !ok {
+				z.add(key, "Required")
+			}
+		}
+		for _, key := range detTypeRequired[typ] {
+			if _, ok := body[key]; !ok {
+				z.add(key, "Required")
+			}
+		}
+	}
+	for _, key := range []string{"name", "description"} {
+		if v, ok := body[key]; ok {
+			if s, isStr := v.(string); !isStr {
+				z.add(key, "Expected string, received %s", zodType(v))
+			} else if s == "" {
+				z.add(key, "String must contain at least 1 character(s)")
+			}
+		}
+	}
+	if _, ok := body["risk_score"]; ok {
+		if n, good := z.integer(body, "risk_score", 0); good && n > 100 {
+			z.add("risk_score", "Number must be less than or equal to 100")
+		}
+	}
+	if _, ok := body["severity"]; ok {
+		z.enum(body, "severity", false, "low", "medium", "high", "critical")
+	}
+	z.integer(body, "max_signals", 1)
+	for _, key := range []string{"tags", "index", "author", "references", "false_positives", "threat_index", "new_terms_fields"} {
+		if _, ok := body[key]; ok {
+			z.stringList(body, "", key, false, 0, false)
+		}
+	}
+	for _, key := range []string{"enabled"} {
+		if v, ok := body[key]; ok {
+			if _, isBool := v.(bool); !isBool {
+				z.add(key, "Expected boolean, received %s", zodType(v))
+			}
+		}
+	}
+	if lang, ok := body["language"].(string); ok && typ != "" {
+		want := []string{"kuery", "lucene"}
+		if typ == "eql" || typ == "esql" {
+			want = []string{typ}
+		}
+		if !slices.Contains(want, lang) {
+			z.add("language", "Invalid enum value. Expected '%s', received '%s'", strings.Join(want, "' | '"), lang)
+		}
+	}
+	if th, ok := body["threshold"]; ok && (typ == "threshold" || typ == "") {
+		obj, isObj := th.(map[string]any)
+		if !isObj {
+			z.add("threshold", "Expected object, received %s", zodType(th))
+		} else {
+			if _, ok := obj["field"]; !ok {
+				z.add("threshold.field", "Required")
+			}
+			z.integer(obj, "value", 1)
+			if _, ok := obj["value"]; !ok {
+				z.add("threshold.value", "Required")
+			}
+		}
+	}
+	if v, ok := body["new_terms_fields"].([]any); ok && (len(v) < 1 || len(v) > 3) {
+		z.add("new_terms_fields", "Array must contain between 1 and 3 element(s)")
+	}
+	if _, ok := body["anomaly_threshold"]; ok {
+		z.integer(body, "anomaly_threshold", 0)
+	}
+	if v, ok := body["threat_mapping"]; ok {
+		if list, isList := v.([]any); !isList || len(list) == 0 {
+			z.add("threat_mapping", "Array must contain at least 1 element(s)")
+		}
+	}
+	if actions, ok := body["actions"].([]any); ok {
+		for i, a := range actions {
+			act, _ := a.(map[string]any)
+			id, _ := act["id"].(string)
+			if act == nil || id == "" {
+				z.add(fmt.Sprintf("actions.%d.id", i), "Required")
+				continue
+			}
+			if c.space.connectors.byID[id] == nil {
+				return nil, fmt.Sprintf("Failed to validate actions due to the following error: Invalid connectorId \"%s\"", id)
+			}
+		}
+	}
+	if len(z.issues) > 0 {
+		return nil, ""
+	}
+	keep := map[string]any{}
+	allowed := append(slices.Clone(detCommonMembers), detTypeMembers[typ]...)
+	for key, v := range body {
+		if typ == "" || slices.Contains(allowed, key) {
+			keep[key] = v
+		}
+	}
+	return keep, ""
+}
+
+// newRuleDoc is a rule document from a checked body: Kibana's defaults,
+// then the members given.
+func newRuleDoc(body map[string]any) map[string]any {
+	typ := body["type"].(string)
+	doc := map[string]any{
+		"enabled": true, "tags": []any{}, "interval": "5m", "from": "now-6m", "to": "now", "max_signals": 100,
+		"author": []any{}, "false_positives": []any{}, "references": []any{}, "threat": []any{}, "actions": []any{},
+		"exceptions_list": []any{}, "risk_score_mapping": []any{}, "severity_mapping": []any{},
+		"related_integrations": []any{}, "required_fields": []any{}, "setup": "", "version": 1,
+	}
+	if typ != "machine_learning" && typ != "eql" && typ != "esql" {
+		doc["language"] = "kuery"
+	}
+	if typ == "query" || typ == "saved_query" || typ == "threshold" || typ == "threat_match" {
+		doc["filters"] = []any{}
+	}
+	if typ == "query" {
+		doc["query"] = ""
+	}
+	for key, v := range body {
+		doc[key] = v
+	}
+	if jobs, ok := doc["machine_learning_job_id"].(string); ok {
+		// Kibana stores one job as a list of one.
+		doc["machine_learning_job_id"] = []any{jobs}
+	}
+	if fields, ok := doc["required_fields"].([]any); ok {
+		out := []any{}
+		for _, f := range fields {
+			if m, ok := f.(map[string]any); ok {
+				out = append(out, map[string]any{"name": m["name"], "type": m["type"], "ecs": false})
+			}
+		}
+		doc["required_fields"] = out
+	}
+	return doc
+}
+
+// ruleIndexOf finds a rule by id or rule_id; -1 when there is none.
+func (st *alertsState) ruleIndexOf(key, value string) int {
+	return slices.IndexFunc(st.rules, func(r map[string]any) bool { return r[key] == value })
+}
+
+// ruleNamed finds the rule a request names by id or rule_id (in the query
+// or the body), answering Kibana's 400 or 404 otherwise.
+func ruleNamed(c *call, id, ruleID string) int {
+	st := &c.space.alerts
+	switch {
+	case id != "":
+		if i := st.ruleIndexOf("id", id); i >= 0 {
+			return i
+		}
+		siemError(c, http.StatusNotFound, fmt.Sprintf("id: %q not found", id))
+	case ruleID != "":
+		if i := st.ruleIndexOf("rule_id", ruleID); i >= 0 {
+			return i
+		}
+		siemError(c, http.StatusNotFound, fmt.Sprintf("rule_id: %q not found", ruleID))
+	default:
+		siemError(c, http.StatusBadRequest, `either "id" or "rule_id" must be set`)
+	}
+	return -1
+}
+
+func (k *Kibana) createDetectionRule(c *call) {
+	z := &zod{where: "request body"}
+	body := z.body(c)
+	if body == nil {
+		z.answer(c)
+		return
+	}
+	checked, msg := k.checkRuleBody(c, z, body, true)
+	if z.answer(c) {
+		return
+	}
+	if msg != "" {
+		siemError(c, http.StatusBadRequest, msg)
+		return
+	}
+	doc, ok := k.addDetectionRule(c, checked)
+	if ok {
+		c.ok(doc)
+	}
+}
+
+// addDetectionRule stores a new rule, answering 409 when its rule_id is
+// taken.
+func (k *Kibana) addDetectionRule(c *call, checked map[string]any) (map[string]any, bool) {
+	st := &c.space.alerts
+	doc := newRuleDoc(checked)
+	if rid, _ := doc["rule_id"].(string); rid == "" {
+		doc["rule_id"] = k.newID()
+	} else if st.ruleIndexOf("rule_id", rid) >= 0 {
+		siemError(c, http.StatusConflict, fmt.Sprintf("rule_id: %q already exists", rid))
+		return nil, false
+	}
+	user, now := ruleUser(c), k.now()
+	doc["id"] = k.newID()
+	doc["immutable"] = false
+	doc["rule_source"] = map[string]any{"type": "internal"}
+	doc["created_at"], doc["created_by"], doc["updated_at"], doc["updated_by"] = now, user, now, user
+	doc["revision"] = 0
+	st.rules = append(st.rules, doc)
+	k.syncAlertingRule(c.space, doc, user)
+	return doc, true
+}
+
+func (k *Kibana) updateDetectionRule(c *call) {
+	z := &zod{where: "request body"}
+	body := z.body(c)
+	if body == nil {
+		z.answer(c)
+		return
+	}
+	checked, msg := k.checkRuleBody(c, z, body, true)
+	if z.answer(c) {
+		return
+	}
+	if msg != "" {
+		siemError(c, http.StatusBadRequest, msg)
+		return
+	}
+	id, _ := body["id"].(string)
+	ruleID, _ := body["rule_id"].(string)
+	i := ruleNamed(c, id, ruleID)
+	if i < 0 {
+		return
+	}
+	st := &c.space.alerts
+	old := st.rules[i]
+	delete(checked, "rule_id")
+	doc := newRuleDoc(checked)
+	k.keepRuleIdentity(c, old, doc)
+	st.rules[i] = doc
+	k.syncAlertingRule(c.space, doc, ruleUser(c))
+	c.ok(doc)
+}
+
+// keepRuleIdentity carries what a change cannot alter from the stored rule
+// to its new version, and stamps the change.
+func (k *Kibana) keepRuleIdentity(c *call, old, doc map[string]any) {
+	for _, key := range []string{"id", "rule_id", "immutable", "rule_source", "created_at", "created_by", "execution_summary"} {
+		if v, ok := old[key]; ok {
+			doc[key] = v
+		}
+	}
+	if src, ok := old["rule_source"].(map[string]any); ok && src["type"] == "external" {
+		// A prebuilt rule changed by the user is customized from then on.
+		doc["rule_source"] = map[string]any{"type": "external", "is_customized": true, "has_base_version": true, "customized_fields": []any{}}
+		if _, given := doc["version"]; !given || doc["version"] == 1 {
+			doc["version"] = old["version"]
+		}
+	}
+	rev, _ := old["revision"].(int)
+	doc["revision"] = rev + 1
+	doc["updated_at"], doc["updated_by"] = k.now(), ruleUser(c)
+}
+
+func (k *Kibana) patchDetectionRule(c *call) {
+	z := &zod{where: "request body"}
+	body := z.body(c)
+	if body == nil {
+		z.answer(c)
+		return
+	}
+	patch, msg := k.checkRuleBody(c, z, body, false)
+	if z.answer(c) {
+		return
+	}
+	if msg != "" {
+		siemError(c, http.StatusBadRequest, msg)
+		return
+	}
+	id, _ := body["id"].(string)
+	ruleID, _ := body["rule_id"].(string)
+	i := ruleNamed(c, id, ruleID)
+	if i < 0 {
+		return
+	}
+	st := &c.space.alerts
+	old := st.rules[i]
+	merged := cfgClone(old)
+	delete(patch, "id")
+	delete(patch, "rule_id")
+	for key, v := range patch {
+		merged[key] = v
+	}
+	// The merged rule must be a whole rule of its (maybe new) type.
+	typ, _ := merged["type"].(string)
+	for _, key := range detTypeRequired[typ] {
+		if _, ok := merged[key]; !ok {
+			z.add(key, "Required")
+		}
+	}
+	if z.answer(c) {
+		return
+	}
+	for key := range merged {
+		if slices.Contains(detCommonMembers, key) || slices.Contains(detTypeMembers[typ], key) {
+			continue
+		}
+		if slices.ContainsFunc(detRuleTypes, func(t string) bool { return slices.Contains(detTypeMembers[t], key) }) {
+			delete(merged, key) // a member of the type the rule had before
+		}
+	}
+	if typ != old["type"] {
+		defaults := newRuleDoc(map[string]any{"type": typ})
+		for _, key := range []string{"language", "filters", "query"} {
+			if _, ok := merged[key]; !ok && defaults[key] != nil {
+				merged[key] = defaults[key]
+			}
+		}
+		if typ == "machine_learning" || typ == "esql" {
+			delete(merged, "filters")
+		}
+	}
+	if jobs, ok := merged["machine_learning_job_id"].(string); ok {
+		merged["machine_learning_job_id"] = []any{jobs}
+	}
+	k.keepRuleIdentity(c, old, merged)
+	if _, given := patch["version"]; !given {
+		merged["version"] = old["version"]
+	}
+	st.rules[i] = merged
+	k.syncAlertingRule(c.space, merged, ruleUser(c))
+	c.ok(merged)
+}
+
+func (k *Kibana) deleteDetectionRule(c *call) {
+	q := c.r.URL.Query()
+	if _, ok := q["id"]; ok && !uuidShape().MatchString(q.Get("id")) {
+		c.badRequest("[request query]: id: Invalid uuid")
+		return
+	}
+	i := ruleNamed(c, q.Get("id"), q.Get("rule_id"))
+	if i < 0 {
+		return
+	}
+	doc := k.removeDetectionRule(c.space, i)
+	c.ok(doc)
+}
+
+// removeDetectionRule deletes the i-th rule and its alerting saved object.
+func (k *Kibana) removeDetectionRule(sp *space, i int) map[string]any {
+	st := &sp.alerts
+	doc := st.rules[i]
+	st.rules = slices.Delete(st.rules, i, i+1)
+	sp.rules.remove(fmt.Sprint(doc["id"]))
+	return doc
+}
+
+// syncAlertingRule writes a detection rule's alerting saved object, so
+// alerting's find and get show it as a siem rule.
+func (k *Kibana) syncAlertingRule(sp *space, doc map[string]any, user string) {
+	id := fmt.Sprint(doc["id"])
+	r := sp.rules.byID[id]
+	now := k.now()
+	if r == nil {
+		r = &alertingRule{id: id, consumer: "siem", createdBy: user, createdAt: now, apiKeyOwner: user,
+			status: "pending", lastExecution: now, mutedAlertIDs: []string{}, actions: []map[string]any{}}
+		sp.rules.add(r)
+	} else {
+		r.revision++
+	}
+	typ, _ := doc["type"].(string)
+	r.name, _ = doc["name"].(string)
+	r.typeID = siemRuleTypeIDs[typ]
+	r.enabled, _ = doc["enabled"].(bool)
+	r.interval, _ = doc["interval"].(string)
+	r.tags = cfgStringList(doc["tags"])
+	r.updatedBy, r.updatedAt = user, now
+	r.actions = []map[string]any{}
+	if actions, ok := doc["actions"].([]any); ok {
+		for _, a := range actions {
+			if m, ok := a.(map[string]any); ok {
+				out := map[string]any{"id": m["id"], "group": "default", "params": m["params"]}
+				if m["group"] != nil {
+					out["group"] = m["group"]
+				}
+				if m["uuid"] != nil {
+					out["uuid"] = m["uuid"]
+				}
+				r.actions = append(r.actions, out)
+			}
+		}
+	}
+	// The params alerting shows are the rule's members in camelCase.
+	params := map[string]any{}
+	for key, v := range doc {
+		switch key {
+		case "id", "name", "enabled", "interval", "tags", "actions", "throttle", "created_at", "created_by",
+			"updated_at", "updated_by", "revision", "execution_summary", "rule_source":
+			continue
+		case "rule_id":
+			key = "ruleId"
+		}
+		params[camelCase(key)] = v
+	}
+	r.params = params
+	if r.enabled {
+		if secs := ruleSeconds(r.interval); secs > 0 {
+			r.nextRun = k.cfg.Now().UTC().Add(time.Duration(secs) * time.Second).Format("2006-01-02T15:04:05.000Z")
+		}
+	} else {
+		r.nextRun = nil
+	}
+}
+
+// camelCase turns snake_case into camelCase.
+func camelCase(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// ruleJSONLine is a rule as one line of an export.
+func ruleJSONLine(r map[string]any) []byte {
+	out := map[string]any{}
+	for key, v := range r {
+		if key != "execution_summary" {
+			out[key] = v
+		}
+	}
+	b, _ := json.Marshal(out)
+	return b
+}

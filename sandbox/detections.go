@@ -16,7 +16,8 @@ import (
 
 // The Security detection engine: the alerts the story's detection rules
 // raised (an Elasticsearch index searched and updated with the query DSL of
-// dsl.go), the rules themselves (read only), and the migration of legacy
+// dsl.go), the rules themselves (read here; written by detection_rules.go),
+// and the migration of legacy
 // .siem-signals indices.
 //
 // Two kinds of errors, as in Kibana: request validation answers Kibana's
@@ -30,6 +31,7 @@ type alertsState struct {
 	rules      []map[string]any // detection rule documents, in storyRules order
 	legacy     []*signalsIndex
 	migrations []*alertsMigration
+	lifecycle  ruleLifecycleState // prebuilt rules, the alerts index (detection_rules_*.go)
 }
 
 // signalsIndex is a legacy .siem-signals-<space>-NNNNNN index.
@@ -849,29 +851,10 @@ func (k *Kibana) findDetectionRules(c *call) {
 	st := &c.space.alerts
 	rules := slices.Clone(st.rules)
 	if filter := strings.TrimSpace(q.Get("filter")); filter != "" {
-		clause, err := kqlToQuery(filter)
-		if err != nil {
-			siemError(c, http.StatusBadRequest, err.Error())
+		var ok bool
+		if rules, ok = k.rulesMatching(c, rules, filter); !ok {
 			return
 		}
-		ix := &esIndex{name: ".kibana_alerting_cases", mapping: map[string]esKind{}}
-		for f, kind := range ruleFilterFields {
-			ix.mapping["alert.attributes."+f] = kind
-		}
-		for i, r := range rules {
-			ix.put(strconv.Itoa(i), map[string]any{"alert": map[string]any{"attributes": ruleAttributes(r)}})
-		}
-		docs, err := ix.matching(clause, k.cfg.Now())
-		if err != nil {
-			esFailure(c, err)
-			return
-		}
-		var kept []map[string]any
-		for _, d := range docs {
-			i, _ := strconv.Atoi(d.id)
-			kept = append(kept, rules[i])
-		}
-		rules = kept
 	}
 	if sortField != "" {
 		field := sortFieldOf(sortField)
@@ -898,6 +881,35 @@ func (k *Kibana) findDetectionRules(c *call) {
 	c.ok(map[string]any{"page": page, "perPage": perPage, "total": total, "data": data})
 }
 
+// rulesMatching keeps the rules a KQL filter over their saved objects'
+// attributes matches (the _find filter, the bulk action query); false when
+// the filter was answered with an error.
+func (k *Kibana) rulesMatching(c *call, rules []map[string]any, filter string) ([]map[string]any, bool) {
+	clause, err := kqlToQuery(filter)
+	if err != nil {
+		siemError(c, http.StatusBadRequest, err.Error())
+		return nil, false
+	}
+	ix := &esIndex{name: ".kibana_alerting_cases", mapping: map[string]esKind{}}
+	for f, kind := range ruleFilterFields {
+		ix.mapping["alert.attributes."+f] = kind
+	}
+	for i, r := range rules {
+		ix.put(strconv.Itoa(i), map[string]any{"alert": map[string]any{"attributes": ruleAttributes(r)}})
+	}
+	docs, err := ix.matching(clause, k.cfg.Now())
+	if err != nil {
+		esFailure(c, err)
+		return nil, false
+	}
+	var kept []map[string]any
+	for _, d := range docs {
+		i, _ := strconv.Atoi(d.id)
+		kept = append(kept, rules[i])
+	}
+	return kept, true
+}
+
 // projectRule keeps the requested fields of a rule, and its identifiers.
 func projectRule(r map[string]any, fields []string) map[string]any {
 	out := map[string]any{"id": r["id"], "rule_id": r["rule_id"]}
@@ -918,7 +930,7 @@ func ruleAttributes(r map[string]any) map[string]any {
 	last, _ := summary["last_execution"].(map[string]any)
 	return map[string]any{
 		"name": r["name"], "enabled": r["enabled"], "tags": r["tags"], "createdBy": r["created_by"], "updatedBy": r["updated_by"],
-		"interval": r["interval"], "schedule": map[string]any{"interval": r["interval"]}, "alertTypeId": "siem.queryRule", "consumer": "siem",
+		"interval": r["interval"], "schedule": map[string]any{"interval": r["interval"]}, "alertTypeId": siemRuleTypeIDs[fmt.Sprint(r["type"])], "consumer": "siem",
 		"params":          map[string]any{"ruleId": r["rule_id"], "severity": r["severity"], "riskScore": r["risk_score"], "type": r["type"], "immutable": r["immutable"], "language": r["language"], "index": r["index"], "query": r["query"]},
 		"executionStatus": map[string]any{"status": "ok"}, "lastRun": map[string]any{"outcome": map[bool]string{true: "succeeded", false: "failed"}[last["status"] == "succeeded"]}, "muteAll": false,
 	}

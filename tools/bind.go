@@ -408,7 +408,9 @@ func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
 			name = f.name
 		}
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": f.name, "filename": name}))
+		// Quoted always, as browsers send it: Kibana's importers do not
+		// read a bare token file name.
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteEscaper.Replace(f.name), quoteEscaper.Replace(name)))
 		h.Set("Content-Type", contentTypeOf(name, data))
 		part, err := w.CreatePart(h)
 		if err != nil {
@@ -426,6 +428,8 @@ func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
 
 // contentTypeOf prefers the file extension (Kibana checks file kinds by MIME
 // type) and falls back to sniffing the bytes.
+var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "", "\n", "")
+
 // fileContent is the bytes of a file part: the argument's text for text
 // files, decoded base64 for the others.
 func fileContent(f boundField, arg string) ([]byte, error) {

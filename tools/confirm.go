@@ -107,7 +107,9 @@ func clientCanElicit(ctx context.Context, modern bool) bool {
 }
 
 // stateKey signs confirmation states; it is new in every process, so only
-// this server can produce a state it will accept.
+// this server can produce a state it will accept. Replicas behind a load
+// balancer share one derived from Options.ConfirmSecret instead (see
+// stateKeyFor), so an approval given to one is accepted by the others.
 var stateKey = func() []byte {
 	k := make([]byte, 32)
 	if _, err := rand.Read(k); err != nil {
@@ -116,11 +118,22 @@ var stateKey = func() []byte {
 	return k
 }()
 
+// stateKeyFor is the signing key of a runner: derived from a secret the
+// replicas share, or this process's own.
+func stateKeyFor(secret []byte) []byte {
+	if len(secret) == 0 {
+		return stateKey
+	}
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte("kibana-mcp confirmation state"))
+	return mac.Sum(nil)
+}
+
 // sign identifies one call: tool and arguments. encoding/json writes map
 // keys sorted, so equal arguments give equal states.
 func (r *Runner) sign(name string, args map[string]any) string {
 	b, _ := json.Marshal(args)
-	mac := hmac.New(sha256.New, stateKey)
+	mac := hmac.New(sha256.New, r.stateKey)
 	mac.Write([]byte(name))
 	mac.Write([]byte{0})
 	mac.Write(b)

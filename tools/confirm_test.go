@@ -87,3 +87,17 @@ func TestConfirmationSummaryQuotesModelText(t *testing.T) {
 		t.Errorf("raw summary %q, want %q", got, want)
 	}
 }
+
+// TestReplicasSharingASecretAcceptEachOthersApprovals: runners given the
+// same secret (replicas of one deployment) sign a call alike; a different
+// secret, or none, signs it differently.
+func TestReplicasSharingASecretAcceptEachOthersApprovals(t *testing.T) {
+	args := map[string]any{"ids": []any{"c1"}}
+	a := NewRunner(nil, Options{ConfirmSecret: []byte("shared")}).sign("delete_cases", args)
+	b := NewRunner(nil, Options{ConfirmSecret: []byte("shared")}).sign("delete_cases", args)
+	other := NewRunner(nil, Options{ConfirmSecret: []byte("other")}).sign("delete_cases", args)
+	own := NewRunner(nil, Options{}).sign("delete_cases", args)
+	if a != b || a == other || a == own {
+		t.Errorf("states: shared %s / %s, other %s, own %s", a, b, other, own)
+	}
+}

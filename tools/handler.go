@@ -56,6 +56,10 @@ func (r *Runner) result(ctx context.Context, op *Operation, req *kibana.Request,
 		return mcp.NewToolResultText(fmt.Sprintf("Done: Kibana answered %d %s with no body.", resp.StatusCode, http.StatusText(resp.StatusCode)))
 	}
 	mediaType, _, _ := mime.ParseMediaType(resp.ContentType)
+	if isNDJSON(mediaType, resp.Filename) && utf8.Valid(body) {
+		// Checked first: an export of one object is valid JSON too.
+		return r.ndjsonResult(req, resp, body, mediaType)
+	}
 	if !json.Valid(body) {
 		return r.nonJSONResult(ctx, op, req, resp, body, mediaType)
 	}
@@ -103,8 +107,6 @@ func (r *Runner) nonJSONResult(ctx context.Context, op *Operation, req *kibana.R
 		// A connection cut mid-body, or a proxy that mangled it: half a
 		// document must not pass for the answer.
 		return mcp.NewToolResultError(fmt.Sprintf("Kibana's answer (%d, %d bytes) is labelled JSON but is not valid JSON: it was probably cut off or altered on the way. Nothing in it can be relied on; try the call again.", resp.StatusCode, len(body)))
-	case isNDJSON(mediaType, resp.Filename) && utf8.Valid(body):
-		return r.ndjsonResult(req, resp, body, mediaType)
 	case isTextType(mediaType) && utf8.Valid(body):
 		return r.textResult(ctx, op, body)
 	}
@@ -143,12 +145,9 @@ func (r *Runner) ndjsonResult(req *kibana.Request, resp *kibana.Response, body [
 		if len(line) == 0 {
 			continue
 		}
-		var probe map[string]json.RawMessage
-		if json.Unmarshal(line, &probe) == nil {
-			if _, isSummary := probe["exportedCount"]; isSummary {
-				summary = " Kibana's summary: " + string(line)
-				continue
-			}
+		if isExportSummary(line) {
+			summary = " Kibana's summary: " + string(line)
+			continue
 		}
 		objects++
 	}
@@ -161,6 +160,23 @@ func (r *Runner) ndjsonResult(req *kibana.Request, resp *kibana.Response, body [
 		// The file as Kibana sent it, final newline included.
 		mcp.NewEmbeddedResource(mcp.TextResourceContents{URI: "kibana://" + r.client.SpaceOf(req) + req.Path, MIMEType: mediaType, Text: string(resp.Body)}),
 	}}
+}
+
+// isExportSummary reports the details line Kibana ends an export with:
+// its keys count what was exported (exportedCount for saved objects,
+// exported_count for rules, exported_exception_list_count for exception
+// lists), and it is not an object of the export.
+func isExportSummary(line []byte) bool {
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(line, &probe) != nil {
+		return false
+	}
+	for key := range probe {
+		if strings.HasPrefix(key, "exported") {
+			return true
+		}
+	}
+	return false
 }
 
 // blobResult returns a file (an endpoint file download, say) as an embedded

@@ -28,6 +28,10 @@ type Options struct {
 	ToolSearch bool
 	// AllowRaw serves call_kibana_api, for API paths without a typed tool.
 	AllowRaw bool
+	// ConfirmSecret, when set, signs confirmation states instead of a key
+	// new in every process: stateless replicas given the same secret accept
+	// each other's approvals.
+	ConfirmSecret []byte
 	// MaxResultBytes bounds the text of one result; larger answers are cut
 	// at a JSON-safe point. 0 means DefaultMaxResultBytes.
 	MaxResultBytes int
@@ -122,6 +126,7 @@ type Runner struct {
 	confirm   bool
 	readOnly  bool
 	maxResult int
+	stateKey  []byte // signs confirmation states
 }
 
 // NewRunner builds the runner every tool handler shares.
@@ -130,7 +135,7 @@ func NewRunner(client *kibana.Client, opts Options) *Runner {
 	if maxResult <= 0 {
 		maxResult = DefaultMaxResultBytes
 	}
-	return &Runner{client: client, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult}
+	return &Runner{client: client, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, stateKey: stateKeyFor(opts.ConfirmSecret)}
 }
 
 func (r *Runner) register(s *server.MCPServer, ops []*Operation) error {

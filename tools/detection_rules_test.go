@@ -1,0 +1,197 @@
+package tools
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// bindError binds arguments to a tool and returns the error text ("" when
+// they bind).
+func bindError(t *testing.T, name, arguments string) string {
+	t.Helper()
+	var a map[string]any
+	if err := json.Unmarshal([]byte(arguments), &a); err != nil {
+		t.Fatalf("bad test arguments %s: %v", arguments, err)
+	}
+	_, err := mustLookup(t, name).Bind(a)
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+const ruleHead = `"name":"r","description":"d","risk_score":21,"severity":"low"`
+
+func TestDetectionRuleTypeChecks(t *testing.T) {
+	for _, tc := range []struct {
+		name, tool, args, want string
+	}{
+		// Each type with what it needs binds.
+		{"query", "create_detection_rule", `{` + ruleHead + `,"type":"query"}`, ""},
+		{"eql", "create_detection_rule", `{` + ruleHead + `,"type":"eql","query":"process where true","language":"eql"}`, ""},
+		{"esql", "create_detection_rule", `{` + ruleHead + `,"type":"esql","query":"FROM logs-*","language":"esql"}`, ""},
+		{"threshold", "create_detection_rule", `{` + ruleHead + `,"type":"threshold","query":"*","threshold":{"field":"source.ip","value":5}}`, ""},
+		{"threat_match", "create_detection_rule", `{` + ruleHead + `,"type":"threat_match","query":"*","threat_index":["ti"],"threat_query":"*","threat_mapping":[{"entries":[{"field":"a","type":"mapping","value":"b"}]}]}`, ""},
+		{"machine_learning", "create_detection_rule", `{` + ruleHead + `,"type":"machine_learning","anomaly_threshold":50,"machine_learning_job_id":["j"]}`, ""},
+		{"new_terms", "create_detection_rule", `{` + ruleHead + `,"type":"new_terms","query":"*","new_terms_fields":["host.name"],"history_window_start":"now-7d"}`, ""},
+		{"saved_query", "create_detection_rule", `{` + ruleHead + `,"type":"saved_query","saved_id":"s"}`, ""},
+
+		// Members of another type are named.
+		{"threshold on query", "create_detection_rule", `{` + ruleHead + `,"type":"query","threshold":{"field":"a","value":1}}`, `invalid argument "threshold": is only for type "threshold"`},
+		{"index on esql", "create_detection_rule", `{` + ruleHead + `,"type":"esql","query":"FROM a","language":"esql","index":["a"]}`, `invalid argument "index": is not for type "esql"`},
+		{"query on ml", "create_detection_rule", `{` + ruleHead + `,"type":"machine_learning","anomaly_threshold":1,"machine_learning_job_id":["j"],"query":"*"}`, `invalid argument "query": is not for type "machine_learning"`},
+		{"ml job on new_terms", "create_detection_rule", `{` + ruleHead + `,"type":"new_terms","query":"*","new_terms_fields":["a"],"history_window_start":"now-1d","machine_learning_job_id":["j"]}`, `invalid argument "machine_learning_job_id": is only for type "machine_learning"`},
+		{"saved_id on eql", "create_detection_rule", `{` + ruleHead + `,"type":"eql","query":"x","language":"eql","saved_id":"s"}`, `invalid argument "saved_id": is not for type "eql"`},
+		{"threat_index on threshold", "create_detection_rule", `{` + ruleHead + `,"type":"threshold","query":"*","threshold":{"field":"a","value":1},"threat_index":["ti"]}`, `invalid argument "threat_index": is only for type "threat_match"`},
+		{"new_terms_fields on query", "preview_detection_rule", `{"invocationCount":1,"timeframeEnd":"2025-03-14T12:00:00Z",` + ruleHead + `,"type":"query","new_terms_fields":["a"]}`, `invalid argument "new_terms_fields": is only for type "new_terms"`},
+
+		// Required members of each type.
+		{"eql without language", "create_detection_rule", `{` + ruleHead + `,"type":"eql","query":"x"}`, `invalid argument "language": is required for type "eql"`},
+		{"esql without query", "create_detection_rule", `{` + ruleHead + `,"type":"esql","language":"esql"}`, `invalid argument "query": is required for type "esql"`},
+		{"threshold without threshold", "create_detection_rule", `{` + ruleHead + `,"type":"threshold","query":"*"}`, `invalid argument "threshold": is required for type "threshold"`},
+		{"threat_match without mapping", "update_detection_rule", `{"id":"x",` + ruleHead + `,"type":"threat_match","query":"*","threat_index":["ti"],"threat_query":"*"}`, `invalid argument "threat_mapping": is required for type "threat_match"`},
+		{"ml without job", "create_detection_rule", `{` + ruleHead + `,"type":"machine_learning","anomaly_threshold":1}`, `invalid argument "machine_learning_job_id": is required for type "machine_learning"`},
+		{"new_terms without window", "create_detection_rule", `{` + ruleHead + `,"type":"new_terms","query":"*","new_terms_fields":["a"]}`, `invalid argument "history_window_start": is required for type "new_terms"`},
+		{"saved_query without saved_id", "create_detection_rule", `{` + ruleHead + `,"type":"saved_query"}`, `invalid argument "saved_id": is required for type "saved_query"`},
+
+		// Languages follow the type.
+		{"kuery on eql", "create_detection_rule", `{` + ruleHead + `,"type":"eql","query":"x","language":"kuery"}`, `invalid argument "language": must be "eql" for type "eql"`},
+		{"esql on query", "create_detection_rule", `{` + ruleHead + `,"type":"query","language":"esql"}`, `invalid argument "language": must be "kuery" or "lucene" for type "query"`},
+
+		// Bare objects are checked.
+		{"threshold value", "create_detection_rule", `{` + ruleHead + `,"type":"threshold","query":"*","threshold":{"field":"a","value":0}}`, `invalid argument "threshold.value": must be an integer of at least 1`},
+		{"threshold unknown member", "create_detection_rule", `{` + ruleHead + `,"type":"threshold","query":"*","threshold":{"field":"a","value":2,"count":3}}`, `invalid argument "threshold.count": is not a member`},
+		{"mapping entry type", "create_detection_rule", `{` + ruleHead + `,"type":"threat_match","query":"*","threat_index":["ti"],"threat_query":"*","threat_mapping":[{"entries":[{"field":"a","type":"match","value":"b"}]}]}`, `invalid argument "threat_mapping[0].entries[0].type": must be "mapping"`},
+		{"action params", "create_detection_rule", `{` + ruleHead + `,"type":"query","actions":[{"action_type_id":".slack","id":"c","params":"hi"}]}`, `invalid argument "actions[0].params": must be an object`},
+		{"exception list namespace", "create_detection_rule", `{` + ruleHead + `,"type":"query","exceptions_list":[{"id":"a","list_id":"b","type":"detection","namespace_type":"global"}]}`, `invalid argument "exceptions_list[0].namespace_type"`},
+		{"threat tactic", "create_detection_rule", `{` + ruleHead + `,"type":"query","threat":[{"framework":"MITRE ATT&CK","tactic":{"id":"TA0001","name":"Initial Access"}}]}`, `invalid argument "threat[0].tactic.reference": is required`},
+		{"suppression on threshold", "create_detection_rule", `{` + ruleHead + `,"type":"threshold","query":"*","threshold":{"field":"a","value":2},"alert_suppression":{"group_by":["a"]}}`, `invalid argument "alert_suppression.duration": is required`},
+		{"suppression group_by", "create_detection_rule", `{` + ruleHead + `,"type":"query","alert_suppression":{"group_by":["a","b","c","d"]}}`, `invalid argument "alert_suppression.group_by": must list 1 to 3 fields`},
+
+		// Patch: only what changes; members of two types cannot meet.
+		{"patch nothing", "patch_detection_rule", `{"id":"x"}`, `invalid arguments: give at least one member to change`},
+		{"patch two types", "patch_detection_rule", `{"id":"x","threshold":{"field":"a","value":2},"new_terms_fields":["b"]}`, `invalid argument "new_terms_fields": cannot be given with "threshold"`},
+		{"patch one type", "patch_detection_rule", `{"rule_id":"x","threshold":{"field":"a","value":2},"query":"*"}`, ""},
+		{"patch with type", "patch_detection_rule", `{"id":"x","type":"esql","index":["a"]}`, `invalid argument "index": is not for type "esql"`},
+		{"patch both ids", "patch_detection_rule", `{"id":"x","rule_id":"y","enabled":true}`, `invalid argument "rule_id": give id or rule_id, not both`},
+		{"update no id", "update_detection_rule", `{` + ruleHead + `,"type":"query"}`, `invalid argument "id": give id or rule_id`},
+		{"delete no id", "delete_detection_rule", `{}`, `invalid argument "id": give id or rule_id`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := bindError(t, tc.tool, tc.args)
+			switch {
+			case tc.want == "" && got != "":
+				t.Errorf("want no error, got %s", got)
+			case tc.want != "" && !strings.HasPrefix(got, tc.want):
+				t.Errorf("error %q, want it to start with %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestBulkDetectionRuleActionChecks(t *testing.T) {
+	const ids = `"ids":["a"]`
+	for _, tc := range []struct{ name, args, want string }{
+		{"enable", `{"action":"enable",` + ids + `}`, ""},
+		{"no choice", `{"action":"enable"}`, `invalid argument "ids": give ids or a query`},
+		{"both", `{"action":"enable",` + ids + `,"query":"x"}`, `invalid argument "query": give ids or query, not both`},
+		{"dry export", `{"action":"export",` + ids + `,"dry_run":true}`, `invalid argument "dry_run": is not supported for export`},
+		{"edit missing", `{"action":"edit",` + ids + `}`, `invalid argument "edit": is required for action "edit"`},
+		{"edit on delete", `{"action":"delete",` + ids + `,"edit":[{"type":"add_tags","value":["x"]}]}`, `invalid argument "edit": is only for action "edit"`},
+		{"edit type", `{"action":"edit",` + ids + `,"edit":[{"type":"add_tag","value":["x"]}]}`, `invalid argument "edit[0].type": must be one of`},
+		{"edit tags value", `{"action":"edit",` + ids + `,"edit":[{"type":"set_tags","value":"x"}]}`, `invalid argument "edit[0].value": must be a list of strings for set_tags`},
+		{"edit schedule", `{"action":"edit",` + ids + `,"edit":[{"type":"set_schedule","value":{"interval":"5 minutes","lookback":"1m"}}]}`, `invalid argument "edit[0].value.interval": must be a duration`},
+		{"edit overwrite_data_views on tags", `{"action":"edit",` + ids + `,"edit":[{"type":"add_tags","value":["x"],"overwrite_data_views":true}]}`, `invalid argument "edit[0].overwrite_data_views": is not a member`},
+		{"edit suppression", `{"action":"edit",` + ids + `,"edit":[{"type":"set_alert_suppression_for_threshold","value":{"duration":{"value":5,"unit":"d"}}}]}`, `invalid argument "edit[0].value.duration.unit"`},
+		{"delete suppression", `{"action":"edit",` + ids + `,"edit":[{"type":"delete_alert_suppression"}]}`, ""},
+		{"run without dates", `{"action":"run",` + ids + `}`, `invalid argument "run": is required for action "run"`},
+		{"run dates", `{"action":"run",` + ids + `,"run":{"start_date":"2025-01-01T00:00:00Z"}}`, `invalid argument "run.end_date": is required`},
+		{"duplicate flags", `{"action":"duplicate",` + ids + `,"duplicate":{"include_exceptions":"yes","include_expired_exceptions":false}}`, `invalid argument "duplicate.include_exceptions": must be true or false`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := bindError(t, "bulk_detection_rule_action", tc.args)
+			switch {
+			case tc.want == "" && got != "":
+				t.Errorf("want no error, got %s", got)
+			case tc.want != "" && !strings.HasPrefix(got, tc.want):
+				t.Errorf("error %q, want it to start with %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestExportDetectionRulesBody: exporting all rules sends a null body,
+// which Kibana reads as "every rule".
+func TestExportDetectionRulesBody(t *testing.T) {
+	req, err := mustLookup(t, "export_detection_rules").Bind(map[string]any{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(req.Body) != "null" || req.Mutates || req.Path != "/api/detection_engine/rules/_export" {
+		t.Errorf("request %+v, want POST _export with a null body that does not mutate", req)
+	}
+	req, err = mustLookup(t, "export_detection_rules").Bind(map[string]any{"objects": []any{map[string]any{"rule_id": "a"}}, "file_name": "x.ndjson", "space_id": "soc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(req.Body) != `{"objects":[{"rule_id":"a"}]}` || req.Query.Get("file_name") != "x.ndjson" || req.Space != "soc" {
+		t.Errorf("request %+v body %s", req, req.Body)
+	}
+}
+
+// TestDetectionRuleExamplesSucceed runs every example of the toolset against
+// a fresh seeded sandbox: each must succeed, not merely be well formed.
+func TestDetectionRuleExamplesSucceed(t *testing.T) {
+	for _, op := range All() {
+		if op.Toolset != "detection_rules" {
+			continue
+		}
+		for i, ex := range op.Examples {
+			_, client := newSandboxKibana(t, nil)
+			isErr, texts := callFlow(t, client, op.Name, ex)
+			if isErr {
+				t.Errorf("%s example %d failed: %v", op.Name, i, texts)
+			}
+		}
+	}
+}
+
+// TestDetectionRulesRoundTrip exports the space's rules, deletes one and
+// imports the export back: the rule returns.
+func TestDetectionRulesRoundTrip(t *testing.T) {
+	_, client := newSandboxKibana(t, nil)
+	var call mcp.CallToolRequest
+	call.Params.Name = "export_detection_rules"
+	call.Params.Arguments = map[string]any{}
+	res, err := mustLookup(t, "export_detection_rules").Handler(client)(t.Context(), call)
+	if err != nil || res.IsError {
+		t.Fatalf("export: %v %v", err, res)
+	}
+	var ndjson string
+	for _, c := range res.Content {
+		if r, ok := c.(mcp.EmbeddedResource); ok {
+			ndjson = r.Resource.(mcp.TextResourceContents).Text
+		}
+	}
+	if strings.Count(ndjson, "\n") != 6 || !strings.Contains(ndjson, `"exported_rules_count":5`) {
+		t.Fatalf("export is not 5 rules and details:\n%s", ndjson)
+	}
+	if isErr, texts := callFlow(t, client, "delete_detection_rule", `{"rule_id":"dns-tunneling"}`); isErr {
+		t.Fatal(texts)
+	}
+	arguments, _ := json.Marshal(map[string]any{"file": ndjson})
+	isErr, texts := callFlow(t, client, "import_detection_rules", string(arguments))
+	if isErr || !strings.Contains(texts[0], `"success_count":1`) || !strings.Contains(texts[0], `"rules_count":5`) {
+		t.Fatalf("import without overwrite: %v %v", isErr, texts)
+	}
+	arguments, _ = json.Marshal(map[string]any{"file": ndjson, "overwrite": true})
+	if isErr, texts := callFlow(t, client, "import_detection_rules", string(arguments)); isErr || !strings.Contains(texts[0], `"success_count":5`) || !strings.Contains(texts[0], `"success":true`) {
+		t.Fatalf("import with overwrite: %v %v", isErr, texts)
+	}
+	if isErr, texts := callFlow(t, client, "get_detection_rule", `{"rule_id":"dns-tunneling"}`); isErr || !strings.Contains(texts[0], "Possible DNS tunneling") {
+		t.Fatalf("imported rule not found: %v", texts)
+	}
+}
