@@ -178,7 +178,7 @@ var savedObjectsOperations = []*Operation{
 	{
 		Name:        "import_saved_objects",
 		Title:       "Import saved objects",
-		Description: "Import saved objects from export ndjson. With overwrite, objects of the same ids are replaced; createNewCopies gives every object a new id instead.",
+		Description: "Import saved objects (dashboards, data views, searches, visualizations) from an ndjson file. With overwrite, objects of the same ids are replaced; createNewCopies gives every object a new id instead.",
 		Toolset:     "saved_objects",
 		Method:      http.MethodPost,
 		Path:        "/api/saved_objects/_import",

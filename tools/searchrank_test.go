@@ -62,6 +62,14 @@ var rankingCases = []struct {
 	{"which connectors do we have", []string{"list_connectors"}},
 	{"download the file we collected from the host", []string{"download_endpoint_file"}},
 	{"which detection rule raised this alert", []string{"get_detection_rule", "find_detection_rules"}},
+	{"add an exception so this rule stops firing on the backup server", []string{"create_rule_exception_items", "create_exception_item"}},
+	{"export all our detection rules", []string{"export_detection_rules"}},
+	{"disable these five noisy detection rules at once", []string{"bulk_detection_rule_action"}},
+	{"write a new EQL detection rule", []string{"create_detection_rule"}},
+	{"add this IP to the known bad IPs list", []string{"create_value_list_item"}},
+	{"import the dashboards from this ndjson file", []string{"import_saved_objects"}},
+	{"install Elastic's prebuilt detection rules", []string{"install_prebuilt_rules"}},
+	{"find saved searches tagged SOC", []string{"find_saved_objects"}},
 }
 
 // TestToolSearchRanking checks that plain-language requests find their tool

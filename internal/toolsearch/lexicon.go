@@ -38,6 +38,9 @@ var synonymGroups = []struct{ say, means string }{
 	{"person people analyst colleague teammate somebody", "user"},
 	{"when date time recent recently last week day month yesterday today ago since", "date from to"},
 
+	// Many at once.
+	{"many several multiple all these batch mass once", "bulk"},
+
 	// Creating and removing.
 	{"new start begin", "create"},
 	{"open", "status"},
