@@ -7,18 +7,23 @@ import "math/rand/v2"
 type space struct {
 	id, name string
 
-	cases      casesState
-	alerts     alertsState
-	rules      rulesState
-	connectors connectorsState
-	endpoint   endpointState
-	ml         mlState
-	assistant  assistantState
-	fleet      fleetState
-	platform   platformState
-	exceptions exceptionListsState
-	valueLists valueListsState
-	savedObjs  savedObjectsState
+	cases       casesState
+	alerts      alertsState
+	rules       rulesState
+	connectors  connectorsState
+	endpoint    endpointState
+	ml          mlState
+	assistant   assistantState
+	fleet       fleetState
+	platform    platformState
+	exceptions  exceptionListsState
+	valueLists  valueListsState
+	savedObjs   savedObjectsState
+	timelines   timelinesState
+	osquery     osqueryState
+	assetCrit   assetCriticalityState
+	entityStore entityStoreState
+	attackDisc  attackDiscoveryState
 
 	// What one area's seed tells the next, so the story hangs together:
 	// alerts are raised by the story's rules, cases attach those alerts and
@@ -74,6 +79,7 @@ func (k *Kibana) allRoutes() []route {
 		k.casesRoutes(), k.alertingRoutes(), k.connectorsRoutes(), k.detectionsRoutes(),
 		k.endpointRoutes(), k.mlRoutes(), k.assistantRoutes(), k.fleetRoutes(), k.platformRoutes(),
 		k.detectionRulesRoutes(), k.exceptionListsRoutes(), k.valueListsRoutes(), k.savedObjectsRoutes(), k.statusRoutes(),
+		k.timelinesRoutes(), k.osqueryRoutes(), k.assetCriticalityRoutes(), k.entityStoreRoutes(), k.attackDiscoveryRoutes(),
 	} {
 		all = append(all, area...)
 	}
@@ -98,6 +104,11 @@ func (k *Kibana) seed() {
 		k.seedPlatform(sp, rng)
 		k.seedValueLists(sp, rng)
 		k.seedExceptionLists(sp, rng)
+		k.seedTimelines(sp, rng)
+		k.seedOsquery(sp, rng)
+		k.seedAssetCriticality(sp, rng)
+		k.seedEntityStore(sp, rng)
+		k.seedAttackDiscovery(sp, rng)
 		k.spaces[s.id] = sp
 	}
 }

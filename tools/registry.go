@@ -18,6 +18,7 @@ func All() []*Operation {
 		mlOperations, aiAssistantOperations, fleetOperations, fleetPackagesOperations, dataViewsOperations,
 		apmOperations, securityOperations, spacesOperations, dashboardsOperations,
 		detectionRulesOperations, exceptionListsOperations, valueListsOperations, savedObjectsOperations,
+		timelinesOperations, osqueryOperations, assetCriticalityOperations, entityStoreOperations, attackDiscoveryOperations,
 	} {
 		all = append(all, area...)
 	}

@@ -36,6 +36,10 @@ var Toolsets = []Toolset{
 	{"detection_rules", "Detection rule lifecycle: create, change, enable, bulk edit, export, import, prebuilt rules.", false},
 	{"exceptions", "Exception lists and items, and the value lists they match against.", false},
 	{"saved_objects", "Saved objects: get, find, create, update, bulk, export and import.", false},
+	{"timelines", "Investigation timelines, their notes and pinned events.", false},
+	{"osquery", "Osquery live queries on hosts, their results, packs and saved queries.", false},
+	{"entity_analytics", "Asset criticality, entity risk scores, the entity store and privileged user monitoring.", false},
+	{"attack_discovery", "Attack discovery: generate, find and dismiss discoveries; their schedules.", false},
 }
 
 // LookupToolset finds a toolset of the catalogue by name.

@@ -1,0 +1,4 @@
+package tools
+
+// The entity store: its engines and the entities they keep (/api/entity_store/*).
+var entityStoreOperations = []*Operation{}
