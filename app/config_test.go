@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kibana-mcp/kibana-mcp/tools"
+	"github.com/kibana-mcp/kibana-mcp/transport"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -62,12 +63,40 @@ func TestConfigErrorsAreOneClearLine(t *testing.T) {
 		{[]string{"--timeout", "0"}, nil, "between 1ms and 24h"},
 		{[]string{"serve"}, nil, `unexpected argument "serve"`},
 		{nil, map[string]string{"KIBANA_INSECURE_SKIP_VERIFY": "maybe"}, "KIBANA_INSECURE_SKIP_VERIFY"},
+		// Beyond loopback only with authentication, or by saying so.
+		{[]string{"--transport", "http", "--addr", "0.0.0.0:8080"}, nil, "refusing to listen on 0.0.0.0:8080, beyond loopback, without authentication"},
+		{[]string{"--transport", "sse", "--stateless"}, nil, "stateless mode is for the http transport only"},
+		{[]string{"--stateless"}, nil, "add --transport http"},
+		{[]string{"--transport", "http", "--allowed-origins", "chat.example.com"}, nil, "chat.example.com"},
+		{[]string{"--transport", "http", "--max-sessions", "0"}, nil, "max-sessions must be positive"},
 	}
 	for _, c := range cases {
 		_, err := ParseConfig(c.args, env(c.env), nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v %v: err %v, want one line containing %q", c.args, c.env, err, c.want)
 		}
+	}
+}
+
+// TestBeyondLoopbackWithAuthentication: binding elsewhere parses when a
+// token, client credentials or an explicit opt-out says how callers are
+// authenticated, and the HTTP settings reach the transport.
+func TestBeyondLoopbackWithAuthentication(t *testing.T) {
+	for _, extra := range [][]string{{"--http-token", "s3cret"}, {"--allow-client-credentials"}, {"--insecure-no-auth"}} {
+		args := append([]string{"--transport", "http", "--addr", "0.0.0.0:8080"}, extra...)
+		if _, err := ParseConfig(args, env(nil), nil); err != nil {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	cfg, err := ParseConfig([]string{"--transport", "http", "--stateless", "--max-concurrent-calls", "8", "--call-timeout", "30s", "--allowed-origins", "https://a.example,https://b.example"},
+		env(map[string]string{"KIBANA_MCP_HTTP_TOKEN": "t0ken", "KIBANA_MCP_METRICS": "yes"}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := cfg.HTTP
+	if h.Transport != "http" || !h.Stateless || h.Token != "t0ken" || !h.Metrics || h.MaxConcurrentCalls != 8 || h.CallTimeout != 30*time.Second ||
+		len(h.AllowedOrigins) != 2 || h.MaxSessions != transport.DefaultMaxSessions {
+		t.Errorf("HTTP options %+v", h)
 	}
 }
 
