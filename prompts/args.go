@@ -35,6 +35,15 @@ func oneOf(values []string) func(string) string {
 	}
 }
 
+// noSpaces refuses values with spaces or quotes: a host name goes into KQL
+// and query DSL the plan spells out, where either would change the query.
+func noSpaces(v string) string {
+	if strings.ContainsAny(v, " \t\"'\\") {
+		return "must be one name, without spaces or quotes"
+	}
+	return ""
+}
+
 var (
 	caseIDArg = argument{name: "caseId", description: "ID of the case", required: true}
 	spaceArg  = argument{name: "space_id", description: "Kibana space, if not the default",

@@ -53,7 +53,7 @@ func fullArgs(p Prompt) map[string]string {
 	valid := map[string]string{
 		"caseId": "c1d2e3f4-0000-4000-8000-000000000001", "space_id": "soc", "owner": "securitySolution",
 		"severity": "critical", "tag": "phishing", "alertId": "a1b2c3",
-		"index": ".internal.alerts-security.alerts-default-000001",
+		"index": ".internal.alerts-security.alerts-default-000001", "hostName": "fs-02",
 	}
 	args := map[string]string{}
 	for _, a := range p.Def.Arguments {
@@ -148,11 +148,11 @@ func TestWhichPromptsAreOffered(t *testing.T) {
 		sel  tools.Selection
 		want []string
 	}{
-		{tools.Selection{}, []string{"triage_case", "review_open_cases", "investigate_alert", "case_handoff_note"}},
-		{tools.Selection{ReadOnly: true}, []string{"triage_case", "review_open_cases", "investigate_alert", "case_handoff_note"}},
-		{tools.Selection{Toolsets: []string{"all"}}, []string{"triage_case", "review_open_cases", "investigate_alert", "case_handoff_note", "fleet_health"}},
+		{tools.Selection{}, []string{"triage_case", "review_open_cases", "investigate_alert", "investigate_host", "case_handoff_note"}},
+		{tools.Selection{ReadOnly: true}, []string{"triage_case", "review_open_cases", "investigate_alert", "investigate_host", "case_handoff_note"}},
+		{tools.Selection{Toolsets: []string{"all"}}, []string{"triage_case", "review_open_cases", "investigate_alert", "investigate_host", "case_handoff_note", "fleet_health"}},
 		{tools.Selection{Toolsets: []string{"cases"}}, []string{"triage_case", "review_open_cases", "case_handoff_note"}},
-		{tools.Selection{Toolsets: []string{"detections"}}, []string{"investigate_alert"}},
+		{tools.Selection{Toolsets: []string{"detections"}}, []string{"investigate_alert", "investigate_host"}},
 		{tools.Selection{Toolsets: []string{"fleet"}}, []string{"fleet_health"}},
 		{tools.Selection{Toolsets: []string{"spaces"}}, nil},
 	} {
@@ -379,7 +379,7 @@ func TestPromptsOverMCP(t *testing.T) {
 		}
 	}
 	slices.Sort(got)
-	if want := []string{"case_handoff_note", "investigate_alert", "review_open_cases", "triage_case"}; !slices.Equal(got, want) {
+	if want := []string{"case_handoff_note", "investigate_alert", "investigate_host", "review_open_cases", "triage_case"}; !slices.Equal(got, want) {
 		t.Errorf("prompts/list = %v, want %v", got, want)
 	}
 
@@ -439,11 +439,15 @@ func TestPlansUseRealArguments(t *testing.T) {
 		"get_detection_rule":           {"id"},
 		"get_cases_by_alert":           {"alertId"},
 		"attach_alerts_to_case":        {"caseId", "alertIds", "index"},
-		"find_agents":                  {"getStatusSummary", "showInactive", "perPage", "status", "sortField", "sortOrder", "showUpgradeable"},
+		"find_agents":                  {"getStatusSummary", "showInactive", "perPage", "status", "sortField", "sortOrder", "showUpgradeable", "kuery"},
 		"find_agent_policies":          {"withAgentCount"},
 		"get_fleet_setup_status":       nil,
 		"get_agent_available_versions": nil,
 		"create_case":                  nil,
+		"get_asset_criticality":        {"id_field", "id_value"},
+		"list_entities":                {"entity_types", "filterQuery"},
+		"run_osquery":                  {"agent_ids", "query"},
+		"get_osquery_results":          {"id", "actionId"},
 	}
 	named := map[string]bool{}
 	for _, p := range Available(reachOf(t, tools.Selection{Toolsets: []string{"all"}})) {
@@ -481,5 +485,40 @@ func TestPlansUseRealArguments(t *testing.T) {
 				t.Errorf("plans pass %s to %s, which has no such argument", a, tool)
 			}
 		}
+	}
+}
+
+// TestInvestigateHost: with every toolset the plan rates the host, reads
+// its risk, alerts and cases, and runs Osquery only after asking; read-only
+// or without osquery it proposes the query for the user to run; a host
+// name that would break the queries it spells out is refused.
+func TestInvestigateHost(t *testing.T) {
+	render := func(sel tools.Selection, args map[string]string) (string, error) {
+		for _, p := range Available(reachOf(t, sel)) {
+			if p.Def.Name == "investigate_host" {
+				return p.Render(args)
+			}
+		}
+		t.Fatalf("investigate_host not offered for %+v", sel)
+		return "", nil
+	}
+	all, err := render(tools.Selection{Toolsets: []string{"all"}}, map[string]string{"hostName": "fs-02"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"`get_asset_criticality`", "`list_entities`", `"host.name":"fs-02"`, "`find_cases`", "Ask me first", "`run_osquery`", "`get_osquery_results`"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("all toolsets: plan lacks %s:\n%s", want, all)
+		}
+	}
+	ro, err := render(tools.Selection{Toolsets: []string{"all"}, ReadOnly: true}, map[string]string{"hostName": "fs-02"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(ro, "run_osquery") || !strings.Contains(ro, "I will run it") {
+		t.Errorf("read-only plan:\n%s", ro)
+	}
+	if _, err := render(tools.Selection{}, map[string]string{"hostName": `fs-02" or true`}); err == nil || !strings.Contains(err.Error(), `"hostName"`) {
+		t.Errorf("a host name with a quote: %v", err)
 	}
 }

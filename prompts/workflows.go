@@ -6,7 +6,7 @@ import (
 )
 
 // workflows is the prompt menu, in the order clients show it.
-var workflows = []workflow{triageCase, reviewOpenCases, investigateAlert, caseHandoffNote, fleetHealth}
+var workflows = []workflow{triageCase, reviewOpenCases, investigateAlert, investigateHost, caseHandoffNote, fleetHealth}
 
 // include asks get_case for what a triage or hand-off reads, in one call.
 const include = `include ["comments","alerts","activity"]`
@@ -108,6 +108,30 @@ var investigateAlert = workflow{
 			return
 		}
 		p.step("Propose one: " + strings.Join(options, ", or ") + ". Ask me first and do it only if I agree.")
+	},
+}
+
+var investigateHost = workflow{
+	name:        "investigate_host",
+	title:       "Investigate a host",
+	description: "Size up one host: how critical and how risky it is, its open alerts, the cases that mention it, and an Osquery query to run if you agree.",
+	args: []argument{
+		{name: "hostName", description: "The host's host.name", required: true, valid: noSpaces},
+		spaceArg,
+	},
+	needs: []string{"search_detection_alerts"},
+	plan: func(a map[string]string, p *plan) {
+		host := a["hostName"]
+		p.intro("Investigate host %q.", host)
+		p.space(a["space_id"])
+		p.step(fmt.Sprintf("`get_asset_criticality` with id_field \"host.name\", id_value %q: how critical it is (a 404 means nobody rated it).", host))
+		p.step(fmt.Sprintf("`list_entities` with entity_types [\"host\"], filterQuery {\"term\":{\"host.name\":%q}} as a JSON string: its risk score and level, and when it was last seen.", host))
+		p.step(fmt.Sprintf("`search_detection_alerts` with query {\"bool\":{\"filter\":[{\"term\":{\"host.name\":%q}},{\"term\":{\"kibana.alert.workflow_status\":\"open\"}}]}}, size 50: its open alerts, by rule and severity.", host))
+		p.step(fmt.Sprintf("`find_cases` with search %q: the cases that mention it.", host))
+		p.step(
+			fmt.Sprintf("Propose one Osquery query that would settle the open question (running processes, listening ports, logged-in users…). Ask me first; only if I agree, find its agent with `find_agents` (kuery \"local_metadata.host.hostname:%s\"), run the query with `run_osquery` (agent_ids [that agent's id], query), then read the rows with `get_osquery_results` (the id and actionId run_osquery names).", host),
+			"Propose one Osquery query that would settle the open question (running processes, listening ports, logged-in users…); I will run it.")
+		p.step("Summarise: how critical and risky the host is, what its alerts say, which cases cover it, and the next step.")
 	},
 }
 

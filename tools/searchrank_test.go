@@ -43,7 +43,7 @@ var rankingCases = []struct {
 	{"how are cases configured in this space", []string{"get_case_configuration"}},
 	{"attach the suspicious login alert to the case", []string{"attach_alerts_to_case", "add_case_comment"}},
 	{"pull up that one comment by its id", []string{"get_case_comment"}},
-	{"reconstruct the timeline of the incident", []string{"find_case_user_actions"}},
+	{"reconstruct what happened on this case step by step", []string{"find_case_user_actions"}},
 	{"list unassigned cases from last week", []string{"find_cases"}},
 	{"make cases close automatically when they are pushed to ServiceNow", []string{"update_case_configuration", "set_case_configuration"}},
 	{"tag the case as ransomware", []string{"update_case", "update_cases"}},
