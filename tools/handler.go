@@ -36,7 +36,10 @@ func hint(op *Operation, err error) string {
 	if op.Name == "update_case" || op.Name == "update_case_comment" {
 		return " (The object changed since that version was read: call again without version and the tool reads the current one.)"
 	}
-	return " (The object changed since its version was read: read it again, e.g. with get_case, and retry with the new version.)"
+	if op.Toolset == "cases" {
+		return " (The object changed since its version was read: read it again, e.g. with get_case, and retry with the new version.)"
+	}
+	return " (Kibana reports a conflict: the object changed since its version was read, or already exists. Read it again and retry with the current version, or choose another id.)"
 }
 
 // maxStructured is the largest answer also given as structured content.
