@@ -412,7 +412,7 @@ func TestScenarioPromptsResourcesCompletion(t *testing.T) {
 	for _, p := range prompts.Prompts {
 		names = append(names, p.Name)
 	}
-	if strings.Join(names, ",") != "case_handoff_note,fleet_health,investigate_alert,review_open_cases,triage_case" {
+	if strings.Join(names, ",") != "case_handoff_note,fleet_health,investigate_alert,investigate_host,review_open_cases,triage_case" {
 		t.Errorf("prompts with every toolset served: %v", names)
 	}
 
@@ -472,5 +472,44 @@ func TestScenarioPromptsResourcesCompletion(t *testing.T) {
 	read.Params.URI = "kibana://cases/no-such-case"
 	if _, err := c.ReadResource(ctx, read); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Errorf("reading a missing case: %v", err)
+	}
+}
+
+// TestScenarioLogNotificationsOverStdio: on stdio too, a Kibana error
+// reaches the client as a log notification at the level it set.
+func TestScenarioLogNotificationsOverStdio(t *testing.T) {
+	c := startSandboxed(t)
+	got := make(chan string, 10)
+	c.OnNotification(func(n mcp.JSONRPCNotification) {
+		if n.Method != string(mcp.MethodNotificationMessage) {
+			return
+		}
+		data, _ := n.Params.AdditionalFields["data"].(map[string]any)
+		msg, _ := data["message"].(string)
+		level, _ := n.Params.AdditionalFields["level"].(string)
+		got <- level + ": " + msg
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	// The stdio client starts its transport when made; Start again only
+	// hooks the client's notification handlers to it.
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var set mcp.SetLevelRequest
+	set.Params.Level = mcp.LoggingLevelWarning
+	if err := c.SetLevel(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := callTool(t, c, "get_case", `{"caseId":"no-such-case"}`); !res.IsError {
+		t.Fatal("reading a missing case succeeded")
+	}
+	select {
+	case msg := <-got:
+		if !strings.HasPrefix(msg, "error: Kibana answered 404") {
+			t.Errorf("notification %q", msg)
+		}
+	case <-ctx.Done():
+		t.Fatal("no log notification for a Kibana error")
 	}
 }

@@ -65,7 +65,7 @@ var settings = []setting{
 	{"allow-client-credentials", "KIBANA_MCP_ALLOW_CLIENT_CREDENTIALS", "let each HTTP client send its own Kibana API key in the Kibana-Api-Key header, used for its calls"},
 	{"insecure-no-auth", "KIBANA_MCP_INSECURE_NO_AUTH", "allow listening beyond loopback without --http-token or --allow-client-credentials"},
 	{"allowed-origins", "KIBANA_MCP_ALLOWED_ORIGINS", "comma-separated browser origins allowed besides loopback (e.g. https://chat.example.com)"},
-	{"stateless", "KIBANA_MCP_STATELESS", "streamable HTTP without sessions, for replicas behind a load balancer; elicitation (confirmations) and list-changed notifications are off"},
+	{"stateless", "KIBANA_MCP_STATELESS", "streamable HTTP without sessions, for replicas behind a load balancer; off in this mode: list-changed notifications, and confirmations for clients older than protocol 2026-07-28 (newer ones are asked; give replicas one --http-token so they accept each other's approvals)"},
 	{"max-body-bytes", "KIBANA_MCP_MAX_BODY_BYTES", "largest HTTP request body, in bytes"},
 	{"max-sessions", "KIBANA_MCP_MAX_SESSIONS", "HTTP sessions open at once"},
 	{"max-concurrent-calls", "KIBANA_MCP_MAX_CONCURRENT_CALLS", "tool calls running at once over HTTP, all sessions together"},

@@ -12,16 +12,15 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
-	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 )
 
 // TestLogNotificationsReachTheClient: a retry and a Kibana error reach the
-// client as notifications/message, on each transport and protocol era, at
-// or above the level the client set and not below it.
+// client as notifications/message, on both HTTP transports and protocol
+// eras, at or above the level the client set and not below it. Stdio is
+// covered from the built binary (TestScenarioLogNotificationsOverStdio).
 func TestLogNotificationsReachTheClient(t *testing.T) {
 	var busy atomic.Int32
 	kib := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -48,14 +47,6 @@ func TestLogNotificationsReachTheClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	connect := map[string]func(t *testing.T) *client.Client{
-		"stdio": func(t *testing.T) *client.Client {
-			inR, inW := io.Pipe()
-			outR, outW := io.Pipe()
-			ctx, cancel := context.WithCancel(context.Background())
-			go server.NewStdioServer(s).Listen(ctx, inR, outW)
-			t.Cleanup(func() { cancel(); inW.Close(); outW.Close() })
-			return client.NewClient(transport.NewIO(outR, inW, io.NopCloser(strings.NewReader(""))))
-		},
 		"http": func(t *testing.T) *client.Client {
 			handler, closeStreams := httpHandler("http", s)
 			srv := httptest.NewServer(handler)
@@ -77,7 +68,7 @@ func TestLogNotificationsReachTheClient(t *testing.T) {
 			return c
 		},
 	}
-	for _, transportName := range []string{"stdio", "http", "sse"} {
+	for _, transportName := range []string{"http", "sse"} {
 		for _, version := range []string{"2025-06-18", mcp.LATEST_PROTOCOL_VERSION} {
 			for _, level := range []mcp.LoggingLevel{mcp.LoggingLevelWarning, mcp.LoggingLevelError} {
 				t.Run(transportName+"/"+version+"/"+string(level), func(t *testing.T) {

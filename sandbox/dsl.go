@@ -1464,6 +1464,11 @@ func esTokenize(s string) []string {
 // esGlob matches Elasticsearch wildcard patterns: * any run, ? one
 // character, \ escapes.
 func esGlob(pattern, s string) bool {
+	if !strings.ContainsAny(pattern, `*?\`) {
+		// Most patterns are plain field names: no need for the matcher,
+		// whose memo table would be built for every field of every hit.
+		return pattern == s
+	}
 	p, t := []rune(pattern), []rune(s)
 	var match func(i, j int) bool
 	memo := map[[2]int]bool{}
