@@ -120,7 +120,13 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	)
 	if cfg.Transport != "stdio" && cfg.Command == "" {
 		cfg.HTTP.Log = log
-		cfg.HTTP.Ready = func(ctx context.Context) error { return transport.KibanaReady(client)(ctx) }
+		ready := transport.KibanaReady
+		if cfg.Kibana.APIKey == "" && cfg.Kibana.Username == "" && cfg.HTTP.AllowClientCredentials {
+			// No key of its own: every call brings the caller's, so a
+			// reachable Kibana that answers 401 to the server is ready.
+			ready = transport.KibanaReachable
+		}
+		cfg.HTTP.Ready = func(ctx context.Context) error { return ready(client)(ctx) }
 		web = transport.New(cfg.HTTP)
 		if cfg.HTTP.Stateless {
 			// Each request may reach another replica: confirmations are
