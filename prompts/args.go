@@ -2,9 +2,10 @@ package prompts
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
 )
 
 // argument is one prompt argument. Names are part of the interface: other
@@ -22,9 +23,11 @@ var (
 	owners     = []string{"cases", "observability", "securitySolution"}
 )
 
-// spaceID is the rule the tools' space_id argument has: a value that breaks
-// it would fail on the first call, so the prompt refuses it up front.
-var spaceID = regexp.MustCompile(`^[a-z0-9_-]{1,255}$`)
+// validSpaceID is the rule the tools' space_id argument has: a value that
+// breaks it would fail on the first call, so the prompt refuses it up front.
+// (Not a regexp: `{1,255}` compiles to a program hundreds of states long,
+// milliseconds of every start-up.)
+func validSpaceID(v string) bool { return len(v) <= 255 && kibana.ValidSpaceID(v) }
 
 func oneOf(values []string) func(string) string {
 	return func(v string) string {
@@ -48,7 +51,7 @@ var (
 	caseIDArg = argument{name: "caseId", description: "ID of the case", required: true}
 	spaceArg  = argument{name: "space_id", description: "Kibana space, if not the default",
 		valid: func(v string) string {
-			if spaceID.MatchString(v) {
+			if validSpaceID(v) {
 				return ""
 			}
 			return "must be a Kibana space id: up to 255 lowercase letters, digits, _ and -"

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -275,7 +274,7 @@ func (k *Kibana) findExceptionItems(c *call) {
 
 // ---- Rule-scoped exceptions ----
 
-var exUUID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var exUUID = lazyRegexp(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // exDetectionRule finds a detection rule document of the space by id.
 func exDetectionRule(sp *space, id string) map[string]any {
@@ -315,7 +314,7 @@ func (k *Kibana) ruleDefaultList(c *call, st *exStore, rule map[string]any) *exL
 
 func (k *Kibana) createRuleExceptions(c *call) {
 	id := c.param("id")
-	if !exUUID.MatchString(id) {
+	if !exUUID().MatchString(id) {
 		c.badRequest("[request params]: id: Invalid uuid")
 		return
 	}

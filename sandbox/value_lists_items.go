@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"regexp"
 	"strings"
 )
 
@@ -262,7 +261,7 @@ func (k *Kibana) exportValueListItems(c *call) {
 
 // importFileName is how Kibana's importer finds the file's name: only as a
 // quoted filename parameter.
-var importFileName = regexp.MustCompile(`filename="(.+)"`)
+var importFileName = lazyRegexp(`filename="(.+)"`)
 
 // importLines reads a multipart upload the way Kibana's list importer
 // does: line by line, without a multipart parser. The first boundary line
@@ -279,7 +278,7 @@ func importLines(raw []byte) (filename string, values []string) {
 		case boundary == "" && strings.HasPrefix(line, "--"):
 			boundary = line + "--"
 		case boundary != "" && !reading && !blank:
-			if m := importFileName.FindStringSubmatch(line); m != nil && strings.HasPrefix(line, "Content-Disposition") && filename == "" {
+			if m := importFileName().FindStringSubmatch(line); m != nil && strings.HasPrefix(line, "Content-Disposition") && filename == "" {
 				filename = m[1]
 			}
 		case boundary != "" && !reading:

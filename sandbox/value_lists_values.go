@@ -3,7 +3,6 @@ package sandbox
 import (
 	"encoding/base64"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -68,10 +67,10 @@ func vlFloat(s string) (float64, bool) {
 
 // vlISODate is strict_date_optional_time, the default date format besides
 // epoch milliseconds.
-var vlISODate = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2}([.,]\d{1,9})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?)?)?$`)
+var vlISODate = lazyRegexp(`^\d{4}(-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2}([.,]\d{1,9})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?)?)?$`)
 
 func vlDate(s string) (float64, bool) {
-	if vlISODate.MatchString(s) {
+	if vlISODate().MatchString(s) {
 		return 0, true
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
