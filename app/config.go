@@ -215,7 +215,7 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 		{"session-idle-timeout", h.SessionIdleTimeout > 0}, {"call-timeout", h.CallTimeout > 0}, {"shutdown-grace", h.ShutdownGrace >= 0},
 	} {
 		if !limit.ok {
-			return nil, fmt.Errorf("%s must be positive", limit.name)
+			return nil, fmt.Errorf("%s must be positive (shutdown-grace may be 0)", limit.name)
 		}
 	}
 	if cfg.Transport != "stdio" && cfg.Command == "" {

@@ -426,8 +426,8 @@ func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
 	return buf.Bytes(), w.FormDataContentType(), nil
 }
 
-// contentTypeOf prefers the file extension (Kibana checks file kinds by MIME
-// type) and falls back to sniffing the bytes.
+// quoteEscaper makes a value safe inside a quoted Content-Disposition
+// parameter.
 var quoteEscaper = strings.NewReplacer("\\", "\\\\", `"`, "\\\"", "\r", "", "\n", "")
 
 // fileContent is the bytes of a file part: the argument's text for text
@@ -448,6 +448,8 @@ func fileContent(f boundField, arg string) ([]byte, error) {
 	return data, nil
 }
 
+// contentTypeOf prefers the file extension (Kibana checks file kinds by MIME
+// type) and falls back to sniffing the bytes.
 func contentTypeOf(name string, data []byte) string {
 	if path.Ext(name) == ".ndjson" {
 		return "application/ndjson"

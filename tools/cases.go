@@ -393,7 +393,7 @@ func (in *FindCasesInput) Prepare() error {
 type GetCaseInput struct {
 	CaseID  string   `json:"caseId" in:"path" jsonschema:"required"`
 	Include []string `json:"include,omitempty" in:"tool" jsonschema:"uniqueItems=true,enum=comments,enum=alerts,enum=activity" jsonschema_description:"Also return a page of each, newest first."`
-	Page    int      `json:"page,omitempty" in:"tool" jsonschema:"minimum=1"`
+	Page    int      `json:"page,omitempty" in:"tool" jsonschema:"minimum=1,maximum=10000"`
 	PerPage int      `json:"perPage,omitempty" in:"tool" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Per part; default 10."`
 }
 

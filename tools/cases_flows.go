@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -400,9 +401,9 @@ func (in *GetCaseInput) run(ctx context.Context, k *kibana.Client, req *kibana.R
 		switch part {
 		case partComments:
 			delete(doc, "comments")
-			raw, err = rawAnswer(callOp(ctx, k, req.Space, "find_case_comments", clone(paging)))
+			raw, err = rawAnswer(callOp(ctx, k, req.Space, "find_case_comments", maps.Clone(paging)))
 		case partActivity:
-			raw, err = rawAnswer(callOp(ctx, k, req.Space, "find_case_user_actions", clone(paging)))
+			raw, err = rawAnswer(callOp(ctx, k, req.Space, "find_case_user_actions", maps.Clone(paging)))
 		case partAlerts:
 			raw, err = in.alertsPage(ctx, k, req.Space)
 		}
@@ -456,12 +457,4 @@ func rawAnswer(resp *kibana.Response, err error) (json.RawMessage, error) {
 		return nil, fmt.Errorf("Kibana's answer is not JSON")
 	}
 	return body, nil
-}
-
-func clone(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m)+1)
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 )
@@ -128,7 +127,9 @@ func compactList(resp *kibana.Response, key string, row func(json.RawMessage) (a
 	for i, item := range items {
 		r, err := row(item)
 		if err != nil {
-			return nil, fmt.Errorf("reading item %d of Kibana's %s: %w", i, key, err)
+			// An item of a shape this tool does not know: the full answer
+			// is still right, only longer.
+			return resp, nil
 		}
 		rows[i] = r
 	}

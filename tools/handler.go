@@ -157,11 +157,21 @@ func (r *Runner) ndjsonResult(req *kibana.Request, resp *kibana.Response, body [
 	if mediaType == "" || !strings.Contains(mediaType, "ndjson") {
 		mediaType = "application/x-ndjson"
 	}
+	uri := "kibana://" + r.client.SpaceOf(req) + req.Path
+	if len(resp.Body) > r.maxResult {
+		// Too long to read as text in a model's context; a client can
+		// still keep it as the file it is.
+		text := fmt.Sprintf("Kibana exported %d objects as ndjson (%d bytes, over the %d-byte result limit), attached as a file (base64); export fewer objects to read or re-import them here.%s", objects, len(body), r.maxResult, summary)
+		return &mcp.CallToolResult{Content: []mcp.Content{
+			mcp.NewTextContent(text),
+			mcp.NewEmbeddedResource(mcp.BlobResourceContents{URI: uri, MIMEType: mediaType, Blob: base64.StdEncoding.EncodeToString(resp.Body)}),
+		}}
+	}
 	text := fmt.Sprintf("Kibana exported %d objects as ndjson (%d bytes), attached as an embedded resource; pass its text to the matching import tool to import them.%s", objects, len(body), summary)
 	return &mcp.CallToolResult{Content: []mcp.Content{
 		mcp.NewTextContent(text),
 		// The file as Kibana sent it, final newline included.
-		mcp.NewEmbeddedResource(mcp.TextResourceContents{URI: "kibana://" + r.client.SpaceOf(req) + req.Path, MIMEType: mediaType, Text: string(resp.Body)}),
+		mcp.NewEmbeddedResource(mcp.TextResourceContents{URI: uri, MIMEType: mediaType, Text: string(resp.Body)}),
 	}}
 }
 

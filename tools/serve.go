@@ -90,7 +90,11 @@ func Install(s *server.MCPServer, client *kibana.Client, opts Options) error {
 // name and rely on only what is there.
 func Reachable(opts Options) (func(tool string) bool, error) {
 	sel := opts.Selection
-	if opts.ToolSearch && len(sel.Toolsets) == 0 {
+	switch {
+	case opts.DynamicToolsets:
+		// enable_toolset can add any toolset (newDynamic).
+		sel = Selection{Toolsets: []string{"all"}, Exclude: sel.Exclude, ReadOnly: sel.ReadOnly}
+	case opts.ToolSearch && len(sel.Toolsets) == 0:
 		sel.Toolsets = []string{"all"}
 	}
 	ops, err := Select(All(), sel)

@@ -81,3 +81,30 @@ func TestSelectNamesUnknownNames(t *testing.T) {
 		}
 	}
 }
+
+// TestReachable: what prompts and resources may rely on. Dynamic toolsets
+// can enable every toolset, tool search covers all of them, and exclusions
+// and read-only mode hold in every mode.
+func TestReachable(t *testing.T) {
+	for _, c := range []struct {
+		opts Options
+		tool string
+		want bool
+	}{
+		{Options{}, "get_case", true},
+		{Options{}, "find_agents", false},
+		{Options{DynamicToolsets: true}, "find_agents", true},
+		{Options{ToolSearch: true}, "find_agents", true},
+		{Options{DynamicToolsets: true, Selection: Selection{Exclude: []string{"find_agents"}}}, "find_agents", false},
+		{Options{DynamicToolsets: true, Selection: Selection{ReadOnly: true}}, "run_osquery", false},
+		{Options{AllowRaw: true}, RawRequest.Name, true},
+	} {
+		reach, err := Reachable(c.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := reach(c.tool); got != c.want {
+			t.Errorf("%+v: %s reachable = %v, want %v", c.opts, c.tool, got, c.want)
+		}
+	}
+}
