@@ -265,3 +265,21 @@ func TestIdleSessionsExpire(t *testing.T) {
 		}
 	})
 }
+
+// TestMalformedInitializeCountsTowardTheSessionLimit: mcp-go opens a
+// session for any initialize, params readable or not, so the limit must
+// count those too.
+func TestMalformedInitializeCountsTowardTheSessionLimit(t *testing.T) {
+	ts := New(Options{Transport: "http", MaxSessions: 1, Metrics: true})
+	base := mount(t, ts, "127.0.0.1:8080")
+	bad := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":1}`
+	post(t, http.MethodPost, base+"/mcp", bad, nil)
+	for range 4 {
+		if status, _, body := post(t, http.MethodPost, base+"/mcp", bad, nil); status != http.StatusServiceUnavailable {
+			t.Errorf("another malformed initialize beyond the limit: %d %s", status, body)
+		}
+	}
+	if m := scrape(t, base, nil); strings.Contains(m, "kibana_mcp_sessions_open 5\n") || strings.Contains(m, "kibana_mcp_sessions_open 2\n") {
+		t.Errorf("sessions opened beyond the limit:\n%s", m)
+	}
+}

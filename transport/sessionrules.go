@@ -124,14 +124,19 @@ func (h *handler) tooManySessions(w http.ResponseWriter, body []byte) {
 // session: one of protocol versions before 2026-07-28, which has no
 // sessions (each request stands alone, as in stateless mode).
 func opensSession(r *http.Request, body []byte) bool {
-	var msg struct {
+	// The method alone decides, as it does for mcp-go: an initialize with
+	// malformed params still gets a session there, so it must count here.
+	var head struct {
 		Method string `json:"method"`
+	}
+	if json.Unmarshal(body, &head) != nil || head.Method != string(mcp.MethodInitialize) {
+		return false
+	}
+	var msg struct {
 		Params struct {
 			Meta *mcp.Meta `json:"_meta"`
 		} `json:"params"`
 	}
-	if json.Unmarshal(body, &msg) != nil || msg.Method != string(mcp.MethodInitialize) {
-		return false
-	}
+	_ = json.Unmarshal(body, &msg) // unreadable params: a legacy initialize
 	return !mcp.IsModernProtocol(r.Header.Get(mcp.HeaderProtocolVersion)) && !mcp.IsModernProtocol(msg.Params.Meta.ProtocolVersion())
 }

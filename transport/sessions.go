@@ -118,11 +118,17 @@ func (r *sessions) close(id string) {
 	s := r.byID[id]
 	delete(r.byID, id)
 	r.metrics.sessions.Store(int64(len(r.byID)))
-	r.mu.Unlock()
+	var cancels []context.CancelFunc
 	if s != nil {
+		// Copied under the lock: a cancelled stream's handler removes
+		// itself from this map as it returns.
 		for _, cancel := range s.streams {
-			cancel()
+			cancels = append(cancels, cancel)
 		}
+	}
+	r.mu.Unlock()
+	for _, cancel := range cancels {
+		cancel()
 	}
 }
 
