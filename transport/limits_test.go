@@ -174,7 +174,13 @@ func TestConcurrentCallLimit(t *testing.T) {
 		if text, isErr, err := callTool(t, c, "get_case", map[string]any{"caseId": "c1"}); err != nil || isErr {
 			t.Errorf("third call: %q %v %v", text, isErr, err)
 		}
+		// The answer can reach the client (on SSE, over another
+		// connection) a moment before the call's slot is given back.
 		m := scrape(t, r.url, nil)
+		for deadline := time.Now().Add(2 * time.Second); !strings.Contains(m, "kibana_mcp_tool_calls_in_flight 0\n") && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+			m = scrape(t, r.url, nil)
+		}
 		for _, want := range []string{
 			`kibana_mcp_tool_calls_total{tool="get_case",outcome="refused"} 1`,
 			`kibana_mcp_tool_calls_total{tool="get_case",outcome="ok"} 1`,
