@@ -260,19 +260,28 @@ func ruleNamed(c *call, id, ruleID string) int {
 	return -1
 }
 
-func (k *Kibana) createDetectionRule(c *call) {
+// ruleBody reads and checks a rule body (whole, or a patch), answering the
+// 400 itself when it is wrong; ok says whether to go on.
+func (k *Kibana) ruleBody(c *call, whole bool) (body, checked map[string]any, ok bool) {
 	z := &zod{where: "request body"}
-	body := z.body(c)
-	if body == nil {
+	if body = z.body(c); body == nil {
 		z.answer(c)
-		return
+		return nil, nil, false
 	}
-	checked, msg := k.checkRuleBody(c, z, body, true)
+	checked, msg := k.checkRuleBody(c, z, body, whole)
 	if z.answer(c) {
-		return
+		return nil, nil, false
 	}
 	if msg != "" {
 		siemError(c, http.StatusBadRequest, msg)
+		return nil, nil, false
+	}
+	return body, checked, true
+}
+
+func (k *Kibana) createDetectionRule(c *call) {
+	_, checked, ok := k.ruleBody(c, true)
+	if !ok {
 		return
 	}
 	doc, ok := k.addDetectionRule(c, checked)
@@ -304,18 +313,8 @@ func (k *Kibana) addDetectionRule(c *call, checked map[string]any) (map[string]a
 }
 
 func (k *Kibana) updateDetectionRule(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
-	if body == nil {
-		z.answer(c)
-		return
-	}
-	checked, msg := k.checkRuleBody(c, z, body, true)
-	if z.answer(c) {
-		return
-	}
-	if msg != "" {
-		siemError(c, http.StatusBadRequest, msg)
+	body, checked, ok := k.ruleBody(c, true)
+	if !ok {
 		return
 	}
 	id, _ := body["id"].(string)
@@ -355,18 +354,8 @@ func (k *Kibana) keepRuleIdentity(c *call, old, doc map[string]any) {
 }
 
 func (k *Kibana) patchDetectionRule(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
-	if body == nil {
-		z.answer(c)
-		return
-	}
-	patch, msg := k.checkRuleBody(c, z, body, false)
-	if z.answer(c) {
-		return
-	}
-	if msg != "" {
-		siemError(c, http.StatusBadRequest, msg)
+	body, patch, ok := k.ruleBody(c, false)
+	if !ok {
 		return
 	}
 	id, _ := body["id"].(string)
@@ -384,6 +373,7 @@ func (k *Kibana) patchDetectionRule(c *call) {
 		merged[key] = v
 	}
 	// The merged rule must be a whole rule of its (maybe new) type.
+	z := &zod{where: "request body"}
 	typ, _ := merged["type"].(string)
 	for _, key := range detTypeRequired[typ] {
 		if _, ok := merged[key]; !ok {
