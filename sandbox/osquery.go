@@ -266,6 +266,14 @@ func (q *osquerySavedQuery) apply(body map[string]any) string {
 }
 
 func (k *Kibana) findOsquerySavedQueries(c *call) {
+	findOsqueryObjects(c, c.space.osquery.savedQueries.all(),
+		func(q *osquerySavedQuery) (string, string, map[string]any) { return q.createdAt, q.updated, q.doc() },
+		func(q *osquerySavedQuery) any { return q.doc() })
+}
+
+// findOsqueryObjects answers a find of saved queries or packs: Kibana pages
+// (from 1, 20 a page) and sorts both the same way.
+func findOsqueryObjects[T any](c *call, list []T, sortOn func(T) (created, updated string, attrs map[string]any), answer func(T) any) {
 	page, size, ok := c.osqueryPage(1, 20)
 	if !ok {
 		return
@@ -274,18 +282,21 @@ func (k *Kibana) findOsquerySavedQueries(c *call) {
 	if !ok {
 		return
 	}
-	list := c.space.osquery.savedQueries.all()
 	sort := c.query("sort")
-	slices.SortStableFunc(list, func(a, b *osquerySavedQuery) int {
-		n := fleetCompare(osquerySortKey(sort, a.createdAt, a.updated, a.doc()), osquerySortKey(sort, b.createdAt, b.updated, b.doc()))
+	key := func(x T) string {
+		created, updated, attrs := sortOn(x)
+		return osquerySortKey(sort, created, updated, attrs)
+	}
+	slices.SortStableFunc(list, func(a, b T) int {
+		n := fleetCompare(key(a), key(b))
 		if desc {
 			n = -n
 		}
 		return n
 	})
 	data := []any{}
-	for _, q := range osqPage(list, page-1, size) {
-		data = append(data, q.doc())
+	for _, x := range osqPage(list, page-1, size) {
+		data = append(data, answer(x))
 	}
 	c.ok(map[string]any{"page": page, "per_page": size, "total": len(list), "data": data})
 }

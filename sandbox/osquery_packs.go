@@ -164,28 +164,9 @@ func (p *osqueryPack) apply(body map[string]any) string {
 }
 
 func (k *Kibana) findOsqueryPacks(c *call) {
-	page, size, ok := c.osqueryPage(1, 20)
-	if !ok {
-		return
-	}
-	desc, ok := c.osquerySortOrder()
-	if !ok {
-		return
-	}
-	list := c.space.osquery.packs.all()
-	sort := c.query("sort")
-	slices.SortStableFunc(list, func(a, b *osqueryPack) int {
-		n := fleetCompare(osquerySortKey(sort, a.createdAt, a.updated, a.doc(c.spaceID)), osquerySortKey(sort, b.createdAt, b.updated, b.doc(c.spaceID)))
-		if desc {
-			n = -n
-		}
-		return n
-	})
-	data := []any{}
-	for _, p := range osqPage(list, page-1, size) {
-		data = append(data, p.storedDoc(c.spaceID))
-	}
-	c.ok(map[string]any{"page": page, "per_page": size, "total": len(list), "data": data})
+	findOsqueryObjects(c, c.space.osquery.packs.all(),
+		func(p *osqueryPack) (string, string, map[string]any) { return p.createdAt, p.updated, p.doc(c.spaceID) },
+		func(p *osqueryPack) any { return p.storedDoc(c.spaceID) })
 }
 
 func (k *Kibana) createOsqueryPack(c *call) {
