@@ -131,18 +131,9 @@ func jsonContents(uri string, body []byte) []mcp.ResourceContents {
 	return []mcp.ResourceContents{mcp.TextResourceContents{URI: uri, MIMEType: jsonMediaType, Text: string(body)}}
 }
 
-// call binds args to the named tool and sends the request. Errors are the
-// tool's: argument errors name the field, Kibana's are *kibana.APIError.
+// call sends the named tool's request (tools.Send) and returns Kibana's body.
 func call(ctx context.Context, client *kibana.Client, tool string, args map[string]any) ([]byte, error) {
-	op, ok := tools.Lookup(tool)
-	if !ok {
-		return nil, fmt.Errorf("no tool %s is declared", tool) // a rename; TestToolsExist catches it
-	}
-	req, err := op.Bind(args)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := client.Do(ctx, req)
+	resp, err := tools.Send(ctx, client, tool, args)
 	if err != nil {
 		return nil, err
 	}

@@ -51,15 +51,23 @@ func sendOne(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowR
 }
 
 // callOp runs another declared operation from inside a flow, in the space of
-// the flow's own request. Going through the declaration keeps validation,
-// path escaping and API versions exactly as the tool itself would have them.
+// the flow's own request.
 func callOp(ctx context.Context, k *kibana.Client, space, tool string, args map[string]any) (*kibana.Response, error) {
-	op, ok := Lookup(tool)
-	if !ok {
-		return nil, fmt.Errorf("internal error: flow step %s is not a declared operation", tool)
-	}
 	if space != "" {
 		args[SpaceArgument] = space
+	}
+	return Send(ctx, k, tool, args)
+}
+
+// Send binds args to the named operation and sends its one request, without
+// any flow. Going through the declaration keeps validation, path escaping
+// and API versions exactly as the tool has them; flows, resources and
+// completion use it. Argument errors name the field; Kibana's are
+// *kibana.APIError.
+func Send(ctx context.Context, k *kibana.Client, tool string, args map[string]any) (*kibana.Response, error) {
+	op, ok := Lookup(tool)
+	if !ok {
+		return nil, fmt.Errorf("internal error: no operation %s is declared", tool)
 	}
 	req, err := op.Bind(args)
 	if err != nil {
