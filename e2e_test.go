@@ -51,6 +51,20 @@ func (k *fakeKibana) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, `{"statusCode":404,"error":"Not Found","message":"Saved object [cases/missing] not found"}`)
 }
 
+// writes counts the requests that were not GETs: what a confirmation holds
+// back (its question may read the objects it names).
+func (k *fakeKibana) writes() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	n := 0
+	for _, r := range k.requests {
+		if r.Method != http.MethodGet {
+			n++
+		}
+	}
+	return n
+}
+
 func (k *fakeKibana) last(t *testing.T) recorded {
 	t.Helper()
 	k.mu.Lock()
@@ -227,10 +241,10 @@ func TestEndToEndStdio(t *testing.T) {
 
 	// Moving a case to in-progress without knowing its version: the tool
 	// reads the case, then PATCHes with the version it read, and answers
-	// with the case itself rather than a one-case list.
+	// with a short acknowledgement of the case rather than a one-case list.
 	before = k.count()
 	res, text = callTool(t, c, "update_case", `{"caseId":"c1","status":"in-progress"}`)
-	if res.IsError || !strings.HasPrefix(text, `{"id":"c1"`) {
+	if res.IsError || !strings.HasPrefix(text, `{"caseId":"c1"`) {
 		t.Fatalf("update_case: %s", text)
 	}
 	got = k.last(t)
@@ -338,7 +352,7 @@ func (e *stdioElicitor) Elicit(_ context.Context, req mcp.ElicitationRequest) (*
 // gets an elicitation/create request on stdio before a delete; declining
 // sends nothing, accepting sends the delete.
 func TestEndToEndConfirmationOverStdio(t *testing.T) {
-	k := &fakeKibana{answers: map[string]string{"DELETE /api/cases": ""}}
+	k := &fakeKibana{answers: map[string]string{"DELETE /api/cases": "", "GET /api/cases/c1": `{"id":"c1","title":"Phishing wave"}`}}
 	srv := httptest.NewServer(k)
 	defer srv.Close()
 	e := &stdioElicitor{action: mcp.ElicitationResponseActionDecline}
@@ -360,17 +374,17 @@ func TestEndToEndConfirmationOverStdio(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, text := callTool(t, c, "delete_cases", `{"ids":["c1"]}`)
-	if !res.IsError || !strings.Contains(text, "Nothing was changed") || k.count() != 0 {
-		t.Fatalf("declined delete: isError=%v %q, Kibana saw %d requests", res.IsError, text, k.count())
+	if !res.IsError || !strings.Contains(text, "Nothing was changed") || k.writes() != 0 {
+		t.Fatalf("declined delete: isError=%v %q, Kibana saw %d writes", res.IsError, text, k.writes())
 	}
 	e.mu.Lock()
 	e.action = mcp.ElicitationResponseActionAccept
 	e.mu.Unlock()
 	res, text = callTool(t, c, "delete_cases", `{"ids":["c1"]}`)
-	if res.IsError || k.count() != 1 || k.last(t).RequestURI != "/api/cases?ids=c1" {
+	if res.IsError || k.writes() != 1 || k.last(t).RequestURI != "/api/cases?ids=c1" {
 		t.Fatalf("accepted delete: isError=%v %q", res.IsError, text)
 	}
-	if len(e.messages) != 2 || e.messages[0] != `delete_cases in space "default": DELETE /api/cases?ids=c1. Allow?` {
+	if len(e.messages) != 2 || e.messages[0] != `delete_cases in space "default": permanently delete case "Phishing wave" with its comments, alerts and history. Allow?` {
 		t.Errorf("questions %q", e.messages)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,10 +182,14 @@ func TestScenarioTriage(t *testing.T) {
 	}
 
 	// Note the findings, take the case, acknowledge its alerts.
-	cv.use("add_case_comment", map[string]any{"caseId": target.ID, "type": "user", "owner": target.Owner, "comment": "Rule " + ruleName + " fired; looking into it."}, nil)
-	var updated caseDoc
+	// The owner is left out: add_case_comment takes the case's.
+	cv.use("add_case_comment", map[string]any{"caseId": target.ID, "type": "user", "comment": "Rule " + ruleName + " fired; looking into it."}, nil)
+	var updated struct {
+		CaseID, Status, Version string
+		Assignees               []string
+	}
 	cv.use("update_case", map[string]any{"caseId": target.ID, "status": "in-progress", "assignees": []any{map[string]any{"uid": "u_scenario_analyst_0"}}}, &updated)
-	if updated.Status != "in-progress" || len(updated.Assignees) != 1 {
+	if updated.CaseID != target.ID || updated.Status != "in-progress" || updated.Version == "" || !slices.Equal(updated.Assignees, []string{"u_scenario_analyst_0"}) {
 		t.Fatalf("update_case answered %+v", updated)
 	}
 	cv.use("set_alert_status", map[string]any{"signal_ids": ids, "status": "acknowledged"}, nil)

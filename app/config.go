@@ -61,25 +61,30 @@ var settings = []setting{
 	{"max-response-bytes", "KIBANA_MCP_MAX_RESPONSE_BYTES", "largest Kibana answer accepted, in bytes"},
 	{"transport", "KIBANA_MCP_TRANSPORT", "stdio, sse or http (streamable HTTP)"},
 	{"addr", "KIBANA_MCP_ADDR", "listen address for the sse and http transports"},
-	{"http-token", "KIBANA_MCP_HTTP_TOKEN", "bearer token every HTTP client must send (Authorization: Bearer); prefer the env var"},
-	{"allow-client-credentials", "KIBANA_MCP_ALLOW_CLIENT_CREDENTIALS", "let each HTTP client send its own Kibana API key in the Kibana-Api-Key header, used for its calls"},
-	{"insecure-no-auth", "KIBANA_MCP_INSECURE_NO_AUTH", "allow listening beyond loopback without --http-token or --allow-client-credentials"},
+	{"http-token", "KIBANA_MCP_HTTP_TOKEN", "bearer token every HTTP client must send (Authorization: Bearer); beyond loopback at least 32 random characters (kibana-mcp token prints one); prefer the env var"},
+	{"tls-cert", "KIBANA_MCP_TLS_CERT", "PEM certificate (chain) to serve HTTPS with, together with --tls-key (sse and http transports)"},
+	{"tls-key", "KIBANA_MCP_TLS_KEY", "PEM private key of --tls-cert"},
+	{"allow-client-credentials", "KIBANA_MCP_ALLOW_CLIENT_CREDENTIALS", "let each HTTP client send its own Kibana API key in the Kibana-Api-Key header, used for its calls; without --http-token Kibana is asked once whether it knows the key, and an unknown key gets 401"},
+	{"insecure-no-auth", "KIBANA_MCP_INSECURE_NO_AUTH", "allow listening beyond loopback without --http-token or --allow-client-credentials, and --metrics-addr beyond loopback without a token"},
 	{"allowed-origins", "KIBANA_MCP_ALLOWED_ORIGINS", "comma-separated browser origins allowed besides loopback (e.g. https://chat.example.com)"},
-	{"stateless", "KIBANA_MCP_STATELESS", "streamable HTTP without sessions, for replicas behind a load balancer; off in this mode: list-changed notifications, and confirmations for clients older than protocol 2026-07-28 (newer ones are asked; give replicas one --http-token so they accept each other's approvals)"},
+	{"stateless", "KIBANA_MCP_STATELESS", "streamable HTTP without sessions, for replicas behind a load balancer; off in this mode: list-changed notifications, dynamic toolsets, and asking clients older than protocol 2026-07-28 to confirm (newer ones are asked; give replicas one --http-token so they accept each other's approvals)"},
 	{"max-body-bytes", "KIBANA_MCP_MAX_BODY_BYTES", "largest HTTP request body, in bytes"},
-	{"max-sessions", "KIBANA_MCP_MAX_SESSIONS", "HTTP sessions open at once"},
-	{"max-concurrent-calls", "KIBANA_MCP_MAX_CONCURRENT_CALLS", "tool calls running at once over HTTP, all sessions together"},
+	{"max-sessions", "KIBANA_MCP_MAX_SESSIONS", "HTTP sessions (and subscriptions/listen streams) open at once"},
+	{"max-concurrent-calls", "KIBANA_MCP_MAX_CONCURRENT_CALLS", "tool calls, resource reads and completions running at once over HTTP, all sessions together"},
+	{"max-sessions-per-key", "KIBANA_MCP_MAX_SESSIONS_PER_KEY", "with --allow-client-credentials, sessions (and listen streams) one client's Kibana key may have open at once"},
+	{"max-concurrent-calls-per-key", "KIBANA_MCP_MAX_CONCURRENT_CALLS_PER_KEY", "with --allow-client-credentials, tool calls, resource reads and completions one client's Kibana key may run at once"},
 	{"session-idle-timeout", "KIBANA_MCP_SESSION_IDLE_TIMEOUT", "close an HTTP session unused this long (e.g. 30m)"},
 	{"call-timeout", "KIBANA_MCP_CALL_TIMEOUT", "longest one tool call may take over HTTP (e.g. 2m)"},
 	{"shutdown-grace", "KIBANA_MCP_SHUTDOWN_GRACE", "on SIGINT/SIGTERM, how long calls in flight may finish (e.g. 10s)"},
-	{"metrics", "KIBANA_MCP_METRICS", "serve Prometheus metrics at /metrics (HTTP transports)"},
+	{"metrics", "KIBANA_MCP_METRICS", "serve Prometheus metrics at /metrics (HTTP transports): on the MCP listener with --http-token, and on --metrics-addr"},
+	{"metrics-addr", "KIBANA_MCP_METRICS_ADDR", "listener of its own for --metrics, without authentication unless --http-token is set; default " + transport.DefaultMetricsAddr + " when there is no token, none with one"},
 	{"log-level", "KIBANA_MCP_LOG_LEVEL", "debug, info, warn or error"},
 	{"log-format", "KIBANA_MCP_LOG_FORMAT", "auto (colour text on a terminal, JSON otherwise), text or json"},
 	{"toolsets", "KIBANA_MCP_TOOLSETS", "comma-separated toolsets to serve, or all; default: cases, alerting, connectors, detections, spaces"},
 	{"tools", "KIBANA_MCP_TOOLS", "comma-separated single tools to serve besides the toolsets"},
 	{"exclude-tools", "KIBANA_MCP_EXCLUDE_TOOLS", "comma-separated tools never to serve (wins over everything)"},
 	{"read-only", "KIBANA_MCP_READ_ONLY", "serve only tools that read; the client refuses every other request"},
-	{"confirm-destructive", "KIBANA_MCP_CONFIRM_DESTRUCTIVE", "on: ask the user (MCP elicitation) before destructive calls; off for unattended agents"},
+	{"confirm-destructive", "KIBANA_MCP_CONFIRM_DESTRUCTIVE", "before a destructive call: ask (ask the user where the client can be asked, else trust the client's own approval), require (ask, and refuse what cannot be asked), or off for unattended agents; default require on http and sse, ask on stdio"},
 	{"dynamic-toolsets", "KIBANA_MCP_DYNAMIC_TOOLSETS", "start with toolset discovery tools only; the model enables toolsets as needed"},
 	{"tool-search", "KIBANA_MCP_TOOL_SEARCH", "list only search_tools and call_tool, which reach every operation"},
 	{"allow-raw-requests", "KIBANA_MCP_ALLOW_RAW_REQUESTS", "serve call_kibana_api for API paths without a typed tool"},
@@ -118,6 +123,8 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	var origins listValue
 	idle, callTimeout, grace := durationValue(transport.DefaultSessionIdleTimeout), durationValue(transport.DefaultCallTimeout), durationValue(transport.DefaultShutdownGrace)
 	fs.StringVar(&h.Token, "http-token", "", "")
+	fs.StringVar(&h.TLSCertFile, "tls-cert", "", "")
+	fs.StringVar(&h.TLSKeyFile, "tls-key", "", "")
 	fs.BoolVar(&h.AllowClientCredentials, "allow-client-credentials", false, "")
 	fs.BoolVar(&h.InsecureNoAuth, "insecure-no-auth", false, "")
 	fs.Var(&origins, "allowed-origins", "")
@@ -125,21 +132,24 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	fs.Int64Var(&h.MaxBodyBytes, "max-body-bytes", transport.DefaultMaxBodyBytes, "")
 	fs.IntVar(&h.MaxSessions, "max-sessions", transport.DefaultMaxSessions, "")
 	fs.IntVar(&h.MaxConcurrentCalls, "max-concurrent-calls", transport.DefaultMaxConcurrentCalls, "")
+	fs.IntVar(&h.MaxSessionsPerKey, "max-sessions-per-key", transport.DefaultMaxSessionsPerKey, "")
+	fs.IntVar(&h.MaxConcurrentCallsPerKey, "max-concurrent-calls-per-key", transport.DefaultMaxConcurrentCallsPerKey, "")
 	fs.Var(&idle, "session-idle-timeout", "")
 	fs.Var(&callTimeout, "call-timeout", "")
 	fs.Var(&grace, "shutdown-grace", "")
 	fs.BoolVar(&h.Metrics, "metrics", false, "")
+	fs.StringVar(&h.MetricsAddr, "metrics-addr", "", "")
 	fs.StringVar(&level, "log-level", "info", "")
 	fs.StringVar(&cfg.LogFormat, "log-format", "auto", "")
 	version := fs.Bool("version", false, "")
 	var toolsets, only, exclude listValue
-	confirm := onOffValue(true)
+	confirm := ""
 	sv := &cfg.Serve
 	fs.Var(&toolsets, "toolsets", "")
 	fs.Var(&only, "tools", "")
 	fs.Var(&exclude, "exclude-tools", "")
 	fs.BoolVar(&sv.Selection.ReadOnly, "read-only", false, "")
-	fs.Var(&confirm, "confirm-destructive", "")
+	fs.StringVar(&confirm, "confirm-destructive", "", "")
 	fs.BoolVar(&sv.DynamicToolsets, "dynamic-toolsets", false, "")
 	fs.BoolVar(&sv.ToolSearch, "tool-search", false, "")
 	fs.BoolVar(&sv.AllowRaw, "allow-raw-requests", false, "")
@@ -156,6 +166,9 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	}
 	if *version {
 		return nil, errVersion
+	}
+	if cfg.Command == "token" {
+		return cfg, nil // needs no configuration, and must not fail on any
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
@@ -183,8 +196,23 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	if sv.MaxResultBytes < 1024 {
 		return nil, errors.New("max-result-bytes must be at least 1024")
 	}
-	sv.Confirm = bool(confirm)
+	if confirm == "" {
+		// A server others reach over the network must not run a delete
+		// nobody approved; on stdio the user's own client host is there.
+		confirm = "require"
+		if cfg.Transport == "stdio" {
+			confirm = "ask"
+		}
+	}
+	mode, err := tools.ParseConfirmMode(confirm)
+	if err != nil {
+		return nil, fmt.Errorf("confirm-destructive: %v", err)
+	}
+	sv.Confirm = mode
 	sv.Selection.Toolsets, sv.Selection.Tools, sv.Selection.Exclude = toolsets, only, exclude
+	if sv.DynamicToolsets && cfg.HTTP.Stateless {
+		return nil, errors.New("dynamic-toolsets needs sessions, and stateless has none: a toolset enabled in one request would be gone in the next, which may reach another replica; drop one of the two")
+	}
 	if sv.DynamicToolsets && sv.ToolSearch {
 		return nil, errors.New("dynamic-toolsets and tool-search are two ways to keep the tool list short: choose one")
 	}
@@ -212,11 +240,18 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 		ok   bool
 	}{
 		{"max-body-bytes", h.MaxBodyBytes > 0}, {"max-sessions", h.MaxSessions > 0}, {"max-concurrent-calls", h.MaxConcurrentCalls > 0},
+		{"max-sessions-per-key", h.MaxSessionsPerKey > 0}, {"max-concurrent-calls-per-key", h.MaxConcurrentCallsPerKey > 0},
 		{"session-idle-timeout", h.SessionIdleTimeout > 0}, {"call-timeout", h.CallTimeout > 0}, {"shutdown-grace", h.ShutdownGrace >= 0},
 	} {
 		if !limit.ok {
 			return nil, fmt.Errorf("%s must be positive (shutdown-grace may be 0)", limit.name)
 		}
+	}
+	if h.MetricsAddr != "" && !h.Metrics {
+		return nil, errors.New("metrics-addr is where --metrics are served; add --metrics")
+	}
+	if cfg.Transport == "stdio" && (h.TLSCertFile != "" || h.TLSKeyFile != "" || h.MetricsAddr != "") {
+		return nil, errors.New("tls-cert, tls-key and metrics-addr are for the sse and http transports; add --transport http")
 	}
 	if cfg.Transport != "stdio" && cfg.Command == "" {
 		if err := h.Validate(cfg.Addr); err != nil {
@@ -250,9 +285,9 @@ func parseCommandLine(fs *flag.FlagSet, args []string, cfg *Config) error {
 	switch cfg.Command = fs.Arg(0); cfg.Command {
 	case "tools":
 		fs.BoolVar(&cfg.Markdown, "markdown", false, "")
-	case "call", "sandbox":
+	case "call", "sandbox", "token":
 	default:
-		return fmt.Errorf("unexpected argument %q (sub-commands: tools, call, sandbox)", cfg.Command)
+		return fmt.Errorf("unexpected argument %q (sub-commands: tools, call, sandbox, token)", cfg.Command)
 	}
 	if err := fs.Parse(fs.Args()[1:]); err != nil {
 		return err
@@ -305,28 +340,6 @@ func (l *listValue) Set(s string) error {
 	return nil
 }
 
-// onOffValue reads on/off (and the usual boolean spellings).
-type onOffValue bool
-
-func (v *onOffValue) String() string {
-	if *v {
-		return "on"
-	}
-	return "off"
-}
-
-func (v *onOffValue) Set(s string) error {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "on", "true", "1", "yes":
-		*v = true
-	case "off", "false", "0", "no":
-		*v = false
-	default:
-		return fmt.Errorf("%q is not on or off", s)
-	}
-	return nil
-}
-
 func redactIfSecret(s setting, v string) string {
 	if s.flag == "api-key" || s.flag == "password" || s.flag == "http-token" {
 		return "(redacted)"
@@ -358,7 +371,7 @@ func (d *durationValue) Set(s string) error {
 
 func printUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "kibana-mcp: the Kibana API as MCP tools\n\n")
-	fmt.Fprintf(w, "Usage:\n  kibana-mcp [flags]                       serve MCP (stdio by default)\n  kibana-mcp [flags] tools [--markdown]    the toolsets and tools these flags serve, with their cost in tokens\n  kibana-mcp [flags] call TOOL [ARGS|-]    run one tool once and print its result (ARGS: a JSON object; - reads stdin)\n  kibana-mcp [flags] sandbox               run only the simulated Kibana HTTP API (--addr, default 127.0.0.1:5601)\n\nFlags (each also read from its environment variable; flags win):\n")
+	fmt.Fprintf(w, "Usage:\n  kibana-mcp [flags]                       serve MCP (stdio by default)\n  kibana-mcp [flags] tools [--markdown]    the toolsets and tools these flags serve, with their cost in tokens\n  kibana-mcp [flags] call TOOL [ARGS|-]    run one tool once and print its result (ARGS: a JSON object; - reads stdin)\n  kibana-mcp [flags] sandbox               run only the simulated Kibana HTTP API (--addr, default 127.0.0.1:5601)\n  kibana-mcp token                         print a fresh random token for --http-token (256 bits, base64url)\n\nFlags (each also read from its environment variable; flags win):\n")
 	for _, s := range settings {
 		f := fs.Lookup(s.flag)
 		def := f.DefValue

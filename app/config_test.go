@@ -2,9 +2,16 @@ package app
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -82,7 +89,7 @@ func TestConfigErrorsAreOneClearLine(t *testing.T) {
 // token, client credentials or an explicit opt-out says how callers are
 // authenticated, and the HTTP settings reach the transport.
 func TestBeyondLoopbackWithAuthentication(t *testing.T) {
-	for _, extra := range [][]string{{"--http-token", "s3cret"}, {"--allow-client-credentials"}, {"--insecure-no-auth"}} {
+	for _, extra := range [][]string{{"--http-token", strongToken}, {"--allow-client-credentials"}, {"--insecure-no-auth"}} {
 		args := append([]string{"--transport", "http", "--addr", "0.0.0.0:8080"}, extra...)
 		if _, err := ParseConfig(args, env(nil), nil); err != nil {
 			t.Errorf("%v: %v", args, err)
@@ -204,7 +211,7 @@ func TestServingFlags(t *testing.T) {
 	}
 	sv := cfg.Serve
 	if !slices.Equal(sv.Selection.Toolsets, []string{"cases", "alerting"}) || !slices.Equal(sv.Selection.Tools, []string{"get_case"}) ||
-		!slices.Equal(sv.Selection.Exclude, []string{"delete_cases", "push_case"}) || !sv.Selection.ReadOnly || sv.Confirm ||
+		!slices.Equal(sv.Selection.Exclude, []string{"delete_cases", "push_case"}) || !sv.Selection.ReadOnly || sv.Confirm != tools.ConfirmOff ||
 		!sv.ToolSearch || !sv.AllowRaw || sv.MaxResultBytes != 2048 {
 		t.Errorf("flags: %+v", sv)
 	}
@@ -222,7 +229,7 @@ func TestServingFlags(t *testing.T) {
 	}
 	sv = cfg.Serve
 	if !slices.Equal(sv.Selection.Toolsets, []string{"all"}) || !slices.Equal(sv.Selection.Exclude, []string{"delete_cases"}) ||
-		!sv.Selection.ReadOnly || sv.Confirm || !sv.DynamicToolsets || sv.MaxResultBytes != 4096 {
+		!sv.Selection.ReadOnly || sv.Confirm != tools.ConfirmOff || !sv.DynamicToolsets || sv.MaxResultBytes != 4096 {
 		t.Errorf("env: %+v", sv)
 	}
 
@@ -230,7 +237,7 @@ func TestServingFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !cfg.Serve.Confirm || cfg.Serve.MaxResultBytes != tools.DefaultMaxResultBytes || cfg.Serve.Selection.ReadOnly || cfg.Kibana.ReadOnly {
+	if cfg.Serve.Confirm != tools.ConfirmAsk || cfg.Serve.MaxResultBytes != tools.DefaultMaxResultBytes || cfg.Serve.Selection.ReadOnly || cfg.Kibana.ReadOnly {
 		t.Errorf("defaults: %+v", cfg.Serve)
 	}
 }
@@ -245,7 +252,7 @@ func TestServingFlagErrors(t *testing.T) {
 		{nil, map[string]string{"KIBANA_MCP_TOOLSETS": "nope"}, `unknown toolset "nope"`},
 		{[]string{"--tools", "get_cas"}, nil, `unknown tool "get_cas"; valid tools: add_case_comment`},
 		{[]string{"--exclude-tools", "x"}, nil, `unknown tool "x"`},
-		{[]string{"--confirm-destructive", "maybe"}, nil, `"maybe" is not on or off`},
+		{[]string{"--confirm-destructive", "maybe"}, nil, `"maybe" is not one of ask, require, off`},
 		{[]string{"--dynamic-toolsets", "--tool-search"}, nil, "choose one"},
 		{[]string{"--max-result-bytes", "10"}, nil, "at least 1024"},
 		{[]string{"tools", "extra"}, nil, `unexpected argument "extra" after tools`},
@@ -284,4 +291,195 @@ func TestToolsCommandHonoursServingFlags(t *testing.T) {
 	if md := run("tools", "--markdown"); md != ToolsMarkdown() {
 		t.Errorf("--markdown differs from the README table")
 	}
+}
+
+// strongToken passes the token rules beyond loopback.
+const strongToken = "kT9-vQ2_mX7pL4rW8nB3cZ6hJ1sD5fGy"
+
+// TestTokenCommand: `kibana-mcp token` prints a fresh URL-safe token of
+// 256 bits, different each time, that the server accepts beyond loopback;
+// settings in the environment do not get in its way.
+func TestTokenCommand(t *testing.T) {
+	var tokens []string
+	for range 2 {
+		var stdout, stderr bytes.Buffer
+		code := Main(t.Context(), []string{"token"}, nil, &stdout, &stderr, env(map[string]string{"KIBANA_MCP_HTTP_TOKEN": "a"}))
+		tok := strings.TrimSuffix(stdout.String(), "\n")
+		if code != 0 || stderr.Len() != 0 || len(tok) < 43 || !regexp.MustCompile(`^[A-Za-z0-9_-]+$`).MatchString(tok) {
+			t.Fatalf("token: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+		}
+		if _, err := ParseConfig([]string{"--transport", "http", "--addr", "0.0.0.0:0", "--http-token", tok}, env(nil), nil); err != nil {
+			t.Errorf("the printed token is refused: %v", err)
+		}
+		tokens = append(tokens, tok)
+	}
+	if tokens[0] == tokens[1] {
+		t.Error("two runs printed the same token")
+	}
+	if _, err := ParseConfig([]string{"token", "extra"}, env(nil), nil); err == nil || !strings.Contains(err.Error(), "after token") {
+		t.Errorf("token with an argument: %v", err)
+	}
+}
+
+// TestWeakTokensFailStartUp: beyond loopback a short or placeholder token
+// stops the server before it serves, exit 2, with one line naming the
+// rule and never the secret; on loopback it is accepted.
+func TestWeakTokensFailStartUp(t *testing.T) {
+	public := []string{"--transport", "http", "--addr", "0.0.0.0:0"}
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{append(public, "--http-token", "a"), nil, `the HTTP token is 1 character long; beyond loopback it must be at least 32 (run "kibana-mcp token" for one)`},
+		{public, map[string]string{"KIBANA_MCP_HTTP_TOKEN": "REPLACE-WITH-A-LONG-RANDOM-TOKEN"}, `the HTTP token looks like a placeholder ("REPLACE-WITH-…"); set a real random one (kibana-mcp token)`},
+		{public, map[string]string{"KIBANA_MCP_HTTP_TOKEN": "hunter2-hunter2"}, "is 15 characters long"},
+		{public, map[string]string{"KIBANA_MCP_HTTP_TOKEN": strings.Repeat("ab", 20)}, "2-character pattern repeated"},
+		{[]string{"--transport", "sse", "--addr", "[::]:8080", "--http-token", "my-changeme-token-0123456789-abcdef"}, nil, `it contains "changeme"`},
+	} {
+		if _, err := ParseConfig(c.args, env(c.env), nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v %v: ParseConfig %v, want %q", c.args, c.env, err, c.want)
+		}
+		var stdout, stderr bytes.Buffer
+		code := Main(t.Context(), c.args, nil, &stdout, &stderr, env(c.env))
+		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+		if code != 2 || len(lines) != 1 || !strings.Contains(lines[0], c.want) {
+			t.Errorf("%v %v: exit %d, stderr %q", c.args, c.env, code, stderr.String())
+		}
+		if strings.Contains(stderr.String(), "hunter2") {
+			t.Errorf("the token is in %q", stderr.String())
+		}
+	}
+	if _, err := ParseConfig([]string{"--transport", "http", "--http-token", "a"}, env(nil), nil); err != nil {
+		t.Errorf("weak token on loopback: %v", err)
+	}
+}
+
+// TestTLSFlags: both files or neither, only for the HTTP transports, read
+// from flags or environment and loaded at start: a bad file is one line
+// and exit 2.
+func TestTLSFlags(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "cert.pem")
+	os.WriteFile(garbage, []byte("not a certificate\n"), 0o600)
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"--transport", "http", "--tls-cert", garbage}, nil, "tls-cert and tls-key go together"},
+		{[]string{"--transport", "http"}, map[string]string{"KIBANA_MCP_TLS_KEY": garbage}, "tls-cert and tls-key go together"},
+		{[]string{"--tls-cert", garbage, "--tls-key", garbage}, nil, "are for the sse and http transports"},
+		{[]string{"--transport", "http"}, map[string]string{"KIBANA_MCP_TLS_CERT": garbage, "KIBANA_MCP_TLS_KEY": garbage}, "TLS certificate " + garbage},
+		{[]string{"--transport", "sse", "--tls-cert", filepath.Join(dir, "missing.pem"), "--tls-key", garbage}, nil, "missing.pem"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := Main(t.Context(), c.args, nil, &stdout, &stderr, env(c.env))
+		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+		if code != 2 || len(lines) != 1 || !strings.Contains(lines[0], c.want) {
+			t.Errorf("%v %v: exit %d, stderr %q, want %q", c.args, c.env, code, stderr.String(), c.want)
+		}
+	}
+}
+
+// TestMetricsAddrFlag: where metrics may be served, decided at start.
+func TestMetricsAddrFlag(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+		want string // "" parses
+	}{
+		{[]string{"--transport", "http", "--metrics-addr", "127.0.0.1:9999"}, nil, "add --metrics"},
+		{[]string{"--metrics", "--metrics-addr", "127.0.0.1:9999"}, nil, "are for the sse and http transports"},
+		{[]string{"--transport", "http", "--metrics", "--metrics-addr", "9464"}, nil, `metrics-addr "9464" is not host:port`},
+		{[]string{"--transport", "http", "--addr", "0.0.0.0:8080", "--allow-client-credentials", "--metrics", "--metrics-addr", "0.0.0.0:9464"}, nil,
+			"refusing to serve metrics on 0.0.0.0:9464, beyond loopback, without --http-token"},
+		{[]string{"--transport", "http", "--metrics"}, map[string]string{"KIBANA_MCP_METRICS_ADDR": ":9464"}, "refusing to serve metrics on :9464"},
+		{[]string{"--transport", "http", "--metrics", "--metrics-addr", "127.0.0.1:8080"}, nil, "is the MCP listener's address"},
+		{[]string{"--transport", "http", "--addr", "0.0.0.0:8080", "--allow-client-credentials", "--metrics"}, nil, ""}, // loopback by default
+		{[]string{"--transport", "http", "--addr", "0.0.0.0:8080", "--insecure-no-auth", "--metrics", "--metrics-addr", "0.0.0.0:9464"}, nil, ""},
+		{[]string{"--transport", "http", "--addr", "0.0.0.0:8080", "--metrics", "--metrics-addr", "0.0.0.0:9464"}, map[string]string{"KIBANA_MCP_HTTP_TOKEN": strongToken}, ""},
+	} {
+		cfg, err := ParseConfig(c.args, env(c.env), nil)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%v %v: %v", c.args, c.env, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%v %v: %v, want %q", c.args, c.env, err, c.want)
+		case c.want == "" && cfg.HTTP.MetricsAddr != "" && !slices.Contains(c.args, cfg.HTTP.MetricsAddr):
+			t.Errorf("%v: metrics address %q", c.args, cfg.HTTP.MetricsAddr)
+		}
+	}
+}
+
+// TestMetricsWithoutTokenOnTheirOwnListener runs the server as a user
+// would, with client credentials only: metrics are served on the metrics
+// listener, and the MCP listener answers /metrics with 404.
+func TestMetricsWithoutTokenOnTheirOwnListener(t *testing.T) {
+	stderr := &syncBuffer{}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"--transport", "http", "--addr", "127.0.0.1:0", "--allow-client-credentials", "--metrics", "--metrics-addr", "127.0.0.1:0", "--log-format", "json"},
+			nil, io.Discard, stderr, env(nil))
+	}()
+	defer func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("exit %d: %s", code, stderr)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("the server did not stop")
+		}
+	}()
+	urls := map[string]string{}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(urls) < 2 && time.Now().Before(deadline) {
+		for _, line := range strings.Split(stderr.String(), "\n") {
+			var m map[string]any
+			if json.Unmarshal([]byte(line), &m) == nil && (m["msg"] == "serving MCP over HTTP" || m["msg"] == "serving metrics") {
+				urls[m["msg"].(string)], _ = m["url"].(string)
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	mcpURL, metricsURL := urls["serving MCP over HTTP"], urls["serving metrics"]
+	if !strings.HasPrefix(mcpURL, "http://127.0.0.1:") || !strings.HasPrefix(metricsURL, "http://127.0.0.1:") {
+		t.Fatalf("start-up lines: %v\n%s", urls, stderr)
+	}
+	get := func(url string) (int, string) {
+		resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	if status, body := get(metricsURL); status != http.StatusOK || !strings.Contains(body, "kibana_mcp_tool_calls_in_flight 0") {
+		t.Errorf("metrics listener: %d %s", status, body)
+	}
+	if status, body := get(strings.TrimSuffix(mcpURL, "/mcp") + "/metrics"); status != http.StatusNotFound || !strings.Contains(body, "--metrics-addr") {
+		t.Errorf("/metrics on the MCP listener: %d %s", status, body)
+	}
+}
+
+// syncBuffer is a log a server writes to while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -48,6 +48,18 @@ func newLoopbackKibana(t *testing.T) *loopbackKibana {
 	return k
 }
 
+// writes are the requests that were not GETs: what a confirmation must
+// hold back (the question itself may read).
+func (k *loopbackKibana) writes() []string {
+	var w []string
+	for _, r := range k.requests() {
+		if !strings.HasPrefix(r, "GET ") {
+			w = append(w, r)
+		}
+	}
+	return w
+}
+
 func (k *loopbackKibana) requests() []string {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -261,29 +273,29 @@ func TestDestructiveCallsAskTheUser(t *testing.T) {
 
 func testConfirmation(t *testing.T, protocol string) {
 	deleteArgs := map[string]any{"ids": []any{"c1", "c2"}, "space_id": "soc"}
-	confirmOn := tools.Options{Selection: tools.Selection{Toolsets: []string{"all"}}, Confirm: true}
+	confirmOn := tools.Options{Selection: tools.Selection{Toolsets: []string{"all"}}, Confirm: tools.ConfirmAsk}
 
 	t.Run("accept", func(t *testing.T) {
 		kib := newLoopbackKibana(t)
 		e := &elicitor{action: mcp.ElicitationResponseActionAccept}
 		c := connectWith(t, kib, confirmOn, protocol, client.WithElicitationHandler(e))
 		res := callTool(t, c, "delete_cases", deleteArgs)
-		if res.IsError || len(kib.requests()) != 1 || !strings.HasPrefix(kib.requests()[0], "DELETE /s/soc/api/cases?ids=c1&ids=c2") {
+		if res.IsError || len(kib.writes()) != 1 || !strings.HasPrefix(kib.writes()[0], "DELETE /s/soc/api/cases?ids=c1&ids=c2") {
 			t.Fatalf("accepted delete: %s; Kibana saw %v", resultText(res), kib.requests())
 		}
-		want := `delete_cases in space "soc": DELETE /api/cases?ids=c1&ids=c2. Allow?`
+		want := `delete_cases in space "soc": permanently delete cases with ID "c1" and with ID "c2" with their comments, alerts and history. Allow?`
 		if len(e.messages) != 1 || e.messages[0] != want {
 			t.Errorf("asked %q, want %q", e.messages, want)
 		}
 		// Reads and non-destructive writes are not asked about.
 		callTool(t, c, "get_case", map[string]any{"caseId": "c1"})
 		callTool(t, c, "add_case_comment", map[string]any{"caseId": "c1", "type": "user", "owner": "cases", "comment": "x"})
-		if len(e.messages) != 1 || len(kib.requests()) != 3 {
+		if len(e.messages) != 1 || len(kib.writes()) != 2 {
 			t.Errorf("asked %d times for 3 calls; Kibana saw %v", len(e.messages), kib.requests())
 		}
 		// update_cases overwrites: asked, with the cases and the fields.
 		callTool(t, c, "update_cases", map[string]any{"cases": []any{map[string]any{"id": "c7", "version": "v", "status": "closed"}}})
-		if last := e.messages[len(e.messages)-1]; last != `update_cases in space "default": PATCH /api/cases for "c7", setting status. Allow?` {
+		if last := e.messages[len(e.messages)-1]; last != `update_cases in space "default": PATCH /api/cases for "c7", setting status to "closed". Allow?` {
 			t.Errorf("update question %q", last)
 		}
 	})
@@ -292,7 +304,7 @@ func testConfirmation(t *testing.T, protocol string) {
 			kib := newLoopbackKibana(t)
 			c := connectWith(t, kib, confirmOn, protocol, client.WithElicitationHandler(&elicitor{action: action}))
 			res := callTool(t, c, "delete_cases", deleteArgs)
-			if !res.IsError || !strings.Contains(resultText(res), "Nothing was changed") || len(kib.requests()) != 0 {
+			if !res.IsError || !strings.Contains(resultText(res), "Nothing was changed") || len(kib.writes()) != 0 {
 				t.Fatalf("%s: %s; Kibana saw %v", action, resultText(res), kib.requests())
 			}
 		})
@@ -304,11 +316,35 @@ func testConfirmation(t *testing.T, protocol string) {
 			t.Fatalf("%s; Kibana saw %v", resultText(res), kib.requests())
 		}
 	})
+	t.Run("require, client without elicitation", func(t *testing.T) {
+		kib := newLoopbackKibana(t)
+		require := confirmOn
+		require.Confirm = tools.ConfirmRequire
+		c := connectWith(t, kib, require, protocol)
+		res := callTool(t, c, "delete_cases", deleteArgs)
+		if !res.IsError || !strings.Contains(resultText(res), "requires the user's confirmation") || len(kib.requests()) != 0 {
+			t.Fatalf("%s; Kibana saw %v", resultText(res), kib.requests())
+		}
+		// What does not destroy is not held.
+		if res := callTool(t, c, "add_case_comment", map[string]any{"caseId": "c1", "type": "user", "owner": "cases", "comment": "x"}); res.IsError {
+			t.Fatal(resultText(res))
+		}
+	})
+	t.Run("require, client that can be asked", func(t *testing.T) {
+		kib := newLoopbackKibana(t)
+		require := confirmOn
+		require.Confirm = tools.ConfirmRequire
+		e := &elicitor{action: mcp.ElicitationResponseActionAccept}
+		c := connectWith(t, kib, require, protocol, client.WithElicitationHandler(e))
+		if res := callTool(t, c, "delete_cases", deleteArgs); res.IsError || len(e.messages) != 1 || len(kib.writes()) != 1 {
+			t.Fatalf("%s; asked %v; Kibana saw %v", resultText(res), e.messages, kib.requests())
+		}
+	})
 	t.Run("off", func(t *testing.T) {
 		kib := newLoopbackKibana(t)
 		e := &elicitor{action: mcp.ElicitationResponseActionDecline}
 		off := confirmOn
-		off.Confirm = false
+		off.Confirm = tools.ConfirmOff
 		c := connectWith(t, kib, off, protocol, client.WithElicitationHandler(e))
 		if res := callTool(t, c, "delete_cases", deleteArgs); res.IsError || len(kib.requests()) != 1 || len(e.messages) != 0 {
 			t.Fatalf("%s; Kibana saw %v; asked %v", resultText(res), kib.requests(), e.messages)
@@ -330,7 +366,7 @@ func testConfirmation(t *testing.T, protocol string) {
 		search.ToolSearch = true
 		c := connectWith(t, kib, search, protocol, client.WithElicitationHandler(e))
 		res := callTool(t, c, "call_tool", map[string]any{"name": "delete_cases", "arguments": deleteArgs})
-		if !res.IsError || len(e.messages) != 1 || len(kib.requests()) != 0 {
+		if !res.IsError || len(e.messages) != 1 || len(kib.writes()) != 0 {
 			t.Fatalf("%s; asked %v; Kibana saw %v", resultText(res), e.messages, kib.requests())
 		}
 	})

@@ -95,6 +95,15 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if cfg.Command == "tools" {
 		return toolsCommand(cfg, stdout, stderr)
 	}
+	if cfg.Command == "token" {
+		token, err := transport.NewToken()
+		if err != nil {
+			fmt.Fprintln(stderr, "kibana-mcp: token:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, token)
+		return 0
+	}
 	if cfg.Command == "call" && cfg.LogLevel == slog.LevelInfo {
 		// One call on a command line: its stderr is for the answer's
 		// errors, not for a log line per MCP request.
@@ -117,6 +126,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		client *kibana.Client
 		web    *transport.Server // the HTTP transports' limits, metrics and probes
 		extra  []server.ServerOption
+		// limitCompletions puts completions under the HTTP call limits
+		// (mcp-go has no completion middleware to add as an option).
+		limitCompletions func(transport.Completer) transport.Completer
 	)
 	if cfg.Transport != "stdio" && cfg.Command == "" {
 		cfg.HTTP.Log = log
@@ -127,27 +139,39 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 			ready = transport.KibanaReachable
 		}
 		cfg.HTTP.Ready = func(ctx context.Context) error { return ready(client)(ctx) }
+		if cfg.HTTP.AllowClientCredentials && cfg.HTTP.Token == "" {
+			// A client's key is then its only credential: Kibana is
+			// asked once whether it knows the key before it is used.
+			cfg.HTTP.CheckKey = func(ctx context.Context, key string) error { return transport.KibanaKeyCheck(client)(ctx, key) }
+		}
 		web = transport.New(cfg.HTTP)
 		if cfg.HTTP.Stateless {
 			// Each request may reach another replica: confirmations are
 			// signed with a key the replicas share, derived from the token.
 			cfg.Serve.ConfirmSecret = []byte(cfg.HTTP.Token)
-			if cfg.Serve.Confirm {
-				log.Warn("stateless: destructive calls are confirmed only with clients of protocol 2026-07-28 or later; older ones cannot be asked and are not")
+			switch cfg.Serve.Confirm {
+			case tools.ConfirmAsk:
+				log.Warn("stateless with --confirm-destructive=ask: clients older than protocol 2026-07-28 cannot be asked, and their destructive calls run unconfirmed; require refuses them instead")
+			case tools.ConfirmRequire:
+				log.Info("stateless: destructive calls are confirmed with clients of protocol 2026-07-28 or later; older clients get them refused")
+			}
+			if cfg.Serve.Confirm != tools.ConfirmOff {
 				if cfg.HTTP.Token == "" {
 					log.Warn("stateless without --http-token: each replica signs approvals with its own key, so an approval must come back to the replica that asked")
 				}
 			}
 		}
 		cfg.Kibana.Observe = web.ObserveKibana
-		extra = append(extra, server.WithToolHandlerMiddleware(web.ToolMiddleware()))
+		extra = append(extra, server.WithToolHandlerMiddleware(web.ToolMiddleware()),
+			server.WithResourceHandlerMiddleware(web.ResourceMiddleware()))
+		limitCompletions = web.LimitCompletions
 	}
 	client, err = kibana.New(cfg.Kibana, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "kibana-mcp: config:", err)
 		return 2
 	}
-	s, err := NewServer(client, log, cfg.Serve, extra...)
+	s, err := newServer(client, log, cfg.Serve, limitCompletions, extra...)
 	if err != nil {
 		fmt.Fprintln(stderr, "kibana-mcp:", err)
 		return 1
@@ -172,13 +196,22 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 // NewServer builds the MCP server with the tools opts serve and every
 // prompt, all served through client.
 func NewServer(client *kibana.Client, log *slog.Logger, opts tools.Options, extra ...server.ServerOption) (*server.MCPServer, error) {
+	return newServer(client, log, opts, nil, extra...)
+}
+
+// newServer is NewServer with limit, when not nil, wrapped around the
+// completion provider.
+func newServer(client *kibana.Client, log *slog.Logger, opts tools.Options, limit func(transport.Completer) transport.Completer, extra ...server.ServerOption) (*server.MCPServer, error) {
 	reachable, err := tools.Reachable(opts)
 	if err != nil {
 		return nil, err
 	}
 	hooks := &server.Hooks{}
 	resources.AddListHook(hooks, client, reachable, log)
-	completer := resources.NewCompleter(client, reachable)
+	var completer transport.Completer = resources.NewCompleter(client, reachable)
+	if limit != nil {
+		completer = limit(completer)
+	}
 	s := server.NewMCPServer("kibana-mcp", version(), append([]server.ServerOption{
 		// Only enabling a toolset changes the tool list.
 		server.WithToolCapabilities(opts.DynamicToolsets),

@@ -2,6 +2,8 @@ package kibana
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
 )
 
@@ -37,4 +39,16 @@ type retryNoticeKey struct{}
 // attempt: the MCP server passes this on to the client as a log message.
 func WithRetryNotice(ctx context.Context, notice func(status int, wait time.Duration)) context.Context {
 	return context.WithValue(ctx, retryNoticeKey{}, notice)
+}
+
+// CallerIdentity is a stable, non-secret name for the credentials a request
+// made with ctx runs with: a hash of the caller's own key, or "server" for
+// the client's configured credentials.
+func CallerIdentity(ctx context.Context) string {
+	auth, ok := ctx.Value(callerKey{}).(string)
+	if !ok {
+		return "server"
+	}
+	sum := sha256.Sum256([]byte(auth))
+	return hex.EncodeToString(sum[:16])
 }

@@ -124,7 +124,7 @@ var casesOperations = []*Operation{
 	{
 		Name:        "add_case_comment",
 		Title:       "Add case comment or alert",
-		Description: "Add a markdown comment or attach alerts to a case; returns the updated case. A case holds at most 1,000 alerts.",
+		Description: "Add a markdown comment or attach alerts to a case; answers with the new comment's id and the case's version. A case holds at most 1,000 alerts.",
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/{caseId}/comments",
@@ -133,6 +133,7 @@ var casesOperations = []*Operation{
 		Input:       AddCaseCommentInput{},
 		Examples: []string{
 			`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001","type":"user","owner":"securitySolution","comment":"Host isolated; waiting for the forensic image."}`,
+			`{"caseId":"` + sandboxCaseID + `","type":"user","comment":"Source IPs blocked at the VPN gateway.","full":true}`,
 			`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001","type":"alert","owner":"securitySolution","alertId":["6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42","09f0c261e39e36351d75995b78bb83673774d1bc2cca9df2d15f0e5c0a99a540"],"index":[".internal.alerts-security.alerts-default-000001",".internal.alerts-security.alerts-default-000001"],"rule":{"id":"94e80e20-cb5a-11ee-b8f3-8b4e5c0e6d2a","name":"Multiple failed logins"},"space_id":"soc"}`,
 		},
 	},
@@ -688,11 +689,12 @@ type GetCasesByAlertInput struct {
 type AddCaseCommentInput struct {
 	CaseID  string         `json:"caseId" in:"path" jsonschema:"required"`
 	Type    string         `json:"type" jsonschema:"required,enum=user,enum=alert" jsonschema_description:"user: give comment; alert: give alertId, index and rule."`
-	Owner   string         `json:"owner" jsonschema:"required,enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"The case's owner."`
+	Owner   string         `json:"owner,omitempty" jsonschema:"enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"The case's owner; read from the case if left out."`
 	Comment string         `json:"comment,omitempty" jsonschema:"maxLength=30000"`
 	AlertID []string       `json:"alertId,omitempty" jsonschema:"maxItems=1000" jsonschema_description:"Alert _ids, all raised by the same rule."`
 	Index   []string       `json:"index,omitempty" jsonschema:"maxItems=1000" jsonschema_description:"Each alert's index, in alertId order."`
 	Rule    *CaseAlertRule `json:"rule,omitempty" jsonschema_description:"The alerts' kibana.alert.rule.uuid and .name."`
+	Full    bool           `json:"full,omitempty" in:"tool" jsonschema_description:"Answer with the whole case."`
 }
 
 // Prepare enforces the fields of the chosen comment type.

@@ -73,6 +73,7 @@ type UpdateCaseInput struct {
 	Assignees    *[]CaseAssigneeBrief `json:"assignees,omitempty" jsonschema:"maxItems=10" jsonschema_description:"[{\"uid\":profile uid}]; [] unassigns."`
 	Settings     *CaseSettings        `json:"settings,omitempty" jsonschema_description:"As in create_case."`
 	CustomFields *[]CaseCustomField   `json:"customFields,omitempty" jsonschema:"maxItems=10" jsonschema_description:"As in create_case."`
+	Full         bool                 `json:"full,omitempty" in:"tool" jsonschema_description:"Answer with the whole case."`
 }
 
 // change is the input as one entry of Kibana's bulk update.
@@ -111,6 +112,14 @@ func (in *UpdateCaseInput) body(version string) ([]byte, error) {
 // explicit version is the model's own claim about what it saw, so a
 // conflict on it is reported, not retried.
 func (in *UpdateCaseInput) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
+	res, err := in.update(ctx, k, req)
+	if err == nil && !in.Full {
+		res.resp, err = caseAck(res.resp, false)
+	}
+	return res, err
+}
+
+func (in *UpdateCaseInput) update(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
 	if in.Version != "" {
 		res, err := sendOne(ctx, k, req)
 		if err == nil {
@@ -207,6 +216,7 @@ type AttachAlertsInput struct {
 	Index    string            `json:"index,omitempty" in:"tool" jsonschema_description:"Their _index."`
 	Rule     *CaseAlertRuleRef `json:"rule,omitempty" in:"tool" jsonschema_description:"{id,name} of their rule."`
 	Owner    string            `json:"owner,omitempty" in:"tool" jsonschema:"enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"The case's owner; default securitySolution."`
+	Full     bool              `json:"full,omitempty" in:"tool" jsonschema_description:"Answer with the whole case."`
 }
 
 // Prepare checks a given rule and fills the owner detection alerts belong to.
@@ -253,6 +263,11 @@ func (in *AttachAlertsInput) run(ctx context.Context, k *kibana.Client, req *kib
 			if i > 0 {
 				return nil, fmt.Errorf("%w (the alerts of %d rule(s) before it were attached; the rest were not)", err, i)
 			}
+			return nil, err
+		}
+	}
+	if !in.Full {
+		if resp, err = caseAck(resp, false); err != nil {
 			return nil, err
 		}
 	}
@@ -323,20 +338,26 @@ func (in *AttachAlertsInput) groups(ctx context.Context, k *kibana.Client, space
 	return groups, []string{note}, nil
 }
 
-// sourceField reads a field of an alert document, whether the document
-// keeps it under its dotted name (as alert indices do) or nested.
+// sourceField reads a string field of an alert document, whether the
+// document keeps it under its dotted name (as alert indices do) or nested.
 func sourceField(doc map[string]any, name string) string {
-	if v, ok := doc[name].(string); ok {
+	v, _ := sourceValue(doc, name).(string)
+	return v
+}
+
+// sourceValue reads any field of an alert document, dotted or nested.
+func sourceValue(doc map[string]any, name string) any {
+	if v, ok := doc[name]; ok {
 		return v
 	}
 	for i := strings.IndexByte(name, '.'); i > 0; i = nextDot(name, i) {
 		if sub, ok := doc[name[:i]].(map[string]any); ok {
-			if v := sourceField(sub, name[i+1:]); v != "" {
+			if v := sourceValue(sub, name[i+1:]); v != nil {
 				return v
 			}
 		}
 	}
-	return ""
+	return nil
 }
 
 func nextDot(s string, after int) int {
@@ -402,8 +423,14 @@ func (in *GetCaseInput) run(ctx context.Context, k *kibana.Client, req *kibana.R
 		case partComments:
 			delete(doc, "comments")
 			raw, err = rawAnswer(callOp(ctx, k, req.Space, "find_case_comments", maps.Clone(paging)))
+			if err == nil && slices.Contains(in.Include, partAlerts) {
+				raw = countAlertComments(raw, "comments")
+			}
 		case partActivity:
 			raw, err = rawAnswer(callOp(ctx, k, req.Space, "find_case_user_actions", maps.Clone(paging)))
+			if err == nil && slices.Contains(in.Include, partAlerts) {
+				raw = countAlertComments(raw, "userActions")
+			}
 		case partAlerts:
 			raw, err = in.alertsPage(ctx, k, req.Space)
 		}
@@ -419,33 +446,116 @@ func (in *GetCaseInput) run(ctx context.Context, k *kibana.Client, req *kibana.R
 	return res, err
 }
 
-// alertsPage pages the case's alert list, which Kibana returns whole.
+// alertsPage pages the case's alert list, which Kibana returns whole, as
+// one summary row per alert read from the detection alerts: what the model
+// would otherwise fetch with a second call. An alert the search does not
+// find (deleted, or in an index this key cannot read) keeps its bare row.
 func (in *GetCaseInput) alertsPage(ctx context.Context, k *kibana.Client, space string) (json.RawMessage, error) {
-	var alerts []struct {
-		AttachedAt string `json:"attached_at"`
-	}
+	var alerts []caseAlertRef
 	raw, err := rawAnswer(callOp(ctx, k, space, "get_case_alerts", map[string]any{"caseId": in.CaseID}))
 	if err != nil {
 		return nil, err
 	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil || json.Unmarshal(raw, &alerts) != nil {
+	if err := json.Unmarshal(raw, &alerts); err != nil {
 		// Not the list this Kibana version is known to send: pass it on
 		// unpaged rather than hide it.
 		return raw, nil
 	}
-	order := make([]int, len(items))
-	for i := range order {
-		order[i] = i
+	slices.SortStableFunc(alerts, func(a, b caseAlertRef) int { return strings.Compare(b.AttachedAt, a.AttachedAt) })
+	from := min((in.Page-1)*in.PerPage, len(alerts))
+	to := min(from+in.PerPage, len(alerts))
+	page := alerts[from:to]
+	ids := make([]any, len(page))
+	for i, a := range page {
+		ids[i] = a.ID
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(alerts[b].AttachedAt, alerts[a].AttachedAt) })
-	from := min((in.Page-1)*in.PerPage, len(items))
-	to := min(from+in.PerPage, len(items))
-	page := make([]json.RawMessage, 0, to-from)
-	for _, i := range order[from:to] {
-		page = append(page, items[i])
+	found := map[string]map[string]any{}
+	var search struct {
+		Hits struct {
+			Hits []struct {
+				ID     string         `json:"_id"`
+				Source map[string]any `json:"_source"`
+			} `json:"hits"`
+		} `json:"hits"`
 	}
-	return json.Marshal(map[string]any{"page": in.Page, "perPage": in.PerPage, "total": len(items), "alerts": page})
+	var note string
+	if len(ids) > 0 {
+		query := map[string]any{"query": map[string]any{"ids": map[string]any{"values": ids}}, "size": number(len(ids)), "_source": toAny(alertSummaryFields)}
+		if err := callJSON(ctx, k, space, "search_detection_alerts", query, &search); err != nil {
+			note = "alert details could not be read: " + err.Error()
+		}
+		for _, h := range search.Hits.Hits {
+			found[h.ID] = h.Source
+		}
+	}
+	rows := make([]map[string]any, len(page))
+	for i, a := range page {
+		row := map[string]any{"id": a.ID, "index": a.Index, "attachedAt": a.AttachedAt}
+		if src, ok := found[a.ID]; ok {
+			for _, f := range alertRowFields {
+				if v := sourceValue(src, f.field); v != nil {
+					row[f.name] = v
+				}
+			}
+		}
+		rows[i] = row
+	}
+	out := map[string]any{"page": in.Page, "perPage": in.PerPage, "total": len(alerts), "alerts": rows}
+	if note != "" {
+		out["note"] = note
+	}
+	return json.Marshal(out)
+}
+
+// caseAlertRef is one alert as a case lists it.
+type caseAlertRef struct {
+	ID         string `json:"id"`
+	Index      string `json:"index"`
+	AttachedAt string `json:"attached_at"`
+}
+
+// alertRowFields name the alert fields of a case's alert rows.
+var alertRowFields = []struct{ name, field string }{
+	{"time", "@timestamp"}, {"ruleName", "kibana.alert.rule.name"}, {"ruleId", "kibana.alert.rule.uuid"},
+	{"severity", "kibana.alert.severity"}, {"riskScore", "kibana.alert.risk_score"}, {"host", "host.name"},
+	{"user", "user.name"}, {"reason", "kibana.alert.reason"}, {"workflowStatus", "kibana.alert.workflow_status"},
+}
+
+// countAlertComments replaces the id and index lists of alert comments
+// (list "comments") or of the activity that added them (list
+// "userActions", under payload.comment) by their count: the alert rows
+// beside them already name every alert.
+func countAlertComments(raw json.RawMessage, list string) json.RawMessage {
+	var page map[string]json.RawMessage
+	var items []map[string]any
+	if json.Unmarshal(raw, &page) != nil || json.Unmarshal(page[list], &items) != nil {
+		return raw
+	}
+	for _, item := range items {
+		c := item
+		if payload, ok := item["payload"].(map[string]any); ok {
+			c, _ = payload["comment"].(map[string]any)
+		}
+		if c == nil || c["type"] != "alert" {
+			continue
+		}
+		n := 1
+		if ids, ok := c["alertId"].([]any); ok {
+			n = len(ids)
+		}
+		delete(c, "alertId")
+		delete(c, "index")
+		c["alertCount"] = n
+	}
+	b, err := json.Marshal(items)
+	if err != nil {
+		return raw
+	}
+	page[list] = b
+	if out, err := json.Marshal(page); err == nil {
+		return out
+	}
+	return raw
 }
 
 func rawAnswer(resp *kibana.Response, err error) (json.RawMessage, error) {

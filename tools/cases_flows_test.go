@@ -85,9 +85,9 @@ func TestUpdateCaseReadsTheVersionItself(t *testing.T) {
 	if isErr {
 		t.Fatalf("update_case: %v", texts)
 	}
-	var got struct{ ID, Status, Version string }
-	if err := json.Unmarshal([]byte(texts[0]), &got); err != nil || got.ID != sandboxCaseID || got.Status != "in-progress" {
-		t.Fatalf("answer is not the updated case itself: %.300s", texts[0])
+	var got struct{ CaseID, Status, Version string }
+	if err := json.Unmarshal([]byte(texts[0]), &got); err != nil || got.CaseID != sandboxCaseID || got.Status != "in-progress" || got.Version == "" || len(texts[0]) > 400 {
+		t.Fatalf("answer is not a short acknowledgement of the updated case: %.300s", texts[0])
 	}
 	if len(texts) != 2 || !strings.Contains(texts[1], "read the case's current version") {
 		t.Errorf("no note saying the version was read: %q", texts[1:])
@@ -232,11 +232,14 @@ func TestGetCaseIncludesBoundedParts(t *testing.T) {
 		Included struct {
 			Alerts struct {
 				Total, Page, PerPage int
-				Alerts               []struct{ ID string }
+				Alerts               []struct {
+					ID, Index, RuleName, RuleID, Severity, Host, Reason, WorkflowStatus string
+					RiskScore                                                           float64
+				}
 			}
 			Comments struct {
 				Total    int
-				Comments []json.RawMessage
+				Comments []map[string]any
 			}
 			Activity struct {
 				Total       int
@@ -251,6 +254,21 @@ func TestGetCaseIncludesBoundedParts(t *testing.T) {
 	if got.ID != sandboxCaseID || inc.Alerts.Total != 7 || len(inc.Alerts.Alerts) != 3 || inc.Alerts.PerPage != 3 ||
 		inc.Comments.Total != 2 || len(inc.Comments.Comments) != 2 || inc.Activity.Total == 0 || len(inc.Activity.UserActions) > 3 {
 		t.Errorf("parts: %+v", inc)
+	}
+	// Each alert comes as a summary row read from the detection alerts.
+	for _, a := range inc.Alerts.Alerts {
+		if a.ID == "" || a.Index == "" || a.RuleName == "" || a.RuleID == "" || a.Severity == "" || a.Host == "" || a.Reason == "" || a.WorkflowStatus == "" || a.RiskScore == 0 {
+			t.Errorf("alert row without its details: %+v", a)
+		}
+	}
+	// Beside them, alert comments give a count, not the ids again.
+	for _, c := range inc.Comments.Comments {
+		if c["type"] == "alert" && (c["alertId"] != nil || c["alertCount"] == nil) {
+			t.Errorf("alert comment repeats its ids: %v", c)
+		}
+	}
+	if strings.Count(texts[0], inc.Alerts.Alerts[0].ID) != 1 {
+		t.Errorf("alert id %s appears %d times", inc.Alerts.Alerts[0].ID, strings.Count(texts[0], inc.Alerts.Alerts[0].ID))
 	}
 
 	// Paging arguments page the parts; without parts they are a mistake.
@@ -280,5 +298,33 @@ func TestCompactRowsSaveContext(t *testing.T) {
 		if r*2 > d {
 			t.Errorf("%s: rows are %d bytes of the documents' %d; want under half", c.tool, r, d)
 		}
+	}
+}
+
+// TestCaseWritesAnswerShort: a comment added without its owner takes the
+// case's; the answer names the new comment and the case's new version in a
+// few hundred bytes, and full:true gives the whole case.
+func TestCaseWritesAnswerShort(t *testing.T) {
+	sk, client := newSandboxKibana(t, nil)
+	isErr, texts := callFlow(t, client, "add_case_comment", `{`+caseArg+`,"type":"user","comment":"Blocked the source IPs."}`)
+	if isErr {
+		t.Fatalf("add_case_comment: %v", texts)
+	}
+	var ack struct{ CaseID, Version, CommentID string }
+	if err := json.Unmarshal([]byte(texts[0]), &ack); err != nil || ack.CaseID != sandboxCaseID || ack.Version == "" || ack.CommentID == "" || len(texts[0]) > 600 {
+		t.Fatalf("answer: %s", texts[0])
+	}
+	seen, bodies := sk.requests()
+	if len(seen) != 2 || !strings.Contains(bodies[1], `"owner":"securitySolution"`) {
+		t.Fatalf("Kibana saw %q %q", seen, bodies)
+	}
+	// The comment named is the one just added.
+	_, texts = callFlow(t, client, "get_case", `{`+caseArg+`,"include":["comments"]}`)
+	if !strings.Contains(texts[0], ack.CommentID) || !strings.Contains(texts[0], "Blocked the source IPs.") {
+		t.Errorf("comment %s not in the case: %.500s", ack.CommentID, texts[0])
+	}
+	_, texts = callFlow(t, client, "add_case_comment", `{`+caseArg+`,"type":"user","comment":"Second note.","full":true}`)
+	if !strings.Contains(texts[0], `"comments":[`) || !strings.Contains(texts[0], "Second note.") {
+		t.Errorf("full answer is not the case: %.300s", texts[0])
 	}
 }

@@ -2,11 +2,8 @@ package tools
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -25,37 +22,100 @@ import (
 // confirmID keys the confirmation among a call's input requests.
 const confirmID = "confirm"
 
+// ConfirmMode says what happens before a destructive call leaves.
+type ConfirmMode int
+
+const (
+	// ConfirmOff sends destructive calls like any other: for unattended
+	// agents whose host approves (or does not need to approve) each call.
+	ConfirmOff ConfirmMode = iota
+	// ConfirmAsk asks the user when the client can be asked, and otherwise
+	// trusts the client host's own approval of tool calls.
+	ConfirmAsk
+	// ConfirmRequire asks the user, and refuses a destructive call that
+	// cannot be put to one: on a shared server nobody may delete a case
+	// just because their client predates elicitation.
+	ConfirmRequire
+)
+
+// ParseConfirmMode reads ask, require or off; on and the usual boolean
+// spellings are accepted as well (on was ask before require existed).
+func ParseConfirmMode(s string) (ConfirmMode, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "ask", "on", "true", "1", "yes":
+		return ConfirmAsk, nil
+	case "require", "required":
+		return ConfirmRequire, nil
+	case "off", "false", "0", "no":
+		return ConfirmOff, nil
+	}
+	return ConfirmOff, fmt.Errorf("%q is not one of ask, require, off", s)
+}
+
+func (m ConfirmMode) String() string {
+	switch m {
+	case ConfirmAsk:
+		return "ask"
+	case ConfirmRequire:
+		return "require"
+	}
+	return "off"
+}
+
 // confirmation asks the user to approve a destructive call before it
-// leaves, when the client can ask (MCP elicitation). It returns nil to go
-// ahead, or the result to return instead: word that the user declined and
-// nothing was changed, or (protocol 2026-07-28 on) the question itself.
+// leaves. It returns nil to go ahead, or the result to return instead: word
+// that the user declined or could not be asked and nothing was changed, or
+// (protocol 2026-07-28 on) the question itself.
 //
 // Clients of 2026-07-28 and later get the question as an input-required
 // result and call again with the answer; the request state that comes back
-// must be the server's own signature of these exact arguments, so neither a
-// forged approval nor one given for another call is accepted. Older clients
-// are asked directly with elicitation/create, bounded by confirmTimeout.
-func (r *Runner) confirmation(ctx context.Context, op *Operation, req *kibana.Request, args map[string]any, roundTrip mcp.MultiRoundTripParams) *mcp.CallToolResult {
-	if !r.confirm || !req.Mutates || !isDestructive(op) {
+// must be the server's own signature of these exact arguments, for this
+// caller, not yet expired and not used before. Older clients are asked
+// directly with elicitation/create on their session, bounded by
+// confirmTimeout.
+func (r *Runner) confirmation(ctx context.Context, op *Operation, req *kibana.Request, input any, args map[string]any, roundTrip mcp.MultiRoundTripParams) *mcp.CallToolResult {
+	if r.confirm == ConfirmOff || !req.Mutates || !isDestructive(op) {
 		return nil
 	}
 	modern := server.IsModernRequest(ctx)
-	if !clientCanElicit(ctx, modern) {
+	if !clientCanElicit(ctx, modern) || (!modern && server.ServerFromContext(ctx) == nil) {
+		if r.confirm == ConfirmRequire {
+			return cannotAsk(ctx, op, modern)
+		}
 		return nil
 	}
-	params := mcp.ElicitationParams{
-		Message:         r.summary(op, req),
-		RequestedSchema: map[string]any{"type": "object", "properties": map[string]any{}},
-	}
 	if !modern {
-		return r.askDirectly(ctx, op, params)
+		return r.askDirectly(ctx, op, r.question(ctx, op, req, input))
 	}
-	state := r.sign(op.Name, args)
+	caller := callerOf(ctx)
 	answer := server.ElicitationResponse(roundTrip.InputResponses, confirmID)
-	if answer == nil || !hmac.Equal([]byte(roundTrip.RequestState), []byte(state)) {
-		return server.NewInputRequestBuilder(state).Elicit(confirmID, params).ToolResult()
+	if answer != nil && roundTrip.RequestState != "" {
+		switch err := r.states.check(roundTrip.RequestState, op.Name, args, caller, r.now()); {
+		case err == nil:
+			return declined(op, answer.Action)
+		case errors.Is(err, errStateMismatch):
+			// Signed for other arguments, or not by us: ask about this call.
+		default:
+			return mcp.NewToolResultError(fmt.Sprintf("Not done: %v. Nothing was changed in Kibana; call %s again to be asked anew.", err, op.Name))
+		}
 	}
-	return declined(op, answer.Action)
+	state := r.states.issue(op.Name, args, caller, r.now())
+	return server.NewInputRequestBuilder(state).Elicit(confirmID, r.question(ctx, op, req, input)).ToolResult()
+}
+
+// cannotAsk is the refusal of ConfirmRequire when the user cannot be asked:
+// what happened, why, and what would let the call through.
+func cannotAsk(ctx context.Context, op *Operation, modern bool) *mcp.CallToolResult {
+	why := "this client did not declare MCP elicitation, so the user cannot be asked"
+	fix := "Use a client that supports elicitation or protocol 2026-07-28"
+	if s := server.ClientSessionFromContext(ctx); !modern && (s == nil || s.SessionID() == "") {
+		// Stateless: no session to send elicitation/create on, whatever the
+		// client declared.
+		why = "this server keeps no sessions, so it can ask only clients of protocol 2026-07-28 or later, and this client speaks an older one"
+		fix = "Use a client of protocol 2026-07-28 or later"
+	}
+	return mcp.NewToolResultError(fmt.Sprintf("Not done: %s changes or deletes data in Kibana, and this server requires the user's confirmation for that, but %s. "+
+		"Nothing was sent to Kibana. %s, or ask the operator to run the server with --confirm-destructive=off for unattended agents.", op.Name, why, fix))
 }
 
 // confirmTimeout bounds the wait for a user's answer: a question nobody
@@ -65,9 +125,6 @@ const confirmTimeout = 10 * time.Minute
 // askDirectly sends elicitation/create and waits for the answer.
 func (r *Runner) askDirectly(ctx context.Context, op *Operation, params mcp.ElicitationParams) *mcp.CallToolResult {
 	srv := server.ServerFromContext(ctx)
-	if srv == nil {
-		return nil // no MCP session: a direct call from Go code
-	}
 	ctx, cancel := context.WithTimeout(ctx, confirmTimeout)
 	defer cancel()
 	result, err := srv.RequestElicitation(ctx, mcp.ElicitationRequest{
@@ -106,53 +163,49 @@ func clientCanElicit(ctx context.Context, modern bool) bool {
 	return false
 }
 
-// stateKey signs confirmation states; it is new in every process, so only
-// this server can produce a state it will accept. Replicas behind a load
-// balancer share one derived from Options.ConfirmSecret instead (see
-// stateKeyFor), so an approval given to one is accepted by the others.
-var stateKey = func() []byte {
-	k := make([]byte, 32)
-	if _, err := rand.Read(k); err != nil {
-		panic(err) // crypto/rand does not fail on supported platforms
+// question is what the user approves, in one line built from the request
+// that will be sent: tool and space, then what the call does. An input that
+// knows better (the case's title, say) describes itself; otherwise it is
+// the method, path and query (IDs in them already escaped), the hosts or
+// objects a JSON body names and the values it sets. Values the model chose
+// are quoted and shortened, so they cannot pose as the server's own words.
+func (r *Runner) question(ctx context.Context, op *Operation, req *kibana.Request, input any) mcp.ElicitationParams {
+	return mcp.ElicitationParams{
+		Message:         r.summary(ctx, op, req, input),
+		RequestedSchema: map[string]any{"type": "object", "properties": map[string]any{}},
 	}
-	return k
-}()
-
-// stateKeyFor is the signing key of a runner: derived from a secret the
-// replicas share, or this process's own.
-func stateKeyFor(secret []byte) []byte {
-	if len(secret) == 0 {
-		return stateKey
-	}
-	mac := hmac.New(sha256.New, secret)
-	mac.Write([]byte("kibana-mcp confirmation state"))
-	return mac.Sum(nil)
 }
 
-// sign identifies one call: tool and arguments. encoding/json writes map
-// keys sorted, so equal arguments give equal states.
-func (r *Runner) sign(name string, args map[string]any) string {
-	b, _ := json.Marshal(args)
-	mac := hmac.New(sha256.New, r.stateKey)
-	mac.Write([]byte(name))
-	mac.Write([]byte{0})
-	mac.Write(b)
-	return "confirm:" + hex.EncodeToString(mac.Sum(nil))
+// describer is implemented by inputs whose confirmation can say more than
+// the request does, typically by reading what the call is about.
+type describer interface {
+	describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string
 }
 
-// summary is the one line the user approves, built from the request that
-// will be sent: tool, space, method, path and query (IDs in the path and
-// query are already escaped), then for a JSON body the IDs of the objects it
-// names and the fields it sets. Values the model chose are quoted and
-// shortened, so they cannot pose as the server's own words.
-func (r *Runner) summary(op *Operation, req *kibana.Request) string {
+// describeTimeout bounds the reads a question makes: a slow Kibana must not
+// keep the user from being asked.
+const describeTimeout = 5 * time.Second
+
+func (r *Runner) summary(ctx context.Context, op *Operation, req *kibana.Request, input any) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s in space %q: %s %s", op.Name, r.client.SpaceOf(req), req.Method, shorten(req.Path, 200))
+	fmt.Fprintf(&b, "%s in space %q: ", op.Name, r.client.SpaceOf(req))
+	if d, ok := input.(describer); ok {
+		dctx, cancel := context.WithTimeout(ctx, describeTimeout)
+		defer cancel()
+		if text := d.describe(dctx, r.client, req); text != "" {
+			b.WriteString(text + ". Allow?")
+			return b.String()
+		}
+	}
+	fmt.Fprintf(&b, "%s %s", req.Method, shorten(req.Path, 200))
 	if len(req.Query) > 0 {
 		b.WriteString("?" + shorten(req.Query.Encode(), 200))
 	}
 	var body map[string]any
 	if req.ContentType == "" && json.Unmarshal(req.Body, &body) == nil {
+		if hosts, ok := body["endpoint_ids"].([]any); ok && len(hosts) > 0 {
+			b.WriteString(" on hosts " + r.hostNames(ctx, req, hosts))
+		}
 		if ids := bodyIDs(body); len(ids) > 0 {
 			shown := ids[:min(len(ids), 5)]
 			b.WriteString(" for " + strings.Join(shown, ", "))
@@ -168,14 +221,125 @@ func (r *Runner) summary(op *Operation, req *kibana.Request) string {
 	return b.String()
 }
 
+// maxNamedHosts bounds the agent reads one question makes.
+const maxNamedHosts = 5
+
+// hostNames names the hosts behind endpoint (agent) IDs, read from Fleet's
+// agents; an ID whose agent cannot be read (a third-party EDR's ID, no Fleet
+// privilege) is shown as it is.
+func (r *Runner) hostNames(ctx context.Context, req *kibana.Request, ids []any) string {
+	names := make([]string, 0, min(len(ids), maxNamedHosts))
+	for i, v := range ids {
+		id, _ := v.(string)
+		if i == maxNamedHosts {
+			break
+		}
+		name := quoted(id)
+		if id != "" {
+			var agent struct {
+				Item struct {
+					LocalMetadata struct {
+						Host struct {
+							Hostname string `json:"hostname"`
+						} `json:"host"`
+					} `json:"local_metadata"`
+				} `json:"item"`
+			}
+			rctx, cancel := context.WithTimeout(ctx, describeTimeout)
+			err := callJSON(rctx, r.client, req.Space, "get_agent", map[string]any{"agentId": id}, &agent)
+			cancel()
+			if host := agent.Item.LocalMetadata.Host.Hostname; err == nil && host != "" {
+				name = quoted(host) + " (agent " + quoted(id) + ")"
+			}
+		}
+		names = append(names, name)
+	}
+	text := strings.Join(names, ", ")
+	if len(ids) > len(names) {
+		text += fmt.Sprintf(" and %d more", len(ids)-len(names))
+	}
+	return text
+}
+
+// assignments says what an object sets, as `name to value`, sorted by
+// name; IDs and versions are left out, and members whose value is an
+// object are named without it.
+func assignments(m map[string]any) []string {
+	var out []string
+	for _, a := range memberValues(m) {
+		if a[1] != "" {
+			a[0] += " to " + a[1]
+		}
+		out = append(out, a[0])
+	}
+	return out
+}
+
+// memberValues are the {name, value} pairs of assignments, the value ""
+// where it is not shown.
+func memberValues(m map[string]any) [][2]string {
+	var out [][2]string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if k == "id" || k == "ids" || k == "version" || strings.HasSuffix(k, "_ids") {
+			continue
+		}
+		name := k
+		if !plainName(k) {
+			name = quoted(k)
+		}
+		v, _ := valueText(m[k])
+		out = append(out, [2]string{name, v})
+	}
+	return out
+}
+
+// valueText shows a value the model chose: strings quoted and shortened,
+// numbers and booleans as they are, a short list of those in brackets.
+// Objects and long lists are not shown (ok false): their name is enough
+// to decide, and the whole would not fit a line.
+func valueText(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return quoted(v), true
+	case float64:
+		return strconv.FormatFloat(v, 'g', -1, 64), true
+	case bool:
+		return strconv.FormatBool(v), true
+	case nil:
+		return "null", true
+	case []any:
+		if len(v) > 3 {
+			return fmt.Sprintf("%d items", len(v)), true
+		}
+		items := make([]string, 0, len(v))
+		for _, item := range v {
+			text, ok := valueText(item)
+			if _, isList := item.([]any); !ok || isList {
+				return "", false
+			}
+			items = append(items, text)
+		}
+		return "[" + strings.Join(items, ", ") + "]", true
+	}
+	return "", false
+}
+
+// joinAnd joins items as English does: "a", "a and b", "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
 // bodyIDs are the id, ids and *_ids members of the body (endpoint_ids,
 // signal_ids) and of the objects in its lists (update_cases' cases), quoted.
 func bodyIDs(body map[string]any) []string {
 	var ids []string
 	collect := func(m map[string]any) {
 		for _, k := range slices.Sorted(maps.Keys(m)) {
-			if k != "id" && k != "ids" && !strings.HasSuffix(k, "_ids") {
-				continue
+			if k != "id" && k != "ids" && !strings.HasSuffix(k, "_ids") || k == "endpoint_ids" {
+				continue // endpoint_ids are named as hosts
 			}
 			switch v := m[k].(type) {
 			case string:
@@ -202,35 +366,43 @@ func bodyIDs(body map[string]any) []string {
 	return ids
 }
 
-// bodyFields names what the body sets: its members, and the members of the
-// objects in its lists, without IDs and versions.
+// bodyFields says what the body sets, as `name to value`: its members, and
+// the members of the objects in its lists (update_cases' cases), without
+// IDs and versions. A member set to different values in different objects
+// is named without a value.
 func bodyFields(body map[string]any) []string {
-	seen := map[string]bool{}
+	values := map[string]string{}
 	add := func(m map[string]any) {
-		for k := range m {
-			if k != "id" && k != "ids" && k != "version" && !strings.HasSuffix(k, "_ids") {
-				seen[k] = true
+		for _, a := range memberValues(m) {
+			name, value := a[0], a[1]
+			if old, seen := values[name]; seen && old != value {
+				value = ""
 			}
+			values[name] = value
 		}
 	}
-	add(body)
+	top := map[string]any{}
 	for k, v := range body {
 		if list, ok := v.([]any); ok && len(list) > 0 {
 			if _, isObject := list[0].(map[string]any); isObject {
-				delete(seen, k) // named through its members instead
+				// Named through its members instead.
 				for _, item := range list {
 					if m, ok := item.(map[string]any); ok {
 						add(m)
 					}
 				}
+				continue
 			}
 		}
+		top[k] = v
 	}
-	fields := slices.Sorted(maps.Keys(seen))
-	for i, f := range fields {
-		if !plainName(f) {
-			fields[i] = quoted(f)
+	add(top)
+	fields := make([]string, 0, len(values))
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		if v := values[name]; v != "" {
+			name += " to " + v
 		}
+		fields = append(fields, name)
 	}
 	return fields[:min(len(fields), 12)]
 }

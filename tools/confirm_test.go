@@ -2,11 +2,13 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -32,7 +34,7 @@ func TestConfirmationIsBoundToTheArguments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := NewRunner(kc, Options{Confirm: true})
+	r := NewRunner(kc, Options{Confirm: ConfirmAsk})
 	op := mustLookup(t, "delete_case_comment")
 	approved := args(t, `{"caseId":"c1","commentId":"k1"}`)
 	other := args(t, `{"caseId":"c1","commentId":"k2"}`)
@@ -68,14 +70,14 @@ func TestConfirmationSummaryQuotesModelText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := NewRunner(kc, Options{Confirm: true})
+	r := NewRunner(kc, Options{Confirm: ConfirmAsk})
 	op := mustLookup(t, "update_cases")
 	req, err := op.Bind(args(t, `{"cases":[{"id":"c1?\n\nThis is a dry run. Approve to preview","version":"v","status":"closed"},{"id":"`+strings.Repeat("x", 500)+`","version":"v","tags":[]}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := r.summary(op, req)
-	want := `update_cases in space "default": PATCH /api/cases for "c1?\n\nThis is a dry run. Approve to preview", "` + strings.Repeat("x", 64) + `\u2026", setting status, tags. Allow?`
+	got := r.summary(context.Background(), op, req, nil)
+	want := `update_cases in space "default": PATCH /api/cases for "c1?\n\nThis is a dry run. Approve to preview", "` + strings.Repeat("x", 64) + `\u2026", setting status to "closed", tags to []. Allow?`
 	if got != want {
 		t.Errorf("summary\n%s\nwant\n%s", got, want)
 	}
@@ -83,21 +85,25 @@ func TestConfirmationSummaryQuotesModelText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := r.summary(RawRequest, raw), `call_kibana_api in space "default": POST /api/actions/connector?force=true, setting "bad\nkey", config, secrets. Allow?`; got != want {
+	if got, want := r.summary(context.Background(), RawRequest, raw, nil), `call_kibana_api in space "default": POST /api/actions/connector?force=true, setting "bad\nkey" to 1, config, secrets. Allow?`; got != want {
 		t.Errorf("raw summary %q, want %q", got, want)
 	}
 }
 
-// TestReplicasSharingASecretAcceptEachOthersApprovals: runners given the
-// same secret (replicas of one deployment) sign a call alike; a different
-// secret, or none, signs it differently.
+// TestReplicasSharingASecretAcceptEachOthersApprovals: a runner given the
+// same secret (another replica of one deployment) accepts a state the first
+// issued; a different secret, or none, does not.
 func TestReplicasSharingASecretAcceptEachOthersApprovals(t *testing.T) {
 	args := map[string]any{"ids": []any{"c1"}}
-	a := NewRunner(nil, Options{ConfirmSecret: []byte("shared")}).sign("delete_cases", args)
-	b := NewRunner(nil, Options{ConfirmSecret: []byte("shared")}).sign("delete_cases", args)
-	other := NewRunner(nil, Options{ConfirmSecret: []byte("other")}).sign("delete_cases", args)
-	own := NewRunner(nil, Options{}).sign("delete_cases", args)
-	if a != b || a == other || a == own {
-		t.Errorf("states: shared %s / %s, other %s, own %s", a, b, other, own)
+	now := time.Now()
+	state := NewRunner(nil, Options{ConfirmSecret: []byte("shared")}).states.issue("delete_cases", args, "credential server", now)
+	for _, tc := range []struct {
+		secret string
+		want   error
+	}{{"shared", nil}, {"other", errStateMismatch}, {"", errStateMismatch}} {
+		got := NewRunner(nil, Options{ConfirmSecret: []byte(tc.secret)}).states.check(state, "delete_cases", args, "credential server", now)
+		if !errors.Is(got, tc.want) && got != tc.want {
+			t.Errorf("secret %q: %v, want %v", tc.secret, got, tc.want)
+		}
 	}
 }

@@ -7,46 +7,73 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
 
 // dynamic serves toolsets on demand: the model starts with three discovery
-// tools and enables the toolsets a conversation needs. Enabling registers
-// the toolset's tools and mcp-go tells every client the list changed.
-// Tools are shared by all sessions of the server (one user per server).
+// tools and enables the toolsets a conversation needs.
+//
+// What one caller enables is for that caller only: on a shared HTTP server
+// one session's enable_toolset must not widen another's tools. A toolset's
+// tools are registered with the MCP server the first time anyone enables
+// it (start-up does not pay for toolsets nobody uses), and a tool filter,
+// which mcp-go applies to tools/list and tools/call alike, shows each
+// caller only what it enabled (callerOf: the session, or without one the
+// credential).
 type dynamic struct {
 	s       *server.MCPServer
 	r       *Runner
 	byName  map[string][]*Operation // operations that may be enabled, by toolset
-	initial []*Operation            // served from the start (--toolsets, --tools)
+	initial []*Operation            // served to everyone from the start (--toolsets, --tools)
+	all     bool                    // no --toolsets bound what may be enabled
 
-	mu      sync.Mutex
-	enabled map[string]bool
+	mu         sync.Mutex
+	onStart    map[string]bool            // toolsets enabled for everyone from the start
+	registered map[string]bool            // toolsets whose tools the MCP server has
+	toolsetOf  map[string]string          // tool → toolset, for tools served on demand only
+	byCaller   map[string]*callerToolsets // what each caller enabled
 }
 
+// callerToolsets is what one caller enabled, and when it last asked.
+type callerToolsets struct {
+	enabled map[string]bool
+	used    time.Time
+}
+
+// maxDynamicCallers bounds the callers remembered; beyond it the one unused
+// longest forgets what it enabled (and can enable it again). Sessions come
+// and go, and nothing else would ever drop them.
+const maxDynamicCallers = 4096
+
 func newDynamic(s *server.MCPServer, r *Runner, sel Selection) (*dynamic, error) {
-	// Everything may be enabled except what the user excluded or, in
-	// read-only mode, what writes.
-	available, err := Select(All(), Selection{Toolsets: []string{"all"}, Exclude: sel.Exclude, ReadOnly: sel.ReadOnly})
+	// What may be enabled: with --toolsets, only what they (and --tools)
+	// select; without, everything. --exclude-tools and --read-only bound
+	// both.
+	bound := sel
+	all := len(sel.Toolsets) == 0
+	if all {
+		bound = Selection{Toolsets: []string{"all"}, Exclude: sel.Exclude, ReadOnly: sel.ReadOnly}
+	}
+	available, err := Select(All(), bound)
 	if err != nil {
 		return nil, err
 	}
-	d := &dynamic{s: s, r: r, byName: map[string][]*Operation{}, enabled: map[string]bool{}}
+	d := &dynamic{s: s, r: r, byName: map[string][]*Operation{}, all: all || slices.Contains(sel.Toolsets, "all"),
+		onStart: map[string]bool{}, registered: map[string]bool{}, toolsetOf: map[string]string{}, byCaller: map[string]*callerToolsets{}}
 	for _, op := range available {
 		d.byName[op.Toolset] = append(d.byName[op.Toolset], op)
 	}
 	// Toolsets and tools named at start are served from the start; with
 	// none named, nothing is (Select would read that as the default set).
-	if len(sel.Toolsets) > 0 {
-		if d.initial, err = Select(All(), sel); err != nil {
-			return nil, err
-		}
+	if !all {
+		d.initial = available
 		for _, name := range sel.Toolsets {
 			for _, ts := range Toolsets {
 				if name == ts.Name || name == "all" || (name == "default" && ts.Default) {
-					d.enabled[ts.Name] = true
+					d.onStart[ts.Name] = true
 				}
 			}
 		}
@@ -57,7 +84,37 @@ func newDynamic(s *server.MCPServer, r *Runner, sel Selection) (*dynamic, error)
 			}
 		}
 	}
+	server.WithToolFilter(d.filter)(s)
 	return d, nil
+}
+
+// filter shows a caller the tools served to everyone and those of the
+// toolsets it enabled.
+func (d *dynamic) filter(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
+	caller := callerOf(ctx)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var mine map[string]bool
+	if c := d.byCaller[caller]; c != nil {
+		mine = c.enabled
+	}
+	kept := tools[:0:0]
+	for _, t := range tools {
+		if ts, onDemand := d.toolsetOf[t.Name]; !onDemand || mine[ts] {
+			kept = append(kept, t)
+		}
+	}
+	return kept
+}
+
+// enabledFor reports whether caller has toolset, from the start or by
+// enabling it. Call with d.mu held.
+func (d *dynamic) enabledFor(caller, toolset string) bool {
+	if d.onStart[toolset] {
+		return true
+	}
+	c := d.byCaller[caller]
+	return c != nil && c.enabled[toolset]
 }
 
 // ToolsetInput names one toolset.
@@ -85,19 +142,20 @@ var (
 
 func (d *dynamic) discoveryTools() []server.ServerTool {
 	return []server.ServerTool{
-		listToolsetsTool.serve(func(context.Context, mcp.CallToolRequest, map[string]any) (*mcp.CallToolResult, error) {
-			return d.listToolsets(), nil
+		listToolsetsTool.serve(func(ctx context.Context, _ mcp.CallToolRequest, _ map[string]any) (*mcp.CallToolResult, error) {
+			return d.listToolsets(ctx), nil
 		}),
 		listToolsetToolsTool.serve(func(_ context.Context, _ mcp.CallToolRequest, args map[string]any) (*mcp.CallToolResult, error) {
 			return d.listTools(args["toolset"].(string)), nil
 		}),
-		enableToolsetTool.serve(func(_ context.Context, _ mcp.CallToolRequest, args map[string]any) (*mcp.CallToolResult, error) {
-			return d.enable(args["toolset"].(string)), nil
+		enableToolsetTool.serve(func(ctx context.Context, _ mcp.CallToolRequest, args map[string]any) (*mcp.CallToolResult, error) {
+			return d.enable(ctx, args["toolset"].(string)), nil
 		}),
 	}
 }
 
-func (d *dynamic) listToolsets() *mcp.CallToolResult {
+func (d *dynamic) listToolsets(ctx context.Context) *mcp.CallToolResult {
+	caller := callerOf(ctx)
 	type row struct {
 		Name        string `json:"name"`
 		Description string `json:"description"`
@@ -109,7 +167,7 @@ func (d *dynamic) listToolsets() *mcp.CallToolResult {
 	var rows []row
 	for _, ts := range Toolsets {
 		if n := len(d.byName[ts.Name]); n > 0 {
-			rows = append(rows, row{ts.Name, ts.Description, n, d.enabled[ts.Name]})
+			rows = append(rows, row{ts.Name, ts.Description, n, d.enabledFor(caller, ts.Name)})
 		}
 	}
 	return jsonResult(map[string]any{"toolsets": rows})
@@ -132,26 +190,66 @@ func (d *dynamic) listTools(toolset string) *mcp.CallToolResult {
 	return jsonResult(map[string]any{"toolset": toolset, "tools": rows})
 }
 
-func (d *dynamic) enable(toolset string) *mcp.CallToolResult {
+func (d *dynamic) enable(ctx context.Context, toolset string) *mcp.CallToolResult {
 	ops, errResult := d.toolset(toolset)
 	if errResult != nil {
 		return errResult
 	}
-	d.mu.Lock()
-	already := d.enabled[toolset]
-	d.enabled[toolset] = true
-	d.mu.Unlock()
 	names := make([]string, len(ops))
 	for i, op := range ops {
 		names[i] = op.Name
 	}
+	caller := callerOf(ctx)
+	d.mu.Lock()
+	already := d.enabledFor(caller, toolset)
+	if !already {
+		d.remember(caller).enabled[toolset] = true
+	}
+	register := !already && !d.onStart[toolset] && !d.registered[toolset]
+	if register {
+		d.registered[toolset] = true
+		for _, op := range ops {
+			if !slices.Contains(d.initial, op) {
+				d.toolsetOf[op.Name] = toolset
+			}
+		}
+	}
+	d.mu.Unlock()
 	if already {
 		return mcp.NewToolResultText(fmt.Sprintf("Toolset %s is already enabled: %s.", toolset, strings.Join(names, ", ")))
 	}
-	if err := d.r.register(d.s, ops); err != nil {
-		return mcp.NewToolResultError(err.Error())
+	if register {
+		// mcp-go tells every session the list changed; the filter keeps
+		// the new tools out of the others' lists.
+		if err := d.r.register(d.s, ops); err != nil {
+			return mcp.NewToolResultError(err.Error())
+		}
+	} else if s := server.ClientSessionFromContext(ctx); s != nil && s.SessionID() != "" {
+		// Registered for someone else already: only this caller's list changed.
+		_ = d.s.SendNotificationToSpecificClient(s.SessionID(), string(mcp.MethodNotificationToolsListChanged), nil)
 	}
 	return mcp.NewToolResultText(fmt.Sprintf("Enabled toolset %s: %d tools (%s). They are now in the tool list.", toolset, len(ops), strings.Join(names, ", ")))
+}
+
+// remember returns caller's record, making room for it if need be. Call
+// with d.mu held.
+func (d *dynamic) remember(caller string) *callerToolsets {
+	c := d.byCaller[caller]
+	if c == nil {
+		if len(d.byCaller) >= maxDynamicCallers {
+			oldest := ""
+			for k, v := range d.byCaller {
+				if oldest == "" || v.used.Before(d.byCaller[oldest].used) {
+					oldest = k
+				}
+			}
+			delete(d.byCaller, oldest)
+		}
+		c = &callerToolsets{enabled: map[string]bool{}}
+		d.byCaller[caller] = c
+	}
+	c.used = time.Now()
+	return c
 }
 
 // toolset returns the operations of a toolset that may be enabled, or a
@@ -165,6 +263,9 @@ func (d *dynamic) toolset(name string) ([]*Operation, *mcp.CallToolResult) {
 		if len(d.byName[ts.Name]) > 0 {
 			valid = append(valid, ts.Name)
 		}
+	}
+	if _, exists := LookupToolset(name); exists && !d.all {
+		return nil, mcp.NewToolResultError(fmt.Sprintf("invalid argument \"toolset\": toolset %q is not served here (the server's --toolsets, --exclude-tools or --read-only leave it out); toolsets that may be enabled: %s", name, strings.Join(valid, ", ")))
 	}
 	return nil, mcp.NewToolResultError(fmt.Sprintf("invalid argument \"toolset\": no toolset %q with tools to offer; valid toolsets: %s", name, strings.Join(valid, ", ")))
 }

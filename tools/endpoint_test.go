@@ -3,10 +3,12 @@ package tools
 import (
 	"context"
 	"encoding/base64"
+	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -290,26 +292,43 @@ func TestEndpointAnnotations(t *testing.T) {
 }
 
 // TestHostActionsAskFirst: a client that can elicit is asked before a host
-// is isolated, and nothing reaches Kibana until the user approves.
+// is isolated, the question names the hosts Fleet knows (IDs otherwise), and
+// nothing is written to Kibana until the user approves.
 func TestHostActionsAskFirst(t *testing.T) {
-	hits := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
+	var mu sync.Mutex
+	var writes []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/api/fleet/agents/a1" {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"item":{"id":"a1","local_metadata":{"host":{"hostname":"web-01"}}}}`)
+			return
+		}
+		if r.Method == http.MethodGet {
+			http.Error(w, `{"statusCode":404,"error":"Not Found","message":"Agent not found"}`, http.StatusNotFound)
+			return
+		}
+		mu.Lock()
+		writes = append(writes, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+	}))
 	defer srv.Close()
+	written := func() int { mu.Lock(); defer mu.Unlock(); return len(writes) }
 	kc, err := kibana.New(kibana.Config{URL: srv.URL, MaxRetries: -1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := NewRunner(kc, Options{Confirm: true})
+	r := NewRunner(kc, Options{Confirm: ConfirmAsk})
 	res, err := r.run(modernCtx(), mustLookup(t, "isolate_host"), args(t, `{"endpoint_ids":["a1","a2"],"comment":"Ransomware."}`), mcp.MultiRoundTripParams{})
-	if err != nil || !res.NeedsInput() || hits != 0 {
-		t.Fatalf("isolate_host was not held for confirmation: %v %+v, Kibana hit %d times", err, res, hits)
+	if err != nil || !res.NeedsInput() || written() != 0 {
+		t.Fatalf("isolate_host was not held for confirmation: %v %+v, Kibana written %d times", err, res, written())
 	}
-	if got := res.InputRequests[confirmID].Elicitation.Message; !strings.Contains(got, `isolate_host in space "default": POST /api/endpoint/action/isolate`) {
-		t.Errorf("question %q does not name the tool, space and request", got)
+	want := `isolate_host in space "default": POST /api/endpoint/action/isolate on hosts "web-01" (agent "a1"), "a2", setting comment to "Ransomware.". Allow?`
+	if got := res.InputRequests[confirmID].Elicitation.Message; got != want {
+		t.Errorf("question\n%s\nwant\n%s", got, want)
 	}
 	// Collecting the process list changes nothing on the host: no question.
 	res, err = r.run(modernCtx(), mustLookup(t, "get_running_processes"), args(t, `{"endpoint_ids":["a1"]}`), mcp.MultiRoundTripParams{})
-	if err != nil || res.NeedsInput() || hits != 1 {
-		t.Fatalf("get_running_processes: %v %+v, Kibana hit %d times", err, res, hits)
+	if err != nil || res.NeedsInput() || written() != 1 {
+		t.Fatalf("get_running_processes: %v %+v, Kibana written %d times", err, res, written())
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -17,9 +18,10 @@ import (
 // from configuration, and applied to every operation alike.
 type Options struct {
 	Selection Selection
-	// Confirm asks the user, through MCP elicitation, before a destructive
-	// call leaves; clients without elicitation are not asked.
-	Confirm bool
+	// Confirm decides what happens before a destructive call leaves: ask
+	// the user through MCP elicitation where the client can be asked, and
+	// with ConfirmRequire refuse the call where it cannot.
+	Confirm ConfirmMode
 	// DynamicToolsets starts with the discovery tools only; the model
 	// enables toolsets as it needs them.
 	DynamicToolsets bool
@@ -91,8 +93,9 @@ func Install(s *server.MCPServer, client *kibana.Client, opts Options) error {
 func Reachable(opts Options) (func(tool string) bool, error) {
 	sel := opts.Selection
 	switch {
-	case opts.DynamicToolsets:
-		// enable_toolset can add any toolset (newDynamic).
+	case opts.DynamicToolsets && len(sel.Toolsets) == 0:
+		// enable_toolset can add any toolset (newDynamic); named toolsets
+		// bound it to themselves.
 		sel = Selection{Toolsets: []string{"all"}, Exclude: sel.Exclude, ReadOnly: sel.ReadOnly}
 	case opts.ToolSearch && len(sel.Toolsets) == 0:
 		sel.Toolsets = []string{"all"}
@@ -127,10 +130,11 @@ func ReadRoutes() []kibana.Route {
 // Runner runs operations through the client under the serving policy.
 type Runner struct {
 	client    *kibana.Client
-	confirm   bool
+	confirm   ConfirmMode
 	readOnly  bool
 	maxResult int
-	stateKey  []byte // signs confirmation states
+	states    *confirmStates   // signs and checks confirmation states
+	now       func() time.Time // the clock approvals expire by; tests move it
 }
 
 // NewRunner builds the runner every tool handler shares.
@@ -139,7 +143,7 @@ func NewRunner(client *kibana.Client, opts Options) *Runner {
 	if maxResult <= 0 {
 		maxResult = DefaultMaxResultBytes
 	}
-	return &Runner{client: client, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, stateKey: stateKeyFor(opts.ConfirmSecret)}
+	return &Runner{client: client, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, states: newConfirmStates(opts.ConfirmSecret), now: time.Now}
 }
 
 func (r *Runner) register(s *server.MCPServer, ops []*Operation) error {
@@ -199,7 +203,7 @@ func (r *Runner) run(ctx context.Context, op *Operation, args map[string]any, ro
 	if err := r.client.Allows(req); err != nil {
 		return mcp.NewToolResultError(err.Error()), nil
 	}
-	if stop := r.confirmation(ctx, op, req, args, roundTrip); stop != nil {
+	if stop := r.confirmation(ctx, op, req, input, args, roundTrip); stop != nil {
 		return stop, nil
 	}
 	f, isFlow := input.(flow)

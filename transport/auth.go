@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -59,6 +60,13 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) *http.Requ
 			http.Error(w, "kibana-mcp: send your own Kibana API key in the "+HeaderAPIKey+" header", http.StatusUnauthorized)
 			return nil
 		}
+		// Without a token the key is the only credential: Kibana must
+		// know it before it opens a session or reaches a tool. With a
+		// token the caller is already known, and Kibana judges the key
+		// at its first call.
+		if key != "" && s.opts.Token == "" && s.keys != nil && !s.checkKey(w, r, key) {
+			return nil
+		}
 	}
 	r.Header.Del(HeaderAPIKey)
 	r.Header.Del("Authorization")
@@ -81,4 +89,26 @@ func (s *Server) tokenOK(r *http.Request) bool {
 	}
 	got := sha256.Sum256([]byte(strings.TrimSpace(token)))
 	return subtle.ConstantTimeCompare(got[:], s.tokenHash[:]) == 1
+}
+
+// checkKey asks Kibana (through the cache) whether it knows key, answering
+// 401 for a key it refused and 503 when it could not say, and returns
+// whether the request may go on.
+func (s *Server) checkKey(w http.ResponseWriter, r *http.Request, key string) bool {
+	err := s.keys.verify(r.Context(), key)
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, ErrKeyRefused):
+		w.Header().Set("WWW-Authenticate", `ApiKey realm="kibana-mcp", error="invalid_token"`)
+		http.Error(w, "kibana-mcp: Kibana does not accept the API key in the "+HeaderAPIKey+" header", http.StatusUnauthorized)
+	case r.Context().Err() != nil:
+		// The client went away while waiting; nobody reads an answer.
+		http.Error(w, "kibana-mcp: request cancelled", http.StatusServiceUnavailable)
+	default:
+		s.log.Warn("could not check a client's Kibana API key; answered 503", "err", err)
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "kibana-mcp: your Kibana API key could not be checked with Kibana just now; try again shortly", http.StatusServiceUnavailable)
+	}
+	return false
 }

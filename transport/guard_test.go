@@ -16,6 +16,12 @@ func mount(t *testing.T, ts *Server, addr string) string {
 	h, closeStreams := ts.Handler(newMCP(t, ts, newFakeKibana(t, 0).client(t, nil)), addr)
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() { closeStreams(); srv.Close() })
+	if ts.opts.Metrics && ts.opts.MetricsAddr != "" {
+		// What Serve would start beside it: the metrics listener.
+		m := httptest.NewServer(ts.metricsHandler("127.0.0.1:0"))
+		t.Cleanup(m.Close)
+		metricsAt.Store(srv.URL, func() string { return m.URL })
+	}
 	return srv.URL
 }
 

@@ -19,7 +19,12 @@ type handler struct {
 	loopback bool      // listening on loopback only: Host must be a loopback name
 	sse      bool      // SSE transport (else streamable HTTP)
 	sessions *sessions // nil when stateless
-	mcp      http.Handler
+	// streams counts what holds a connection open toward MaxSessions and
+	// the per-key cap: the sessions (it is sessions when stateful) and the
+	// subscriptions/listen streams, in either mode.
+	streams *sessions
+	keys    *keySlots // the client keys' call slots (MaxConcurrentCallsPerKey)
+	mcp     http.Handler
 }
 
 // Handler returns mcp's HTTP handler as served on addr (which decides the
@@ -27,8 +32,10 @@ type handler struct {
 // sweeper. Serve uses it; tests and embedders may mount it themselves.
 func (s *Server) Handler(mcp *server.MCPServer, addr string) (http.Handler, func()) {
 	h := &handler{s: s, loopback: isLoopbackAddr(addr), sse: s.opts.Transport == "sse"}
+	h.streams = newSessions(s.opts.MaxSessions, s.opts.MaxSessionsPerKey, s.metrics)
+	h.keys = newKeySlots(s.opts.MaxConcurrentCallsPerKey)
 	if !s.opts.Stateless || h.sse { // SSE has no stateless mode
-		h.sessions = newSessions(s.opts.MaxSessions, s.metrics)
+		h.sessions = h.streams
 	}
 	var closeMCP func()
 	if h.sse {
@@ -76,9 +83,7 @@ func (s *Server) Handler(mcp *server.MCPServer, addr string) (http.Handler, func
 	return h, func() {
 		once.Do(func() {
 			close(stop)
-			if h.sessions != nil {
-				h.sessions.closeAll()
-			}
+			h.streams.closeAll()
 			closeMCP()
 		})
 	}
@@ -109,16 +114,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/readyz":
 		h.readyz(rec, r)
 	case "/metrics":
-		if !h.s.opts.Metrics {
-			http.NotFound(rec, r)
-			return
-		}
-		if h.s.opts.Token != "" && !h.s.tokenOK(r) {
-			rec.Header().Set("WWW-Authenticate", `Bearer realm="kibana-mcp"`)
-			http.Error(rec, "kibana-mcp: /metrics needs the server's token in an Authorization: Bearer header", http.StatusUnauthorized)
-			return
-		}
-		h.s.metrics.handler().ServeHTTP(rec, r)
+		h.metricsOnMCP(rec, r)
 	default:
 		if !h.isMCPPath(r.URL.Path) {
 			http.NotFound(rec, r)
@@ -156,6 +152,11 @@ func (h *handler) serveMCP(w *recorder, r *http.Request) {
 	}
 	body, ok := h.readBody(w, r)
 	if !ok {
+		return
+	}
+	r = withMCPRequest(r, h.keys)
+	if isListen(r, body) {
+		h.serveListen(w, r, body)
 		return
 	}
 	switch {

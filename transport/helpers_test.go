@@ -169,6 +169,18 @@ func serve(t *testing.T, ts *Server, mcp *server.MCPServer) *running {
 
 func serveOn(t *testing.T, ts *Server, mcp *server.MCPServer, ln net.Listener) *running {
 	t.Helper()
+	if ts.opts.MetricsAddr == DefaultMetricsAddr {
+		// Never the fixed default port in tests: another test, or a real
+		// exporter on this machine, may hold it.
+		ts.opts.MetricsAddr = "127.0.0.1:0"
+	}
+	base := ts.opts.scheme() + "://" + ln.Addr().String()
+	metricsAt.Store(base, func() string {
+		if u := ts.metricsURL.Load(); u != nil {
+			return *u
+		}
+		return ""
+	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- ts.Serve(ctx, ln, mcp) }()
@@ -186,8 +198,12 @@ func serveOn(t *testing.T, ts *Server, mcp *server.MCPServer, ln net.Listener) *
 		return result
 	}
 	t.Cleanup(func() { stop() })
-	return &running{ts: ts, url: "http://" + ln.Addr().String(), stop: stop}
+	return &running{ts: ts, url: base, stop: stop}
 }
+
+// metricsAt maps a test server's base URL to a func giving its metrics
+// listener's base URL ("" while it is not listening yet), for scrape.
+var metricsAt sync.Map
 
 // legacyProtocol is the protocol version most clients speak today: with
 // sessions on streamable HTTP. From 2026-07-28 on there are none.
@@ -294,9 +310,15 @@ func post(t *testing.T, method, url, body string, headers map[string]string) (in
 // initializeBody is a raw initialize request.
 const initializeBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`
 
-// scrape returns /metrics.
+// scrape returns /metrics from where the server at url serves them to
+// the caller with headers: with a token (in headers) the MCP listener,
+// else the metrics listener of its own, as a scraper on the host would.
 func scrape(t *testing.T, url string, headers map[string]string) string {
 	t.Helper()
+	if where, ok := metricsAt.Load(url); ok && headers["Authorization"] == "" {
+		eventually(t, "the metrics listener", func() bool { return where.(func() string)() != "" })
+		url = where.(func() string)()
+	}
 	status, _, body := post(t, http.MethodGet, url+"/metrics", "", headers)
 	if status != http.StatusOK {
 		t.Fatalf("/metrics: %d %s", status, body)

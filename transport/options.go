@@ -6,8 +6,9 @@
 // graceful shutdown.
 //
 // Use: New(opts) first, since the MCP server is built with its
-// ToolMiddleware and the Kibana client with its ObserveKibana; then Serve
-// the finished MCP server on a listener.
+// ToolMiddleware, ResourceMiddleware and LimitCompletions (every request
+// that reaches Kibana is under the same limits), and the Kibana client
+// with its ObserveKibana; then Serve the finished MCP server on a listener.
 package transport
 
 import (
@@ -28,32 +29,55 @@ type Options struct {
 	Transport string // "http" (streamable HTTP at /mcp) or "sse" (GET /sse, POST /message)
 
 	// Token, when set, is the bearer token every MCP request (and /metrics)
-	// must carry. It is never logged.
+	// must carry. It is never logged. Beyond loopback it must not be weak
+	// (shorter than MinTokenLength, a placeholder, a repeated pattern).
 	Token string
 	// AllowClientCredentials lets a request carry its caller's own Kibana
 	// API key in the Kibana-Api-Key header; that request's Kibana calls are
 	// then made with it. Without a Token, a request without a key is
 	// refused, so anonymous callers never get the server's own key.
 	AllowClientCredentials bool
+	// CheckKey, when set, verifies a client's Kibana key before a request
+	// with it (and no Token) is served: nil accepts it, ErrKeyRefused
+	// refuses it with 401, another error answers 503. Verdicts are cached
+	// (KibanaKeyCheck, typically).
+	CheckKey func(ctx context.Context, key string) error
 	// InsecureNoAuth allows listening beyond loopback with neither Token
-	// nor AllowClientCredentials.
+	// nor AllowClientCredentials, and metrics beyond loopback without a
+	// Token.
 	InsecureNoAuth bool
 	// AllowedOrigins are browser origins (scheme://host[:port]) allowed
 	// besides this machine's own.
 	AllowedOrigins []string
+
+	// TLSCertFile and TLSKeyFile (PEM), both or neither, make the
+	// listeners serve HTTPS (TLS 1.2 or later).
+	TLSCertFile, TLSKeyFile string
 
 	// Stateless serves streamable HTTP without sessions, so any replica
 	// can answer any request. Only with Transport "http".
 	Stateless bool
 
 	MaxBodyBytes       int64         // largest request body; default 16 MiB
-	MaxSessions        int           // open sessions at once; default 100
-	MaxConcurrentCalls int           // tool calls running at once, all sessions together; default 64
+	MaxSessions        int           // open sessions and subscriptions/listen streams at once; default 100
+	MaxConcurrentCalls int           // tool calls, resource reads and completions running at once, all sessions together; default 64
 	SessionIdleTimeout time.Duration // a session unused this long is closed; default 30m
 	CallTimeout        time.Duration // longest tool call; default 2m
 	ShutdownGrace      time.Duration // how long calls in flight may finish at shutdown; default 10s
 
-	Metrics bool // serve Prometheus metrics at /metrics
+	// The same two limits for each client's own Kibana key (the
+	// Kibana-Api-Key header), besides the server-wide ones: one key's
+	// client cannot take every session or call slot from the others.
+	// Requests made with the server's own credentials have no per-key cap.
+	MaxSessionsPerKey        int // default 10
+	MaxConcurrentCallsPerKey int // default 16
+
+	// Metrics serves Prometheus metrics at /metrics: on the MCP listener
+	// to holders of the Token, and on MetricsAddr, a listener of its own
+	// (with the Token's protection when there is one). Without a Token
+	// MetricsAddr defaults to DefaultMetricsAddr: metrics are never public.
+	Metrics     bool
+	MetricsAddr string
 
 	// Ready is what /readyz checks (KibanaReady, typically); nil means
 	// always ready.
@@ -70,6 +94,17 @@ const (
 	DefaultSessionIdleTimeout = 30 * time.Minute
 	DefaultCallTimeout        = 2 * time.Minute
 	DefaultShutdownGrace      = 10 * time.Second
+	// DefaultMetricsAddr is the metrics listener without a token: this
+	// machine only, on the port Prometheus exporters commonly use.
+	DefaultMetricsAddr = "127.0.0.1:9464"
+)
+
+// The per-key defaults: a user with a few agents or windows open, and a
+// client's worth of parallel calls; a quarter of the server's calls, so at
+// least four keys are served at once however busy one of them is.
+const (
+	DefaultMaxSessionsPerKey        = 10
+	DefaultMaxConcurrentCallsPerKey = 16
 )
 
 // withDefaults fills in every zero limit.
@@ -83,6 +118,12 @@ func (o Options) withDefaults() Options {
 	if o.MaxConcurrentCalls == 0 {
 		o.MaxConcurrentCalls = DefaultMaxConcurrentCalls
 	}
+	if o.MaxSessionsPerKey == 0 {
+		o.MaxSessionsPerKey = DefaultMaxSessionsPerKey
+	}
+	if o.MaxConcurrentCallsPerKey == 0 {
+		o.MaxConcurrentCallsPerKey = DefaultMaxConcurrentCallsPerKey
+	}
 	if o.SessionIdleTimeout == 0 {
 		o.SessionIdleTimeout = DefaultSessionIdleTimeout
 	}
@@ -91,6 +132,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ShutdownGrace == 0 {
 		o.ShutdownGrace = DefaultShutdownGrace
+	}
+	if o.Metrics && o.Token == "" && o.MetricsAddr == "" {
+		o.MetricsAddr = DefaultMetricsAddr
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
@@ -113,7 +157,7 @@ func (o Options) Validate(addr string) error {
 	if strings.ContainsFunc(o.Token, func(r rune) bool { return r <= ' ' || r > '~' }) {
 		return errors.New("the HTTP token must be printable ASCII without spaces (it travels in an Authorization header)")
 	}
-	if o.MaxBodyBytes < 0 || o.MaxSessions < 0 || o.MaxConcurrentCalls < 0 ||
+	if o.MaxBodyBytes < 0 || o.MaxSessions < 0 || o.MaxConcurrentCalls < 0 || o.MaxSessionsPerKey < 0 || o.MaxConcurrentCallsPerKey < 0 ||
 		o.SessionIdleTimeout < 0 || o.CallTimeout < 0 || o.ShutdownGrace < 0 {
 		return errors.New("HTTP limits must not be negative")
 	}
@@ -125,6 +169,35 @@ func (o Options) Validate(addr string) error {
 	if !isLoopbackAddr(addr) && o.Token == "" && !o.AllowClientCredentials && !o.InsecureNoAuth {
 		return fmt.Errorf("refusing to listen on %s, beyond loopback, without authentication: anyone who reaches it would use the server's Kibana credentials. "+
 			"Set --http-token, or --allow-client-credentials, or --insecure-no-auth to accept that", addr)
+	}
+	if o.Token != "" && !isLoopbackAddr(addr) {
+		if why := weakToken(o.Token); why != "" {
+			return errors.New(why)
+		}
+	}
+	if _, err := o.serverTLS(); err != nil {
+		return err
+	}
+	return o.checkMetricsAddr(addr)
+}
+
+// checkMetricsAddr checks the metrics listener: metrics say which tools
+// are used how often and by how many sessions, so beyond loopback they too
+// need the token.
+func (o Options) checkMetricsAddr(addr string) error {
+	if !o.Metrics || o.MetricsAddr == "" {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(o.MetricsAddr)
+	if err != nil || port == "" {
+		return fmt.Errorf("metrics-addr %q is not host:port", o.MetricsAddr)
+	}
+	if o.MetricsAddr == addr && port != "0" {
+		return fmt.Errorf("metrics-addr %s is the MCP listener's address; give metrics a port of their own, or set --http-token and scrape /metrics with it", addr)
+	}
+	if !isLoopbackAddr(o.MetricsAddr) && o.Token == "" && !o.InsecureNoAuth {
+		return fmt.Errorf("refusing to serve metrics on %s, beyond loopback, without --http-token: anyone who reaches it would read them. "+
+			"Keep --metrics-addr on loopback, set --http-token, or --insecure-no-auth to accept that", o.MetricsAddr)
 	}
 	return nil
 }

@@ -26,6 +26,31 @@ func KibanaReachable(client *kibana.Client) func(ctx context.Context) error {
 	return func(ctx context.Context) error { return checkKibana(ctx, client, false) }
 }
 
+// KibanaKeyCheck is the check of a client's own Kibana API key
+// (Options.CheckKey): one read of Kibana's status API made with the key,
+// which Kibana answers only after authenticating it. 401 means Kibana does
+// not know the key (ErrKeyRefused). Any other answer from Kibana accepts
+// it: 403 and the like say the key is authenticated but may not do
+// something, and each tool call meets the key's real privileges anyway. No
+// answer, or 5xx, is an error that is not a verdict: the key may be fine.
+func KibanaKeyCheck(client *kibana.Client) func(ctx context.Context, key string) error {
+	return func(ctx context.Context, key string) error {
+		_, err := client.Do(kibana.WithAPIKey(ctx, key), &kibana.Request{Method: http.MethodGet, Path: "/api/status", Space: "default"})
+		var apiErr *kibana.APIError
+		switch {
+		case err == nil:
+			return nil
+		case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
+			return ErrKeyRefused
+		case errors.As(err, &apiErr) && apiErr.StatusCode < 500:
+			return nil
+		case errors.As(err, &apiErr):
+			return fmt.Errorf("Kibana answered %d", apiErr.StatusCode)
+		}
+		return fmt.Errorf("Kibana's status API failed: %v", err)
+	}
+}
+
 func checkKibana(ctx context.Context, client *kibana.Client, needAuth bool) error {
 	// Space "default": the status API is Kibana-wide, whatever space the
 	// server is configured for.

@@ -3,9 +3,12 @@ package transport
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -24,8 +27,12 @@ type Server struct {
 	tokenHash [32]byte
 	origins   []string // normalized AllowedOrigins
 	ready     *readiness
-	draining  atomic.Bool
-	requests  atomic.Int64 // requests under way, event streams not counted
+	keys      *keyChecker // nil: client keys are not checked before use
+	// metricsURL is the metrics listener's base URL (scheme://host:port)
+	// once it listens.
+	metricsURL atomic.Pointer[string]
+	draining   atomic.Bool
+	requests   atomic.Int64 // requests under way, event streams not counted
 	// callsStopped is cancelled (stopCalls) when the shutdown grace period
 	// is over, ending every tool call still running: on SSE nothing else
 	// would, since a call there outlives the HTTP request that started it.
@@ -48,6 +55,9 @@ func New(opts Options) *Server {
 	s.callsStopped, s.stopCalls = context.WithCancel(context.Background())
 	if opts.Token != "" {
 		s.tokenHash = sha256.Sum256([]byte(opts.Token))
+	}
+	if opts.CheckKey != nil {
+		s.keys = newKeyChecker(opts.CheckKey)
 	}
 	for _, o := range opts.AllowedOrigins {
 		if norm, err := normalizeOrigin(o); err == nil {
@@ -72,12 +82,26 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, mcp *server.MCPServ
 		ln.Close()
 		return err
 	}
-	if !isLoopbackAddr(addr) {
-		s.log.Warn("listening beyond loopback: whoever reaches this address can call the tools", "addr", addr, "auth", s.authMode())
+	tlsConf, err := s.opts.serverTLS()
+	if err != nil {
+		ln.Close()
+		return err
 	}
+	var metricsSrv *http.Server
+	if s.opts.Metrics && s.opts.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", s.opts.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics listener (--metrics-addr): %v", err)
+		}
+		metricsSrv = s.serveMetrics(mln, tlsConf)
+		defer metricsSrv.Close()
+	}
+	s.warnAboutExposure(addr, tlsConf)
 	h, closeStreams := s.Handler(mcp, addr)
 	srv := &http.Server{
 		Handler:           h,
+		TLSConfig:         tlsConf,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
@@ -86,10 +110,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, mcp *server.MCPServ
 	if s.opts.Transport == "sse" {
 		endpoint = "/sse"
 	}
-	s.log.Info("serving MCP over HTTP", "transport", s.opts.Transport, "url", "http://"+addr+endpoint,
-		"stateless", s.opts.Stateless, "auth", s.authMode(), "metrics", s.opts.Metrics)
+	s.log.Info("serving MCP over HTTP", "transport", s.opts.Transport, "url", s.opts.scheme()+"://"+addr+endpoint,
+		"stateless", s.opts.Stateless, "auth", s.authMode(), "metrics", s.metricsWhere())
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if tlsConf != nil {
+			errc <- srv.ServeTLS(ln, "", "") // the certificate is in TLSConfig
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		closeStreams()
@@ -98,6 +128,40 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, mcp *server.MCPServ
 	}
 	s.shutdown(srv, closeStreams)
 	return nil
+}
+
+// warnAboutExposure logs, at start, what about the listener a person
+// deploying the server should know and may not: who can reach it, whether
+// credentials cross the network unencrypted, and a token that would be
+// refused beyond loopback.
+func (s *Server) warnAboutExposure(addr string, tlsConf *tls.Config) {
+	if isLoopbackAddr(addr) {
+		if why := weakToken(s.opts.Token); s.opts.Token != "" && why != "" {
+			s.log.Warn("weak HTTP token: accepted on loopback only, the server refuses to start with it on any other address", "reason", why)
+		}
+	} else {
+		s.log.Warn("listening beyond loopback: whoever reaches this address can call the tools", "addr", addr, "auth", s.authMode())
+		var secrets []string
+		if s.opts.Token != "" {
+			secrets = append(secrets, "the HTTP token")
+		}
+		if s.opts.AllowClientCredentials {
+			secrets = append(secrets, "clients' Kibana API keys")
+		}
+		if tlsConf == nil && len(secrets) > 0 {
+			verb := " travels"
+			if len(secrets) > 1 || s.opts.Token == "" {
+				verb = " travel"
+			}
+			s.log.Warn("serving plain HTTP beyond loopback: "+strings.Join(secrets, " and ")+verb+" in clear text; "+
+				"use --tls-cert and --tls-key, or a TLS-terminating proxy in front, unless the network path is trusted", "addr", addr)
+		}
+	}
+	if tlsConf != nil {
+		if leaf := tlsConf.Certificates[0].Leaf; leaf != nil && time.Now().After(leaf.NotAfter) {
+			s.log.Warn("the TLS certificate has expired: clients will refuse the connection", "not_after", leaf.NotAfter)
+		}
+	}
 }
 
 // authMode says, for the log, how MCP requests authenticate.

@@ -22,9 +22,9 @@ func (h *handler) serveStreamable(w *recorder, r *http.Request, body []byte) {
 	infoOf(r.Context()).session = id
 	switch {
 	case r.Method == http.MethodPost && opensSession(r, body):
-		res, ok := h.sessions.reserve()
-		if !ok {
-			h.tooManySessions(w, body)
+		res, err := h.sessions.reserve(ownerOf(r.Context()))
+		if err != nil {
+			h.tooManySessions(w, body, err)
 			return
 		}
 		defer h.sessions.release(res)
@@ -67,10 +67,10 @@ func (h *handler) serveSSE(w *recorder, r *http.Request) {
 		h.mcp.ServeHTTP(w, r) // mcp-go answers 405
 		return
 	}
-	res, ok := h.sessions.reserve()
-	if !ok {
+	res, err := h.sessions.reserve(ownerOf(r.Context()))
+	if err != nil {
 		w.Header().Set("Retry-After", "30")
-		http.Error(w, h.tooManySessionsText(), http.StatusServiceUnavailable)
+		http.Error(w, h.tooManySessionsText(err), http.StatusServiceUnavailable)
 		return
 	}
 	defer h.sessions.release(res)
@@ -99,13 +99,22 @@ func (h *handler) useSession(w http.ResponseWriter, id, owner string) bool {
 	return false
 }
 
-func (h *handler) tooManySessionsText() string {
+// tooManySessionsText says which limit refused a session or listen
+// stream (err from sessions.reserve or sessions.listen).
+func (h *handler) tooManySessionsText(err error) string {
+	switch err {
+	case errKeyFull:
+		return fmt.Sprintf("kibana-mcp: this Kibana API key already has its limit of %d open sessions and listen streams on the server; close one (or let it idle out) or try again later", h.s.opts.MaxSessionsPerKey)
+	case errClosing:
+		return "kibana-mcp: the server is shutting down; try again in a moment"
+	}
 	return fmt.Sprintf("kibana-mcp: the server already has its limit of %d open sessions; close one or try again later", h.s.opts.MaxSessions)
 }
 
-// tooManySessions refuses an initialize as a JSON-RPC error, which MCP
-// clients show, with a 503 that proxies and retries understand.
-func (h *handler) tooManySessions(w http.ResponseWriter, body []byte) {
+// tooManySessions refuses an initialize (or a listen stream) as a JSON-RPC
+// error, which MCP clients show, with a 503 that proxies and retries
+// understand.
+func (h *handler) tooManySessions(w http.ResponseWriter, body []byte, why error) {
 	var msg struct {
 		ID any `json:"id"`
 	}
@@ -116,7 +125,7 @@ func (h *handler) tooManySessions(w http.ResponseWriter, body []byte) {
 	json.NewEncoder(w).Encode(map[string]any{
 		"jsonrpc": "2.0",
 		"id":      msg.ID,
-		"error":   map[string]any{"code": -32000, "message": h.tooManySessionsText()},
+		"error":   map[string]any{"code": -32000, "message": h.tooManySessionsText(why)},
 	})
 }
 

@@ -12,18 +12,40 @@ import (
 )
 
 // sessions keeps the open MCP sessions of a stateful transport: how many
-// there are (MaxSessions), whose Kibana key opened each (its requests must
-// come with the same one), when each was last used (idle expiry), and the
-// event streams to end when it closes. mcp-go keeps its own per-session
-// state; this is the part it has no hook for.
+// there are (MaxSessions, and MaxSessionsPerKey for each client key), whose
+// Kibana key opened each (its requests must come with the same one), when
+// each was last used (idle expiry), and the event streams to end when it
+// closes. mcp-go keeps its own per-session state; this is the part it has
+// no hook for.
+//
+// subscriptions/listen streams (protocol 2026-07-28, with or without
+// sessions) count toward the same limits while they are open: each holds
+// a connection and a goroutine for as long as a session's event stream
+// does.
 type sessions struct {
-	max     int
-	metrics *metrics
+	max, perKey int
+	metrics     *metrics
 
 	mu       sync.Mutex
 	byID     map[string]*session
-	reserved int // sessions being opened by requests under way
+	reserved int            // sessions being opened by requests under way
+	byOwner  map[string]int // sessions, reservations and listen streams of each client key
+	listens  map[*listenStream]struct{}
+	closed   bool // closeAll ran: the server is shutting down
 }
+
+// listenStream is one open subscriptions/listen stream.
+type listenStream struct {
+	owner  string
+	cancel context.CancelFunc
+}
+
+// Why a session or listen stream could not open.
+var (
+	errServerFull = errors.New("the server's session limit is reached")
+	errKeyFull    = errors.New("the key's session limit is reached")
+	errClosing    = errors.New("the server is shutting down")
+)
 
 type session struct {
 	owner    string // see ownerKey
@@ -32,26 +54,56 @@ type session struct {
 }
 
 // reservation is one request's claim to open a session.
-type reservation struct{ used bool }
+type reservation struct {
+	owner string
+	used  bool
+}
 
 type reservationKey struct{}
 
 var errUnknownSession = errors.New("unknown or expired session")
 
-func newSessions(max int, m *metrics) *sessions {
-	return &sessions{max: max, metrics: m, byID: map[string]*session{}}
+// newSessions keeps at most max sessions and listen streams, and at most
+// perKey of them for each client key (0: no per-key cap).
+func newSessions(max, perKey int, m *metrics) *sessions {
+	return &sessions{max: max, perKey: perKey, metrics: m, byID: map[string]*session{},
+		byOwner: map[string]int{}, listens: map[*listenStream]struct{}{}}
 }
 
-// reserve claims room for a session that a request is about to open, so
-// that concurrent opens cannot overshoot the limit.
-func (r *sessions) reserve() (*reservation, bool) {
+// roomFor says whether owner may open one more session or listen stream;
+// the caller holds r.mu. The server's own credentials ("") have no per-key
+// cap: whoever holds the token may use them, and they are one owner.
+func (r *sessions) roomFor(owner string) error {
+	if len(r.byID)+r.reserved+len(r.listens) >= r.max {
+		return errServerFull
+	}
+	if owner != "" && r.perKey > 0 && r.byOwner[owner] >= r.perKey {
+		return errKeyFull
+	}
+	return nil
+}
+
+// count adds n to owner's sessions; the caller holds r.mu.
+func (r *sessions) count(owner string, n int) {
+	if owner == "" {
+		return
+	}
+	if r.byOwner[owner] += n; r.byOwner[owner] <= 0 {
+		delete(r.byOwner, owner)
+	}
+}
+
+// reserve claims room for a session that a request of owner is about to
+// open, so that concurrent opens cannot overshoot the limits.
+func (r *sessions) reserve(owner string) (*reservation, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.byID)+r.reserved >= r.max {
-		return nil, false
+	if err := r.roomFor(owner); err != nil {
+		return nil, err
 	}
 	r.reserved++
-	return &reservation{}, true
+	r.count(owner, 1)
+	return &reservation{owner: owner}, nil
 }
 
 // release gives back a claim the request did not use.
@@ -61,6 +113,7 @@ func (r *sessions) release(res *reservation) {
 	if !res.used {
 		res.used = true
 		r.reserved--
+		r.count(res.owner, -1)
 	}
 }
 
@@ -71,9 +124,37 @@ func (r *sessions) open(id, owner string, res *reservation) {
 	if res != nil && !res.used {
 		res.used = true
 		r.reserved--
+		r.count(res.owner, -1)
 	}
+	r.count(owner, 1)
 	r.byID[id] = &session{owner: owner, lastUsed: time.Now(), streams: map[*int]context.CancelFunc{}}
 	r.metrics.sessions.Store(int64(len(r.byID)))
+}
+
+// listen records an open subscriptions/listen stream of owner, which
+// cancel ends (at shutdown). The returned func forgets it when it ends.
+func (r *sessions) listen(owner string, cancel context.CancelFunc) (end func(), err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, errClosing
+	}
+	if err := r.roomFor(owner); err != nil {
+		return nil, err
+	}
+	l := &listenStream{owner: owner, cancel: cancel}
+	r.listens[l] = struct{}{}
+	r.count(owner, 1)
+	r.metrics.listens.Store(int64(len(r.listens)))
+	return func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if _, ok := r.listens[l]; ok {
+			delete(r.listens, l)
+			r.count(owner, -1)
+			r.metrics.listens.Store(int64(len(r.listens)))
+		}
+	}, nil
 }
 
 // use checks that a request of owner may use session id, and marks it used.
@@ -120,6 +201,7 @@ func (r *sessions) close(id string) {
 	r.metrics.sessions.Store(int64(len(r.byID)))
 	var cancels []context.CancelFunc
 	if s != nil {
+		r.count(s.owner, -1)
 		// Copied under the lock: a cancelled stream's handler removes
 		// itself from this map as it returns.
 		for _, cancel := range s.streams {
@@ -150,13 +232,23 @@ func (r *sessions) closeIdle(idle time.Duration) int {
 	return len(expired)
 }
 
+// closeAll closes every session and ends every listen stream: the server
+// is shutting down, and opens no listen stream any more.
 func (r *sessions) closeAll() {
 	r.mu.Lock()
+	r.closed = true
 	ids := make([]string, 0, len(r.byID))
 	for id := range r.byID {
 		ids = append(ids, id)
 	}
+	var cancels []context.CancelFunc
+	for l := range r.listens {
+		cancels = append(cancels, l.cancel)
+	}
 	r.mu.Unlock()
+	for _, cancel := range cancels {
+		cancel() // the stream's handler forgets it as it returns
+	}
 	for _, id := range ids {
 		r.close(id)
 	}

@@ -87,12 +87,12 @@ func TestServeBeyondLoopback(t *testing.T) {
 	})
 	t.Run("warned with a token", func(t *testing.T) {
 		log, logs := testLogger()
-		ts := New(Options{Transport: "http", Token: "s3cret-token", Log: log})
+		ts := New(Options{Transport: "http", Token: strongToken, Log: log})
 		r := serveOn(t, ts, newMCP(t, ts, newFakeKibana(t, 0).client(t, nil)), listen())
 		// A request for a public name over loopback (a proxy on the
 		// same host): mcp-go's own rebinding check would refuse it.
 		status, _, body := post(t, http.MethodPost, r.url+"/mcp", initializeBody,
-			map[string]string{"Host": "mcp.example.com", "Authorization": "Bearer s3cret-token"})
+			map[string]string{"Host": "mcp.example.com", "Authorization": "Bearer " + strongToken})
 		if status != http.StatusOK {
 			t.Errorf("initialize for mcp.example.com: %d %s", status, body)
 		}
@@ -101,7 +101,7 @@ func TestServeBeyondLoopback(t *testing.T) {
 		if len(warns) != 1 || warns[0]["level"] != "WARN" {
 			t.Errorf("logs: %s", logs)
 		}
-		if strings.Contains(logs.String(), "s3cret-token") {
+		if strings.Contains(logs.String(), strongToken) {
 			t.Error("the token was logged")
 		}
 	})

@@ -1,0 +1,45 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/tools"
+)
+
+// TestConfirmDestructiveDefaults: a server others reach over HTTP requires
+// confirmation by default; stdio asks; each mode can be named, and on (the
+// old spelling) means ask.
+func TestConfirmDestructiveDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want tools.ConfirmMode
+	}{
+		{nil, nil, tools.ConfirmAsk},
+		{[]string{"--transport", "http"}, nil, tools.ConfirmRequire},
+		{[]string{"--transport", "sse"}, nil, tools.ConfirmRequire},
+		{[]string{"--transport", "http", "--stateless"}, nil, tools.ConfirmRequire},
+		{[]string{"--transport", "http", "--confirm-destructive", "ask"}, nil, tools.ConfirmAsk},
+		{[]string{"--confirm-destructive=require"}, nil, tools.ConfirmRequire},
+		{[]string{"--confirm-destructive=on"}, nil, tools.ConfirmAsk},
+		{[]string{"--transport", "http"}, map[string]string{"KIBANA_MCP_CONFIRM_DESTRUCTIVE": "off"}, tools.ConfirmOff},
+	} {
+		cfg, err := ParseConfig(tc.args, env(tc.env), nil)
+		if err != nil {
+			t.Fatalf("%v %v: %v", tc.args, tc.env, err)
+		}
+		if cfg.Serve.Confirm != tc.want {
+			t.Errorf("%v %v: confirm %v, want %v", tc.args, tc.env, cfg.Serve.Confirm, tc.want)
+		}
+	}
+}
+
+// TestDynamicToolsetsNeedSessions: stateless has no session to keep enabled
+// toolsets in, so the combination is refused at start with the reason.
+func TestDynamicToolsetsNeedSessions(t *testing.T) {
+	_, err := ParseConfig([]string{"--transport", "http", "--stateless", "--dynamic-toolsets"}, env(nil), nil)
+	if err == nil || !strings.Contains(err.Error(), "dynamic-toolsets needs sessions") {
+		t.Fatalf("got %v", err)
+	}
+}

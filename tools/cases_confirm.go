@@ -1,0 +1,62 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
+)
+
+// What the user is asked before a case changes or goes: the case by its
+// title, which is what an analyst knows it by, and the values it gets.
+
+// describe says what update_case will set, on which case.
+func (in *UpdateCaseInput) describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string {
+	var body struct {
+		Cases []map[string]any `json:"cases"`
+	}
+	if json.Unmarshal(req.Body, &body) != nil || len(body.Cases) != 1 {
+		return ""
+	}
+	change := assignments(body.Cases[0])
+	if len(change) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("set %s on case %s", joinAnd(change), caseTitle(ctx, k, req.Space, in.CaseID))
+}
+
+// describe names the cases delete_cases would remove, by title.
+func (in *DeleteCasesInput) describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string {
+	names := make([]string, 0, min(len(in.IDs), maxNamedCases))
+	for _, id := range in.IDs[:min(len(in.IDs), maxNamedCases)] {
+		names = append(names, caseTitle(ctx, k, req.Space, id))
+	}
+	text := "permanently delete case"
+	if len(in.IDs) > 1 {
+		text += "s"
+	}
+	text += " " + joinAnd(names)
+	if more := len(in.IDs) - len(names); more > 0 {
+		text += fmt.Sprintf(" and %d more", more)
+	}
+	if len(in.IDs) == 1 {
+		return text + " with its comments, alerts and history"
+	}
+	return text + " with their comments, alerts and history"
+}
+
+// maxNamedCases bounds the reads one question makes.
+const maxNamedCases = 5
+
+// caseTitle is a case's title, quoted, or its quoted ID when it cannot be
+// read (gone, no privilege, Kibana slow): the question is asked either way.
+func caseTitle(ctx context.Context, k *kibana.Client, space, id string) string {
+	var c struct {
+		Title string `json:"title"`
+	}
+	if err := callJSON(ctx, k, space, "get_case", map[string]any{"caseId": id}, &c); err != nil || c.Title == "" {
+		return "with ID " + quoted(id)
+	}
+	return quoted(c.Title)
+}
