@@ -89,7 +89,7 @@ var settings = []setting{
 	{"tool-search", "KIBANA_MCP_TOOL_SEARCH", "list only search_tools and call_tool, which reach every operation"},
 	{"allow-raw-requests", "KIBANA_MCP_ALLOW_RAW_REQUESTS", "serve call_kibana_api for API paths without a typed tool"},
 	{"max-result-bytes", "KIBANA_MCP_MAX_RESULT_BYTES", "largest tool result, in bytes; larger answers are cut at a JSON-safe point"},
-	{"sandbox", "KIBANA_MCP_SANDBOX", "serve against a built-in simulated Kibana with made-up data (no Kibana needed)"},
+	{"sandbox", "KIBANA_MCP_SANDBOX", "serve against a built-in simulated Kibana with made-up data (no Kibana needed); it lives in memory, so each `--sandbox call` starts afresh (run `kibana-mcp sandbox` and point KIBANA_URL at it to keep state)"},
 	{"sandbox-seed", "KIBANA_MCP_SANDBOX_SEED", "seed of the sandbox's data; the same seed gives the same data"},
 }
 
@@ -285,9 +285,9 @@ func parseCommandLine(fs *flag.FlagSet, args []string, cfg *Config) error {
 	switch cfg.Command = fs.Arg(0); cfg.Command {
 	case "tools":
 		fs.BoolVar(&cfg.Markdown, "markdown", false, "")
-	case "call", "sandbox", "token":
+	case "call", "sandbox", "token", "check":
 	default:
-		return fmt.Errorf("unexpected argument %q (sub-commands: tools, call, sandbox, token)", cfg.Command)
+		return fmt.Errorf("unexpected argument %q (sub-commands: check, tools, call, sandbox, token)", cfg.Command)
 	}
 	if err := fs.Parse(fs.Args()[1:]); err != nil {
 		return err
@@ -371,7 +371,7 @@ func (d *durationValue) Set(s string) error {
 
 func printUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "kibana-mcp: the Kibana API as MCP tools\n\n")
-	fmt.Fprintf(w, "Usage:\n  kibana-mcp [flags]                       serve MCP (stdio by default)\n  kibana-mcp [flags] tools [--markdown]    the toolsets and tools these flags serve, with their cost in tokens\n  kibana-mcp [flags] call TOOL [ARGS|-]    run one tool once and print its result (ARGS: a JSON object; - reads stdin)\n  kibana-mcp [flags] sandbox               run only the simulated Kibana HTTP API (--addr, default 127.0.0.1:5601)\n  kibana-mcp token                         print a fresh random token for --http-token (256 bits, base64url)\n\nFlags (each also read from its environment variable; flags win):\n")
+	fmt.Fprintf(w, "Usage:\n  kibana-mcp [flags]                       serve MCP (stdio by default)\n  kibana-mcp [flags] check                 check the Kibana URL, TLS, credentials, space and readable toolsets; run it before wiring the server into a client\n  kibana-mcp [flags] tools [--markdown]    the toolsets and tools these flags serve, with their cost in tokens\n  kibana-mcp [flags] call TOOL [ARGS|-]    run one tool once and print its result (ARGS: a JSON object; - reads stdin)\n  kibana-mcp [flags] sandbox               run only the simulated Kibana HTTP API (--addr, default 127.0.0.1:5601)\n  kibana-mcp token                         print a fresh random token for --http-token (256 bits, base64url)\n\nFlags (each also read from its environment variable; flags win):\n")
 	for _, s := range settings {
 		f := fs.Lookup(s.flag)
 		def := f.DefValue

@@ -248,10 +248,10 @@ func TestServingFlagErrors(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{[]string{"--toolsets", "cases,fleet,flet"}, nil, `unknown toolset "flet"; valid toolsets: all, default, cases`},
+		{[]string{"--toolsets", "cases,fleet,flet"}, nil, `unknown toolset "flet"; did you mean fleet? valid toolsets: all, default, cases`},
 		{nil, map[string]string{"KIBANA_MCP_TOOLSETS": "nope"}, `unknown toolset "nope"`},
-		{[]string{"--tools", "get_cas"}, nil, `unknown tool "get_cas"; valid tools: add_case_comment`},
-		{[]string{"--exclude-tools", "x"}, nil, `unknown tool "x"`},
+		{[]string{"--tools", "get_cas"}, nil, `--tools: unknown tool "get_cas"; did you mean get_case,`},
+		{[]string{"--exclude-tools", "x"}, nil, `--exclude-tools: unknown tool "x"`},
 		{[]string{"--confirm-destructive", "maybe"}, nil, `"maybe" is not one of ask, require, off`},
 		{[]string{"--dynamic-toolsets", "--tool-search"}, nil, "choose one"},
 		{[]string{"--max-result-bytes", "10"}, nil, "at least 1024"},

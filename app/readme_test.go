@@ -1,9 +1,12 @@
 package app
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 // TestReadmeToolTableIsCurrent keeps the README's tool list generated from
@@ -36,5 +39,33 @@ func TestReadmeConfigTableListsEverySetting(t *testing.T) {
 		if !strings.Contains(string(readme), row) {
 			t.Errorf("README configuration table has no row starting %s", row)
 		}
+	}
+}
+
+// TestReadmeFiguresAreCurrent: the counts and the toolset list the README
+// states follow the registry, so they cannot go stale unnoticed.
+func TestReadmeFiguresAreCurrent(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	_, toolsets, _ := strings.Cut(readme, "- **Toolsets.**")
+	toolsets, _, _ = strings.Cut(toolsets, "\n- **")
+	for _, ts := range tools.Toolsets {
+		if !strings.Contains(toolsets, "`"+ts.Name+"`") {
+			t.Errorf("README's toolset list lacks %s", ts.Name)
+		}
+	}
+	all := fmt.Sprintf("`--toolsets all` (%d operations)", len(tools.All()))
+	if !strings.Contains(readme, all) {
+		t.Errorf("README's budget table should say %s", all)
+	}
+	def, err := tools.Select(tools.All(), tools.Selection{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("| Default selection (%d tools) |", len(def)); !strings.Contains(readme, want) {
+		t.Errorf("README's budget table should say %s", want)
 	}
 }

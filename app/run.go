@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/lmittmann/tint"
@@ -22,20 +21,6 @@ import (
 	"github.com/kibana-mcp/kibana-mcp/tools"
 	"github.com/kibana-mcp/kibana-mcp/transport"
 )
-
-// Version is set at link time (-ldflags "-X .../app.Version=v1.2.3"); without
-// it the module version from the build info is used.
-var Version = ""
-
-func version() string {
-	if Version != "" {
-		return Version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
 
 // The server instructions, sent at initialize: how the tools fit together,
 // in the order a triage goes (find, read, act), within 150 tokens whatever
@@ -104,7 +89,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintln(stdout, token)
 		return 0
 	}
-	if cfg.Command == "call" && cfg.LogLevel == slog.LevelInfo {
+	if (cfg.Command == "call" || cfg.Command == "check") && cfg.LogLevel == slog.LevelInfo {
 		// One call on a command line: its stderr is for the answer's
 		// errors, not for a log line per MCP request.
 		cfg.LogLevel = slog.LevelWarn
@@ -171,6 +156,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintln(stderr, "kibana-mcp: config:", err)
 		return 2
 	}
+	if cfg.Command == "check" {
+		return checkCommand(ctx, client, cfg, stdout)
+	}
 	s, err := newServer(client, log, cfg.Serve, limitCompletions, extra...)
 	if err != nil {
 		fmt.Fprintln(stderr, "kibana-mcp:", err)
@@ -184,8 +172,20 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 			log.Warn("toolset has no tools in this version; it serves nothing", "toolset", name)
 		}
 	}
+	for _, w := range tools.SelectionWarnings(cfg.Serve.Selection) {
+		log.Warn(w)
+	}
 	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"),
 		"tools", len(s.ListTools()), "read_only", cfg.Serve.Selection.ReadOnly)
+	// One read of Kibana alongside serving says what is wrong before the
+	// first tool call would; it never holds up or stops the server.
+	checkCtx, stopCheck := context.WithCancel(ctx)
+	waitCheck := startupCheck(checkCtx, client, cfg, log)
+	defer waitCheck()
+	defer stopCheck()
+	if hint := stdinHint(stdin); cfg.Transport == "stdio" && hint != "" {
+		fmt.Fprintln(stderr, hint)
+	}
 	if err := serve(ctx, cfg, s, web, stdin, stdout, log); err != nil {
 		log.Error("server stopped", "err", err)
 		return 1
@@ -208,6 +208,7 @@ func newServer(client *kibana.Client, log *slog.Logger, opts tools.Options, limi
 	}
 	hooks := &server.Hooks{}
 	resources.AddListHook(hooks, client, reachable, log)
+	tools.ExplainUnserved(hooks, opts)
 	var completer transport.Completer = resources.NewCompleter(client, reachable)
 	if limit != nil {
 		completer = limit(completer)

@@ -196,7 +196,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 		resp, retryAfter, err := c.once(ctx, r, target)
 		elapsed := time.Since(start)
 		c.log.Debug("kibana request", "method", r.Method, "path", r.Path, "space", c.spaceOf(r),
-			"attempt", attempt+1, "status", statusOf(resp, err), "duration", elapsed)
+			"attempt", attempt+1, "status", statusOf(resp, err), "duration_ms", millis(elapsed))
 		if c.observe != nil {
 			c.observe(statusOf(resp, err), elapsed)
 		}
@@ -212,7 +212,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 			}
 			wait = retryAfter
 		}
-		c.log.Warn("kibana busy, retrying", "method", r.Method, "path", r.Path, "status", statusOf(nil, err), "wait", wait)
+		c.log.Warn("kibana busy, retrying", "method", r.Method, "path", r.Path, "status", statusOf(nil, err), "wait_ms", millis(wait))
 		if notice, ok := ctx.Value(retryNoticeKey{}).(func(int, time.Duration)); ok {
 			notice(statusOf(nil, err), wait)
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -326,5 +327,33 @@ func TestCaseWritesAnswerShort(t *testing.T) {
 	_, texts = callFlow(t, client, "add_case_comment", `{`+caseArg+`,"type":"user","comment":"Second note.","full":true}`)
 	if !strings.Contains(texts[0], `"comments":[`) || !strings.Contains(texts[0], "Second note.") {
 		t.Errorf("full answer is not the case: %.300s", texts[0])
+	}
+}
+
+// TestFindCasesNamesAssignees: beside an assignee's uid, the row gives the
+// name Kibana's own answer carries for that uid (as a case's author).
+func TestFindCasesNamesAssignees(t *testing.T) {
+	_, client := newSandboxKibana(t, nil)
+	_, texts := callFlow(t, client, "find_cases", `{"perPage":20}`)
+	var page struct {
+		Cases []struct {
+			Assignees     []string
+			AssigneeNames map[string]string
+		}
+	}
+	if err := json.Unmarshal([]byte(texts[0]), &page); err != nil {
+		t.Fatal(err)
+	}
+	named := 0
+	for _, c := range page.Cases {
+		for uid, name := range c.AssigneeNames {
+			if !slices.Contains(c.Assignees, uid) || name == "" {
+				t.Errorf("name %q for %s, who is not assigned: %v", name, uid, c.Assignees)
+			}
+			named++
+		}
+	}
+	if named == 0 {
+		t.Errorf("no assignee named on a page of %d cases", len(page.Cases))
 	}
 }

@@ -23,9 +23,12 @@ type caseRow struct {
 	Owner     string   `json:"owner"`
 	Tags      []string `json:"tags"`
 	Assignees []string `json:"assignees"`
-	Updated   string   `json:"updated"`
-	Comments  int      `json:"comments"`
-	Alerts    int      `json:"alerts"`
+	// Names of the assignees Kibana's answer itself names (as the author
+	// or last editor of a case on the page), by uid.
+	AssigneeNames map[string]string `json:"assigneeNames,omitempty"`
+	Updated       string            `json:"updated"`
+	Comments      int               `json:"comments"`
+	Alerts        int               `json:"alerts"`
 }
 
 // run sends the search and, unless full documents were asked for, turns
@@ -35,6 +38,7 @@ func (in *FindCasesInput) run(ctx context.Context, k *kibana.Client, req *kibana
 	if err != nil || in.Full {
 		return res, err
 	}
+	names := caseUserNames(res.resp.Body)
 	res.resp, err = compactList(res.resp, "cases", func(raw json.RawMessage) (any, error) {
 		var c struct {
 			ID, Title, Status, Severity, Owner string
@@ -55,10 +59,54 @@ func (in *FindCasesInput) run(ctx context.Context, k *kibana.Client, req *kibana
 		}
 		for _, a := range c.Assignees {
 			row.Assignees = append(row.Assignees, a.UID)
+			if name := names[a.UID]; name != "" {
+				if row.AssigneeNames == nil {
+					row.AssigneeNames = map[string]string{}
+				}
+				row.AssigneeNames[a.UID] = name
+			}
 		}
 		return row, nil
 	})
 	return res, err
+}
+
+// caseUserNames maps profile uids to names from the users a cases answer
+// already carries (who created, last changed or closed each case): no
+// public API turns an arbitrary uid into a name, but these often cover
+// the assignees.
+func caseUserNames(body []byte) map[string]string {
+	type user struct {
+		Username   string  `json:"username"`
+		FullName   *string `json:"full_name"`
+		ProfileUID string  `json:"profile_uid"`
+	}
+	var page struct {
+		Cases []struct {
+			CreatedBy *user `json:"created_by"`
+			UpdatedBy *user `json:"updated_by"`
+			ClosedBy  *user `json:"closed_by"`
+		} `json:"cases"`
+	}
+	names := map[string]string{}
+	if json.Unmarshal(body, &page) != nil {
+		return names
+	}
+	for _, c := range page.Cases {
+		for _, u := range []*user{c.CreatedBy, c.UpdatedBy, c.ClosedBy} {
+			if u == nil || u.ProfileUID == "" {
+				continue
+			}
+			name := u.Username
+			if u.FullName != nil && *u.FullName != "" {
+				name = *u.FullName
+			}
+			if name != "" {
+				names[u.ProfileUID] = name
+			}
+		}
+	}
+	return names
 }
 
 // ruleRow is an alerting rule as find_rules lists it.

@@ -29,6 +29,11 @@ func (op *Operation) Handler(client *kibana.Client) server.ToolHandlerFunc {
 // obvious remedy.
 func hint(op *Operation, err error) string {
 	if !isConflict(err) {
+		// 401, 403, a route's 404, and failures to reach Kibana get the
+		// advice the start-up check and `kibana-mcp check` give.
+		if _, h := kibana.Diagnose(err); h != "" {
+			return " (" + strings.ToUpper(h[:1]) + h[1:] + ".)"
+		}
 		return ""
 	}
 	// Cases, comments and settings carry a version that every change

@@ -45,6 +45,7 @@ const defaultSearchLimit = 5
 // searchTools serves search_tools and call_tool over ops.
 type searchTools struct {
 	r      *Runner
+	opts   Options // to say why a tool is not among ops
 	ops    []*Operation
 	byName map[string]*Operation
 
@@ -52,8 +53,8 @@ type searchTools struct {
 	index     *toolsearch.Index // built on the first search, not at start-up
 }
 
-func newSearchTools(r *Runner, ops []*Operation) []server.ServerTool {
-	st := &searchTools{r: r, ops: ops, byName: make(map[string]*Operation, len(ops))}
+func newSearchTools(r *Runner, ops []*Operation, opts Options) []server.ServerTool {
+	st := &searchTools{r: r, opts: opts, ops: ops, byName: make(map[string]*Operation, len(ops))}
 	for _, op := range ops {
 		st.byName[op.Name] = op
 	}
@@ -104,11 +105,11 @@ func (st *searchTools) call(ctx context.Context, call mcp.CallToolRequest, args 
 	name := args["name"].(string)
 	op, ok := st.byName[name]
 	if !ok {
-		why := "find tools with search_tools"
-		if _, exists := Lookup(name); exists {
-			why = "this server does not serve it (read-only mode, --exclude-tools or --toolsets)"
+		msg := "invalid argument \"name\": " + Unserved(st.opts, name)
+		if _, exists := Lookup(name); !exists && name != RawRequest.Name {
+			msg += " Find tools by task with search_tools."
 		}
-		return mcp.NewToolResultError(fmt.Sprintf("invalid argument \"name\": no tool %q here; %s", name, why)), nil
+		return mcp.NewToolResultError(msg), nil
 	}
 	inner, _ := args["arguments"].(map[string]any)
 	if inner == nil {

@@ -64,7 +64,7 @@ func Install(s *server.MCPServer, client *kibana.Client, opts Options) error {
 		if opts.AllowRaw {
 			ops = append(ops, RawRequest)
 		}
-		s.AddTools(newSearchTools(r, ops)...)
+		s.AddTools(newSearchTools(r, ops, opts)...)
 		return nil
 	}
 	var extra []*Operation

@@ -83,7 +83,8 @@ type Selection struct {
 }
 
 // Select returns the operations s serves, in registry order. An unknown
-// toolset or tool name is an error naming it and listing the valid ones.
+// toolset name is an error naming it and listing the toolsets; an unknown
+// tool name, one naming the closest tools.
 func Select(ops []*Operation, s Selection) ([]*Operation, error) {
 	wantSet := map[string]bool{}
 	defaults := len(s.Toolsets) == 0
@@ -96,7 +97,7 @@ func Select(ops []*Operation, s Selection) ([]*Operation, error) {
 			defaults = true
 		default:
 			if _, ok := LookupToolset(name); !ok {
-				return nil, fmt.Errorf("unknown toolset %q; valid toolsets: all, default, %s", name, strings.Join(ToolsetNames(), ", "))
+				return nil, fmt.Errorf("unknown toolset %q; did you mean %s? valid toolsets: all, default, %s", name, orList(Closest(name, ToolsetNames(), 1)), strings.Join(ToolsetNames(), ", "))
 			}
 			wantSet[name] = true
 		}
@@ -105,10 +106,11 @@ func Select(ops []*Operation, s Selection) ([]*Operation, error) {
 	for _, op := range ops {
 		byName[op.Name] = op
 	}
-	for _, list := range [][]string{s.Tools, s.Exclude} {
+	for i, list := range [][]string{s.Tools, s.Exclude} {
 		for _, name := range list {
 			if _, ok := byName[name]; !ok {
-				return nil, fmt.Errorf("unknown tool %q; valid tools: %s", name, strings.Join(sortedNames(ops), ", "))
+				flag := [...]string{"--tools", "--exclude-tools"}[i]
+				return nil, fmt.Errorf("%s: unknown tool %q; did you mean %s? (kibana-mcp tools lists them all)", flag, name, orList(Closest(name, sortedNames(ops), 3)))
 			}
 		}
 	}

@@ -69,15 +69,19 @@ func TestSelectNamesUnknownNames(t *testing.T) {
 		s    Selection
 		want []string
 	}{
-		{Selection{Toolsets: []string{"cases", "casez"}}, []string{`unknown toolset "casez"`, "valid toolsets: all, default, cases, alerting"}},
-		{Selection{Tools: []string{"get_cases"}}, []string{`unknown tool "get_cases"`, "get_case,"}},
-		{Selection{Exclude: []string{"nope"}}, []string{`unknown tool "nope"`, "valid tools: add_case_comment"}},
+		{Selection{Toolsets: []string{"cases", "casez"}}, []string{`unknown toolset "casez"; did you mean cases?`, "valid toolsets: all, default, cases, alerting"}},
+		{Selection{Tools: []string{"get_cases"}}, []string{`--tools: unknown tool "get_cases"; did you mean get_case,`}},
+		{Selection{Exclude: []string{"delete_casez"}}, []string{`--exclude-tools: unknown tool "delete_casez"; did you mean delete_cases,`}},
 	} {
 		_, err := Select(All(), tc.s)
 		for _, w := range tc.want {
 			if err == nil || !strings.Contains(err.Error(), w) {
 				t.Errorf("%+v: error %v, want it to contain %q", tc.s, err, w)
 			}
+		}
+		// Three suggestions, not the whole catalogue of tools.
+		if err != nil && len(tc.s.Toolsets) == 0 && (strings.Count(err.Error(), ",")+strings.Count(err.Error(), " or ") != 2 || len(err.Error()) > 200) {
+			t.Errorf("%+v: error %q should name the 3 closest tools only", tc.s, err)
 		}
 	}
 }

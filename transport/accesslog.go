@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 )
@@ -79,6 +80,12 @@ func infoOf(ctx context.Context) *requestInfo {
 	return &requestInfo{} // written to and dropped
 }
 
+// millis is d for the log: every duration the server logs is in
+// milliseconds, in a field named …_ms, to one decimal.
+func millis(d time.Duration) float64 {
+	return math.Round(float64(d)/float64(time.Millisecond)*10) / 10
+}
+
 // logRequest writes the access log line: no header values and no query
 // but the SSE session, so neither the bearer token nor a Kibana key can
 // end up in a log. Probes and scrapes log at debug: they come every few
@@ -103,7 +110,7 @@ func (s *Server) logRequest(r *http.Request, w *recorder, info *requestInfo, ela
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),
 		slog.Int("status", w.code()),
-		slog.Duration("duration", elapsed),
+		slog.Float64("duration_ms", millis(elapsed)),
 		slog.String("session", session),
 		slog.Int64("bytes", w.bytes),
 		slog.String("remote", r.RemoteAddr),

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestAccessLog: one line per request, with method, path, status,
@@ -26,10 +27,14 @@ func TestAccessLog(t *testing.T) {
 		lines := logs.lines("http request")
 		var mcpLines, sessionLines int
 		for _, l := range lines {
-			for _, field := range []string{"method", "path", "status", "duration", "session", "remote"} {
+			for _, field := range []string{"method", "path", "status", "duration_ms", "session", "remote"} {
 				if _, ok := l[field]; !ok {
 					t.Errorf("line without %s: %v", field, l)
 				}
+			}
+			// Durations are logged in milliseconds, as numbers.
+			if ms, ok := l["duration_ms"].(float64); !ok || ms < 0 || ms != float64(int64(ms*10))/10 {
+				t.Errorf("duration_ms %v: want milliseconds to one decimal", l["duration_ms"])
 			}
 			if p := l["path"].(string); strings.Contains(p, "?") {
 				t.Errorf("path with a query: %v", l)
@@ -80,5 +85,13 @@ func TestRecorderKeepsStreaming(t *testing.T) {
 	w.WriteHeader(http.StatusTeapot) // too late: the first status stays
 	if w.code() != http.StatusOK {
 		t.Errorf("status changed to %d after the body", w.code())
+	}
+}
+
+func TestMillis(t *testing.T) {
+	for d, want := range map[time.Duration]float64{1234567: 1.2, 5 * time.Second: 5000, 0: 0, 50 * time.Microsecond: 0.1} {
+		if got := millis(d); got != want {
+			t.Errorf("millis(%v) = %v, want %v", d, got, want)
+		}
 	}
 }

@@ -76,7 +76,7 @@ func (s *Server) Handler(mcp *server.MCPServer, addr string) (http.Handler, func
 	stop := make(chan struct{})
 	if h.sessions != nil {
 		go h.sessions.sweep(s.opts.SessionIdleTimeout, stop, func(n int) {
-			s.log.Info("closed idle MCP sessions", "count", n, "idle_timeout", s.opts.SessionIdleTimeout)
+			s.log.Info("closed idle MCP sessions", "count", n, "idle_timeout_ms", millis(s.opts.SessionIdleTimeout))
 		})
 	}
 	var once sync.Once

@@ -140,7 +140,14 @@ func (s *Server) warnAboutExposure(addr string, tlsConf *tls.Config) {
 			s.log.Warn("weak HTTP token: accepted on loopback only, the server refuses to start with it on any other address", "reason", why)
 		}
 	} else {
-		s.log.Warn("listening beyond loopback: whoever reaches this address can call the tools", "addr", addr, "auth", s.authMode())
+		switch {
+		case s.opts.Token != "":
+			s.log.Info("listening beyond loopback; callers need the HTTP token", "addr", addr, "auth", s.authMode())
+		case s.opts.AllowClientCredentials:
+			s.log.Info("listening beyond loopback; callers need a Kibana API key of their own, and act with its privileges", "addr", addr, "auth", s.authMode())
+		default:
+			s.log.Warn("listening beyond loopback: whoever reaches this address can call the tools", "addr", addr, "auth", s.authMode())
+		}
 		var secrets []string
 		if s.opts.Token != "" {
 			secrets = append(secrets, "the HTTP token")
@@ -190,7 +197,7 @@ func (s *Server) shutdown(srv *http.Server, closeStreams func()) {
 	s.draining.Store(true)
 	grace, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownGrace)
 	defer cancel()
-	s.log.Info("shutting down the HTTP server", "calls_in_flight", s.metrics.inFlight.Load(), "grace", s.opts.ShutdownGrace)
+	s.log.Info("shutting down the HTTP server", "calls_in_flight", s.metrics.inFlight.Load(), "grace_ms", millis(s.opts.ShutdownGrace))
 	go srv.Shutdown(grace) // stops accepting; Close below ends it
 	waitUntil(grace, func() bool { return s.metrics.inFlight.Load() == 0 })
 	if s.opts.Transport == "sse" {

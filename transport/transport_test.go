@@ -85,7 +85,7 @@ func TestServeBeyondLoopback(t *testing.T) {
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	t.Run("warned with a token", func(t *testing.T) {
+	t.Run("told who can call, with a token", func(t *testing.T) {
 		log, logs := testLogger()
 		ts := New(Options{Transport: "http", Token: strongToken, Log: log})
 		r := serveOn(t, ts, newMCP(t, ts, newFakeKibana(t, 0).client(t, nil)), listen())
@@ -97,12 +97,24 @@ func TestServeBeyondLoopback(t *testing.T) {
 			t.Errorf("initialize for mcp.example.com: %d %s", status, body)
 		}
 		r.stop()
-		warns := logs.lines("listening beyond loopback: whoever reaches this address can call the tools")
-		if len(warns) != 1 || warns[0]["level"] != "WARN" {
+		// The token protects it: who can call is said at info level, with
+		// no warning that anyone can.
+		infos := logs.lines("listening beyond loopback; callers need the HTTP token")
+		if len(infos) != 1 || infos[0]["level"] != "INFO" || len(logs.lines("listening beyond loopback: whoever reaches this address can call the tools")) != 0 {
 			t.Errorf("logs: %s", logs)
 		}
 		if strings.Contains(logs.String(), strongToken) {
 			t.Error("the token was logged")
+		}
+	})
+	t.Run("warned without authentication", func(t *testing.T) {
+		log, logs := testLogger()
+		ts := New(Options{Transport: "http", InsecureNoAuth: true, Log: log})
+		r := serveOn(t, ts, newMCP(t, ts, newFakeKibana(t, 0).client(t, nil)), listen())
+		r.stop()
+		warns := logs.lines("listening beyond loopback: whoever reaches this address can call the tools")
+		if len(warns) != 1 || warns[0]["level"] != "WARN" {
+			t.Errorf("logs: %s", logs)
 		}
 	})
 }
