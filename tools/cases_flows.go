@@ -408,13 +408,26 @@ func (in *GetCaseInput) Prepare() error {
 // the paged one.
 func (in *GetCaseInput) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
 	res, err := sendOne(ctx, k, req)
-	if err != nil || len(in.Include) == 0 {
+	if err != nil {
 		return res, err
 	}
 	var doc map[string]json.RawMessage
+	if len(in.Include) == 0 {
+		// Kibana's answer as it is, unless there are assignees to name.
+		if json.Unmarshal(res.resp.Body, &doc) == nil && withAssigneeNames(ctx, k, req.Space, doc) {
+			named, err := jsonResponse(doc)
+			if err != nil {
+				return nil, err
+			}
+			named.StatusCode = res.resp.StatusCode
+			res.resp = named
+		}
+		return res, nil
+	}
 	if err := json.Unmarshal(res.resp.Body, &doc); err != nil {
 		return nil, fmt.Errorf("Kibana's case is not a JSON object: %w", err)
 	}
+	withAssigneeNames(ctx, k, req.Space, doc)
 	included := map[string]json.RawMessage{}
 	paging := map[string]any{"caseId": in.CaseID, "page": number(in.Page), "perPage": number(in.PerPage), "sortOrder": "desc"}
 	for _, part := range in.Include {

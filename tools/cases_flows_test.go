@@ -357,3 +357,20 @@ func TestFindCasesNamesAssignees(t *testing.T) {
 		t.Errorf("no assignee named on a page of %d cases", len(page.Cases))
 	}
 }
+
+// TestGetCaseNamesAssignees: a case's assignees come with their names
+// where the case's own users or the reporters list know them.
+func TestGetCaseNamesAssignees(t *testing.T) {
+	_, client := newSandboxKibana(t, nil)
+	_, texts := callFlow(t, client, "get_case", `{`+caseArg+`}`)
+	var c struct {
+		Assignees     []struct{ UID string }
+		AssigneeNames map[string]string
+	}
+	if err := json.Unmarshal([]byte(texts[0]), &c); err != nil || len(c.Assignees) == 0 {
+		t.Fatalf("%v %.300s", err, texts[0])
+	}
+	if name := c.AssigneeNames[c.Assignees[0].UID]; name == "" {
+		t.Errorf("assignee %s not named: %v", c.Assignees[0].UID, c.AssigneeNames)
+	}
+}

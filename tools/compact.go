@@ -38,7 +38,7 @@ func (in *FindCasesInput) run(ctx context.Context, k *kibana.Client, req *kibana
 	if err != nil || in.Full {
 		return res, err
 	}
-	names := caseUserNames(res.resp.Body)
+	names := nameAssignees(ctx, k, req.Space, caseUserNames(res.resp.Body), assigneeUIDs(res.resp.Body))
 	res.resp, err = compactList(res.resp, "cases", func(raw json.RawMessage) (any, error) {
 		var c struct {
 			ID, Title, Status, Severity, Owner string
@@ -72,41 +72,42 @@ func (in *FindCasesInput) run(ctx context.Context, k *kibana.Client, req *kibana
 }
 
 // caseUserNames maps profile uids to names from the users a cases answer
-// already carries (who created, last changed or closed each case): no
-// public API turns an arbitrary uid into a name, but these often cover
-// the assignees.
+// already carries (who created, last changed or closed each case).
 func caseUserNames(body []byte) map[string]string {
-	type user struct {
-		Username   string  `json:"username"`
-		FullName   *string `json:"full_name"`
-		ProfileUID string  `json:"profile_uid"`
-	}
 	var page struct {
 		Cases []struct {
-			CreatedBy *user `json:"created_by"`
-			UpdatedBy *user `json:"updated_by"`
-			ClosedBy  *user `json:"closed_by"`
+			CreatedBy *caseUser `json:"created_by"`
+			UpdatedBy *caseUser `json:"updated_by"`
+			ClosedBy  *caseUser `json:"closed_by"`
 		} `json:"cases"`
 	}
 	names := map[string]string{}
-	if json.Unmarshal(body, &page) != nil {
-		return names
-	}
-	for _, c := range page.Cases {
-		for _, u := range []*user{c.CreatedBy, c.UpdatedBy, c.ClosedBy} {
-			if u == nil || u.ProfileUID == "" {
-				continue
-			}
-			name := u.Username
-			if u.FullName != nil && *u.FullName != "" {
-				name = *u.FullName
-			}
-			if name != "" {
-				names[u.ProfileUID] = name
-			}
+	if json.Unmarshal(body, &page) == nil {
+		for _, c := range page.Cases {
+			learn(names, c.CreatedBy, c.UpdatedBy, c.ClosedBy)
 		}
 	}
 	return names
+}
+
+// assigneeUIDs are the uids assigned to the cases of a find answer.
+func assigneeUIDs(body []byte) []string {
+	var page struct {
+		Cases []struct {
+			Assignees []struct {
+				UID string `json:"uid"`
+			} `json:"assignees"`
+		} `json:"cases"`
+	}
+	var uids []string
+	if json.Unmarshal(body, &page) == nil {
+		for _, c := range page.Cases {
+			for _, a := range c.Assignees {
+				uids = append(uids, a.UID)
+			}
+		}
+	}
+	return uids
 }
 
 // ruleRow is an alerting rule as find_rules lists it.
