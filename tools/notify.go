@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sync/atomic"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -23,41 +22,24 @@ import (
 // logger names this server in the notifications.
 const logger = "kibana-mcp"
 
-// notify sends one log message to the client of ctx's call.
+// notify sends one log message to the client of ctx's call. The call may
+// answer right after: mcp-go (since v1.6.0) writes a request's
+// notifications to that request's own stream and drains them before its
+// answer, so none is lost on streamable HTTP
+// (TestNoticeJustBeforeTheAnswerArrivesOverStreamableHTTP).
 func notify(ctx context.Context, level mcp.LoggingLevel, data map[string]any) {
-	srv := server.ServerFromContext(ctx)
-	if srv == nil {
-		return
-	}
-	if srv.SendLogMessageToClient(ctx, mcp.NewLoggingMessageNotification(level, logger, data)) == nil {
-		if sent, ok := ctx.Value(noticesKey{}).(*atomic.Bool); ok {
-			sent.Store(true)
-		}
+	if srv := server.ServerFromContext(ctx); srv != nil {
+		srv.SendLogMessageToClient(ctx, mcp.NewLoggingMessageNotification(level, logger, data))
 	}
 }
 
-type noticesKey struct{}
+// trackNotices and settleNotices once made a call that notified wait 5 ms
+// before answering, for mcp-go v1.2.1, which could drop a notification
+// overtaken by the answer. They do nothing now; remove them with their
+// call in Runner.run (serve.go).
+func trackNotices(ctx context.Context) (context.Context, struct{}) { return ctx, struct{}{} }
 
-// trackNotices marks ctx so that settleNotices knows whether the call sent
-// any notification.
-func trackNotices(ctx context.Context) (context.Context, *atomic.Bool) {
-	sent := new(atomic.Bool)
-	return context.WithValue(ctx, noticesKey{}, sent), sent
-}
-
-// noticeSettle is how long a call that sent notifications waits before
-// answering. mcp-go's streamable HTTP server (v1.2.1) forwards a request's
-// notifications from another goroutine, which drops one it has taken off
-// the queue when the answer overtakes it; a notification sent just before
-// the answer (a Kibana error) would be lost. The wait lets the forwarder
-// write it first; calls that notify nothing never wait.
-const noticeSettle = 5 * time.Millisecond
-
-func settleNotices(sent *atomic.Bool) {
-	if sent.Load() {
-		time.Sleep(noticeSettle)
-	}
-}
+func settleNotices(struct{}) {}
 
 // withRetryNotices tells the client of each retry Kibana's answers cause.
 func withRetryNotices(ctx context.Context, op *Operation) context.Context {

@@ -10,10 +10,10 @@ import (
 	"github.com/kibana-mcp/kibana-mcp/internal/toolsearch"
 )
 
-// SearchDoc is what tool search knows about an operation: its declaration
-// and, from the input schema the model is shown, each argument's name and
-// description. space_id is left out: every tool takes it, so it would only
-// blur the ranking.
+// SearchDoc is what tool search knows about an operation: its declaration,
+// whether it only reads and, from the input schema the model is shown, each
+// argument's name and description. space_id is left out: every tool takes
+// it, so it would only blur the ranking.
 func SearchDoc(op *Operation) toolsearch.Doc {
 	return toolsearch.Doc{
 		Name:        op.Name,
@@ -22,6 +22,7 @@ func SearchDoc(op *Operation) toolsearch.Doc {
 		Method:      op.Method,
 		Path:        op.Path,
 		Description: op.Description,
+		ReadOnly:    op.ReadOnly(),
 		Arguments:   searchArguments(op),
 	}
 }

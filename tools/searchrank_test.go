@@ -14,11 +14,9 @@ import (
 // rankingCases are requests worded the way a security analyst types them,
 // written before the ranking was tuned, each with the tools that answer it.
 // When a request has two right answers (creating or changing the case
-// settings), either may rank.
-var rankingCases = []struct {
-	query string
-	want  []string
-}{
+// settings), either may rank. See searchrank_heldout_test.go for the
+// requests that check the tuning.
+var rankingCases = []searchCase{
 	{"close the case about the phishing email", []string{"update_case", "update_cases"}},
 	{"what alerts are attached to this case", []string{"get_case_alerts"}},
 	{"add a note saying the host was isolated", []string{"add_case_comment"}},
@@ -111,7 +109,7 @@ func TestSearchDocFollowsTheDeclaration(t *testing.T) {
 	for _, op := range All() {
 		d := SearchDoc(op)
 		if d.Name != op.Name || d.Title != op.Title || d.Toolset != op.Toolset || d.Method != op.Method ||
-			d.Path != op.Path || d.Description != op.Description {
+			d.Path != op.Path || d.Description != op.Description || d.ReadOnly != op.ReadOnly() {
 			t.Errorf("%s: SearchDoc %+v does not match the declaration", op.Name, d)
 		}
 		raw, err := op.Schema()

@@ -2,9 +2,11 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -135,6 +137,8 @@ type Runner struct {
 	maxResult int
 	states    *confirmStates   // signs and checks confirmation states
 	now       func() time.Time // the clock approvals expire by; tests move it
+	schemas   sync.Map         // tool name → input schema; see register
+	fillOnce  sync.Once
 }
 
 // NewRunner builds the runner every tool handler shares.
@@ -146,17 +150,43 @@ func NewRunner(client *kibana.Client, opts Options) *Runner {
 	return &Runner{client: client, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, states: newConfirmStates(opts.ConfirmSecret), now: time.Now}
 }
 
+// register adds ops to s as tools. mcp-go re-reads every schema it is
+// given twice on registration (looking for header annotations we never
+// use): about 0.1 ms a tool, most of start-up with every toolset on. So
+// mcp-go gets a one-member placeholder schema, and the tool filter
+// (fillSchemas, installed with the runner) puts the real one back in every
+// tools/list answer; mcp-go reads the schema for nothing else we use.
 func (r *Runner) register(s *server.MCPServer, ops []*Operation) error {
+	r.fillOnce.Do(func() { server.WithToolFilter(r.fillSchemas)(s) })
 	served := make([]server.ServerTool, 0, len(ops))
 	for _, op := range ops {
 		tool, err := r.tool(op)
 		if err != nil {
 			return fmt.Errorf("tool %s: %w", op.Name, err)
 		}
+		r.schemas.Store(op.Name, tool.RawInputSchema)
+		tool.RawInputSchema = placeholderSchema
 		served = append(served, server.ServerTool{Tool: tool, Handler: r.Handler(op)})
 	}
 	s.AddTools(served...)
 	return nil
+}
+
+// placeholderSchema is what mcp-go holds instead of a registered tool's
+// input schema; see register.
+var placeholderSchema = json.RawMessage(`{"type":"object"}`)
+
+// fillSchemas gives each tool registered through register its real input
+// schema. It keeps every tool: choosing is for the other filters.
+func (r *Runner) fillSchemas(_ context.Context, tools []mcp.Tool) []mcp.Tool {
+	out := make([]mcp.Tool, len(tools))
+	for i, t := range tools {
+		if raw, ok := r.schemas.Load(t.Name); ok {
+			t.RawInputSchema = raw.(json.RawMessage)
+		}
+		out[i] = t
+	}
+	return out
 }
 
 // tool is the MCP definition of op as this runner serves it. In read-only

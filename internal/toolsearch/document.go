@@ -15,20 +15,24 @@ const (
 	fieldDescription
 	fieldArgNames
 	fieldArgDescriptions
+	fieldFamily
 	numFields
 )
 
 // fieldWeights: the name and title are written to be found; the path and
 // toolset name the API area; the description explains; arguments only hint
-// (every case tool takes a caseId), and their prose hints least.
-var fieldWeights = [numFields]float64{3, 3, 1.5, 1.5, 1, 0.7, 0.3}
+// (every case tool takes a caseId), and their prose hints least. The
+// family (familyTerms) is what others do to what the tool lists: a hint
+// a little weaker than an argument name.
+var fieldWeights = [numFields]float64{3, 3, 1.5, 1.5, 1, 0.7, 0.3, 0.5}
 
 // fieldB is how much a field longer than average is discounted (BM25's
 // b). A description is discounted most. Names and titles are short anyway:
 // delete_case_comments is no less about deleting than delete_cases. The
 // argument fields grow with the number of arguments, not with verbosity:
-// find_cases, with sixteen filters, is no less about severity.
-var fieldB = [numFields]float64{0.3, 0.3, 0.5, 0, 0.75, 0.3, 0.3}
+// find_cases, with sixteen filters, is no less about severity. Nor is a
+// family with many members less about each.
+var fieldB = [numFields]float64{0.3, 0.3, 0.5, 0, 0.75, 0.3, 0.3, 0}
 
 // k1 saturates a term's frequency in a field: the second "comment" in a
 // description adds less than the first.
@@ -40,6 +44,9 @@ const k1 = 1.2
 func docFields(d Doc, toolNames map[string]bool) [numFields][]string {
 	var f [numFields][]string
 	f[fieldName] = terms(d.Name)
+	if ws := parts(d.Name); len(ws) > 0 && verbClasses[ws[0]] != "" {
+		f[fieldName] = append(f[fieldName], stem(verbClasses[ws[0]]))
+	}
 	f[fieldTitle] = terms(d.Title)
 	f[fieldPath] = terms(d.Path)
 	f[fieldToolset] = terms(d.Toolset)
@@ -49,6 +56,15 @@ func docFields(d Doc, toolNames map[string]bool) [numFields][]string {
 		f[fieldArgDescriptions] = append(f[fieldArgDescriptions], terms(withoutToolNames(a.Description, toolNames))...)
 	}
 	return f
+}
+
+// verbClasses name, for verbs that start tool names, the common verb of
+// their kind: set_alert_tags and patch_detection_rule update, whatever word
+// their API chose, and a request to update should find them as it finds
+// update_case.
+var verbClasses = map[string]string{
+	"set": "update", "patch": "update", "put": "update", "upsert": "update",
+	"list": "find", "search": "find",
 }
 
 // docMarks are the agreement marks of a tool: "#case" for each object it
@@ -195,3 +211,77 @@ func fieldScores(f [numFields][]string, avg [numFields]float64) map[string]float
 func idf(n, df int) float64 {
 	return math.Log(1 + (float64(n-df)+0.5)/(float64(df)+0.5))
 }
+
+// searchSegments end the paths of tools that search a collection: the
+// collection is what is left.
+var searchSegments = setOf("_find", "find", "search", "_search", "list", "_list")
+
+// familyTerms are, for each tool that reads a collection, the words of the
+// paths under it: what is done to its members, and what they hold.
+// find_endpoint_actions lists actions at /api/endpoint/action, and the
+// hosts isolated through /api/endpoint/action/isolate are among them; the
+// assignees set through /api/detection_engine/signals/assignees are in the
+// alerts search_detection_alerts returns.
+func familyTerms(docs []Doc) [][]string {
+	paths := make([]string, len(docs))
+	for i, d := range docs {
+		paths[i] = strings.Join(pathSegments(d.Path), "/") + "/"
+	}
+	out := make([][]string, len(docs))
+	for i, d := range docs {
+		root := collection(d, paths[i])
+		if root == "" {
+			continue
+		}
+		for j, p := range paths {
+			rest, ok := strings.CutPrefix(p, root)
+			if !ok || j == i {
+				continue
+			}
+			for _, seg := range strings.Split(rest, "/") {
+				if seg != "" && seg != placeholder && !searchSegments[seg] {
+					out[i] = append(out[i], terms(seg)...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// collection is the path, ending in a slash, of the collection a reading
+// tool lists or searches ("api/endpoint/action/" for find_endpoint_actions,
+// "api/detection_engine/signal/" for search_detection_alerts), given its
+// path as pathSegments joined; "" for other tools, and for collections too
+// near the root to say what they hold.
+func collection(d Doc, path string) string {
+	if docIntent(d) != readIntent {
+		return ""
+	}
+	segs := strings.Split(strings.TrimSuffix(path, "/"), "/")
+	if n := len(segs); searchSegments[segs[n-1]] {
+		segs = segs[:n-1]
+	}
+	if len(segs) < 2 {
+		return ""
+	}
+	return strings.Join(segs, "/") + "/"
+}
+
+// pathSegments are the segments of an API path, each stemmed so that
+// /rules/_find and /rule/{id} name the same collection, and each
+// placeholder made the same.
+func pathSegments(path string) []string {
+	var out []string
+	for _, seg := range strings.Split(path, "/") {
+		switch {
+		case seg == "":
+		case strings.HasPrefix(seg, "{"):
+			out = append(out, placeholder)
+		default:
+			out = append(out, stem(seg))
+		}
+	}
+	return out
+}
+
+const placeholder = "{}"

@@ -27,12 +27,18 @@ var synonymGroups = []struct{ say, means string }{
 	{"enable disable activate deactivate", "update enable disable"},
 	{"acknowledge ack", "acknowledged status"},
 	{"run execute trigger invoke fire", "execute run"},
+	{"pause", "suspend"},
+	// Trying something out before it is live.
+	{"test try simulate simulation trial rehearse", "preview"},
 
 	// Reading. Reading verbs do not say whether one thing or a list is
 	// wanted; "details" does.
 	{"list search browse enumerate lookup query filter", "find"},
 	{"view read see display inspect", "get find"},
-	{"fetch retrieve detail details info information", "get"},
+	{"fetch retrieve detail details info information grab obtain acquire", "get"},
+	{"kind category flavor flavour variety", "type"},
+	// What a run, a query or an action gave back.
+	{"result results output outcome return returned response answer", "result output"},
 	{"count total number statistics stats summary overview metrics", "find count stat"},
 	{"who", "user reporter"},
 	{"person people analyst colleague teammate somebody", "user"},
@@ -51,7 +57,7 @@ var synonymGroups = []struct{ say, means string }{
 	{"investigation incident", "case"},
 	{"note notes remark annotate annotation", "comment"},
 	{"history timeline activity audit changelog trail happen happened", "user action activity"},
-	{"evidence attachment upload screenshot dump pcap artifact artefact sample", "file"},
+	{"evidence attachment upload screenshot dump pcap artifact artefact sample executable exe binary dll", "file"},
 	{"reporter reported author opener creator", "reporter"},
 	{"priority criticality critical urgent high medium low severe", "severity"},
 	{"state progress pending", "status"},
@@ -62,6 +68,10 @@ var synonymGroups = []struct{ say, means string }{
 	// External systems.
 	{"send forward export sync", "push external"},
 	{"ticket ticketing jira servicenow snow itsm resilient swimlane webhook", "push connector external"},
+	// Escalating hands a case over, often to another team's system.
+	{"escalate escalation", "push"},
+	// Messages go out through connectors.
+	{"email mail slack teams pagerduty opsgenie page ping message notify", "connector"},
 	{"integration", "connector package integration"},
 
 	// Alerting and detection.
@@ -77,10 +87,18 @@ var synonymGroups = []struct{ say, means string }{
 	{"machine computer server device workstation laptop host endpoint agent", "host endpoint agent"},
 
 	// Platform.
+	// Entity analytics scores users, hosts and services alike: entities.
+	{"user host service", "entity"},
 	{"tenant workspace", "space"},
 	{"permission permissions privilege privileges access", "role privilege"},
 	{"dataview", "data view"},
 	{"sourcemap sourcemaps", "source map"},
+	{"backup", "export"},
+	{"restore", "import"},
+	// Dashboards and visualizations are saved objects; an exception in a
+	// list is an exception item.
+	{"dashboard visualization visualisation lens", "saved object"},
+	{"exception", "exception item"},
 	{"download", "file get"},
 	{"app solution", "owner"},
 }
@@ -100,6 +118,11 @@ var verbSenses = []struct{ say, means string }{
 	{"note comment annotate", "add comment"},
 	{"attach link associate", "add attach"},
 	{"upload", "add file"},
+	{"put place", "add"},
+	// Giving an alert or a case to someone assigns it ("give me" shows,
+	// see phrases).
+	{"give hand", "update assignee"},
+	{"email mail ping message notify", "run connector"},
 	{"send forward export", "push"},
 	{"remove erase purge wipe drop discard destroy clear trash unlink", "delete"},
 	{"configure customize customise", "configuration settings"},
@@ -112,16 +135,30 @@ var phrases = []struct{ from, to string }{
 	// Where the request runs, not what it is about.
 	{"in this space", ""},
 	{"in the space", ""},
-	{"set up", "configure"},
+	{"set up", "create configure"},
 	{"pull up", "get"},
 	{"look up", "lookup"},
 	{"look at", "view"},
+	// Opening what exists is reading it; opening a new one creates it.
+	{"open the", "view the"},
+	{"open this", "view this"},
+	{"open that", "view that"},
+	{"open my", "view my"},
+	{"open our", "view our"},
 	{"turn off", "disable"},
 	{"turn on", "enable"},
 	{"back on", "enable"},
 	{"switch on", "enable"},
 	{"switch off", "disable"},
 	{"how many", "count"},
+	{"give me", "show"},
+	{"give us", "show"},
+	{"back up", "backup"},
+	// When the request runs, not what it is about.
+	{"right now", "now"},
+	// Who may do something is a question of roles.
+	{"who can", "who permission"},
+	{"who may", "who permission"},
 	{"in progress", "progress"},
 	{"index pattern", "data view"},
 	{"false positive", "closed"},
@@ -143,19 +180,23 @@ const (
 // while "closed cases" is a filter and sets no intent.
 const (
 	readWords = "which what who whom whose when where how is are was were does do did has have " +
-		"list show find get search lookup look see view read fetch retrieve display check count browse tell give download"
+		"list show find get search lookup look see view read fetch retrieve display check count browse tell download"
 	// actionVerbs are only ever verbs. Away from the lead of a request they
 	// describe rather than order ("which systems can we push to", "when
 	// they are pushed"), so there they count as little as a synonym.
 	actionVerbs = "create add open make start attach upload send push update change edit modify " +
 		"close reopen resolve assign unassign reassign escalate rename bump raise lower enable disable " +
 		"mute unmute snooze silence isolate execute fix replace configure save kill terminate install " +
-		"upgrade import rotate acknowledge ack invoke"
+		"upgrade import rotate acknowledge ack invoke stop pause email mail ping notify give hand"
 	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash"
 	// nounVerbs order a change when they lead ("tag the case") but are
 	// ordinary nouns elsewhere ("what tags").
 	nounVerbs = "new tag label mark move release run trigger set put link write record note comment"
 )
+
+// questionWords open a question: what it asks is read, not changed.
+var questionWords = setOf("which", "what", "who", "whom", "whose", "when", "where", "how",
+	"is", "are", "was", "were", "does", "do", "did", "has", "have")
 
 var intentWords = sync.OnceValue(func() map[string]intent {
 	m := map[string]intent{}

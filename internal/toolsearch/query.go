@@ -1,12 +1,19 @@
 package toolsearch
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // query is a parsed request: its words in typed order (so sums, and
 // therefore ties, repeat exactly) and what it wants done.
 type query struct {
 	words  []queryWord
 	intent intent
+	// question: the request asks rather than orders ("which rules are
+	// muted", "did the scan finish?"): tools that change something are set
+	// back (questionPenalty).
+	question bool
 }
 
 // queryWord is one word of a request: the terms it may mean, of which each
@@ -36,18 +43,24 @@ var quantifiers = setOf("all", "every", "each")
 // taking its object by id, and every word with tools whose name ends with
 // it in the same number: "comments" (or "every comment") with
 // find_case_comments, "comment" with get_case_comment.
-func parseQuery(text string) query {
+func parseQuery(text string, v vocabulary) query {
 	var q query
 	seen := map[string]bool{}
 	// pointed and many: a demonstrative or a quantifier came before, and
 	// applies to the next word that is not a stopword.
 	pointed, many := false, false
-	for _, w := range applyPhrases(queryWords(text)) {
+	asks := strings.HasSuffix(strings.TrimSpace(text), "?")
+	first := true
+	for _, w := range withoutPayload(applyPhrases(queryWords(text))) {
 		leads := false
 		if q.intent == noIntent {
 			q.intent = intentWords()[w]
 			leads = q.intent != noIntent
+			// A question word asks only at the start: in "preview which
+			// objects would change" it names what to show.
+			q.question = leads && questionWords[w] && first
 		}
+		first = false
 		s := stem(w)
 		if leads {
 			// Each sense is a word of its own: "assign" is update and
@@ -56,7 +69,10 @@ func parseQuery(text string) query {
 				q.add(seen, e, queryWord{readings: []reading{{e, 1}}})
 			}
 		}
-		word := queryWord{readings: wordReadings(w, s, leads)}
+		word := queryWord{readings: wordReadings(w, s, leads, q.question || asks)}
+		if v != nil && !stopwords[w] {
+			word.readings = append(word.readings, relatives(w, v, q.question || asks)...)
+		}
 		if !stopwords[w] {
 			if pointed {
 				word.marks = append(word.marks, markings(inputMark, s)...)
@@ -67,6 +83,10 @@ func parseQuery(text string) query {
 		pointed = pointed || demonstratives[w]
 		many = many || quantifiers[w]
 		q.add(seen, s, word)
+	}
+	if asks && (q.intent == noIntent || q.intent == readIntent) {
+		// "any cases still unassigned?" asks without a question word.
+		q.intent, q.question = readIntent, true
 	}
 	if q.intent == noIntent {
 		// A request without a verb names a thing ("case settings"):
@@ -91,10 +111,16 @@ func (q *query) add(seen map[string]bool, key string, w queryWord) {
 // an action verb away from the lead: then it describes rather than orders
 // ("which systems can we push to", "alerts attached to this case"), and
 // does not expand into the verbs that name tools.
-func wordReadings(w, s string, leads bool) []reading {
+func wordReadings(w, s string, leads, question bool) []reading {
 	literal := 1.0
 	describes := !leads && describingVerbs()[s]
-	if describes || (leads && len(senses()[s]) > 0) {
+	switch {
+	case describes && question:
+		// In a question an action verb names a state: "which hosts
+		// are isolated". Tools that act are set back (questionPenalty);
+		// the word still says what is asked about.
+		literal = stateWeight
+	case describes || (leads && len(senses()[s]) > 0):
 		literal = expandedWeight
 	}
 	var rs []reading
@@ -121,4 +147,49 @@ func markings(mark func(string) string, s string) []string {
 		ms = append(ms, mark(e))
 	}
 	return ms
+}
+
+// payloadMarks start the text a request carries rather than describes:
+// "add a note saying the host was isolated" is about notes, not hosts.
+var payloadMarks = setOf("saying", "says", "stating")
+
+// withoutPayload drops the words from the first payload mark on.
+func withoutPayload(ws []string) []string {
+	for i, w := range ws {
+		if payloadMarks[w] {
+			return ws[:i]
+		}
+	}
+	return ws
+}
+
+// vocabulary is what a request is read against: the terms tools use.
+type vocabulary interface {
+	// df is the number of tools using a term.
+	df(term string) int
+	// derived lists the terms derived from a stem ("criticality" from
+	// "critical").
+	derived(stem string) []string
+}
+
+// knows reports whether a stem means anything to v: a tool uses it, or
+// the lexicon reads it.
+func knows(v vocabulary, s string) bool {
+	return v.df(s) > 0 || len(synonyms()[s]) > 0 || len(senses()[s]) > 0
+}
+
+// relatives are the readings of w through its relatives, at derivedWeight:
+// the word it derives from, with its lexicon meanings ("riskiest": risk),
+// and the terms derived from it ("critical": criticality).
+func relatives(w string, v vocabulary, question bool) []reading {
+	var rs []reading
+	if b := base(w, func(s string) bool { return knows(v, s) }, true); b != "" {
+		for _, r := range wordReadings(b, stem(b), false, question) {
+			rs = append(rs, reading{r.term, r.weight * derivedWeight})
+		}
+	}
+	for _, t := range v.derived(stem(w)) {
+		rs = append(rs, reading{t, derivedWeight})
+	}
+	return rs
 }

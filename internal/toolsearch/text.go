@@ -124,9 +124,9 @@ var stopwords = setOf(
 	"to", "of", "for", "on", "in", "at", "by", "from", "into", "onto", "about", "as", "with", "within", "via", "per",
 	"and", "or", "but", "if", "then", "so", "than", "there", "here",
 	"which", "what", "who", "whom", "whose", "when", "where", "why", "how",
-	"please", "show", "tell", "give", "want", "need", "let", "like", "just", "also", "already", "still",
+	"please", "show", "tell", "want", "need", "let", "like", "just", "also", "already", "still",
 	"all", "every", "each", "entire", "whole", "some", "any", "one", "ones", "thing", "things", "stuff", "everything", "something", "up", "out", "over",
-	"saying", "says", "say", "else", "again", "now", "currently", "really", "very",
+	"saying", "says", "say", "else", "again", "now", "currently", "really", "very", "not",
 )
 
 func setOf(ws ...string) map[string]bool {

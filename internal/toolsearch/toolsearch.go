@@ -5,28 +5,41 @@
 // Scoring is BM25 per field, summed with field weights (document.go): a
 // word in a tool's name or title counts most, then its path and toolset,
 // its description, its argument names and last its argument descriptions;
-// rare words count more than common ones. A request is read word by word
-// (query.go): each word counts once, through its best reading, which is the
-// word itself or one of its meanings in a small domain lexicon
-// (lexicon.go), worth less than the typed word. The leading verb is read
-// for what it orders ("tag the case" updates it), verbs elsewhere only
-// describe, and "this case" or a plural agree with tools that take a case
-// or return a list. Tools whose verb (find, create, delete…) matches the
-// request's intent get a small boost. Equal scores are ordered by name, so
+// rare words count more than common ones. A tool that lists a collection
+// also holds, faintly, the words of the paths under it: what is done to
+// its members (find_endpoint_actions and "isolate"). A name's verb also
+// counts as the common verb of its kind (set_alert_tags updates).
+//
+// A request is read word by word (query.go): each word counts once,
+// through its best reading, which is the word itself, one of its meanings
+// in a small domain lexicon (lexicon.go), or a relative by derivation
+// ("riskiest" and risk, "critical" and criticality; derive.go), each worth
+// less than the typed word. The leading verb is read for what it orders
+// ("tag the case" updates it), verbs elsewhere only describe, and "this
+// case" or a plural agree with tools that take a case or return a list.
+// Text the request carries ("a note saying …") is not read.
+//
+// A tool's sum is then scaled by how much of the request it covers, so
+// that one strong word does not outrank a tool matching most of it. Tools
+// whose verb (find, create, delete…) matches the request's intent get a
+// small boost; a question ("which hosts are isolated?") sets back the
+// tools that change something. Equal scores are ordered by name, so
 // results never depend on map order or timing.
 package toolsearch
 
 import (
-	"cmp"
 	"maps"
+	"math"
 	"slices"
-	"strings"
 )
 
 // Doc is what the index knows about one tool.
 type Doc struct {
 	Name, Title, Toolset, Method, Path, Description string
-	Arguments                                       []Argument
+	// ReadOnly says the tool only reads, whatever its verb and method: a
+	// preview or an export sent as POST. A question does not set it back.
+	ReadOnly  bool
+	Arguments []Argument
 }
 
 // Argument is one input argument of a tool.
@@ -42,6 +55,13 @@ const (
 	// expandedWeight is what a lexicon meaning counts for against the word
 	// typed.
 	expandedWeight = 0.4
+	// derivedWeight is what a relative of the word typed counts for: the
+	// word it derives from ("risk" for "riskiest") or a term derived from
+	// it ("criticality" for "critical"); see derive.go.
+	derivedWeight = 0.8
+	// stateWeight is what an action verb counts for in a question, where
+	// it names a state ("which rules are muted").
+	stateWeight = 0.8
 	// agreementBoost multiplies a word's match in a tool that agrees with
 	// how the word was used: "this case" and a tool taking a caseId,
 	// "comments" and find_case_comments.
@@ -49,16 +69,32 @@ const (
 	// intentBoost multiplies the score of tools whose verb matches the
 	// request's intent; small, so it settles close calls only.
 	intentBoost = 1.2
+	// questionPenalty multiplies the score of tools that change something
+	// when the request is a question: "which hosts are isolated" asks to
+	// read, and isolate_host only shares its words. A verb that orders
+	// ("isolate the host") sets no such penalty: an order may well be
+	// carried out by a tool that reads first.
+	questionPenalty = 0.4
+	// coverageExponent: a tool matching k of the n request words that
+	// match any tool is scaled by (k/n)^coverageExponent, so that one
+	// strong word ("summary" in "email the SOC lead a summary") does not
+	// outrank a tool matching most of the request.
+	coverageExponent = 0.7
 )
 
 // Index is an immutable search index; Search is safe for concurrent use.
 type Index struct {
-	names    []string
-	verbs    []intent
+	names []string
+	verbs []intent
+	// changes: the tool changes something, as far as its annotation or
+	// else its verb tells.
+	changes  []bool
 	postings map[string][]posting
 	// marks lists, for each marked stem ("#case": takes a case by id,
 	// "+comment": names comments in the plural), the tools carrying it.
 	marks map[string][]int
+	// derivations maps a stem to the index terms derived from it.
+	derivations map[string][]string
 }
 
 // posting is one tool containing a term, with the term's precomputed
@@ -74,6 +110,7 @@ func New(docs []Doc) *Index {
 	ix := &Index{
 		names:    make([]string, len(docs)),
 		verbs:    make([]intent, len(docs)),
+		changes:  make([]bool, len(docs)),
 		postings: map[string][]posting{},
 		marks:    map[string][]int{},
 	}
@@ -82,15 +119,19 @@ func New(docs []Doc) *Index {
 		toolNames[d.Name] = true
 	}
 	fields := make([][numFields][]string, len(docs))
+	family := familyTerms(docs)
 	for i, d := range docs {
 		ix.names[i] = d.Name
 		ix.verbs[i] = docIntent(d)
+		ix.changes[i] = !d.ReadOnly && ix.verbs[i] != readIntent && ix.verbs[i] != noIntent
 		fields[i] = docFields(d, toolNames)
+		fields[i][fieldFamily] = family[i]
 		for _, m := range docMarks(d) {
 			ix.marks[m] = append(ix.marks[m], i)
 		}
 	}
 	ix.addPostings(fields)
+	ix.derivations = derivedTerms(slices.Sorted(maps.Keys(ix.postings)), func(s string) bool { return knows(ix, s) })
 	return ix
 }
 
@@ -116,36 +157,78 @@ func (ix *Index) addPostings(fields [][numFields][]string) {
 // means every matching tool. An empty request, or one sharing no word with
 // any tool, gets no hits.
 func (ix *Index) Search(query string, limit int) []Hit {
-	q := parseQuery(query)
-	var hits []Hit
-	for i, s := range ix.score(q) {
+	q := parseQuery(query, ix)
+	scores, matched, counted := ix.score(q)
+	// coverage[k] scales a tool matching k of the counted words.
+	coverage := make([]float64, counted+1)
+	for k := range coverage {
+		coverage[k] = 1
+		if counted > 1 {
+			coverage[k] = math.Pow(float64(k)/float64(counted), coverageExponent)
+		}
+	}
+	hits := make([]Hit, 0, len(scores))
+	for i, s := range scores {
 		if s <= 0 {
 			continue
 		}
-		if ix.verbs[i] == q.intent {
+		s *= coverage[matched[i]]
+		switch {
+		case ix.verbs[i] == q.intent:
 			s *= intentBoost
+		case q.question && ix.changes[i]:
+			s *= questionPenalty
 		}
 		hits = append(hits, Hit{Name: ix.names[i], Score: s})
 	}
-	slices.SortFunc(hits, func(a, b Hit) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Name, b.Name)
-	})
-	if limit > 0 && len(hits) > limit {
-		hits = hits[:limit]
+	return topHits(hits, limit)
+}
+
+// topHits sorts hits best first, ties by name, and keeps the first limit
+// (all when limit <= 0). Asked for a few, it only orders those few.
+func topHits(hits []Hit, limit int) []Hit {
+	before := func(a, b Hit) bool {
+		return a.Score > b.Score || (a.Score == b.Score && a.Name < b.Name)
 	}
-	return hits
+	if limit <= 0 || limit >= len(hits) {
+		slices.SortFunc(hits, func(a, b Hit) int {
+			if before(a, b) {
+				return -1
+			}
+			if before(b, a) {
+				return 1
+			}
+			return 0
+		})
+		return hits
+	}
+	top := make([]Hit, 0, limit+1)
+	for _, h := range hits {
+		if len(top) == limit && !before(h, top[limit-1]) {
+			continue
+		}
+		i := len(top)
+		for i > 0 && before(h, top[i-1]) {
+			i--
+		}
+		top = slices.Insert(top, i, h)
+		if len(top) > limit {
+			top = top[:limit]
+		}
+	}
+	return top
 }
 
 // score sums, over the request's words, each tool's best match for the
 // word, raised where the tool agrees with how the word was used. Taking
 // the best reading rather than the sum means a word counts once, however
 // many meanings it has ("ticket" means push, connector and external, but
-// it is one word).
-func (ix *Index) score(q query) []float64 {
-	scores := make([]float64, len(ix.names))
+// it is one word). It also counts, per tool, the words it matches, and
+// how many words match any tool: a name or a host ("Maria", "web-01")
+// matching none does not count against anyone.
+func (ix *Index) score(q query) (scores []float64, matched []int, counted int) {
+	scores = make([]float64, len(ix.names))
+	matched = make([]int, len(ix.names))
 	best := make([]float64, len(ix.names))
 	agrees := make([]bool, len(ix.names))
 	for _, w := range q.words {
@@ -161,12 +244,26 @@ func (ix *Index) score(q query) []float64 {
 				agrees[d] = true
 			}
 		}
+		found := false
 		for i, v := range best {
+			if v <= 0 {
+				continue
+			}
+			found = true
+			matched[i]++
 			if agrees[i] {
 				v *= agreementBoost
 			}
 			scores[i] += v
 		}
+		if found {
+			counted++
+		}
 	}
-	return scores
+	return scores, matched, counted
 }
+
+// df and derived make the index the vocabulary requests are read against.
+func (ix *Index) df(term string) int { return len(ix.postings[term]) }
+
+func (ix *Index) derived(stem string) []string { return ix.derivations[stem] }

@@ -278,3 +278,106 @@ func ExampleIndex_Search() {
 	// close the case -> update_cases
 	// who changed it -> find_case_user_actions
 }
+
+// A question asks to read: tools that change something are set back, even
+// when they share the question's words ("which widgets are polished").
+func TestQuestionSetsBackToolsThatChange(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "polish_widget", Title: "Polish widget", Method: "POST", Description: "Polish widgets."},
+		{Name: "find_widget_actions", Title: "Find widget actions", Method: "GET",
+			Description: "List what was done to widgets, polishing included."},
+	})
+	first(t, ix, "which widgets are polished", "find_widget_actions")
+	first(t, ix, "widgets polished today?", "find_widget_actions")
+	first(t, ix, "polish the widget", "polish_widget") // an order is not a question
+}
+
+// Only tools that change something are set back by a question: a preview
+// sent as POST only reads. A question word asks only at the start of a
+// request: "preview which widgets would change" orders a preview.
+func TestQuestionSparesToolsThatOnlyRead(t *testing.T) {
+	docs := []Doc{
+		{Name: "preview_widget_changes", Title: "Preview widget changes", Method: "POST", ReadOnly: true},
+		{Name: "find_widgets", Title: "Find widgets", Method: "GET"},
+	}
+	readOnly := New(docs).Search("which widgets would change", 1)
+	docs[0].ReadOnly = false
+	changing := New(docs).Search("which widgets would change", 1)
+	if readOnly[0].Name != "preview_widget_changes" || changing[0].Name != "preview_widget_changes" ||
+		readOnly[0].Score <= changing[0].Score {
+		t.Errorf("read-only preview %v, not read-only %v: want the preview first, and higher when it only reads", readOnly, changing)
+	}
+	if q := parseQuery("preview which widgets would change", nil); q.question {
+		t.Error("preview which widgets would change: read as a question")
+	}
+	if q := parseQuery("which widgets would change", nil); !q.question {
+		t.Error("which widgets would change: not read as a question")
+	}
+}
+
+// A tool matching most of a request outranks one matching a single word
+// strongly: "space" in "notifications of the disk space rule" is no
+// Kibana space.
+func TestCoverageOutranksOneStrongWord(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "get_space", Title: "Get space", Method: "GET"},
+		{Name: "get_monitor", Title: "Get monitor rule", Method: "GET",
+			Description: "Read a monitor rule: its notifications, its schedule, its disk use."},
+		{Name: "get_case", Title: "Get case", Method: "GET", Description: "Read a case."},
+	})
+	first(t, ix, "notifications of the disk space rule", "get_monitor")
+}
+
+// Words a request carries as text ("a note saying …") are not read.
+func TestPayloadIsNotRead(t *testing.T) {
+	ix := New(append(slices.Clone(caseDocs),
+		Doc{Name: "isolate_host", Title: "Isolate host", Method: "POST", Description: "Isolate a host."}))
+	first(t, ix, "add a note saying the host was isolated", "add_case_comment")
+}
+
+// Opening what exists reads it; opening something new creates it.
+func TestOpeningTheExistingReadsIt(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "get_timeline", Title: "Get timeline", Method: "GET"},
+		{Name: "create_timeline", Title: "Create timeline", Method: "POST"},
+	})
+	first(t, ix, "open the timeline", "get_timeline")
+	first(t, ix, "open a new timeline", "create_timeline")
+}
+
+// A name's verb counts as the common verb of its kind: set_widget_tags
+// updates tags, and is found as update_widget is.
+func TestNameVerbsCountAsTheirKind(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "set_widget_tags", Title: "Tag widgets", Method: "POST"},
+		{Name: "update_rule", Title: "Update rule", Method: "PUT", Description: "Change a rule's tags and widgets."},
+	})
+	first(t, ix, "update the tags of these widgets", "set_widget_tags")
+}
+
+// A tool listing a collection holds the words of the paths under it:
+// what is done to its members is found there.
+func TestFamilyTermsComeFromPathsBelow(t *testing.T) {
+	docs := []Doc{
+		{Name: "find_widget_actions", Method: "GET", Path: "/api/widget/action"},
+		{Name: "polish_widget", Method: "POST", Path: "/api/widget/action/polish"},
+		{Name: "get_widget_action", Method: "GET", Path: "/api/widget/action/{id}/result"},
+		{Name: "search_gadgets", Method: "POST", Path: "/api/gadgets/search"},
+		{Name: "set_gadget_color", Method: "POST", Path: "/api/gadgets/color"},
+		{Name: "delete_widgets", Method: "DELETE", Path: "/api/widget/action/all"},
+	}
+	got := familyTerms(docs)
+	want := [][]string{
+		{stem("polish"), stem("result"), stem("all")},
+		nil,
+		nil, // nothing under /api/widget/action/{id}/result
+		{stem("color")},
+		nil, // only tools that read have a family
+		nil,
+	}
+	for i := range docs {
+		if !slices.Equal(got[i], want[i]) {
+			t.Errorf("%s: family %q, want %q", docs[i].Name, got[i], want[i])
+		}
+	}
+}
