@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // adAIConnectorTypes are the connector types that can run attack discovery.
@@ -146,7 +148,7 @@ func adEnumAt(z *zod, m map[string]any, at, key string, allowed ...string) strin
 	}
 	s, isStr := v.(string)
 	if !isStr || !slices.Contains(allowed, s) {
-		z.add(joinDetPath(at, key), "Invalid enum value. Expected '%s', received '%s'", strings.Join(allowed, "' | '"), esString(v))
+		z.add(joinDetPath(at, key), "Invalid enum value. Expected '%s', received '%s'", strings.Join(allowed, "' | '"), es.String(v))
 		return ""
 	}
 	return s
@@ -241,7 +243,7 @@ type adAlert struct {
 
 func adFirst(fields map[string][]any, name string) string {
 	if v := fields[name]; len(v) > 0 {
-		return esString(v[0])
+		return es.String(v[0])
 	}
 	return ""
 }
@@ -257,20 +259,20 @@ func adSelectAlertsFiltered(sp *space, start, end time.Time, filter any, size in
 	if sp.alerts.index == nil {
 		return nil, nil
 	}
-	docs, err := sp.alerts.index.matching(filter, now)
+	docs, err := sp.alerts.index.Matching(filter, now)
 	if err != nil {
 		return nil, err
 	}
 	var out []adAlert
 	for _, d := range docs {
-		f := d.flat()
+		f := d.Flat()
 		status := adFirst(f, "kibana.alert.workflow_status")
 		at, ok := parseDate(adFirst(f, "@timestamp"))
 		if !ok || at.Before(start) || at.After(end) || (status != "open" && status != "acknowledged") {
 			continue
 		}
 		risk, _ := strconv.Atoi(adFirst(f, "kibana.alert.risk_score"))
-		out = append(out, adAlert{id: d.id, host: adFirst(f, "host.name"), user: adFirst(f, "user.name"),
+		out = append(out, adAlert{id: d.ID, host: adFirst(f, "host.name"), user: adFirst(f, "user.name"),
 			rule: adFirst(f, "kibana.alert.rule.rule_id"), ruleName: adFirst(f, "kibana.alert.rule.name"),
 			risk: risk, at: at, fields: f})
 	}

@@ -51,10 +51,10 @@ func TestAttackDiscoverySeed(t *testing.T) {
 				t.Errorf("%s: discovery %v", prefix, d)
 			}
 			for _, id := range d["alert_ids"].([]any) {
-				doc := sp.alerts.index.get(id.(string))
+				doc := sp.alerts.index.Get(id.(string))
 				if doc == nil {
 					t.Errorf("%s: discovery %s names alert %s, which does not exist", prefix, d["id"], id)
-				} else if s := adFirst(doc.flat(), "kibana.alert.workflow_status"); s == "closed" {
+				} else if s := adFirst(doc.Flat(), "kibana.alert.workflow_status"); s == "closed" {
 					t.Errorf("%s: discovery built on closed alert %s", prefix, id)
 				}
 			}

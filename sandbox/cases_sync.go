@@ -44,21 +44,21 @@ func (k *Kibana) syncAlertStatus(sp *space, ids, indices []string, caseStatus st
 	}
 	at := k.now()
 	for i, id := range ids {
-		if i >= len(indices) || (indices[i] != st.index.name && indices[i] != alertsAliasName(sp.id)) {
+		if i >= len(indices) || (indices[i] != st.index.Name && indices[i] != alertsAliasName(sp.id)) {
 			continue
 		}
-		d := st.index.get(id)
+		d := st.index.Get(id)
 		if d == nil {
 			continue
 		}
-		cur, _ := d.source["kibana.alert.workflow_status"].(string)
+		cur, _ := d.Source["kibana.alert.workflow_status"].(string)
 		if cur == "" || cur == status {
 			continue
 		}
-		d.set("kibana.alert.workflow_status", status)
-		d.set("kibana.alert.workflow_status_updated_at", at)
+		d.Set("kibana.alert.workflow_status", status)
+		d.Set("kibana.alert.workflow_status_updated_at", at)
 		if status != "closed" {
-			d.set("kibana.alert.workflow_reason", nil)
+			d.Set("kibana.alert.workflow_reason", nil)
 		}
 	}
 }

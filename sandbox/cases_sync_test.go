@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // caseAlertIDs lists the alerts attached to a case, through the API.
@@ -120,7 +122,7 @@ func TestCaseStatusSyncsAlerts(t *testing.T) {
 	want := func(step string, ids []string, status string, at time.Time) {
 		t.Helper()
 		for id, got := range workflowOf(t, k, "", ids) {
-			if got[0] != status || (status != "closed" && got[1] != nil) || (!at.IsZero() && got[2] != at.Format(esDateFormat)) {
+			if got[0] != status || (status != "closed" && got[1] != nil) || (!at.IsZero() && got[2] != at.Format(es.DateFormat)) {
 				t.Errorf("%s: alert %s is %v (reason %v, changed %v), want %s at %v", step, id, got[0], got[1], got[2], status, at)
 			}
 		}
@@ -199,7 +201,7 @@ func TestPushClosingSyncsAlerts(t *testing.T) {
 		t.Fatalf("push: %d %v", status, body["status"])
 	}
 	for id, got := range workflowOf(t, k, "/s/soc", ids) {
-		if got[0] != "closed" || got[2] != clock.t.Format(esDateFormat) {
+		if got[0] != "closed" || got[2] != clock.t.Format(es.DateFormat) {
 			t.Errorf("alert %s after the push closed its case: %v", id, got)
 		}
 	}

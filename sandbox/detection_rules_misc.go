@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Prebuilt rules, rule preview, tags, privileges and the alerts index.
@@ -195,7 +197,7 @@ func (k *Kibana) previewDetectionRule(c *call) {
 	logs := []any{}
 	for i := invocations - 1; i >= 0; i-- {
 		started := endAt.Add(-time.Duration(int64(i)*interval) * time.Second)
-		entry := map[string]any{"errors": []any{}, "warnings": []any{}, "startedAt": started.UTC().Format(esDateFormat), "duration": 40 + (i*37)%160}
+		entry := map[string]any{"errors": []any{}, "warnings": []any{}, "startedAt": started.UTC().Format(es.DateFormat), "duration": 40 + (i*37)%160}
 		if w := previewWarning(c, doc); w != "" {
 			entry["warnings"] = []any{w}
 		}
@@ -281,7 +283,7 @@ func (k *Kibana) deleteAlertsIndex(c *call) {
 	st.lifecycle.indexDeleted = true
 	if st.index != nil {
 		// The alerts go with their index.
-		st.index = &esIndex{name: st.index.name, mapping: st.index.mapping, multi: st.index.multi}
+		st.index = &es.Index{Name: st.index.Name, Mapping: st.index.Mapping, Multi: st.index.Multi}
 	}
 	c.ok(map[string]any{"acknowledged": true})
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // One rule, two APIs. In Kibana a detection rule is an alerting rule of a
@@ -220,7 +222,7 @@ func (k *Kibana) storeDetectionRule(sp *space, doc map[string]any) map[string]an
 		now := k.now()
 		r.status, r.lastExecution, r.lastDuration = "pending", now, 0
 		if secs := ruleSeconds(r.interval); secs > 0 {
-			r.nextRun = k.cfg.Now().UTC().Add(time.Duration(secs) * time.Second).Format(esDateFormat)
+			r.nextRun = k.cfg.Now().UTC().Add(time.Duration(secs) * time.Second).Format(es.DateFormat)
 		}
 	}
 	return sp.detectionView(r)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // sameRule fails unless a rule reads the same through the alerting API
@@ -128,7 +130,7 @@ func TestOneRuleTwoAPIs(t *testing.T) {
 	}
 	ar, dr := readBoth(t, k, id)
 	sameRule(t, "after an alerting update", ar, dr)
-	if dr["name"] != "Encoded PowerShell command (tuned)" || dr["interval"] != "10m" || dr["updated_at"] != now.Format(esDateFormat) ||
+	if dr["name"] != "Encoded PowerShell command (tuned)" || dr["interval"] != "10m" || dr["updated_at"] != now.Format(es.DateFormat) ||
 		dr["query"] != storyRules[3].Query || dr["actions"].([]any)[0].(map[string]any)["action_type_id"] != ".slack" {
 		t.Errorf("the detection engine after an alerting update: %v %v %v %v %v", dr["name"], dr["interval"], dr["updated_at"], dr["query"], dr["actions"])
 	}
@@ -138,7 +140,7 @@ func TestOneRuleTwoAPIs(t *testing.T) {
 	}
 	ar, dr = readBoth(t, k, id)
 	sameRule(t, "after an alerting disable", ar, dr)
-	if dr["enabled"] != false || dr["updated_at"] != now.Format(esDateFormat) {
+	if dr["enabled"] != false || dr["updated_at"] != now.Format(es.DateFormat) {
 		t.Errorf("disabled through alerting: %v %v", dr["enabled"], dr["updated_at"])
 	}
 
@@ -161,7 +163,7 @@ func TestOneRuleTwoAPIs(t *testing.T) {
 	}
 	freq := ar["actions"].([]any)[0].(map[string]any)["frequency"].(map[string]any)
 	if ar["name"] != "Encoded PowerShell" || ar["schedule"].(map[string]any)["interval"] != "15m" || ar["enabled"] != true ||
-		ar["updated_at"] != now.Format(esDateFormat) || freq["notify_when"] != "onThrottleInterval" || freq["throttle"] != "2h" {
+		ar["updated_at"] != now.Format(es.DateFormat) || freq["notify_when"] != "onThrottleInterval" || freq["throttle"] != "2h" {
 		t.Errorf("alerting after a detection engine patch: %v %v %v %v %v", ar["name"], ar["schedule"], ar["enabled"], ar["updated_at"], freq)
 	}
 	if ar["revision"] != dr["revision"] || dr["revision"].(float64) < 2 {

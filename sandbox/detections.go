@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // The Security detection engine: the alerts the story's detection rules
@@ -28,7 +30,7 @@ import (
 // alertsState holds a space's detection alerts and legacy indices (its
 // detection rules are alerting rules: detection_rules_store.go).
 type alertsState struct {
-	index      *esIndex
+	index      *es.Index
 	legacy     []*signalsIndex
 	migrations []*alertsMigration
 	lifecycle  ruleLifecycleState // prebuilt rules, the alerts index (detection_rules_*.go)
@@ -67,27 +69,27 @@ func alertsIndexName(spaceID string) string {
 
 // alertsMapping types the alert fields that values cannot: dates, IPs,
 // text, scores, and the workflow fields every alerts index maps.
-func alertsMapping() (map[string]esKind, map[string]string) {
-	m := map[string]esKind{}
+func alertsMapping() (map[string]es.Kind, map[string]string) {
+	m := map[string]es.Kind{}
 	for _, f := range []string{"@timestamp", "kibana.alert.start", "kibana.alert.original_time", "kibana.alert.last_detected", "kibana.alert.intended_timestamp", "kibana.alert.workflow_status_updated_at", "kibana.alert.rule.created_at", "kibana.alert.rule.updated_at", "kibana.alert.rule.execution.timestamp", "event.created", "event.ingested", "kibana.alert.end"} {
-		m[f] = esDate
+		m[f] = es.Date
 	}
 	for _, f := range []string{"source.ip", "destination.ip", "host.ip", "client.ip", "server.ip"} {
-		m[f] = esIP
+		m[f] = es.IP
 	}
 	for _, f := range []string{"kibana.alert.risk_score", "kibana.alert.rule.risk_score"} {
-		m[f] = esDouble
+		m[f] = es.Double
 	}
 	for _, f := range []string{"network.bytes", "source.bytes", "destination.bytes", "destination.port", "source.port", "process.pid", "process.parent.pid", "kibana.alert.depth", "kibana.alert.rule.max_signals", "kibana.alert.rule.version", "kibana.alert.rule.revision", "kibana.alert.suppression.docs_count"} {
-		m[f] = esLong
+		m[f] = es.Long
 	}
 	for _, f := range []string{"kibana.alert.uuid", "kibana.alert.status", "kibana.alert.workflow_status", "kibana.alert.workflow_reason", "kibana.alert.workflow_user", "kibana.alert.workflow_tags", "kibana.alert.workflow_assignee_ids", "kibana.alert.case_ids", "kibana.alert.building_block_type", "kibana.alert.severity", "kibana.alert.reason", "kibana.alert.rule.uuid", "kibana.alert.rule.rule_id", "kibana.alert.rule.name", "kibana.alert.rule.tags", "kibana.alert.rule.type", "kibana.alert.rule.severity", "kibana.alert.rule.category", "kibana.alert.rule.consumer", "kibana.alert.rule.producer", "kibana.alert.rule.rule_type_id", "kibana.alert.rule.execution.uuid", "kibana.alert.group.id", "kibana.space_ids", "kibana.version", "event.kind", "event.action", "event.category", "event.outcome", "event.dataset", "event.module", "host.name", "host.hostname", "user.name", "user.domain", "process.name", "process.executable", "process.command_line", "process.args", "process.parent.name", "file.name", "file.path", "file.extension", "url.domain", "url.full", "dns.question.name", "dns.question.type", "network.protocol", "agent.type"} {
-		m[f] = esKeyword
+		m[f] = es.Keyword
 	}
-	m["message"] = esText
+	m["message"] = es.Text
 	multi := map[string]string{"kibana.alert.reason.text": "kibana.alert.reason", "user.name.text": "user.name", "process.name.text": "process.name", "process.command_line.text": "process.command_line", "file.path.text": "file.path"}
 	for f := range multi {
-		m[f] = esText
+		m[f] = es.Text
 	}
 	return m, multi
 }
@@ -117,8 +119,8 @@ func siemError(c *call, status int, message any) {
 // esFailure answers an Elasticsearch error the way the detection routes
 // pass it on.
 func esFailure(c *call, err error) {
-	if e, ok := err.(*esError); ok {
-		siemError(c, e.status, e.Error())
+	if e, ok := err.(*es.Error); ok {
+		siemError(c, e.Status, e.Error())
 		return
 	}
 	siemError(c, http.StatusInternalServerError, err.Error())
@@ -243,7 +245,7 @@ func (z *zod) enum(m map[string]any, key string, required bool, allowed ...strin
 	}
 	s, isStr := v.(string)
 	if !isStr || !slices.Contains(allowed, s) {
-		z.add(key, "Invalid enum value. Expected '%s', received '%s'", strings.Join(allowed, "' | '"), esString(v))
+		z.add(key, "Invalid enum value. Expected '%s', received '%s'", strings.Join(allowed, "' | '"), es.String(v))
 		return "", false
 	}
 	return s, true
@@ -335,7 +337,7 @@ func (k *Kibana) searchAlerts(c *call) {
 			search[key] = v
 		}
 	}
-	res, err := c.space.alerts.index.search(search, k.cfg.Now())
+	res, err := c.space.alerts.index.Search(search, k.cfg.Now())
 	if err != nil {
 		esFailure(c, err)
 		return
@@ -419,12 +421,12 @@ func (k *Kibana) setAlertsStatus(c *call) {
 		reason = ""
 	}
 	st := &c.space.alerts
-	var docs []*esDoc
+	var docs []*es.Doc
 	if byIDs {
 		docs = st.byIDs(ids)
 	} else {
 		var err error
-		if docs, err = st.index.matching(clause, k.cfg.Now()); err != nil {
+		if docs, err = st.index.Matching(clause, k.cfg.Now()); err != nil {
 			esFailure(c, err)
 			return
 		}
@@ -432,18 +434,18 @@ func (k *Kibana) setAlertsStatus(c *call) {
 	user := currentProfileUID(c)
 	at := k.now()
 	for _, d := range docs {
-		cur, _ := d.source["kibana.alert.workflow_status"].(string)
+		cur, _ := d.Source["kibana.alert.workflow_status"].(string)
 		if cur == "" || cur == status {
-			d.version++ // reindexed all the same
+			d.Version++ // reindexed all the same
 			continue
 		}
-		d.set("kibana.alert.workflow_status", status)
-		d.set("kibana.alert.workflow_user", user)
-		d.set("kibana.alert.workflow_status_updated_at", at)
+		d.Set("kibana.alert.workflow_status", status)
+		d.Set("kibana.alert.workflow_user", user)
+		d.Set("kibana.alert.workflow_status_updated_at", at)
 		if reason != "" {
-			d.set("kibana.alert.workflow_reason", reason)
+			d.Set("kibana.alert.workflow_reason", reason)
 		} else {
-			d.set("kibana.alert.workflow_reason", nil)
+			d.Set("kibana.alert.workflow_reason", nil)
 		}
 	}
 	c.ok(updateByQueryAnswer(len(docs)))
@@ -451,10 +453,10 @@ func (k *Kibana) setAlertsStatus(c *call) {
 
 // byIDs returns the alerts with the given _ids, as a terms query on _id
 // finds them (unknown ids are not errors).
-func (st *alertsState) byIDs(ids []string) []*esDoc {
-	var out []*esDoc
-	for _, d := range st.index.docs {
-		if slices.Contains(ids, d.id) {
+func (st *alertsState) byIDs(ids []string) []*es.Doc {
+	var out []*es.Doc
+	for _, d := range st.index.Docs {
+		if slices.Contains(ids, d.ID) {
 			out = append(out, d)
 		}
 	}
@@ -536,9 +538,9 @@ func (k *Kibana) changeAlertLists(c *call, member, addKey, removeKey, field stri
 	docs := c.space.alerts.byIDs(ids)
 	for _, d := range docs {
 		var next []string
-		if cur, ok := d.source[field].([]any); ok {
+		if cur, ok := d.Source[field].([]any); ok {
 			for _, v := range cur {
-				s := esString(v)
+				s := es.String(v)
 				if !slices.Contains(remove, s) {
 					next = append(next, s)
 				}
@@ -551,7 +553,7 @@ func (k *Kibana) changeAlertLists(c *call, member, addKey, removeKey, field stri
 		} else {
 			next = add
 		}
-		d.set(field, nonNilStrings(next))
+		d.Set(field, nonNilStrings(next))
 	}
 	c.ok(updateByQueryAnswer(len(docs)))
 }
@@ -746,7 +748,7 @@ func (k *Kibana) alertsMigrationStatus(c *call) {
 		c.badRequest("[request query]: from: Required")
 		return
 	}
-	since, err := esDateMath(from, k.cfg.Now().UTC(), false, time.UTC)
+	since, err := es.DateMath(from, k.cfg.Now().UTC(), false, time.UTC)
 	if err != nil {
 		c.badRequest("[request query]: from: Failed to parse date-math expression")
 		return
@@ -768,7 +770,7 @@ func (k *Kibana) alertsMigrationStatus(c *call) {
 	c.ok(map[string]any{"indices": out})
 }
 
-func kibanaTimestamp(t time.Time) string { return t.UTC().Format(esDateFormat) }
+func kibanaTimestamp(t time.Time) string { return t.UTC().Format(es.DateFormat) }
 
 // ---- Detection rules ----
 
@@ -797,12 +799,12 @@ func sortFieldOf(name string) string {
 
 // ruleFilterFields are the saved-object attributes a _find filter may
 // name, and their types.
-var ruleFilterFields = map[string]esKind{
-	"name": esText, "enabled": esBoolean, "tags": esKeyword, "createdBy": esKeyword, "updatedBy": esKeyword,
-	"interval": esKeyword, "schedule.interval": esKeyword, "alertTypeId": esKeyword, "consumer": esKeyword,
-	"params.ruleId": esKeyword, "params.severity": esKeyword, "params.riskScore": esDouble, "params.type": esKeyword,
-	"params.immutable": esBoolean, "params.language": esKeyword, "params.index": esKeyword, "params.query": esKeyword,
-	"executionStatus.status": esKeyword, "lastRun.outcome": esKeyword, "muteAll": esBoolean,
+var ruleFilterFields = map[string]es.Kind{
+	"name": es.Text, "enabled": es.Boolean, "tags": es.Keyword, "createdBy": es.Keyword, "updatedBy": es.Keyword,
+	"interval": es.Keyword, "schedule.interval": es.Keyword, "alertTypeId": es.Keyword, "consumer": es.Keyword,
+	"params.ruleId": es.Keyword, "params.severity": es.Keyword, "params.riskScore": es.Double, "params.type": es.Keyword,
+	"params.immutable": es.Boolean, "params.language": es.Keyword, "params.index": es.Keyword, "params.query": es.Keyword,
+	"executionStatus.status": es.Keyword, "lastRun.outcome": es.Keyword, "muteAll": es.Boolean,
 }
 
 func (k *Kibana) findDetectionRules(c *call) {
@@ -889,21 +891,21 @@ func (k *Kibana) rulesMatching(c *call, rules []map[string]any, filter string) (
 		siemError(c, http.StatusBadRequest, err.Error())
 		return nil, false
 	}
-	ix := &esIndex{name: ".kibana_alerting_cases", mapping: map[string]esKind{}}
+	ix := &es.Index{Name: ".kibana_alerting_cases", Mapping: map[string]es.Kind{}}
 	for f, kind := range ruleFilterFields {
-		ix.mapping["alert.attributes."+f] = kind
+		ix.Mapping["alert.attributes."+f] = kind
 	}
 	for i, r := range rules {
-		ix.put(strconv.Itoa(i), map[string]any{"alert": map[string]any{"attributes": ruleAttributes(c.space, r)}})
+		ix.Put(strconv.Itoa(i), map[string]any{"alert": map[string]any{"attributes": ruleAttributes(c.space, r)}})
 	}
-	docs, err := ix.matching(clause, k.cfg.Now())
+	docs, err := ix.Matching(clause, k.cfg.Now())
 	if err != nil {
 		esFailure(c, err)
 		return nil, false
 	}
 	var kept []map[string]any
 	for _, d := range docs {
-		i, _ := strconv.Atoi(d.id)
+		i, _ := strconv.Atoi(d.ID)
 		kept = append(kept, rules[i])
 	}
 	return kept, true
@@ -942,16 +944,16 @@ func ruleAttributes(sp *space, r map[string]any) map[string]any {
 
 func compareRuleField(a, b map[string]any, field string) int {
 	va, vb := ruleField(a, field), ruleField(b, field)
-	fa, okA := esFloat(va)
-	fb, okB := esFloat(vb)
+	fa, okA := es.Float(va)
+	fb, okB := es.Float(vb)
 	if _, isStr := va.(string); okA && okB && !isStr {
-		return esCmpFloat(fa, fb)
+		return es.CompareFloat(fa, fb)
 	}
 	if ba, ok := va.(bool); ok {
 		bb, _ := vb.(bool)
 		return map[bool]int{false: 0, true: 1}[ba] - map[bool]int{false: 0, true: 1}[bb]
 	}
-	return strings.Compare(esString(va), esString(vb))
+	return strings.Compare(es.String(va), es.String(vb))
 }
 
 func ruleField(r map[string]any, path string) any {
@@ -1374,7 +1376,7 @@ func (k *Kibana) seedAlerts(sp *space, rng *rand.Rand) {
 	now := k.cfg.Now().UTC()
 	mapping, multi := alertsMapping()
 	st := &sp.alerts
-	st.index = &esIndex{name: alertsIndexName(sp.id), mapping: mapping, multi: multi}
+	st.index = &es.Index{Name: alertsIndexName(sp.id), Mapping: mapping, Multi: multi}
 	cast := castFor(sp.id, now)
 	st.legacy = cast.legacy
 
@@ -1485,15 +1487,15 @@ func (k *Kibana) seedAlerts(sp *space, rng *rand.Rand) {
 			if changed.After(now) {
 				changed = now
 			}
-			doc["kibana.alert.workflow_status_updated_at"] = changed.Format(esDateFormat)
+			doc["kibana.alert.workflow_status_updated_at"] = changed.Format(es.DateFormat)
 			who := cast.assignees[p.rule]
 			doc["kibana.alert.workflow_user"] = alertUserUID(who[rng.IntN(len(who))])
 		}
 		if p.reason != "" {
 			doc["kibana.alert.workflow_reason"] = p.reason
 		}
-		st.index.put(id, doc)
-		ref := alertRef{ID: id, Index: st.index.name, RuleID: rule["id"].(string), RuleName: rule["name"].(string)}
+		st.index.Put(id, doc)
+		ref := alertRef{ID: id, Index: st.index.Name, RuleID: rule["id"].(string), RuleName: rule["name"].(string)}
 		if p.status == "closed" {
 			closed[p.rule] = append([]alertRef{ref}, closed[p.rule]...)
 		} else {
@@ -1513,7 +1515,7 @@ func (k *Kibana) seedAlerts(sp *space, rng *rand.Rand) {
 			if off.After(now) {
 				off = now
 			}
-			if off := off.Format(esDateFormat); off > r.updatedAt {
+			if off := off.Format(es.DateFormat); off > r.updatedAt {
 				r.updatedAt, r.lastExecution = off, off
 			}
 		}
@@ -1682,12 +1684,12 @@ func dnsTunnelEvent(c alertCast, i int, rng *rand.Rand) alertEvent {
 // fields as flat keys, the source event's ECS fields as nested objects.
 func alertDocument(spaceID, id string, rule map[string]any, at time.Time, ev alertEvent, rng *rand.Rand) map[string]any {
 	original := at.Add(-time.Duration(30+rng.IntN(240)) * time.Second)
-	ts := at.Format(esDateFormat)
+	ts := at.Format(es.DateFormat)
 	severity, _ := rule["severity"].(string)
 	name, _ := rule["name"].(string)
 	doc := map[string]any{
 		"@timestamp": ts, "kibana.alert.start": ts, "kibana.alert.last_detected": ts, "kibana.alert.intended_timestamp": ts,
-		"kibana.alert.original_time": original.Format(esDateFormat),
+		"kibana.alert.original_time": original.Format(es.DateFormat),
 		"kibana.alert.uuid":          id, "kibana.alert.status": "active", "kibana.alert.depth": 1,
 		"kibana.alert.severity": severity, "kibana.alert.risk_score": rule["risk_score"],
 		"kibana.alert.reason":                fmt.Sprintf("%s event with %s, by %s on %s created %s alert %s.", ev.category, ev.detail, ev.user, ev.host, severity, name),

@@ -105,12 +105,12 @@ func TestAlertSeedStory(t *testing.T) {
 		t.Fatalf("%d seeded alerts for cases", len(sp.seededAlerts))
 	}
 	for _, a := range sp.seededAlerts {
-		d := sp.alerts.index.get(a.ID)
-		if d == nil || a.Index != alertsIndexName("default") || d.source["kibana.alert.rule.uuid"] != a.RuleID || d.source["kibana.alert.rule.name"] != a.RuleName {
+		d := sp.alerts.index.Get(a.ID)
+		if d == nil || a.Index != alertsIndexName("default") || d.Source["kibana.alert.rule.uuid"] != a.RuleID || d.Source["kibana.alert.rule.name"] != a.RuleName {
 			t.Fatalf("seeded alert %+v does not match its document", a)
 		}
 	}
-	if first := sp.alerts.index.get(sp.seededAlerts[0].ID); first.source["kibana.alert.workflow_status"] == "closed" {
+	if first := sp.alerts.index.Get(sp.seededAlerts[0].ID); first.Source["kibana.alert.workflow_status"] == "closed" {
 		t.Error("cases get closed alerts before open ones")
 	}
 }
@@ -597,4 +597,20 @@ func TestDetectionRoutesAreInTheSpec(t *testing.T) {
 			t.Errorf("%s is not in the OpenAPI document", op)
 		}
 	}
+}
+
+func hitIDs(res map[string]any) []string {
+	var ids []string
+	for _, h := range res["hits"].(map[string]any)["hits"].([]any) {
+		ids = append(ids, h.(map[string]any)["_id"].(string))
+	}
+	return ids
+}
+
+func hitList(res map[string]any) []map[string]any {
+	var out []map[string]any
+	for _, h := range res["hits"].(map[string]any)["hits"].([]any) {
+		out = append(out, h.(map[string]any))
+	}
+	return out
 }

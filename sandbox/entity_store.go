@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // The entity store: per space, one engine per entity type (host, user,
@@ -37,7 +39,7 @@ var entStoreDefaultIndices = []string{"apm-*-transaction*", "auditbeat-*", "endg
 type entityStoreState struct {
 	engines  map[string]*entEngine // by entity type
 	order    []string              // installation order, which lists keep
-	entities map[string]*esIndex   // by entity type; kept when an engine is deleted without its data
+	entities map[string]*es.Index  // by entity type; kept when an engine is deleted without its data
 }
 
 // entEngine is one engine's descriptor and definition.
@@ -76,13 +78,13 @@ func (st *entityStoreState) removeEngine(typ string) {
 }
 
 // index is the latest index of a type's entities, created on first use.
-func (st *entityStoreState) index(typ, spaceID string) *esIndex {
+func (st *entityStoreState) index(typ, spaceID string) *es.Index {
 	if st.entities == nil {
-		st.entities = map[string]*esIndex{}
+		st.entities = map[string]*es.Index{}
 	}
 	ix := st.entities[typ]
 	if ix == nil {
-		ix = &esIndex{name: ".entities.v1.latest.security_" + typ + "_" + spaceID, mapping: entStoreMapping()}
+		ix = &es.Index{Name: ".entities.v1.latest.security_" + typ + "_" + spaceID, Mapping: entStoreMapping()}
 		st.entities[typ] = ix
 	}
 	return ix
@@ -90,15 +92,15 @@ func (st *entityStoreState) index(typ, spaceID string) *esIndex {
 
 // entStoreMapping types the date fields of entity records, so that range
 // queries and sorts treat them as dates even in an empty index.
-func entStoreMapping() map[string]esKind {
-	m := map[string]esKind{"@timestamp": esDate, "event.ingested": esDate, "entity.lifecycle.first_seen": esDate, "entity.lifecycle.last_activity": esDate}
+func entStoreMapping() map[string]es.Kind {
+	m := map[string]es.Kind{"@timestamp": es.Date, "event.ingested": es.Date, "entity.lifecycle.first_seen": es.Date, "entity.lifecycle.last_activity": es.Date}
 	for _, t := range []string{"host", "user", "service"} {
-		m[t+".risk.@timestamp"] = esDate
-		m[t+".risk.calculated_score_norm"] = esDouble
-		m[t+".risk.calculated_score"] = esDouble
-		m[t+".name"] = esKeyword
+		m[t+".risk.@timestamp"] = es.Date
+		m[t+".risk.calculated_score_norm"] = es.Double
+		m[t+".risk.calculated_score"] = es.Double
+		m[t+".name"] = es.Keyword
 	}
-	m["entity.id"] = esKeyword
+	m["entity.id"] = es.Keyword
 	return m
 }
 
@@ -154,20 +156,20 @@ func entEnrich(sp *space) {
 		if own := entOwnKey(typ); own != "" {
 			field = own + ".name"
 		}
-		for _, d := range ix.docs {
-			if crit := sp.criticalityOf(field, d.id); crit != "" {
-				asset, _ := d.source["asset"].(map[string]any)
+		for _, d := range ix.Docs {
+			if crit := sp.criticalityOf(field, d.ID); crit != "" {
+				asset, _ := d.Source["asset"].(map[string]any)
 				if asset == nil {
 					asset = map[string]any{}
-					d.source["asset"] = asset
+					d.Source["asset"] = asset
 				}
 				asset["criticality"] = crit
 			}
-			own, _ := d.source[entOwnKey(typ)].(map[string]any)
-			if risk := sp.riskScoreOf(field, d.id); risk != nil && own != nil {
+			own, _ := d.Source[entOwnKey(typ)].(map[string]any)
+			if risk := sp.riskScoreOf(field, d.ID); risk != nil && own != nil {
 				own["risk"] = entRiskCopy(risk)
 			}
-			d.leaves = nil
+			d.Edited()
 		}
 	}
 }
@@ -182,7 +184,7 @@ func entRiskCopy(risk map[string]any) any {
 	if inputs, ok := r["inputs"].([]any); ok && len(inputs) > 3 {
 		r["inputs"] = inputs[:3]
 	}
-	return esNormalize(r)
+	return es.Normalize(r)
 }
 
 // entTypeParam reads the {entityType} path parameter; ok is false when the

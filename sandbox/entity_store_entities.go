@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // The entity store's entities: the CRUD routes (upsert one, upsert many,
@@ -112,7 +114,7 @@ func entRecord(z *zod, path, typ string, raw any) map[string]any {
 			z.add(at("asset"), "Expected object, received %s", zodType(raw))
 		} else if c, has := asset["criticality"]; has {
 			if s, _ := c.(string); !slices.Contains(entCriticalityLevels, s) {
-				z.add(at("asset.criticality"), "Invalid enum value. Expected '%s', received '%s'", strings.Join(entCriticalityLevels, "' | '"), esString(c))
+				z.add(at("asset.criticality"), "Invalid enum value. Expected '%s', received '%s'", strings.Join(entCriticalityLevels, "' | '"), es.String(c))
 			}
 		}
 	}
@@ -187,7 +189,7 @@ func entMerge(dst, src map[string]any, history int) {
 			old, _ := dst[k].([]any)
 			merged := append([]any{}, old...)
 			for _, x := range nv {
-				merged = slices.DeleteFunc(merged, func(y any) bool { return esString(y) == esString(x) })
+				merged = slices.DeleteFunc(merged, func(y any) bool { return es.String(y) == es.String(x) })
 				merged = append(merged, x)
 			}
 			if history > 0 && len(merged) > history {
@@ -208,14 +210,14 @@ func (k *Kibana) entStore(c *call, st *entityStoreState, typ string, rec map[str
 	id := entity["id"].(string)
 	ix := st.index(typ, c.spaceID)
 	stored := map[string]any{}
-	if d := ix.get(id); d != nil {
-		stored = cfgClone(d.source)
+	if d := ix.Get(id); d != nil {
+		stored = cfgClone(d.Source)
 	}
 	history := 10
 	if e := st.engine(typ); e != nil {
 		history = e.fieldHistoryLength
 	}
-	entMerge(stored, esNormalize(rec).(map[string]any), history)
+	entMerge(stored, es.Normalize(rec).(map[string]any), history)
 	ent := stored["entity"].(map[string]any)
 	if _, ok := ent["name"]; !ok {
 		ent["name"] = id
@@ -234,7 +236,7 @@ func (k *Kibana) entStore(c *call, st *entityStoreState, typ string, rec map[str
 		obj["name"] = id // the store names the entity by its id
 		stored["event"] = map[string]any{"ingested": now}
 	}
-	return ix.put(id, stored).source
+	return ix.Put(id, stored).Source
 }
 
 // entPublic is a stored record as the API shows it: of the asset, only its
@@ -325,7 +327,7 @@ func (k *Kibana) bulkUpsertEntities(c *call) {
 			if obj["type"] == nil {
 				z.add(at+".type", "Required")
 			} else {
-				z.add(at+".type", "Invalid enum value. Expected '%s', received '%s'", strings.Join(entStoreTypes, "' | '"), esString(obj["type"]))
+				z.add(at+".type", "Invalid enum value. Expected '%s', received '%s'", strings.Join(entStoreTypes, "' | '"), es.String(obj["type"]))
 			}
 			continue
 		}
@@ -377,9 +379,9 @@ func (k *Kibana) deleteEntity(c *call) {
 		return
 	}
 	ix := st.index(typ, c.spaceID)
-	before := len(ix.docs)
-	ix.docs = slices.DeleteFunc(ix.docs, func(d *esDoc) bool { return d.id == id })
-	if len(ix.docs) == before {
+	before := len(ix.Docs)
+	ix.Docs = slices.DeleteFunc(ix.Docs, func(d *es.Doc) bool { return d.ID == id })
+	if len(ix.Docs) == before {
 		c.notFound(fmt.Sprintf("Entity with ID '%s' and type '%s' not found", id, typ))
 		return
 	}
@@ -419,22 +421,22 @@ func (k *Kibana) listEntities(c *call) {
 			c.badRequest(fmt.Sprintf("filterQuery is not valid JSON: %v", err))
 			return
 		}
-		query = esNormalize(query)
+		query = es.Normalize(query)
 	}
 	// One search over the types' indices, as Kibana searches them together
 	// (ignoring those that do not exist).
 	st := k.entStoreState(c)
-	all := &esIndex{name: "entities", mapping: entStoreMapping()}
+	all := &es.Index{Name: "entities", Mapping: entStoreMapping()}
 	for _, t := range entStoreTypes {
 		if slices.Contains(types, t) && st.entities[t] != nil {
-			all.docs = append(all.docs, st.entities[t].docs...)
+			all.Docs = append(all.Docs, st.entities[t].Docs...)
 		}
 	}
 	body := map[string]any{"from": (page - 1) * perPage, "size": perPage, "sort": []any{map[string]any{sortField: sortOrder}}}
 	if query != nil {
 		body["query"] = query
 	}
-	res, err := all.search(body, k.cfg.Now())
+	res, err := all.Search(body, k.cfg.Now())
 	if err != nil {
 		esFailure(c, err)
 		return

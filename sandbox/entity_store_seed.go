@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // The entity store's story: the engines each space runs and the entities
@@ -64,7 +66,7 @@ func (k *Kibana) seedEntityStore(sp *space, rng *rand.Rand) {
 	}
 	for _, s := range entSeedServices[sp.id] {
 		last := now.Add(-time.Duration(2+rng.IntN(50)) * time.Minute)
-		st.index("service", sp.id).put(s.name, map[string]any{
+		st.index("service", sp.id).Put(s.name, map[string]any{
 			"@timestamp": epStamp(last), "event": map[string]any{"ingested": epStamp(last.Add(40 * time.Second))},
 			"entity": map[string]any{"id": s.name, "name": s.name, "type": "Service", "source": s.source, "EngineMetadata": map[string]any{"Type": "service"},
 				"lifecycle": map[string]any{"first_seen": epStamp(now.AddDate(0, 0, -60-rng.IntN(200))), "last_activity": epStamp(last)}},
@@ -93,11 +95,11 @@ func entSeenInStory(sp *space, now time.Time) (hosts, users []*entSeen) {
 	if sp.alerts.index == nil {
 		return hosts, users
 	}
-	for _, d := range sp.alerts.index.docs {
-		f := d.flat()
+	for _, d := range sp.alerts.index.Docs {
+		f := d.Flat()
 		first := func(field string) string {
 			if v := f[field]; len(v) > 0 {
-				return esString(v[0])
+				return es.String(v[0])
 			}
 			return ""
 		}
@@ -151,7 +153,7 @@ func (k *Kibana) entSeedHost(sp *space, h *entSeen, cast alertCast, now time.Tim
 			"attributes": map[string]any{"managed": h.agent, "asset": h.server}},
 		"host": hostObj,
 	}
-	sp.entityStore.index("host", sp.id).put(h.name, rec)
+	sp.entityStore.index("host", sp.id).Put(h.name, rec)
 }
 
 func (k *Kibana) entSeedUser(sp *space, u *entSeen, cast alertCast, now time.Time, rng *rand.Rand) {
@@ -177,5 +179,5 @@ func (k *Kibana) entSeedUser(sp *space, u *entSeen, cast alertCast, now time.Tim
 		"@timestamp": epStamp(u.last), "event": map[string]any{"ingested": epStamp(u.last.Add(35 * time.Second))},
 		"entity": entity, "user": userObj,
 	}
-	sp.entityStore.index("user", sp.id).put(u.name, rec)
+	sp.entityStore.index("user", sp.id).Put(u.name, rec)
 }

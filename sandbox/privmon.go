@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Privileged user monitoring: its engine (install, disable, delete, run),
@@ -535,7 +537,7 @@ func (k *Kibana) installPAD(c *call) {
 func (k *Kibana) seedPrivmon(sp *space, cast alertCast, now time.Time) {
 	st := &sp.assetCrit.privmon
 	st.status, st.index = "started", true
-	at := func(hours int) string { return now.Add(-time.Duration(hours) * time.Hour).Format(esDateFormat) }
+	at := func(hours int) string { return now.Add(-time.Duration(hours) * time.Hour).Format(es.DateFormat) }
 	users := []*privUser{
 		{name: cast.bruteUsers[0], privileged: true, sources: []string{"api"}, at: at(240)},
 		{name: cast.ransomUser, privileged: true, sources: []string{"csv"}, at: at(200),

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // The risk score engine: it scores every host and user named by the
@@ -85,7 +87,7 @@ func (k *Kibana) riskEngineScheduleNow(c *call) {
 	}
 	st := &c.space.assetCrit.risk
 	now := k.cfg.Now().UTC()
-	st.lastRun = now.Format(esDateFormat)
+	st.lastRun = now.Format(es.DateFormat)
 	st.scores = scoreRisk(c.space, &st.settings, now)
 	c.ok(map[string]any{"success": true})
 }
@@ -206,8 +208,8 @@ func scoreRisk(sp *space, s *riskSettings, now time.Time) []map[string]any {
 	type entity struct{ field, value string }
 	inputs := map[entity][]riskInput{}
 	if ix := sp.alerts.index; ix != nil {
-		for _, d := range ix.docs {
-			flat := fleetFlatten(d.source)
+		for _, d := range ix.Docs {
+			flat := fleetFlatten(d.Source)
 			first := func(f string) string {
 				if v := flat[f]; len(v) > 0 {
 					return v[0]
@@ -222,7 +224,7 @@ func scoreRisk(sp *space, s *riskSettings, now time.Time) []map[string]any {
 				continue
 			}
 			risk, _ := strconv.ParseFloat(first("kibana.alert.risk_score"), 64)
-			in := riskInput{id: d.id, index: ix.name, rule: first("kibana.alert.rule.name"), at: first("@timestamp"), risk: risk}
+			in := riskInput{id: d.ID, index: ix.Name, rule: first("kibana.alert.rule.name"), at: first("@timestamp"), risk: risk}
 			for _, typ := range []string{"host", "user"} {
 				name := first(typ + ".name")
 				if name == "" || !riskFiltersPass(s.filters, typ, flat) {
@@ -233,7 +235,7 @@ func scoreRisk(sp *space, s *riskSettings, now time.Time) []map[string]any {
 			}
 		}
 	}
-	at := now.Format(esDateFormat)
+	at := now.Format(es.DateFormat)
 	var out []map[string]any
 	scored := map[entity]bool{}
 	for e, list := range inputs {

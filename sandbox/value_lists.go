@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Value lists and their items: the security solution's lists of IPs,
@@ -108,7 +110,7 @@ func needStreams(c *call, stream string) bool {
 	if c.space.valueLists.streams {
 		return true
 	}
-	esFailure(c, &esError{status: http.StatusNotFound, typ: "index_not_found_exception", rootType: "index_not_found_exception", reason: "no such index [" + stream + "]"})
+	esFailure(c, &es.Error{Status: http.StatusNotFound, Type: "index_not_found_exception", RootType: "index_not_found_exception", Reason: "no such index [" + stream + "]"})
 	return false
 }
 

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Finding value lists and items: a KQL filter over the documents' fields,
@@ -127,7 +129,7 @@ func vlPage[T any](c *call, f *vlFind, rows []T, key func(T, string) (vlSortKey,
 		}
 		k, present, known := key(r, f.sortField)
 		if !known {
-			esFailure(c, esShardError("query_shard_exception", "No mapping found for [%s] in order to sort on", f.sortField))
+			esFailure(c, es.ShardError("query_shard_exception", "No mapping found for [%s] in order to sort on", f.sortField))
 			return
 		}
 		keys[i], has[i] = k, present

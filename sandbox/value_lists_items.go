@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Value list items: one value each, typed by their list. Values a list's
@@ -67,8 +69,8 @@ func badValue(c *call, typ, value, docID string) bool {
 	if len(preview) > 20 {
 		preview = preview[:20] + "..."
 	}
-	esFailure(c, &esError{status: http.StatusBadRequest, typ: "document_parsing_exception", rootType: "document_parsing_exception",
-		reason: fmt.Sprintf("failed to parse field [%s] of type [%s] in document with id '%s'. Preview of field's value: '%s'", typ, typ, docID, preview)})
+	esFailure(c, &es.Error{Status: http.StatusBadRequest, Type: "document_parsing_exception", RootType: "document_parsing_exception",
+		Reason: fmt.Sprintf("failed to parse field [%s] of type [%s] in document with id '%s'. Preview of field's value: '%s'", typ, typ, docID, preview)})
 	return true
 }
 

@@ -1,4 +1,4 @@
-package sandbox
+package es
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 )
@@ -20,122 +21,122 @@ import (
 // either way. What is not evaluated is refused with a 400 that names it,
 // never ignored.
 
-// esIndex is one index held in memory.
-type esIndex struct {
-	name string
-	docs []*esDoc
-	// mapping types the fields whose type their values do not tell (dates,
+// Index is one index held in memory.
+type Index struct {
+	Name string
+	Docs []*Doc
+	// Mapping types the fields whose type their values do not tell (dates,
 	// IPs, text); every other field is mapped from its values (strings as
 	// keyword, numbers as long or double, booleans as boolean).
-	mapping map[string]esKind
-	// multi maps a multi-field ("user.name.text") to the field it indexes.
-	multi map[string]string
+	Mapping map[string]Kind
+	// Multi maps a Multi-field ("user.name.text") to the field it indexes.
+	Multi map[string]string
 }
 
-// esDoc is one document.
-type esDoc struct {
-	id      string
-	source  map[string]any
-	version int64
+// Doc is one document.
+type Doc struct {
+	ID      string
+	Source  map[string]any
+	Version int64
 	leaves  map[string][]any // source flattened to dotted paths; nil when stale
 }
 
-type esKind uint8
+type Kind uint8
 
 const (
-	esKeyword esKind = iota + 1
-	esText
-	esDate
-	esLong
-	esDouble
-	esBoolean
-	esIP
+	Keyword Kind = iota + 1
+	Text
+	Date
+	Long
+	Double
+	Boolean
+	IP
 )
 
-var esKindNames = map[string]esKind{"keyword": esKeyword, "text": esText, "match_only_text": esText, "date": esDate, "long": esLong, "integer": esLong, "double": esDouble, "float": esDouble, "boolean": esBoolean, "ip": esIP}
+var kindNames = map[string]Kind{"keyword": Keyword, "text": Text, "match_only_text": Text, "date": Date, "long": Long, "integer": Long, "double": Double, "float": Double, "boolean": Boolean, "ip": IP}
 
-// esMaxResultWindow is index.max_result_window's default.
-const esMaxResultWindow = 10000
+// maxResultWindow is index.max_result_window's default.
+const maxResultWindow = 10000
 
-// esError is an error Elasticsearch answers; Kibana passes its message on
+// Error is an error Elasticsearch answers; Kibana passes its message on
 // in the Elasticsearch client's wording.
-type esError struct {
-	status        int
-	typ, rootType string
-	reason        string
+type Error struct {
+	Status         int
+	Type, RootType string
+	Reason         string
 }
 
-func (e *esError) Error() string {
-	return e.typ + "\n\tRoot causes:\n\t\t" + e.rootType + ": " + e.reason
+func (e *Error) Error() string {
+	return e.Type + "\n\tRoot causes:\n\t\t" + e.RootType + ": " + e.Reason
 }
 
-func esParsingError(format string, args ...any) *esError {
-	return &esError{status: 400, typ: "parsing_exception", rootType: "parsing_exception", reason: fmt.Sprintf(format, args...)}
+func parsingError(format string, args ...any) *Error {
+	return &Error{Status: 400, Type: "parsing_exception", RootType: "parsing_exception", Reason: fmt.Sprintf(format, args...)}
 }
 
-func esXContentError(format string, args ...any) *esError {
-	return &esError{status: 400, typ: "x_content_parse_exception", rootType: "x_content_parse_exception", reason: fmt.Sprintf(format, args...)}
+func xContentError(format string, args ...any) *Error {
+	return &Error{Status: 400, Type: "x_content_parse_exception", RootType: "x_content_parse_exception", Reason: fmt.Sprintf(format, args...)}
 }
 
-// esShardError is a failure while running the query on the shard, which
+// ShardError is a failure while running the query on the shard, which
 // Elasticsearch reports as a failed search phase.
-func esShardError(rootType, format string, args ...any) *esError {
-	return &esError{status: 400, typ: "search_phase_execution_exception", rootType: rootType, reason: fmt.Sprintf(format, args...)}
+func ShardError(rootType, format string, args ...any) *Error {
+	return &Error{Status: 400, Type: "search_phase_execution_exception", RootType: rootType, Reason: fmt.Sprintf(format, args...)}
 }
 
-// esUnsupported answers a query, aggregation or option that Elasticsearch
+// unsupported answers a query, aggregation or option that Elasticsearch
 // knows and the sandbox does not evaluate.
-func esUnsupported(what string) *esError {
-	return esParsingError("%s is not supported by the sandbox Kibana", what)
+func unsupported(what string) *Error {
+	return parsingError("%s is not supported by the sandbox Kibana", what)
 }
 
-// esKnownQueries are Elasticsearch queries the sandbox does not evaluate.
-var esKnownQueries = []string{"query_string", "simple_query_string", "regexp", "fuzzy", "nested", "has_child", "has_parent", "parent_id", "geo_bounding_box", "geo_distance", "geo_shape", "geo_polygon", "shape", "script", "script_score", "function_score", "dis_max", "boosting", "more_like_this", "terms_set", "intervals", "match_bool_prefix", "match_phrase_prefix", "combined_fields", "span_term", "span_near", "span_or", "span_not", "span_first", "span_multi", "span_containing", "span_within", "distance_feature", "rank_feature", "wrapper", "pinned", "percolate", "knn", "sparse_vector", "semantic", "text_expansion", "weighted_tokens"}
+// knownQueries are Elasticsearch queries the sandbox does not evaluate.
+var knownQueries = []string{"query_string", "simple_query_string", "regexp", "fuzzy", "nested", "has_child", "has_parent", "parent_id", "geo_bounding_box", "geo_distance", "geo_shape", "geo_polygon", "shape", "script", "script_score", "function_score", "dis_max", "boosting", "more_like_this", "terms_set", "intervals", "match_bool_prefix", "match_phrase_prefix", "combined_fields", "span_term", "span_near", "span_or", "span_not", "span_first", "span_multi", "span_containing", "span_within", "distance_feature", "rank_feature", "wrapper", "pinned", "percolate", "knn", "sparse_vector", "semantic", "text_expansion", "weighted_tokens"}
 
-// esKnownAggs are Elasticsearch aggregations the sandbox does not evaluate.
-var esKnownAggs = []string{"histogram", "range", "date_range", "ip_range", "significant_terms", "significant_text", "rare_terms", "multi_terms", "composite", "nested", "reverse_nested", "sampler", "diversified_sampler", "global", "adjacency_matrix", "auto_date_histogram", "variable_width_histogram", "geohash_grid", "geotile_grid", "stats", "extended_stats", "percentiles", "percentile_ranks", "median_absolute_deviation", "scripted_metric", "weighted_avg", "geo_bounds", "geo_centroid", "string_stats", "boxplot", "rate", "t_test", "top_metrics", "matrix_stats", "bucket_sort", "bucket_selector", "bucket_script", "cumulative_sum", "derivative", "moving_fn", "serial_diff", "avg_bucket", "max_bucket", "min_bucket", "sum_bucket", "stats_bucket", "percentiles_bucket", "categorize_text", "frequent_item_sets"}
+// knownAggs are Elasticsearch aggregations the sandbox does not evaluate.
+var knownAggs = []string{"histogram", "range", "date_range", "ip_range", "significant_terms", "significant_text", "rare_terms", "multi_terms", "composite", "nested", "reverse_nested", "sampler", "diversified_sampler", "global", "adjacency_matrix", "auto_date_histogram", "variable_width_histogram", "geohash_grid", "geotile_grid", "stats", "extended_stats", "percentiles", "percentile_ranks", "median_absolute_deviation", "scripted_metric", "weighted_avg", "geo_bounds", "geo_centroid", "string_stats", "boxplot", "rate", "t_test", "top_metrics", "matrix_stats", "bucket_sort", "bucket_selector", "bucket_script", "cumulative_sum", "derivative", "moving_fn", "serial_diff", "avg_bucket", "max_bucket", "min_bucket", "sum_bucket", "stats_bucket", "percentiles_bucket", "categorize_text", "frequent_item_sets"}
 
-// put adds or replaces a document.
-func (ix *esIndex) put(id string, source map[string]any) *esDoc {
-	src, _ := esNormalize(source).(map[string]any)
-	for _, d := range ix.docs {
-		if d.id == id {
-			d.source, d.leaves = src, nil
-			d.version++
+// Put adds or replaces a document.
+func (ix *Index) Put(id string, source map[string]any) *Doc {
+	src, _ := Normalize(source).(map[string]any)
+	for _, d := range ix.Docs {
+		if d.ID == id {
+			d.Source, d.leaves = src, nil
+			d.Version++
 			return d
 		}
 	}
-	d := &esDoc{id: id, source: src, version: 1}
-	ix.docs = append(ix.docs, d)
+	d := &Doc{ID: id, Source: src, Version: 1}
+	ix.Docs = append(ix.Docs, d)
 	return d
 }
 
-// get returns the document with id, or nil.
-func (ix *esIndex) get(id string) *esDoc {
-	for _, d := range ix.docs {
-		if d.id == id {
+// Get returns the document with id, or nil.
+func (ix *Index) Get(id string) *Doc {
+	for _, d := range ix.Docs {
+		if d.ID == id {
 			return d
 		}
 	}
 	return nil
 }
 
-// set writes one field of a document's source (as a flat key, the way an
+// Set writes one field of a document's source (as a flat key, the way an
 // update script writes ctx._source['a.b']); nil removes it.
-func (d *esDoc) set(field string, v any) {
+func (d *Doc) Set(field string, v any) {
 	if v == nil {
-		delete(d.source, field)
+		delete(d.Source, field)
 	} else {
-		d.source[field] = esNormalize(v)
+		d.Source[field] = Normalize(v)
 	}
 	d.leaves = nil
-	d.version++
+	d.Version++
 }
 
-// esNormalize gives a Go value the shape encoding/json decodes into
+// Normalize gives a Go value the shape encoding/json decodes into
 // (maps, []any, strings, json.Number, bools), so documents built in Go and
 // documents sent in requests compare alike.
-func esNormalize(v any) any {
+func Normalize(v any) any {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil
@@ -149,25 +150,25 @@ func esNormalize(v any) any {
 	return out
 }
 
-// flat returns the document's leaf values by dotted path, whichever way
+// Flat returns the document's leaf values by dotted path, whichever way
 // the source spells the path.
-func (d *esDoc) flat() map[string][]any {
+func (d *Doc) Flat() map[string][]any {
 	if d.leaves == nil {
 		d.leaves = map[string][]any{}
-		esFlatten(d.leaves, "", d.source)
+		flatten(d.leaves, "", d.Source)
 	}
 	return d.leaves
 }
 
-func esFlatten(out map[string][]any, path string, v any) {
+func flatten(out map[string][]any, path string, v any) {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, sub := range v {
-			esFlatten(out, esJoinPath(path, k), sub)
+			flatten(out, joinPath(path, k), sub)
 		}
 	case []any:
 		for _, e := range v {
-			esFlatten(out, path, e)
+			flatten(out, path, e)
 		}
 	case nil:
 	default:
@@ -175,7 +176,7 @@ func esFlatten(out map[string][]any, path string, v any) {
 	}
 }
 
-func esJoinPath(path, key string) string {
+func joinPath(path, key string) string {
 	if path == "" {
 		return key
 	}
@@ -184,66 +185,66 @@ func esJoinPath(path, key string) string {
 
 // ---- Searching ----
 
-// esSearch is one request's view of the index: its clock and its runtime
+// search is one request's view of the index: its clock and its runtime
 // fields.
-type esSearch struct {
-	ix      *esIndex
+type search struct {
+	ix      *Index
 	now     time.Time
-	runtime map[string]*esRuntimeField
-	kinds   map[string]esKind // dynamic mapping, worked out once per request
+	runtime map[string]*runtimeField
+	kinds   map[string]Kind // dynamic mapping, worked out once per request
 }
 
-func (ix *esIndex) newSearch(now time.Time) *esSearch {
-	s := &esSearch{ix: ix, now: now.UTC(), kinds: map[string]esKind{}}
-	for _, d := range ix.docs {
-		for path, vals := range d.flat() {
+func (ix *Index) newSearch(now time.Time) *search {
+	s := &search{ix: ix, now: now.UTC(), kinds: map[string]Kind{}}
+	for _, d := range ix.Docs {
+		for path, vals := range d.Flat() {
 			if _, done := s.kinds[path]; done {
 				continue
 			}
-			if k, ok := ix.mapping[path]; ok {
+			if k, ok := ix.Mapping[path]; ok {
 				s.kinds[path] = k
 				continue
 			}
-			s.kinds[path] = esKindOf(vals[0])
+			s.kinds[path] = kindOf(vals[0])
 		}
 	}
-	for path, k := range ix.mapping {
+	for path, k := range ix.Mapping {
 		s.kinds[path] = k
 	}
 	return s
 }
 
-func esKindOf(v any) esKind {
+func kindOf(v any) Kind {
 	switch v := v.(type) {
 	case bool:
-		return esBoolean
+		return Boolean
 	case json.Number:
 		if strings.ContainsAny(v.String(), ".eE") {
-			return esDouble
+			return Double
 		}
-		return esLong
+		return Long
 	case float64, float32:
-		return esDouble
+		return Double
 	case int, int64, int32:
-		return esLong
+		return Long
 	}
-	return esKeyword
+	return Keyword
 }
 
 // kind is the type of a field; ok is false for an unmapped field.
-func (s *esSearch) kind(field string) (esKind, bool) {
+func (s *search) kind(field string) (Kind, bool) {
 	if rf, ok := s.runtime[field]; ok {
 		return rf.kind, true
 	}
 	if field == "_id" || field == "_index" {
-		return esKeyword, true
+		return Keyword, true
 	}
 	k, ok := s.kinds[field]
 	return k, ok
 }
 
 // isObject reports a path that holds fields rather than values.
-func (s *esSearch) isObject(field string) bool {
+func (s *search) isObject(field string) bool {
 	for path := range s.kinds {
 		if strings.HasPrefix(path, field+".") {
 			return true
@@ -253,33 +254,33 @@ func (s *esSearch) isObject(field string) bool {
 }
 
 // values are a document's values of field.
-func (s *esSearch) values(d *esDoc, field string) []any {
+func (s *search) values(d *Doc, field string) []any {
 	if rf, ok := s.runtime[field]; ok {
 		return rf.eval(s, d)
 	}
 	switch field {
 	case "_id":
-		return []any{d.id}
+		return []any{d.ID}
 	case "_index":
-		return []any{s.ix.name}
+		return []any{s.ix.Name}
 	}
-	if parent, ok := s.ix.multi[field]; ok {
+	if parent, ok := s.ix.Multi[field]; ok {
 		field = parent
 	}
-	return d.flat()[field]
+	return d.Flat()[field]
 }
 
 // fieldsMatching lists the mapped fields a pattern ("host.*") names, in
 // order.
-func (s *esSearch) fieldsMatching(pattern string) []string {
+func (s *search) fieldsMatching(pattern string) []string {
 	var out []string
 	for path := range s.kinds {
-		if esGlob(pattern, path) {
+		if Glob(pattern, path) {
 			out = append(out, path)
 		}
 	}
 	for name := range s.runtime {
-		if esGlob(pattern, name) && !slices.Contains(out, name) {
+		if Glob(pattern, name) && !slices.Contains(out, name) {
 			out = append(out, name)
 		}
 	}
@@ -287,14 +288,14 @@ func (s *esSearch) fieldsMatching(pattern string) []string {
 	return out
 }
 
-// search answers an Elasticsearch search request body.
-func (ix *esIndex) search(body map[string]any, now time.Time) (map[string]any, error) {
+// Search answers an Elasticsearch Search request body.
+func (ix *Index) Search(body map[string]any, now time.Time) (map[string]any, error) {
 	s := ix.newSearch(now)
 	for key := range body {
 		switch key {
 		case "query", "size", "from", "sort", "_source", "fields", "track_total_hits", "aggs", "aggregations", "runtime_mappings", "track_scores":
 		default:
-			return nil, esParsingError("Unknown key for a START_OBJECT in [%s].", key)
+			return nil, parsingError("Unknown key for a START_OBJECT in [%s].", key)
 		}
 	}
 	if err := s.parseRuntime(body["runtime_mappings"]); err != nil {
@@ -307,19 +308,19 @@ func (ix *esIndex) search(body map[string]any, now time.Time) (map[string]any, e
 	return s.run(req)
 }
 
-// matching returns the documents a query clause matches (nil: all), in
+// Matching returns the documents a query clause matches (nil: all), in
 // index order, as update_by_query chooses them.
-func (ix *esIndex) matching(clause any, now time.Time) ([]*esDoc, error) {
+func (ix *Index) Matching(clause any, now time.Time) ([]*Doc, error) {
 	s := ix.newSearch(now)
-	q := esMatchAll
+	q := matchAll
 	if clause != nil {
 		var err error
 		if q, err = s.compile(clause); err != nil {
 			return nil, err
 		}
 	}
-	var out []*esDoc
-	for _, d := range ix.docs {
+	var out []*Doc
+	for _, d := range ix.Docs {
 		if ok, _ := q(d); ok {
 			out = append(out, d)
 		}
@@ -327,20 +328,20 @@ func (ix *esIndex) matching(clause any, now time.Time) ([]*esDoc, error) {
 	return out, nil
 }
 
-// esRequest is a parsed search body.
-type esRequest struct {
-	query       esQuery
+// request is a parsed search body.
+type request struct {
+	query       query
 	from, size  int
-	sorts       []esSortSpec
-	source      esSourceFilter
+	sorts       []sortSpec
+	source      sourceFilter
 	fields      []string
 	trackTotal  int // hits counted exactly up to this; -1: not at all
 	trackScores bool
-	aggs        []*esAgg
+	aggs        []*agg
 }
 
-func (s *esSearch) parseRequest(body map[string]any) (*esRequest, error) {
-	req := &esRequest{query: esMatchAll, size: 10, trackTotal: esMaxResultWindow, source: esSourceFilter{enabled: true}}
+func (s *search) parseRequest(body map[string]any) (*request, error) {
+	req := &request{query: matchAll, size: 10, trackTotal: maxResultWindow, source: sourceFilter{enabled: true}}
 	if raw, ok := body["query"]; ok && raw != nil {
 		q, err := s.compile(raw)
 		if err != nil {
@@ -349,29 +350,29 @@ func (s *esSearch) parseRequest(body map[string]any) (*esRequest, error) {
 		req.query = q
 	}
 	var err error
-	if req.size, err = esIntOption(body, "size", 10); err != nil {
+	if req.size, err = intOption(body, "size", 10); err != nil {
 		return nil, err
 	}
-	if req.from, err = esIntOption(body, "from", 0); err != nil {
+	if req.from, err = intOption(body, "from", 0); err != nil {
 		return nil, err
 	}
 	if req.size < 0 {
-		return nil, &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: fmt.Sprintf("[size] parameter cannot be negative, found [%d]", req.size)}
+		return nil, &Error{Status: 400, Type: "illegal_argument_exception", RootType: "illegal_argument_exception", Reason: fmt.Sprintf("[size] parameter cannot be negative, found [%d]", req.size)}
 	}
 	if req.from < 0 {
-		return nil, &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: fmt.Sprintf("[from] parameter cannot be negative but was [%d]", req.from)}
+		return nil, &Error{Status: 400, Type: "illegal_argument_exception", RootType: "illegal_argument_exception", Reason: fmt.Sprintf("[from] parameter cannot be negative but was [%d]", req.from)}
 	}
-	if req.from+req.size > esMaxResultWindow {
-		return nil, esShardError("illegal_argument_exception", "Result window is too large, from + size must be less than or equal to: [%d] but was [%d]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.", esMaxResultWindow, req.from+req.size)
+	if req.from+req.size > maxResultWindow {
+		return nil, ShardError("illegal_argument_exception", "Result window is too large, from + size must be less than or equal to: [%d] but was [%d]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.", maxResultWindow, req.from+req.size)
 	}
 	if req.sorts, err = s.parseSort(body["sort"]); err != nil {
 		return nil, err
 	}
-	if req.source, err = esParseSource(body["_source"]); err != nil {
+	if req.source, err = parseSource(body["_source"]); err != nil {
 		return nil, err
 	}
 	if raw, ok := body["fields"]; ok {
-		req.fields, err = esParseFields(raw)
+		req.fields, err = parseFields(raw)
 		if err != nil {
 			return nil, err
 		}
@@ -385,9 +386,9 @@ func (s *esSearch) parseRequest(body map[string]any) (*esRequest, error) {
 			req.trackTotal = -1
 		}
 	default:
-		n, ok := esInt(v)
+		n, ok := asInt(v)
 		if !ok || n < -1 {
-			return nil, esParsingError("[track_total_hits] must be a boolean or a non-negative integer")
+			return nil, parsingError("[track_total_hits] must be a boolean or a non-negative integer")
 		}
 		req.trackTotal = n
 	}
@@ -406,46 +407,46 @@ func (s *esSearch) parseRequest(body map[string]any) (*esRequest, error) {
 	return req, nil
 }
 
-func esIntOption(body map[string]any, key string, def int) (int, error) {
+func intOption(body map[string]any, key string, def int) (int, error) {
 	v, ok := body[key]
 	if !ok || v == nil {
 		return def, nil
 	}
-	n, ok := esInt(v)
+	n, ok := asInt(v)
 	if !ok {
-		return 0, esParsingError("[%s] must be an integer, found [%v]", key, v)
+		return 0, parsingError("[%s] must be an integer, found [%v]", key, v)
 	}
 	return n, nil
 }
 
-// esHit is a matched document and its score.
-type esHit struct {
-	doc   *esDoc
+// hit is a matched document and its score.
+type hit struct {
+	doc   *Doc
 	score float64
-	keys  []esSortKey
+	keys  []sortKey
 }
 
-func (s *esSearch) run(req *esRequest) (map[string]any, error) {
-	var hits []*esHit
-	for _, d := range s.ix.docs {
+func (s *search) run(req *request) (map[string]any, error) {
+	var hits []*hit
+	for _, d := range s.ix.Docs {
 		if ok, score := req.query(d); ok {
-			hits = append(hits, &esHit{doc: d, score: score})
+			hits = append(hits, &hit{doc: d, score: score})
 		}
 	}
 	if err := s.sortHits(hits, req.sorts); err != nil {
 		return nil, err
 	}
-	scored := len(req.sorts) == 0 || req.trackScores || slices.ContainsFunc(req.sorts, func(sp esSortSpec) bool { return sp.field == "_score" })
+	scored := len(req.sorts) == 0 || req.trackScores || slices.ContainsFunc(req.sorts, func(sp sortSpec) bool { return sp.field == "_score" })
 	page := []any{}
 	for i := req.from; i < len(hits) && i < req.from+req.size; i++ {
 		page = append(page, s.renderHit(hits[i], req, scored))
 	}
 	var maxScore any
 	if scored && req.size > 0 {
-		maxScore = esMaxScore(hits)
+		maxScore = bestScore(hits)
 	}
 	out := map[string]any{
-		"took":      1 + len(s.ix.docs)/50,
+		"took":      1 + len(s.ix.Docs)/50,
 		"timed_out": false,
 		"_shards":   map[string]any{"total": 1, "successful": 1, "skipped": 0, "failed": 0},
 	}
@@ -459,7 +460,7 @@ func (s *esSearch) run(req *esRequest) (map[string]any, error) {
 	}
 	out["hits"] = hitsOut
 	if req.aggs != nil {
-		docs := make([]*esDoc, len(hits))
+		docs := make([]*Doc, len(hits))
 		for i, h := range hits {
 			docs[i] = h.doc
 		}
@@ -472,8 +473,8 @@ func (s *esSearch) run(req *esRequest) (map[string]any, error) {
 	return out, nil
 }
 
-// esMaxScore is the best score of the hits; null without hits.
-func esMaxScore(hits []*esHit) any {
+// bestScore is the best score of the hits; null without hits.
+func bestScore(hits []*hit) any {
 	if len(hits) == 0 {
 		return nil
 	}
@@ -484,13 +485,13 @@ func esMaxScore(hits []*esHit) any {
 	return m
 }
 
-func (s *esSearch) renderHit(h *esHit, req *esRequest, scored bool) map[string]any {
-	out := map[string]any{"_index": s.ix.name, "_id": h.doc.id, "_score": nil}
+func (s *search) renderHit(h *hit, req *request, scored bool) map[string]any {
+	out := map[string]any{"_index": s.ix.Name, "_id": h.doc.ID, "_score": nil}
 	if scored {
 		out["_score"] = h.score
 	}
 	if req.source.enabled {
-		out["_source"] = req.source.apply(h.doc.source)
+		out["_source"] = req.source.apply(h.doc.Source)
 	}
 	if len(req.fields) > 0 {
 		fields := map[string]any{}
@@ -499,9 +500,9 @@ func (s *esSearch) renderHit(h *esHit, req *esRequest, scored bool) map[string]a
 				k, _ := s.kind(f)
 				var vals []any
 				for _, v := range s.values(h.doc, f) {
-					if k == esDate {
+					if k == Date {
 						if ms, err := s.dateValue(v); err == nil {
-							v = esFormatMillis(ms)
+							v = FormatMillis(ms)
 						}
 					}
 					vals = append(vals, v)
@@ -525,33 +526,33 @@ func (s *esSearch) renderHit(h *esHit, req *esRequest, scored bool) map[string]a
 
 // ---- Queries ----
 
-// esQuery tells whether a document matches and its score.
-type esQuery func(d *esDoc) (bool, float64)
+// query tells whether a document matches and its score.
+type query func(d *Doc) (bool, float64)
 
-func esMatchAll(*esDoc) (bool, float64)  { return true, 1 }
-func esMatchNone(*esDoc) (bool, float64) { return false, 0 }
+func matchAll(*Doc) (bool, float64)  { return true, 1 }
+func matchNone(*Doc) (bool, float64) { return false, 0 }
 
 // compile parses one query clause.
-func (s *esSearch) compile(raw any) (esQuery, error) {
+func (s *search) compile(raw any) (query, error) {
 	obj, ok := raw.(map[string]any)
 	if !ok {
-		return nil, esParsingError("query malformed, must start with start_object")
+		return nil, parsingError("query malformed, must start with start_object")
 	}
 	if len(obj) == 0 {
-		return nil, esParsingError("query malformed, empty clause found")
+		return nil, parsingError("query malformed, empty clause found")
 	}
 	if len(obj) > 1 {
-		names := slices.Sorted(esKeys(obj))
-		return nil, esParsingError("[%s] malformed query, expected [END_OBJECT] but found [FIELD_NAME]", names[0])
+		names := slices.Sorted(keysOf(obj))
+		return nil, parsingError("[%s] malformed query, expected [END_OBJECT] but found [FIELD_NAME]", names[0])
 	}
 	for name, body := range obj {
 		switch name {
 		case "bool":
 			return s.compileBool(body)
 		case "match_all":
-			return s.compileConstant(name, body, esMatchAll)
+			return s.compileConstant(name, body, matchAll)
 		case "match_none":
-			return s.compileConstant(name, body, esMatchNone)
+			return s.compileConstant(name, body, matchNone)
 		case "term":
 			return s.compileTerm(body)
 		case "terms":
@@ -571,15 +572,15 @@ func (s *esSearch) compile(raw any) (esQuery, error) {
 		case "constant_score":
 			return s.compileConstantScore(body)
 		}
-		if slices.Contains(esKnownQueries, name) {
-			return nil, esUnsupported("the [" + name + "] query")
+		if slices.Contains(knownQueries, name) {
+			return nil, unsupported("the [" + name + "] query")
 		}
-		return nil, esParsingError("unknown query [%s]", name)
+		return nil, parsingError("unknown query [%s]", name)
 	}
 	return nil, nil
 }
 
-func esKeys(m map[string]any) func(func(string) bool) {
+func keysOf(m map[string]any) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for k := range m {
 			if !yield(k) {
@@ -589,16 +590,16 @@ func esKeys(m map[string]any) func(func(string) bool) {
 	}
 }
 
-func esObject(name string, body any) (map[string]any, error) {
+func object(name string, body any) (map[string]any, error) {
 	obj, ok := body.(map[string]any)
 	if !ok {
-		return nil, esParsingError("[%s] query malformed, no start_object after query name", name)
+		return nil, parsingError("[%s] query malformed, no start_object after query name", name)
 	}
 	return obj, nil
 }
 
-func (s *esSearch) compileConstant(name string, body any, q esQuery) (esQuery, error) {
-	obj, err := esObject(name, body)
+func (s *search) compileConstant(name string, body any, q query) (query, error) {
+	obj, err := object(name, body)
 	if err != nil {
 		return nil, err
 	}
@@ -606,25 +607,25 @@ func (s *esSearch) compileConstant(name string, body any, q esQuery) (esQuery, e
 	for k, v := range obj {
 		switch k {
 		case "boost":
-			boost, _ = esFloat(v)
+			boost, _ = Float(v)
 		case "_name":
 		default:
-			return nil, esParsingError("[%s] query does not support [%s]", name, k)
+			return nil, parsingError("[%s] query does not support [%s]", name, k)
 		}
 	}
-	return func(d *esDoc) (bool, float64) {
+	return func(d *Doc) (bool, float64) {
 		ok, _ := q(d)
 		return ok, boost
 	}, nil
 }
 
-func (s *esSearch) compileConstantScore(body any) (esQuery, error) {
-	obj, err := esObject("constant_score", body)
+func (s *search) compileConstantScore(body any) (query, error) {
+	obj, err := object("constant_score", body)
 	if err != nil {
 		return nil, err
 	}
 	boost := 1.0
-	var inner esQuery
+	var inner query
 	for k, v := range obj {
 		switch k {
 		case "filter":
@@ -632,31 +633,31 @@ func (s *esSearch) compileConstantScore(body any) (esQuery, error) {
 				return nil, err
 			}
 		case "boost":
-			boost, _ = esFloat(v)
+			boost, _ = Float(v)
 		case "_name":
 		default:
-			return nil, esParsingError("[constant_score] query does not support [%s]", k)
+			return nil, parsingError("[constant_score] query does not support [%s]", k)
 		}
 	}
 	if inner == nil {
-		return nil, esParsingError("[constant_score] requires a 'filter' element")
+		return nil, parsingError("[constant_score] requires a 'filter' element")
 	}
-	return func(d *esDoc) (bool, float64) {
+	return func(d *Doc) (bool, float64) {
 		ok, _ := inner(d)
 		return ok, boost
 	}, nil
 }
 
-func (s *esSearch) compileBool(body any) (esQuery, error) {
-	obj, err := esObject("bool", body)
+func (s *search) compileBool(body any) (query, error) {
+	obj, err := object("bool", body)
 	if err != nil {
 		return nil, err
 	}
-	var must, filter, should, mustNot []esQuery
+	var must, filter, should, mustNot []query
 	msm := ""
 	boost := 1.0
 	for k, v := range obj {
-		var list *[]esQuery
+		var list *[]query
 		switch k {
 		case "must":
 			list = &must
@@ -677,16 +678,16 @@ func (s *esSearch) compileBool(body any) (esQuery, error) {
 			case int:
 				msm = strconv.Itoa(v)
 			default:
-				return nil, esParsingError("[bool] query does not support [minimum_should_match] of type %T", v)
+				return nil, parsingError("[bool] query does not support [minimum_should_match] of type %T", v)
 			}
 			continue
 		case "boost":
-			boost, _ = esFloat(v)
+			boost, _ = Float(v)
 			continue
 		case "_name", "adjust_pure_negative":
 			continue
 		default:
-			return nil, esParsingError("[bool] query does not support [%s]", k)
+			return nil, parsingError("[bool] query does not support [%s]", k)
 		}
 		clauses := []any{v}
 		if arr, ok := v.([]any); ok {
@@ -705,14 +706,14 @@ func (s *esSearch) compileBool(body any) (esQuery, error) {
 		required = 1
 	}
 	if msm != "" {
-		n, err := esMinimumShouldMatch(msm, len(should))
+		n, err := minimumShouldMatch(msm, len(should))
 		if err != nil {
 			return nil, err
 		}
 		required = n
 	}
 	scoring := len(must) > 0 || len(should) > 0
-	return func(d *esDoc) (bool, float64) {
+	return func(d *Doc) (bool, float64) {
 		score := 0.0
 		for _, q := range must {
 			ok, sc := q(d)
@@ -748,15 +749,15 @@ func (s *esSearch) compileBool(body any) (esQuery, error) {
 	}, nil
 }
 
-// esMinimumShouldMatch resolves "2", "-1", "75%", "-25%" against n clauses.
-func esMinimumShouldMatch(spec string, n int) (int, error) {
+// minimumShouldMatch resolves "2", "-1", "75%", "-25%" against n clauses.
+func minimumShouldMatch(spec string, n int) (int, error) {
 	spec = strings.TrimSpace(spec)
 	if pct, ok := strings.CutSuffix(spec, "%"); ok {
 		p, err := strconv.Atoi(pct)
 		if err != nil {
-			return 0, esParsingError("[bool] query: cannot parse minimum_should_match [%s]", spec)
+			return 0, parsingError("[bool] query: cannot parse minimum_should_match [%s]", spec)
 		}
-		v := n * esAbs(p) / 100
+		v := n * abs(p) / 100
 		if p < 0 {
 			v = n - v
 		}
@@ -764,7 +765,7 @@ func esMinimumShouldMatch(spec string, n int) (int, error) {
 	}
 	v, err := strconv.Atoi(spec)
 	if err != nil {
-		return 0, esParsingError("[bool] query: cannot parse minimum_should_match [%s]", spec)
+		return 0, parsingError("[bool] query: cannot parse minimum_should_match [%s]", spec)
 	}
 	if v < 0 {
 		v = max(n+v, 0)
@@ -772,17 +773,17 @@ func esMinimumShouldMatch(spec string, n int) (int, error) {
 	return v, nil
 }
 
-func esAbs(n int) int {
+func abs(n int) int {
 	if n < 0 {
 		return -n
 	}
 	return n
 }
 
-// esSingleField reads the {"field": value-or-options} shape of term, match,
+// singleField reads the {"field": value-or-options} shape of term, match,
 // prefix, range, wildcard.
-func esSingleField(name string, body any) (string, any, error) {
-	obj, err := esObject(name, body)
+func singleField(name string, body any) (string, any, error) {
+	obj, err := object(name, body)
 	if err != nil {
 		return "", nil, err
 	}
@@ -797,23 +798,23 @@ func esSingleField(name string, body any) (string, any, error) {
 			if a > b {
 				a, b = b, a
 			}
-			return "", nil, esParsingError("[%s] query doesn't support multiple fields, found [%s] and [%s]", name, a, b)
+			return "", nil, parsingError("[%s] query doesn't support multiple fields, found [%s] and [%s]", name, a, b)
 		}
 		field, value = k, v
 	}
 	if field == "" {
-		return "", nil, esParsingError("[%s] query malformed, no field specified", name)
+		return "", nil, parsingError("[%s] query malformed, no field specified", name)
 	}
 	return field, value, nil
 }
 
-// esOptions splits a {"field": {"value": …, …}} body into its value and the
+// options splits a {"field": {"value": …, …}} body into its value and the
 // other options, refusing options the query does not have.
-func esOptions(name, valueKey string, raw any, allowed ...string) (any, map[string]any, error) {
+func options(name, valueKey string, raw any, allowed ...string) (any, map[string]any, error) {
 	obj, ok := raw.(map[string]any)
 	if !ok {
 		if _, isList := raw.([]any); isList {
-			return nil, nil, esParsingError("[%s] query does not support array of values", name)
+			return nil, nil, parsingError("[%s] query does not support array of values", name)
 		}
 		return raw, map[string]any{}, nil
 	}
@@ -822,30 +823,30 @@ func esOptions(name, valueKey string, raw any, allowed ...string) (any, map[stri
 		value, ok = obj["wildcard"]
 	}
 	if !ok {
-		return nil, nil, esParsingError("[%s] query requires [%s]", name, valueKey)
+		return nil, nil, parsingError("[%s] query requires [%s]", name, valueKey)
 	}
 	for k := range obj {
 		if k != valueKey && k != "boost" && k != "_name" && !slices.Contains(allowed, k) && !(name == "wildcard" && k == "wildcard") {
-			return nil, nil, esParsingError("[%s] query does not support [%s]", name, k)
+			return nil, nil, parsingError("[%s] query does not support [%s]", name, k)
 		}
 	}
 	return value, obj, nil
 }
 
-func (s *esSearch) compileTerm(body any) (esQuery, error) {
-	field, raw, err := esSingleField("term", body)
+func (s *search) compileTerm(body any) (query, error) {
+	field, raw, err := singleField("term", body)
 	if err != nil {
 		return nil, err
 	}
-	value, opts, err := esOptions("term", "value", raw, "case_insensitive")
+	value, opts, err := options("term", "value", raw, "case_insensitive")
 	if err != nil {
 		return nil, err
 	}
 	if _, isObj := value.(map[string]any); isObj {
-		return nil, esParsingError("[term] query does not support array of values")
+		return nil, parsingError("[term] query does not support array of values")
 	}
 	if _, isList := value.([]any); isList {
-		return nil, esParsingError("[term] query does not support array of values")
+		return nil, parsingError("[term] query does not support array of values")
 	}
 	ci, _ := opts["case_insensitive"].(bool)
 	test, err := s.termTest(field, value, ci)
@@ -855,8 +856,8 @@ func (s *esSearch) compileTerm(body any) (esQuery, error) {
 	return s.fieldQuery(field, test), nil
 }
 
-func (s *esSearch) compileTerms(body any) (esQuery, error) {
-	obj, err := esObject("terms", body)
+func (s *search) compileTerms(body any) (query, error) {
+	obj, err := object("terms", body)
 	if err != nil {
 		return nil, err
 	}
@@ -867,20 +868,20 @@ func (s *esSearch) compileTerms(body any) (esQuery, error) {
 			continue
 		}
 		if field != "" {
-			return nil, esParsingError("[terms] query does not support multiple fields")
+			return nil, parsingError("[terms] query does not support multiple fields")
 		}
 		field = k
 		switch v := v.(type) {
 		case []any:
 			values = v
 		case map[string]any:
-			return nil, esUnsupported("the terms lookup of [terms] on [" + k + "]")
+			return nil, unsupported("the terms lookup of [terms] on [" + k + "]")
 		default:
-			return nil, esParsingError("[terms] query does not support [%s]", k)
+			return nil, parsingError("[terms] query does not support [%s]", k)
 		}
 	}
 	if field == "" {
-		return nil, esParsingError("[terms] query malformed, no field specified")
+		return nil, parsingError("[terms] query malformed, no field specified")
 	}
 	var tests []func(any) bool
 	for _, v := range values {
@@ -901,8 +902,8 @@ func (s *esSearch) compileTerms(body any) (esQuery, error) {
 }
 
 // fieldQuery matches documents with a value of field passing test.
-func (s *esSearch) fieldQuery(field string, test func(any) bool) esQuery {
-	return func(d *esDoc) (bool, float64) {
+func (s *search) fieldQuery(field string, test func(any) bool) query {
+	return func(d *Doc) (bool, float64) {
 		for _, v := range s.values(d, field) {
 			if test(v) {
 				return true, 1
@@ -913,28 +914,28 @@ func (s *esSearch) fieldQuery(field string, test func(any) bool) esQuery {
 }
 
 // termTest builds the comparison of a field's values with one exact term.
-func (s *esSearch) termTest(field string, want any, caseInsensitive bool) (func(any) bool, error) {
+func (s *search) termTest(field string, want any, caseInsensitive bool) (func(any) bool, error) {
 	kind, mapped := s.kind(field)
 	if !mapped {
 		return func(any) bool { return false }, nil
 	}
 	switch kind {
-	case esText:
-		w := esString(want)
-		return func(v any) bool { return slices.Contains(esTokenize(esString(v)), w) }, nil
-	case esLong, esDouble:
-		w, ok := esFloat(want)
+	case Text:
+		w := String(want)
+		return func(v any) bool { return slices.Contains(Tokenize(String(v)), w) }, nil
+	case Long, Double:
+		w, ok := Float(want)
 		if !ok {
-			return nil, esShardError("number_format_exception", "For input string: \"%s\"", esString(want))
+			return nil, ShardError("number_format_exception", "For input string: \"%s\"", String(want))
 		}
-		return func(v any) bool { f, ok := esFloat(v); return ok && f == w }, nil
-	case esBoolean:
-		w, ok := esBool(want)
+		return func(v any) bool { f, ok := Float(v); return ok && f == w }, nil
+	case Boolean:
+		w, ok := asBool(want)
 		if !ok {
-			return nil, esShardError("illegal_argument_exception", "Can't parse boolean value [%s], expected [true] or [false]", esString(want))
+			return nil, ShardError("illegal_argument_exception", "Can't parse boolean value [%s], expected [true] or [false]", String(want))
 		}
-		return func(v any) bool { b, ok := esBool(v); return ok && b == w }, nil
-	case esDate:
+		return func(v any) bool { b, ok := asBool(v); return ok && b == w }, nil
+	case Date:
 		lo, err := s.dateBound(field, want, false, nil)
 		if err != nil {
 			return nil, err
@@ -944,29 +945,29 @@ func (s *esSearch) termTest(field string, want any, caseInsensitive bool) (func(
 			return nil, err
 		}
 		return func(v any) bool { ms, err := s.dateValue(v); return err == nil && ms >= lo && ms <= hi }, nil
-	case esIP:
-		w := esString(want)
+	case IP:
+		w := String(want)
 		if prefix, err := netip.ParsePrefix(w); err == nil {
 			return func(v any) bool {
-				a, err := netip.ParseAddr(esString(v))
+				a, err := netip.ParseAddr(String(v))
 				return err == nil && prefix.Contains(a)
 			}, nil
 		}
 		addr, err := netip.ParseAddr(w)
 		if err != nil {
-			return nil, esShardError("illegal_argument_exception", "'%s' is not an IP string literal.", w)
+			return nil, ShardError("illegal_argument_exception", "'%s' is not an IP string literal.", w)
 		}
-		return func(v any) bool { a, err := netip.ParseAddr(esString(v)); return err == nil && a == addr }, nil
+		return func(v any) bool { a, err := netip.ParseAddr(String(v)); return err == nil && a == addr }, nil
 	}
-	w := esString(want)
+	w := String(want)
 	if caseInsensitive {
-		return func(v any) bool { return strings.EqualFold(esString(v), w) }, nil
+		return func(v any) bool { return strings.EqualFold(String(v), w) }, nil
 	}
-	return func(v any) bool { return esString(v) == w }, nil
+	return func(v any) bool { return String(v) == w }, nil
 }
 
-func (s *esSearch) compileMatch(name string, body any) (esQuery, error) {
-	field, raw, err := esSingleField(name, body)
+func (s *search) compileMatch(name string, body any) (query, error) {
+	field, raw, err := singleField(name, body)
 	if err != nil {
 		return nil, err
 	}
@@ -974,50 +975,50 @@ func (s *esSearch) compileMatch(name string, body any) (esQuery, error) {
 	if name == "match_phrase" {
 		allowed = []string{"slop", "analyzer", "zero_terms_query"}
 	}
-	value, opts, err := esOptions(name, "query", raw, allowed...)
+	value, opts, err := options(name, "query", raw, allowed...)
 	if err != nil {
 		return nil, err
 	}
 	if _, ok := opts["fuzziness"]; ok {
-		return nil, esUnsupported("[fuzziness] in [match]")
+		return nil, unsupported("[fuzziness] in [match]")
 	}
 	operator, _ := opts["operator"].(string)
 	if operator != "" && !strings.EqualFold(operator, "and") && !strings.EqualFold(operator, "or") {
-		return nil, esParsingError("[%s] query does not support operator [%s]", name, operator)
+		return nil, parsingError("[%s] query does not support operator [%s]", name, operator)
 	}
 	lenient, _ := opts["lenient"].(bool)
 	msm := ""
 	if v, ok := opts["minimum_should_match"]; ok {
-		msm = esString(v)
+		msm = String(v)
 	}
 	return s.matchQuery(name, field, value, strings.EqualFold(operator, "and"), msm, lenient)
 }
 
 // matchQuery is a full-text match of one field: analyzed against text
 // fields, an exact term against every other type.
-func (s *esSearch) matchQuery(name, field string, value any, and bool, msm string, lenient bool) (esQuery, error) {
+func (s *search) matchQuery(name, field string, value any, and bool, msm string, lenient bool) (query, error) {
 	kind, mapped := s.kind(field)
 	if !mapped {
-		return esMatchNone, nil
+		return matchNone, nil
 	}
-	if kind != esText {
+	if kind != Text {
 		test, err := s.termTest(field, value, false)
 		if err != nil {
 			if lenient {
-				return esMatchNone, nil
+				return matchNone, nil
 			}
 			return nil, err
 		}
 		return s.fieldQuery(field, test), nil
 	}
-	tokens := esTokenize(esString(value))
+	tokens := Tokenize(String(value))
 	if len(tokens) == 0 {
-		return esMatchNone, nil
+		return matchNone, nil
 	}
 	if name == "match_phrase" {
-		return func(d *esDoc) (bool, float64) {
+		return func(d *Doc) (bool, float64) {
 			for _, v := range s.values(d, field) {
-				if esContainsRun(esTokenize(esString(v)), tokens) {
+				if containsRun(Tokenize(String(v)), tokens) {
 					return true, float64(len(tokens))
 				}
 			}
@@ -1029,16 +1030,16 @@ func (s *esSearch) matchQuery(name, field string, value any, and bool, msm strin
 		required = len(tokens)
 	}
 	if msm != "" {
-		n, err := esMinimumShouldMatch(msm, len(tokens))
+		n, err := minimumShouldMatch(msm, len(tokens))
 		if err != nil {
 			return nil, err
 		}
 		required = max(n, 1)
 	}
-	return func(d *esDoc) (bool, float64) {
+	return func(d *Doc) (bool, float64) {
 		have := map[string]bool{}
 		for _, v := range s.values(d, field) {
-			for _, t := range esTokenize(esString(v)) {
+			for _, t := range Tokenize(String(v)) {
 				have[t] = true
 			}
 		}
@@ -1052,7 +1053,7 @@ func (s *esSearch) matchQuery(name, field string, value any, and bool, msm strin
 	}, nil
 }
 
-func esContainsRun(haystack, needle []string) bool {
+func containsRun(haystack, needle []string) bool {
 	for i := 0; i+len(needle) <= len(haystack); i++ {
 		if slices.Equal(haystack[i:i+len(needle)], needle) {
 			return true
@@ -1061,14 +1062,14 @@ func esContainsRun(haystack, needle []string) bool {
 	return false
 }
 
-func (s *esSearch) compileMultiMatch(body any) (esQuery, error) {
-	obj, err := esObject("multi_match", body)
+func (s *search) compileMultiMatch(body any) (query, error) {
+	obj, err := object("multi_match", body)
 	if err != nil {
 		return nil, err
 	}
 	value, ok := obj["query"]
 	if !ok {
-		return nil, esParsingError("[multi_match] requires query value")
+		return nil, parsingError("[multi_match] requires query value")
 	}
 	var patterns []string
 	and, msm, lenient, phrase := false, "", false, false
@@ -1081,7 +1082,7 @@ func (s *esSearch) compileMultiMatch(body any) (esQuery, error) {
 				if s, isStr := v.(string); isStr {
 					list = []any{s}
 				} else {
-					return nil, esParsingError("[multi_match] query does not support [fields] of type %T", v)
+					return nil, parsingError("[multi_match] query does not support [fields] of type %T", v)
 				}
 			}
 			for _, f := range list {
@@ -1093,7 +1094,7 @@ func (s *esSearch) compileMultiMatch(body any) (esQuery, error) {
 			op, _ := v.(string)
 			and = strings.EqualFold(op, "and")
 		case "minimum_should_match":
-			msm = esString(v)
+			msm = String(v)
 		case "lenient":
 			lenient, _ = v.(bool)
 		case "type":
@@ -1102,10 +1103,10 @@ func (s *esSearch) compileMultiMatch(body any) (esQuery, error) {
 			case "phrase":
 				phrase = true
 			default:
-				return nil, esUnsupported("[multi_match] of type [" + t + "]")
+				return nil, unsupported("[multi_match] of type [" + t + "]")
 			}
 		default:
-			return nil, esParsingError("[multi_match] query does not support [%s]", k)
+			return nil, parsingError("[multi_match] query does not support [%s]", k)
 		}
 	}
 	if len(patterns) == 0 {
@@ -1116,7 +1117,7 @@ func (s *esSearch) compileMultiMatch(body any) (esQuery, error) {
 	if phrase {
 		name = "match_phrase"
 	}
-	var qs []esQuery
+	var qs []query
 	for _, p := range patterns {
 		for _, f := range s.fieldsMatching(p) {
 			q, err := s.matchQuery(name, f, value, and, msm, lenient)
@@ -1126,7 +1127,7 @@ func (s *esSearch) compileMultiMatch(body any) (esQuery, error) {
 			qs = append(qs, q)
 		}
 	}
-	return func(d *esDoc) (bool, float64) {
+	return func(d *Doc) (bool, float64) {
 		best, found := 0.0, false
 		for _, q := range qs {
 			if ok, sc := q(d); ok {
@@ -1137,27 +1138,27 @@ func (s *esSearch) compileMultiMatch(body any) (esQuery, error) {
 	}, nil
 }
 
-func (s *esSearch) compileExists(body any) (esQuery, error) {
-	obj, err := esObject("exists", body)
+func (s *search) compileExists(body any) (query, error) {
+	obj, err := object("exists", body)
 	if err != nil {
 		return nil, err
 	}
 	field, _ := obj["field"].(string)
 	for k := range obj {
 		if k != "field" && k != "boost" && k != "_name" {
-			return nil, esParsingError("[exists] query does not support [%s]", k)
+			return nil, parsingError("[exists] query does not support [%s]", k)
 		}
 	}
 	if field == "" {
-		return nil, esParsingError("[exists] must be provided with a [field]")
+		return nil, parsingError("[exists] must be provided with a [field]")
 	}
 	object := s.isObject(field)
-	return func(d *esDoc) (bool, float64) {
+	return func(d *Doc) (bool, float64) {
 		if len(s.values(d, field)) > 0 {
 			return true, 1
 		}
 		if object {
-			for path := range d.flat() {
+			for path := range d.Flat() {
 				if strings.HasPrefix(path, field+".") {
 					return true, 1
 				}
@@ -1167,8 +1168,8 @@ func (s *esSearch) compileExists(body any) (esQuery, error) {
 	}, nil
 }
 
-func (s *esSearch) compileIDs(body any) (esQuery, error) {
-	obj, err := esObject("ids", body)
+func (s *search) compileIDs(body any) (query, error) {
+	obj, err := object("ids", body)
 	if err != nil {
 		return nil, err
 	}
@@ -1178,36 +1179,36 @@ func (s *esSearch) compileIDs(body any) (esQuery, error) {
 		case "values":
 			list, ok := v.([]any)
 			if !ok {
-				return nil, esParsingError("[ids] query does not support [values] of type %T", v)
+				return nil, parsingError("[ids] query does not support [values] of type %T", v)
 			}
 			for _, id := range list {
-				want[esString(id)] = true
+				want[String(id)] = true
 			}
 		case "boost", "_name", "type":
 		default:
-			return nil, esParsingError("[ids] query does not support [%s]", k)
+			return nil, parsingError("[ids] query does not support [%s]", k)
 		}
 	}
-	return func(d *esDoc) (bool, float64) { return want[d.id], 1 }, nil
+	return func(d *Doc) (bool, float64) { return want[d.ID], 1 }, nil
 }
 
-func (s *esSearch) compilePattern(name string, body any) (esQuery, error) {
-	field, raw, err := esSingleField(name, body)
+func (s *search) compilePattern(name string, body any) (query, error) {
+	field, raw, err := singleField(name, body)
 	if err != nil {
 		return nil, err
 	}
-	value, opts, err := esOptions(name, "value", raw, "case_insensitive", "rewrite")
+	value, opts, err := options(name, "value", raw, "case_insensitive", "rewrite")
 	if err != nil {
 		return nil, err
 	}
-	pattern := esString(value)
+	pattern := String(value)
 	ci, _ := opts["case_insensitive"].(bool)
 	if name == "prefix" {
-		pattern = esEscapeGlob(pattern) + "*"
+		pattern = escapeGlob(pattern) + "*"
 	}
 	kind, mapped := s.kind(field)
 	if !mapped {
-		return esMatchNone, nil
+		return matchNone, nil
 	}
 	if ci {
 		pattern = strings.ToLower(pattern)
@@ -1216,19 +1217,19 @@ func (s *esSearch) compilePattern(name string, body any) (esQuery, error) {
 		if ci {
 			v = strings.ToLower(v)
 		}
-		return esGlob(pattern, v)
+		return Glob(pattern, v)
 	}
-	if kind == esText {
-		return s.fieldQuery(field, func(v any) bool { return slices.ContainsFunc(esTokenize(esString(v)), test) }), nil
+	if kind == Text {
+		return s.fieldQuery(field, func(v any) bool { return slices.ContainsFunc(Tokenize(String(v)), test) }), nil
 	}
-	if kind != esKeyword && kind != esIP {
-		return nil, esShardError("query_shard_exception", "Can only use %s queries on keyword and text fields - not on [%s] which is of type [%s]", name, field, esKindName(kind))
+	if kind != Keyword && kind != IP {
+		return nil, ShardError("query_shard_exception", "Can only use %s queries on keyword and text fields - not on [%s] which is of type [%s]", name, field, kindName(kind))
 	}
-	return s.fieldQuery(field, func(v any) bool { return test(esString(v)) }), nil
+	return s.fieldQuery(field, func(v any) bool { return test(String(v)) }), nil
 }
 
-func esKindName(k esKind) string {
-	for name, kk := range esKindNames {
+func kindName(k Kind) string {
+	for name, kk := range kindNames {
 		if kk == k && name != "integer" && name != "float" && name != "match_only_text" {
 			return name
 		}
@@ -1236,14 +1237,14 @@ func esKindName(k esKind) string {
 	return "object"
 }
 
-func (s *esSearch) compileRange(body any) (esQuery, error) {
-	field, raw, err := esSingleField("range", body)
+func (s *search) compileRange(body any) (query, error) {
+	field, raw, err := singleField("range", body)
 	if err != nil {
 		return nil, err
 	}
 	obj, ok := raw.(map[string]any)
 	if !ok {
-		return nil, esParsingError("[range] query malformed, no start_object after field name")
+		return nil, parsingError("[range] query malformed, no start_object after field name")
 	}
 	var loc *time.Location
 	format := ""
@@ -1254,16 +1255,16 @@ func (s *esSearch) compileRange(body any) (esQuery, error) {
 			format, _ = v.(string)
 		case "time_zone":
 			tz, _ := v.(string)
-			if loc, err = esTimeZone(tz); err != nil {
+			if loc, err = timeZone(tz); err != nil {
 				return nil, err
 			}
 		default:
-			return nil, esParsingError("[range] query does not support [%s]", k)
+			return nil, parsingError("[range] query does not support [%s]", k)
 		}
 	}
 	kind, mapped := s.kind(field)
 	if !mapped {
-		return esMatchNone, nil
+		return matchNone, nil
 	}
 	type bound struct {
 		op  string
@@ -1279,11 +1280,11 @@ func (s *esSearch) compileRange(body any) (esQuery, error) {
 	for _, b := range bounds {
 		op := b.op
 		switch kind {
-		case esDate:
+		case Date:
 			epoch := format == "epoch_second"
 			want := b.val
 			if epoch {
-				if f, ok := esFloat(want); ok {
+				if f, ok := Float(want); ok {
 					want = json.Number(strconv.FormatInt(int64(f*1000), 10))
 				}
 			}
@@ -1293,34 +1294,34 @@ func (s *esSearch) compileRange(body any) (esQuery, error) {
 			}
 			tests = append(tests, func(v any) bool {
 				got, err := s.dateValue(v)
-				return err == nil && esCompareOp(op, esCmpInt(got, ms))
+				return err == nil && compareOp(op, cmpInt(got, ms))
 			})
-		case esLong, esDouble:
-			w, ok := esFloat(b.val)
+		case Long, Double:
+			w, ok := Float(b.val)
 			if !ok {
-				return nil, esShardError("number_format_exception", "For input string: \"%s\"", esString(b.val))
+				return nil, ShardError("number_format_exception", "For input string: \"%s\"", String(b.val))
 			}
 			tests = append(tests, func(v any) bool {
-				f, ok := esFloat(v)
-				return ok && esCompareOp(op, esCmpFloat(f, w))
+				f, ok := Float(v)
+				return ok && compareOp(op, CompareFloat(f, w))
 			})
-		case esIP:
-			w, err := netip.ParseAddr(esString(b.val))
+		case IP:
+			w, err := netip.ParseAddr(String(b.val))
 			if err != nil {
-				return nil, esShardError("illegal_argument_exception", "'%s' is not an IP string literal.", esString(b.val))
+				return nil, ShardError("illegal_argument_exception", "'%s' is not an IP string literal.", String(b.val))
 			}
 			tests = append(tests, func(v any) bool {
-				a, err := netip.ParseAddr(esString(v))
-				return err == nil && esCompareOp(op, a.Compare(w))
+				a, err := netip.ParseAddr(String(v))
+				return err == nil && compareOp(op, a.Compare(w))
 			})
-		case esBoolean:
-			return nil, esShardError("query_shard_exception", "Field [%s] of type [boolean] does not support range queries", field)
+		case Boolean:
+			return nil, ShardError("query_shard_exception", "Field [%s] of type [boolean] does not support range queries", field)
 		default:
-			w := esString(b.val)
-			tests = append(tests, func(v any) bool { return esCompareOp(op, strings.Compare(esString(v), w)) })
+			w := String(b.val)
+			tests = append(tests, func(v any) bool { return compareOp(op, strings.Compare(String(v), w)) })
 		}
 	}
-	return func(d *esDoc) (bool, float64) {
+	return func(d *Doc) (bool, float64) {
 		for _, v := range s.values(d, field) {
 			all := true
 			for _, t := range tests {
@@ -1337,7 +1338,7 @@ func (s *esSearch) compileRange(body any) (esQuery, error) {
 	}, nil
 }
 
-func esCompareOp(op string, c int) bool {
+func compareOp(op string, c int) bool {
 	switch op {
 	case "gte":
 		return c >= 0
@@ -1351,7 +1352,7 @@ func esCompareOp(op string, c int) bool {
 	return false
 }
 
-func esCmpInt(a, b int64) int {
+func cmpInt(a, b int64) int {
 	switch {
 	case a < b:
 		return -1
@@ -1361,7 +1362,7 @@ func esCmpInt(a, b int64) int {
 	return 0
 }
 
-func esCmpFloat(a, b float64) int {
+func CompareFloat(a, b float64) int {
 	switch {
 	case a < b:
 		return -1
@@ -1373,8 +1374,8 @@ func esCmpFloat(a, b float64) int {
 
 // ---- Values ----
 
-// esString is a value as a keyword field indexes it.
-func esString(v any) string {
+// String is a value as a keyword field indexes it.
+func String(v any) string {
 	switch v := v.(type) {
 	case string:
 		return v
@@ -1394,7 +1395,7 @@ func esString(v any) string {
 	return fmt.Sprint(v)
 }
 
-func esFloat(v any) (float64, bool) {
+func Float(v any) (float64, bool) {
 	switch v := v.(type) {
 	case json.Number:
 		f, err := v.Float64()
@@ -1412,15 +1413,15 @@ func esFloat(v any) (float64, bool) {
 	return 0, false
 }
 
-func esInt(v any) (int, bool) {
-	f, ok := esFloat(v)
+func asInt(v any) (int, bool) {
+	f, ok := Float(v)
 	if !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
 		return 0, false
 	}
 	return int(f), true
 }
 
-func esBool(v any) (bool, bool) {
+func asBool(v any) (bool, bool) {
 	switch v := v.(type) {
 	case bool:
 		return v, true
@@ -1435,9 +1436,9 @@ func esBool(v any) (bool, bool) {
 	return false, false
 }
 
-// esTokenize is the standard analyzer, near enough: lowercased words,
+// Tokenize is the standard analyzer, near enough: lowercased words,
 // keeping "10.0.0.1" and "example.com" whole.
-func esTokenize(s string) []string {
+func Tokenize(s string) []string {
 	var out []string
 	runes := []rune(s)
 	word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' }
@@ -1461,9 +1462,9 @@ func esTokenize(s string) []string {
 	return out
 }
 
-// esGlob matches Elasticsearch wildcard patterns: * any run, ? one
+// Glob matches Elasticsearch wildcard patterns: * any run, ? one
 // character, \ escapes.
-func esGlob(pattern, s string) bool {
+func Glob(pattern, s string) bool {
 	if !strings.ContainsAny(pattern, `*?\`) {
 		// Most patterns are plain field names: no need for the matcher,
 		// whose memo table would be built for every field of every hit.
@@ -1496,220 +1497,25 @@ func esGlob(pattern, s string) bool {
 	return match(0, 0)
 }
 
-func esEscapeGlob(s string) string {
+func escapeGlob(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`)
 	return r.Replace(s)
 }
 
 // ---- Dates ----
 
-const esDateFormat = "2006-01-02T15:04:05.000Z"
-
-func esFormatMillis(ms int64) string { return time.UnixMilli(ms).UTC().Format(esDateFormat) }
-
-// dateValue reads a stored date: an ISO string or epoch milliseconds.
-func (s *esSearch) dateValue(v any) (int64, error) {
-	if f, ok := v.(json.Number); ok {
-		n, err := f.Int64()
-		return n, err
-	}
-	if n, ok := esFloat(v); ok {
-		if _, isStr := v.(string); !isStr {
-			return int64(n), nil
-		}
-	}
-	t, _, err := esParseDate(esString(v), time.UTC)
-	if err != nil {
-		return 0, err
-	}
-	return t.UnixMilli(), nil
-}
-
-// dateBound resolves a range bound: date math ("now-7d/d",
-// "2024-05-01||+1M"), an ISO date, or epoch milliseconds. roundUp rounds
-// to the end of the unit, as gt and lte do.
-func (s *esSearch) dateBound(field string, v any, roundUp bool, loc *time.Location) (int64, error) {
-	if loc == nil {
-		loc = time.UTC
-	}
-	if _, isStr := v.(string); !isStr {
-		if n, ok := esFloat(v); ok {
-			return int64(n), nil
-		}
-	}
-	str := esString(v)
-	t, err := esDateMath(str, s.now, roundUp, loc)
-	if err != nil {
-		return 0, esShardError("parse_exception", "failed to parse date field [%s] with format [strict_date_optional_time||epoch_millis]: [failed to parse date field [%s] with format [strict_date_optional_time||epoch_millis]]", str, str)
-	}
-	return t.UnixMilli(), nil
-}
-
-func esTimeZone(tz string) (*time.Location, error) {
-	switch strings.ToUpper(tz) {
-	case "", "Z", "UTC", "GMT":
-		return time.UTC, nil
-	}
-	if t, err := time.Parse("-07:00", tz); err == nil {
-		_, off := t.Zone()
-		return time.FixedZone(tz, off), nil
-	}
-	if loc, err := time.LoadLocation(tz); err == nil {
-		return loc, nil
-	}
-	return nil, &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: fmt.Sprintf("Unknown time-zone ID: %s", tz)}
-}
-
-// esDateMath evaluates Elasticsearch date math.
-func esDateMath(expr string, now time.Time, roundUp bool, loc *time.Location) (time.Time, error) {
-	var anchor time.Time
-	var rest string
-	switch {
-	case strings.HasPrefix(expr, "now"):
-		anchor, rest = now.In(loc), expr[3:]
-	case strings.Contains(expr, "||"):
-		date, math, _ := strings.Cut(expr, "||")
-		t, _, err := esParseDate(date, loc)
-		if err != nil {
-			return time.Time{}, err
-		}
-		anchor, rest = t, math
-	default:
-		if n, err := strconv.ParseInt(expr, 10, 64); err == nil && len(expr) > 4 {
-			return time.UnixMilli(n).UTC(), nil
-		}
-		t, precision, err := esParseDate(expr, loc)
-		if err != nil {
-			return time.Time{}, err
-		}
-		if roundUp && precision != "" {
-			return esRoundTime(t, precision, true), nil
-		}
-		return t, nil
-	}
-	t := anchor
-	for rest != "" {
-		op := rest[0]
-		rest = rest[1:]
-		switch op {
-		case '/':
-			if rest == "" {
-				return time.Time{}, fmt.Errorf("rounding without unit")
-			}
-			unit := rest[:1]
-			if !strings.Contains("yMwdhHms", unit) {
-				return time.Time{}, fmt.Errorf("unknown unit %q", unit)
-			}
-			t = esRoundTime(t, unit, roundUp)
-			rest = rest[1:]
-		case '+', '-':
-			i := 0
-			for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
-				i++
-			}
-			n := 1
-			if i > 0 {
-				n, _ = strconv.Atoi(rest[:i])
-			}
-			if i >= len(rest) {
-				return time.Time{}, fmt.Errorf("missing unit")
-			}
-			if op == '-' {
-				n = -n
-			}
-			unit := rest[i]
-			rest = rest[i+1:]
-			switch unit {
-			case 'y':
-				t = t.AddDate(n, 0, 0)
-			case 'M':
-				t = t.AddDate(0, n, 0)
-			case 'w':
-				t = t.AddDate(0, 0, 7*n)
-			case 'd':
-				t = t.AddDate(0, 0, n)
-			case 'h', 'H':
-				t = t.Add(time.Duration(n) * time.Hour)
-			case 'm':
-				t = t.Add(time.Duration(n) * time.Minute)
-			case 's':
-				t = t.Add(time.Duration(n) * time.Second)
-			default:
-				return time.Time{}, fmt.Errorf("unknown unit %q", unit)
-			}
-		default:
-			return time.Time{}, fmt.Errorf("unexpected %q", op)
-		}
-	}
-	return t, nil
-}
-
-// esRoundTime rounds down to the start of the unit, or up to its last
-// millisecond.
-func esRoundTime(t time.Time, unit string, up bool) time.Time {
-	var start time.Time
-	var next func(time.Time) time.Time
-	y, mo, d := t.Date()
-	loc := t.Location()
-	switch unit {
-	case "y":
-		start, next = time.Date(y, 1, 1, 0, 0, 0, 0, loc), func(t time.Time) time.Time { return t.AddDate(1, 0, 0) }
-	case "M":
-		start, next = time.Date(y, mo, 1, 0, 0, 0, 0, loc), func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }
-	case "w":
-		wd := (int(t.Weekday()) + 6) % 7 // weeks start on Monday
-		start, next = time.Date(y, mo, d-wd, 0, 0, 0, 0, loc), func(t time.Time) time.Time { return t.AddDate(0, 0, 7) }
-	case "d":
-		start, next = time.Date(y, mo, d, 0, 0, 0, 0, loc), func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }
-	case "h", "H":
-		start, next = time.Date(y, mo, d, t.Hour(), 0, 0, 0, loc), func(t time.Time) time.Time { return t.Add(time.Hour) }
-	case "m":
-		start, next = time.Date(y, mo, d, t.Hour(), t.Minute(), 0, 0, loc), func(t time.Time) time.Time { return t.Add(time.Minute) }
-	default: // "s"
-		start, next = time.Date(y, mo, d, t.Hour(), t.Minute(), t.Second(), 0, loc), func(t time.Time) time.Time { return t.Add(time.Second) }
-	}
-	if up {
-		return next(start).Add(-time.Millisecond)
-	}
-	return start
-}
-
-// esParseDate reads strict_date_optional_time; precision is the unit of the
-// last component given ("d" for a bare date), "" when down to the
-// millisecond.
-func esParseDate(s string, loc *time.Location) (time.Time, string, error) {
-	layouts := []struct{ layout, precision string }{
-		{"2006-01-02T15:04:05.999999999Z07:00", ""},
-		{"2006-01-02T15:04:05Z07:00", "s"},
-		{"2006-01-02T15:04Z07:00", "m"},
-		{"2006-01-02T15:04:05.999999999", ""},
-		{"2006-01-02T15:04:05", "s"},
-		{"2006-01-02T15:04", "m"},
-		{"2006-01-02T15", "h"},
-		{"2006-01-02", "d"},
-		{"2006-01", "M"},
-		{"2006", "y"},
-	}
-	for _, l := range layouts {
-		if t, err := time.ParseInLocation(l.layout, s, loc); err == nil {
-			return t, l.precision, nil
-		}
-	}
-	return time.Time{}, "", fmt.Errorf("cannot parse date %q", s)
-}
-
 // ---- Sorting ----
 
-type esSortSpec struct {
+type sortSpec struct {
 	field        string
 	desc         bool
 	missingFirst bool
 	mode         string // min, max
-	unmapped     esKind
+	unmapped     Kind
 }
 
-// esSortKey is one sort value of a hit: a number, a string, or missing.
-type esSortKey struct {
+// sortKey is one sort value of a hit: a number, a string, or missing.
+type sortKey struct {
 	missing bool
 	num     float64
 	str     string
@@ -1717,7 +1523,7 @@ type esSortKey struct {
 	isLong  bool
 }
 
-func (k esSortKey) render() any {
+func (k sortKey) render() any {
 	switch {
 	case k.missing:
 		return nil
@@ -1729,7 +1535,7 @@ func (k esSortKey) render() any {
 	return k.num
 }
 
-func (s *esSearch) parseSort(raw any) ([]esSortSpec, error) {
+func (s *search) parseSort(raw any) ([]sortSpec, error) {
 	if raw == nil {
 		return nil, nil
 	}
@@ -1737,7 +1543,7 @@ func (s *esSearch) parseSort(raw any) ([]esSortSpec, error) {
 	if !ok {
 		list = []any{raw}
 	}
-	var out []esSortSpec
+	var out []sortSpec
 	for _, item := range list {
 		switch item := item.(type) {
 		case string:
@@ -1751,10 +1557,10 @@ func (s *esSearch) parseSort(raw any) ([]esSortSpec, error) {
 			}
 		case map[string]any:
 			if len(item) != 1 {
-				return nil, esParsingError("[sort] each sort object must name exactly one field, found %d", len(item))
+				return nil, parsingError("[sort] each sort object must name exactly one field, found %d", len(item))
 			}
 			for field, v := range item {
-				var sp esSortSpec
+				var sp sortSpec
 				var err error
 				switch v := v.(type) {
 				case string:
@@ -1763,7 +1569,7 @@ func (s *esSearch) parseSort(raw any) ([]esSortSpec, error) {
 					order, _ := v["order"].(string)
 					sp, err = s.sortField(field, order, v)
 				default:
-					return nil, esParsingError("[sort] malformed sort on [%s]", field)
+					return nil, parsingError("[sort] malformed sort on [%s]", field)
 				}
 				if err != nil {
 					return nil, err
@@ -1771,14 +1577,14 @@ func (s *esSearch) parseSort(raw any) ([]esSortSpec, error) {
 				out = append(out, sp)
 			}
 		default:
-			return nil, esParsingError("[sort] malformed sort format")
+			return nil, parsingError("[sort] malformed sort format")
 		}
 	}
 	return out, nil
 }
 
-func (s *esSearch) sortField(field, order string, opts map[string]any) (esSortSpec, error) {
-	sp := esSortSpec{field: field, desc: field == "_score"}
+func (s *search) sortField(field, order string, opts map[string]any) (sortSpec, error) {
+	sp := sortSpec{field: field, desc: field == "_score"}
 	switch strings.ToLower(order) {
 	case "":
 	case "asc":
@@ -1786,31 +1592,31 @@ func (s *esSearch) sortField(field, order string, opts map[string]any) (esSortSp
 	case "desc":
 		sp.desc = true
 	default:
-		return sp, &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: fmt.Sprintf("Unknown SortOrder [%s]", order)}
+		return sp, &Error{Status: 400, Type: "illegal_argument_exception", RootType: "illegal_argument_exception", Reason: fmt.Sprintf("Unknown SortOrder [%s]", order)}
 	}
 	for k, v := range opts {
 		switch k {
 		case "order", "format", "numeric_type":
 		case "missing":
-			m := esString(v)
+			m := String(v)
 			if m != "_first" && m != "_last" {
-				return sp, esUnsupported("[missing] sort value [" + m + "]")
+				return sp, unsupported("[missing] sort value [" + m + "]")
 			}
 			sp.missingFirst = m == "_first"
 		case "mode":
-			m := esString(v)
+			m := String(v)
 			if m != "min" && m != "max" {
-				return sp, esUnsupported("[mode] sort value [" + m + "]")
+				return sp, unsupported("[mode] sort value [" + m + "]")
 			}
 			sp.mode = m
 		case "unmapped_type":
-			kind, ok := esKindNames[esString(v)]
+			kind, ok := kindNames[String(v)]
 			if !ok {
-				kind = esKeyword
+				kind = Keyword
 			}
 			sp.unmapped = kind
 		default:
-			return sp, esParsingError("[field_sort] unknown field [%s]", k)
+			return sp, parsingError("[field_sort] unknown field [%s]", k)
 		}
 	}
 	if sp.mode == "" {
@@ -1825,28 +1631,28 @@ func (s *esSearch) sortField(field, order string, opts map[string]any) (esSortSp
 	kind, mapped := s.kind(field)
 	switch {
 	case !mapped && sp.unmapped == 0:
-		return sp, esShardError("query_shard_exception", "No mapping found for [%s] in order to sort on", field)
-	case mapped && kind == esText:
-		return sp, esShardError("illegal_argument_exception", "%s", esFielddataMessage(field, s.ix.name))
+		return sp, ShardError("query_shard_exception", "No mapping found for [%s] in order to sort on", field)
+	case mapped && kind == Text:
+		return sp, ShardError("illegal_argument_exception", "%s", fielddataMessage(field, s.ix.Name))
 	}
 	return sp, nil
 }
 
-func esFielddataMessage(field, index string) string {
+func fielddataMessage(field, index string) string {
 	return fmt.Sprintf("Fielddata is disabled on [%s] in [%s]. Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [%s] in order to load field data by uninverting the inverted index. Note that this can use significant memory.", field, index, field)
 }
 
-func (s *esSearch) sortHits(hits []*esHit, sorts []esSortSpec) error {
+func (s *search) sortHits(hits []*hit, sorts []sortSpec) error {
 	if len(sorts) == 0 {
 		sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
 		return nil
 	}
-	order := map[*esDoc]int{}
-	for i, d := range s.ix.docs {
+	order := map[*Doc]int{}
+	for i, d := range s.ix.Docs {
 		order[d] = i
 	}
 	for _, h := range hits {
-		h.keys = make([]esSortKey, len(sorts))
+		h.keys = make([]sortKey, len(sorts))
 		for i, sp := range sorts {
 			h.keys[i] = s.sortKeyOf(h, sp, order)
 		}
@@ -1864,7 +1670,7 @@ func (s *esSearch) sortHits(hits []*esHit, sorts []esSortSpec) error {
 			if ka.isStr {
 				c = strings.Compare(ka.str, kb.str)
 			} else {
-				c = esCmpFloat(ka.num, kb.num)
+				c = CompareFloat(ka.num, kb.num)
 			}
 			if c != 0 {
 				return (c < 0) != sp.desc
@@ -1875,46 +1681,46 @@ func (s *esSearch) sortHits(hits []*esHit, sorts []esSortSpec) error {
 	return nil
 }
 
-func (s *esSearch) sortKeyOf(h *esHit, sp esSortSpec, order map[*esDoc]int) esSortKey {
+func (s *search) sortKeyOf(h *hit, sp sortSpec, order map[*Doc]int) sortKey {
 	switch sp.field {
 	case "_score":
-		return esSortKey{num: h.score}
+		return sortKey{num: h.score}
 	case "_doc":
-		return esSortKey{num: float64(order[h.doc]), isLong: true}
+		return sortKey{num: float64(order[h.doc]), isLong: true}
 	}
 	kind, mapped := s.kind(sp.field)
 	if !mapped {
-		return esSortKey{missing: true}
+		return sortKey{missing: true}
 	}
-	var keys []esSortKey
+	var keys []sortKey
 	for _, v := range s.values(h.doc, sp.field) {
 		switch kind {
-		case esDate:
+		case Date:
 			if ms, err := s.dateValue(v); err == nil {
-				keys = append(keys, esSortKey{num: float64(ms), isLong: true})
+				keys = append(keys, sortKey{num: float64(ms), isLong: true})
 			}
-		case esLong, esDouble:
-			if f, ok := esFloat(v); ok {
-				keys = append(keys, esSortKey{num: f, isLong: kind == esLong})
+		case Long, Double:
+			if f, ok := Float(v); ok {
+				keys = append(keys, sortKey{num: f, isLong: kind == Long})
 			}
-		case esBoolean:
-			if b, ok := esBool(v); ok {
+		case Boolean:
+			if b, ok := asBool(v); ok {
 				n := 0.0
 				if b {
 					n = 1
 				}
-				keys = append(keys, esSortKey{num: n, isLong: true})
+				keys = append(keys, sortKey{num: n, isLong: true})
 			}
 		default:
-			keys = append(keys, esSortKey{str: esString(v), isStr: true})
+			keys = append(keys, sortKey{str: String(v), isStr: true})
 		}
 	}
 	if len(keys) == 0 {
-		return esSortKey{missing: true}
+		return sortKey{missing: true}
 	}
 	best := keys[0]
 	for _, k := range keys[1:] {
-		c := esCmpFloat(k.num, best.num)
+		c := CompareFloat(k.num, best.num)
 		if k.isStr {
 			c = strings.Compare(k.str, best.str)
 		}
@@ -1927,13 +1733,13 @@ func (s *esSearch) sortKeyOf(h *esHit, sp esSortSpec, order map[*esDoc]int) esSo
 
 // ---- _source and fields ----
 
-type esSourceFilter struct {
+type sourceFilter struct {
 	enabled            bool
 	includes, excludes []string
 }
 
-func esParseSource(raw any) (esSourceFilter, error) {
-	f := esSourceFilter{enabled: true}
+func parseSource(raw any) (sourceFilter, error) {
+	f := sourceFilter{enabled: true}
 	switch v := raw.(type) {
 	case nil:
 	case bool:
@@ -1944,7 +1750,7 @@ func esParseSource(raw any) (esSourceFilter, error) {
 		for _, p := range v {
 			s, ok := p.(string)
 			if !ok {
-				return f, esParsingError("[_source] must be a boolean, a string, an array of strings or an object")
+				return f, parsingError("[_source] must be a boolean, a string, an array of strings or an object")
 			}
 			f.includes = append(f.includes, s)
 		}
@@ -1957,27 +1763,27 @@ func esParseSource(raw any) (esSourceFilter, error) {
 			case "excludes", "exclude":
 				list = &f.excludes
 			default:
-				return f, esParsingError("Unknown key for a START_ARRAY in [%s].", k)
+				return f, parsingError("Unknown key for a START_ARRAY in [%s].", k)
 			}
 			switch val := val.(type) {
 			case string:
 				*list = append(*list, val)
 			case []any:
 				for _, p := range val {
-					*list = append(*list, esString(p))
+					*list = append(*list, String(p))
 				}
 			}
 		}
 	default:
-		return f, esParsingError("[_source] must be a boolean, a string, an array of strings or an object")
+		return f, parsingError("[_source] must be a boolean, a string, an array of strings or an object")
 	}
 	return f, nil
 }
 
-func esParseFields(raw any) ([]string, error) {
+func parseFields(raw any) ([]string, error) {
 	list, ok := raw.([]any)
 	if !ok {
-		return nil, esParsingError("[fields] must be an array")
+		return nil, parsingError("[fields] must be an array")
 	}
 	var out []string
 	for _, f := range list {
@@ -1987,24 +1793,24 @@ func esParseFields(raw any) ([]string, error) {
 		case map[string]any:
 			name, _ := f["field"].(string)
 			if name == "" {
-				return nil, esParsingError("[fields] entries need a [field]")
+				return nil, parsingError("[fields] entries need a [field]")
 			}
 			out = append(out, name)
 		default:
-			return nil, esParsingError("[fields] must hold field names")
+			return nil, parsingError("[fields] must hold field names")
 		}
 	}
 	return out, nil
 }
 
 // pathMatches: a pattern names a path itself or one of its ancestors.
-func esPathMatches(patterns []string, path string) bool {
+func pathMatches(patterns []string, path string) bool {
 	for _, p := range patterns {
-		if esGlob(p, path) {
+		if Glob(p, path) {
 			return true
 		}
 		for i := range path {
-			if path[i] == '.' && esGlob(p, path[:i]) {
+			if path[i] == '.' && Glob(p, path[:i]) {
 				return true
 			}
 		}
@@ -2014,7 +1820,7 @@ func esPathMatches(patterns []string, path string) bool {
 
 // apply filters a source, keeping its shape (flat keys stay flat, objects
 // stay objects).
-func (f esSourceFilter) apply(src map[string]any) map[string]any {
+func (f sourceFilter) apply(src map[string]any) map[string]any {
 	if len(f.includes) == 0 && len(f.excludes) == 0 {
 		return src
 	}
@@ -2025,12 +1831,12 @@ func (f esSourceFilter) apply(src map[string]any) map[string]any {
 	return out
 }
 
-func (f esSourceFilter) filter(v any, path string) any {
+func (f sourceFilter) filter(v any, path string) any {
 	switch v := v.(type) {
 	case map[string]any:
 		out := map[string]any{}
 		for k, sub := range v {
-			if kept := f.filter(sub, esJoinPath(path, k)); kept != nil {
+			if kept := f.filter(sub, joinPath(path, k)); kept != nil {
 				out[k] = kept
 			}
 		}
@@ -2065,44 +1871,46 @@ func (f esSourceFilter) filter(v any, path string) any {
 	return nil
 }
 
-func (f esSourceFilter) keeps(path string) bool {
-	if esPathMatches(f.excludes, path) {
+func (f sourceFilter) keeps(path string) bool {
+	if pathMatches(f.excludes, path) {
 		return false
 	}
-	return len(f.includes) == 0 || esPathMatches(f.includes, path)
+	return len(f.includes) == 0 || pathMatches(f.includes, path)
 }
 
 // ---- Runtime fields ----
 
-type esRuntimeField struct {
-	kind   esKind
+type runtimeField struct {
+	kind   Kind
 	source string // the field read, "" for the field's own name
 	getter string // a date getter applied to it, "" for none
 	caseFn string // toLowerCase, toUpperCase
 }
 
-var esEmitScript = lazyRegexp(`^(?:if\s*\(\s*doc\[(?:'[^']+'|"[^"]+")\]\.size\(\)\s*(?:!=|>)\s*0\s*\)\s*\{?\s*)?emit\(\s*doc\[(?:'([^']+)'|"([^"]+)")\]\.value(?:\.(getHour|getMinute|getDayOfMonth|getMonthValue|getYear|getDayOfWeekEnum\(\)\.getValue|toLowerCase|toUpperCase)\(\))?\s*\)\s*;?\s*\}?\s*$`)
+var emitScript = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:if\s*\(\s*doc\[(?:'[^']+'|"[^"]+")\]\.size\(\)\s*(?:!=|>)\s*0\s*\)\s*\{?\s*)?emit\(\s*doc\[(?:'([^']+)'|"([^"]+)")\]\.value(?:\.(getHour|getMinute|getDayOfMonth|getMonthValue|getYear|getDayOfWeekEnum\(\)\.getValue|toLowerCase|toUpperCase)\(\))?\s*\)\s*;?\s*\}?\s*$`)
+})
 
-func (s *esSearch) parseRuntime(raw any) error {
+func (s *search) parseRuntime(raw any) error {
 	if raw == nil {
 		return nil
 	}
 	defs, ok := raw.(map[string]any)
 	if !ok {
-		return esParsingError("[runtime_mappings] must be an object")
+		return parsingError("[runtime_mappings] must be an object")
 	}
-	s.runtime = map[string]*esRuntimeField{}
-	for _, name := range slices.Sorted(esKeys(defs)) {
+	s.runtime = map[string]*runtimeField{}
+	for _, name := range slices.Sorted(keysOf(defs)) {
 		def, ok := defs[name].(map[string]any)
 		if !ok {
-			return &esError{status: 400, typ: "mapper_parsing_exception", rootType: "mapper_parsing_exception", reason: fmt.Sprintf("Expected map for runtime field [%s] definition but got a %T", name, defs[name])}
+			return &Error{Status: 400, Type: "mapper_parsing_exception", RootType: "mapper_parsing_exception", Reason: fmt.Sprintf("Expected map for runtime field [%s] definition but got a %T", name, defs[name])}
 		}
 		typ, _ := def["type"].(string)
-		kind, ok := esKindNames[typ]
-		if !ok || kind == esText {
-			return &esError{status: 400, typ: "mapper_parsing_exception", rootType: "mapper_parsing_exception", reason: fmt.Sprintf("No handler for type [%s] declared on runtime field [%s]", typ, name)}
+		kind, ok := kindNames[typ]
+		if !ok || kind == Text {
+			return &Error{Status: 400, Type: "mapper_parsing_exception", RootType: "mapper_parsing_exception", Reason: fmt.Sprintf("No handler for type [%s] declared on runtime field [%s]", typ, name)}
 		}
-		rf := &esRuntimeField{kind: kind, source: name}
+		rf := &runtimeField{kind: kind, source: name}
 		var src string
 		switch script := def["script"].(type) {
 		case nil:
@@ -2112,9 +1920,9 @@ func (s *esSearch) parseRuntime(raw any) error {
 			src, _ = script["source"].(string)
 		}
 		if src != "" {
-			m := esEmitScript().FindStringSubmatch(strings.TrimSpace(src))
+			m := emitScript().FindStringSubmatch(strings.TrimSpace(src))
 			if m == nil {
-				return esUnsupported(fmt.Sprintf("the Painless script of runtime field [%s] (%q); the sandbox runs emit(doc['field'].value) with an optional .getHour(), .getMinute(), .getDayOfMonth(), .getMonthValue(), .getYear(), .getDayOfWeekEnum().getValue(), .toLowerCase() or .toUpperCase()", name, src))
+				return unsupported(fmt.Sprintf("the Painless script of runtime field [%s] (%q); the sandbox runs emit(doc['field'].value) with an optional .getHour(), .getMinute(), .getDayOfMonth(), .getMonthValue(), .getYear(), .getDayOfWeekEnum().getValue(), .toLowerCase() or .toUpperCase()", name, src))
 			}
 			rf.source = m[1] + m[2]
 			switch m[3] {
@@ -2126,7 +1934,7 @@ func (s *esSearch) parseRuntime(raw any) error {
 		}
 		for k := range def {
 			if k != "type" && k != "script" && k != "format" {
-				return &esError{status: 400, typ: "mapper_parsing_exception", rootType: "mapper_parsing_exception", reason: fmt.Sprintf("unknown parameter [%s] on runtime field [%s] of type [%s]", k, name, typ)}
+				return &Error{Status: 400, Type: "mapper_parsing_exception", RootType: "mapper_parsing_exception", Reason: fmt.Sprintf("unknown parameter [%s] on runtime field [%s] of type [%s]", k, name, typ)}
 			}
 		}
 		s.runtime[name] = rf
@@ -2134,14 +1942,14 @@ func (s *esSearch) parseRuntime(raw any) error {
 	return nil
 }
 
-func (rf *esRuntimeField) eval(s *esSearch, d *esDoc) []any {
+func (rf *runtimeField) eval(s *search, d *Doc) []any {
 	var base []any
-	if parent, ok := s.ix.multi[rf.source]; ok {
-		base = d.flat()[parent]
+	if parent, ok := s.ix.Multi[rf.source]; ok {
+		base = d.Flat()[parent]
 	} else if rf.source == "_id" {
-		base = []any{d.id}
+		base = []any{d.ID}
 	} else {
-		base = d.flat()[rf.source]
+		base = d.Flat()[rf.source]
 	}
 	var out []any
 	for _, v := range base {
@@ -2169,9 +1977,9 @@ func (rf *esRuntimeField) eval(s *esSearch, d *esDoc) []any {
 			}
 			out = append(out, s.castRuntime(rf.kind, json.Number(strconv.Itoa(n))))
 		case rf.caseFn == "toLowerCase":
-			out = append(out, s.castRuntime(rf.kind, strings.ToLower(esString(v))))
+			out = append(out, s.castRuntime(rf.kind, strings.ToLower(String(v))))
 		case rf.caseFn == "toUpperCase":
-			out = append(out, s.castRuntime(rf.kind, strings.ToUpper(esString(v))))
+			out = append(out, s.castRuntime(rf.kind, strings.ToUpper(String(v))))
 		default:
 			out = append(out, s.castRuntime(rf.kind, v))
 		}
@@ -2179,20 +1987,20 @@ func (rf *esRuntimeField) eval(s *esSearch, d *esDoc) []any {
 	return out
 }
 
-func (s *esSearch) castRuntime(kind esKind, v any) any {
+func (s *search) castRuntime(kind Kind, v any) any {
 	switch kind {
-	case esKeyword, esIP:
-		return esString(v)
-	case esLong:
-		if f, ok := esFloat(v); ok {
+	case Keyword, IP:
+		return String(v)
+	case Long:
+		if f, ok := Float(v); ok {
 			return json.Number(strconv.FormatInt(int64(f), 10))
 		}
-	case esDouble:
-		if f, ok := esFloat(v); ok {
+	case Double:
+		if f, ok := Float(v); ok {
 			return json.Number(strconv.FormatFloat(f, 'f', -1, 64))
 		}
-	case esBoolean:
-		if b, ok := esBool(v); ok {
+	case Boolean:
+		if b, ok := asBool(v); ok {
 			return b
 		}
 	}
@@ -2201,49 +2009,49 @@ func (s *esSearch) castRuntime(kind esKind, v any) any {
 
 // ---- Aggregations ----
 
-type esAgg struct {
+type agg struct {
 	name string
 	typ  string
 	body map[string]any
 	meta any
-	subs []*esAgg
+	subs []*agg
 
 	field       string
 	size        int
 	minDocCount int
-	order       []esAggOrder
+	order       []aggOrder
 	missing     any
 	include     func(string) bool
-	filter      esQuery
-	filters     []esNamedQuery
+	filter      query
+	filters     []namedQuery
 	keyedFilter bool
-	interval    func(int64) (int64, int64) // esBucket start and next start for a time
+	interval    func(int64) (int64, int64) // bucket start and next start for a time
 	bounds      [2]*int64
-	top         *esRequest
+	top         *request
 }
 
-type esAggOrder struct {
+type aggOrder struct {
 	key  string // _count, _key, or a sub-aggregation
 	desc bool
 }
 
-type esNamedQuery struct {
+type namedQuery struct {
 	name string
-	q    esQuery
+	q    query
 }
 
-func (s *esSearch) parseAggs(raw any) ([]*esAgg, error) {
+func (s *search) parseAggs(raw any) ([]*agg, error) {
 	defs, ok := raw.(map[string]any)
 	if !ok {
-		return nil, esParsingError("Expected [START_OBJECT] under [aggs], but got a [%T]", raw)
+		return nil, parsingError("Expected [START_OBJECT] under [aggs], but got a [%T]", raw)
 	}
-	var out []*esAgg
-	for _, name := range slices.Sorted(esKeys(defs)) {
+	var out []*agg
+	for _, name := range slices.Sorted(keysOf(defs)) {
 		def, ok := defs[name].(map[string]any)
 		if !ok {
-			return nil, esParsingError("Expected [START_OBJECT] under [%s], but got a [VALUE_STRING] in [%s]", name, name)
+			return nil, parsingError("Expected [START_OBJECT] under [%s], but got a [VALUE_STRING] in [%s]", name, name)
 		}
-		a := &esAgg{name: name}
+		a := &agg{name: name}
 		var types []string
 		for k, v := range def {
 			switch k {
@@ -2262,15 +2070,15 @@ func (s *esSearch) parseAggs(raw any) ([]*esAgg, error) {
 		sort.Strings(types)
 		switch len(types) {
 		case 0:
-			return nil, esParsingError("Missing definition for aggregation [%s]", name)
+			return nil, parsingError("Missing definition for aggregation [%s]", name)
 		case 1:
 		default:
-			return nil, esParsingError("Found two aggregation type definitions in [%s]: [%s] and [%s]", name, types[0], types[1])
+			return nil, parsingError("Found two aggregation type definitions in [%s]: [%s] and [%s]", name, types[0], types[1])
 		}
 		a.typ = types[0]
 		body, _ := def[a.typ].(map[string]any)
 		if body == nil && a.typ != "filter" {
-			return nil, esParsingError("Expected [START_OBJECT] under [%s], but got a [VALUE_STRING] in [%s]", a.typ, name)
+			return nil, parsingError("Expected [START_OBJECT] under [%s], but got a [VALUE_STRING] in [%s]", a.typ, name)
 		}
 		a.body = body
 		if err := s.parseAgg(a, def[a.typ]); err != nil {
@@ -2281,11 +2089,11 @@ func (s *esSearch) parseAggs(raw any) ([]*esAgg, error) {
 	return out, nil
 }
 
-func (s *esSearch) parseAgg(a *esAgg, raw any) error {
+func (s *search) parseAgg(a *agg, raw any) error {
 	allow := func(keys ...string) error {
 		for k := range a.body {
 			if !slices.Contains(keys, k) {
-				return esXContentError("[%s] unknown field [%s]", a.typ, k)
+				return xContentError("[%s] unknown field [%s]", a.typ, k)
 			}
 		}
 		return nil
@@ -2294,9 +2102,9 @@ func (s *esSearch) parseAgg(a *esAgg, raw any) error {
 		f, _ := a.body["field"].(string)
 		if f == "" {
 			if _, hasScript := a.body["script"]; hasScript {
-				return esUnsupported("[script] in the [" + a.typ + "] aggregation")
+				return unsupported("[script] in the [" + a.typ + "] aggregation")
 			}
-			return &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: fmt.Sprintf("Required one of fields [field, script], but none were specified. in [%s]", a.name)}
+			return &Error{Status: 400, Type: "illegal_argument_exception", RootType: "illegal_argument_exception", Reason: fmt.Sprintf("Required one of fields [field, script], but none were specified. in [%s]", a.name)}
 		}
 		a.field = f
 		return nil
@@ -2309,32 +2117,32 @@ func (s *esSearch) parseAgg(a *esAgg, raw any) error {
 		if err := field(); err != nil {
 			return err
 		}
-		size, err := esIntOption(a.body, "size", 10)
+		size, err := intOption(a.body, "size", 10)
 		if err != nil {
 			return err
 		}
 		if size <= 0 {
-			return &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: fmt.Sprintf("[size] must be greater than 0. Found [%d] in [%s]", size, a.name)}
+			return &Error{Status: 400, Type: "illegal_argument_exception", RootType: "illegal_argument_exception", Reason: fmt.Sprintf("[size] must be greater than 0. Found [%d] in [%s]", size, a.name)}
 		}
 		a.size = size
-		if a.minDocCount, err = esIntOption(a.body, "min_doc_count", 1); err != nil {
+		if a.minDocCount, err = intOption(a.body, "min_doc_count", 1); err != nil {
 			return err
 		}
 		a.missing = a.body["missing"]
-		if a.order, err = esParseAggOrder(a, []esAggOrder{{"_count", true}, {"_key", false}}); err != nil {
+		if a.order, err = parseAggOrder(a, []aggOrder{{"_count", true}, {"_key", false}}); err != nil {
 			return err
 		}
-		inc, err := esTermFilter(a.body["include"])
+		inc, err := termFilter(a.body["include"])
 		if err != nil {
 			return err
 		}
-		exc, err := esTermFilter(a.body["exclude"])
+		exc, err := termFilter(a.body["exclude"])
 		if err != nil {
 			return err
 		}
 		a.include = func(k string) bool { return (inc == nil || inc(k)) && (exc == nil || !exc(k)) }
-		if kind, mapped := s.kind(a.field); mapped && kind == esText {
-			return esShardError("illegal_argument_exception", "%s", esFielddataMessage(a.field, s.ix.name))
+		if kind, mapped := s.kind(a.field); mapped && kind == Text {
+			return ShardError("illegal_argument_exception", "%s", fielddataMessage(a.field, s.ix.Name))
 		}
 	case "date_histogram":
 		if err := allow("field", "calendar_interval", "fixed_interval", "min_doc_count", "extended_bounds", "hard_bounds", "format", "time_zone", "order", "keyed", "missing", "interval"); err != nil {
@@ -2344,28 +2152,28 @@ func (s *esSearch) parseAgg(a *esAgg, raw any) error {
 			return err
 		}
 		if _, ok := a.body["interval"]; ok {
-			return esXContentError("[date_histogram] unknown field [interval]")
+			return xContentError("[date_histogram] unknown field [interval]")
 		}
 		for _, k := range []string{"time_zone", "order", "keyed", "missing", "hard_bounds"} {
 			if _, ok := a.body[k]; ok {
-				return esUnsupported("[" + k + "] in the [date_histogram] aggregation")
+				return unsupported("[" + k + "] in the [date_histogram] aggregation")
 			}
 		}
 		cal, _ := a.body["calendar_interval"].(string)
 		fixed, _ := a.body["fixed_interval"].(string)
 		switch {
 		case cal != "" && fixed != "":
-			return &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: "Cannot use [fixed_interval] with [calendar_interval] configuration option."}
+			return &Error{Status: 400, Type: "illegal_argument_exception", RootType: "illegal_argument_exception", Reason: "Cannot use [fixed_interval] with [calendar_interval] configuration option."}
 		case cal != "":
 			unit, ok := map[string]string{"minute": "m", "1m": "m", "hour": "h", "1h": "h", "day": "d", "1d": "d", "week": "w", "1w": "w", "month": "M", "1M": "M", "quarter": "q", "1q": "q", "year": "y", "1y": "y"}[cal]
 			if !ok {
-				return &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: fmt.Sprintf("The supplied interval [%s] could not be parsed as a calendar interval.", cal)}
+				return &Error{Status: 400, Type: "illegal_argument_exception", RootType: "illegal_argument_exception", Reason: fmt.Sprintf("The supplied interval [%s] could not be parsed as a calendar interval.", cal)}
 			}
-			a.interval = esCalendarBuckets(unit)
+			a.interval = calendarBuckets(unit)
 		case fixed != "":
-			d, err := esFixedInterval(fixed)
+			d, err := fixedInterval(fixed)
 			if err != nil {
-				return &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: fmt.Sprintf("failed to parse setting [date_histogram.fixedInterval] with value [%s] as a time value: unit is missing or unrecognized", fixed)}
+				return &Error{Status: 400, Type: "illegal_argument_exception", RootType: "illegal_argument_exception", Reason: fmt.Sprintf("failed to parse setting [date_histogram.fixedInterval] with value [%s] as a time value: unit is missing or unrecognized", fixed)}
 			}
 			step := d.Milliseconds()
 			a.interval = func(ms int64) (int64, int64) {
@@ -2373,9 +2181,9 @@ func (s *esSearch) parseAgg(a *esAgg, raw any) error {
 				return start, start + step
 			}
 		default:
-			return &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: "Invalid interval specified, must be non-null and non-empty"}
+			return &Error{Status: 400, Type: "illegal_argument_exception", RootType: "illegal_argument_exception", Reason: "Invalid interval specified, must be non-null and non-empty"}
 		}
-		n, err := esIntOption(a.body, "min_doc_count", 0)
+		n, err := intOption(a.body, "min_doc_count", 0)
 		if err != nil {
 			return err
 		}
@@ -2399,16 +2207,16 @@ func (s *esSearch) parseAgg(a *esAgg, raw any) error {
 			return err
 		}
 		if _, ok := a.body["missing"]; ok && a.typ != "missing" {
-			return esUnsupported("[missing] in the [" + a.typ + "] aggregation")
+			return unsupported("[missing] in the [" + a.typ + "] aggregation")
 		}
 		if a.typ == "missing" && len(a.body) > 1 {
-			return esXContentError("[missing] unknown field")
+			return xContentError("[missing] unknown field")
 		}
-		if kind, mapped := s.kind(a.field); mapped && kind == esText {
-			return esShardError("illegal_argument_exception", "%s", esFielddataMessage(a.field, s.ix.name))
+		if kind, mapped := s.kind(a.field); mapped && kind == Text {
+			return ShardError("illegal_argument_exception", "%s", fielddataMessage(a.field, s.ix.Name))
 		}
-		if kind, mapped := s.kind(a.field); mapped && (a.typ == "avg" || a.typ == "sum") && kind != esLong && kind != esDouble && kind != esDate {
-			return esShardError("illegal_argument_exception", "Field [%s] of type [%s] is not supported for aggregation [%s]", a.field, esKindName(kind), a.typ)
+		if kind, mapped := s.kind(a.field); mapped && (a.typ == "avg" || a.typ == "sum") && kind != Long && kind != Double && kind != Date {
+			return ShardError("illegal_argument_exception", "Field [%s] of type [%s] is not supported for aggregation [%s]", a.field, kindName(kind), a.typ)
 		}
 	case "filter":
 		q, err := s.compile(raw)
@@ -2421,17 +2229,17 @@ func (s *esSearch) parseAgg(a *esAgg, raw any) error {
 			return err
 		}
 		if _, ok := a.body["other_bucket"]; ok {
-			return esUnsupported("[other_bucket] in the [filters] aggregation")
+			return unsupported("[other_bucket] in the [filters] aggregation")
 		}
 		switch fs := a.body["filters"].(type) {
 		case map[string]any:
 			a.keyedFilter = true
-			for _, name := range slices.Sorted(esKeys(fs)) {
+			for _, name := range slices.Sorted(keysOf(fs)) {
 				q, err := s.compile(fs[name])
 				if err != nil {
 					return err
 				}
-				a.filters = append(a.filters, esNamedQuery{name, q})
+				a.filters = append(a.filters, namedQuery{name, q})
 			}
 		case []any:
 			for _, f := range fs {
@@ -2439,10 +2247,10 @@ func (s *esSearch) parseAgg(a *esAgg, raw any) error {
 				if err != nil {
 					return err
 				}
-				a.filters = append(a.filters, esNamedQuery{"", q})
+				a.filters = append(a.filters, namedQuery{"", q})
 			}
 		default:
-			return esParsingError("[filters] cannot be empty.")
+			return parsingError("[filters] cannot be empty.")
 		}
 	case "top_hits":
 		if err := allow("size", "from", "sort", "_source", "fields"); err != nil {
@@ -2457,22 +2265,22 @@ func (s *esSearch) parseAgg(a *esAgg, raw any) error {
 			return err
 		}
 		if req.from+req.size > 100 {
-			return &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: fmt.Sprintf("Top hits result window is too large, the top hits aggregator [%s]'s from + size must be less than or equal to: [100] but was [%d].", a.name, req.from+req.size)}
+			return &Error{Status: 400, Type: "illegal_argument_exception", RootType: "illegal_argument_exception", Reason: fmt.Sprintf("Top hits result window is too large, the top hits aggregator [%s]'s from + size must be less than or equal to: [100] but was [%d].", a.name, req.from+req.size)}
 		}
 		a.top = req
 	default:
-		if slices.Contains(esKnownAggs, a.typ) {
-			return esUnsupported("the [" + a.typ + "] aggregation")
+		if slices.Contains(knownAggs, a.typ) {
+			return unsupported("the [" + a.typ + "] aggregation")
 		}
-		return esXContentError("Unknown aggregation type [%s]", a.typ)
+		return xContentError("Unknown aggregation type [%s]", a.typ)
 	}
 	if a.typ != "terms" && a.typ != "date_histogram" && a.typ != "filter" && a.typ != "filters" && len(a.subs) > 0 {
-		return &esError{status: 400, typ: "aggregation_initialization_exception", rootType: "aggregation_initialization_exception", reason: fmt.Sprintf("Aggregator [%s] of type [%s] cannot accept sub-aggregations", a.name, a.typ)}
+		return &Error{Status: 400, Type: "aggregation_initialization_exception", RootType: "aggregation_initialization_exception", Reason: fmt.Sprintf("Aggregator [%s] of type [%s] cannot accept sub-aggregations", a.name, a.typ)}
 	}
 	return nil
 }
 
-func esParseAggOrder(a *esAgg, def []esAggOrder) ([]esAggOrder, error) {
+func parseAggOrder(a *agg, def []aggOrder) ([]aggOrder, error) {
 	raw, ok := a.body["order"]
 	if !ok {
 		return def, nil
@@ -2481,54 +2289,54 @@ func esParseAggOrder(a *esAgg, def []esAggOrder) ([]esAggOrder, error) {
 	if !ok {
 		list = []any{raw}
 	}
-	var out []esAggOrder
+	var out []aggOrder
 	for _, item := range list {
 		obj, ok := item.(map[string]any)
 		if !ok || len(obj) != 1 {
-			return nil, esParsingError("[order] of [%s] must be an object naming one key", a.name)
+			return nil, parsingError("[order] of [%s] must be an object naming one key", a.name)
 		}
 		for k, v := range obj {
 			dir, _ := v.(string)
 			if dir != "asc" && dir != "desc" {
-				return nil, &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: fmt.Sprintf("Unknown terms order direction [%s] in terms aggregation [%s]", dir, a.name)}
+				return nil, &Error{Status: 400, Type: "illegal_argument_exception", RootType: "illegal_argument_exception", Reason: fmt.Sprintf("Unknown terms order direction [%s] in terms aggregation [%s]", dir, a.name)}
 			}
 			if k != "_count" && k != "_key" && k != "_term" {
 				name, _, _ := strings.Cut(k, ".")
-				if !slices.ContainsFunc(a.subs, func(s *esAgg) bool { return s.name == name }) {
-					return nil, &esError{status: 400, typ: "aggregation_execution_exception", rootType: "aggregation_execution_exception", reason: fmt.Sprintf("Invalid aggregator order path [%s]. The provided aggregation [%s] either does not exist, or is a pipeline aggregation and cannot be used to sort the buckets.", k, name)}
+				if !slices.ContainsFunc(a.subs, func(s *agg) bool { return s.name == name }) {
+					return nil, &Error{Status: 400, Type: "aggregation_execution_exception", RootType: "aggregation_execution_exception", Reason: fmt.Sprintf("Invalid aggregator order path [%s]. The provided aggregation [%s] either does not exist, or is a pipeline aggregation and cannot be used to sort the buckets.", k, name)}
 				}
 			}
 			if k == "_term" {
 				k = "_key"
 			}
-			out = append(out, esAggOrder{k, dir == "desc"})
+			out = append(out, aggOrder{k, dir == "desc"})
 		}
 	}
 	// Ties are broken by key, as Elasticsearch does.
-	return append(out, esAggOrder{"_key", false}), nil
+	return append(out, aggOrder{"_key", false}), nil
 }
 
-func esTermFilter(raw any) (func(string) bool, error) {
+func termFilter(raw any) (func(string) bool, error) {
 	switch v := raw.(type) {
 	case nil:
 		return nil, nil
 	case string:
 		re, err := regexp.Compile("^(?:" + v + ")$")
 		if err != nil {
-			return nil, &esError{status: 400, typ: "illegal_argument_exception", rootType: "illegal_argument_exception", reason: fmt.Sprintf("invalid regular expression [%s]", v)}
+			return nil, &Error{Status: 400, Type: "illegal_argument_exception", RootType: "illegal_argument_exception", Reason: fmt.Sprintf("invalid regular expression [%s]", v)}
 		}
 		return re.MatchString, nil
 	case []any:
 		set := map[string]bool{}
 		for _, e := range v {
-			set[esString(e)] = true
+			set[String(e)] = true
 		}
 		return func(k string) bool { return set[k] }, nil
 	}
-	return nil, esUnsupported("partitioned [include] in the [terms] aggregation")
+	return nil, unsupported("partitioned [include] in the [terms] aggregation")
 }
 
-func esFixedInterval(s string) (time.Duration, error) {
+func fixedInterval(s string) (time.Duration, error) {
 	i := 0
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 		i++
@@ -2544,7 +2352,7 @@ func esFixedInterval(s string) (time.Duration, error) {
 	return time.Duration(n) * unit, nil
 }
 
-func esCalendarBuckets(unit string) func(int64) (int64, int64) {
+func calendarBuckets(unit string) func(int64) (int64, int64) {
 	return func(ms int64) (int64, int64) {
 		t := time.UnixMilli(ms).UTC()
 		if unit == "q" {
@@ -2552,13 +2360,13 @@ func esCalendarBuckets(unit string) func(int64) (int64, int64) {
 			start := time.Date(t.Year(), time.Month(q+1), 1, 0, 0, 0, 0, time.UTC)
 			return start.UnixMilli(), start.AddDate(0, 3, 0).UnixMilli()
 		}
-		start := esRoundTime(t, unit, false)
-		end := esRoundTime(t, unit, true).Add(time.Millisecond)
+		start := roundTime(t, unit, false)
+		end := roundTime(t, unit, true).Add(time.Millisecond)
 		return start.UnixMilli(), end.UnixMilli()
 	}
 }
 
-func (s *esSearch) runAggs(aggs []*esAgg, docs []*esDoc) (map[string]any, error) {
+func (s *search) runAggs(aggs []*agg, docs []*Doc) (map[string]any, error) {
 	out := map[string]any{}
 	for _, a := range aggs {
 		res, err := s.runAgg(a, docs)
@@ -2573,22 +2381,22 @@ func (s *esSearch) runAggs(aggs []*esAgg, docs []*esDoc) (map[string]any, error)
 	return out, nil
 }
 
-// esBucket is a terms or histogram bucket being built.
-type esBucket struct {
-	key    esSortKey
+// bucket is a terms or histogram bucket being built.
+type bucket struct {
+	key    sortKey
 	keyStr string // key_as_string, when the key has one
-	docs   []*esDoc
+	docs   []*Doc
 	subs   map[string]any
 }
 
-func (s *esSearch) runAgg(a *esAgg, docs []*esDoc) (map[string]any, error) {
+func (s *search) runAgg(a *agg, docs []*Doc) (map[string]any, error) {
 	switch a.typ {
 	case "terms":
 		return s.runTerms(a, docs)
 	case "date_histogram":
 		return s.runHistogram(a, docs)
 	case "filter":
-		var in []*esDoc
+		var in []*Doc
 		for _, d := range docs {
 			if ok, _ := a.filter(d); ok {
 				in = append(in, d)
@@ -2599,7 +2407,7 @@ func (s *esSearch) runAgg(a *esAgg, docs []*esDoc) (map[string]any, error) {
 		var list []any
 		keyed := map[string]any{}
 		for _, f := range a.filters {
-			var in []*esDoc
+			var in []*Doc
 			for _, d := range docs {
 				if ok, _ := f.q(d); ok {
 					in = append(in, d)
@@ -2617,11 +2425,11 @@ func (s *esSearch) runAgg(a *esAgg, docs []*esDoc) (map[string]any, error) {
 		}
 		return map[string]any{"buckets": list}, nil
 	case "top_hits":
-		var hits []*esHit
+		var hits []*hit
 		for _, d := range docs {
 			ok, score := a.top.query(d)
 			if ok {
-				hits = append(hits, &esHit{doc: d, score: score})
+				hits = append(hits, &hit{doc: d, score: score})
 			}
 		}
 		if err := s.sortHits(hits, a.top.sorts); err != nil {
@@ -2634,7 +2442,7 @@ func (s *esSearch) runAgg(a *esAgg, docs []*esDoc) (map[string]any, error) {
 		}
 		var maxScore any
 		if scored {
-			maxScore = esMaxScore(hits)
+			maxScore = bestScore(hits)
 		}
 		return map[string]any{"hits": map[string]any{"total": map[string]any{"value": len(hits), "relation": "eq"}, "max_score": maxScore, "hits": page}}, nil
 	case "missing":
@@ -2649,7 +2457,7 @@ func (s *esSearch) runAgg(a *esAgg, docs []*esDoc) (map[string]any, error) {
 	return s.runMetric(a, docs), nil
 }
 
-func (s *esSearch) withSubs(res map[string]any, a *esAgg, docs []*esDoc) (map[string]any, error) {
+func (s *search) withSubs(res map[string]any, a *agg, docs []*Doc) (map[string]any, error) {
 	if len(a.subs) == 0 {
 		return res, nil
 	}
@@ -2664,44 +2472,44 @@ func (s *esSearch) withSubs(res map[string]any, a *esAgg, docs []*esDoc) (map[st
 }
 
 // termKey is a value as a terms bucket keys it.
-func (s *esSearch) termKey(kind esKind, v any) (esSortKey, string, bool) {
+func (s *search) termKey(kind Kind, v any) (sortKey, string, bool) {
 	switch kind {
-	case esDate:
+	case Date:
 		ms, err := s.dateValue(v)
 		if err != nil {
-			return esSortKey{}, "", false
+			return sortKey{}, "", false
 		}
-		return esSortKey{num: float64(ms), isLong: true}, esFormatMillis(ms), true
-	case esLong, esDouble:
-		f, ok := esFloat(v)
-		return esSortKey{num: f, isLong: kind == esLong}, "", ok
-	case esBoolean:
-		b, ok := esBool(v)
+		return sortKey{num: float64(ms), isLong: true}, FormatMillis(ms), true
+	case Long, Double:
+		f, ok := Float(v)
+		return sortKey{num: f, isLong: kind == Long}, "", ok
+	case Boolean:
+		b, ok := asBool(v)
 		if b {
-			return esSortKey{num: 1, isLong: true}, "true", ok
+			return sortKey{num: 1, isLong: true}, "true", ok
 		}
-		return esSortKey{num: 0, isLong: true}, "false", ok
+		return sortKey{num: 0, isLong: true}, "false", ok
 	}
-	return esSortKey{str: esString(v), isStr: true}, "", true
+	return sortKey{str: String(v), isStr: true}, "", true
 }
 
-func (s *esSearch) runTerms(a *esAgg, docs []*esDoc) (map[string]any, error) {
+func (s *search) runTerms(a *agg, docs []*Doc) (map[string]any, error) {
 	kind, mapped := s.kind(a.field)
 	if !mapped {
 		if a.missing == nil {
 			return map[string]any{"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0, "buckets": []any{}}, nil
 		}
-		kind = esKindOf(a.missing)
+		kind = kindOf(a.missing)
 	}
-	byKey := map[string]*esBucket{}
+	byKey := map[string]*bucket{}
 	var order []string
-	add := func(v any, d *esDoc, seen map[string]bool) {
+	add := func(v any, d *Doc, seen map[string]bool) {
 		k, ks, ok := s.termKey(kind, v)
 		if !ok {
 			return
 		}
 		id := fmt.Sprint(k.render())
-		if !a.include(esString(k.render())) && !(ks != "" && a.include(ks)) {
+		if !a.include(String(k.render())) && !(ks != "" && a.include(ks)) {
 			return
 		}
 		if seen != nil {
@@ -2712,7 +2520,7 @@ func (s *esSearch) runTerms(a *esAgg, docs []*esDoc) (map[string]any, error) {
 		}
 		b := byKey[id]
 		if b == nil {
-			b = &esBucket{key: k, keyStr: ks}
+			b = &bucket{key: k, keyStr: ks}
 			byKey[id] = b
 			order = append(order, id)
 		}
@@ -2731,13 +2539,13 @@ func (s *esSearch) runTerms(a *esAgg, docs []*esDoc) (map[string]any, error) {
 		}
 	}
 	if a.minDocCount == 0 {
-		for _, d := range s.ix.docs {
+		for _, d := range s.ix.Docs {
 			for _, v := range s.values(d, a.field) {
 				add(v, nil, map[string]bool{})
 			}
 		}
 	}
-	var buckets []*esBucket
+	var buckets []*bucket
 	for _, id := range order {
 		if b := byKey[id]; len(b.docs) >= a.minDocCount {
 			buckets = append(buckets, b)
@@ -2752,7 +2560,7 @@ func (s *esSearch) runTerms(a *esAgg, docs []*esDoc) (map[string]any, error) {
 	}
 	sort.SliceStable(buckets, func(i, j int) bool {
 		for _, o := range a.order {
-			c := esCompareBuckets(buckets[i], buckets[j], o.key)
+			c := compareBuckets(buckets[i], buckets[j], o.key)
 			if c != 0 {
 				return (c < 0) != o.desc
 			}
@@ -2769,12 +2577,12 @@ func (s *esSearch) runTerms(a *esAgg, docs []*esDoc) (map[string]any, error) {
 			break
 		}
 		total -= len(b.docs)
-		shown = append(shown, esRenderBucket(b))
+		shown = append(shown, renderBucket(b))
 	}
 	return map[string]any{"doc_count_error_upper_bound": 0, "sum_other_doc_count": total, "buckets": shown}, nil
 }
 
-func esCompareBuckets(a, b *esBucket, key string) int {
+func compareBuckets(a, b *bucket, key string) int {
 	switch key {
 	case "_count":
 		return len(a.docs) - len(b.docs)
@@ -2782,14 +2590,14 @@ func esCompareBuckets(a, b *esBucket, key string) int {
 		if a.key.isStr {
 			return strings.Compare(a.key.str, b.key.str)
 		}
-		return esCmpFloat(a.key.num, b.key.num)
+		return CompareFloat(a.key.num, b.key.num)
 	}
 	name, prop, _ := strings.Cut(key, ".")
-	va, vb := esMetricValue(a.subs[name], prop), esMetricValue(b.subs[name], prop)
-	return esCmpFloat(va, vb)
+	va, vb := metricValue(a.subs[name], prop), metricValue(b.subs[name], prop)
+	return CompareFloat(va, vb)
 }
 
-func esMetricValue(v any, prop string) float64 {
+func metricValue(v any, prop string) float64 {
 	m, _ := v.(map[string]any)
 	if prop == "" {
 		prop = "value"
@@ -2798,14 +2606,14 @@ func esMetricValue(v any, prop string) float64 {
 		n, _ := m["doc_count"].(int)
 		return float64(n)
 	}
-	f, ok := esFloat(m[prop])
+	f, ok := Float(m[prop])
 	if !ok {
 		return math.Inf(-1)
 	}
 	return f
 }
 
-func esRenderBucket(b *esBucket) map[string]any {
+func renderBucket(b *bucket) map[string]any {
 	out := map[string]any{"key": b.key.render(), "doc_count": len(b.docs)}
 	if b.keyStr != "" {
 		out["key_as_string"] = b.keyStr
@@ -2816,11 +2624,11 @@ func esRenderBucket(b *esBucket) map[string]any {
 	return out
 }
 
-func (s *esSearch) runHistogram(a *esAgg, docs []*esDoc) (map[string]any, error) {
-	if kind, mapped := s.kind(a.field); mapped && kind != esDate {
-		return nil, esShardError("illegal_argument_exception", "Field [%s] of type [%s] is not supported for aggregation [date_histogram]", a.field, esKindName(kind))
+func (s *search) runHistogram(a *agg, docs []*Doc) (map[string]any, error) {
+	if kind, mapped := s.kind(a.field); mapped && kind != Date {
+		return nil, ShardError("illegal_argument_exception", "Field [%s] of type [%s] is not supported for aggregation [date_histogram]", a.field, kindName(kind))
 	}
-	byStart := map[int64]*esBucket{}
+	byStart := map[int64]*bucket{}
 	for _, d := range docs {
 		seen := map[int64]bool{}
 		for _, v := range s.values(d, a.field) {
@@ -2835,7 +2643,7 @@ func (s *esSearch) runHistogram(a *esAgg, docs []*esDoc) (map[string]any, error)
 			seen[start] = true
 			b := byStart[start]
 			if b == nil {
-				b = &esBucket{key: esSortKey{num: float64(start), isLong: true}, keyStr: esFormatMillis(start)}
+				b = &bucket{key: sortKey{num: float64(start), isLong: true}, keyStr: FormatMillis(start)}
 				byStart[start] = b
 			}
 			b.docs = append(b.docs, d)
@@ -2863,12 +2671,12 @@ func (s *esSearch) runHistogram(a *esAgg, docs []*esDoc) (map[string]any, error)
 		for st := lo; st <= hi && len(starts) < 65536; {
 			starts = append(starts, st)
 			if byStart[st] == nil {
-				byStart[st] = &esBucket{key: esSortKey{num: float64(st), isLong: true}, keyStr: esFormatMillis(st)}
+				byStart[st] = &bucket{key: sortKey{num: float64(st), isLong: true}, keyStr: FormatMillis(st)}
 			}
 			_, st = a.interval(st)
 		}
 		if len(starts) >= 65536 {
-			return nil, &esError{status: 400, typ: "too_many_buckets_exception", rootType: "too_many_buckets_exception", reason: "Trying to create too many buckets. Must be less than or equal to: [65536]."}
+			return nil, &Error{Status: 400, Type: "too_many_buckets_exception", RootType: "too_many_buckets_exception", Reason: "Trying to create too many buckets. Must be less than or equal to: [65536]."}
 		}
 	}
 	out := []any{}
@@ -2882,7 +2690,7 @@ func (s *esSearch) runHistogram(a *esAgg, docs []*esDoc) (map[string]any, error)
 			return nil, err
 		}
 		b.subs = subs
-		r := esRenderBucket(b)
+		r := renderBucket(b)
 		out = append(out, map[string]any{"key_as_string": r["key_as_string"], "key": r["key"], "doc_count": r["doc_count"]})
 		for k, v := range subs {
 			out[len(out)-1].(map[string]any)[k] = v
@@ -2891,7 +2699,7 @@ func (s *esSearch) runHistogram(a *esAgg, docs []*esDoc) (map[string]any, error)
 	return map[string]any{"buckets": out}, nil
 }
 
-func (s *esSearch) runMetric(a *esAgg, docs []*esDoc) map[string]any {
+func (s *search) runMetric(a *agg, docs []*Doc) map[string]any {
 	kind, mapped := s.kind(a.field)
 	var nums []float64
 	distinct := map[string]bool{}
@@ -2899,21 +2707,21 @@ func (s *esSearch) runMetric(a *esAgg, docs []*esDoc) map[string]any {
 	for _, d := range docs {
 		for _, v := range s.values(d, a.field) {
 			count++
-			distinct[esString(v)] = true
+			distinct[String(v)] = true
 			if !mapped {
 				continue
 			}
 			switch kind {
-			case esDate:
+			case Date:
 				if ms, err := s.dateValue(v); err == nil {
 					nums = append(nums, float64(ms))
 				}
-			case esLong, esDouble:
-				if f, ok := esFloat(v); ok {
+			case Long, Double:
+				if f, ok := Float(v); ok {
 					nums = append(nums, f)
 				}
-			case esBoolean:
-				if b, ok := esBool(v); ok {
+			case Boolean:
+				if b, ok := asBool(v); ok {
 					if b {
 						nums = append(nums, 1)
 					} else {
@@ -2951,8 +2759,11 @@ func (s *esSearch) runMetric(a *esAgg, docs []*esDoc) map[string]any {
 		v /= float64(len(nums))
 	}
 	out := map[string]any{"value": v}
-	if kind == esDate && a.typ != "avg" {
-		out["value_as_string"] = esFormatMillis(int64(v))
+	if kind == Date && a.typ != "avg" {
+		out["value_as_string"] = FormatMillis(int64(v))
 	}
 	return out
 }
+
+// Edited tells the document its source was changed in place.
+func (d *Doc) Edited() { d.leaves = nil }

@@ -1,4 +1,4 @@
-package sandbox
+package es
 
 import (
 	"encoding/json"
@@ -13,27 +13,27 @@ var dslNow = time.Date(2025, 3, 14, 12, 0, 0, 0, time.UTC)
 
 // dslIndex holds four documents that spell their fields both ways: flat
 // dotted keys and nested objects.
-func dslIndex() *esIndex {
-	ix := &esIndex{
-		name:    "test-index",
-		mapping: map[string]esKind{"@timestamp": esDate, "source.ip": esIP, "message": esText, "kibana.alert.risk_score": esDouble, "user.name.text": esText},
-		multi:   map[string]string{"user.name.text": "user.name"},
+func dslIndex() *Index {
+	ix := &Index{
+		Name:    "test-index",
+		Mapping: map[string]Kind{"@timestamp": Date, "source.ip": IP, "message": Text, "kibana.alert.risk_score": Double, "user.name.text": Text},
+		Multi:   map[string]string{"user.name.text": "user.name"},
 	}
-	ix.put("d1", map[string]any{
+	ix.Put("d1", map[string]any{
 		"@timestamp": "2025-03-14T10:00:00.000Z", "kibana.alert.workflow_status": "open", "kibana.alert.risk_score": 73,
 		"host": map[string]any{"name": "vpn-gw-01"}, "user.name": "j.morgan", "source": map[string]any{"ip": "203.0.113.23"},
 		"message": "Failed login for admin from 203.0.113.23", "tags": []any{"a", "b"},
 	})
-	ix.put("d2", map[string]any{
+	ix.Put("d2", map[string]any{
 		"@timestamp": "2025-03-13T23:30:00Z", "kibana": map[string]any{"alert": map[string]any{"workflow_status": "closed", "risk_score": 99}},
 		"host.name": "fs-01", "user": map[string]any{"name": "svc-backup"}, "source.ip": "10.20.1.15",
 		"message": "Files renamed to .locked on share", "tags": []any{"b"},
 	})
-	ix.put("d3", map[string]any{
+	ix.Put("d3", map[string]any{
 		"@timestamp": "2025-03-07T12:00:00Z", "kibana.alert.workflow_status": "acknowledged", "kibana.alert.risk_score": 21,
 		"host": map[string]any{"name": "dev-lt-07"}, "message": "DNS query with long subdomain",
 	})
-	ix.put("d4", map[string]any{
+	ix.Put("d4", map[string]any{
 		"@timestamp": "2025-03-14T11:30:00Z", "kibana.alert": map[string]any{"workflow_status": "open", "risk_score": 47.5},
 		"host": map[string]any{"name": "vpn-gw-01"}, "message": "Successful login for j.morgan",
 	})
@@ -41,9 +41,9 @@ func dslIndex() *esIndex {
 }
 
 // dslSearch runs a search body and returns the answer as JSON decodes it.
-func dslSearch(t *testing.T, ix *esIndex, body string) map[string]any {
+func dslSearch(t *testing.T, ix *Index, body string) map[string]any {
 	t.Helper()
-	res, err := ix.search(dslBody(t, body), dslNow)
+	res, err := ix.Search(dslBody(t, body), dslNow)
 	if err != nil {
 		t.Fatalf("%s: %v", body, err)
 	}
@@ -192,13 +192,13 @@ func TestDSLDateMath(t *testing.T) {
 		{"2025-03-01T08:15:00+02:00", false, "2025-03-01T06:15:00.000Z"},
 		{"2025-03-01T08:15:00.250Z", false, "2025-03-01T08:15:00.250Z"},
 	} {
-		got, err := esDateMath(c.expr, now, c.up, time.UTC)
-		if err != nil || got.UTC().Format(esDateFormat) != c.want {
-			t.Errorf("%s (round up %v) = %v %v, want %s", c.expr, c.up, got.UTC().Format(esDateFormat), err, c.want)
+		got, err := DateMath(c.expr, now, c.up, time.UTC)
+		if err != nil || got.UTC().Format(DateFormat) != c.want {
+			t.Errorf("%s (round up %v) = %v %v, want %s", c.expr, c.up, got.UTC().Format(DateFormat), err, c.want)
 		}
 	}
 	for _, bad := range []string{"now-3x", "now-", "yesterday", "now/q", "2025-13-01"} {
-		if _, err := esDateMath(bad, now, false, time.UTC); err == nil {
+		if _, err := DateMath(bad, now, false, time.UTC); err == nil {
 			t.Errorf("%s parsed, want an error", bad)
 		}
 	}
@@ -371,9 +371,9 @@ func TestDSLRefusesWhatItDoesNotEvaluate(t *testing.T) {
 		{`{"runtime_mappings":{"h":{"type":"geo_point"}}}`, "No handler for type [geo_point] declared on runtime field [h]"},
 		{`{"search_after":[1]}`, "Unknown key for a START_OBJECT in [search_after]."},
 	} {
-		_, err := ix.search(dslBody(t, c.body), dslNow)
-		e, ok := err.(*esError)
-		if !ok || e.status != 400 || !strings.Contains(e.Error(), c.want) {
+		_, err := ix.Search(dslBody(t, c.body), dslNow)
+		e, ok := err.(*Error)
+		if !ok || e.Status != 400 || !strings.Contains(e.Error(), c.want) {
 			t.Errorf("%s: %v, want a 400 with %q", c.body, err, c.want)
 		}
 	}
@@ -381,31 +381,31 @@ func TestDSLRefusesWhatItDoesNotEvaluate(t *testing.T) {
 
 func TestDSLMatchingAndUpdates(t *testing.T) {
 	ix := dslIndex()
-	docs, err := ix.matching(dslBody(t, `{"q":{"term":{"kibana.alert.workflow_status":"open"}}}`)["q"], dslNow)
+	docs, err := ix.Matching(dslBody(t, `{"q":{"term":{"kibana.alert.workflow_status":"open"}}}`)["q"], dslNow)
 	if err != nil || len(docs) != 2 {
 		t.Fatalf("matching: %d docs, %v", len(docs), err)
 	}
 	// An update writes a flat key; the nested spelling d4 had stays, and
 	// both are seen.
-	docs[1].set("kibana.alert.workflow_status", "closed")
+	docs[1].Set("kibana.alert.workflow_status", "closed")
 	res := dslSearch(t, ix, `{"query":{"term":{"kibana.alert.workflow_status":"closed"}}}`)
 	if got := hitIDs(res); !slices.Equal(got, []string{"d2", "d4"}) {
 		t.Errorf("after the update closed are %v, want d2 d4", got)
 	}
-	if docs[1].version != 2 {
-		t.Errorf("version %d after one update, want 2", docs[1].version)
+	if docs[1].Version != 2 {
+		t.Errorf("version %d after one update, want 2", docs[1].Version)
 	}
 }
 
 func TestDSLTokenizeAndGlob(t *testing.T) {
-	if got := esTokenize("Failed login for j.morgan from 10.0.0.1, host FS-01!"); !slices.Equal(got, []string{"failed", "login", "for", "j.morgan", "from", "10.0.0.1", "host", "fs", "01"}) {
+	if got := Tokenize("Failed login for j.morgan from 10.0.0.1, host FS-01!"); !slices.Equal(got, []string{"failed", "login", "for", "j.morgan", "from", "10.0.0.1", "host", "fs", "01"}) {
 		t.Errorf("tokens %q", got)
 	}
 	for _, c := range []struct {
 		pattern, s string
 		want       bool
 	}{{"*", "", true}, {"a*c", "abbc", true}, {"a?c", "abc", true}, {"a?c", "ac", false}, {`a\*`, "a*", true}, {`a\*`, "ab", false}, {"kibana.*", "kibana.alert.uuid", true}} {
-		if esGlob(c.pattern, c.s) != c.want {
+		if Glob(c.pattern, c.s) != c.want {
 			t.Errorf("glob %q on %q, want %v", c.pattern, c.s, c.want)
 		}
 	}
