@@ -886,26 +886,26 @@ func (k *Kibana) findDetectionRules(c *call) {
 // attributes matches (the _find filter, the bulk action query); false when
 // the filter was answered with an error.
 func (k *Kibana) rulesMatching(c *call, rules []map[string]any, filter string) ([]map[string]any, bool) {
-	clause, err := kqlToQuery(filter)
+	clause, err := es.KQL(filter, es.KQLOptions{Field: ruleFilterField})
 	if err != nil {
 		siemError(c, http.StatusBadRequest, err.Error())
 		return nil, false
 	}
-	ix := &es.Index{Name: ".kibana_alerting_cases", Mapping: map[string]es.Kind{}}
+	mapping := map[string]es.Kind{}
 	for f, kind := range ruleFilterFields {
-		ix.Mapping["alert.attributes."+f] = kind
+		mapping["alert.attributes."+f] = kind
 	}
+	sources := make([]map[string]any, len(rules))
 	for i, r := range rules {
-		ix.Put(strconv.Itoa(i), map[string]any{"alert": map[string]any{"attributes": ruleAttributes(c.space, r)}})
+		sources[i] = map[string]any{"alert": map[string]any{"attributes": ruleAttributes(c.space, r)}}
 	}
-	docs, err := ix.Matching(clause, k.cfg.Now())
+	matched, err := es.Select(".kibana_alerting_cases", sources, mapping, clause, k.cfg.Now())
 	if err != nil {
 		esFailure(c, err)
 		return nil, false
 	}
 	var kept []map[string]any
-	for _, d := range docs {
-		i, _ := strconv.Atoi(d.ID)
+	for _, i := range matched {
 		kept = append(kept, rules[i])
 	}
 	return kept, true
@@ -980,277 +980,6 @@ func (k *Kibana) readDetectionRule(c *call) {
 	if r := ruleNamed(c, id, ruleID); r != nil {
 		c.ok(r)
 	}
-}
-
-// ---- KQL (the _find filter) ----
-
-// kqlToQuery turns a KQL filter on alert.attributes.* into a query DSL
-// clause the way Kibana's KQL does: quoted values are phrases, * wildcards,
-// and/or/not combine, field:* tests existence.
-func kqlToQuery(src string) (any, error) {
-	p := &kqlParser{src: src}
-	p.lex()
-	if p.err != nil {
-		return nil, p.err
-	}
-	q := p.orExpr()
-	if p.err == nil && p.pos < len(p.toks) {
-		p.fail("end of input")
-	}
-	if p.err != nil {
-		return nil, p.err
-	}
-	return q, nil
-}
-
-type kqlToken struct {
-	kind   string // word, quoted, (, ), :, <, <=, >, >=
-	text   string
-	offset int
-}
-
-type kqlParser struct {
-	src  string
-	toks []kqlToken
-	pos  int
-	err  error
-}
-
-func (p *kqlParser) lex() {
-	s := p.src
-	for i := 0; i < len(s); {
-		switch ch := s[i]; {
-		case ch == ' ' || ch == '\t' || ch == '\n':
-			i++
-		case ch == '(' || ch == ')' || ch == ':':
-			p.toks = append(p.toks, kqlToken{string(ch), string(ch), i})
-			i++
-		case ch == '<' || ch == '>':
-			op := string(ch)
-			if i+1 < len(s) && s[i+1] == '=' {
-				op += "="
-			}
-			p.toks = append(p.toks, kqlToken{op, op, i})
-			i += len(op)
-		case ch == '"':
-			var b strings.Builder
-			j := i + 1
-			for ; j < len(s) && s[j] != '"'; j++ {
-				if s[j] == '\\' && j+1 < len(s) {
-					j++
-				}
-				b.WriteByte(s[j])
-			}
-			if j >= len(s) {
-				p.err = kqlSyntaxError(s, i, `"\""`, "end of input")
-				return
-			}
-			p.toks = append(p.toks, kqlToken{"quoted", b.String(), i})
-			i = j + 1
-		default:
-			var b strings.Builder
-			j := i
-			for ; j < len(s) && !strings.ContainsRune(" \t\n():<>\"", rune(s[j])); j++ {
-				if s[j] == '\\' && j+1 < len(s) {
-					j++
-				}
-				b.WriteByte(s[j])
-			}
-			p.toks = append(p.toks, kqlToken{"word", b.String(), i})
-			i = j
-		}
-	}
-}
-
-func kqlSyntaxError(src string, at int, expected, found string) error {
-	return fmt.Errorf("KQLSyntaxError: Expected %s but %s found.\n%s\n%s^", expected, found, src, strings.Repeat("-", at))
-}
-
-func (p *kqlParser) fail(expected string) {
-	if p.err != nil {
-		return
-	}
-	at, found := len(p.src), "end of input"
-	if p.pos < len(p.toks) {
-		at, found = p.toks[p.pos].offset, fmt.Sprintf("%q", p.toks[p.pos].text)
-	}
-	p.err = kqlSyntaxError(p.src, at, expected, found)
-}
-
-func (p *kqlParser) peekKeyword(word string) bool {
-	return p.pos < len(p.toks) && p.toks[p.pos].kind == "word" && strings.EqualFold(p.toks[p.pos].text, word)
-}
-
-func (p *kqlParser) peek(kind string) bool { return p.pos < len(p.toks) && p.toks[p.pos].kind == kind }
-
-func (p *kqlParser) orExpr() any {
-	left := p.andExpr()
-	var alts []any
-	for p.err == nil && p.peekKeyword("or") {
-		p.pos++
-		if alts == nil {
-			alts = []any{left}
-		}
-		alts = append(alts, p.andExpr())
-	}
-	if alts != nil {
-		return map[string]any{"bool": map[string]any{"should": alts, "minimum_should_match": json.Number("1")}}
-	}
-	return left
-}
-
-func (p *kqlParser) andExpr() any {
-	left := p.notExpr()
-	var all []any
-	for p.err == nil && p.peekKeyword("and") {
-		p.pos++
-		if all == nil {
-			all = []any{left}
-		}
-		all = append(all, p.notExpr())
-	}
-	if all != nil {
-		return map[string]any{"bool": map[string]any{"filter": all}}
-	}
-	return left
-}
-
-func (p *kqlParser) notExpr() any {
-	if p.peekKeyword("not") {
-		p.pos++
-		return map[string]any{"bool": map[string]any{"must_not": []any{p.notExpr()}}}
-	}
-	return p.primary()
-}
-
-func (p *kqlParser) primary() any {
-	if p.err != nil {
-		return nil
-	}
-	if p.peek("(") {
-		p.pos++
-		q := p.orExpr()
-		if !p.peek(")") {
-			p.fail(`")"`)
-			return nil
-		}
-		p.pos++
-		return q
-	}
-	if !p.peek("word") {
-		p.fail(`"(", "not", field name`)
-		return nil
-	}
-	field := p.toks[p.pos]
-	p.pos++
-	attr, err := ruleFilterField(field.text)
-	if err != nil {
-		p.err = err
-		return nil
-	}
-	switch {
-	case p.peek(":"):
-		p.pos++
-		return p.valueExpr(attr)
-	case p.peek("<") || p.peek("<=") || p.peek(">") || p.peek(">="):
-		op := map[string]string{"<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}[p.toks[p.pos].kind]
-		p.pos++
-		if !p.peek("word") && !p.peek("quoted") {
-			p.fail("value")
-			return nil
-		}
-		v := p.toks[p.pos].text
-		p.pos++
-		return map[string]any{"range": map[string]any{attr: map[string]any{op: v}}}
-	}
-	p.fail(`":", "<", "<=", ">", ">="`)
-	return nil
-}
-
-// valueExpr reads the value side of field:value, including
-// field:(a or b) lists.
-func (p *kqlParser) valueExpr(field string) any {
-	if p.peek("(") {
-		p.pos++
-		q := p.valueOr(field)
-		if !p.peek(")") {
-			p.fail(`")"`)
-			return nil
-		}
-		p.pos++
-		return q
-	}
-	return p.value(field)
-}
-
-func (p *kqlParser) valueOr(field string) any {
-	left := p.valueAnd(field)
-	var alts []any
-	for p.err == nil && p.peekKeyword("or") {
-		p.pos++
-		if alts == nil {
-			alts = []any{left}
-		}
-		alts = append(alts, p.valueAnd(field))
-	}
-	if alts != nil {
-		return map[string]any{"bool": map[string]any{"should": alts, "minimum_should_match": json.Number("1")}}
-	}
-	return left
-}
-
-func (p *kqlParser) valueAnd(field string) any {
-	left := p.valueNot(field)
-	var all []any
-	for p.err == nil && p.peekKeyword("and") {
-		p.pos++
-		if all == nil {
-			all = []any{left}
-		}
-		all = append(all, p.valueNot(field))
-	}
-	if all != nil {
-		return map[string]any{"bool": map[string]any{"filter": all}}
-	}
-	return left
-}
-
-func (p *kqlParser) valueNot(field string) any {
-	if p.peekKeyword("not") {
-		p.pos++
-		return map[string]any{"bool": map[string]any{"must_not": []any{p.valueNot(field)}}}
-	}
-	if p.peek("(") {
-		return p.valueExpr(field)
-	}
-	return p.value(field)
-}
-
-// value reads one value: a phrase, or unquoted words up to the next
-// keyword or parenthesis.
-func (p *kqlParser) value(field string) any {
-	if p.peek("quoted") {
-		v := p.toks[p.pos].text
-		p.pos++
-		return map[string]any{"match_phrase": map[string]any{field: v}}
-	}
-	var words []string
-	for p.peek("word") && !p.peekKeyword("and") && !p.peekKeyword("or") && !p.peekKeyword("not") {
-		words = append(words, p.toks[p.pos].text)
-		p.pos++
-	}
-	if len(words) == 0 {
-		p.fail("value")
-		return nil
-	}
-	v := strings.Join(words, " ")
-	switch {
-	case v == "*":
-		return map[string]any{"exists": map[string]any{"field": field}}
-	case strings.Contains(v, "*"):
-		return map[string]any{"wildcard": map[string]any{field: map[string]any{"value": v, "case_insensitive": true}}}
-	}
-	return map[string]any{"match": map[string]any{field: v}}
 }
 
 // ruleFilterField checks a filter field against the rule saved object's

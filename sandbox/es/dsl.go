@@ -2767,3 +2767,22 @@ func (s *search) runMetric(a *agg, docs []*Doc) map[string]any {
 
 // Edited tells the document its source was changed in place.
 func (d *Doc) Edited() { d.leaves = nil }
+
+// Select searches sources as one index with the mapping given (nil: every
+// field mapped from its values) and returns the positions of those a
+// query clause matches (nil: all), in order.
+func Select(name string, sources []map[string]any, mapping map[string]Kind, clause any, now time.Time) ([]int, error) {
+	ix := &Index{Name: name, Mapping: mapping}
+	for i, src := range sources {
+		ix.Put(strconv.Itoa(i), src)
+	}
+	docs, err := ix.Matching(clause, now)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int, len(docs))
+	for i, d := range docs {
+		out[i], _ = strconv.Atoi(d.ID)
+	}
+	return out, nil
+}
