@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // The Alerting API: a space's rules (stack, observability and the story's
@@ -878,13 +881,10 @@ func (k *Kibana) findRules(c *call) {
 			}
 		}
 	}
-	var match func(doc map[string]any) bool
-	if filter := strings.TrimSpace(c.query("filter")); filter != "" {
-		var msg string
-		if match, msg = ruleKQLCompile(filter); msg != "" {
-			c.badRequest(msg)
-			return
-		}
+	clause, err := es.KQL(c.query("filter"), ruleKQLOptions)
+	if err != nil {
+		c.badRequest(err.Error())
+		return
 	}
 	search := ruleSearch(c.query("search"), c.queryAll("search_fields"), op == "AND")
 	consumers := c.queryAll("filter_consumers")
@@ -895,10 +895,21 @@ func (k *Kibana) findRules(c *call) {
 		if len(consumers) > 0 && !slices.Contains(consumers, doc["consumer"].(string)) {
 			continue
 		}
-		if (match != nil && !match(doc)) || !search(doc) {
-			continue
+		if search(doc) {
+			docs = append(docs, doc)
 		}
-		docs = append(docs, doc)
+	}
+	if clause != nil {
+		matched, err := es.Select(".kibana_alerting_cases", docs, map[string]es.Kind{"name": es.Text}, clause, k.cfg.Now())
+		if err != nil {
+			c.badRequest(err.Error())
+			return
+		}
+		kept := make([]map[string]any, len(matched))
+		for i, at := range matched {
+			kept[i] = docs[at]
+		}
+		docs = kept
 	}
 	if sortPath != "" {
 		slices.SortStableFunc(docs, func(a, b map[string]any) int {
@@ -1091,187 +1102,6 @@ func ruleKQLValues(v any) []string {
 	return []string{fmt.Sprint(v)}
 }
 
-type ruleKQLToken struct {
-	kind   byte // w word, q quoted, ( ) :, r range operator, e end
-	text   string
-	offset int
-}
-
-func ruleKQLLex(s string) []ruleKQLToken {
-	var out []ruleKQLToken
-	for i := 0; i < len(s); {
-		switch ch := s[i]; {
-		case ch == ' ' || ch == '\t' || ch == '\n':
-			i++
-		case ch == '(' || ch == ')' || ch == ':':
-			out = append(out, ruleKQLToken{kind: ch, text: string(ch), offset: i})
-			i++
-		case ch == '<' || ch == '>':
-			j := i + 1
-			if j < len(s) && s[j] == '=' {
-				j++
-			}
-			out = append(out, ruleKQLToken{kind: 'r', text: s[i:j], offset: i})
-			i = j
-		case ch == '"':
-			j := i + 1
-			var b strings.Builder
-			for j < len(s) && s[j] != '"' {
-				if s[j] == '\\' && j+1 < len(s) {
-					j++
-				}
-				b.WriteByte(s[j])
-				j++
-			}
-			if j >= len(s) {
-				out = append(out, ruleKQLToken{kind: '!', text: s[i:], offset: i})
-				return append(out, ruleKQLToken{kind: 'e', offset: len(s)})
-			}
-			out = append(out, ruleKQLToken{kind: 'q', text: b.String(), offset: i})
-			i = j + 1
-		default:
-			j := i
-			for j < len(s) && !strings.ContainsRune(" \t\n():<>\"", rune(s[j])) {
-				if s[j] == '\\' && j+1 < len(s) {
-					j++
-				}
-				j++
-			}
-			out = append(out, ruleKQLToken{kind: 'w', text: strings.ReplaceAll(s[i:j], `\`, ""), offset: i})
-			i = j
-		}
-	}
-	return append(out, ruleKQLToken{kind: 'e', offset: len(s)})
-}
-
-type ruleKQLParser struct {
-	src  string
-	toks []ruleKQLToken
-	pos  int
-	err  string
-}
-
-type ruleKQLNode func(doc map[string]any) bool
-
-func (p *ruleKQLParser) peek() ruleKQLToken { return p.toks[p.pos] }
-
-func (p *ruleKQLParser) keyword(kw string) bool {
-	t := p.peek()
-	if t.kind == 'w' && strings.EqualFold(t.text, kw) {
-		p.pos++
-		return true
-	}
-	return false
-}
-
-// fail records a KQL syntax error in Kibana's format: the reason, the
-// filter and a caret under the offending place.
-func (p *ruleKQLParser) fail(expected string) ruleKQLNode {
-	if p.err == "" {
-		t := p.peek()
-		found := "end of input"
-		if t.kind != 'e' {
-			found = fmt.Sprintf("%q", t.text)
-		}
-		p.err = fmt.Sprintf("Expected %s but %s found.\n%s\n%s^", expected, found, p.src, strings.Repeat("-", t.offset))
-	}
-	return func(map[string]any) bool { return false }
-}
-
-func (p *ruleKQLParser) or() ruleKQLNode {
-	left := p.and()
-	for p.err == "" && p.keyword("or") {
-		l, r := left, p.and()
-		left = func(d map[string]any) bool { return l(d) || r(d) }
-	}
-	return left
-}
-
-func (p *ruleKQLParser) and() ruleKQLNode {
-	left := p.not()
-	for p.err == "" && p.keyword("and") {
-		l, r := left, p.not()
-		left = func(d map[string]any) bool { return l(d) && r(d) }
-	}
-	return left
-}
-
-func (p *ruleKQLParser) not() ruleKQLNode {
-	if p.keyword("not") {
-		inner := p.not()
-		return func(d map[string]any) bool { return !inner(d) }
-	}
-	return p.primary()
-}
-
-func (p *ruleKQLParser) primary() ruleKQLNode {
-	t := p.peek()
-	switch t.kind {
-	case '(':
-		p.pos++
-		inner := p.or()
-		if p.peek().kind != ')' {
-			return p.fail(`AND, OR, ")"`)
-		}
-		p.pos++
-		return inner
-	case 'w':
-		p.pos++
-		switch p.peek().kind {
-		case ':':
-			p.pos++
-		case 'r':
-			if p.err == "" {
-				p.err = fmt.Sprintf("Unsupported filter %q: the sandbox's KQL has no range clauses (%s), only field:value joined by and, or, not", p.src, p.peek().text)
-			}
-			return func(map[string]any) bool { return false }
-		default:
-			return p.fail(`":", "<", "<=", ">", ">="`)
-		}
-		path, msg := ruleKQLField(t.text)
-		if msg != "" {
-			if p.err == "" {
-				p.err = msg
-			}
-			return func(map[string]any) bool { return false }
-		}
-		return p.values(path)
-	}
-	return p.fail(`"(", NOT, field name`)
-}
-
-// values parses the value side: a value or (v1 or v2 ...).
-func (p *ruleKQLParser) values(path string) ruleKQLNode {
-	if p.peek().kind == '(' {
-		p.pos++
-		var alts []ruleKQLNode
-		for {
-			t := p.peek()
-			if t.kind != 'w' && t.kind != 'q' {
-				return p.fail("value")
-			}
-			p.pos++
-			alts = append(alts, ruleKQLMatch(path, t.text, t.kind == 'q'))
-			if !p.keyword("or") {
-				break
-			}
-		}
-		if p.peek().kind != ')' {
-			return p.fail(`OR, ")"`)
-		}
-		p.pos++
-		return func(d map[string]any) bool {
-			return slices.ContainsFunc(alts, func(n ruleKQLNode) bool { return n(d) })
-		}
-	}
-	t := p.peek()
-	if t.kind != 'w' && t.kind != 'q' {
-		return p.fail("value")
-	}
-	p.pos++
-	return ruleKQLMatch(path, t.text, t.kind == 'q')
-}
-
 // ruleKQLField resolves a filter field to a document path: alert.attributes.X,
 // alert.X or a plain X, with X an attribute or API name or params.*.
 func ruleKQLField(field string) (string, string) {
@@ -1285,48 +1115,14 @@ func ruleKQLField(field string) (string, string) {
 	return "", fmt.Sprintf("This key '%s' does NOT exist in alert saved object index patterns: Bad Request", field)
 }
 
-// ruleKQLMatch compares a field with one value: text match on the name, exact
-// (or * glob) on keywords, case-insensitive on booleans.
-func ruleKQLMatch(path, value string, quoted bool) ruleKQLNode {
-	return func(doc map[string]any) bool {
-		if value == "*" && !quoted {
-			return len(ruleKQLValues(docPath(doc, path))) > 0
-		}
-		for _, v := range ruleKQLValues(docPath(doc, path)) {
-			switch {
-			case path == "name":
-				if ruleTextMatches(v, value, quoted) {
-					return true
-				}
-			case !quoted && strings.Contains(value, "*"):
-				if cfgGlob(value).MatchString(v) {
-					return true
-				}
-			case v == value, (v == "true" || v == "false") && strings.EqualFold(v, value):
-				return true
-			}
-		}
-		return false
+// ruleKQLOptions read a find filter's fields as rule document paths.
+var ruleKQLOptions = es.KQLOptions{Field: func(field string) (string, error) {
+	path, msg := ruleKQLField(field)
+	if msg != "" {
+		return "", errors.New(msg)
 	}
-}
-
-// ruleKQLCompile parses a find filter; msg is Kibana's 400 message otherwise.
-func ruleKQLCompile(filter string) (ruleKQLNode, string) {
-	p := &ruleKQLParser{src: filter, toks: ruleKQLLex(filter)}
-	for _, t := range p.toks {
-		if t.kind == '!' {
-			return nil, fmt.Sprintf("Expected '\"' but end of input found.\n%s\n%s^", filter, strings.Repeat("-", len(filter)))
-		}
-	}
-	node := p.or()
-	if p.err == "" && p.peek().kind != 'e' {
-		p.fail("AND, OR, end of input")
-	}
-	if p.err != "" {
-		return nil, p.err
-	}
-	return node, ""
-}
+	return path, nil
+}}
 
 // ---- Rule types ----
 
