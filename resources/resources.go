@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -92,14 +93,14 @@ func readTemplate(client *kibana.Client, k kind, inSpace bool) server.ResourceTe
 			if !kibana.ValidSpaceID(space) {
 				return nil, fmt.Errorf("%s: %q is not a valid space id (lowercase letters, digits, _ and -)", uri, space)
 			}
-			args[tools.SpaceArgument] = space
+			args[operation.SpaceArgument] = space
 		}
 		body, err := call(ctx, client, k.tool, args)
 		var apiErr *kibana.APIError
 		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
 			where := ""
 			if k.spaced {
-				space, _ := args[tools.SpaceArgument].(string)
+				space, _ := args[operation.SpaceArgument].(string)
 				where = fmt.Sprintf(" in space %q", client.SpaceOf(&kibana.Request{Space: space}))
 			}
 			return nil, fmt.Errorf("%w: %s: no %s %q%s (%s)", server.ErrResourceNotFound, uri, k.noun, id, where, apiErr.Message)

@@ -18,6 +18,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/sandbox"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
@@ -87,7 +88,7 @@ type caseDoc struct {
 func caseTitled(t *testing.T, c *kibana.Client, space, title string) caseDoc {
 	t.Helper()
 	var page struct{ Cases []caseDoc }
-	tool(t, c, "find_cases", map[string]any{"perPage": float64(100), tools.SpaceArgument: space}, &page)
+	tool(t, c, "find_cases", map[string]any{"perPage": float64(100), operation.SpaceArgument: space}, &page)
 	for _, cs := range page.Cases {
 		if cs.Title == title {
 			return cs
@@ -248,7 +249,7 @@ func TestReadRulesAndSpaces(t *testing.T) {
 	kb := newSandbox(t)
 	s := newServer(t, kb.client, nil)
 	var rules struct{ Data []struct{ ID, Name string } }
-	tool(t, kb.client, "find_rules", map[string]any{tools.SpaceArgument: "soc"}, &rules)
+	tool(t, kb.client, "find_rules", map[string]any{operation.SpaceArgument: "soc"}, &rules)
 	if len(rules.Data) == 0 {
 		t.Fatal("no rules seeded in soc")
 	}

@@ -1,5 +1,8 @@
-// Package tools declares every Kibana API operation the server exposes and
-// turns each declaration into an MCP tool.
+// Package operation is the declaration model: what an operation is, how its
+// input binds to a Kibana request, and the interfaces an input may
+// implement (checks, flows, confirmation descriptions). It knows no API
+// area (the catalogue, package tools, declares those) and nothing of MCP
+// serving (package serve).
 //
 // An operation is data: name, HTTP method and path template, the Kibana API
 // version it speaks, what it does to Kibana (reads, writes, deletes) and a Go
@@ -15,9 +18,10 @@
 //	`in:"tool"`      read by the tool's flow (flow.go), never sent to Kibana
 //	(no in tag)      a member of the JSON request body
 //
-// Binding, validation, the HTTP call and result shaping are generic (bind.go,
-// handler.go): adding an operation is a declaration plus its input struct.
-package tools
+// Binding and validation are generic (bind.go), and so are the HTTP call and
+// result shaping (package serve): adding an operation is a declaration plus
+// its input struct.
+package operation
 
 import (
 	"fmt"
@@ -72,6 +76,12 @@ type Operation struct {
 	// Examples are argument objects (JSON) that tests replay against a
 	// loopback Kibana and the OpenAPI contract; the first is the smallest.
 	Examples []string
+	// ConflictHint, when set, is what the model is told to do when Kibana
+	// answers this operation with 409 Conflict, in place of its toolset's
+	// hint or the generic one.
+	ConflictHint string
+
+	catalog *Catalog // the catalogue it belongs to: its schema, its peers
 
 	planOnce sync.Once
 	plan     *plan
@@ -96,12 +106,16 @@ func (op *Operation) Retryable() bool {
 	return op.Effect == Reads || op.Effect == Deletes || op.Idempotent
 }
 
+// Destructive reports whether clients should confirm the operation before
+// it runs: it deletes, or overwrites what was stored.
+func (op *Operation) Destructive() bool { return op.Effect == Deletes || op.Overwrites }
+
 // Annotations are derived from Effect so they always match behaviour.
 func (op *Operation) Annotations() mcp.ToolAnnotation {
 	return mcp.ToolAnnotation{
 		Title:           op.Title,
 		ReadOnlyHint:    mcp.ToBoolPtr(op.Effect == Reads),
-		DestructiveHint: mcp.ToBoolPtr(op.Effect == Deletes || op.Overwrites),
+		DestructiveHint: mcp.ToBoolPtr(op.Destructive()),
 		IdempotentHint:  mcp.ToBoolPtr(op.Retryable()),
 		OpenWorldHint:   mcp.ToBoolPtr(op.OpenWorld),
 	}

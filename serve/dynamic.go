@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
@@ -26,9 +27,9 @@ import (
 type dynamic struct {
 	s       *server.MCPServer
 	r       *Runner
-	byName  map[string][]*Operation // operations that may be enabled, by toolset
-	initial []*Operation            // served to everyone from the start (--toolsets, --tools)
-	all     bool                    // no --toolsets bound what may be enabled
+	byName  map[string][]*operation.Operation // operations that may be enabled, by toolset
+	initial []*operation.Operation            // served to everyone from the start (--toolsets, --tools)
+	all     bool                              // no --toolsets bound what may be enabled
 
 	mu         sync.Mutex
 	onStart    map[string]bool            // toolsets enabled for everyone from the start
@@ -57,11 +58,11 @@ func newDynamic(s *server.MCPServer, r *Runner, sel Selection) (*dynamic, error)
 	if all {
 		bound = Selection{Toolsets: []string{"all"}, Exclude: sel.Exclude, ReadOnly: sel.ReadOnly}
 	}
-	available, err := Select(All(), bound)
+	available, err := Select(r.cat, bound)
 	if err != nil {
 		return nil, err
 	}
-	d := &dynamic{s: s, r: r, byName: map[string][]*Operation{}, all: all || slices.Contains(sel.Toolsets, "all"),
+	d := &dynamic{s: s, r: r, byName: map[string][]*operation.Operation{}, all: all || slices.Contains(sel.Toolsets, "all"),
 		onStart: map[string]bool{}, registered: map[string]bool{}, toolsetOf: map[string]string{}, byCaller: map[string]*callerToolsets{}}
 	for _, op := range available {
 		d.byName[op.Toolset] = append(d.byName[op.Toolset], op)
@@ -71,7 +72,7 @@ func newDynamic(s *server.MCPServer, r *Runner, sel Selection) (*dynamic, error)
 	if !all {
 		d.initial = available
 		for _, name := range sel.Toolsets {
-			for _, ts := range Toolsets {
+			for _, ts := range d.r.cat.Toolsets() {
 				if name == ts.Name || name == "all" || (name == "default" && ts.Default) {
 					d.onStart[ts.Name] = true
 				}
@@ -165,7 +166,7 @@ func (d *dynamic) listToolsets(ctx context.Context) *mcp.CallToolResult {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	var rows []row
-	for _, ts := range Toolsets {
+	for _, ts := range d.r.cat.Toolsets() {
 		if n := len(d.byName[ts.Name]); n > 0 {
 			rows = append(rows, row{ts.Name, ts.Description, n, d.enabledFor(caller, ts.Name)})
 		}
@@ -254,17 +255,17 @@ func (d *dynamic) remember(caller string) *callerToolsets {
 
 // toolset returns the operations of a toolset that may be enabled, or a
 // tool error naming the valid toolsets.
-func (d *dynamic) toolset(name string) ([]*Operation, *mcp.CallToolResult) {
+func (d *dynamic) toolset(name string) ([]*operation.Operation, *mcp.CallToolResult) {
 	if ops := d.byName[name]; len(ops) > 0 {
 		return ops, nil
 	}
 	var valid []string
-	for _, ts := range Toolsets {
+	for _, ts := range d.r.cat.Toolsets() {
 		if len(d.byName[ts.Name]) > 0 {
 			valid = append(valid, ts.Name)
 		}
 	}
-	if _, exists := LookupToolset(name); exists && !d.all {
+	if _, exists := d.r.cat.Toolset(name); exists && !d.all {
 		return nil, mcp.NewToolResultError(fmt.Sprintf("invalid argument \"toolset\": toolset %q is not served here (the server's --toolsets, --exclude-tools or --read-only leave it out); toolsets that may be enabled: %s", name, strings.Join(valid, ", ")))
 	}
 	return nil, mcp.NewToolResultError(fmt.Sprintf("invalid argument \"toolset\": no toolset %q with tools to offer; valid toolsets: %s", name, strings.Join(valid, ", ")))

@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 // Options is the serving policy: which operations are served, how they are
@@ -46,20 +47,21 @@ type Options struct {
 // model's context.
 const DefaultMaxResultBytes = 64 << 10
 
-// Install registers on s the tools opts serve, all run through client. Only
-// served tools are registered: start-up does not grow with the others.
-func Install(s *server.MCPServer, client *kibana.Client, opts Options) error {
+// Install registers on s the tools of cat that opts serve, all run through
+// client. Only served tools are registered: start-up does not grow with the
+// others.
+func Install(s *server.MCPServer, client *kibana.Client, cat *operation.Catalog, opts Options) error {
 	if opts.DynamicToolsets && opts.ToolSearch {
 		return errors.New("dynamic toolsets and tool search are two ways of doing the same thing: choose one")
 	}
-	r := NewRunner(client, opts)
+	r := NewRunner(client, cat, opts)
 	if opts.ToolSearch {
 		sel := opts.Selection
 		if len(sel.Toolsets) == 0 {
 			// Searching costs the same whatever it covers: cover everything.
 			sel.Toolsets = []string{"all"}
 		}
-		ops, err := Select(All(), sel)
+		ops, err := Select(cat, sel)
 		if err != nil {
 			return err
 		}
@@ -69,7 +71,7 @@ func Install(s *server.MCPServer, client *kibana.Client, opts Options) error {
 		s.AddTools(newSearchTools(r, ops, opts)...)
 		return nil
 	}
-	var extra []*Operation
+	var extra []*operation.Operation
 	if opts.AllowRaw {
 		extra = append(extra, RawRequest)
 	}
@@ -81,7 +83,7 @@ func Install(s *server.MCPServer, client *kibana.Client, opts Options) error {
 		s.AddTools(d.discoveryTools()...)
 		return r.register(s, append(d.initial, extra...))
 	}
-	ops, err := Select(All(), opts.Selection)
+	ops, err := Select(cat, opts.Selection)
 	if err != nil {
 		return err
 	}
@@ -92,7 +94,7 @@ func Install(s *server.MCPServer, client *kibana.Client, opts Options) error {
 // those listed, those call_tool runs in tool-search mode, and those
 // enable_toolset can add in dynamic mode. Prompts and resources use it to
 // name and rely on only what is there.
-func Reachable(opts Options) (func(tool string) bool, error) {
+func Reachable(cat *operation.Catalog, opts Options) (func(tool string) bool, error) {
 	sel := opts.Selection
 	switch {
 	case opts.DynamicToolsets && len(sel.Toolsets) == 0:
@@ -102,7 +104,7 @@ func Reachable(opts Options) (func(tool string) bool, error) {
 	case opts.ToolSearch && len(sel.Toolsets) == 0:
 		sel.Toolsets = []string{"all"}
 	}
-	ops, err := Select(All(), sel)
+	ops, err := Select(cat, sel)
 	if err != nil {
 		return nil, err
 	}
@@ -116,13 +118,13 @@ func Reachable(opts Options) (func(tool string) bool, error) {
 	return func(tool string) bool { return names[tool] }, nil
 }
 
-// ReadRoutes are the operations that read with a method other than GET
-// (searches with a query body): the Kibana client lets exactly these through
-// in read-only mode besides GETs.
-func ReadRoutes() []kibana.Route {
+// ReadRoutes are the operations of cat that read with a method other than
+// GET (searches with a query body): the Kibana client lets exactly these
+// through in read-only mode besides GETs.
+func ReadRoutes(cat *operation.Catalog) []kibana.Route {
 	var routes []kibana.Route
-	for _, op := range All() {
-		if op.Effect == Reads && op.Method != http.MethodGet {
+	for _, op := range cat.All() {
+		if op.Effect == operation.Reads && op.Method != http.MethodGet {
 			routes = append(routes, kibana.Route{Method: op.Method, Path: op.Path})
 		}
 	}
@@ -132,6 +134,7 @@ func ReadRoutes() []kibana.Route {
 // Runner runs operations through the client under the serving policy.
 type Runner struct {
 	client    *kibana.Client
+	cat       *operation.Catalog
 	confirm   ConfirmMode
 	readOnly  bool
 	maxResult int
@@ -141,13 +144,14 @@ type Runner struct {
 	fillOnce  sync.Once
 }
 
-// NewRunner builds the runner every tool handler shares.
-func NewRunner(client *kibana.Client, opts Options) *Runner {
+// NewRunner builds the runner every tool handler shares, for the operations
+// of cat.
+func NewRunner(client *kibana.Client, cat *operation.Catalog, opts Options) *Runner {
 	maxResult := opts.MaxResultBytes
 	if maxResult <= 0 {
 		maxResult = DefaultMaxResultBytes
 	}
-	return &Runner{client: client, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, states: newConfirmStates(opts.ConfirmSecret), now: time.Now}
+	return &Runner{client: client, cat: cat, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, states: newConfirmStates(opts.ConfirmSecret), now: time.Now}
 }
 
 // register adds ops to s as tools. mcp-go re-reads every schema it is
@@ -156,7 +160,7 @@ func NewRunner(client *kibana.Client, opts Options) *Runner {
 // mcp-go gets a one-member placeholder schema, and the tool filter
 // (fillSchemas, installed with the runner) puts the real one back in every
 // tools/list answer; mcp-go reads the schema for nothing else we use.
-func (r *Runner) register(s *server.MCPServer, ops []*Operation) error {
+func (r *Runner) register(s *server.MCPServer, ops []*operation.Operation) error {
 	r.fillOnce.Do(func() { server.WithToolFilter(r.fillSchemas)(s) })
 	served := make([]server.ServerTool, 0, len(ops))
 	for _, op := range ops {
@@ -191,7 +195,7 @@ func (r *Runner) fillSchemas(_ context.Context, tools []mcp.Tool) []mcp.Tool {
 
 // tool is the MCP definition of op as this runner serves it. In read-only
 // mode the raw request tool can only read, and says so.
-func (r *Runner) tool(op *Operation) (mcp.Tool, error) {
+func (r *Runner) tool(op *operation.Operation) (mcp.Tool, error) {
 	tool, err := op.Tool()
 	if err != nil {
 		return tool, err
@@ -209,7 +213,7 @@ func (r *Runner) tool(op *Operation) (mcp.Tool, error) {
 // arguments and Kibana's own errors are isError results naming the field or
 // giving Kibana's status and message. A Go error is returned only when the
 // caller cancelled, since nobody is left to read a result then.
-func (r *Runner) Handler(op *Operation) server.ToolHandlerFunc {
+func (r *Runner) Handler(op *operation.Operation) server.ToolHandlerFunc {
 	return func(ctx context.Context, call mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		if _, isObject := call.Params.Arguments.(map[string]any); call.Params.Arguments != nil && !isObject {
 			// GetArguments would turn "x" or [1] into no arguments at all,
@@ -222,8 +226,8 @@ func (r *Runner) Handler(op *Operation) server.ToolHandlerFunc {
 
 // run binds, checks and sends one call of op. roundTrip carries the user's
 // answer to a confirmation asked for earlier in the same call.
-func (r *Runner) run(ctx context.Context, op *Operation, args map[string]any, roundTrip mcp.MultiRoundTripParams) (*mcp.CallToolResult, error) {
-	req, input, err := op.bind(args)
+func (r *Runner) run(ctx context.Context, op *operation.Operation, args map[string]any, roundTrip mcp.MultiRoundTripParams) (*mcp.CallToolResult, error) {
+	req, input, err := op.BindInput(args)
 	if err != nil {
 		return mcp.NewToolResultError(err.Error()), nil
 	}
@@ -236,31 +240,19 @@ func (r *Runner) run(ctx context.Context, op *Operation, args map[string]any, ro
 	if stop := r.confirmation(ctx, op, req, input, args, roundTrip); stop != nil {
 		return stop, nil
 	}
-	f, isFlow := input.(flow)
-	if !isFlow {
-		f = plainFlow{}
-	}
 	ctx, sent := trackNotices(ctx)
 	defer settleNotices(sent)
-	answer, err := f.run(withRetryNotices(ctx, op), r.client, req)
+	answer, err := operation.FlowOf(input).Run(withRetryNotices(ctx, op), r.client, req)
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return nil, err
 		}
 		notifyFailure(ctx, op, err)
-		return mcp.NewToolResultError(err.Error() + hint(op, err)), nil
+		return mcp.NewToolResultError(err.Error() + r.hint(op, err)), nil
 	}
-	result := r.result(ctx, op, req, answer.resp)
-	for _, note := range answer.notes {
+	result := r.result(ctx, op, req, answer.Resp)
+	for _, note := range answer.Notes {
 		result.Content = append(result.Content, mcp.NewTextContent(note))
 	}
 	return result, nil
-}
-
-// plainFlow is the flow of every declared operation: one request, its
-// answer as Kibana gave it.
-type plainFlow struct{}
-
-func (plainFlow) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
-	return sendOne(ctx, k, req)
 }

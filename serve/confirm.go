@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"context"
@@ -7,16 +7,14 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 // confirmID keys the confirmation among a call's input requests.
@@ -73,7 +71,7 @@ func (m ConfirmMode) String() string {
 // caller, not yet expired and not used before. Older clients are asked
 // directly with elicitation/create on their session, bounded by
 // confirmTimeout.
-func (r *Runner) confirmation(ctx context.Context, op *Operation, req *kibana.Request, input any, args map[string]any, roundTrip mcp.MultiRoundTripParams) *mcp.CallToolResult {
+func (r *Runner) confirmation(ctx context.Context, op *operation.Operation, req *kibana.Request, input any, args map[string]any, roundTrip mcp.MultiRoundTripParams) *mcp.CallToolResult {
 	if r.confirm == ConfirmOff || !req.Mutates || !isDestructive(op) {
 		return nil
 	}
@@ -105,7 +103,7 @@ func (r *Runner) confirmation(ctx context.Context, op *Operation, req *kibana.Re
 
 // cannotAsk is the refusal of ConfirmRequire when the user cannot be asked:
 // what happened, why, and what would let the call through.
-func cannotAsk(ctx context.Context, op *Operation, modern bool) *mcp.CallToolResult {
+func cannotAsk(ctx context.Context, op *operation.Operation, modern bool) *mcp.CallToolResult {
 	why := "this client did not declare MCP elicitation, so the user cannot be asked"
 	fix := "Use a client that supports elicitation or protocol 2026-07-28"
 	if s := server.ClientSessionFromContext(ctx); !modern && (s == nil || s.SessionID() == "") {
@@ -123,7 +121,7 @@ func cannotAsk(ctx context.Context, op *Operation, modern bool) *mcp.CallToolRes
 const confirmTimeout = 10 * time.Minute
 
 // askDirectly sends elicitation/create and waits for the answer.
-func (r *Runner) askDirectly(ctx context.Context, op *Operation, params mcp.ElicitationParams) *mcp.CallToolResult {
+func (r *Runner) askDirectly(ctx context.Context, op *operation.Operation, params mcp.ElicitationParams) *mcp.CallToolResult {
 	srv := server.ServerFromContext(ctx)
 	ctx, cancel := context.WithTimeout(ctx, confirmTimeout)
 	defer cancel()
@@ -138,17 +136,14 @@ func (r *Runner) askDirectly(ctx context.Context, op *Operation, params mcp.Elic
 }
 
 // declined is nil for an approval, else the result saying nothing changed.
-func declined(op *Operation, action mcp.ElicitationResponseAction) *mcp.CallToolResult {
+func declined(op *operation.Operation, action mcp.ElicitationResponseAction) *mcp.CallToolResult {
 	if action == mcp.ElicitationResponseActionAccept {
 		return nil
 	}
 	return mcp.NewToolResultError(fmt.Sprintf("Not done: the user did not confirm %s (%s). Nothing was changed in Kibana.", op.Name, action))
 }
 
-func isDestructive(op *Operation) bool {
-	d := op.Annotations().DestructiveHint
-	return d != nil && *d
-}
+func isDestructive(op *operation.Operation) bool { return op.Destructive() }
 
 // clientCanElicit reports whether the client declared elicitation, for
 // this request (protocol 2026-07-28 on) or for its session (earlier ones).
@@ -169,44 +164,38 @@ func clientCanElicit(ctx context.Context, modern bool) bool {
 // the method, path and query (IDs in them already escaped), the hosts or
 // objects a JSON body names and the values it sets. Values the model chose
 // are quoted and shortened, so they cannot pose as the server's own words.
-func (r *Runner) question(ctx context.Context, op *Operation, req *kibana.Request, input any) mcp.ElicitationParams {
+func (r *Runner) question(ctx context.Context, op *operation.Operation, req *kibana.Request, input any) mcp.ElicitationParams {
 	return mcp.ElicitationParams{
 		Message:         r.summary(ctx, op, req, input),
 		RequestedSchema: map[string]any{"type": "object", "properties": map[string]any{}},
 	}
 }
 
-// describer is implemented by inputs whose confirmation can say more than
-// the request does, typically by reading what the call is about.
-type describer interface {
-	describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string
-}
-
 // describeTimeout bounds the reads a question makes: a slow Kibana must not
 // keep the user from being asked.
 const describeTimeout = 5 * time.Second
 
-func (r *Runner) summary(ctx context.Context, op *Operation, req *kibana.Request, input any) string {
+func (r *Runner) summary(ctx context.Context, op *operation.Operation, req *kibana.Request, input any) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s in space %q: ", op.Name, r.client.SpaceOf(req))
-	if d, ok := input.(describer); ok {
+	if d, ok := input.(operation.Describer); ok {
 		dctx, cancel := context.WithTimeout(ctx, describeTimeout)
 		defer cancel()
-		if text := d.describe(dctx, r.client, req); text != "" {
+		if text := d.Describe(dctx, r.client, req); text != "" {
 			b.WriteString(text + ". Allow?")
 			return b.String()
 		}
 	}
-	fmt.Fprintf(&b, "%s %s", req.Method, shorten(req.Path, 200))
+	fmt.Fprintf(&b, "%s %s", req.Method, operation.Shorten(req.Path, 200))
 	if len(req.Query) > 0 {
-		b.WriteString("?" + shorten(req.Query.Encode(), 200))
+		b.WriteString("?" + operation.Shorten(req.Query.Encode(), 200))
 	}
 	var body map[string]any
 	if req.ContentType == "" && json.Unmarshal(req.Body, &body) == nil {
-		if hosts, ok := body["endpoint_ids"].([]any); ok && len(hosts) > 0 {
+		if hosts, ok := body[r.cat.HostIDs].([]any); ok && len(hosts) > 0 && r.cat.HostIDs != "" {
 			b.WriteString(" on hosts " + r.hostNames(ctx, req, hosts))
 		}
-		if ids := bodyIDs(body); len(ids) > 0 {
+		if ids := bodyIDs(body, r.cat.HostIDs); len(ids) > 0 {
 			shown := ids[:min(len(ids), 5)]
 			b.WriteString(" for " + strings.Join(shown, ", "))
 			if len(ids) > len(shown) {
@@ -224,9 +213,8 @@ func (r *Runner) summary(ctx context.Context, op *Operation, req *kibana.Request
 // maxNamedHosts bounds the agent reads one question makes.
 const maxNamedHosts = 5
 
-// hostNames names the hosts behind endpoint (agent) IDs, read from Fleet's
-// agents; an ID whose agent cannot be read (a third-party EDR's ID, no Fleet
-// privilege) is shown as it is.
+// hostNames names the hosts behind host (agent) IDs as the catalogue names
+// them (HostName); an ID it cannot name is shown as it is.
 func (r *Runner) hostNames(ctx context.Context, req *kibana.Request, ids []any) string {
 	names := make([]string, 0, min(len(ids), maxNamedHosts))
 	for i, v := range ids {
@@ -234,22 +222,13 @@ func (r *Runner) hostNames(ctx context.Context, req *kibana.Request, ids []any) 
 		if i == maxNamedHosts {
 			break
 		}
-		name := quoted(id)
-		if id != "" {
-			var agent struct {
-				Item struct {
-					LocalMetadata struct {
-						Host struct {
-							Hostname string `json:"hostname"`
-						} `json:"host"`
-					} `json:"local_metadata"`
-				} `json:"item"`
-			}
+		name := operation.Quoted(id)
+		if id != "" && r.cat.HostName != nil {
 			rctx, cancel := context.WithTimeout(ctx, describeTimeout)
-			err := callJSON(rctx, r.client, req.Space, "get_agent", map[string]any{"agentId": id}, &agent)
+			host := r.cat.HostName(rctx, r.client, req.Space, id)
 			cancel()
-			if host := agent.Item.LocalMetadata.Host.Hostname; err == nil && host != "" {
-				name = quoted(host) + " (agent " + quoted(id) + ")"
+			if host != "" {
+				name = host
 			}
 		}
 		names = append(names, name)
@@ -261,93 +240,23 @@ func (r *Runner) hostNames(ctx context.Context, req *kibana.Request, ids []any) 
 	return text
 }
 
-// assignments says what an object sets, as `name to value`, sorted by
-// name; IDs and versions are left out, and members whose value is an
-// object are named without it.
-func assignments(m map[string]any) []string {
-	var out []string
-	for _, a := range memberValues(m) {
-		if a[1] != "" {
-			a[0] += " to " + a[1]
-		}
-		out = append(out, a[0])
-	}
-	return out
-}
-
-// memberValues are the {name, value} pairs of assignments, the value ""
-// where it is not shown.
-func memberValues(m map[string]any) [][2]string {
-	var out [][2]string
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		if k == "id" || k == "ids" || k == "version" || strings.HasSuffix(k, "_ids") {
-			continue
-		}
-		name := k
-		if !plainName(k) {
-			name = quoted(k)
-		}
-		v, _ := valueText(m[k])
-		out = append(out, [2]string{name, v})
-	}
-	return out
-}
-
-// valueText shows a value the model chose: strings quoted and shortened,
-// numbers and booleans as they are, a short list of those in brackets.
-// Objects and long lists are not shown (ok false): their name is enough
-// to decide, and the whole would not fit a line.
-func valueText(v any) (string, bool) {
-	switch v := v.(type) {
-	case string:
-		return quoted(v), true
-	case float64:
-		return strconv.FormatFloat(v, 'g', -1, 64), true
-	case bool:
-		return strconv.FormatBool(v), true
-	case nil:
-		return "null", true
-	case []any:
-		if len(v) > 3 {
-			return fmt.Sprintf("%d items", len(v)), true
-		}
-		items := make([]string, 0, len(v))
-		for _, item := range v {
-			text, ok := valueText(item)
-			if _, isList := item.([]any); !ok || isList {
-				return "", false
-			}
-			items = append(items, text)
-		}
-		return "[" + strings.Join(items, ", ") + "]", true
-	}
-	return "", false
-}
-
-// joinAnd joins items as English does: "a", "a and b", "a, b and c".
-func joinAnd(items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}
-
-// bodyIDs are the id, ids and *_ids members of the body (endpoint_ids,
-// signal_ids) and of the objects in its lists (update_cases' cases), quoted.
-func bodyIDs(body map[string]any) []string {
+// bodyIDs are the id, ids and *_ids members of the body (signal_ids, say)
+// and of the objects in its lists (a bulk update's items), quoted; hostIDs,
+// the member naming hosts, is left out: hosts are named apart.
+func bodyIDs(body map[string]any, hostIDs string) []string {
 	var ids []string
 	collect := func(m map[string]any) {
 		for _, k := range slices.Sorted(maps.Keys(m)) {
-			if k != "id" && k != "ids" && !strings.HasSuffix(k, "_ids") || k == "endpoint_ids" {
-				continue // endpoint_ids are named as hosts
+			if k != "id" && k != "ids" && !strings.HasSuffix(k, "_ids") || k == hostIDs && hostIDs != "" {
+				continue
 			}
 			switch v := m[k].(type) {
 			case string:
-				ids = append(ids, quoted(v))
+				ids = append(ids, operation.Quoted(v))
 			case []any:
 				for _, item := range v {
 					if s, ok := item.(string); ok {
-						ids = append(ids, quoted(s))
+						ids = append(ids, operation.Quoted(s))
 					}
 				}
 			}
@@ -367,13 +276,13 @@ func bodyIDs(body map[string]any) []string {
 }
 
 // bodyFields says what the body sets, as `name to value`: its members, and
-// the members of the objects in its lists (update_cases' cases), without
+// the members of the objects in its lists (a bulk update's items), without
 // IDs and versions. A member set to different values in different objects
 // is named without a value.
 func bodyFields(body map[string]any) []string {
 	values := map[string]string{}
 	add := func(m map[string]any) {
-		for _, a := range memberValues(m) {
+		for _, a := range operation.MemberValues(m) {
 			name, value := a[0], a[1]
 			if old, seen := values[name]; seen && old != value {
 				value = ""
@@ -405,21 +314,4 @@ func bodyFields(body map[string]any) []string {
 		fields = append(fields, name)
 	}
 	return fields[:min(len(fields), 12)]
-}
-
-func plainName(s string) bool {
-	return s != "" && len(s) <= 64 && !strings.ContainsFunc(s, func(r rune) bool {
-		return !(r == '_' || r == '-' || r == '.' || unicode.IsLetter(r) && r < 128 || unicode.IsDigit(r) && r < 128)
-	})
-}
-
-// quoted shows a model-chosen value as a short Go-quoted string: control
-// and format characters escaped, at most 64 characters.
-func quoted(s string) string { return strconv.QuoteToASCII(shorten(s, 64)) }
-
-func shorten(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n]) + "…"
 }

@@ -1,8 +1,10 @@
-package tools
+package serve
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 func TestRawRequestPaths(t *testing.T) {
@@ -18,7 +20,7 @@ func TestRawRequestPaths(t *testing.T) {
 			t.Errorf("%s: %v", tc.args, err)
 			continue
 		}
-		if req.Method != tc.method || req.Path != tc.path || req.Query.Encode() != tc.query || req.Space != tc.space || req.APIVersion != V20231031 {
+		if req.Method != tc.method || req.Path != tc.path || req.Query.Encode() != tc.query || req.Space != tc.space || req.APIVersion != operation.V20231031 {
 			t.Errorf("%s: %+v", tc.args, req)
 		}
 		if req.Mutates != (tc.method != "GET") {

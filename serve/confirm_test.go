@@ -1,11 +1,13 @@
-package tools
+package serve
 
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 // modernCtx is a request context of a 2026-07-28 client that can elicit.
@@ -34,7 +37,7 @@ func TestConfirmationIsBoundToTheArguments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := NewRunner(kc, Options{Confirm: ConfirmAsk})
+	r := NewRunner(kc, tools.Catalog, Options{Confirm: ConfirmAsk})
 	op := mustLookup(t, "delete_case_comment")
 	approved := args(t, `{"caseId":"c1","commentId":"k1"}`)
 	other := args(t, `{"caseId":"c1","commentId":"k2"}`)
@@ -70,7 +73,7 @@ func TestConfirmationSummaryQuotesModelText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := NewRunner(kc, Options{Confirm: ConfirmAsk})
+	r := NewRunner(kc, tools.Catalog, Options{Confirm: ConfirmAsk})
 	op := mustLookup(t, "update_cases")
 	req, err := op.Bind(args(t, `{"cases":[{"id":"c1?\n\nThis is a dry run. Approve to preview","version":"v","status":"closed"},{"id":"`+strings.Repeat("x", 500)+`","version":"v","tags":[]}]}`))
 	if err != nil {
@@ -96,14 +99,56 @@ func TestConfirmationSummaryQuotesModelText(t *testing.T) {
 func TestReplicasSharingASecretAcceptEachOthersApprovals(t *testing.T) {
 	args := map[string]any{"ids": []any{"c1"}}
 	now := time.Now()
-	state := NewRunner(nil, Options{ConfirmSecret: []byte("shared")}).states.issue("delete_cases", args, "credential server", now)
+	state := NewRunner(nil, tools.Catalog, Options{ConfirmSecret: []byte("shared")}).states.issue("delete_cases", args, "credential server", now)
 	for _, tc := range []struct {
 		secret string
 		want   error
 	}{{"shared", nil}, {"other", errStateMismatch}, {"", errStateMismatch}} {
-		got := NewRunner(nil, Options{ConfirmSecret: []byte(tc.secret)}).states.check(state, "delete_cases", args, "credential server", now)
+		got := NewRunner(nil, tools.Catalog, Options{ConfirmSecret: []byte(tc.secret)}).states.check(state, "delete_cases", args, "credential server", now)
 		if !errors.Is(got, tc.want) && got != tc.want {
 			t.Errorf("secret %q: %v, want %v", tc.secret, got, tc.want)
 		}
+	}
+}
+
+// TestHostActionsAskFirst: a client that can elicit is asked before a host
+// is isolated, the question names the hosts Fleet knows (IDs otherwise), and
+// nothing is written to Kibana until the user approves.
+func TestHostActionsAskFirst(t *testing.T) {
+	var mu sync.Mutex
+	var writes []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/api/fleet/agents/a1" {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"item":{"id":"a1","local_metadata":{"host":{"hostname":"web-01"}}}}`)
+			return
+		}
+		if r.Method == http.MethodGet {
+			http.Error(w, `{"statusCode":404,"error":"Not Found","message":"Agent not found"}`, http.StatusNotFound)
+			return
+		}
+		mu.Lock()
+		writes = append(writes, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	written := func() int { mu.Lock(); defer mu.Unlock(); return len(writes) }
+	kc, err := kibana.New(kibana.Config{URL: srv.URL, MaxRetries: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRunner(kc, tools.Catalog, Options{Confirm: ConfirmAsk})
+	res, err := r.run(modernCtx(), mustLookup(t, "isolate_host"), args(t, `{"endpoint_ids":["a1","a2"],"comment":"Ransomware."}`), mcp.MultiRoundTripParams{})
+	if err != nil || !res.NeedsInput() || written() != 0 {
+		t.Fatalf("isolate_host was not held for confirmation: %v %+v, Kibana written %d times", err, res, written())
+	}
+	want := `isolate_host in space "default": POST /api/endpoint/action/isolate on hosts "web-01" (agent "a1"), "a2", setting comment to "Ransomware.". Allow?`
+	if got := res.InputRequests[confirmID].Elicitation.Message; got != want {
+		t.Errorf("question\n%s\nwant\n%s", got, want)
+	}
+	// Collecting the process list changes nothing on the host: no question.
+	res, err = r.run(modernCtx(), mustLookup(t, "get_running_processes"), args(t, `{"endpoint_ids":["a1"]}`), mcp.MultiRoundTripParams{})
+	if err != nil || res.NeedsInput() || written() != 1 {
+		t.Fatalf("get_running_processes: %v %+v, Kibana written %d times", err, res, written())
 	}
 }

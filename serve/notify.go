@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 // The MCP logging capability: what the server's own log says about a call
@@ -42,7 +43,7 @@ func trackNotices(ctx context.Context) (context.Context, struct{}) { return ctx,
 func settleNotices(struct{}) {}
 
 // withRetryNotices tells the client of each retry Kibana's answers cause.
-func withRetryNotices(ctx context.Context, op *Operation) context.Context {
+func withRetryNotices(ctx context.Context, op *operation.Operation) context.Context {
 	return kibana.WithRetryNotice(ctx, func(status int, wait time.Duration) {
 		notify(ctx, mcp.LoggingLevelWarning, map[string]any{
 			"tool":    op.Name,
@@ -52,11 +53,11 @@ func withRetryNotices(ctx context.Context, op *Operation) context.Context {
 }
 
 // notifyFailure tells the client that Kibana refused or failed a call.
-func notifyFailure(ctx context.Context, op *Operation, err error) {
+func notifyFailure(ctx context.Context, op *operation.Operation, err error) {
 	notify(ctx, mcp.LoggingLevelError, map[string]any{"tool": op.Name, "message": err.Error()})
 }
 
 // notifyCut tells the client an answer was cut to the result limit.
-func notifyCut(ctx context.Context, op *Operation, note string) {
+func notifyCut(ctx context.Context, op *operation.Operation, note string) {
 	notify(ctx, mcp.LoggingLevelWarning, map[string]any{"tool": op.Name, "message": note})
 }

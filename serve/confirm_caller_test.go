@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"context"
@@ -8,12 +8,14 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 // writesSeen counts the requests of sk that change something.
-func writesSeen(sk *sandboxKibana) int {
-	seen, _ := sk.requests()
+func writesSeen(sk *sandboxtest.Kibana) int {
+	seen, _ := sk.Requests()
 	n := 0
 	for _, r := range seen {
 		if !strings.HasPrefix(r, "GET ") {
@@ -28,8 +30,8 @@ var acceptAnswer = mcp.InputResponses{confirmID: mcp.NewElicitationInputResponse
 // TestConfirmationNamesTheValues: the user is asked about the case by its
 // title and the values it gets, not only the names of the fields.
 func TestConfirmationNamesTheValues(t *testing.T) {
-	sk, client := newSandboxKibana(t, nil)
-	r := NewRunner(client, Options{Confirm: ConfirmRequire})
+	sk, client := sandboxtest.New(t, nil)
+	r := NewRunner(client, tools.Catalog, Options{Confirm: ConfirmRequire})
 	res, err := r.run(modernCtx(), mustLookup(t, "update_case"), args(t, `{"caseId":"`+sandboxCaseID+`","severity":"critical","status":"closed"}`), mcp.MultiRoundTripParams{})
 	if err != nil || !res.NeedsInput() {
 		t.Fatalf("update_case was not held: %v %+v", err, res)
@@ -56,8 +58,8 @@ func TestConfirmationNamesTheValues(t *testing.T) {
 // caller's use of it and a late one are refused with the reason, and
 // nothing is written.
 func TestConfirmationIsBoundToCallerAndTime(t *testing.T) {
-	sk, client := newSandboxKibana(t, nil)
-	r := NewRunner(client, Options{Confirm: ConfirmRequire})
+	sk, client := sandboxtest.New(t, nil)
+	r := NewRunner(client, tools.Catalog, Options{Confirm: ConfirmRequire})
 	op := mustLookup(t, "delete_case_comment")
 	call := args(t, `{"caseId":"`+sandboxCaseID+`","commentId":"k1"}`)
 	alice := kibana.WithAPIKey(modernCtx(), "alice-key")
@@ -94,22 +96,22 @@ func TestConfirmationIsBoundToCallerAndTime(t *testing.T) {
 // be asked gets the destructive call refused, with the reason and the way
 // out, and Kibana sees nothing; ask lets it through.
 func TestRequireRefusesWhatCannotBeAsked(t *testing.T) {
-	sk, client := newSandboxKibana(t, nil)
+	sk, client := sandboxtest.New(t, nil)
 	op := mustLookup(t, "delete_case_comment")
 	call := args(t, `{"caseId":"`+sandboxCaseID+`","commentId":"k1"}`)
-	res, err := NewRunner(client, Options{Confirm: ConfirmRequire}).run(context.Background(), op, call, mcp.MultiRoundTripParams{})
+	res, err := NewRunner(client, tools.Catalog, Options{Confirm: ConfirmRequire}).run(context.Background(), op, call, mcp.MultiRoundTripParams{})
 	text := resultText(res)
 	if err != nil || !res.IsError || !strings.Contains(text, "requires the user's confirmation") || !strings.Contains(text, "--confirm-destructive=off") || !strings.Contains(text, "Nothing was sent to Kibana") {
 		t.Fatalf("require: %v %s", err, text)
 	}
-	if seen, _ := sk.requests(); len(seen) != 0 {
+	if seen, _ := sk.Requests(); len(seen) != 0 {
 		t.Fatalf("Kibana saw %v", seen)
 	}
 	// Reads and non-destructive writes are never held.
-	if res, _ := NewRunner(client, Options{Confirm: ConfirmRequire}).run(context.Background(), mustLookup(t, "get_case"), args(t, `{"caseId":"`+sandboxCaseID+`"}`), mcp.MultiRoundTripParams{}); res.IsError {
+	if res, _ := NewRunner(client, tools.Catalog, Options{Confirm: ConfirmRequire}).run(context.Background(), mustLookup(t, "get_case"), args(t, `{"caseId":"`+sandboxCaseID+`"}`), mcp.MultiRoundTripParams{}); res.IsError {
 		t.Fatalf("get_case under require: %s", resultText(res))
 	}
-	if res, _ := NewRunner(client, Options{Confirm: ConfirmAsk}).run(context.Background(), op, call, mcp.MultiRoundTripParams{}); res.NeedsInput() || writesSeen(sk) != 1 {
+	if res, _ := NewRunner(client, tools.Catalog, Options{Confirm: ConfirmAsk}).run(context.Background(), op, call, mcp.MultiRoundTripParams{}); res.NeedsInput() || writesSeen(sk) != 1 {
 		t.Fatalf("ask without a way to ask: %+v, %d writes", res, writesSeen(sk))
 	}
 }

@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 // call runs a tool against a loopback Kibana that answers with the given
@@ -38,7 +39,7 @@ func call(t *testing.T, name string, arguments string, status int, ctype, body s
 	var req mcp.CallToolRequest
 	req.Params.Name = name
 	req.Params.Arguments = args(t, arguments)
-	res, err := mustLookup(t, name).Handler(client)(context.Background(), req)
+	res, err := Handler(client, tools.Catalog, mustLookup(t, name))(context.Background(), req)
 	if err != nil {
 		t.Fatalf("handler returned a Go error (protocol error for the model): %v", err)
 	}
@@ -145,7 +146,7 @@ func TestHandlerCancellationReachesKibana(t *testing.T) {
 	req.Params.Arguments = map[string]any{"caseId": "slow"}
 	errc := make(chan error, 1)
 	go func() {
-		_, err := mustLookup(t, "get_case").Handler(client)(ctx, req)
+		_, err := Handler(client, tools.Catalog, mustLookup(t, "get_case"))(ctx, req)
 		errc <- err
 	}()
 	<-arrived
@@ -198,7 +199,7 @@ func TestHandlerRefusesNonObjectArguments(t *testing.T) {
 	for _, a := range []any{"x", []any{1.0, 2.0}, 3.0} {
 		var req mcp.CallToolRequest
 		req.Params.Arguments = a
-		res, err := mustLookup(t, "find_cases").Handler(client)(context.Background(), req)
+		res, err := Handler(client, tools.Catalog, mustLookup(t, "find_cases"))(context.Background(), req)
 		if err != nil || !res.IsError || !strings.Contains(text(res), "JSON object") {
 			t.Errorf("arguments %v: %+v %v", a, res, err)
 		}
@@ -220,7 +221,7 @@ func runWith(t *testing.T, maxResult int, name, arguments, ctype, body string) *
 	}
 	var req mcp.CallToolRequest
 	req.Params.Arguments = args(t, arguments)
-	res, err := NewRunner(client, Options{MaxResultBytes: maxResult}).Handler(mustLookup(t, name))(context.Background(), req)
+	res, err := NewRunner(client, tools.Catalog, Options{MaxResultBytes: maxResult}).Handler(mustLookup(t, name))(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}

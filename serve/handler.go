@@ -1,10 +1,11 @@
-package tools
+package serve
 
 import (
 	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -17,17 +18,20 @@ import (
 
 	"github.com/kibana-mcp/kibana-mcp/internal/jsoncut"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
-// Handler returns the MCP handler that runs op through client under the
-// default policy (no confirmation, default result limit).
-func (op *Operation) Handler(client *kibana.Client) server.ToolHandlerFunc {
-	return NewRunner(client, Options{}).Handler(op)
+// Handler returns the MCP handler that runs op, an operation of cat,
+// through client under the default policy (no confirmation, default result
+// limit).
+func Handler(client *kibana.Client, cat *operation.Catalog, op *operation.Operation) server.ToolHandlerFunc {
+	return NewRunner(client, cat, Options{}).Handler(op)
 }
 
 // hint adds what the model should do next to Kibana errors that have one
-// obvious remedy.
-func hint(op *Operation, err error) string {
+// obvious remedy: for a conflict, the operation's own hint, else its
+// toolset's, else the generic one.
+func (r *Runner) hint(op *operation.Operation, err error) string {
 	if !isConflict(err) {
 		// 401, 403, a route's 404, and failures to reach Kibana get the
 		// advice the start-up check and `kibana-mcp check` give.
@@ -36,13 +40,11 @@ func hint(op *Operation, err error) string {
 		}
 		return ""
 	}
-	// Cases, comments and settings carry a version that every change
-	// (adding a comment too) moves on.
-	if op.Name == "update_case" || op.Name == "update_case_comment" {
-		return " (The object changed since that version was read: call again without version and the tool reads the current one.)"
+	if op.ConflictHint != "" {
+		return " (" + op.ConflictHint + ")"
 	}
-	if op.Toolset == "cases" {
-		return " (The object changed since its version was read: read it again, e.g. with get_case, and retry with the new version.)"
+	if ts, ok := r.cat.Toolset(op.Toolset); ok && ts.ConflictHint != "" {
+		return " (" + ts.ConflictHint + ")"
 	}
 	return " (Kibana reports a conflict: the object changed since its version was read, or already exists. Read it again and retry with the current version, or choose another id.)"
 }
@@ -57,7 +59,7 @@ const maxStructured = 1 << 20
 // {"result": …}. Answers over maxStructured come as text only. An answer
 // over the result limit is cut at a JSON-safe point, and a second text
 // says what was left out and how to fetch it.
-func (r *Runner) result(ctx context.Context, op *Operation, req *kibana.Request, resp *kibana.Response) *mcp.CallToolResult {
+func (r *Runner) result(ctx context.Context, op *operation.Operation, req *kibana.Request, resp *kibana.Response) *mcp.CallToolResult {
 	// A byte-order mark is legal before JSON text but not part of it.
 	body := bytes.TrimSpace(bytes.TrimPrefix(resp.Body, []byte("\xef\xbb\xbf")))
 	if len(body) == 0 {
@@ -105,7 +107,7 @@ func (r *Runner) result(ctx context.Context, op *Operation, req *kibana.Request,
 }
 
 // nonJSONResult handles answers that do not parse as JSON.
-func (r *Runner) nonJSONResult(ctx context.Context, op *Operation, req *kibana.Request, resp *kibana.Response, body []byte, mediaType string) *mcp.CallToolResult {
+func (r *Runner) nonJSONResult(ctx context.Context, op *operation.Operation, req *kibana.Request, resp *kibana.Response, body []byte, mediaType string) *mcp.CallToolResult {
 	switch {
 	case mediaType == "text/html":
 		// Kibana's API answers JSON; a page means a proxy or login page
@@ -217,7 +219,7 @@ func (r *Runner) blobResult(req *kibana.Request, resp *kibana.Response, mediaTyp
 }
 
 // textResult returns text, cut to the result limit on a character boundary.
-func (r *Runner) textResult(ctx context.Context, op *Operation, body []byte) *mcp.CallToolResult {
+func (r *Runner) textResult(ctx context.Context, op *operation.Operation, body []byte) *mcp.CallToolResult {
 	if len(body) <= r.maxResult {
 		return mcp.NewToolResultText(string(body))
 	}
@@ -233,7 +235,7 @@ func (r *Runner) textResult(ctx context.Context, op *Operation, body []byte) *mc
 }
 
 // cutNote tells the model what a cut answer is missing and how to get it.
-func cutNote(op *Operation, cut jsoncut.Result, limit int) string {
+func cutNote(op *operation.Operation, cut jsoncut.Result, limit int) string {
 	var what string
 	switch {
 	case cut.Path == "$":
@@ -251,9 +253,9 @@ func cutNote(op *Operation, cut jsoncut.Result, limit int) string {
 var pagingArguments = []string{"page", "perPage", "per_page", "pageSize", "page_size", "size", "search_after", "searchAfter", "cursor"}
 
 // fetchRestHint names the arguments of op that fetch the rest of a list.
-func fetchRestHint(op *Operation) string {
+func fetchRestHint(op *operation.Operation) string {
 	var have []string
-	for _, name := range op.argumentNames() {
+	for _, name := range op.ArgumentNames() {
 		if slices.Contains(pagingArguments, name) {
 			have = append(have, name)
 		}
@@ -262,4 +264,11 @@ func fetchRestHint(op *Operation) string {
 		return "Ask for less: use narrower arguments (filters, a single ID), or raise --max-result-bytes."
 	}
 	return fmt.Sprintf("Fetch the rest with %s (smaller pages, next page), or narrow the request with filters.", strings.Join(have, ", "))
+}
+
+// isConflict reports a 409 from Kibana: the object changed since its
+// version was read.
+func isConflict(err error) bool {
+	var apiErr *kibana.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict
 }

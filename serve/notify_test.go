@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"bufio"
@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 // TestNoticeJustBeforeTheAnswerArrivesOverStreamableHTTP: a call that
@@ -37,7 +38,7 @@ func TestNoticeJustBeforeTheAnswerArrivesOverStreamableHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := server.NewMCPServer("t", "0", server.WithLogging())
-	if err := Install(s, kc, Options{Selection: Selection{Tools: []string{"get_case"}}}); err != nil {
+	if err := Install(s, kc, tools.Catalog, Options{Selection: Selection{Tools: []string{"get_case"}}}); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(server.NewStreamableHTTPServer(s))

@@ -1,4 +1,4 @@
-package tools
+package operation
 
 import (
 	"bytes"
@@ -65,16 +65,23 @@ type segment struct {
 	field   int // index into plan.fields; -1 for literal text
 }
 
-// requestBuilder is implemented by inputs whose method and path are
+// RequestBuilder is implemented by inputs whose method and path are
 // arguments (the raw request tool) rather than part of the declaration.
-type requestBuilder interface {
-	request() (*kibana.Request, error)
+type RequestBuilder interface {
+	Request() (*kibana.Request, error)
 }
 
 // Preparer is implemented by inputs with defaults to fill or rules that span
 // several fields. Its error should be a *schema.ArgumentError.
 type Preparer interface {
 	Prepare() error
+}
+
+// Check reports whether the declaration binds: its input is a struct whose
+// tags fit its path template.
+func (op *Operation) Check() error {
+	_, err := op.getPlan()
+	return err
 }
 
 func (op *Operation) getPlan() (*plan, error) {
@@ -171,13 +178,13 @@ func buildPlan(op *Operation) (*plan, error) {
 // *schema.ArgumentError values naming the field; nothing is sent unless the
 // whole request could be built.
 func (op *Operation) Bind(args map[string]any) (*kibana.Request, error) {
-	req, _, err := op.bind(args)
+	req, _, err := op.BindInput(args)
 	return req, err
 }
 
-// bind is Bind that also returns the decoded input (a pointer to the input
-// struct), for tools whose input runs a flow.
-func (op *Operation) bind(args map[string]any) (*kibana.Request, any, error) {
+// BindInput is Bind that also returns the decoded input (a pointer to the
+// input struct), for tools whose input runs a flow or describes itself.
+func (op *Operation) BindInput(args map[string]any) (*kibana.Request, any, error) {
 	p, err := op.getPlan()
 	if err != nil {
 		return nil, nil, err
@@ -199,8 +206,8 @@ func (op *Operation) bind(args map[string]any) (*kibana.Request, any, error) {
 			return nil, nil, err
 		}
 	}
-	if b, ok := input.Interface().(requestBuilder); ok {
-		req, err := b.request()
+	if b, ok := input.Interface().(RequestBuilder); ok {
+		req, err := b.Request()
 		if err != nil {
 			return nil, nil, err
 		}
@@ -411,7 +418,7 @@ func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
 		// Quoted always, as browsers send it: Kibana's importers do not
 		// read a bare token file name.
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, quoteEscaper.Replace(f.name), quoteEscaper.Replace(name)))
-		h.Set("Content-Type", contentTypeOf(name, data))
+		h.Set("Content-Type", ContentTypeOf(name, data))
 		part, err := w.CreatePart(h)
 		if err != nil {
 			return nil, "", err
@@ -448,9 +455,9 @@ func fileContent(f boundField, arg string) ([]byte, error) {
 	return data, nil
 }
 
-// contentTypeOf prefers the file extension (Kibana checks file kinds by MIME
-// type) and falls back to sniffing the bytes.
-func contentTypeOf(name string, data []byte) string {
+// ContentTypeOf is the MIME type of a file part: the file extension's
+// (Kibana checks file kinds by MIME type), else what the bytes look like.
+func ContentTypeOf(name string, data []byte) string {
 	if path.Ext(name) == ".ndjson" {
 		return "application/ndjson"
 	}
@@ -460,8 +467,8 @@ func contentTypeOf(name string, data []byte) string {
 	return http.DetectContentType(data)
 }
 
-// argumentNames are the names of op's own arguments, in declaration order.
-func (op *Operation) argumentNames() []string {
+// ArgumentNames are the names of op's own arguments, in declaration order.
+func (op *Operation) ArgumentNames() []string {
 	p, err := op.getPlan()
 	if err != nil {
 		return nil

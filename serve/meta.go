@@ -1,4 +1,6 @@
-package tools
+package serve
+
+//go:generate go run ../internal/genschemas -pkg serve -out schemas_gen.go
 
 import (
 	"context"
@@ -30,31 +32,50 @@ func metaTools() []*metaTool {
 	return []*metaTool{listToolsetsTool, listToolsetToolsTool, enableToolsetTool, searchToolsTool, callToolTool}
 }
 
-// Generated is every input whose schema `go generate ./tools` writes:
-// operations (with the space_id argument) and meta tools (without).
+// Generated is an input whose schema `go generate` writes: operations
+// (with the space_id argument) and meta tools (without).
 type Generated struct {
 	Name   string
 	Input  any
-	Common bool // takes CommonArguments
+	Common bool // takes operation.CommonArguments
 }
 
-// GeneratedInputs lists the inputs for the schema generator.
+// GeneratedInputs lists the machinery's own inputs for the schema
+// generator, which writes them to this package's schemas_gen.go: the raw
+// request tool's and the meta tools'. (The catalogue's are generated into
+// its own package.)
 func GeneratedInputs() []Generated {
-	var out []Generated
-	for _, op := range append(All(), RawRequest) {
-		out = append(out, Generated{op.Name, op.Input, true})
-	}
+	out := []Generated{{RawRequest.Name, RawRequest.Input, true}}
 	for _, m := range metaTools() {
 		out = append(out, Generated{m.Name, m.Input, false})
 	}
 	return out
 }
 
+// OwnTools are the definitions of the machinery's own tools, which no
+// catalogue declares: the raw request tool (as served outside read-only
+// mode) and the meta tools. Snapshots and listings read them.
+func OwnTools() ([]mcp.Tool, error) {
+	raw, err := RawRequest.Tool()
+	if err != nil {
+		return nil, err
+	}
+	defs := []mcp.Tool{raw}
+	for _, m := range metaTools() {
+		tool, err := m.Tool()
+		if err != nil {
+			return nil, err
+		}
+		defs = append(defs, tool)
+	}
+	return defs, nil
+}
+
 // Tool is the MCP definition of the meta tool.
 func (m *metaTool) Tool() (mcp.Tool, error) {
 	raw, ok := generatedSchemas[m.Name]
 	if !ok {
-		return mcp.Tool{}, fmt.Errorf("no generated schema for %s: run `go generate ./tools`", m.Name)
+		return mcp.Tool{}, fmt.Errorf("no generated schema for %s: run `go generate ./serve`", m.Name)
 	}
 	return mcp.Tool{
 		Name:           m.Name,

@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"encoding/json"
@@ -8,13 +8,14 @@ import (
 	"strings"
 
 	"github.com/kibana-mcp/kibana-mcp/internal/toolsearch"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 // SearchDoc is what tool search knows about an operation: its declaration,
 // whether it only reads and, from the input schema the model is shown, each
 // argument's name and description. space_id is left out: every tool takes
 // it, so it would only blur the ranking.
-func SearchDoc(op *Operation) toolsearch.Doc {
+func SearchDoc(op *operation.Operation) toolsearch.Doc {
 	return toolsearch.Doc{
 		Name:        op.Name,
 		Title:       op.Title,
@@ -28,7 +29,7 @@ func SearchDoc(op *Operation) toolsearch.Doc {
 }
 
 // SearchIndex indexes the operations for tool search.
-func SearchIndex(ops []*Operation) *toolsearch.Index {
+func SearchIndex(ops []*operation.Operation) *toolsearch.Index {
 	docs := make([]toolsearch.Doc, len(ops))
 	for i, op := range ops {
 		docs[i] = SearchDoc(op)
@@ -53,7 +54,7 @@ type schemaProperty struct {
 // prose they do not change when descriptions are edited. A missing or
 // unreadable schema yields none: the operation can still be found by its
 // name, title and description, and the registry tests fail on it anyway.
-func searchArguments(op *Operation) []toolsearch.Argument {
+func searchArguments(op *operation.Operation) []toolsearch.Argument {
 	raw, err := op.Schema()
 	if err != nil {
 		return nil
@@ -66,7 +67,7 @@ func searchArguments(op *Operation) []toolsearch.Argument {
 	}
 	args := make([]toolsearch.Argument, 0, len(s.Properties))
 	for name, p := range s.Properties {
-		if name != SpaceArgument {
+		if name != operation.SpaceArgument {
 			args = append(args, toolsearch.Argument{Name: name, Description: p.text()})
 		}
 	}

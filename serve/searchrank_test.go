@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/kibana-mcp/kibana-mcp/internal/toolsearch"
+	"github.com/kibana-mcp/kibana-mcp/operation"
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 // rankingCases are requests worded the way a security analyst types them,
@@ -73,7 +75,7 @@ var rankingCases = []searchCase{
 // TestToolSearchRanking checks that plain-language requests find their tool
 // among the first three hits, and usually first.
 func TestToolSearchRanking(t *testing.T) {
-	ix := SearchIndex(All())
+	ix := SearchIndex(tools.All())
 	first := 0
 	for _, tc := range rankingCases {
 		hits := ix.Search(tc.query, 5)
@@ -106,7 +108,7 @@ func describeHits(hits []toolsearch.Hit) string {
 // TestSearchDocFollowsTheDeclaration checks that tool search sees each
 // operation as declared, with the arguments of its schema but space_id.
 func TestSearchDocFollowsTheDeclaration(t *testing.T) {
-	for _, op := range All() {
+	for _, op := range tools.All() {
 		d := SearchDoc(op)
 		if d.Name != op.Name || d.Title != op.Title || d.Toolset != op.Toolset || d.Method != op.Method ||
 			d.Path != op.Path || d.Description != op.Description || d.ReadOnly != op.ReadOnly() {
@@ -120,7 +122,7 @@ func TestSearchDocFollowsTheDeclaration(t *testing.T) {
 		if err := json.Unmarshal(raw, &s); err != nil {
 			t.Fatal(err)
 		}
-		delete(s.Properties, SpaceArgument)
+		delete(s.Properties, operation.SpaceArgument)
 		var got []string
 		for _, a := range d.Arguments {
 			got = append(got, a.Name)
@@ -138,7 +140,7 @@ func TestSearchDocKeepsEnumsAndMembers(t *testing.T) {
 		"find_cases":   {"severity", "critical"},
 		"update_cases": {"cases", "assignees"},
 	} {
-		op, ok := Lookup(name)
+		op, ok := tools.Lookup(name)
 		if !ok {
 			t.Fatalf("no operation %s", name)
 		}

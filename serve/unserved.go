@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
@@ -21,7 +22,7 @@ import (
 // out by read-only mode, excluded, or in a toolset not selected; or it
 // exists nowhere, and the closest names are suggested. It is meant for
 // names the server does not serve.
-func Unserved(opts Options, name string) string {
+func Unserved(cat *operation.Catalog, opts Options, name string) string {
 	sel := opts.Selection
 	if name == RawRequest.Name {
 		if opts.AllowRaw {
@@ -29,9 +30,9 @@ func Unserved(opts Options, name string) string {
 		}
 		return fmt.Sprintf("tool %q is not served: start the server with --allow-raw-requests to serve it", name)
 	}
-	op, ok := Lookup(name)
+	op, ok := cat.Lookup(name)
 	if !ok {
-		return fmt.Sprintf("no tool %q; did you mean %s?", name, orList(Closest(name, allToolNames(), 3)))
+		return fmt.Sprintf("no tool %q; did you mean %s?", name, orList(Closest(name, allToolNames(cat), 3)))
 	}
 	switch {
 	case sel.ReadOnly && !op.ReadOnly():
@@ -39,7 +40,7 @@ func Unserved(opts Options, name string) string {
 	case slices.Contains(sel.Exclude, name):
 		return fmt.Sprintf("tool %q is excluded by --exclude-tools", name)
 	}
-	if reach, err := Reachable(opts); err == nil && reach(name) {
+	if reach, err := Reachable(cat, opts); err == nil && reach(name) {
 		switch {
 		case opts.ToolSearch:
 			return fmt.Sprintf("tool %q is reached through call_tool: call_tool {\"name\": %q, \"arguments\": {…}}", name, name)
@@ -55,7 +56,7 @@ func Unserved(opts Options, name string) string {
 // found". mcp-go looks tools up before any middleware runs, so this is a
 // request hook: it answers (as an invalid request, the one error code a
 // hook can give) only when mcp-go would have found no tool.
-func ExplainUnserved(hooks *server.Hooks, opts Options) {
+func ExplainUnserved(hooks *server.Hooks, cat *operation.Catalog, opts Options) {
 	hooks.AddOnRequestInitialization(func(ctx context.Context, _ any, message any) error {
 		raw, ok := message.(json.RawMessage)
 		if !ok || !bytes.Contains(raw, []byte(mcp.MethodToolsCall)) {
@@ -79,17 +80,17 @@ func ExplainUnserved(hooks *server.Hooks, opts Options) {
 				return nil
 			}
 		}
-		return errors.New(Unserved(opts, req.Params.Name))
+		return errors.New(Unserved(cat, opts, req.Params.Name))
 	})
 }
 
 // SelectionWarnings are what start-up should say about a selection that
 // asks for something it will not get: a tool named with --tools that
 // read-only mode or --exclude-tools leaves out.
-func SelectionWarnings(sel Selection) []string {
+func SelectionWarnings(cat *operation.Catalog, sel Selection) []string {
 	var out []string
 	for _, name := range sel.Tools {
-		op, ok := Lookup(name)
+		op, ok := cat.Lookup(name)
 		switch {
 		case !ok:
 		case sel.ReadOnly && !op.ReadOnly():
@@ -101,8 +102,8 @@ func SelectionWarnings(sel Selection) []string {
 	return out
 }
 
-func allToolNames() []string {
-	names := sortedNames(All())
+func allToolNames(cat *operation.Catalog) []string {
+	names := sortedNames(cat.All())
 	return append(names, RawRequest.Name)
 }
 

@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 // unservedServer serves opts as the app does, with ExplainUnserved.
@@ -19,9 +20,9 @@ func unservedServer(t *testing.T, opts Options) *server.MCPServer {
 		t.Fatal(err)
 	}
 	hooks := &server.Hooks{}
-	ExplainUnserved(hooks, opts)
+	ExplainUnserved(hooks, tools.Catalog, opts)
 	s := server.NewMCPServer("t", "1", server.WithToolCapabilities(false), server.WithHooks(hooks))
-	if err := Install(s, kc, opts); err != nil {
+	if err := Install(s, kc, tools.Catalog, opts); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -104,7 +105,7 @@ func TestCallToolOfUnservedToolSaysWhy(t *testing.T) {
 }
 
 func TestSelectionWarnings(t *testing.T) {
-	got := SelectionWarnings(Selection{ReadOnly: true, Tools: []string{"update_case", "get_case"}})
+	got := SelectionWarnings(tools.Catalog, Selection{ReadOnly: true, Tools: []string{"update_case", "get_case"}})
 	if len(got) != 1 || !strings.Contains(got[0], "update_case changes Kibana and is not served in read-only mode") {
 		t.Errorf("warnings %q", got)
 	}
@@ -112,9 +113,9 @@ func TestSelectionWarnings(t *testing.T) {
 
 func TestClosest(t *testing.T) {
 	for name, want := range map[string]string{"get_cases": "get_case", "find_case": "find_cases", "flet": "fleet", "delete_case": "delete_cases"} {
-		cands := allToolNames()
+		cands := allToolNames(tools.Catalog)
 		if name == "flet" {
-			cands = ToolsetNames()
+			cands = tools.ToolsetNames()
 		}
 		if got := Closest(name, cands, 3); len(got) != 3 || got[0] != want {
 			t.Errorf("Closest(%q) = %v, want %s first", name, got, want)

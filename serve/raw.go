@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -18,12 +19,12 @@ import (
 // It is served only with --allow-raw-requests: its arguments cannot be
 // checked against the API, so it is the user's choice to hand it to a model.
 // In read-only mode only GET passes; any other method may change Kibana.
-var RawRequest = &Operation{
+var RawRequest = &operation.Operation{
 	Name:        "call_kibana_api",
 	Title:       "Call Kibana API",
 	Description: "Send one request to a Kibana API path that has no typed tool (prefer a typed tool when one exists). Anything but GET may change Kibana.",
 	Toolset:     "raw",
-	Effect:      Deletes, // it can do anything, so clients must treat it as destructive
+	Effect:      operation.Deletes, // it can do anything, so clients must treat it as destructive
 	Input:       RawRequestInput{},
 	Examples: []string{
 		`{"method":"GET","path":"/api/status"}`,
@@ -41,9 +42,9 @@ type RawRequestInput struct {
 	APIVersion string          `json:"api_version,omitempty" jsonschema:"maxLength=20,pattern=^[0-9A-Za-z.-]+$" jsonschema_description:"elastic-api-version header; 2023-10-31 when omitted."`
 }
 
-// request builds the Kibana request, refusing any path that could leave the
+// Request builds the Kibana request, refusing any path that could leave the
 // API or be read differently by a proxy on the way.
-func (in *RawRequestInput) request() (*kibana.Request, error) {
+func (in *RawRequestInput) Request() (*kibana.Request, error) {
 	space, apiPath, err := splitRawPath(in.Path)
 	if err != nil {
 		return nil, err
@@ -57,7 +58,7 @@ func (in *RawRequestInput) request() (*kibana.Request, error) {
 		Retryable:  in.Method == http.MethodGet,
 	}
 	if req.APIVersion == "" {
-		req.APIVersion = V20231031
+		req.APIVersion = operation.V20231031
 	}
 	if req.Query, err = rawQuery(in.Query); err != nil {
 		return nil, err
@@ -176,4 +177,10 @@ func queryScalar(field string, v any) (string, error) {
 		return v.String(), nil
 	}
 	return "", &schema.ArgumentError{Field: field, Rule: "must be a string, number or boolean (or an array of them)"}
+}
+
+// RawRequest is no operation of the catalogue: its schema is the
+// machinery's own, generated into this package.
+func init() {
+	operation.NewCatalog([]*operation.Operation{RawRequest}, nil, generatedSchemas)
 }

@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"slices"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kibana-mcp/kibana-mcp/internal/toolsearch"
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 // searchCase is a request and the tools that answer it; when more than one
@@ -222,7 +223,7 @@ func rankStats(ix *toolsearch.Index, cases []searchCase) (first, top3 int, misse
 // the top 3, and logs the rates of every set with the misses
 // (TestToolSearchRanking holds the tuned set to 100%).
 func TestToolSearchHeldOut(t *testing.T) {
-	ix := SearchIndex(All())
+	ix := SearchIndex(tools.All())
 	var heldOut int
 	for _, set := range []struct {
 		name  string

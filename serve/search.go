@@ -1,4 +1,4 @@
-package tools
+package serve
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/internal/toolsearch"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 // With --tool-search the server lists two tools whatever the number of
@@ -46,15 +47,15 @@ const defaultSearchLimit = 5
 type searchTools struct {
 	r      *Runner
 	opts   Options // to say why a tool is not among ops
-	ops    []*Operation
-	byName map[string]*Operation
+	ops    []*operation.Operation
+	byName map[string]*operation.Operation
 
 	indexOnce sync.Once
 	index     *toolsearch.Index // built on the first search, not at start-up
 }
 
-func newSearchTools(r *Runner, ops []*Operation, opts Options) []server.ServerTool {
-	st := &searchTools{r: r, opts: opts, ops: ops, byName: make(map[string]*Operation, len(ops))}
+func newSearchTools(r *Runner, ops []*operation.Operation, opts Options) []server.ServerTool {
+	st := &searchTools{r: r, opts: opts, ops: ops, byName: make(map[string]*operation.Operation, len(ops))}
 	for _, op := range ops {
 		st.byName[op.Name] = op
 	}
@@ -96,7 +97,11 @@ func (st *searchTools) search(_ context.Context, _ mcp.CallToolRequest, args map
 		matches = append(matches, match{op.Name, op.Title, op.Toolset, op.ReadOnly(), isDestructive(op), op.Description, schemaJSON})
 	}
 	if len(matches) == 0 {
-		return mcp.NewToolResultText(fmt.Sprintf("No tool matches %q. Try other words: the object (case, rule, alert, agent) and the action (find, update, delete).", query)), nil
+		text := fmt.Sprintf("No tool matches %q.", query)
+		if st.r.cat.NoMatchHint != "" {
+			text += " " + st.r.cat.NoMatchHint
+		}
+		return mcp.NewToolResultText(text), nil
 	}
 	return jsonResult(map[string]any{"matches": matches, "next": "Run one with call_tool {name, arguments}."}), nil
 }
@@ -105,8 +110,8 @@ func (st *searchTools) call(ctx context.Context, call mcp.CallToolRequest, args 
 	name := args["name"].(string)
 	op, ok := st.byName[name]
 	if !ok {
-		msg := "invalid argument \"name\": " + Unserved(st.opts, name)
-		if _, exists := Lookup(name); !exists && name != RawRequest.Name {
+		msg := "invalid argument \"name\": " + Unserved(st.r.cat, st.opts, name)
+		if _, exists := st.r.cat.Lookup(name); !exists && name != RawRequest.Name {
 			msg += " Find tools by task with search_tools."
 		}
 		return mcp.NewToolResultError(msg), nil
