@@ -1,3 +1,10 @@
+// Package serve is the MCP serving machinery: it turns the operations of a
+// catalogue (operation.Catalog, filled by package tools and handed over by
+// app/) into MCP tools, and applies the serving policy to every one alike:
+// selection and read-only mode, confirmation of destructive calls, dynamic
+// toolsets and tool search, the raw request tool, result shaping and
+// cutting, notifications, and explanations for tools not served. It names
+// no API area: what it says about one comes from the catalogue.
 package serve
 
 import (

@@ -1,3 +1,15 @@
+// Package tools is the catalogue: every Kibana API operation the server
+// exposes, one file (or a few, named by area) per API area, each with its
+// inputs, their checks (Prepare) and flows (Run), and how a destructive
+// call describes itself (Describe); the toolsets; the generated input
+// schemas; and what the serving machinery needs to know of the areas to
+// talk about them (Catalog). It declares operations with package
+// operation and never imports the machinery (package serve), which app/
+// hands the catalogue to as a value.
+//
+// Adding an operation: declare it in its area file with an input struct and
+// examples, run `go generate ./tools` and `UPDATE_SNAPSHOTS=1 go test
+// ./tools`.
 package tools
 
 import (
