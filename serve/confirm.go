@@ -192,7 +192,7 @@ func (r *Runner) summary(ctx context.Context, op *operation.Operation, req *kiba
 	}
 	var body map[string]any
 	if req.ContentType == "" && json.Unmarshal(req.Body, &body) == nil {
-		if hosts, ok := body[r.cat.HostIDs].([]any); ok && len(hosts) > 0 && r.cat.HostIDs != "" {
+		if hosts, ok := body[r.cat.HostIDs].([]any); r.cat.HostIDs != "" && ok && len(hosts) > 0 {
 			b.WriteString(" on hosts " + r.hostNames(ctx, req, hosts))
 		}
 		if ids := bodyIDs(body, r.cat.HostIDs); len(ids) > 0 {
