@@ -405,10 +405,16 @@ func TestPromptsOverMCP(t *testing.T) {
 		t.Errorf("prompts/get triage_case read-only = %+v", msg)
 	}
 
-	bad := rpc(t, s, 4, "prompts/get", map[string]any{"name": "triage_case", "arguments": map[string]string{}})
-	rpcErr, _ := bad["error"].(map[string]any)
-	if bad["result"] != nil || rpcErr == nil || !strings.Contains(fmt.Sprint(rpcErr["message"]), `argument "caseId" is required`) {
-		t.Errorf("prompts/get without caseId = %v", bad)
+	// A bad argument is -32602 (invalid params) with our message: mcp-go
+	// v1.6.0 sends an error made with server.NewHandlerError as it is.
+	for i, args := range []map[string]string{{}, {"caseId": "c-1", "space_id": "Bad Space"}, {"caseId": "c-1", "spaceId": "soc"}} {
+		bad := rpc(t, s, 10+i, "prompts/get", map[string]any{"name": "triage_case", "arguments": args})
+		rpcErr, _ := bad["error"].(map[string]any)
+		want := map[int]string{0: `argument "caseId" is required`, 1: `argument "space_id" must be a Kibana space id`, 2: `unknown argument "spaceId"`}[i]
+		if bad["result"] != nil || rpcErr == nil || rpcErr["code"] != float64(mcp.INVALID_PARAMS) ||
+			!strings.Contains(fmt.Sprint(rpcErr["message"]), want) {
+			t.Errorf("prompts/get triage_case %v = %v, want -32602 saying %s", args, bad, want)
+		}
 	}
 
 	missing := rpc(t, s, 5, "prompts/get", map[string]any{"name": "fleet_health"})

@@ -117,6 +117,7 @@ func newServer(t *testing.T, c *kibana.Client, served func(string) bool) *server
 type rpcError struct {
 	Code    int
 	Message string
+	Data    json.RawMessage
 }
 
 func (e *rpcError) Error() string { return fmt.Sprintf("%d %s", e.Code, e.Message) }
@@ -198,11 +199,42 @@ func TestReadCaseNotFound(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s: read, want not found", tc.uri)
 		}
-		// mcp-go sends every template handler error as -32603 (internal
-		// error), ErrResourceNotFound included; the message says what.
-		if err.Code != mcp.INTERNAL_ERROR || !strings.Contains(err.Message, server.ErrResourceNotFound.Error()) ||
+		// mcp-go v1.6.0 sends an error made with server.NewHandlerError
+		// with its code and message: -32002 (resource not found) before
+		// protocol 2026-07-28, our message, and the URI as data.
+		if err.Code != mcp.RESOURCE_NOT_FOUND || !strings.Contains(err.Message, server.ErrResourceNotFound.Error()) ||
 			!strings.Contains(err.Message, tc.uri) || !strings.Contains(err.Message, tc.want) {
-			t.Errorf("%s: got %v, want -32603 naming the URI and %s", tc.uri, err, tc.want)
+			t.Errorf("%s: got %v, want -32002 naming the URI and %s", tc.uri, err, tc.want)
+		}
+		var data struct{ URI string }
+		if json.Unmarshal(err.Data, &data) != nil || data.URI != tc.uri {
+			t.Errorf("%s: error data %s, want the URI", tc.uri, err.Data)
+		}
+	}
+}
+
+// TestNotFoundCodeFollowsProtocol: from protocol 2026-07-28 on a missing
+// resource is -32602 (invalid params), as mcp-go answers a URI that
+// matches no template; before, -32002.
+func TestNotFoundCodeFollowsProtocol(t *testing.T) {
+	kb := newSandbox(t)
+	h := readTemplate(kb.client, caseKind, false)
+	var req mcp.ReadResourceRequest
+	req.Params.URI = "kibana://cases/nope"
+	req.Params.Arguments = map[string]any{"caseId": []string{"nope"}}
+	for _, tc := range []struct {
+		version string
+		want    int
+	}{
+		{"2025-06-18", mcp.RESOURCE_NOT_FOUND},
+		{mcp.ProtocolVersion20260728, mcp.INVALID_PARAMS},
+	} {
+		ctx := server.WithRequestProtocolInfo(context.Background(), &server.RequestProtocolInfo{
+			Modern: mcp.IsModernProtocol(tc.version), ProtocolVersion: tc.version})
+		_, err := h(ctx, req)
+		var p server.JSONRPCErrorProvider
+		if !errors.As(err, &p) || p.JSONRPCError().Error.Code != tc.want {
+			t.Errorf("%s: got %v, want code %d", tc.version, err, tc.want)
 		}
 	}
 }
@@ -217,9 +249,11 @@ func TestReadBadArguments(t *testing.T) {
 		{"kibana://s/Bad%20Space/cases/abc", `"Bad Space" is not a valid space id`},
 		{"kibana://cases/..", "must be a non-empty ID"},
 	} {
+		// An id or space Kibana would refuse is the client's mistake:
+		// -32602 (invalid params) with our message, not -32603.
 		_, err := read(t, s, tc.uri)
-		if err == nil || !strings.Contains(err.Message, tc.want) {
-			t.Errorf("%s: got %v, want %q", tc.uri, err, tc.want)
+		if err == nil || err.Code != mcp.INVALID_PARAMS || !strings.Contains(err.Message, tc.want) {
+			t.Errorf("%s: got %v, want -32602 saying %q", tc.uri, err, tc.want)
 		}
 	}
 }

@@ -37,7 +37,7 @@ type alertingRule struct {
 	enabled                    bool
 	interval                   string
 	params                     map[string]any
-	actions                    []map[string]any // without connector_type_id
+	actions                    []map[string]any // as answered, connector_type_id as when saved
 	tags                       []string
 	notifyWhen, throttle       any // string or nil
 	alertDelay, flapping       map[string]any
@@ -54,6 +54,7 @@ type alertingRule struct {
 	status, lastExecution string
 	lastDuration          int
 	lastRun               map[string]any // nil before the first run
+	lastMetrics           map[string]any // the last run's metrics, which the detection engine shows
 	nextRun               any            // string or nil
 }
 
@@ -304,10 +305,12 @@ func (k *Kibana) checkRuleParts(c *call, rt *ruleType, body map[string]any, prev
 	for _, raw := range body["actions"].([]any) {
 		a := cfgClone(raw.(map[string]any))
 		id := a["id"].(string)
-		if c.space.connectors.byID[id] == nil {
+		cn := c.space.connectors.byID[id]
+		if cn == nil {
 			c.badRequest(fmt.Sprintf("Failed to load action %s (404): Saved object [action/%s] not found", id, id))
 			return nil, nil, false
 		}
+		a["connector_type_id"] = cn.typeID // kept, as Kibana keeps the action's type
 		if a["group"] == nil {
 			a["group"] = rt.defaultGroup
 		}
@@ -1549,9 +1552,10 @@ type ruleSeedPlan struct {
 	activeAlerts               int
 }
 
-// seedRules gives each space the story's detection rules (as siem rules
-// under the ids ruleIDIn gives) and a few stack rules. In default the DNS
-// tunneling rule is disabled, the phishing rule muted, the error-log rule
+// seedRules gives each space the story's detection rules (siem rules under
+// the ids ruleIDIn gives, which the detection engine shows too) and a few
+// stack rules. In default the DNS tunneling rule is disabled (after its
+// last alert: seedAlerts), the phishing rule muted, the error-log rule
 // snoozed and one host of the CPU rule muted; soc mutes brute force,
 // snoozes PowerShell, and has an SSH rule and a disabled ML rule of its own.
 func (k *Kibana) seedRules(sp *space, rng *rand.Rand) {
@@ -1595,15 +1599,7 @@ func (k *Kibana) seedRules(sp *space, rng *rand.Rand) {
 		sp.rules.add(r)
 	}
 	for i, s := range storyRules {
-		add(ruleIDIn(sp.id, i), s.Name, "siem.queryRule", "siem", "5m", append([]string{}, s.Tags...), map[string]any{
-			"author": []any{}, "description": s.Name + ".", "falsePositives": []any{}, "from": "now-360s", "to": "now",
-			"ruleId": s.RuleID, "immutable": false, "license": "", "outputIndex": "", "maxSignals": 100,
-			"riskScore": s.RiskScore, "riskScoreMapping": []any{}, "severity": s.Severity, "severityMapping": []any{},
-			"threat": []any{}, "references": []any{}, "version": 1, "exceptionsList": []any{},
-			"type": "query", "language": "kuery", "query": s.Query, "filters": []any{},
-			"index":               []any{"logs-*", "winlogbeat-*", "auditbeat-*", "logs-endpoint.events.*"},
-			"relatedIntegrations": []any{}, "requiredFields": []any{}, "setup": "",
-		}, plans[i])
+		add(ruleIDIn(sp.id, i), s.Name, "siem.queryRule", "siem", "5m", append([]string{}, s.Tags...), storyRuleParams(i, s), plans[i])
 	}
 	threshold := func(index, aggType, aggField, termField string, limit float64) map[string]any {
 		p := map[string]any{"index": []any{index}, "timeField": "@timestamp", "aggType": aggType, "groupBy": "all",
@@ -1642,29 +1638,35 @@ func (k *Kibana) seedRules(sp *space, rng *rand.Rand) {
 }
 
 // wireSeededRuleActions points the seeded rules' notifications at the
-// space's connectors (rules are seeded before connectors).
-func (k *Kibana) wireSeededRuleActions(sp *space, rng *rand.Rand, chat, mail, log, index *connector) {
+// space's connectors (rules are seeded before connectors). The detection
+// rules page the on-call through Elastic Cloud's preconfigured mail when
+// they are high or critical, and all log to the preconfigured server log
+// (preconfigured connectors stay out of a rule export); the stack rules
+// use the space's own connectors.
+func (k *Kibana) wireSeededRuleActions(sp *space, rng *rand.Rand, chat, mail, log *connector) {
 	action := func(cn *connector, group string, params map[string]any) map[string]any {
-		return map[string]any{"id": cn.id, "group": group, "params": params, "uuid": k.newID(),
+		return map[string]any{"id": cn.id, "connector_type_id": cn.typeID, "group": group, "params": params, "uuid": k.newID(),
 			"frequency": map[string]any{"summary": true, "notify_when": "onActiveAlert", "throttle": nil}}
 	}
+	cloudMail, serverLog := sp.connectors.byID["elastic-cloud-email"], sp.connectors.byID["preconfigured-server-log"]
 	for _, id := range sp.rules.order {
 		r := sp.rules.byID[id]
 		rt := ruleTypeByID(r.typeID)
 		group := rt.defaultGroup
 		switch severity, _ := r.params["severity"].(string); {
-		case strings.HasPrefix(r.typeID, "siem.") && (severity == "high" || severity == "critical"):
-			r.actions = append(r.actions, action(chat, group, map[string]any{"message": "{{context.rule.name}}: {{state.signals_count}} new alerts ({{context.rule.severity}})"}))
-			if severity == "critical" {
-				r.actions = append(r.actions, action(mail, group, map[string]any{
-					"to": []any{"soc-oncall@example.com"}, "cc": []any{}, "bcc": []any{},
-					"subject": "[{{context.rule.severity}}] {{context.rule.name}}", "message": "{{state.signals_count}} alerts. {{{context.results_link}}}"}))
+		case r.isDetectionRule():
+			// A summary at most every so often, not a page per run.
+			every := func(a map[string]any, throttle string) map[string]any {
+				a["frequency"] = map[string]any{"summary": true, "notify_when": "onThrottleInterval", "throttle": throttle}
+				return a
 			}
-			r.actions = append(r.actions, action(index, group, map[string]any{"documents": []any{map[string]any{
-				"rule_id": "{{rule.id}}", "rule_name": "{{rule.name}}", "alerts": "{{state.signals_count}}", "@timestamp": "{{date}}"}}}))
-		case strings.HasPrefix(r.typeID, "siem."):
-			r.actions = append(r.actions, action(index, group, map[string]any{"documents": []any{map[string]any{
-				"rule_id": "{{rule.id}}", "rule_name": "{{rule.name}}", "alerts": "{{state.signals_count}}", "@timestamp": "{{date}}"}}}))
+			if severity == "high" || severity == "critical" {
+				r.actions = append(r.actions, every(action(cloudMail, group, map[string]any{
+					"to": []any{"soc-oncall@example.com"}, "cc": []any{}, "bcc": []any{},
+					"subject": "[{{context.rule.severity}}] {{context.rule.name}}", "message": "{{state.signals_count}} new alerts. {{{context.results_link}}}"}), "1h"))
+			}
+			r.actions = append(r.actions, every(action(serverLog, group, map[string]any{"level": "info",
+				"message": "{{context.rule.name}}: {{state.signals_count}} new alerts ({{context.rule.severity}})"}), "15m"))
 		case r.typeID == ".index-threshold":
 			a := action(log, group, map[string]any{"level": "warn", "message": "{{rule.name}} is active for {{context.group}}: {{context.value}}"})
 			a["frequency"] = map[string]any{"summary": false, "notify_when": "onActionGroupChange", "throttle": nil}
@@ -1673,7 +1675,7 @@ func (k *Kibana) wireSeededRuleActions(sp *space, rng *rand.Rand, chat, mail, lo
 			a := action(mail, group, map[string]any{"to": []any{"sre@example.com"}, "cc": []any{}, "bcc": []any{},
 				"subject": "{{rule.name}}", "message": "{{context.message}}"})
 			a["frequency"] = map[string]any{"summary": false, "notify_when": "onThrottleInterval", "throttle": fmt.Sprintf("%dh", 1+rng.IntN(3))}
-			r.actions = append(r.actions, a)
+			r.actions = append(r.actions, a, action(chat, group, map[string]any{"message": "{{rule.name}}: {{context.message}}"}))
 		default:
 			r.actions = append(r.actions, action(chat, group, map[string]any{"message": "{{context.message}}"}))
 		}

@@ -153,7 +153,12 @@ func (k *Kibana) updateCases(c *call) {
 	by, at := c.caseUser(), k.cfg.Now()
 	out := []caseJSON{}
 	for _, ch := range changes {
+		synced := ch.cs.settings.SyncAlerts
 		st.apply(k, ch.cs, ch.patch, by, at)
+		turnedOn := ch.patch.settings != nil && ch.patch.settings.SyncAlerts && !synced
+		if (ch.patch.status != nil && synced) || turnedOn {
+			k.syncCaseAlerts(c.space, ch.cs, ch.cs.status)
+		}
 		out = append(out, st.render(ch.cs, false))
 	}
 	c.ok(out)
@@ -264,6 +269,9 @@ func (k *Kibana) addCaseComment(c *call) {
 		cm.alertIDs, cm.indices = ids, indices
 	}
 	st.attach(k, cs, cm, c.caseUser(), k.cfg.Now())
+	if cm.typ == "alert" && cs.settings.SyncAlerts {
+		k.syncAlertStatus(c.space, cm.alertIDs, cm.indices, cs.status)
+	}
 	c.ok(st.render(cs, true))
 }
 
@@ -501,7 +509,11 @@ func (k *Kibana) pushCase(c *call) {
 		return
 	}
 	st := c.cases()
+	wasClosed := cs.status == "closed"
 	st.push(k, cs, conn, c.caseUser(), k.cfg.Now())
+	if !wasClosed && cs.status == "closed" && cs.settings.SyncAlerts {
+		k.syncCaseAlerts(c.space, cs, "closed")
+	}
 	c.ok(st.render(cs, true))
 }
 

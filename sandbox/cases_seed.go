@@ -42,6 +42,7 @@ type caseSeed struct {
 	reporter                                              string
 	assignees                                             []string
 	daysAgo                                               int
+	hoursAgo                                              int // for a case opened today: instead of daysAgo
 	rule                                                  int // index in storyRules of the rule whose alerts it tracks; -1 for none
 	alerts                                                int // how many of them to attach
 	comments                                              []caseSeedComment
@@ -63,13 +64,14 @@ var defaultSpaceCases = []caseSeed{
 		comments: []caseSeedComment{
 			{"aokafor", "svc-backup should never log in through the VPN. Disabled the account pending review."},
 		}},
-	{owner: "securitySolution", title: "Ransomware encryption on file server fs-02", severity: "critical", status: "closed", category: "malware",
-		tags: []string{"ransomware", "fileserver", "incident"}, reporter: "snovak", assignees: []string{"snovak", "rpatel"}, daysAgo: 20, rule: 2, alerts: 5, push: true,
-		description: "Mass rename of files to .locked on \\\\fs-02\\projects starting 02:10 UTC, ransom note README_RESTORE.txt dropped in every folder. Host isolated from the network.",
+	{owner: "securitySolution", title: "Ransomware encryption on file server fs-02", severity: "critical", status: "open", category: "malware",
+		tags: []string{"ransomware", "fileserver", "incident"}, reporter: "snovak", assignees: []string{"snovak", "rpatel"}, hoursAgo: 5, rule: 2, alerts: 5, push: true,
+		description: "Files on \\\\fs-02\\projects and \\\\fs-02\\finance are being renamed to .locked again, three weeks after the first encryption on this server, and the ransom note README_RESTORE.txt is back in every folder.",
 		comments: []caseSeedComment{
-			{"snovak", "fs-02 isolated with the endpoint agent. Encryption stopped at 02:31; about 18% of the share is affected."},
-			{"rpatel", "Initial access was an RDP session from a contractor laptop with reused credentials. Laptop re-imaged."},
-			{"snovak", "Share restored from the 01:00 snapshot. No data exfiltration seen in egress logs. Closing; lessons learned scheduled."},
+			{"snovak", "Same encryptor as the first time: svchost32.exe from the svc-backup profile's Temp folder, running as svc-backup."},
+			{"rpatel", "svc-backup is the account brute-forced through vpn-gw-01. Its password was also set on a scheduled task on fs-02, which kept working after the VPN account was disabled."},
+			{"aokafor", "Rotating every service account password set on fs-02 and reviewing the scheduled tasks of the other file servers."},
+			{"snovak", "Checking last night's snapshot before restoring. No large transfers out in the egress logs so far."},
 		}},
 	{owner: "securitySolution", title: "Suspicious encoded PowerShell on WS-0142", severity: "medium", status: "in-progress", category: "malware",
 		tags: []string{"powershell", "execution", "endpoint"}, reporter: "mchen", assignees: []string{"mchen"}, daysAgo: 5, rule: 3, alerts: 2,
@@ -87,7 +89,7 @@ var defaultSpaceCases = []caseSeed{
 			{"aokafor", "The Singapore sign-in is the corporate VPN egress. Benign; added the egress range to the allow list."},
 		}},
 	{owner: "securitySolution", title: "Leaked API key found in public repository", severity: "high", status: "open", category: "data-exposure",
-		tags: []string{"secrets", "github"}, reporter: "rpatel", daysAgo: 3, rule: -1,
+		tags: []string{"secrets", "github"}, reporter: "rpatel", hoursAgo: 2, rule: -1,
 		description: "A payments service API key was committed to a public GitHub repository by a developer's personal account 4 days ago.",
 		comments: []caseSeedComment{
 			{"rpatel", "Key revoked and rotated. Asking GitHub to purge the commit from caches."},
@@ -201,7 +203,11 @@ func (k *Kibana) seedCases(sp *space, rng *rand.Rand) {
 	}
 
 	for _, sc := range catalog {
-		created := now.AddDate(0, 0, -sc.daysAgo).Add(-time.Duration(rng.IntN(600)) * time.Minute)
+		jitter := time.Duration(rng.IntN(600)) * time.Minute
+		created := now.AddDate(0, 0, -sc.daysAgo).Add(-jitter)
+		if sc.hoursAgo > 0 {
+			created = now.Add(-time.Duration(sc.hoursAgo)*time.Hour - jitter/20)
+		}
 		at := func(frac float64) time.Time {
 			return created.Add(time.Duration(frac * float64(now.Sub(created))))
 		}

@@ -879,7 +879,7 @@ func (k *Kibana) seedConnectors(sp *space, rng *rand.Rand) {
 		}
 		return cn
 	}
-	var chat, mail, log, index *connector
+	var chat, mail, log *connector
 	switch sp.id {
 	case "default":
 		chat = add("SOC Slack", ".slack", nil, map[string]any{"webhookUrl": "https://hooks.slack.com/services/T000/B000/sandbox"})
@@ -896,7 +896,7 @@ func (k *Kibana) seedConnectors(sp *space, rng *rand.Rand) {
 			map[string]any{"url": "https://hooks.example.com/kibana", "headers": map[string]any{"Content-Type": "application/json"}},
 			map[string]any{"user": "kibana", "password": "sandbox-secret"})
 		log = add("Kibana server log", ".server-log", nil, nil)
-		index = add("Alert history index", ".index", map[string]any{"index": "soc-alert-history", "executionTimeField": "@timestamp"}, nil)
+		add("Alert history index", ".index", map[string]any{"index": "soc-alert-history", "executionTimeField": "@timestamp"}, nil)
 	default:
 		chat = add("#soc-alerts Slack", ".slack", nil, map[string]any{"webhookUrl": "https://hooks.slack.com/services/T111/B111/sandbox"})
 		add("SOC Teams channel", ".teams", nil, map[string]any{"webhookUrl": "https://example.webhook.office.com/webhookb2/sandbox"})
@@ -916,7 +916,7 @@ func (k *Kibana) seedConnectors(sp *space, rng *rand.Rand) {
 		legacy := add("Legacy PagerDuty (imported)", ".pagerduty", nil, map[string]any{"routingKey": "x"})
 		legacy.secrets, legacy.missingSecrets = map[string]any{}, true
 		log = add("SOC server log", ".server-log", nil, nil)
-		index = add("Response actions log", ".index", map[string]any{"index": "soc-response-log", "refresh": true}, nil)
+		add("Response actions log", ".index", map[string]any{"index": "soc-response-log", "refresh": true}, nil)
 	}
-	k.wireSeededRuleActions(sp, rng, chat, mail, log, index)
+	k.wireSeededRuleActions(sp, rng, chat, mail, log)
 }

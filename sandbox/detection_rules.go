@@ -6,16 +6,15 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 )
 
 // The detection rule lifecycle: create, update, patch, delete, bulk
 // actions, export and import, prebuilt rules, preview, the alerts index.
 //
-// Rules live where the detection engine's reads find them (alertsState's
-// rules, detections.go); every write also updates the rule's alerting
-// saved object (rulesState, alerting.go), which lists it as a siem rule.
-// Changes made through the alerting API do not flow back.
+// A detection rule is an alerting rule of a siem type, seen through the
+// detection engine's API (detection_rules_store.go): reads answer views of
+// it, writes go back into it, so alerting shows every change made here and
+// the detection engine every change made through alerting.
 //
 // What the sandbox approximates: as Kibana's zod validation does, members
 // a rule type does not take are dropped, not refused; rules never run, so
@@ -234,30 +233,24 @@ func newRuleDoc(body map[string]any) map[string]any {
 	return doc
 }
 
-// ruleIndexOf finds a rule by id or rule_id; -1 when there is none.
-func (st *alertsState) ruleIndexOf(key, value string) int {
-	return slices.IndexFunc(st.rules, func(r map[string]any) bool { return r[key] == value })
-}
-
 // ruleNamed finds the rule a request names by id or rule_id (in the query
-// or the body), answering Kibana's 400 or 404 otherwise.
-func ruleNamed(c *call, id, ruleID string) int {
-	st := &c.space.alerts
+// or the body), answering Kibana's 400 or 404 otherwise (and nil).
+func ruleNamed(c *call, id, ruleID string) map[string]any {
 	switch {
 	case id != "":
-		if i := st.ruleIndexOf("id", id); i >= 0 {
-			return i
+		if r := c.space.detectionRule("id", id); r != nil {
+			return r
 		}
 		siemError(c, http.StatusNotFound, fmt.Sprintf("id: %q not found", id))
 	case ruleID != "":
-		if i := st.ruleIndexOf("rule_id", ruleID); i >= 0 {
-			return i
+		if r := c.space.detectionRule("rule_id", ruleID); r != nil {
+			return r
 		}
 		siemError(c, http.StatusNotFound, fmt.Sprintf("rule_id: %q not found", ruleID))
 	default:
 		siemError(c, http.StatusBadRequest, `either "id" or "rule_id" must be set`)
 	}
-	return -1
+	return nil
 }
 
 // ruleBody reads and checks a rule body (whole, or a patch), answering the
@@ -293,11 +286,10 @@ func (k *Kibana) createDetectionRule(c *call) {
 // addDetectionRule stores a new rule, answering 409 when its rule_id is
 // taken.
 func (k *Kibana) addDetectionRule(c *call, checked map[string]any) (map[string]any, bool) {
-	st := &c.space.alerts
 	doc := newRuleDoc(checked)
 	if rid, _ := doc["rule_id"].(string); rid == "" {
 		doc["rule_id"] = k.newID()
-	} else if st.ruleIndexOf("rule_id", rid) >= 0 {
+	} else if c.space.detectionRule("rule_id", rid) != nil {
 		siemError(c, http.StatusConflict, fmt.Sprintf("rule_id: %q already exists", rid))
 		return nil, false
 	}
@@ -307,9 +299,7 @@ func (k *Kibana) addDetectionRule(c *call, checked map[string]any) (map[string]a
 	doc["rule_source"] = map[string]any{"type": "internal"}
 	doc["created_at"], doc["created_by"], doc["updated_at"], doc["updated_by"] = now, user, now, user
 	doc["revision"] = 0
-	st.rules = append(st.rules, doc)
-	k.syncAlertingRule(c.space, doc, user)
-	return doc, true
+	return k.storeDetectionRule(c.space, doc), true
 }
 
 func (k *Kibana) updateDetectionRule(c *call) {
@@ -319,24 +309,20 @@ func (k *Kibana) updateDetectionRule(c *call) {
 	}
 	id, _ := body["id"].(string)
 	ruleID, _ := body["rule_id"].(string)
-	i := ruleNamed(c, id, ruleID)
-	if i < 0 {
+	old := ruleNamed(c, id, ruleID)
+	if old == nil {
 		return
 	}
-	st := &c.space.alerts
-	old := st.rules[i]
 	delete(checked, "rule_id")
 	doc := newRuleDoc(checked)
 	k.keepRuleIdentity(c, old, doc)
-	st.rules[i] = doc
-	k.syncAlertingRule(c.space, doc, ruleUser(c))
-	c.ok(doc)
+	c.ok(k.storeDetectionRule(c.space, doc))
 }
 
 // keepRuleIdentity carries what a change cannot alter from the stored rule
 // to its new version, and stamps the change.
 func (k *Kibana) keepRuleIdentity(c *call, old, doc map[string]any) {
-	for _, key := range []string{"id", "rule_id", "immutable", "rule_source", "created_at", "created_by", "execution_summary"} {
+	for _, key := range []string{"id", "rule_id", "immutable", "rule_source", "created_at", "created_by"} {
 		if v, ok := old[key]; ok {
 			doc[key] = v
 		}
@@ -348,8 +334,7 @@ func (k *Kibana) keepRuleIdentity(c *call, old, doc map[string]any) {
 			doc["version"] = old["version"]
 		}
 	}
-	rev, _ := old["revision"].(int)
-	doc["revision"] = rev + 1
+	doc["revision"] = anyInt(old["revision"]) + 1
 	doc["updated_at"], doc["updated_by"] = k.now(), ruleUser(c)
 }
 
@@ -360,12 +345,10 @@ func (k *Kibana) patchDetectionRule(c *call) {
 	}
 	id, _ := body["id"].(string)
 	ruleID, _ := body["rule_id"].(string)
-	i := ruleNamed(c, id, ruleID)
-	if i < 0 {
+	old := ruleNamed(c, id, ruleID)
+	if old == nil {
 		return
 	}
-	st := &c.space.alerts
-	old := st.rules[i]
 	merged := cfgClone(old)
 	delete(patch, "id")
 	delete(patch, "rule_id")
@@ -409,9 +392,7 @@ func (k *Kibana) patchDetectionRule(c *call) {
 	if _, given := patch["version"]; !given {
 		merged["version"] = old["version"]
 	}
-	st.rules[i] = merged
-	k.syncAlertingRule(c.space, merged, ruleUser(c))
-	c.ok(merged)
+	c.ok(k.storeDetectionRule(c.space, merged))
 }
 
 func (k *Kibana) deleteDetectionRule(c *call) {
@@ -420,78 +401,12 @@ func (k *Kibana) deleteDetectionRule(c *call) {
 		c.badRequest("[request query]: id: Invalid uuid")
 		return
 	}
-	i := ruleNamed(c, q.Get("id"), q.Get("rule_id"))
-	if i < 0 {
+	doc := ruleNamed(c, q.Get("id"), q.Get("rule_id"))
+	if doc == nil {
 		return
 	}
-	doc := k.removeDetectionRule(c.space, i)
+	k.removeDetectionRule(c.space, fmt.Sprint(doc["id"]))
 	c.ok(doc)
-}
-
-// removeDetectionRule deletes the i-th rule and its alerting saved object.
-func (k *Kibana) removeDetectionRule(sp *space, i int) map[string]any {
-	st := &sp.alerts
-	doc := st.rules[i]
-	st.rules = slices.Delete(st.rules, i, i+1)
-	sp.rules.remove(fmt.Sprint(doc["id"]))
-	return doc
-}
-
-// syncAlertingRule writes a detection rule's alerting saved object, so
-// alerting's find and get show it as a siem rule.
-func (k *Kibana) syncAlertingRule(sp *space, doc map[string]any, user string) {
-	id := fmt.Sprint(doc["id"])
-	r := sp.rules.byID[id]
-	now := k.now()
-	if r == nil {
-		r = &alertingRule{id: id, consumer: "siem", createdBy: user, createdAt: now, apiKeyOwner: user,
-			status: "pending", lastExecution: now, mutedAlertIDs: []string{}, actions: []map[string]any{}}
-		sp.rules.add(r)
-	} else {
-		r.revision++
-	}
-	typ, _ := doc["type"].(string)
-	r.name, _ = doc["name"].(string)
-	r.typeID = siemRuleTypeIDs[typ]
-	r.enabled, _ = doc["enabled"].(bool)
-	r.interval, _ = doc["interval"].(string)
-	r.tags = cfgStringList(doc["tags"])
-	r.updatedBy, r.updatedAt = user, now
-	r.actions = []map[string]any{}
-	if actions, ok := doc["actions"].([]any); ok {
-		for _, a := range actions {
-			if m, ok := a.(map[string]any); ok {
-				out := map[string]any{"id": m["id"], "group": "default", "params": m["params"]}
-				if m["group"] != nil {
-					out["group"] = m["group"]
-				}
-				if m["uuid"] != nil {
-					out["uuid"] = m["uuid"]
-				}
-				r.actions = append(r.actions, out)
-			}
-		}
-	}
-	// The params alerting shows are the rule's members in camelCase.
-	params := map[string]any{}
-	for key, v := range doc {
-		switch key {
-		case "id", "name", "enabled", "interval", "tags", "actions", "throttle", "created_at", "created_by",
-			"updated_at", "updated_by", "revision", "execution_summary", "rule_source":
-			continue
-		case "rule_id":
-			key = "ruleId"
-		}
-		params[camelCase(key)] = v
-	}
-	r.params = params
-	if r.enabled {
-		if secs := ruleSeconds(r.interval); secs > 0 {
-			r.nextRun = k.cfg.Now().UTC().Add(time.Duration(secs) * time.Second).Format("2006-01-02T15:04:05.000Z")
-		}
-	} else {
-		r.nextRun = nil
-	}
 }
 
 // camelCase turns snake_case into camelCase.

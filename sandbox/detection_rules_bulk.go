@@ -92,25 +92,24 @@ func (k *Kibana) bulkDetectionRuleAction(c *call) {
 		siemError(c, http.StatusBadRequest, "Export action doesn't support dry_run mode")
 		return
 	}
-	st := &c.space.alerts
 	out := &bulkOutcome{}
 	var chosen []map[string]any
 	if byIDs {
 		ids, _ := z.stringList(body, "", "ids", false, 1, true)
 		for _, id := range ids {
-			if i := st.ruleIndexOf("id", id); i >= 0 {
-				chosen = append(chosen, st.rules[i])
+			if r := c.space.detectionRule("id", id); r != nil {
+				chosen = append(chosen, r)
 			} else {
 				out.fail(map[string]any{"id": id}, http.StatusNotFound, "", "Rule not found")
 			}
 		}
 	} else {
 		var ok bool
-		if chosen, ok = k.rulesMatching(c, slices.Clone(st.rules), strings.TrimSpace(query)); query != "" && !ok {
+		if chosen, ok = k.rulesMatching(c, c.space.detectionRules(), strings.TrimSpace(query)); query != "" && !ok {
 			return
 		}
 		if query == "" {
-			chosen = slices.Clone(st.rules)
+			chosen = c.space.detectionRules()
 		}
 	}
 	if action == "export" {
@@ -160,25 +159,23 @@ func nonNilAnys(s []any) []any {
 
 // bulkOne applies a bulk action to one rule (to a copy in a dry run).
 func (k *Kibana) bulkOne(c *call, action string, body, r map[string]any, dryRun bool, out *bulkOutcome) {
-	sp := &c.space.alerts
-	i := sp.ruleIndexOf("id", fmt.Sprint(r["id"]))
 	user := ruleUser(c)
-	save := func(doc map[string]any) {
-		if !dryRun {
-			sp.rules[i] = doc
-			k.syncAlertingRule(c.space, doc, user)
+	// save stores a changed rule and answers it as stored.
+	save := func(doc map[string]any) map[string]any {
+		if dryRun {
+			return doc
 		}
+		return k.storeDetectionRule(c.space, doc)
 	}
 	switch action {
 	case "enable", "disable":
 		doc := cfgClone(r)
 		doc["enabled"] = action == "enable"
 		doc["updated_at"], doc["updated_by"] = k.now(), user
-		save(doc)
-		out.updated = append(out.updated, doc)
+		out.updated = append(out.updated, save(doc))
 	case "delete":
 		if !dryRun {
-			k.removeDetectionRule(c.space, i)
+			k.removeDetectionRule(c.space, fmt.Sprint(r["id"]))
 		}
 		out.deleted = append(out.deleted, r)
 	case "duplicate":
@@ -195,11 +192,11 @@ func (k *Kibana) bulkOne(c *call, action string, body, r map[string]any, dryRun 
 		if dup == nil || dup["include_exceptions"] != true {
 			doc["exceptions_list"] = []any{}
 		}
-		if !dryRun {
-			sp.rules = append(sp.rules, doc)
-			k.syncAlertingRule(c.space, doc, user)
+		// The copy's actions are its own.
+		for _, a := range anyList(doc["actions"]) {
+			delete(a.(map[string]any), "uuid")
 		}
-		out.created = append(out.created, doc)
+		out.created = append(out.created, save(doc))
 	case "run", "fill_gaps":
 		dates := body[action].(map[string]any)
 		start, errStart := time.Parse(time.RFC3339, fmt.Sprint(dates["start_date"]))
@@ -230,11 +227,9 @@ func (k *Kibana) bulkOne(c *call, action string, body, r map[string]any, dryRun 
 			out.skipped = append(out.skipped, map[string]any{"id": r["id"], "name": r["name"], "skip_reason": "RULE_NOT_MODIFIED"})
 			return
 		}
-		rev, _ := r["revision"].(int)
-		doc["revision"] = rev + 1
+		doc["revision"] = anyInt(r["revision"]) + 1
 		doc["updated_at"], doc["updated_by"] = k.now(), user
-		save(doc)
-		out.updated = append(out.updated, doc)
+		out.updated = append(out.updated, save(doc))
 	}
 }
 
@@ -303,6 +298,9 @@ func applyBulkEdit(doc, op map[string]any) (changed bool, code, msg string) {
 			actions = append(actions, act)
 		}
 		doc["actions"] = actions
+		if throttle, ok := v["throttle"].(string); ok {
+			doc["throttle"] = throttle // the frequency of the actions given without one
+		}
 	case "interval":
 		v, _ := value.(map[string]any)
 		interval, lookback := fmt.Sprint(v["interval"]), fmt.Sprint(v["lookback"])
@@ -369,8 +367,7 @@ func anyStrings(v any) []string {
 // ---- Export and import ----
 
 func (k *Kibana) exportDetectionRules(c *call) {
-	st := &c.space.alerts
-	rules := st.rules
+	rules := c.space.detectionRules()
 	var missing []any
 	if trimmed := bytes.TrimSpace(c.rawBody); len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("null")) {
 		z := &zod{where: "request body"}
@@ -399,8 +396,8 @@ func (k *Kibana) exportDetectionRules(c *call) {
 		rules = nil
 		for _, o := range list {
 			rid := o.(map[string]any)["rule_id"].(string)
-			if i := st.ruleIndexOf("rule_id", rid); i >= 0 {
-				rules = append(rules, st.rules[i])
+			if r := c.space.detectionRule("rule_id", rid); r != nil {
+				rules = append(rules, r)
 			} else {
 				missing = append(missing, map[string]any{"rule_id": rid})
 			}
@@ -485,7 +482,6 @@ func (k *Kibana) importDetectionRules(c *call) {
 	data, _ := io.ReadAll(f)
 	f.Close()
 	overwrite := c.query("overwrite") == "true"
-	st := &c.space.alerts
 	errs := []any{}
 	rulesCount, success := 0, 0
 	seen := map[string]bool{}
@@ -534,18 +530,16 @@ func (k *Kibana) importDetectionRules(c *call) {
 			fail(ruleID, http.StatusBadRequest, msg)
 			continue
 		}
-		i := st.ruleIndexOf("rule_id", ruleID)
+		old := c.space.detectionRule("rule_id", ruleID)
 		switch {
-		case i >= 0 && !overwrite:
+		case old != nil && !overwrite:
 			fail(ruleID, http.StatusConflict, fmt.Sprintf("rule_id: %q already exists", ruleID))
 			continue
-		case i >= 0:
-			old := st.rules[i]
+		case old != nil:
 			delete(checked, "rule_id")
 			doc := newRuleDoc(checked)
 			k.keepRuleIdentity(c, old, doc)
-			st.rules[i] = doc
-			k.syncAlertingRule(c.space, doc, ruleUser(c))
+			k.storeDetectionRule(c.space, doc)
 		default:
 			if _, ok := k.addDetectionRule(c, checked); !ok {
 				return

@@ -84,20 +84,20 @@ func stringsToAny(s []string) []any {
 
 // prebuiltCounts counts the space's custom rules and its prebuilt ones
 // installed, not installed and older than the package's.
-func prebuiltCounts(st *alertsState) (custom, installed, missing, outdated int) {
-	for _, r := range st.rules {
+func prebuiltCounts(sp *space) (custom, installed, missing, outdated int) {
+	for _, r := range sp.detectionRules() {
 		if r["immutable"] != true {
 			custom++
 		}
 	}
 	for _, p := range prebuiltRules {
-		i := st.ruleIndexOf("rule_id", p.ruleID)
+		r := sp.detectionRule("rule_id", p.ruleID)
 		switch {
-		case i < 0:
+		case r == nil:
 			missing++
 		default:
 			installed++
-			if v, _ := st.rules[i]["version"].(int); v < p.version {
+			if anyInt(r["version"]) < p.version {
 				outdated++
 			}
 		}
@@ -107,7 +107,7 @@ func prebuiltCounts(st *alertsState) (custom, installed, missing, outdated int) 
 
 func (k *Kibana) prebuiltRulesStatus(c *call) {
 	st := &c.space.alerts
-	custom, installed, missing, outdated := prebuiltCounts(st)
+	custom, installed, missing, outdated := prebuiltCounts(c.space)
 	timelines := 0
 	if st.lifecycle.timelinesInstalled {
 		timelines = prebuiltTimelines
@@ -127,26 +127,22 @@ func (k *Kibana) installPrebuiltRules(c *call) {
 		doc["immutable"] = true
 		doc["rule_source"] = map[string]any{"type": "external", "is_customized": false, "has_base_version": true, "customized_fields": []any{}}
 		doc["updated_at"], doc["updated_by"] = now, user
-		i := st.ruleIndexOf("rule_id", p.ruleID)
+		old := c.space.detectionRule("rule_id", p.ruleID)
 		switch {
-		case i < 0:
+		case old == nil:
 			doc["id"] = k.newID()
 			doc["created_at"], doc["created_by"], doc["revision"] = now, user, 0
-			st.rules = append(st.rules, doc)
 			installed++
 		default:
-			old := st.rules[i]
-			if v, _ := old["version"].(int); v >= p.version {
+			if anyInt(old["version"]) >= p.version {
 				continue
 			}
 			// An update keeps the rule's id and whether it runs.
 			doc["id"], doc["enabled"], doc["created_at"], doc["created_by"] = old["id"], old["enabled"], old["created_at"], old["created_by"]
-			rev, _ := old["revision"].(int)
-			doc["revision"] = rev + 1
-			st.rules[i] = doc
+			doc["revision"] = anyInt(old["revision"]) + 1
 			updated++
 		}
-		k.syncAlertingRule(c.space, doc, user)
+		k.storeDetectionRule(c.space, doc)
 	}
 	timelines := 0
 	if !st.lifecycle.timelinesInstalled {
@@ -231,7 +227,7 @@ func previewWarning(c *call, doc map[string]any) string {
 
 func (k *Kibana) detectionRuleTags(c *call) {
 	var tags []string
-	for _, r := range c.space.alerts.rules {
+	for _, r := range c.space.detectionRules() {
 		for _, t := range anyStrings(r["tags"]) {
 			if !slices.Contains(tags, t) {
 				tags = append(tags, t)

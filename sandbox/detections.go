@@ -16,19 +16,19 @@ import (
 
 // The Security detection engine: the alerts the story's detection rules
 // raised (an Elasticsearch index searched and updated with the query DSL of
-// dsl.go), the rules themselves (read here; written by detection_rules.go),
-// and the migration of legacy
-// .siem-signals indices.
+// dsl.go), the rules themselves (read here; written by detection_rules.go;
+// stored as alerting rules, detection_rules_store.go), and the migration of
+// legacy .siem-signals indices.
 //
 // Two kinds of errors, as in Kibana: request validation answers Kibana's
 // platform format with zod's wording ("[request body]: ids: Required"); the
 // route's own errors and Elasticsearch's answer the security solution's
 // {"message", "status_code"}.
 
-// alertsState holds a space's detection alerts, rules and legacy indices.
+// alertsState holds a space's detection alerts and legacy indices (its
+// detection rules are alerting rules: detection_rules_store.go).
 type alertsState struct {
 	index      *esIndex
-	rules      []map[string]any // detection rule documents, in storyRules order
 	legacy     []*signalsIndex
 	migrations []*alertsMigration
 	lifecycle  ruleLifecycleState // prebuilt rules, the alerts index (detection_rules_*.go)
@@ -848,8 +848,7 @@ func (k *Kibana) findDetectionRules(c *call) {
 		c.badRequest(`[request query]: when "sort_order" and "sort_field" must exist together or not at all`)
 		return
 	}
-	st := &c.space.alerts
-	rules := slices.Clone(st.rules)
+	rules := c.space.detectionRules()
 	if filter := strings.TrimSpace(q.Get("filter")); filter != "" {
 		var ok bool
 		if rules, ok = k.rulesMatching(c, rules, filter); !ok {
@@ -895,7 +894,7 @@ func (k *Kibana) rulesMatching(c *call, rules []map[string]any, filter string) (
 		ix.mapping["alert.attributes."+f] = kind
 	}
 	for i, r := range rules {
-		ix.put(strconv.Itoa(i), map[string]any{"alert": map[string]any{"attributes": ruleAttributes(r)}})
+		ix.put(strconv.Itoa(i), map[string]any{"alert": map[string]any{"attributes": ruleAttributes(c.space, r)}})
 	}
 	docs, err := ix.matching(clause, k.cfg.Now())
 	if err != nil {
@@ -925,14 +924,19 @@ func projectRule(r map[string]any, fields []string) map[string]any {
 
 // ruleAttributes is a rule as its alerting saved object stores it, which
 // is what _find's filter searches.
-func ruleAttributes(r map[string]any) map[string]any {
-	summary, _ := r["execution_summary"].(map[string]any)
-	last, _ := summary["last_execution"].(map[string]any)
+func ruleAttributes(sp *space, r map[string]any) map[string]any {
+	status, muted, outcome := "ok", false, any(nil)
+	if ar := sp.rules.byID[fmt.Sprint(r["id"])]; ar != nil {
+		status, muted = ar.status, ar.muteAll
+		if ar.lastRun != nil {
+			outcome = ar.lastRun["outcome"]
+		}
+	}
 	return map[string]any{
 		"name": r["name"], "enabled": r["enabled"], "tags": r["tags"], "createdBy": r["created_by"], "updatedBy": r["updated_by"],
 		"interval": r["interval"], "schedule": map[string]any{"interval": r["interval"]}, "alertTypeId": siemRuleTypeIDs[fmt.Sprint(r["type"])], "consumer": "siem",
 		"params":          map[string]any{"ruleId": r["rule_id"], "severity": r["severity"], "riskScore": r["risk_score"], "type": r["type"], "immutable": r["immutable"], "language": r["language"], "index": r["index"], "query": r["query"]},
-		"executionStatus": map[string]any{"status": "ok"}, "lastRun": map[string]any{"outcome": map[bool]string{true: "succeeded", false: "failed"}[last["status"] == "succeeded"]}, "muteAll": false,
+		"executionStatus": map[string]any{"status": status}, "lastRun": map[string]any{"outcome": outcome}, "muteAll": muted,
 	}
 }
 
@@ -971,26 +975,8 @@ func (k *Kibana) readDetectionRule(c *call) {
 		c.badRequest("[request query]: id: Invalid uuid")
 		return
 	}
-	st := &c.space.alerts
-	switch {
-	case id != "":
-		for _, r := range st.rules {
-			if r["id"] == id {
-				c.ok(r)
-				return
-			}
-		}
-		siemError(c, http.StatusNotFound, fmt.Sprintf("id: %q not found", id))
-	case ruleID != "":
-		for _, r := range st.rules {
-			if r["rule_id"] == ruleID {
-				c.ok(r)
-				return
-			}
-		}
-		siemError(c, http.StatusNotFound, fmt.Sprintf("rule_id: %q not found", ruleID))
-	default:
-		siemError(c, http.StatusBadRequest, `either "id" or "rule_id" must be set`)
+	if r := ruleNamed(c, id, ruleID); r != nil {
+		c.ok(r)
 	}
 }
 
@@ -1381,8 +1367,9 @@ var ruleDetails = []struct {
 		"## Triage\n- Look at the registered domain behind the queries and its age.\n- Build tools and backup agents are known false positives."},
 }
 
-// seedAlerts builds the space's detection rules, about 40 alerts they
-// raised over the last 7 days, and the legacy signals indices.
+// seedAlerts builds about 40 alerts the story's detection rules (seeded
+// with the alerting rules) raised over the last 7 days, and the legacy
+// signals indices.
 func (k *Kibana) seedAlerts(sp *space, rng *rand.Rand) {
 	now := k.cfg.Now().UTC()
 	mapping, multi := alertsMapping()
@@ -1391,8 +1378,16 @@ func (k *Kibana) seedAlerts(sp *space, rng *rand.Rand) {
 	cast := castFor(sp.id, now)
 	st.legacy = cast.legacy
 
-	for i, r := range storyRules {
-		st.rules = append(st.rules, detectionRule(sp.id, i, r, now, rng))
+	rules := make([]*alertingRule, len(storyRules))
+	for i := range storyRules {
+		rules[i] = sp.rules.byID[ruleIDIn(sp.id, i)]
+		// Five draws once dated the rule and its last run here; the
+		// alerting rule holds those now. They stay drawn so that the
+		// alerts and everything seeded after keep their ids and values.
+		for _, n := range []int{5, 600, 10, 4, 60} {
+			rng.IntN(n)
+		}
+		rules[i].lastMetrics = map[string]any{"total_search_duration_ms": 20 + rng.IntN(180), "total_indexing_duration_ms": rng.IntN(40), "execution_gap_duration_s": 0}
 	}
 
 	type planned struct {
@@ -1466,10 +1461,17 @@ func (k *Kibana) seedAlerts(sp *space, rng *rand.Rand) {
 	}
 	sort.SliceStable(plan, func(i, j int) bool { return plan[i].at.Before(plan[j].at) })
 
+	// The rules as they were when they raised the alerts.
+	views := make([]map[string]any, len(rules))
+	for i, r := range rules {
+		views[i] = sp.detectionView(r)
+	}
 	var open, closed [5][]alertRef
+	newest := make([]time.Time, len(rules))
 	for _, p := range plan {
 		id := fmt.Sprintf("%016x%016x%016x%016x", rng.Uint64(), rng.Uint64(), rng.Uint64(), rng.Uint64())
-		rule := st.rules[p.rule]
+		rule := views[p.rule]
+		newest[p.rule] = p.at
 		doc := alertDocument(sp.id, id, rule, p.at, p.event, rng)
 		doc["kibana.alert.workflow_status"] = p.status
 		doc["kibana.alert.workflow_tags"] = nonNilStrings(p.tags)
@@ -1504,13 +1506,24 @@ func (k *Kibana) seedAlerts(sp *space, rng *rand.Rand) {
 		sp.seededAlerts = append(sp.seededAlerts, open[i]...)
 		sp.seededAlerts = append(sp.seededAlerts, closed[i]...)
 	}
+	// A rule the story disabled was disabled after its last alert.
+	for i, r := range rules {
+		if !r.enabled && !newest[i].IsZero() {
+			off := newest[i].Add(25 * time.Minute)
+			if off.After(now) {
+				off = now
+			}
+			if off := off.Format(esDateFormat); off > r.updatedAt {
+				r.updatedAt, r.lastExecution = off, off
+			}
+		}
+	}
 }
 
-// detectionRule is a story rule as the detection engine answers it.
-func detectionRule(spaceID string, i int, r storyRule, now time.Time, rng *rand.Rand) map[string]any {
+// storyRuleParams are the params of a story rule's alerting rule: what
+// the detection engine adds to the rule, in camelCase.
+func storyRuleParams(i int, r storyRule) map[string]any {
 	d := ruleDetails[i]
-	created := now.AddDate(0, 0, -(45 + 4*i + rng.IntN(5))).Add(-time.Duration(rng.IntN(600)) * time.Minute).Truncate(time.Millisecond)
-	updated := created.AddDate(0, 0, 3+rng.IntN(10))
 	technique := map[string]any{"id": d.technique[0], "name": d.technique[1], "reference": "https://attack.mitre.org/techniques/" + d.technique[0] + "/"}
 	if d.sub[0] != "" {
 		parent, child, _ := strings.Cut(d.sub[0], ".")
@@ -1520,22 +1533,20 @@ func detectionRule(spaceID string, i int, r storyRule, now time.Time, rng *rand.
 	for _, f := range d.fields {
 		required = append(required, map[string]any{"name": f[0], "type": f[1], "ecs": true})
 	}
-	lastRun := now.Add(-time.Duration(1+rng.IntN(4)) * time.Minute).Add(-time.Duration(rng.IntN(60)) * time.Second).Truncate(time.Millisecond)
-	return map[string]any{
-		"id": ruleIDIn(spaceID, i), "rule_id": r.RuleID, "name": r.Name, "description": d.description,
-		"type": "query", "query": r.Query, "language": "kuery", "index": d.index, "filters": []any{},
-		"severity": r.Severity, "risk_score": r.RiskScore, "severity_mapping": []any{}, "risk_score_mapping": []any{},
-		"enabled": true, "tags": r.Tags, "interval": "5m", "from": "now-6m", "to": "now", "max_signals": 100,
-		"author": []any{}, "false_positives": []any{}, "references": []any{}, "license": "", "output_index": "",
-		"actions": []any{}, "exceptions_list": []any{}, "related_integrations": []any{}, "required_fields": required,
-		"setup": "", "note": d.note, "version": 1, "revision": 0, "immutable": false, "rule_source": map[string]any{"type": "internal"},
-		"threat":     []any{map[string]any{"framework": "MITRE ATT&CK", "tactic": map[string]any{"id": d.tactic[0], "name": d.tactic[1], "reference": "https://attack.mitre.org/tactics/" + d.tactic[0] + "/"}, "technique": []any{technique}}},
-		"created_at": created.Format(esDateFormat), "created_by": "elastic", "updated_at": updated.Format(esDateFormat), "updated_by": "elastic",
-		"execution_summary": map[string]any{"last_execution": map[string]any{
-			"date": lastRun.Format(esDateFormat), "status": "succeeded", "status_order": 0, "message": "Rule execution completed successfully",
-			"metrics": map[string]any{"total_search_duration_ms": 20 + rng.IntN(180), "total_indexing_duration_ms": rng.IntN(40), "execution_gap_duration_s": 0},
-		}},
+	var index []any
+	for _, ix := range d.index {
+		index = append(index, ix)
 	}
+	return detectionParams(map[string]any{
+		"rule_id": r.RuleID, "description": d.description,
+		"type": "query", "query": r.Query, "language": "kuery", "index": index, "filters": []any{},
+		"severity": r.Severity, "risk_score": r.RiskScore, "severity_mapping": []any{}, "risk_score_mapping": []any{},
+		"from": "now-6m", "to": "now", "max_signals": 100,
+		"author": []any{}, "false_positives": []any{}, "references": []any{}, "license": "", "output_index": "",
+		"exceptions_list": []any{}, "related_integrations": []any{}, "required_fields": required,
+		"setup": "", "note": d.note, "version": 1, "immutable": false, "rule_source": map[string]any{"type": "internal"},
+		"threat": []any{map[string]any{"framework": "MITRE ATT&CK", "tactic": map[string]any{"id": d.tactic[0], "name": d.tactic[1], "reference": "https://attack.mitre.org/tactics/" + d.tactic[0] + "/"}, "technique": []any{technique}}},
+	})
 }
 
 // alertEvent is the source event behind an alert.
@@ -1687,14 +1698,14 @@ func alertDocument(spaceID, id string, rule map[string]any, at time.Time, ev ale
 		"kibana.alert.rule.description": rule["description"], "kibana.alert.rule.severity": severity, "kibana.alert.rule.risk_score": rule["risk_score"],
 		"kibana.alert.rule.tags": rule["tags"], "kibana.alert.rule.type": "query", "kibana.alert.rule.category": "Custom Query Rule",
 		"kibana.alert.rule.consumer": "siem", "kibana.alert.rule.producer": "siem", "kibana.alert.rule.rule_type_id": "siem.queryRule",
-		"kibana.alert.rule.enabled": true, "kibana.alert.rule.interval": "5m", "kibana.alert.rule.from": "now-6m", "kibana.alert.rule.to": "now",
-		"kibana.alert.rule.max_signals": 100, "kibana.alert.rule.version": 1, "kibana.alert.rule.revision": 0,
+		"kibana.alert.rule.enabled": true, "kibana.alert.rule.interval": rule["interval"], "kibana.alert.rule.from": rule["from"], "kibana.alert.rule.to": rule["to"],
+		"kibana.alert.rule.max_signals": rule["max_signals"], "kibana.alert.rule.version": rule["version"], "kibana.alert.rule.revision": rule["revision"],
 		"kibana.alert.rule.created_at": rule["created_at"], "kibana.alert.rule.created_by": "elastic",
 		"kibana.alert.rule.updated_at": rule["updated_at"], "kibana.alert.rule.updated_by": "elastic",
 		"kibana.alert.rule.execution.uuid": uuidFrom(rng.Uint64()),
 		"kibana.alert.rule.parameters": map[string]any{
 			"description": rule["description"], "risk_score": rule["risk_score"], "severity": severity, "query": rule["query"],
-			"language": "kuery", "index": rule["index"], "type": "query", "rule_id": rule["rule_id"], "from": "now-6m", "to": "now",
+			"language": "kuery", "index": rule["index"], "type": "query", "rule_id": rule["rule_id"], "from": rule["from"], "to": rule["to"],
 		},
 		"kibana.space_ids": []any{spaceID}, "kibana.version": "8.18.0", "event.kind": "signal",
 		"ecs": map[string]any{"version": "8.11.0"},

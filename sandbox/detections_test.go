@@ -370,10 +370,10 @@ func TestDetectionRulesFindAndRead(t *testing.T) {
 		{"filter=alert.attributes.name:%22known%20phishing%22", []string{"phishing-link-click"}},
 		{"filter=alert.attributes.tags:ransomware", []string{"ransomware-behaviour"}},
 		{"filter=alert.attributes.tags:(phishing%20or%20exfiltration)", []string{"phishing-link-click", "dns-tunneling"}},
-		{"filter=alert.attributes.enabled:true%20and%20not%20alert.attributes.tags:execution", []string{"brute-force-logins", "phishing-link-click", "ransomware-behaviour", "dns-tunneling"}},
+		{"filter=alert.attributes.enabled:true%20and%20not%20alert.attributes.tags:execution", []string{"brute-force-logins", "phishing-link-click", "ransomware-behaviour"}},
 		{"filter=alert.attributes.name:*login*", []string{"brute-force-logins"}},
 		{"filter=alert.attributes.params.riskScore%3E=70", []string{"brute-force-logins", "ransomware-behaviour"}},
-		{"filter=alert.attributes.enabled:false", nil},
+		{"filter=alert.attributes.enabled:false", []string{"dns-tunneling"}}, // the story disabled it
 		{"sort_field=risk_score&sort_order=desc", []string{"ransomware-behaviour", "brute-force-logins", "suspicious-powershell", "phishing-link-click", "dns-tunneling"}},
 		{"sort_field=name&sort_order=asc&per_page=2", []string{"suspicious-powershell", "brute-force-logins"}},
 		{"sort_field=name&sort_order=asc&per_page=2&page=3", []string{"phishing-link-click"}},

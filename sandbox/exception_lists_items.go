@@ -276,15 +276,9 @@ func (k *Kibana) findExceptionItems(c *call) {
 
 var exUUID = lazyRegexp(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// exDetectionRule finds a detection rule document of the space by id.
-func exDetectionRule(sp *space, id string) map[string]any {
-	for _, r := range sp.alerts.rules {
-		if r["id"] == id {
-			return r
-		}
-	}
-	return nil
-}
+// exDetectionRule finds a detection rule of the space by id, as the
+// detection engine shows it; storeDetectionRule keeps a change to it.
+func exDetectionRule(sp *space, id string) map[string]any { return sp.detectionRule("id", id) }
 
 // ruleDefaultList is the rule's default exception list, created and
 // referenced from the rule when it has none (or references one that was
@@ -309,6 +303,7 @@ func (k *Kibana) ruleDefaultList(c *call, st *exStore, rule map[string]any) *exL
 		return nil
 	}
 	rule["exceptions_list"] = append(kept, map[string]any{"id": l.id, "list_id": l.listID, "type": l.typ, "namespace_type": l.ns})
+	k.storeDetectionRule(c.space, rule)
 	return l
 }
 

@@ -112,6 +112,7 @@ func (k *Kibana) seedExceptionLists(sp *space, rng *rand.Rand) {
 			entries: []any{exMatch("user.name", user), exMatch("event.outcome", "failure")}, comment: "Probe documented in the VPN runbook."}},
 	}, now, rng)
 	rule["exceptions_list"] = []any{map[string]any{"id": l.id, "list_id": l.listID, "type": l.typ, "namespace_type": l.ns}}
+	k.storeDetectionRule(sp, rule)
 }
 
 // seedExList stores one seeded list with stable ids (see exStableID).

@@ -45,7 +45,7 @@ func TestNoticeJustBeforeTheAnswerArrivesOverStreamableHTTP(t *testing.T) {
 	t.Cleanup(srv.Close)
 	url := srv.URL + "/mcp"
 
-	const calls = 200
+	const calls = 500
 	deadline := time.Now().Add(20 * time.Second)
 
 	t.Run("2025-06-18", func(t *testing.T) {
