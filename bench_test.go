@@ -24,7 +24,7 @@ import (
 
 	"github.com/kibana-mcp/kibana-mcp/app"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
-	"github.com/kibana-mcp/kibana-mcp/tools"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
 const startupScript = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}
@@ -129,7 +129,7 @@ func BenchmarkToolCall(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := app.NewServer(kc, app.NewLogger(io.Discard, 8, "json"), tools.Options{Selection: tools.Selection{Toolsets: []string{"all"}}})
+	s, err := app.NewServer(kc, app.NewLogger(io.Discard, 8, "json"), serve.Options{Selection: serve.Selection{Toolsets: []string{"all"}}})
 	if err != nil {
 		b.Fatal(err)
 	}

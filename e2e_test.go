@@ -17,6 +17,7 @@ import (
 	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -259,7 +260,7 @@ func TestEndToEndStdio(t *testing.T) {
 	}
 	// The default selection: the everyday tools of the triage toolsets,
 	// without admin ones such as those that change case settings.
-	def, err := tools.Select(tools.All(), tools.Selection{})
+	def, err := serve.Select(tools.Catalog, serve.Selection{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,15 +3,15 @@ package app
 import (
 	"testing"
 
-	"github.com/kibana-mcp/kibana-mcp/tools"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
 // TestToolListBudgets keeps tools/list cheap to hold in context. Sizes are
 // the bytes of each tool as the server sends it, turned into cl100k tokens
-// by tools.EstimateTokens (the contract module checks that estimate against
+// by serve.EstimateTokens (the contract module checks that estimate against
 // the real tokenizer). Not timed: the numbers are deterministic.
 func TestToolListBudgets(t *testing.T) {
-	measure := func(opts tools.Options) (tokens int, listed []ListedTool) {
+	measure := func(opts serve.Options) (tokens int, listed []ListedTool) {
 		t.Helper()
 		listed, err := ListedTools(opts)
 		if err != nil {
@@ -20,36 +20,36 @@ func TestToolListBudgets(t *testing.T) {
 		bytes := 0
 		for _, lt := range listed {
 			bytes += lt.Bytes
-			if tok := tools.EstimateTokens(lt.Bytes); tok > tools.BudgetPerTool {
-				t.Errorf("%s costs ~%d tokens, over the per-tool budget of %d", lt.Tool.Name, tok, tools.BudgetPerTool)
+			if tok := serve.EstimateTokens(lt.Bytes); tok > serve.BudgetPerTool {
+				t.Errorf("%s costs ~%d tokens, over the per-tool budget of %d", lt.Tool.Name, tok, serve.BudgetPerTool)
 			}
 			a := lt.Tool.Annotations
 			if lt.Tool.Title == "" || a.Title == "" || a.ReadOnlyHint == nil || a.DestructiveHint == nil || a.IdempotentHint == nil || a.OpenWorldHint == nil {
 				t.Errorf("%s lacks its title or an annotation: %+v", lt.Tool.Name, a)
 			}
 		}
-		return tools.EstimateTokens(bytes), listed
+		return serve.EstimateTokens(bytes), listed
 	}
 
-	def, listed := measure(tools.Options{})
+	def, listed := measure(serve.Options{})
 	t.Logf("default: %d tools, ~%d tokens", len(listed), def)
-	if def > tools.BudgetDefaultSet {
-		t.Errorf("default tool list ~%d tokens, over its budget of %d", def, tools.BudgetDefaultSet)
+	if def > serve.BudgetDefaultSet {
+		t.Errorf("default tool list ~%d tokens, over its budget of %d", def, serve.BudgetDefaultSet)
 	}
 
-	search, listed := measure(tools.Options{ToolSearch: true, AllowRaw: true})
+	search, listed := measure(serve.Options{ToolSearch: true, AllowRaw: true})
 	t.Logf("tool search: %d tools, ~%d tokens", len(listed), search)
-	if len(listed) != 2 || search > tools.BudgetToolSearch {
-		t.Errorf("tool search lists %d tools for ~%d tokens; want 2 within %d", len(listed), search, tools.BudgetToolSearch)
+	if len(listed) != 2 || search > serve.BudgetToolSearch {
+		t.Errorf("tool search lists %d tools for ~%d tokens; want 2 within %d", len(listed), search, serve.BudgetToolSearch)
 	}
 
-	all, listed := measure(tools.Options{Selection: tools.Selection{Toolsets: []string{"all"}}, AllowRaw: true})
+	all, listed := measure(serve.Options{Selection: serve.Selection{Toolsets: []string{"all"}}, AllowRaw: true})
 	avg := all / len(listed)
 	t.Logf("all: %d tools, ~%d tokens, ~%d per tool", len(listed), all, avg)
-	if avg > tools.BudgetAveragePerTool {
-		t.Errorf("all tools average ~%d tokens each, over the budget of %d", avg, tools.BudgetAveragePerTool)
+	if avg > serve.BudgetAveragePerTool {
+		t.Errorf("all tools average ~%d tokens each, over the budget of %d", avg, serve.BudgetAveragePerTool)
 	}
 
-	dyn, listed := measure(tools.Options{DynamicToolsets: true})
+	dyn, listed := measure(serve.Options{DynamicToolsets: true})
 	t.Logf("dynamic toolsets at start: %d tools, ~%d tokens", len(listed), dyn)
 }

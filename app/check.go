@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -35,10 +36,10 @@ var pageSizeArguments = []string{"perPage", "per_page", "pageSize", "page_size"}
 func toolsetProbes() []probe {
 	var out []probe
 	for _, ts := range tools.Toolsets {
-		var best *tools.Operation
+		var best *operation.Operation
 		bestRank := 0
 		for _, op := range tools.All() {
-			if op.Toolset != ts.Name || op.Effect != tools.Reads || op.Method != http.MethodGet || strings.Contains(op.Path, "{") {
+			if op.Toolset != ts.Name || op.Effect != operation.Reads || op.Method != http.MethodGet || strings.Contains(op.Path, "{") {
 				continue
 			}
 			rank := 4
@@ -79,7 +80,7 @@ func toolsetProbes() []probe {
 	return out
 }
 
-func firstExample(op *tools.Operation) string {
+func firstExample(op *operation.Operation) string {
 	if len(op.Examples) == 0 {
 		return "{}"
 	}

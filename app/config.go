@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 	"github.com/kibana-mcp/kibana-mcp/transport"
 )
@@ -26,7 +27,7 @@ type Config struct {
 	HTTP      transport.Options
 	LogLevel  slog.Level
 	LogFormat string // auto, text or json
-	Serve     tools.Options
+	Serve     serve.Options
 
 	// Sandbox serves against the built-in simulated Kibana instead of a
 	// real one; SandboxSeed makes its data reproducible.
@@ -153,7 +154,7 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	fs.BoolVar(&sv.DynamicToolsets, "dynamic-toolsets", false, "")
 	fs.BoolVar(&sv.ToolSearch, "tool-search", false, "")
 	fs.BoolVar(&sv.AllowRaw, "allow-raw-requests", false, "")
-	fs.IntVar(&sv.MaxResultBytes, "max-result-bytes", tools.DefaultMaxResultBytes, "")
+	fs.IntVar(&sv.MaxResultBytes, "max-result-bytes", serve.DefaultMaxResultBytes, "")
 	fs.BoolVar(&cfg.Sandbox, "sandbox", false, "")
 	fs.Int64Var(&cfg.SandboxSeed, "sandbox-seed", 1, "")
 
@@ -204,7 +205,7 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 			confirm = "ask"
 		}
 	}
-	mode, err := tools.ParseConfirmMode(confirm)
+	mode, err := serve.ParseConfirmMode(confirm)
 	if err != nil {
 		return nil, fmt.Errorf("confirm-destructive: %v", err)
 	}
@@ -216,11 +217,11 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	if sv.DynamicToolsets && sv.ToolSearch {
 		return nil, errors.New("dynamic-toolsets and tool-search are two ways to keep the tool list short: choose one")
 	}
-	if _, err := tools.Select(tools.All(), sv.Selection); err != nil {
+	if _, err := serve.Select(tools.Catalog, sv.Selection); err != nil {
 		return nil, err
 	}
 	k.ReadOnly = sv.Selection.ReadOnly
-	k.ReadRoutes = tools.ReadRoutes()
+	k.ReadRoutes = serve.ReadRoutes(tools.Catalog)
 	switch cfg.Transport {
 	case "stdio", "sse", "http":
 	default:

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 	"github.com/kibana-mcp/kibana-mcp/transport"
 )
@@ -151,12 +153,12 @@ func TestVersionAndHelp(t *testing.T) {
 // TestInstructions: the server instructions stay within 150 tokens in
 // every mode, and in read-only mode name no tool that writes.
 func TestInstructions(t *testing.T) {
-	for _, opts := range []tools.Options{
+	for _, opts := range []serve.Options{
 		{}, {ToolSearch: true}, {DynamicToolsets: true},
-		{Selection: tools.Selection{ReadOnly: true}}, {ToolSearch: true, Selection: tools.Selection{ReadOnly: true}},
+		{Selection: serve.Selection{ReadOnly: true}}, {ToolSearch: true, Selection: serve.Selection{ReadOnly: true}},
 	} {
 		text := instructionsFor(opts)
-		if n := tools.EstimateTokens(len(text)); n > 150 {
+		if n := serve.EstimateTokens(len(text)); n > 150 {
 			t.Errorf("%+v: instructions are ~%d tokens, over 150: %s", opts, n, text)
 		}
 		for _, name := range regexp.MustCompile(`\b[a-z]+(?:_[a-z]+)+\b`).FindAllString(text, -1) {
@@ -170,13 +172,13 @@ func TestInstructions(t *testing.T) {
 // TestInstructionsNameRealTools: the server instructions every client reads
 // must not point the model at a tool that does not exist.
 func TestInstructionsNameRealTools(t *testing.T) {
-	all := instructionsFor(tools.Options{ToolSearch: true}) + instructionsFor(tools.Options{DynamicToolsets: true})
+	all := instructionsFor(serve.Options{ToolSearch: true}) + instructionsFor(serve.Options{DynamicToolsets: true})
 	names := regexp.MustCompile(`\b[a-z]+(?:_[a-z]+)+\b`).FindAllString(all, -1)
 	if len(names) < 3 {
 		t.Fatalf("instructions name only %v", names)
 	}
 	for _, name := range names {
-		if name == tools.SpaceArgument {
+		if name == operation.SpaceArgument {
 			continue
 		}
 		if _, ok := tools.Lookup(name); !ok && !slices.Contains([]string{"search_tools", "call_tool", "list_toolsets", "enable_toolset"}, name) {
@@ -211,12 +213,12 @@ func TestServingFlags(t *testing.T) {
 	}
 	sv := cfg.Serve
 	if !slices.Equal(sv.Selection.Toolsets, []string{"cases", "alerting"}) || !slices.Equal(sv.Selection.Tools, []string{"get_case"}) ||
-		!slices.Equal(sv.Selection.Exclude, []string{"delete_cases", "push_case"}) || !sv.Selection.ReadOnly || sv.Confirm != tools.ConfirmOff ||
+		!slices.Equal(sv.Selection.Exclude, []string{"delete_cases", "push_case"}) || !sv.Selection.ReadOnly || sv.Confirm != serve.ConfirmOff ||
 		!sv.ToolSearch || !sv.AllowRaw || sv.MaxResultBytes != 2048 {
 		t.Errorf("flags: %+v", sv)
 	}
 	// Read-only reaches the Kibana client, with the reads it may POST.
-	if !cfg.Kibana.ReadOnly || len(cfg.Kibana.ReadRoutes) != len(tools.ReadRoutes()) {
+	if !cfg.Kibana.ReadOnly || len(cfg.Kibana.ReadRoutes) != len(serve.ReadRoutes(tools.Catalog)) {
 		t.Errorf("client read-only %v, routes %v", cfg.Kibana.ReadOnly, cfg.Kibana.ReadRoutes)
 	}
 
@@ -229,7 +231,7 @@ func TestServingFlags(t *testing.T) {
 	}
 	sv = cfg.Serve
 	if !slices.Equal(sv.Selection.Toolsets, []string{"all"}) || !slices.Equal(sv.Selection.Exclude, []string{"delete_cases"}) ||
-		!sv.Selection.ReadOnly || sv.Confirm != tools.ConfirmOff || !sv.DynamicToolsets || sv.MaxResultBytes != 4096 {
+		!sv.Selection.ReadOnly || sv.Confirm != serve.ConfirmOff || !sv.DynamicToolsets || sv.MaxResultBytes != 4096 {
 		t.Errorf("env: %+v", sv)
 	}
 
@@ -237,7 +239,7 @@ func TestServingFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Serve.Confirm != tools.ConfirmAsk || cfg.Serve.MaxResultBytes != tools.DefaultMaxResultBytes || cfg.Serve.Selection.ReadOnly || cfg.Kibana.ReadOnly {
+	if cfg.Serve.Confirm != serve.ConfirmAsk || cfg.Serve.MaxResultBytes != serve.DefaultMaxResultBytes || cfg.Serve.Selection.ReadOnly || cfg.Kibana.ReadOnly {
 		t.Errorf("defaults: %+v", cfg.Serve)
 	}
 }

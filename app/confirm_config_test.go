@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kibana-mcp/kibana-mcp/tools"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
 // TestConfirmDestructiveDefaults: a server others reach over HTTP requires
@@ -14,16 +14,16 @@ func TestConfirmDestructiveDefaults(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
 		env  map[string]string
-		want tools.ConfirmMode
+		want serve.ConfirmMode
 	}{
-		{nil, nil, tools.ConfirmAsk},
-		{[]string{"--transport", "http"}, nil, tools.ConfirmRequire},
-		{[]string{"--transport", "sse"}, nil, tools.ConfirmRequire},
-		{[]string{"--transport", "http", "--stateless"}, nil, tools.ConfirmRequire},
-		{[]string{"--transport", "http", "--confirm-destructive", "ask"}, nil, tools.ConfirmAsk},
-		{[]string{"--confirm-destructive=require"}, nil, tools.ConfirmRequire},
-		{[]string{"--confirm-destructive=on"}, nil, tools.ConfirmAsk},
-		{[]string{"--transport", "http"}, map[string]string{"KIBANA_MCP_CONFIRM_DESTRUCTIVE": "off"}, tools.ConfirmOff},
+		{nil, nil, serve.ConfirmAsk},
+		{[]string{"--transport", "http"}, nil, serve.ConfirmRequire},
+		{[]string{"--transport", "sse"}, nil, serve.ConfirmRequire},
+		{[]string{"--transport", "http", "--stateless"}, nil, serve.ConfirmRequire},
+		{[]string{"--transport", "http", "--confirm-destructive", "ask"}, nil, serve.ConfirmAsk},
+		{[]string{"--confirm-destructive=require"}, nil, serve.ConfirmRequire},
+		{[]string{"--confirm-destructive=on"}, nil, serve.ConfirmAsk},
+		{[]string{"--transport", "http"}, map[string]string{"KIBANA_MCP_CONFIRM_DESTRUCTIVE": "off"}, serve.ConfirmOff},
 	} {
 		cfg, err := ParseConfig(tc.args, env(tc.env), nil)
 		if err != nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
-	"github.com/kibana-mcp/kibana-mcp/tools"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
 // TestDynamicToolsetsArePerSession: over streamable HTTP, enabling a toolset
@@ -24,7 +24,7 @@ func TestDynamicToolsetsArePerSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewServer(kc, NewLogger(&strings.Builder{}, 0, "json"), tools.Options{DynamicToolsets: true})
+	s, err := NewServer(kc, NewLogger(&strings.Builder{}, 0, "json"), serve.Options{DynamicToolsets: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestDynamicToolsetsArePerSession(t *testing.T) {
 // model cannot enable others; the refusal lists what it may enable.
 func TestEnableToolsetIsBoundedByToolsets(t *testing.T) {
 	kib := newLoopbackKibana(t)
-	c := connect(t, kib, tools.Options{DynamicToolsets: true, Selection: tools.Selection{Toolsets: []string{"cases"}}})
+	c := connect(t, kib, serve.Options{DynamicToolsets: true, Selection: serve.Selection{Toolsets: []string{"cases"}}})
 	res := callTool(t, c, "enable_toolset", map[string]any{"toolset": "endpoint"})
 	if !res.IsError || !strings.Contains(resultText(res), `toolset "endpoint" is not served here`) || !strings.Contains(resultText(res), "may be enabled: cases") {
 		t.Errorf("enabling endpoint outside --toolsets cases: %s", resultText(res))
@@ -77,7 +77,7 @@ func TestEnableToolsetIsBoundedByToolsets(t *testing.T) {
 		t.Errorf("endpoint tools listed: %v", got)
 	}
 	// --toolsets all bounds nothing.
-	c = connect(t, kib, tools.Options{DynamicToolsets: true, Selection: tools.Selection{Toolsets: []string{"all"}}})
+	c = connect(t, kib, serve.Options{DynamicToolsets: true, Selection: serve.Selection{Toolsets: []string{"all"}}})
 	if res := callTool(t, c, "enable_toolset", map[string]any{"toolset": "endpoint"}); res.IsError {
 		t.Errorf("--toolsets all: %s", resultText(res))
 	}

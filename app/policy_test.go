@@ -17,6 +17,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -68,7 +70,7 @@ func (k *loopbackKibana) requests() []string {
 
 // connect builds the server with opts against kib and connects an
 // in-process MCP client with the given client options.
-func connect(t *testing.T, kib *loopbackKibana, opts tools.Options, clientOpts ...client.ClientOption) *client.Client {
+func connect(t *testing.T, kib *loopbackKibana, opts serve.Options, clientOpts ...client.ClientOption) *client.Client {
 	t.Helper()
 	return connectWith(t, kib, opts, mcp.LATEST_PROTOCOL_VERSION, clientOpts...)
 }
@@ -76,9 +78,9 @@ func connect(t *testing.T, kib *loopbackKibana, opts tools.Options, clientOpts .
 // connectWith is connect speaking the given protocol version: from
 // 2026-07-28 a confirmation travels as an input-required result the client
 // answers by retrying; before, as an elicitation/create request.
-func connectWith(t *testing.T, kib *loopbackKibana, opts tools.Options, protocol string, clientOpts ...client.ClientOption) *client.Client {
+func connectWith(t *testing.T, kib *loopbackKibana, opts serve.Options, protocol string, clientOpts ...client.ClientOption) *client.Client {
 	t.Helper()
-	kc, err := kibana.New(kibana.Config{URL: kib.URL, ReadOnly: opts.Selection.ReadOnly, ReadRoutes: tools.ReadRoutes(), MaxRetries: -1}, nil)
+	kc, err := kibana.New(kibana.Config{URL: kib.URL, ReadOnly: opts.Selection.ReadOnly, ReadRoutes: serve.ReadRoutes(tools.Catalog), MaxRetries: -1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,23 +168,23 @@ func TestReadOnlyModeNeverWrites(t *testing.T) {
 			t.Errorf("read-only server sent %s %s", r.Method, r.URL.Path)
 		}
 	}
-	opts := tools.Options{Selection: tools.Selection{Toolsets: []string{"all"}, ReadOnly: true}, AllowRaw: true}
+	opts := serve.Options{Selection: serve.Selection{Toolsets: []string{"all"}, ReadOnly: true}, AllowRaw: true}
 	c := connect(t, kib, opts)
 	listed := listNames(t, c)
 	for _, name := range listed {
 		op, ok := tools.Lookup(name)
-		if name == tools.RawRequest.Name {
-			op, ok = tools.RawRequest, true
+		if name == serve.RawRequest.Name {
+			op, ok = serve.RawRequest, true
 		}
 		if !ok {
 			t.Fatalf("listed tool %s is not an operation", name)
 		}
-		if name != tools.RawRequest.Name && !op.ReadOnly() {
+		if name != serve.RawRequest.Name && !op.ReadOnly() {
 			t.Errorf("read-only mode lists %s, which writes", name)
 		}
 		for _, ex := range op.Examples {
 			res := callTool(t, c, name, exampleArgs(t, ex))
-			isWrite := name == tools.RawRequest.Name && !strings.Contains(ex, `"method":"GET"`)
+			isWrite := name == serve.RawRequest.Name && !strings.Contains(ex, `"method":"GET"`)
 			if isWrite != res.IsError {
 				t.Errorf("%s %s: isError %v: %s", name, ex, res.IsError, resultText(res))
 			}
@@ -198,11 +200,11 @@ func TestReadOnlyModeNeverWrites(t *testing.T) {
 	}
 
 	// Past the tool list: a handler bug could run a write; the client stops it.
-	kc, err := kibana.New(kibana.Config{URL: kib.URL, ReadOnly: true, ReadRoutes: tools.ReadRoutes(), MaxRetries: -1}, nil)
+	kc, err := kibana.New(kibana.Config{URL: kib.URL, ReadOnly: true, ReadRoutes: serve.ReadRoutes(tools.Catalog), MaxRetries: -1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	runner := tools.NewRunner(kc, tools.Options{})
+	runner := serve.NewRunner(kc, tools.Catalog, serve.Options{})
 	before := len(kib.requests())
 	writes := 0
 	for _, op := range tools.All() {
@@ -233,7 +235,7 @@ func isDeclaredRead(r *http.Request) bool {
 		path = "/" + path
 	}
 	got := strings.Split(path, "/")
-	for _, route := range tools.ReadRoutes() {
+	for _, route := range serve.ReadRoutes(tools.Catalog) {
 		want := strings.Split(route.Path, "/")
 		if route.Method != r.Method || len(want) != len(got) {
 			continue
@@ -273,7 +275,7 @@ func TestDestructiveCallsAskTheUser(t *testing.T) {
 
 func testConfirmation(t *testing.T, protocol string) {
 	deleteArgs := map[string]any{"ids": []any{"c1", "c2"}, "space_id": "soc"}
-	confirmOn := tools.Options{Selection: tools.Selection{Toolsets: []string{"all"}}, Confirm: tools.ConfirmAsk}
+	confirmOn := serve.Options{Selection: serve.Selection{Toolsets: []string{"all"}}, Confirm: serve.ConfirmAsk}
 
 	t.Run("accept", func(t *testing.T) {
 		kib := newLoopbackKibana(t)
@@ -319,7 +321,7 @@ func testConfirmation(t *testing.T, protocol string) {
 	t.Run("require, client without elicitation", func(t *testing.T) {
 		kib := newLoopbackKibana(t)
 		require := confirmOn
-		require.Confirm = tools.ConfirmRequire
+		require.Confirm = serve.ConfirmRequire
 		c := connectWith(t, kib, require, protocol)
 		res := callTool(t, c, "delete_cases", deleteArgs)
 		if !res.IsError || !strings.Contains(resultText(res), "requires the user's confirmation") || len(kib.requests()) != 0 {
@@ -333,7 +335,7 @@ func testConfirmation(t *testing.T, protocol string) {
 	t.Run("require, client that can be asked", func(t *testing.T) {
 		kib := newLoopbackKibana(t)
 		require := confirmOn
-		require.Confirm = tools.ConfirmRequire
+		require.Confirm = serve.ConfirmRequire
 		e := &elicitor{action: mcp.ElicitationResponseActionAccept}
 		c := connectWith(t, kib, require, protocol, client.WithElicitationHandler(e))
 		if res := callTool(t, c, "delete_cases", deleteArgs); res.IsError || len(e.messages) != 1 || len(kib.writes()) != 1 {
@@ -344,7 +346,7 @@ func testConfirmation(t *testing.T, protocol string) {
 		kib := newLoopbackKibana(t)
 		e := &elicitor{action: mcp.ElicitationResponseActionDecline}
 		off := confirmOn
-		off.Confirm = tools.ConfirmOff
+		off.Confirm = serve.ConfirmOff
 		c := connectWith(t, kib, off, protocol, client.WithElicitationHandler(e))
 		if res := callTool(t, c, "delete_cases", deleteArgs); res.IsError || len(kib.requests()) != 1 || len(e.messages) != 0 {
 			t.Fatalf("%s; Kibana saw %v; asked %v", resultText(res), kib.requests(), e.messages)
@@ -376,7 +378,7 @@ func TestDynamicToolsets(t *testing.T) {
 	kib := newLoopbackKibana(t)
 	var mu sync.Mutex
 	changed := 0
-	c := connect(t, kib, tools.Options{DynamicToolsets: true})
+	c := connect(t, kib, serve.Options{DynamicToolsets: true})
 	c.OnNotification(func(n mcp.JSONRPCNotification) {
 		if n.Method == string(mcp.MethodNotificationToolsListChanged) {
 			mu.Lock()
@@ -423,8 +425,8 @@ func TestDynamicToolsets(t *testing.T) {
 	}
 }
 
-func casesOps() []*tools.Operation {
-	var ops []*tools.Operation
+func casesOps() []*operation.Operation {
+	var ops []*operation.Operation
 	for _, op := range tools.All() {
 		if op.Toolset == "cases" {
 			ops = append(ops, op)
@@ -435,7 +437,7 @@ func casesOps() []*tools.Operation {
 
 func TestToolSearchMode(t *testing.T) {
 	kib := newLoopbackKibana(t)
-	c := connect(t, kib, tools.Options{ToolSearch: true})
+	c := connect(t, kib, serve.Options{ToolSearch: true})
 	if got := listNames(t, c); !slices.Equal(got, []string{"call_tool", "search_tools"}) {
 		t.Fatalf("tool-search lists %v", got)
 	}
@@ -470,7 +472,7 @@ func TestToolSearchMode(t *testing.T) {
 
 func TestToolSearchReadOnlyReachesOnlyReads(t *testing.T) {
 	kib := newLoopbackKibana(t)
-	c := connect(t, kib, tools.Options{ToolSearch: true, Selection: tools.Selection{ReadOnly: true}})
+	c := connect(t, kib, serve.Options{ToolSearch: true, Selection: serve.Selection{ReadOnly: true}})
 	res := callTool(t, c, "call_tool", map[string]any{"name": "delete_cases", "arguments": map[string]any{"ids": []any{"c1"}}})
 	if !res.IsError || !strings.Contains(resultText(res), "read-only") || len(kib.requests()) != 0 {
 		t.Errorf("delete through call_tool in read-only mode: %s", resultText(res))
@@ -490,11 +492,11 @@ func TestToolSearchReadOnlyReachesOnlyReads(t *testing.T) {
 // tools beside the discovery tools, not the default selection.
 func TestDynamicToolsetsStartWithWhatWasNamed(t *testing.T) {
 	kib := newLoopbackKibana(t)
-	c := connect(t, kib, tools.Options{DynamicToolsets: true, Selection: tools.Selection{Tools: []string{"delete_cases"}}})
+	c := connect(t, kib, serve.Options{DynamicToolsets: true, Selection: serve.Selection{Tools: []string{"delete_cases"}}})
 	if got := listNames(t, c); !slices.Equal(got, []string{"delete_cases", "enable_toolset", "list_toolset_tools", "list_toolsets"}) {
 		t.Errorf("start-up tools %v", got)
 	}
-	c = connect(t, kib, tools.Options{DynamicToolsets: true, Selection: tools.Selection{Toolsets: []string{"cases"}}})
+	c = connect(t, kib, serve.Options{DynamicToolsets: true, Selection: serve.Selection{Toolsets: []string{"cases"}}})
 	if res := callTool(t, c, "list_toolsets", map[string]any{}); !strings.Contains(resultText(res), `"name":"cases","description":`) ||
 		!regexp.MustCompile(`"name":"cases"[^}]*"enabled":true`).MatchString(resultText(res)) {
 		t.Errorf("cases not reported enabled: %s", resultText(res))

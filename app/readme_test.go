@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -61,7 +62,7 @@ func TestReadmeFiguresAreCurrent(t *testing.T) {
 	if !strings.Contains(readme, all) {
 		t.Errorf("README's budget table should say %s", all)
 	}
-	def, err := tools.Select(tools.All(), tools.Selection{})
+	def, err := serve.Select(tools.Catalog, serve.Selection{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/prompts"
 	"github.com/kibana-mcp/kibana-mcp/resources"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 	"github.com/kibana-mcp/kibana-mcp/transport"
 )
@@ -33,7 +34,7 @@ const (
 
 // instructionsFor says what the serving mode changes about reaching the
 // tools the instructions name, and leaves out what it does not serve.
-func instructionsFor(opts tools.Options) string {
+func instructionsFor(opts serve.Options) string {
 	s := instructionsFind
 	if !opts.Selection.ReadOnly {
 		s += instructionsAct
@@ -53,7 +54,7 @@ func instructionsFor(opts tools.Options) string {
 
 // promptPreface tells a prompt's reader how to reach the tools it names
 // when they are not simply listed.
-func promptPreface(opts tools.Options) string {
+func promptPreface(opts serve.Options) string {
 	switch {
 	case opts.ToolSearch:
 		return "Run the tools named below through call_tool (search_tools finds their arguments)."
@@ -135,12 +136,12 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 			// signed with a key the replicas share, derived from the token.
 			cfg.Serve.ConfirmSecret = []byte(cfg.HTTP.Token)
 			switch cfg.Serve.Confirm {
-			case tools.ConfirmAsk:
+			case serve.ConfirmAsk:
 				log.Warn("stateless with --confirm-destructive=ask: clients older than protocol 2026-07-28 cannot be asked, and their destructive calls run unconfirmed; require refuses them instead")
-			case tools.ConfirmRequire:
+			case serve.ConfirmRequire:
 				log.Info("stateless: destructive calls are confirmed with clients of protocol 2026-07-28 or later; older clients get them refused")
 			}
-			if cfg.Serve.Confirm != tools.ConfirmOff {
+			if cfg.Serve.Confirm != serve.ConfirmOff {
 				if cfg.HTTP.Token == "" {
 					log.Warn("stateless without --http-token: each replica signs approvals with its own key, so an approval must come back to the replica that asked")
 				}
@@ -172,7 +173,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 			log.Warn("toolset has no tools in this version; it serves nothing", "toolset", name)
 		}
 	}
-	for _, w := range tools.SelectionWarnings(cfg.Serve.Selection) {
+	for _, w := range serve.SelectionWarnings(tools.Catalog, cfg.Serve.Selection) {
 		log.Warn(w)
 	}
 	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"),
@@ -186,7 +187,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if hint := stdinHint(stdin); cfg.Transport == "stdio" && hint != "" {
 		fmt.Fprintln(stderr, hint)
 	}
-	if err := serve(ctx, cfg, s, web, stdin, stdout, log); err != nil {
+	if err := serveTransport(ctx, cfg, s, web, stdin, stdout, log); err != nil {
 		log.Error("server stopped", "err", err)
 		return 1
 	}
@@ -195,20 +196,20 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 
 // NewServer builds the MCP server with the tools opts serve and every
 // prompt, all served through client.
-func NewServer(client *kibana.Client, log *slog.Logger, opts tools.Options, extra ...server.ServerOption) (*server.MCPServer, error) {
+func NewServer(client *kibana.Client, log *slog.Logger, opts serve.Options, extra ...server.ServerOption) (*server.MCPServer, error) {
 	return newServer(client, log, opts, nil, extra...)
 }
 
 // newServer is NewServer with limit, when not nil, wrapped around the
 // completion provider.
-func newServer(client *kibana.Client, log *slog.Logger, opts tools.Options, limit func(transport.Completer) transport.Completer, extra ...server.ServerOption) (*server.MCPServer, error) {
-	reachable, err := tools.Reachable(opts)
+func newServer(client *kibana.Client, log *slog.Logger, opts serve.Options, limit func(transport.Completer) transport.Completer, extra ...server.ServerOption) (*server.MCPServer, error) {
+	reachable, err := serve.Reachable(tools.Catalog, opts)
 	if err != nil {
 		return nil, err
 	}
 	hooks := &server.Hooks{}
 	resources.AddListHook(hooks, client, reachable, log)
-	tools.ExplainUnserved(hooks, opts)
+	serve.ExplainUnserved(hooks, tools.Catalog, opts)
 	var completer transport.Completer = resources.NewCompleter(client, reachable)
 	if limit != nil {
 		completer = limit(completer)
@@ -228,7 +229,7 @@ func newServer(client *kibana.Client, log *slog.Logger, opts tools.Options, limi
 		server.WithInstructions(instructionsFor(opts)),
 	}, extra...)...,
 	)
-	if err := tools.Install(s, client, opts); err != nil {
+	if err := serve.Install(s, client, tools.Catalog, opts); err != nil {
 		return nil, err
 	}
 	prompts.Register(s, prompts.Reach{Served: reachable, Preface: promptPreface(opts)})
@@ -255,8 +256,8 @@ func NewLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
 // stdioWorkers is how many tool calls run at once on stdio.
 const stdioWorkers = 64
 
-// serve runs the configured transport until ctx is done.
-func serve(ctx context.Context, cfg *Config, s *server.MCPServer, web *transport.Server, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
+// serveTransport runs the configured transport until ctx is done.
+func serveTransport(ctx context.Context, cfg *Config, s *server.MCPServer, web *transport.Server, stdin io.Reader, stdout io.Writer, log *slog.Logger) error {
 	if cfg.Transport == "stdio" {
 		stdio := server.NewStdioServer(s)
 		stdio.SetErrorLogger(slog.NewLogLogger(log.Handler(), slog.LevelError))

@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -75,7 +76,7 @@ func TestListedSchemasAreTheRealOnes(t *testing.T) {
 		t.Errorf("checked %d of %d tools", n, len(tools.All()))
 	}
 
-	d, err := NewServer(kc, NewLogger(io.Discard, 0, "json"), tools.Options{DynamicToolsets: true})
+	d, err := NewServer(kc, NewLogger(io.Discard, 0, "json"), serve.Options{DynamicToolsets: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -41,7 +42,7 @@ type ListedTool struct {
 
 // ListedTools builds a server with opts and returns its tools/list answer,
 // so sizes are exactly what a client pays for.
-func ListedTools(opts tools.Options) ([]ListedTool, error) {
+func ListedTools(opts serve.Options) ([]ListedTool, error) {
 	// The client is never used: listing tools does not reach Kibana.
 	client, err := kibana.New(kibana.Config{URL: kibana.DefaultURL}, nil)
 	if err != nil {
@@ -75,7 +76,7 @@ func ListedTools(opts tools.Options) ([]ListedTool, error) {
 	return listed, nil
 }
 
-func writeToolsReport(w io.Writer, opts tools.Options, listed []ListedTool) {
+func writeToolsReport(w io.Writer, opts serve.Options, listed []ListedTool) {
 	type group struct{ tools, bytes int }
 	groups := map[string]*group{}
 	toolsetOf := func(name string) string {
@@ -106,10 +107,10 @@ func writeToolsReport(w io.Writer, opts tools.Options, listed []ListedTool) {
 		if g == nil {
 			g = &group{}
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", ts.Name, g.tools, available[ts.Name], tools.EstimateTokens(g.bytes))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", ts.Name, g.tools, available[ts.Name], serve.EstimateTokens(g.bytes))
 	}
 	if g := groups["(server)"]; g != nil {
-		fmt.Fprintf(tw, "%s\t%d\t\t%d\t\n", "(server)", g.tools, tools.EstimateTokens(g.bytes))
+		fmt.Fprintf(tw, "%s\t%d\t\t%d\t\n", "(server)", g.tools, serve.EstimateTokens(g.bytes))
 	}
 	tw.Flush()
 
@@ -122,7 +123,7 @@ func writeToolsReport(w io.Writer, opts tools.Options, listed []ListedTool) {
 			method, path = op.Method, op.Path
 		}
 		ro := lt.Tool.Annotations.ReadOnlyHint != nil && *lt.Tool.Annotations.ReadOnlyHint
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\t%d\n", lt.Tool.Name, toolsetOf(lt.Tool.Name), method, path, ro, tools.EstimateTokens(lt.Bytes))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%v\t%d\n", lt.Tool.Name, toolsetOf(lt.Tool.Name), method, path, ro, serve.EstimateTokens(lt.Bytes))
 	}
 	tw.Flush()
 	mode := "typed tools"
@@ -132,7 +133,7 @@ func writeToolsReport(w io.Writer, opts tools.Options, listed []ListedTool) {
 	case opts.DynamicToolsets:
 		mode = "dynamic toolsets: more tools appear as toolsets are enabled"
 	}
-	fmt.Fprintf(w, "\n%d tools listed, %d bytes, ~%d cl100k tokens (%s).\n", len(listed), total, tools.EstimateTokens(total), mode)
+	fmt.Fprintf(w, "\n%d tools listed, %d bytes, ~%d cl100k tokens (%s).\n", len(listed), total, serve.EstimateTokens(total), mode)
 }
 
 // ToolsMarkdown renders the tool table of README.md: every operation.

@@ -13,7 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
-	"github.com/kibana-mcp/kibana-mcp/tools"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/transport"
 )
 
@@ -101,7 +101,7 @@ func TestServeHTTPStopsOnCancel(t *testing.T) {
 	web := transport.New(transport.Options{Transport: "http", Log: log})
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, s, web, nil, nil, log) }()
+	go func() { done <- serveTransport(ctx, cfg, s, web, nil, nil, log) }()
 	time.Sleep(100 * time.Millisecond)
 	cancel()
 	select {
@@ -118,7 +118,7 @@ func TestServeHTTPStopsOnCancel(t *testing.T) {
 }
 
 // allTools serves every operation, as `--toolsets all` does.
-var allTools = tools.Options{Selection: tools.Selection{Toolsets: []string{"all"}}}
+var allTools = serve.Options{Selection: serve.Selection{Toolsets: []string{"all"}}}
 
 // httpHandler is the HTTP transport as Main serves it, with default limits.
 func httpHandler(transportName string, s *server.MCPServer) (http.Handler, func()) {

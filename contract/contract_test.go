@@ -32,6 +32,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -400,7 +401,7 @@ func TestRequestsMatchSpec(t *testing.T) {
 	}
 }
 
-func checkExample(t *testing.T, router routers.Router, op *tools.Operation, example string) {
+func checkExample(t *testing.T, router routers.Router, op *operation.Operation, example string) {
 	var args map[string]any
 	if err := json.Unmarshal([]byte(example), &args); err != nil {
 		t.Fatalf("example is not a JSON object: %v\n%s", err, example)
@@ -465,7 +466,7 @@ func checkExample(t *testing.T, router routers.Router, op *tools.Operation, exam
 
 // checkHeaders asserts what the spec cannot: its authentication is declared
 // loosely, and kbn-xsrf and the API version were stripped from it.
-func checkHeaders(t *testing.T, op *tools.Operation, args map[string]any, rec *recorded) {
+func checkHeaders(t *testing.T, op *operation.Operation, args map[string]any, rec *recorded) {
 	t.Helper()
 	if rec.Method != op.Method {
 		t.Errorf("method %s, want %s\nrequest: %s", rec.Method, op.Method, rec)
@@ -483,7 +484,7 @@ func checkHeaders(t *testing.T, op *tools.Operation, args map[string]any, rec *r
 	} else if len(got) != 1 || got[0] != op.APIVersion {
 		t.Errorf("elastic-api-version %q, want %q\nrequest: %s", got, op.APIVersion, rec)
 	}
-	if space, ok := args[tools.SpaceArgument].(string); ok && space != "" && space != "default" {
+	if space, ok := args[operation.SpaceArgument].(string); ok && space != "" && space != "default" {
 		if prefix := "/s/" + url.PathEscape(space) + "/"; !strings.HasPrefix(rec.Path, prefix) {
 			t.Errorf("space_id %q given but the path does not start with %s\nrequest: %s", space, prefix, rec)
 		}
@@ -528,7 +529,7 @@ const (
 // bodyKindOf reads the input struct's tags the way the tools package
 // documents them: a field without an `in` tag is a JSON body member, `form`
 // and `formfile` fields make a multipart body.
-func bodyKindOf(op *tools.Operation) bodyKind {
+func bodyKindOf(op *operation.Operation) bodyKind {
 	typ := reflect.TypeOf(op.Input)
 	for typ != nil && typ.Kind() == reflect.Pointer {
 		typ = typ.Elem()
@@ -556,7 +557,7 @@ func bodyKindOf(op *tools.Operation) bodyKind {
 
 // validate finds the spec operation the request goes to and validates the
 // request against it.
-func validate(t *testing.T, router routers.Router, op *tools.Operation, rec *recorded) {
+func validate(t *testing.T, router routers.Router, op *operation.Operation, rec *recorded) {
 	t.Helper()
 	route, err := validateRequest(router, rec)
 	if route == nil {

@@ -15,7 +15,9 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/sandbox"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -43,7 +45,7 @@ func TestFlowsMatchSpec(t *testing.T) {
 	}
 }
 
-func checkFlowExample(t *testing.T, router routers.Router, op *tools.Operation, example string) {
+func checkFlowExample(t *testing.T, router routers.Router, op *operation.Operation, example string) {
 	var args map[string]any
 	if err := json.Unmarshal([]byte(example), &args); err != nil {
 		t.Fatal(err)
@@ -56,7 +58,7 @@ func checkFlowExample(t *testing.T, router routers.Router, op *tools.Operation, 
 	var call mcp.CallToolRequest
 	call.Params.Name = op.Name
 	call.Params.Arguments = args
-	res, err := op.Handler(client)(context.Background(), call)
+	res, err := serve.Handler(client, tools.Catalog, op)(context.Background(), call)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -84,7 +85,7 @@ func TestSandboxAgreesWithSpec(t *testing.T) {
 	}
 }
 
-func checkSandboxExample(t *testing.T, router routers.Router, op *tools.Operation, example string) {
+func checkSandboxExample(t *testing.T, router routers.Router, op *operation.Operation, example string) {
 	var args map[string]any
 	if err := json.Unmarshal([]byte(example), &args); err != nil {
 		t.Fatal(err)
@@ -166,7 +167,7 @@ var responseGaps = map[string]string{
 }
 
 // checkSandboxAnswer validates a 2xx JSON answer against the spec.
-func checkSandboxAnswer(t *testing.T, op *tools.Operation, x *exchange) {
+func checkSandboxAnswer(t *testing.T, op *operation.Operation, x *exchange) {
 	t.Helper()
 	if reason, gap := responseGaps[op.Method+" "+op.Path]; gap {
 		t.Logf("answer not validated: %s", reason)

@@ -7,7 +7,7 @@ import (
 	loader "github.com/pkoukk/tiktoken-go-loader"
 
 	"github.com/kibana-mcp/kibana-mcp/app"
-	"github.com/kibana-mcp/kibana-mcp/tools"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
 // TestToolListTokens counts tools/list with the real cl100k tokenizer: the
@@ -21,13 +21,13 @@ func TestToolListTokens(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name   string
-		opts   tools.Options
+		opts   serve.Options
 		budget func(tools int) int
 	}{
-		{"default", tools.Options{}, func(int) int { return tools.BudgetDefaultSet }},
-		{"tool-search", tools.Options{ToolSearch: true, AllowRaw: true}, func(int) int { return tools.BudgetToolSearch }},
-		{"all", tools.Options{Selection: tools.Selection{Toolsets: []string{"all"}}, AllowRaw: true}, func(n int) int { return n * tools.BudgetAveragePerTool }},
-		{"dynamic", tools.Options{DynamicToolsets: true}, func(int) int { return tools.BudgetToolSearch }},
+		{"default", serve.Options{}, func(int) int { return serve.BudgetDefaultSet }},
+		{"tool-search", serve.Options{ToolSearch: true, AllowRaw: true}, func(int) int { return serve.BudgetToolSearch }},
+		{"all", serve.Options{Selection: serve.Selection{Toolsets: []string{"all"}}, AllowRaw: true}, func(n int) int { return n * serve.BudgetAveragePerTool }},
+		{"dynamic", serve.Options{DynamicToolsets: true}, func(int) int { return serve.BudgetToolSearch }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			listed, err := app.ListedTools(tc.opts)
@@ -40,17 +40,17 @@ func TestToolListTokens(t *testing.T) {
 				n := len(enc.Encode(string(b), nil, nil))
 				real += n
 				bytes += len(b)
-				if n > tools.BudgetPerTool {
-					t.Errorf("%s: %d tokens, over the per-tool budget of %d", lt.Tool.Name, n, tools.BudgetPerTool)
+				if n > serve.BudgetPerTool {
+					t.Errorf("%s: %d tokens, over the per-tool budget of %d", lt.Tool.Name, n, serve.BudgetPerTool)
 				}
 			}
-			est := tools.EstimateTokens(bytes)
+			est := serve.EstimateTokens(bytes)
 			t.Logf("%s: %d tools, %d bytes, %d cl100k tokens (estimate %d, %.2f bytes per token)", tc.name, len(listed), bytes, real, est, float64(bytes)/float64(real))
 			if limit := tc.budget(len(listed)); real > limit {
 				t.Errorf("%d tokens, over the budget of %d", real, limit)
 			}
 			if d := float64(est-real) / float64(real); d < -0.10 || d > 0.10 {
-				t.Errorf("estimate %d is %.0f%% off the real %d: recalibrate tools.BytesPerToken", est, 100*d, real)
+				t.Errorf("estimate %d is %.0f%% off the real %d: recalibrate serve.BytesPerToken", est, 100*d, real)
 			}
 		})
 	}

@@ -60,14 +60,14 @@ func Register(s *server.MCPServer, reach Reach) {
 	}
 }
 
-// handler serves one prompt. Argument errors go back as Go errors: mcp-go
-// v1.2.1 turns them into a JSON-RPC error whose message is ours, which is
-// all a client can show for prompts/get (prompts have no isError result).
+// handler serves one prompt. Render fails only on the arguments, so its
+// error goes back as -32602 (invalid params) with our message, which is all
+// a client can show for prompts/get (prompts have no isError result).
 func handler(p Prompt) server.PromptHandlerFunc {
 	return func(_ context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 		text, err := p.Render(req.Params.Arguments)
 		if err != nil {
-			return nil, err
+			return nil, server.NewHandlerError(invalidArguments{err})
 		}
 		return mcp.NewGetPromptResult(p.Def.Description, []mcp.PromptMessage{
 			mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent(text)),
@@ -111,4 +111,16 @@ func (w workflow) offer(reach Reach) Prompt {
 			return text, nil
 		},
 	}
+}
+
+// invalidArguments is a prompt argument error. mcp-go (v1.6.0) answers an
+// error made with server.NewHandlerError with its code and message; any
+// other handler error would be -32603 (internal error).
+type invalidArguments struct{ err error }
+
+func (e invalidArguments) Error() string { return e.err.Error() }
+func (e invalidArguments) Unwrap() error { return e.err }
+
+func (e invalidArguments) JSONRPCError() mcp.JSONRPCError {
+	return mcp.JSONRPCError{JSONRPC: mcp.JSONRPC_VERSION, Error: mcp.NewJSONRPCErrorDetails(mcp.INVALID_PARAMS, e.err.Error(), nil)}
 }

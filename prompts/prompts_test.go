@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -20,23 +21,23 @@ const maxPlan = 1200
 
 // selections are the servers the tests check prompts against: the default,
 // every toolset on its own, all, and read-only default and all.
-func selections() map[string]tools.Selection {
-	sels := map[string]tools.Selection{
+func selections() map[string]serve.Selection {
+	sels := map[string]serve.Selection{
 		"default":           {},
 		"all":               {Toolsets: []string{"all"}},
 		"default read-only": {ReadOnly: true},
 		"all read-only":     {Toolsets: []string{"all"}, ReadOnly: true},
 	}
 	for _, name := range tools.ToolsetNames() {
-		sels[name] = tools.Selection{Toolsets: []string{name}}
+		sels[name] = serve.Selection{Toolsets: []string{name}}
 	}
 	return sels
 }
 
 // reachOf is the Reach a server with sel would pass.
-func reachOf(t *testing.T, sel tools.Selection) Reach {
+func reachOf(t *testing.T, sel serve.Selection) Reach {
 	t.Helper()
-	ops, err := tools.Select(tools.All(), sel)
+	ops, err := serve.Select(tools.Catalog, sel)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,16 +146,16 @@ func TestPromptsNameOnlyServedTools(t *testing.T) {
 // fleet_health comes only with it.
 func TestWhichPromptsAreOffered(t *testing.T) {
 	for _, tc := range []struct {
-		sel  tools.Selection
+		sel  serve.Selection
 		want []string
 	}{
-		{tools.Selection{}, []string{"triage_case", "review_open_cases", "investigate_alert", "investigate_host", "case_handoff_note"}},
-		{tools.Selection{ReadOnly: true}, []string{"triage_case", "review_open_cases", "investigate_alert", "investigate_host", "case_handoff_note"}},
-		{tools.Selection{Toolsets: []string{"all"}}, []string{"triage_case", "review_open_cases", "investigate_alert", "investigate_host", "case_handoff_note", "fleet_health"}},
-		{tools.Selection{Toolsets: []string{"cases"}}, []string{"triage_case", "review_open_cases", "case_handoff_note"}},
-		{tools.Selection{Toolsets: []string{"detections"}}, []string{"investigate_alert", "investigate_host"}},
-		{tools.Selection{Toolsets: []string{"fleet"}}, []string{"fleet_health"}},
-		{tools.Selection{Toolsets: []string{"spaces"}}, nil},
+		{serve.Selection{}, []string{"triage_case", "review_open_cases", "investigate_alert", "investigate_host", "case_handoff_note"}},
+		{serve.Selection{ReadOnly: true}, []string{"triage_case", "review_open_cases", "investigate_alert", "investigate_host", "case_handoff_note"}},
+		{serve.Selection{Toolsets: []string{"all"}}, []string{"triage_case", "review_open_cases", "investigate_alert", "investigate_host", "case_handoff_note", "fleet_health"}},
+		{serve.Selection{Toolsets: []string{"cases"}}, []string{"triage_case", "review_open_cases", "case_handoff_note"}},
+		{serve.Selection{Toolsets: []string{"detections"}}, []string{"investigate_alert", "investigate_host"}},
+		{serve.Selection{Toolsets: []string{"fleet"}}, []string{"fleet_health"}},
+		{serve.Selection{Toolsets: []string{"spaces"}}, nil},
 	} {
 		if got := names(Available(reachOf(t, tc.sel))); !slices.Equal(got, tc.want) {
 			t.Errorf("%+v: offered %v, want %v", tc.sel, got, tc.want)
@@ -168,7 +169,7 @@ func TestWhichPromptsAreOffered(t *testing.T) {
 // TestReadOnlyPlansChangeNothing: without write tools the plans still end
 // in a step that can be done, instead of a write the model cannot make.
 func TestReadOnlyPlansChangeNothing(t *testing.T) {
-	offered := Available(reachOf(t, tools.Selection{Toolsets: []string{"all"}, ReadOnly: true}))
+	offered := Available(reachOf(t, serve.Selection{Toolsets: []string{"all"}, ReadOnly: true}))
 	for name, want := range map[string]string{
 		"triage_case":       "Change nothing: tell me what to change",
 		"investigate_alert": "I will make the change",
@@ -234,7 +235,7 @@ func TestPlansFollowWhatIsServed(t *testing.T) {
 // TestArgumentsAreQuoted: user values reach the text only through %q, so a
 // value cannot break out of its quotes into the plan.
 func TestArgumentsAreQuoted(t *testing.T) {
-	offered := Available(reachOf(t, tools.Selection{Toolsets: []string{"all"}}))
+	offered := Available(reachOf(t, serve.Selection{Toolsets: []string{"all"}}))
 	for _, tc := range []struct {
 		prompt string
 		args   map[string]string
@@ -266,7 +267,7 @@ func TestArgumentsAreQuoted(t *testing.T) {
 }
 
 func TestArgumentErrorsNameTheArgument(t *testing.T) {
-	offered := Available(reachOf(t, tools.Selection{Toolsets: []string{"all"}}))
+	offered := Available(reachOf(t, serve.Selection{Toolsets: []string{"all"}}))
 	for _, tc := range []struct {
 		prompt string
 		args   map[string]string
@@ -295,7 +296,7 @@ func TestArgumentErrorsNameTheArgument(t *testing.T) {
 }
 
 func TestArgumentsAreDescribed(t *testing.T) {
-	for _, p := range Available(reachOf(t, tools.Selection{Toolsets: []string{"all"}})) {
+	for _, p := range Available(reachOf(t, serve.Selection{Toolsets: []string{"all"}})) {
 		if p.Def.Description == "" || p.Def.Title == "" {
 			t.Errorf("%s has no title or description", p.Def.Name)
 		}
@@ -308,7 +309,7 @@ func TestArgumentsAreDescribed(t *testing.T) {
 }
 
 func TestPrefaceOpensEveryPrompt(t *testing.T) {
-	reach := reachOf(t, tools.Selection{Toolsets: []string{"all"}})
+	reach := reachOf(t, serve.Selection{Toolsets: []string{"all"}})
 	reach.Preface = "Reach these tools through search_tools and call_tool."
 	for _, p := range Available(reach) {
 		text, err := p.Render(requiredArgs(p))
@@ -345,7 +346,7 @@ func rpc(t *testing.T, s *server.MCPServer, id int, method string, params any) m
 // an error for a missing argument.
 func TestPromptsOverMCP(t *testing.T) {
 	s := server.NewMCPServer("test", "0", server.WithPromptCapabilities(false))
-	reach := reachOf(t, tools.Selection{ReadOnly: true})
+	reach := reachOf(t, serve.Selection{ReadOnly: true})
 	reach.Preface = "Reach these tools through search_tools and call_tool."
 	Register(s, reach)
 
@@ -404,10 +405,16 @@ func TestPromptsOverMCP(t *testing.T) {
 		t.Errorf("prompts/get triage_case read-only = %+v", msg)
 	}
 
-	bad := rpc(t, s, 4, "prompts/get", map[string]any{"name": "triage_case", "arguments": map[string]string{}})
-	rpcErr, _ := bad["error"].(map[string]any)
-	if bad["result"] != nil || rpcErr == nil || !strings.Contains(fmt.Sprint(rpcErr["message"]), `argument "caseId" is required`) {
-		t.Errorf("prompts/get without caseId = %v", bad)
+	// A bad argument is -32602 (invalid params) with our message: mcp-go
+	// v1.6.0 sends an error made with server.NewHandlerError as it is.
+	for i, args := range []map[string]string{{}, {"caseId": "c-1", "space_id": "Bad Space"}, {"caseId": "c-1", "spaceId": "soc"}} {
+		bad := rpc(t, s, 10+i, "prompts/get", map[string]any{"name": "triage_case", "arguments": args})
+		rpcErr, _ := bad["error"].(map[string]any)
+		want := map[int]string{0: `argument "caseId" is required`, 1: `argument "space_id" must be a Kibana space id`, 2: `unknown argument "spaceId"`}[i]
+		if bad["result"] != nil || rpcErr == nil || rpcErr["code"] != float64(mcp.INVALID_PARAMS) ||
+			!strings.Contains(fmt.Sprint(rpcErr["message"]), want) {
+			t.Errorf("prompts/get triage_case %v = %v, want -32602 saying %s", args, bad, want)
+		}
 	}
 
 	missing := rpc(t, s, 5, "prompts/get", map[string]any{"name": "fleet_health"})
@@ -450,7 +457,7 @@ func TestPlansUseRealArguments(t *testing.T) {
 		"get_osquery_results":          {"id", "actionId"},
 	}
 	named := map[string]bool{}
-	for _, p := range Available(reachOf(t, tools.Selection{Toolsets: []string{"all"}})) {
+	for _, p := range Available(reachOf(t, serve.Selection{Toolsets: []string{"all"}})) {
 		text, err := p.Render(fullArgs(p))
 		if err != nil {
 			t.Fatal(err)
@@ -493,7 +500,7 @@ func TestPlansUseRealArguments(t *testing.T) {
 // or without osquery it proposes the query for the user to run; a host
 // name that would break the queries it spells out is refused.
 func TestInvestigateHost(t *testing.T) {
-	render := func(sel tools.Selection, args map[string]string) (string, error) {
+	render := func(sel serve.Selection, args map[string]string) (string, error) {
 		for _, p := range Available(reachOf(t, sel)) {
 			if p.Def.Name == "investigate_host" {
 				return p.Render(args)
@@ -502,7 +509,7 @@ func TestInvestigateHost(t *testing.T) {
 		t.Fatalf("investigate_host not offered for %+v", sel)
 		return "", nil
 	}
-	all, err := render(tools.Selection{Toolsets: []string{"all"}}, map[string]string{"hostName": "fs-02"})
+	all, err := render(serve.Selection{Toolsets: []string{"all"}}, map[string]string{"hostName": "fs-02"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,14 +518,14 @@ func TestInvestigateHost(t *testing.T) {
 			t.Errorf("all toolsets: plan lacks %s:\n%s", want, all)
 		}
 	}
-	ro, err := render(tools.Selection{Toolsets: []string{"all"}, ReadOnly: true}, map[string]string{"hostName": "fs-02"})
+	ro, err := render(serve.Selection{Toolsets: []string{"all"}, ReadOnly: true}, map[string]string{"hostName": "fs-02"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(ro, "run_osquery") || !strings.Contains(ro, "I will run it") {
 		t.Errorf("read-only plan:\n%s", ro)
 	}
-	if _, err := render(tools.Selection{}, map[string]string{"hostName": `fs-02" or true`}); err == nil || !strings.Contains(err.Error(), `"hostName"`) {
+	if _, err := render(serve.Selection{}, map[string]string{"hostName": `fs-02" or true`}); err == nil || !strings.Contains(err.Error(), `"hostName"`) {
 		t.Errorf("a host name with a quote: %v", err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
-	"github.com/kibana-mcp/kibana-mcp/tools"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 const (
@@ -61,7 +61,7 @@ func (c *Completer) CompleteResourceArgument(ctx context.Context, _ string, arg 
 
 func (c *Completer) complete(ctx context.Context, arg mcp.CompleteArgument, given mcp.CompleteContext) *mcp.Completion {
 	// Prompts name the space space_id, as tools do; templates spaceId.
-	space := given.Arguments[tools.SpaceArgument]
+	space := given.Arguments[operation.SpaceArgument]
 	if space == "" {
 		space = given.Arguments["spaceId"]
 	}
@@ -77,7 +77,7 @@ func (c *Completer) complete(ctx context.Context, arg mcp.CompleteArgument, give
 		found, complete = c.search(ctx, "find_cases", space, typed, caseSearch)
 	case "ruleId":
 		found, complete = c.search(ctx, "find_rules", space, typed, ruleSearch)
-	case "spaceId", tools.SpaceArgument:
+	case "spaceId", operation.SpaceArgument:
 		found = c.list(ctx, "find_spaces", "", func(body []byte) []candidate {
 			var spaces []struct{ ID, Name string }
 			_ = json.Unmarshal(body, &spaces) // nothing usable gives no values
@@ -135,7 +135,7 @@ func (c *Completer) list(ctx context.Context, tool, space string, decode func([]
 	}
 	args := map[string]any{}
 	if space != "" {
-		args[tools.SpaceArgument] = space
+		args[operation.SpaceArgument] = space
 	}
 	ctx, cancel := context.WithTimeout(ctx, completeTimeout)
 	defer cancel()
@@ -207,7 +207,7 @@ func (c *Completer) search(ctx context.Context, tool, space, typed string, f fin
 	}
 	find := func(args map[string]any) ([]candidate, int, bool) {
 		if space != "" {
-			args[tools.SpaceArgument] = space
+			args[operation.SpaceArgument] = space
 		}
 		ctx, cancel := context.WithTimeout(ctx, completeTimeout)
 		defer cancel()

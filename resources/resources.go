@@ -16,6 +16,8 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
+	"github.com/kibana-mcp/kibana-mcp/schema"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -84,25 +86,29 @@ func readTemplate(client *kibana.Client, k kind, inSpace bool) server.ResourceTe
 		uri := req.Params.URI
 		id := templateArg(req, k.uriVar)
 		if id == "" {
-			return nil, fmt.Errorf("%s: the %s id is empty", uri, k.noun)
+			return nil, invalidURI("%s: the %s id is empty", uri, k.noun)
 		}
 		args := map[string]any{k.toolArg: id}
 		if inSpace {
 			space := templateArg(req, "spaceId")
 			if !kibana.ValidSpaceID(space) {
-				return nil, fmt.Errorf("%s: %q is not a valid space id (lowercase letters, digits, _ and -)", uri, space)
+				return nil, invalidURI("%s: %q is not a valid space id (lowercase letters, digits, _ and -)", uri, space)
 			}
-			args[tools.SpaceArgument] = space
+			args[operation.SpaceArgument] = space
 		}
 		body, err := call(ctx, client, k.tool, args)
 		var apiErr *kibana.APIError
 		if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound {
 			where := ""
 			if k.spaced {
-				space, _ := args[tools.SpaceArgument].(string)
+				space, _ := args[operation.SpaceArgument].(string)
 				where = fmt.Sprintf(" in space %q", client.SpaceOf(&kibana.Request{Space: space}))
 			}
-			return nil, fmt.Errorf("%w: %s: no %s %q%s (%s)", server.ErrResourceNotFound, uri, k.noun, id, where, apiErr.Message)
+			return nil, notFound(ctx, uri, fmt.Errorf("%w: %s: no %s %q%s (%s)", server.ErrResourceNotFound, uri, k.noun, id, where, apiErr.Message))
+		}
+		if _, bad := schema.AsArgumentError(err); bad {
+			// An id the tool refuses (e.g. ".."): nothing was sent.
+			return nil, invalidURI("%s: %w", uri, err)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", uri, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/sandbox"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
@@ -87,7 +88,7 @@ type caseDoc struct {
 func caseTitled(t *testing.T, c *kibana.Client, space, title string) caseDoc {
 	t.Helper()
 	var page struct{ Cases []caseDoc }
-	tool(t, c, "find_cases", map[string]any{"perPage": float64(100), tools.SpaceArgument: space}, &page)
+	tool(t, c, "find_cases", map[string]any{"perPage": float64(100), operation.SpaceArgument: space}, &page)
 	for _, cs := range page.Cases {
 		if cs.Title == title {
 			return cs
@@ -116,6 +117,7 @@ func newServer(t *testing.T, c *kibana.Client, served func(string) bool) *server
 type rpcError struct {
 	Code    int
 	Message string
+	Data    json.RawMessage
 }
 
 func (e *rpcError) Error() string { return fmt.Sprintf("%d %s", e.Code, e.Message) }
@@ -197,11 +199,42 @@ func TestReadCaseNotFound(t *testing.T) {
 		if err == nil {
 			t.Fatalf("%s: read, want not found", tc.uri)
 		}
-		// mcp-go sends every template handler error as -32603 (internal
-		// error), ErrResourceNotFound included; the message says what.
-		if err.Code != mcp.INTERNAL_ERROR || !strings.Contains(err.Message, server.ErrResourceNotFound.Error()) ||
+		// mcp-go v1.6.0 sends an error made with server.NewHandlerError
+		// with its code and message: -32002 (resource not found) before
+		// protocol 2026-07-28, our message, and the URI as data.
+		if err.Code != mcp.RESOURCE_NOT_FOUND || !strings.Contains(err.Message, server.ErrResourceNotFound.Error()) ||
 			!strings.Contains(err.Message, tc.uri) || !strings.Contains(err.Message, tc.want) {
-			t.Errorf("%s: got %v, want -32603 naming the URI and %s", tc.uri, err, tc.want)
+			t.Errorf("%s: got %v, want -32002 naming the URI and %s", tc.uri, err, tc.want)
+		}
+		var data struct{ URI string }
+		if json.Unmarshal(err.Data, &data) != nil || data.URI != tc.uri {
+			t.Errorf("%s: error data %s, want the URI", tc.uri, err.Data)
+		}
+	}
+}
+
+// TestNotFoundCodeFollowsProtocol: from protocol 2026-07-28 on a missing
+// resource is -32602 (invalid params), as mcp-go answers a URI that
+// matches no template; before, -32002.
+func TestNotFoundCodeFollowsProtocol(t *testing.T) {
+	kb := newSandbox(t)
+	h := readTemplate(kb.client, caseKind, false)
+	var req mcp.ReadResourceRequest
+	req.Params.URI = "kibana://cases/nope"
+	req.Params.Arguments = map[string]any{"caseId": []string{"nope"}}
+	for _, tc := range []struct {
+		version string
+		want    int
+	}{
+		{"2025-06-18", mcp.RESOURCE_NOT_FOUND},
+		{mcp.ProtocolVersion20260728, mcp.INVALID_PARAMS},
+	} {
+		ctx := server.WithRequestProtocolInfo(context.Background(), &server.RequestProtocolInfo{
+			Modern: mcp.IsModernProtocol(tc.version), ProtocolVersion: tc.version})
+		_, err := h(ctx, req)
+		var p server.JSONRPCErrorProvider
+		if !errors.As(err, &p) || p.JSONRPCError().Error.Code != tc.want {
+			t.Errorf("%s: got %v, want code %d", tc.version, err, tc.want)
 		}
 	}
 }
@@ -216,9 +249,11 @@ func TestReadBadArguments(t *testing.T) {
 		{"kibana://s/Bad%20Space/cases/abc", `"Bad Space" is not a valid space id`},
 		{"kibana://cases/..", "must be a non-empty ID"},
 	} {
+		// An id or space Kibana would refuse is the client's mistake:
+		// -32602 (invalid params) with our message, not -32603.
 		_, err := read(t, s, tc.uri)
-		if err == nil || !strings.Contains(err.Message, tc.want) {
-			t.Errorf("%s: got %v, want %q", tc.uri, err, tc.want)
+		if err == nil || err.Code != mcp.INVALID_PARAMS || !strings.Contains(err.Message, tc.want) {
+			t.Errorf("%s: got %v, want -32602 saying %q", tc.uri, err, tc.want)
 		}
 	}
 }
@@ -248,7 +283,7 @@ func TestReadRulesAndSpaces(t *testing.T) {
 	kb := newSandbox(t)
 	s := newServer(t, kb.client, nil)
 	var rules struct{ Data []struct{ ID, Name string } }
-	tool(t, kb.client, "find_rules", map[string]any{tools.SpaceArgument: "soc"}, &rules)
+	tool(t, kb.client, "find_rules", map[string]any{operation.SpaceArgument: "soc"}, &rules)
 	if len(rules.Data) == 0 {
 		t.Fatal("no rules seeded in soc")
 	}

@@ -1,10 +1,14 @@
 package tools
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
+)
 
 // The Security AI Assistant API: which alert fields the assistant may share
 // with its LLM, and its knowledge base.
-var aiAssistantOperations = []*Operation{
+var aiAssistantOperations = []*operation.Operation{
 	{
 		Name:        "find_anonymization_fields",
 		Title:       "Find AI assistant anonymization fields",
@@ -12,8 +16,8 @@ var aiAssistantOperations = []*Operation{
 		Toolset:     "ai_assistant",
 		Method:      http.MethodGet,
 		Path:        "/api/security_ai_assistant/anonymization_fields/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindAnonymizationFieldsInput{},
 		Examples: []string{
 			`{}`,
@@ -27,8 +31,8 @@ var aiAssistantOperations = []*Operation{
 		Toolset:     "ai_assistant",
 		Method:      http.MethodDelete,
 		Path:        "/api/security_ai_assistant/knowledge_base/entries/{id}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       DeleteKnowledgeBaseEntryInput{},
 		Examples: []string{

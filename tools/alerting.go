@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -17,7 +18,7 @@ import (
 // Security, their alerts' notifications (mute, snooze) and the framework's
 // health. These routes are not versioned by Kibana; they take the default
 // public version.
-var alertingOperations = []*Operation{
+var alertingOperations = []*operation.Operation{
 	{
 		Name:        "find_rules",
 		Title:       "Find alerting rules",
@@ -25,8 +26,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodGet,
 		Path:        "/api/alerting/rules/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindRulesInput{},
 		Examples: []string{
 			`{}`,
@@ -40,8 +41,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodGet,
 		Path:        "/api/alerting/rule/{id}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       RuleIDInput{},
 		Examples: []string{
 			`{"id":"3583a470-74f6-11ee-b7ea-5b0ab3ad8b6c"}`,
@@ -55,8 +56,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodPost,
 		Path:        "/api/alerting/rule/{id}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       CreateRuleInput{},
 		Examples: []string{
@@ -72,8 +73,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodPut,
 		Path:        "/api/alerting/rule/{id}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -91,8 +92,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodDelete,
 		Path:        "/api/alerting/rule/{id}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       RuleIDInput{},
 		Examples: []string{
@@ -107,8 +108,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodPost,
 		Path:        "/api/alerting/rule/{id}/_enable",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Input:       RuleIDInput{},
 		Examples: []string{
@@ -123,8 +124,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodPost,
 		Path:        "/api/alerting/rule/{id}/_disable",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       DisableRuleInput{},
@@ -140,8 +141,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodPost,
 		Path:        "/api/alerting/rule/{id}/_mute_all",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       RuleIDInput{},
@@ -157,8 +158,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodPost,
 		Path:        "/api/alerting/rule/{id}/_unmute_all",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Input:       RuleIDInput{},
 		Examples: []string{
@@ -173,8 +174,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodPost,
 		Path:        "/api/alerting/rule/{rule_id}/alert/{alert_id}/_mute",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       RuleAlertInput{},
@@ -190,8 +191,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodPost,
 		Path:        "/api/alerting/rule/{rule_id}/alert/{alert_id}/_unmute",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Input:       RuleAlertInput{},
 		Examples: []string{
@@ -206,8 +207,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodPost,
 		Path:        "/api/alerting/rule/{id}/_update_api_key",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Admin:       true,
 		Input:       RuleIDInput{},
@@ -223,8 +224,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodPost,
 		Path:        "/api/alerting/rule/{id}/snooze_schedule",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       SnoozeRuleInput{},
 		Examples: []string{
@@ -240,8 +241,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodDelete,
 		Path:        "/api/alerting/rule/{ruleId}/snooze_schedule/{scheduleId}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       UnsnoozeRuleInput{},
 		Examples: []string{
 			`{"ruleId":"3583a470-74f6-11ee-b7ea-5b0ab3ad8b6c","scheduleId":"a1f8e5c2-3b4d-4e6f-8a9b-0c1d2e3f4a5b"}`,
@@ -255,8 +256,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodGet,
 		Path:        "/api/alerting/rule_types",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       NoAlertingInput{},
 		Examples: []string{
@@ -271,8 +272,8 @@ var alertingOperations = []*Operation{
 		Toolset:     "alerting",
 		Method:      http.MethodGet,
 		Path:        "/api/alerting/_health",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       NoAlertingInput{},
 		Examples: []string{

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -58,7 +59,7 @@ func TestAlertingRequests(t *testing.T) {
 			t.Errorf("%s %s:\n got  %s %s ?%s %s\n want %s %s ?%s %s", tc.tool, tc.args,
 				req.Method, req.Path, req.Query.Encode(), req.Body, tc.method, tc.path, tc.query, tc.body)
 		}
-		if req.APIVersion != V20231031 {
+		if req.APIVersion != operation.V20231031 {
 			t.Errorf("%s: api version %q", tc.tool, req.APIVersion)
 		}
 	}

@@ -3,6 +3,7 @@ package tools
 import (
 	"net/http"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -10,7 +11,7 @@ import (
 // keys and RUM source maps. Every route takes elastic-api-version
 // 2023-10-31 (each seed page says so for its route). Keys, configuration
 // changes and source maps are Admin work.
-var apmOperations = []*Operation{
+var apmOperations = []*operation.Operation{
 	{
 		Name:        "search_apm_annotations",
 		Title:       "Search APM annotations",
@@ -18,8 +19,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodGet,
 		Path:        "/api/apm/services/{serviceName}/annotation/search",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       SearchAPMAnnotationsInput{},
 		Examples: []string{
 			`{"serviceName":"checkout","environment":"ENVIRONMENT_ALL","start":"2025-03-01T00:00:00Z","end":"2025-03-02T00:00:00Z"}`,
@@ -33,8 +34,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodGet,
 		Path:        "/api/apm/settings/agent-configuration",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindAPMAgentConfigurationsInput{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
 	},
@@ -45,8 +46,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodGet,
 		Path:        "/api/apm/settings/agent-configuration/view",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetAPMAgentConfigurationInput{},
 		Examples:    []string{`{"name":"checkout"}`, `{"name":"checkout","environment":"production","space_id":"soc"}`},
 	},
@@ -57,8 +58,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodPost,
 		Path:        "/api/apm/settings/agent-configuration/search",
-		APIVersion:  V20231031,
-		Effect:      Reads, // without etag or mark_as_applied_by_agent the route marks nothing
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads, // without etag or mark_as_applied_by_agent the route marks nothing
 		Input:       SearchAPMAgentConfigurationInput{},
 		Examples:    []string{`{"service":{"name":"checkout"}}`, `{"service":{"name":"checkout","environment":"production"},"space_id":"soc"}`},
 	},
@@ -69,8 +70,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodPut,
 		Path:        "/api/apm/settings/agent-configuration",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -87,8 +88,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodDelete,
 		Path:        "/api/apm/settings/agent-configuration",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       DeleteAPMAgentConfigurationInput{},
 		Examples:    []string{`{"service":{"name":"checkout"}}`, `{"service":{"name":"checkout","environment":"production"},"space_id":"soc"}`},
@@ -100,8 +101,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodGet,
 		Path:        "/api/apm/settings/agent-configuration/agent_name",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetAPMAgentNameInput{},
 		Examples:    []string{`{"serviceName":"checkout"}`, `{"serviceName":"checkout","space_id":"soc"}`},
 	},
@@ -112,8 +113,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodGet,
 		Path:        "/api/apm/settings/agent-configuration/environments",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetAPMEnvironmentsInput{},
 		Examples:    []string{`{}`, `{"serviceName":"checkout","space_id":"soc"}`},
 	},
@@ -124,8 +125,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodPost,
 		Path:        "/api/apm/agent_keys",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       CreateAPMAgentKeyInput{},
 		Examples: []string{
@@ -140,8 +141,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodPost,
 		Path:        "/api/apm/fleet/apm_server_schema",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -158,8 +159,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodGet,
 		Path:        "/api/apm/sourcemaps",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindAPMSourceMapsInput{},
 		Examples:    []string{`{}`, `{"page":2,"perPage":50,"space_id":"soc"}`},
 	},
@@ -170,8 +171,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodPost,
 		Path:        "/api/apm/sourcemaps",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       UploadAPMSourceMapInput{},
 		Examples: []string{
@@ -186,8 +187,8 @@ var apmOperations = []*Operation{
 		Toolset:     "apm",
 		Method:      http.MethodDelete,
 		Path:        "/api/apm/sourcemaps/{id}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       DeleteAPMSourceMapInput{},
 		Examples: []string{

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 // TestAPMVersionPerRoute pins the elastic-api-version of every APM route,
@@ -100,7 +102,7 @@ func TestUploadAPMSourceMapMultipart(t *testing.T) {
 	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
 		t.Fatalf("content type %q", req.ContentType)
 	}
-	if req.Method != http.MethodPost || req.Path != "/api/apm/sourcemaps" || req.Space != "soc" || req.APIVersion != V20231031 ||
+	if req.Method != http.MethodPost || req.Path != "/api/apm/sourcemaps" || req.Space != "soc" || req.APIVersion != operation.V20231031 ||
 		!req.Mutates || req.Retryable || len(req.Query) != 0 {
 		t.Errorf("request %+v", req)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -17,7 +18,7 @@ import (
 // privmon_users.go; all speak the public 2023-10-31 version.
 var assetCriticalityOperations = slices.Concat(criticalityOperations, riskEngineOperations, privmonOperations)
 
-var criticalityOperations = []*Operation{
+var criticalityOperations = []*operation.Operation{
 	{
 		Name:        "get_asset_criticality",
 		Title:       "Get asset criticality",
@@ -25,8 +26,8 @@ var criticalityOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodGet,
 		Path:        "/api/asset_criticality",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       AssetCriticalityRefInput{},
 		Examples: []string{
 			`{"id_field":"host.name","id_value":"fs-02"}`,
@@ -40,8 +41,8 @@ var criticalityOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/asset_criticality",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       SetAssetCriticalityInput{},
@@ -57,8 +58,8 @@ var criticalityOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodDelete,
 		Path:        "/api/asset_criticality",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       DeleteAssetCriticalityInput{},
 		Examples: []string{
 			`{"id_field":"host.name","id_value":"build-03"}`,
@@ -72,8 +73,8 @@ var criticalityOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/asset_criticality/bulk",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       BulkAssetCriticalityInput{},
@@ -89,8 +90,8 @@ var criticalityOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodGet,
 		Path:        "/api/asset_criticality/list",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ListAssetCriticalityInput{},
 		Examples: []string{
 			`{}`,

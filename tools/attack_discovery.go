@@ -1,11 +1,15 @@
 package tools
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
+)
 
 // Attack discovery: generating, finding and dismissing discoveries, and their schedules (/api/attack_discovery/*).
 // A discovery is an attack chain an LLM found in the alerts, with the ids
 // of the alerts behind it. Inputs are in attack_discovery_inputs.go.
-var attackDiscoveryOperations = []*Operation{
+var attackDiscoveryOperations = []*operation.Operation{
 	{
 		Name:        "generate_attack_discovery",
 		Title:       "Generate attack discoveries",
@@ -13,8 +17,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodPost,
 		Path:        "/api/attack_discovery/_generate",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		OpenWorld:   true,
 		Input:       GenerateAttackDiscoveryInput{},
 		Examples: []string{
@@ -29,8 +33,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodGet,
 		Path:        "/api/attack_discovery/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindAttackDiscoveriesInput{},
 		Examples: []string{
 			`{}`,
@@ -44,8 +48,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodGet,
 		Path:        "/api/attack_discovery/generations",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ListAttackDiscoveryGenerationsInput{},
 		Examples: []string{
 			`{}`,
@@ -59,8 +63,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodGet,
 		Path:        "/api/attack_discovery/generations/{execution_uuid}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetAttackDiscoveryGenerationInput{},
 		Examples: []string{
 			`{"execution_uuid":"` + sandboxADGenerationID + `"}`,
@@ -74,8 +78,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodPost,
 		Path:        "/api/attack_discovery/generations/{execution_uuid}/_dismiss",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Input:       DismissAttackDiscoveryGenerationInput{},
 		Examples: []string{
@@ -90,8 +94,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodPost,
 		Path:        "/api/attack_discovery/_bulk",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       BulkUpdateAttackDiscoveriesInput{},
@@ -107,8 +111,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodPost,
 		Path:        "/api/attack_discovery/schedules",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       CreateAttackDiscoveryScheduleInput{},
 		Examples: []string{
@@ -123,8 +127,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodGet,
 		Path:        "/api/attack_discovery/schedules/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindAttackDiscoverySchedulesInput{},
 		Examples: []string{
 			`{}`,
@@ -138,8 +142,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodGet,
 		Path:        "/api/attack_discovery/schedules/{id}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       AttackDiscoveryScheduleRef{},
 		Examples: []string{
 			`{"id":"` + sandboxADScheduleID + `"}`,
@@ -153,8 +157,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodPut,
 		Path:        "/api/attack_discovery/schedules/{id}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -171,8 +175,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodDelete,
 		Path:        "/api/attack_discovery/schedules/{id}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       AttackDiscoveryScheduleRef{},
 		Examples: []string{
@@ -187,8 +191,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodPost,
 		Path:        "/api/attack_discovery/schedules/{id}/_enable",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Admin:       true,
 		Input:       AttackDiscoveryScheduleRef{},
@@ -204,8 +208,8 @@ var attackDiscoveryOperations = []*Operation{
 		Toolset:     "attack_discovery",
 		Method:      http.MethodPost,
 		Path:        "/api/attack_discovery/schedules/{id}/_disable",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Admin:       true,
 		Input:       AttackDiscoveryScheduleRef{},

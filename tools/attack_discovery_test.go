@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
 )
 
 // TestAttackDiscoveryExamplesSucceed runs every example of the toolset
@@ -15,7 +17,7 @@ func TestAttackDiscoveryExamplesSucceed(t *testing.T) {
 			continue
 		}
 		for i, ex := range op.Examples {
-			_, client := newSandboxKibana(t, nil)
+			_, client := sandboxtest.New(t, nil)
 			if isErr, texts := callFlow(t, client, op.Name, ex); isErr {
 				t.Errorf("%s example %d failed: %v", op.Name, i, texts)
 			}
@@ -80,7 +82,7 @@ func TestAttackDiscoveryRequests(t *testing.T) {
 // TestAttackDiscoveryGenerationFlow generates through the tools and reads
 // the generation until it succeeds: a second read finds it finished.
 func TestAttackDiscoveryGenerationFlow(t *testing.T) {
-	_, client := newSandboxKibana(t, nil)
+	_, client := sandboxtest.New(t, nil)
 	isErr, texts := callFlow(t, client, "generate_attack_discovery", mustLookup(t, "generate_attack_discovery").Examples[0])
 	if isErr {
 		t.Fatal(texts)

@@ -2,19 +2,15 @@ package tools
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
-	"github.com/kibana-mcp/kibana-mcp/schema/reflector"
 )
 
-func mustLookup(t testing.TB, name string) *Operation {
+func mustLookup(t testing.TB, name string) *operation.Operation {
 	t.Helper()
 	op, ok := Lookup(name)
 	if !ok {
@@ -69,7 +65,7 @@ func TestBindQueryRepeatsListsAndKeepsSpace(t *testing.T) {
 	if req.Space != "soc" || req.Method != http.MethodGet || req.Body != nil || req.Mutates || !req.Retryable {
 		t.Errorf("request = %+v", req)
 	}
-	if req.APIVersion != V20231031 {
+	if req.APIVersion != operation.V20231031 {
 		t.Errorf("api version %q", req.APIVersion)
 	}
 	for _, bad := range []string{`{"space_id":"Bad Space"}`, `{"space_id":3}`} {
@@ -93,104 +89,6 @@ func TestBindDoesNotModifyCallerArguments(t *testing.T) {
 
 // A synthetic operation exercises body and multipart binding independently
 // of any real tool's fields.
-type bodyInput struct {
-	ID      string         `json:"id" in:"path" jsonschema:"required"`
-	Title   string         `json:"title" jsonschema:"required"`
-	Note    string         `json:"note,omitempty"`
-	Flag    *bool          `json:"flag,omitempty"`
-	Always  bool           `json:"always"`
-	Fields  map[string]any `json:"fields,omitempty"`
-	Refresh string         `json:"refresh,omitempty" in:"query"`
-}
-
-type fileInput struct {
-	ID       string `json:"id" in:"path" jsonschema:"required"`
-	Filename string `json:"filename" in:"form,filename" jsonschema:"required"`
-	File     string `json:"file" in:"formfile" jsonschema:"required"`
-}
-
-func TestBindJSONBodyHonoursOmitEmpty(t *testing.T) {
-	op := withSchema(t, &Operation{Name: "update_thing", Method: http.MethodPatch, Path: "/api/things/{id}", APIVersion: V20231031, Effect: Writes, Input: bodyInput{}})
-	req, err := op.Bind(args(t, `{"id":"t1","title":"x","flag":false,"refresh":"true"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(req.Body) != `{"title":"x","flag":false,"always":false}` {
-		t.Errorf("body = %s", req.Body)
-	}
-	if req.Path != "/api/things/t1" || req.Query.Get("refresh") != "true" || !req.Mutates || req.Retryable {
-		t.Errorf("request = %+v", req)
-	}
-}
-
-func TestBindMultipart(t *testing.T) {
-	op := withSchema(t, &Operation{Name: "upload_thing", Method: http.MethodPost, Path: "/api/things/{id}/files", APIVersion: V20231031, Effect: Writes, Input: fileInput{}})
-	req, err := op.Bind(args(t, `{"id":"t1","filename":"notes.txt","file":"aGVsbG8K"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mt, params, err := mime.ParseMediaType(req.ContentType)
-	if err != nil || mt != "multipart/form-data" {
-		t.Fatalf("content type %q", req.ContentType)
-	}
-	r := multipart.NewReader(strings.NewReader(string(req.Body)), params["boundary"])
-	parts := map[string]string{}
-	var fileType, fileName string
-	for {
-		p, err := r.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(p)
-		parts[p.FormName()] = string(b)
-		if p.FormName() == "file" {
-			fileType, fileName = p.Header.Get("Content-Type"), p.FileName()
-		}
-	}
-	if parts["filename"] != "notes" || parts["file"] != "hello\n" {
-		t.Errorf("parts = %q", parts)
-	}
-	if fileName != "notes.txt" || !strings.HasPrefix(fileType, "text/plain") {
-		t.Errorf("file part name %q type %q", fileName, fileType)
-	}
-	wrapped, err := op.Bind(args(t, `{"id":"t1","filename":".bashrc","file":"aGVs\nbG8K\n"}`))
-	if err != nil {
-		t.Fatalf("base64 wrapped across lines refused: %v", err)
-	}
-	if body := string(wrapped.Body); !strings.Contains(body, "\r\n\r\n.bashrc\r\n") || !strings.Contains(body, "\r\n\r\nhello\n\r\n") {
-		t.Errorf("dot-file name or wrapped content mangled:\n%s", body)
-	}
-	_, err = op.Bind(args(t, `{"id":"t1","filename":"a.txt","file":"not base64!"}`))
-	if ae, ok := schema.AsArgumentError(err); !ok || ae.Field != "file" {
-		t.Errorf("bad base64: err %v, want an error naming file", err)
-	}
-}
-
-func TestBuildPlanRejectsBadDeclarations(t *testing.T) {
-	type noPathField struct {
-		Other string `json:"other"`
-	}
-	type reserved struct {
-		Space string `json:"space_id" in:"query"`
-	}
-	type badTag struct {
-		X string `json:"x" in:"header"`
-	}
-	for _, op := range []*Operation{
-		{Name: "a_b", Method: "GET", Path: "/api/x/{id}", Input: noPathField{}},
-		{Name: "a_b", Method: "GET", Path: "/api/x", Input: reserved{}},
-		{Name: "a_b", Method: "GET", Path: "/api/x", Input: badTag{}},
-		{Name: "a_b", Method: "GET", Path: "/api/x", Input: "string"},
-	} {
-		if _, err := op.getPlan(); err == nil {
-			t.Errorf("%T accepted", op.Input)
-		}
-	}
-}
-
 // FuzzBind throws arbitrary IDs and argument objects at binding: it must
 // never panic, and whatever it accepts must keep the ID inside exactly one
 // path segment.
@@ -228,19 +126,6 @@ func FuzzBind(f *testing.F) {
 			t.Fatalf("space %q passed", req.Space)
 		}
 	})
-}
-
-// withSchema gives a synthetic test operation the schema the generator
-// would have produced for it.
-func withSchema(t *testing.T, op *Operation) *Operation {
-	t.Helper()
-	raw, err := reflector.ToolSchema(op.Input, CommonArguments)
-	if err != nil {
-		t.Fatal(err)
-	}
-	generatedSchemas[op.Name] = string(raw)
-	t.Cleanup(func() { delete(generatedSchemas, op.Name) })
-	return op
 }
 
 // FuzzBindAnyTool feeds arbitrary argument objects to every tool, seeded
@@ -281,35 +166,4 @@ func FuzzBindAnyTool(f *testing.F) {
 			t.Fatalf("%s: invalid JSON body %s", op.Name, req.Body)
 		}
 	})
-}
-
-type ndjsonInput struct {
-	File      string `json:"file" in:"formfile,ndjson" jsonschema:"required"`
-	Overwrite bool   `json:"overwrite,omitempty" in:"query"`
-}
-
-// TestBindTextFilePart: an import's ndjson goes as the file's text, named
-// .ndjson, never decoded as base64; empty content is refused.
-func TestBindTextFilePart(t *testing.T) {
-	op := withSchema(t, &Operation{Name: "import_things", Method: http.MethodPost, Path: "/api/things/_import", Effect: Writes, Input: ndjsonInput{}})
-	content := "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"
-	req, err := op.Bind(map[string]any{"file": content, "overwrite": true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, params, _ := mime.ParseMediaType(req.ContentType)
-	p, err := multipart.NewReader(strings.NewReader(string(req.Body)), params["boundary"]).NextPart()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(p)
-	if p.FormName() != "file" || p.FileName() != "file.ndjson" || p.Header.Get("Content-Type") != "application/ndjson" || string(b) != content {
-		t.Errorf("part %q %q %q: %q", p.FormName(), p.FileName(), p.Header.Get("Content-Type"), b)
-	}
-	if req.Query.Get("overwrite") != "true" {
-		t.Errorf("query %v", req.Query)
-	}
-	if _, err := op.Bind(map[string]any{"file": "  \n"}); err == nil || !strings.Contains(err.Error(), `"file": is empty`) {
-		t.Errorf("empty file: %v", err)
-	}
 }

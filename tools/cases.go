@@ -9,12 +9,13 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
 // The Cases API: the cases analysts triage, their comments, alerts, files,
 // activity, and the case settings of each space.
-var casesOperations = []*Operation{
+var casesOperations = []*operation.Operation{
 	{
 		Name:        "find_cases",
 		Title:       "Find cases",
@@ -22,8 +23,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindCasesInput{},
 		Examples: []string{
 			`{}`,
@@ -37,8 +38,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/{caseId}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetCaseInput{},
 		Examples: []string{
 			`{"caseId":"` + sandboxCaseID + `"}`,
@@ -51,8 +52,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreateCaseInput{},
 		Examples: []string{
 			`{"title":"Suspicious login on web-01","description":"Many failed logins followed by a success from a new country."}`,
@@ -66,8 +67,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodPatch,
 		Path:        "/api/cases",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Admin:       true,
 		Input:       UpdateCasesInput{},
@@ -83,8 +84,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodDelete,
 		Path:        "/api/cases",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       DeleteCasesInput{},
 		Examples: []string{
 			`{"ids":["c1d2e3f4-0000-4000-8000-000000000001"]}`,
@@ -98,8 +99,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/{caseId}/alerts",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetCaseAlertsInput{},
 		Examples: []string{
 			`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001"}`,
@@ -113,8 +114,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/alerts/{alertId}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetCasesByAlertInput{},
 		Examples: []string{
 			`{"alertId":"09f0c261e39e36351d75995b78bb83673774d1bc2cca9df2d15f0e5c0a99a540"}`,
@@ -128,8 +129,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/{caseId}/comments",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       AddCaseCommentInput{},
 		Examples: []string{
 			`{"caseId":"` + sandboxCaseID + `","type":"user","owner":"securitySolution","comment":"Host isolated; waiting for the forensic image."}`,
@@ -138,16 +139,17 @@ var casesOperations = []*Operation{
 		},
 	},
 	{
-		Name:        "update_case_comment",
-		Title:       "Update case comment or alert",
-		Description: "Replace a comment's text or an alert attachment's alerts (as in add_case_comment); type and owner cannot change.",
-		Toolset:     "cases",
-		Method:      http.MethodPatch,
-		Path:        "/api/cases/{caseId}/comments",
-		APIVersion:  V20231031,
-		Effect:      Writes,
-		Overwrites:  true,
-		Input:       UpdateCaseCommentInput{},
+		Name:         "update_case_comment",
+		Title:        "Update case comment or alert",
+		Description:  "Replace a comment's text or an alert attachment's alerts (as in add_case_comment); type and owner cannot change.",
+		Toolset:      "cases",
+		Method:       http.MethodPatch,
+		Path:         "/api/cases/{caseId}/comments",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Writes,
+		Overwrites:   true,
+		ConflictHint: "The object changed since that version was read: call again without version and the tool reads the current one.",
+		Input:        UpdateCaseCommentInput{},
 		Examples: []string{
 			`{"caseId":"` + sandboxCaseID + `","id":"83742920-b274-4a22-803b-6ece265bc695","type":"user","owner":"securitySolution","comment":"Host re-imaged and returned to service."}`,
 			`{"caseId":"` + sandboxCaseID + `","id":"04c39a46-78aa-4eb0-8ac7-57f0c53580cf","version":"WzI2LDFd","type":"alert","owner":"securitySolution","alertId":["` + sandboxAlertID + `"],"index":[".internal.alerts-security.alerts-default-000001"],"rule":{"id":"d913e1b9-3555-423b-81da-0ec265667598","name":"Multiple failed logins followed by success"},"space_id":"default"}`,
@@ -160,8 +162,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodDelete,
 		Path:        "/api/cases/{caseId}/comments",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       DeleteCaseCommentsInput{},
 		Examples: []string{
@@ -176,8 +178,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/{caseId}/comments/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindCaseCommentsInput{},
 		Examples: []string{
 			`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001"}`,
@@ -191,8 +193,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/{caseId}/comments/{commentId}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetCaseCommentInput{},
 		Examples: []string{
 			`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001","commentId":"71ec1870-725b-11ea-a0b2-c51ea50a58e2"}`,
@@ -206,8 +208,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodDelete,
 		Path:        "/api/cases/{caseId}/comments/{commentId}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       DeleteCaseCommentInput{},
 		Examples: []string{
 			`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001","commentId":"71ec1870-725b-11ea-a0b2-c51ea50a58e2"}`,
@@ -221,8 +223,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/{caseId}/connector/{connectorId}/_push",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       PushCaseInput{},
@@ -238,8 +240,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/{caseId}/files",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       AddCaseFileInput{},
 		Examples: []string{
 			`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001","file":"aGVsbG8K"}`,
@@ -253,8 +255,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/{caseId}/user_actions/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindCaseUserActionsInput{},
 		Examples: []string{
 			`{"caseId":"c1d2e3f4-0000-4000-8000-000000000001"}`,
@@ -268,8 +270,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/configure",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetCaseConfigurationInput{},
 		Examples: []string{
 			`{}`,
@@ -283,8 +285,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/configure",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       SetCaseConfigurationInput{},
 		Examples: []string{
@@ -299,8 +301,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodPatch,
 		Path:        "/api/cases/configure/{configurationId}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Admin:       true,
 		Input:       UpdateCaseConfigurationInput{},
@@ -316,8 +318,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/configure/connectors/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindCaseConnectorsInput{},
 		Examples: []string{
 			`{}`,
@@ -331,8 +333,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/reporters",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       GetCaseReportersInput{},
 		Examples: []string{
@@ -347,8 +349,8 @@ var casesOperations = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodGet,
 		Path:        "/api/cases/tags",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetCaseTagsInput{},
 		Examples: []string{
 			`{}`,

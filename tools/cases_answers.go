@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 // Writes to a case answer with the whole case, every comment included: a
@@ -73,10 +74,10 @@ func caseAck(resp *kibana.Response, newComment bool) (*kibana.Response, error) {
 	return out, err
 }
 
-// run adds the comment, reading the case's owner first when the model left
+// Run adds the comment, reading the case's owner first when the model left
 // it out (a comment must carry its case's owner), and answers short unless
 // full is set.
-func (in *AddCaseCommentInput) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
+func (in *AddCaseCommentInput) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
 	send := *req
 	if in.Owner == "" {
 		var c struct {
@@ -109,5 +110,5 @@ func (in *AddCaseCommentInput) run(ctx context.Context, k *kibana.Client, req *k
 			return nil, err
 		}
 	}
-	return &flowResult{resp: resp}, nil
+	return &operation.Result{Resp: resp}, nil
 }

@@ -6,28 +6,29 @@ import (
 	"fmt"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 // What the user is asked before a case changes or goes: the case by its
 // title, which is what an analyst knows it by, and the values it gets.
 
-// describe says what update_case will set, on which case.
-func (in *UpdateCaseInput) describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string {
+// Describe says what update_case will set, on which case.
+func (in *UpdateCaseInput) Describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string {
 	var body struct {
 		Cases []map[string]any `json:"cases"`
 	}
 	if json.Unmarshal(req.Body, &body) != nil || len(body.Cases) != 1 {
 		return ""
 	}
-	change := assignments(body.Cases[0])
+	change := operation.Assignments(body.Cases[0])
 	if len(change) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("set %s on case %s", joinAnd(change), caseTitle(ctx, k, req.Space, in.CaseID))
+	return fmt.Sprintf("set %s on case %s", operation.JoinAnd(change), caseTitle(ctx, k, req.Space, in.CaseID))
 }
 
-// describe names the cases delete_cases would remove, by title.
-func (in *DeleteCasesInput) describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string {
+// Describe names the cases delete_cases would remove, by title.
+func (in *DeleteCasesInput) Describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string {
 	names := make([]string, 0, min(len(in.IDs), maxNamedCases))
 	for _, id := range in.IDs[:min(len(in.IDs), maxNamedCases)] {
 		names = append(names, caseTitle(ctx, k, req.Space, id))
@@ -36,7 +37,7 @@ func (in *DeleteCasesInput) describe(ctx context.Context, k *kibana.Client, req 
 	if len(in.IDs) > 1 {
 		text += "s"
 	}
-	text += " " + joinAnd(names)
+	text += " " + operation.JoinAnd(names)
 	if more := len(in.IDs) - len(names); more > 0 {
 		text += fmt.Sprintf(" and %d more", more)
 	}
@@ -56,7 +57,7 @@ func caseTitle(ctx context.Context, k *kibana.Client, space, id string) string {
 		Title string `json:"title"`
 	}
 	if err := callJSON(ctx, k, space, "get_case", map[string]any{"caseId": id}, &c); err != nil || c.Title == "" {
-		return "with ID " + quoted(id)
+		return "with ID " + operation.Quoted(id)
 	}
-	return quoted(c.Title)
+	return operation.Quoted(c.Title)
 }

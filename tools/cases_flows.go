@@ -12,24 +12,26 @@ import (
 	"strings"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
 // Conveniences on the Cases API that save the model round trips: changing
 // one case without looking up its version first, attaching alerts without
 // looking up their rule, reading a case with its evidence in one call.
-var caseConveniences = []*Operation{
+var caseConveniences = []*operation.Operation{
 	{
-		Name:        "update_case",
-		Title:       "Update case",
-		Description: "Change one case: only the fields given change; lists replace the stored ones ([] empties).",
-		Toolset:     "cases",
-		Method:      http.MethodPatch,
-		Path:        "/api/cases",
-		APIVersion:  V20231031,
-		Effect:      Writes,
-		Overwrites:  true,
-		Input:       UpdateCaseInput{},
+		Name:         "update_case",
+		Title:        "Update case",
+		Description:  "Change one case: only the fields given change; lists replace the stored ones ([] empties).",
+		Toolset:      "cases",
+		Method:       http.MethodPatch,
+		Path:         "/api/cases",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Writes,
+		Overwrites:   true,
+		ConflictHint: "The object changed since that version was read: call again without version and the tool reads the current one.",
+		Input:        UpdateCaseInput{},
 		Examples: []string{
 			`{"caseId":"` + sandboxCaseID + `","status":"in-progress"}`,
 			`{"caseId":"` + sandboxCaseID + `","version":"WzMwLDFd","status":"closed","severity":"critical","title":"Confirmed brute force on vpn-gw-01","description":"svc-backup password reset; source IPs blocked.","tags":["brute-force","vpn"],"category":"credential-access","assignees":[{"uid":"u_WHGh6fGxRBg2pRAEEoqaEHFo5RriW-f7Qz7saTFQXE0_0"}],"settings":{"syncAlerts":false},"customFields":[{"key":"ticket_ref","type":"text","value":"INC-1234"},{"key":"escalated","type":"toggle","value":true}],"space_id":"default"}`,
@@ -42,8 +44,8 @@ var caseConveniences = []*Operation{
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/{caseId}/comments",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       AttachAlertsInput{},
 		Examples: []string{
 			`{"caseId":"` + sandboxCaseID + `","alertIds":["` + sandboxAlertID + `"]}`,
@@ -94,36 +96,36 @@ func (in *UpdateCaseInput) Prepare() error {
 	return c.check("")
 }
 
-func (in *UpdateCaseInput) request() (*kibana.Request, error) {
+func (in *UpdateCaseInput) Request() (*kibana.Request, error) {
 	body, err := in.body(in.Version)
 	if err != nil {
 		return nil, err
 	}
-	return &kibana.Request{Method: http.MethodPatch, Path: "/api/cases", Body: body, APIVersion: V20231031, Mutates: true}, nil
+	return &kibana.Request{Method: http.MethodPatch, Path: "/api/cases", Body: body, APIVersion: operation.V20231031, Mutates: true}, nil
 }
 
 func (in *UpdateCaseInput) body(version string) ([]byte, error) {
 	return json.Marshal(UpdateCasesInput{Cases: []CaseUpdate{in.change(version)}})
 }
 
-// run sends the update, reading the case's version first when none was
+// Run sends the update, reading the case's version first when none was
 // given. A conflict then means someone changed the case between the read
 // and the write: the change is made once more on the newer version. An
 // explicit version is the model's own claim about what it saw, so a
 // conflict on it is reported, not retried.
-func (in *UpdateCaseInput) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
+func (in *UpdateCaseInput) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
 	res, err := in.update(ctx, k, req)
 	if err == nil && !in.Full {
-		res.resp, err = caseAck(res.resp, false)
+		res.Resp, err = caseAck(res.Resp, false)
 	}
 	return res, err
 }
 
-func (in *UpdateCaseInput) update(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
+func (in *UpdateCaseInput) update(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
 	if in.Version != "" {
-		res, err := sendOne(ctx, k, req)
+		res, err := operation.SendOne(ctx, k, req)
 		if err == nil {
-			res.resp.Body = onlyElement(res.resp.Body)
+			res.Resp.Body = onlyElement(res.Resp.Body)
 		}
 		return res, err
 	}
@@ -147,7 +149,7 @@ func (in *UpdateCaseInput) update(ctx context.Context, k *kibana.Client, req *ki
 
 // withCurrentVersion reads an object's version and writes with it, once
 // more after a 409, and says so in notes.
-func withCurrentVersion(ctx context.Context, what string, read func() (string, error), write func(version string) (*kibana.Response, error)) (*flowResult, error) {
+func withCurrentVersion(ctx context.Context, what string, read func() (string, error), write func(version string) (*kibana.Response, error)) (*operation.Result, error) {
 	var notes []string
 	for attempt := 1; ; attempt++ {
 		version, err := read()
@@ -157,7 +159,7 @@ func withCurrentVersion(ctx context.Context, what string, read func() (string, e
 		resp, err := write(version)
 		if err == nil {
 			notes = append(notes, fmt.Sprintf("No version was given: the tool read the %s's current version (%s) and changed that.", what, version))
-			return &flowResult{resp: resp, notes: notes}, nil
+			return &operation.Result{Resp: resp, Notes: notes}, nil
 		}
 		if attempt == 2 || !isConflict(err) {
 			return nil, err
@@ -176,10 +178,10 @@ func onlyElement(body []byte) []byte {
 	return body
 }
 
-// run updates a comment, reading its version first when none was given.
-func (in *UpdateCaseCommentInput) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
+// Run updates a comment, reading its version first when none was given.
+func (in *UpdateCaseCommentInput) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
 	if in.Version != "" {
-		return sendOne(ctx, k, req)
+		return operation.SendOne(ctx, k, req)
 	}
 	return withCurrentVersion(ctx, "comment", func() (string, error) {
 		var current struct{ Version string }
@@ -245,9 +247,9 @@ type alertGroup struct {
 	index []string
 }
 
-// run looks up what was not given, then attaches. Every alert is found
+// Run looks up what was not given, then attaches. Every alert is found
 // before anything is written, so a wrong id changes nothing.
-func (in *AttachAlertsInput) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
+func (in *AttachAlertsInput) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
 	groups, notes, err := in.groups(ctx, k, req.Space)
 	if err != nil {
 		return nil, err
@@ -271,7 +273,7 @@ func (in *AttachAlertsInput) run(ctx context.Context, k *kibana.Client, req *kib
 			return nil, err
 		}
 	}
-	return &flowResult{resp: resp, notes: notes}, nil
+	return &operation.Result{Resp: resp, Notes: notes}, nil
 }
 
 // groups sorts the alerts by rule, looking up their rule and index in the
@@ -402,29 +404,29 @@ func (in *GetCaseInput) Prepare() error {
 	return nil
 }
 
-// run reads the case and, when asked, one page of each included part,
+// Run reads the case and, when asked, one page of each included part,
 // newest first. The parts come under "included"; a case's own embedded
 // comment list (older Kibana answers carry every comment) is dropped for
 // the paged one.
-func (in *GetCaseInput) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
-	res, err := sendOne(ctx, k, req)
+func (in *GetCaseInput) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
+	res, err := operation.SendOne(ctx, k, req)
 	if err != nil {
 		return res, err
 	}
 	var doc map[string]json.RawMessage
 	if len(in.Include) == 0 {
 		// Kibana's answer as it is, unless there are assignees to name.
-		if json.Unmarshal(res.resp.Body, &doc) == nil && withAssigneeNames(ctx, k, req.Space, doc) {
+		if json.Unmarshal(res.Resp.Body, &doc) == nil && withAssigneeNames(ctx, k, req.Space, doc) {
 			named, err := jsonResponse(doc)
 			if err != nil {
 				return nil, err
 			}
-			named.StatusCode = res.resp.StatusCode
-			res.resp = named
+			named.StatusCode = res.Resp.StatusCode
+			res.Resp = named
 		}
 		return res, nil
 	}
-	if err := json.Unmarshal(res.resp.Body, &doc); err != nil {
+	if err := json.Unmarshal(res.Resp.Body, &doc); err != nil {
 		return nil, fmt.Errorf("Kibana's case is not a JSON object: %w", err)
 	}
 	withAssigneeNames(ctx, k, req.Space, doc)
@@ -455,7 +457,7 @@ func (in *GetCaseInput) run(ctx context.Context, k *kibana.Client, req *kibana.R
 	if doc["included"], err = json.Marshal(included); err != nil {
 		return nil, err
 	}
-	res.resp, err = jsonResponse(doc)
+	res.Resp, err = jsonResponse(doc)
 	return res, err
 }
 

@@ -1,63 +1,19 @@
 package tools
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
-	"github.com/kibana-mcp/kibana-mcp/sandbox"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
-
-// sandboxKibana serves a fresh seeded sandbox on loopback. before, when
-// not nil, may answer a request itself (returning true) to stage what the
-// sandbox would not do on its own, such as a conflict; every request is
-// recorded as "METHOD path".
-type sandboxKibana struct {
-	URL    string
-	mu     sync.Mutex
-	seen   []string
-	bodies []string
-}
-
-func newSandboxKibana(t *testing.T, before func(w http.ResponseWriter, r *http.Request) bool) (*sandboxKibana, *kibana.Client) {
-	t.Helper()
-	kib := sandbox.New(sandbox.Config{APIKey: "k", Seed: 1})
-	sk := &sandboxKibana{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		sk.mu.Lock()
-		sk.seen = append(sk.seen, r.Method+" "+r.URL.EscapedPath())
-		sk.bodies = append(sk.bodies, string(body))
-		sk.mu.Unlock()
-		if before != nil && before(w, r) {
-			return
-		}
-		kib.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	sk.URL = srv.URL
-	client, err := kibana.New(kibana.Config{URL: srv.URL, APIKey: "k", MaxRetries: -1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sk, client
-}
-
-func (sk *sandboxKibana) requests() ([]string, []string) {
-	sk.mu.Lock()
-	defer sk.mu.Unlock()
-	return append([]string(nil), sk.seen...), append([]string(nil), sk.bodies...)
-}
 
 // callFlow runs a tool's handler and returns its result texts.
 func callFlow(t *testing.T, client *kibana.Client, name, arguments string) (bool, []string) {
@@ -65,7 +21,7 @@ func callFlow(t *testing.T, client *kibana.Client, name, arguments string) (bool
 	var call mcp.CallToolRequest
 	call.Params.Name = name
 	call.Params.Arguments = args(t, arguments)
-	res, err := mustLookup(t, name).Handler(client)(t.Context(), call)
+	res, err := serve.Handler(client, Catalog, mustLookup(t, name))(t.Context(), call)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +37,7 @@ func callFlow(t *testing.T, client *kibana.Client, name, arguments string) (bool
 const caseArg = `"caseId":"` + sandboxCaseID + `"`
 
 func TestUpdateCaseReadsTheVersionItself(t *testing.T) {
-	sk, client := newSandboxKibana(t, nil)
+	sk, client := sandboxtest.New(t, nil)
 	isErr, texts := callFlow(t, client, "update_case", `{`+caseArg+`,"status":"in-progress","tags":["vpn"]}`)
 	if isErr {
 		t.Fatalf("update_case: %v", texts)
@@ -93,7 +49,7 @@ func TestUpdateCaseReadsTheVersionItself(t *testing.T) {
 	if len(texts) != 2 || !strings.Contains(texts[1], "read the case's current version") {
 		t.Errorf("no note saying the version was read: %q", texts[1:])
 	}
-	seen, bodies := sk.requests()
+	seen, bodies := sk.Requests()
 	if len(seen) != 2 || seen[0] != "GET /api/cases/"+sandboxCaseID || seen[1] != "PATCH /api/cases" {
 		t.Fatalf("Kibana saw %q", seen)
 	}
@@ -114,34 +70,34 @@ func TestUpdateCaseRetriesOnceAfterAConflict(t *testing.T) {
 		}
 		return false
 	}
-	sk, client := newSandboxKibana(t, conflict)
+	sk, client := sandboxtest.New(t, conflict)
 	isErr, texts := callFlow(t, client, "update_case", `{`+caseArg+`,"severity":"critical"}`)
 	if isErr || !strings.Contains(strings.Join(texts, "\n"), "409 Conflict") || !strings.Contains(strings.Join(texts, "\n"), "retried once") {
 		t.Fatalf("update_case after one conflict: isError=%v %q", isErr, texts)
 	}
-	if seen, _ := sk.requests(); strings.Join(seen, ",") != "GET /api/cases/"+sandboxCaseID+",PATCH /api/cases,GET /api/cases/"+sandboxCaseID+",PATCH /api/cases" {
+	if seen, _ := sk.Requests(); strings.Join(seen, ",") != "GET /api/cases/"+sandboxCaseID+",PATCH /api/cases,GET /api/cases/"+sandboxCaseID+",PATCH /api/cases" {
 		t.Errorf("Kibana saw %q", seen)
 	}
 
 	// Two conflicts in a row: the second is reported, not retried again.
 	conflicts = 2
-	sk, client = newSandboxKibana(t, conflict)
+	sk, client = sandboxtest.New(t, conflict)
 	isErr, texts = callFlow(t, client, "update_case", `{`+caseArg+`,"severity":"critical"}`)
 	if !isErr || !strings.Contains(texts[0], "409") {
 		t.Fatalf("update_case after two conflicts: isError=%v %q", isErr, texts)
 	}
-	if seen, _ := sk.requests(); len(seen) != 4 {
+	if seen, _ := sk.Requests(); len(seen) != 4 {
 		t.Errorf("Kibana saw %q, want two reads and two writes", seen)
 	}
 }
 
 func TestUpdateCaseWithAStaleVersionFailsWithTheConflictExplained(t *testing.T) {
-	sk, client := newSandboxKibana(t, nil)
+	sk, client := sandboxtest.New(t, nil)
 	isErr, texts := callFlow(t, client, "update_case", `{`+caseArg+`,"version":"WzEsMV0=","status":"closed"}`)
 	if !isErr || !strings.Contains(texts[0], "409") || !strings.Contains(texts[0], "call again without version") {
 		t.Fatalf("stale version: isError=%v %q", isErr, texts)
 	}
-	if seen, _ := sk.requests(); len(seen) != 1 || seen[0] != "PATCH /api/cases" {
+	if seen, _ := sk.Requests(); len(seen) != 1 || seen[0] != "PATCH /api/cases" {
 		t.Errorf("Kibana saw %q: an explicit version must be sent once, as given", seen)
 	}
 }
@@ -161,19 +117,19 @@ func TestUpdateCaseArgumentChecks(t *testing.T) {
 }
 
 func TestUpdateCaseCommentReadsTheVersionItself(t *testing.T) {
-	sk, client := newSandboxKibana(t, nil)
+	sk, client := sandboxtest.New(t, nil)
 	isErr, texts := callFlow(t, client, "update_case_comment", `{`+caseArg+`,"id":"83742920-b274-4a22-803b-6ece265bc695","type":"user","owner":"securitySolution","comment":"Account re-enabled after review."}`)
 	if isErr || !strings.Contains(texts[len(texts)-1], "comment's current version (WzI5LDFd)") {
 		t.Fatalf("update_case_comment: isError=%v %q", isErr, texts)
 	}
-	seen, bodies := sk.requests()
+	seen, bodies := sk.Requests()
 	if len(seen) != 2 || !strings.HasPrefix(seen[0], "GET /api/cases/"+sandboxCaseID+"/comments/") || !strings.Contains(bodies[1], `"version":"WzI5LDFd"`) {
 		t.Errorf("Kibana saw %q %q", seen, bodies)
 	}
 }
 
 func TestAttachAlertsLooksUpTheirRule(t *testing.T) {
-	sk, client := newSandboxKibana(t, nil)
+	sk, client := sandboxtest.New(t, nil)
 	// Two alerts of the seeded brute-force case; one rule behind them.
 	const other = "c68a6178d9af34a114c0822f8adb1cfa4b657f30add5c1ac881f4f6fdb602f58"
 	isErr, texts := callFlow(t, client, "attach_alerts_to_case", `{`+caseArg+`,"alertIds":["`+sandboxAlertID+`","`+other+`"]}`)
@@ -183,7 +139,7 @@ func TestAttachAlertsLooksUpTheirRule(t *testing.T) {
 	if !strings.Contains(texts[len(texts)-1], `"Multiple failed logins followed by success" (d913e1b9-3555-423b-81da-0ec265667598): 2`) {
 		t.Errorf("note does not name the rule found: %q", texts[len(texts)-1])
 	}
-	seen, bodies := sk.requests()
+	seen, bodies := sk.Requests()
 	if len(seen) != 2 || seen[0] != "POST /api/detection_engine/signals/search" || seen[1] != "POST /api/cases/"+sandboxCaseID+"/comments" {
 		t.Fatalf("Kibana saw %q", seen)
 	}
@@ -201,29 +157,29 @@ func TestAttachAlertsLooksUpTheirRule(t *testing.T) {
 }
 
 func TestAttachAlertsWritesNothingWhenAnAlertIsUnknown(t *testing.T) {
-	sk, client := newSandboxKibana(t, nil)
+	sk, client := sandboxtest.New(t, nil)
 	isErr, texts := callFlow(t, client, "attach_alerts_to_case", `{`+caseArg+`,"alertIds":["`+sandboxAlertID+`","no-such-alert"]}`)
 	if !isErr || !strings.Contains(texts[0], `invalid argument "alertIds": 1 of 2 are not detection alerts in this space: no-such-alert; nothing was attached`) {
 		t.Fatalf("unknown alert: isError=%v %q", isErr, texts)
 	}
-	if seen, _ := sk.requests(); len(seen) != 1 {
+	if seen, _ := sk.Requests(); len(seen) != 1 {
 		t.Errorf("Kibana saw %q: nothing but the lookup may be sent", seen)
 	}
 }
 
 func TestAttachAlertsWithRuleAndIndexGivenNeedsNoLookup(t *testing.T) {
-	sk, client := newSandboxKibana(t, nil)
+	sk, client := sandboxtest.New(t, nil)
 	isErr, texts := callFlow(t, client, "attach_alerts_to_case", `{`+caseArg+`,"alertIds":["`+sandboxAlertID+`"],"index":".internal.alerts-security.alerts-default-000001","rule":{"id":"d913e1b9-3555-423b-81da-0ec265667598","name":"Multiple failed logins followed by success"}}`)
 	if isErr {
 		t.Fatalf("%q", texts)
 	}
-	if seen, _ := sk.requests(); len(seen) != 1 || !strings.HasPrefix(seen[0], "POST /api/cases/") {
+	if seen, _ := sk.Requests(); len(seen) != 1 || !strings.HasPrefix(seen[0], "POST /api/cases/") {
 		t.Errorf("Kibana saw %q", seen)
 	}
 }
 
 func TestGetCaseIncludesBoundedParts(t *testing.T) {
-	_, client := newSandboxKibana(t, nil)
+	_, client := sandboxtest.New(t, nil)
 	isErr, texts := callFlow(t, client, "get_case", `{`+caseArg+`,"include":["alerts","comments","activity"],"perPage":3}`)
 	if isErr {
 		t.Fatalf("%q", texts)
@@ -282,7 +238,7 @@ func TestGetCaseIncludesBoundedParts(t *testing.T) {
 // against full documents on the sandbox's data, and checks the rows keep
 // what a model needs to choose what to open next.
 func TestCompactRowsSaveContext(t *testing.T) {
-	_, client := newSandboxKibana(t, nil)
+	_, client := sandboxtest.New(t, nil)
 	for _, c := range []struct{ tool, args, mustKeep string }{
 		{"find_cases", `{"perPage":100}`, `"alerts":7`},
 		{"find_rules", `{"per_page":100}`, `"rule_type_id":"siem.queryRule"`},
@@ -306,7 +262,7 @@ func TestCompactRowsSaveContext(t *testing.T) {
 // case's; the answer names the new comment and the case's new version in a
 // few hundred bytes, and full:true gives the whole case.
 func TestCaseWritesAnswerShort(t *testing.T) {
-	sk, client := newSandboxKibana(t, nil)
+	sk, client := sandboxtest.New(t, nil)
 	isErr, texts := callFlow(t, client, "add_case_comment", `{`+caseArg+`,"type":"user","comment":"Blocked the source IPs."}`)
 	if isErr {
 		t.Fatalf("add_case_comment: %v", texts)
@@ -315,7 +271,7 @@ func TestCaseWritesAnswerShort(t *testing.T) {
 	if err := json.Unmarshal([]byte(texts[0]), &ack); err != nil || ack.CaseID != sandboxCaseID || ack.Version == "" || ack.CommentID == "" || len(texts[0]) > 600 {
 		t.Fatalf("answer: %s", texts[0])
 	}
-	seen, bodies := sk.requests()
+	seen, bodies := sk.Requests()
 	if len(seen) != 2 || !strings.Contains(bodies[1], `"owner":"securitySolution"`) {
 		t.Fatalf("Kibana saw %q %q", seen, bodies)
 	}
@@ -333,7 +289,7 @@ func TestCaseWritesAnswerShort(t *testing.T) {
 // TestFindCasesNamesAssignees: beside an assignee's uid, the row gives the
 // name Kibana's own answer carries for that uid (as a case's author).
 func TestFindCasesNamesAssignees(t *testing.T) {
-	_, client := newSandboxKibana(t, nil)
+	_, client := sandboxtest.New(t, nil)
 	_, texts := callFlow(t, client, "find_cases", `{"perPage":20}`)
 	var page struct {
 		Cases []struct {
@@ -361,7 +317,7 @@ func TestFindCasesNamesAssignees(t *testing.T) {
 // TestGetCaseNamesAssignees: a case's assignees come with their names
 // where the case's own users or the reporters list know them.
 func TestGetCaseNamesAssignees(t *testing.T) {
-	_, client := newSandboxKibana(t, nil)
+	_, client := sandboxtest.New(t, nil)
 	_, texts := callFlow(t, client, "get_case", `{`+caseArg+`}`)
 	var c struct {
 		Assignees     []struct{ UID string }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 // Find tools answer with summary rows unless asked for full documents: a
@@ -31,15 +32,15 @@ type caseRow struct {
 	Alerts        int               `json:"alerts"`
 }
 
-// run sends the search and, unless full documents were asked for, turns
+// Run sends the search and, unless full documents were asked for, turns
 // the cases into rows.
-func (in *FindCasesInput) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
-	res, err := sendOne(ctx, k, req)
+func (in *FindCasesInput) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
+	res, err := operation.SendOne(ctx, k, req)
 	if err != nil || in.Full {
 		return res, err
 	}
-	names := nameAssignees(ctx, k, req.Space, caseUserNames(res.resp.Body), assigneeUIDs(res.resp.Body))
-	res.resp, err = compactList(res.resp, "cases", func(raw json.RawMessage) (any, error) {
+	names := nameAssignees(ctx, k, req.Space, caseUserNames(res.Resp.Body), assigneeUIDs(res.Resp.Body))
+	res.Resp, err = compactList(res.Resp, "cases", func(raw json.RawMessage) (any, error) {
 		var c struct {
 			ID, Title, Status, Severity, Owner string
 			Tags                               []string
@@ -123,14 +124,14 @@ type ruleRow struct {
 	NextRun     string   `json:"next_run,omitempty"`
 }
 
-// run sends the search and, unless full documents or chosen fields were
+// Run sends the search and, unless full documents or chosen fields were
 // asked for, turns the rules into rows.
-func (in *FindRulesInput) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
-	res, err := sendOne(ctx, k, req)
+func (in *FindRulesInput) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
+	res, err := operation.SendOne(ctx, k, req)
 	if err != nil || in.Full || len(in.Fields) > 0 {
 		return res, err
 	}
-	res.resp, err = compactList(res.resp, "data", func(raw json.RawMessage) (any, error) {
+	res.Resp, err = compactList(res.Resp, "data", func(raw json.RawMessage) (any, error) {
 		var r struct {
 			ID, Name string
 			RuleType string `json:"rule_type_id"`

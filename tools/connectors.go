@@ -10,13 +10,14 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
 // The Actions and Connectors API: the connectors rules and cases use to reach
 // email, chat, paging, ticketing and indexing systems, and running one by
 // hand. Creating, changing and deleting them is settings work (Admin).
-var connectorsOperations = []*Operation{
+var connectorsOperations = []*operation.Operation{
 	{
 		Name:        "list_connectors",
 		Title:       "List connectors",
@@ -24,8 +25,8 @@ var connectorsOperations = []*Operation{
 		Toolset:     "connectors",
 		Method:      http.MethodGet,
 		Path:        "/api/actions/connectors",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ListConnectorsInput{},
 		Examples: []string{
 			`{}`,
@@ -39,8 +40,8 @@ var connectorsOperations = []*Operation{
 		Toolset:     "connectors",
 		Method:      http.MethodGet,
 		Path:        "/api/actions/connector/{id}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetConnectorInput{},
 		Examples: []string{
 			`{"id":"e07d0c80-8b8b-11ed-a780-3b746c987a81"}`,
@@ -54,8 +55,8 @@ var connectorsOperations = []*Operation{
 		Toolset:     "connectors",
 		Method:      http.MethodPost,
 		Path:        "/api/actions/connector/{id}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       CreateConnectorInput{},
 		Examples: []string{
@@ -70,8 +71,8 @@ var connectorsOperations = []*Operation{
 		Toolset:     "connectors",
 		Method:      http.MethodPut,
 		Path:        "/api/actions/connector/{id}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -88,8 +89,8 @@ var connectorsOperations = []*Operation{
 		Toolset:     "connectors",
 		Method:      http.MethodDelete,
 		Path:        "/api/actions/connector/{id}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       DeleteConnectorInput{},
 		Examples: []string{
@@ -106,8 +107,8 @@ var connectorsOperations = []*Operation{
 		Toolset:     "connectors",
 		Method:      http.MethodDelete,
 		Path:        "/api/actions/action/{id}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       DeleteConnectorInput{},
 		Examples: []string{
@@ -122,8 +123,8 @@ var connectorsOperations = []*Operation{
 		Toolset:     "connectors",
 		Method:      http.MethodPost,
 		Path:        "/api/actions/connector/{id}/_execute",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       RunConnectorInput{},
@@ -142,8 +143,8 @@ var connectorsOperations = []*Operation{
 		Toolset:     "connectors",
 		Method:      http.MethodGet,
 		Path:        "/api/actions/connector_types",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       GetConnectorTypesInput{},
 		Examples: []string{

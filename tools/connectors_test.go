@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
 // TestRunConnectorParamsChecks pins what a model reads when params do not
@@ -132,7 +134,7 @@ func TestCreateConnectorID(t *testing.T) {
 // TestConnectorAdminSplit: the default selection serves what triage needs
 // (list, read, run) and leaves connector settings to those who ask.
 func TestConnectorAdminSplit(t *testing.T) {
-	ops, err := Select(All(), Selection{})
+	ops, err := serve.Select(Catalog, serve.Selection{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,17 @@
 package tools
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
+)
 
 // The dashboards API (technical preview in Kibana 9.0). Its list route is
 // not in the published OpenAPI document; its seed page declares no version
 // header, and Kibana registers the route (the same summary and query
 // parameters as the page) under the public version 2023-10-31, refusing
 // other versions, so that is what it declares rather than V1.
-var dashboardsOperations = []*Operation{
+var dashboardsOperations = []*operation.Operation{
 	{
 		Name:        "find_dashboards",
 		Title:       "Find dashboards",
@@ -15,8 +19,8 @@ var dashboardsOperations = []*Operation{
 		Toolset:     "dashboards",
 		Method:      http.MethodGet,
 		Path:        "/api/dashboards/dashboard",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindDashboardsInput{},
 		Examples:    []string{`{}`, `{"page":2,"perPage":50,"space_id":"soc"}`},
 	},

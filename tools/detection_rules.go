@@ -1,6 +1,10 @@
 package tools
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
+)
 
 // Seeded ids the examples use: the story's brute-force rule in the default
 // space (sandbox ruleIDIn("default", 0)) and the phishing rule.
@@ -12,7 +16,7 @@ const (
 // The detection rule lifecycle (/api/detection_engine/rules*, the alerts
 // index, privileges, tags): finding and reading rules stays in the
 // detections toolset that triage uses every day.
-var detectionRulesOperations = []*Operation{
+var detectionRulesOperations = []*operation.Operation{
 	{
 		Name:        "create_detection_rule",
 		Title:       "Create detection rule",
@@ -20,8 +24,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/rules",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreateDetectionRuleInput{},
 		Examples: []string{
 			`{"name":"Whoami run by a service account","description":"A service account ran whoami.","risk_score":47,"severity":"medium","type":"query","query":"process.name:whoami.exe and user.name:svc-*"}`,
@@ -42,8 +46,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodPut,
 		Path:        "/api/detection_engine/rules",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Idempotent:  true,
 		Input:       UpdateDetectionRuleInput{},
@@ -62,8 +66,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodPatch,
 		Path:        "/api/detection_engine/rules",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Input:       PatchDetectionRuleInput{},
 		Examples: []string{
@@ -82,8 +86,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodDelete,
 		Path:        "/api/detection_engine/rules",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       DetectionRuleRefInput{},
 		Examples: []string{
 			`{"id":"` + sandboxRuleID + `"}`,
@@ -97,8 +101,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/rules/_bulk_action",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       BulkDetectionRuleActionInput{},
 		Examples: []string{
 			`{"action":"disable","ids":["` + sandboxRuleID + `"]}`,
@@ -116,8 +120,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/rules/_export",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ExportDetectionRulesInput{},
 		Examples: []string{
 			`{}`,
@@ -131,8 +135,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/rules/_import",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       ImportDetectionRulesInput{},
 		Examples: []string{
@@ -147,8 +151,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodPut,
 		Path:        "/api/detection_engine/rules/prepackaged",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Idempotent:  true,
 		Admin:       true,
@@ -162,8 +166,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodGet,
 		Path:        "/api/detection_engine/rules/prepackaged/_status",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       NoDetectionRuleArgs{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
 	},
@@ -174,8 +178,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/rules/preview",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       PreviewDetectionRuleInput{},
 		Examples: []string{
 			`{"invocationCount":1,"timeframeEnd":"2025-03-14T12:00:00.000Z","name":"Preview","description":"Try a query.","risk_score":21,"severity":"low","type":"query","query":"event.outcome:failure"}`,
@@ -193,8 +197,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodGet,
 		Path:        "/api/detection_engine/tags",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       NoDetectionRuleArgs{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
 	},
@@ -205,8 +209,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodGet,
 		Path:        "/api/detection_engine/privileges",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       NoDetectionRuleArgs{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
@@ -218,8 +222,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/index",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Admin:       true,
 		Input:       NoDetectionRuleArgs{},
@@ -232,8 +236,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodGet,
 		Path:        "/api/detection_engine/index",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       NoDetectionRuleArgs{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
@@ -245,8 +249,8 @@ var detectionRulesOperations = []*Operation{
 		Toolset:     "detection_rules",
 		Method:      http.MethodDelete,
 		Path:        "/api/detection_engine/index",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       NoDetectionRuleArgs{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},

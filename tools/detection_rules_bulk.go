@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -185,11 +186,11 @@ type ExportRuleRef struct {
 	RuleID string `json:"rule_id" jsonschema:"required,minLength=1"`
 }
 
-// request builds the export itself: Kibana exports every rule for a null
+// Request builds the export itself: Kibana exports every rule for a null
 // body, while {} (what a body of only omitted members would be) is refused
 // for lacking objects and {"objects":[]} exports none.
-func (in *ExportDetectionRulesInput) request() (*kibana.Request, error) {
-	req := &kibana.Request{Method: http.MethodPost, Path: "/api/detection_engine/rules/_export", APIVersion: V20231031, Retryable: true}
+func (in *ExportDetectionRulesInput) Request() (*kibana.Request, error) {
+	req := &kibana.Request{Method: http.MethodPost, Path: "/api/detection_engine/rules/_export", APIVersion: operation.V20231031, Retryable: true}
 	if in.ExcludeExportDetails || in.FileName != "" {
 		req.Query = url.Values{}
 		if in.ExcludeExportDetails {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -150,7 +152,7 @@ func TestDetectionRuleExamplesSucceed(t *testing.T) {
 			continue
 		}
 		for i, ex := range op.Examples {
-			_, client := newSandboxKibana(t, nil)
+			_, client := sandboxtest.New(t, nil)
 			isErr, texts := callFlow(t, client, op.Name, ex)
 			if isErr {
 				t.Errorf("%s example %d failed: %v", op.Name, i, texts)
@@ -162,11 +164,11 @@ func TestDetectionRuleExamplesSucceed(t *testing.T) {
 // TestDetectionRulesRoundTrip exports the space's rules, deletes one and
 // imports the export back: the rule returns.
 func TestDetectionRulesRoundTrip(t *testing.T) {
-	_, client := newSandboxKibana(t, nil)
+	_, client := sandboxtest.New(t, nil)
 	var call mcp.CallToolRequest
 	call.Params.Name = "export_detection_rules"
 	call.Params.Arguments = map[string]any{}
-	res, err := mustLookup(t, "export_detection_rules").Handler(client)(t.Context(), call)
+	res, err := serve.Handler(client, Catalog, mustLookup(t, "export_detection_rules"))(t.Context(), call)
 	if err != nil || res.IsError {
 		t.Fatalf("export: %v %v", err, res)
 	}

@@ -8,13 +8,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
 // The Security detection engine: the alerts detection rules raise (search,
 // status, tags, assignees), the rules themselves (read only here), and the
 // migration of old alert indices, which is settings work (Admin).
-var detectionsOperations = []*Operation{
+var detectionsOperations = []*operation.Operation{
 	{
 		// A POST that only reads: ReadRoutes lets it through in read-only mode.
 		Name:        "search_detection_alerts",
@@ -23,8 +24,8 @@ var detectionsOperations = []*Operation{
 		Toolset:     "detections",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/signals/search",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       SearchDetectionAlertsInput{},
 		Examples: []string{
 			`{}`,
@@ -38,8 +39,8 @@ var detectionsOperations = []*Operation{
 		Toolset:     "detections",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/signals/status",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       SetAlertStatusInput{},
@@ -56,8 +57,8 @@ var detectionsOperations = []*Operation{
 		Toolset:     "detections",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/signals/tags",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       SetAlertTagsInput{},
@@ -73,8 +74,8 @@ var detectionsOperations = []*Operation{
 		Toolset:     "detections",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/signals/assignees",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       SetAlertAssigneesInput{},
@@ -90,8 +91,8 @@ var detectionsOperations = []*Operation{
 		Toolset:     "detections",
 		Method:      http.MethodGet,
 		Path:        "/api/detection_engine/rules/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindDetectionRulesInput{},
 		Examples: []string{
 			`{}`,
@@ -105,8 +106,8 @@ var detectionsOperations = []*Operation{
 		Toolset:     "detections",
 		Method:      http.MethodGet,
 		Path:        "/api/detection_engine/rules",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetDetectionRuleInput{},
 		Examples: []string{
 			`{"id":"94e80e20-cb5a-11ee-b8f3-8b4e5c0e6d2a"}`,
@@ -120,8 +121,8 @@ var detectionsOperations = []*Operation{
 		Toolset:     "detections",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/signals/migration",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       CreateAlertsMigrationInput{},
 		Examples: []string{
@@ -136,8 +137,8 @@ var detectionsOperations = []*Operation{
 		Toolset:     "detections",
 		Method:      http.MethodGet,
 		Path:        "/api/detection_engine/signals/migration_status",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       GetAlertsMigrationStatusInput{},
 		Examples: []string{
@@ -152,8 +153,8 @@ var detectionsOperations = []*Operation{
 		Toolset:     "detections",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/signals/finalize_migration",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -170,8 +171,8 @@ var detectionsOperations = []*Operation{
 		Toolset:     "detections",
 		Method:      http.MethodDelete,
 		Path:        "/api/detection_engine/signals/migration",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       MigrationIDsInput{},
 		Examples: []string{

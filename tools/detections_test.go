@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
 // TestDetectionArgumentChecks pins the rules the schemas cannot express,
@@ -154,7 +155,7 @@ func TestReadOnlyClientLetsAlertSearchThrough(t *testing.T) {
 		_, _ = io.WriteString(w, `{"hits":{"hits":[]}}`)
 	}))
 	defer srv.Close()
-	client, err := kibana.New(kibana.Config{URL: srv.URL, ReadOnly: true, ReadRoutes: ReadRoutes(), MaxRetries: -1}, nil)
+	client, err := kibana.New(kibana.Config{URL: srv.URL, ReadOnly: true, ReadRoutes: serve.ReadRoutes(Catalog), MaxRetries: -1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -25,7 +26,7 @@ import (
 // open-world (they reach beyond Kibana); actions that only collect from a
 // host (a file, the process list) are plain writes: they create an action
 // record and touch nothing on the host.
-var endpointOperations = []*Operation{
+var endpointOperations = []*operation.Operation{
 	{
 		Name:        "find_endpoint_actions",
 		Title:       "Find response actions",
@@ -33,8 +34,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodGet,
 		Path:        "/api/endpoint/action",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindEndpointActionsInput{},
 		Examples: []string{
 			`{}`,
@@ -48,8 +49,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodGet,
 		Path:        "/api/endpoint/action/{action_id}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetEndpointActionInput{},
 		Examples: []string{
 			`{"action_id":"9f934028-2300-4927-b531-b26376793dc4"}`,
@@ -63,8 +64,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodGet,
 		Path:        "/api/endpoint/action_status",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetEndpointActionStatusInput{},
 		Examples: []string{
 			`{"agent_ids":["0d4a3c6e-8d1f-4b4e-9a55-2f5c8f1d7e10"]}`,
@@ -78,8 +79,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodGet,
 		Path:        "/api/endpoint/action/state",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetEndpointActionStateInput{},
 		Examples: []string{
 			`{}`,
@@ -93,8 +94,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        "/api/endpoint/action/isolate",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       HostActionInput{},
@@ -110,8 +111,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        "/api/endpoint/action/unisolate",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       HostActionInput{},
@@ -127,8 +128,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        "/api/endpoint/action/kill_process",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       KillProcessInput{},
@@ -145,8 +146,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        "/api/endpoint/action/suspend_process",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       SuspendProcessInput{},
@@ -162,8 +163,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        "/api/endpoint/action/running_procs",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		OpenWorld:   true,
 		Input:       HostActionInput{},
 		Examples: []string{
@@ -178,8 +179,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        "/api/endpoint/action/get_file",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		OpenWorld:   true,
 		Input:       GetEndpointFileInput{},
 		Examples: []string{
@@ -194,8 +195,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodGet,
 		Path:        "/api/endpoint/action/{action_id}/file/{file_id}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       EndpointFileInput{},
 		Examples: []string{
 			`{"action_id":"9f934028-2300-4927-b531-b26376793dc4","file_id":"9f934028-2300-4927-b531-b26376793dc4.0d4a3c6e-8d1f-4b4e-9a55-2f5c8f1d7e10"}`,
@@ -209,8 +210,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodGet,
 		Path:        "/api/endpoint/action/{action_id}/file/{file_id}/download",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       EndpointFileInput{},
 		Examples: []string{
 			`{"action_id":"9f934028-2300-4927-b531-b26376793dc4","file_id":"9f934028-2300-4927-b531-b26376793dc4.0d4a3c6e-8d1f-4b4e-9a55-2f5c8f1d7e10"}`,
@@ -224,8 +225,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        "/api/endpoint/action/execute",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       ExecuteEndpointCommandInput{},
@@ -241,8 +242,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        "/api/endpoint/action/scan",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       ScanEndpointInput{},
@@ -258,8 +259,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        uploadEndpointFilePath,
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       UploadEndpointFileInput{},
@@ -275,8 +276,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        "/api/endpoint/action/runscript",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       RunEndpointScriptInput{},
@@ -294,8 +295,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        "/api/endpoint/action/cancel",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       CancelEndpointActionInput{},
@@ -311,8 +312,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        "/api/endpoint_list",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Admin:       true,
 		Input:       CreateEndpointListInput{},
@@ -328,8 +329,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPost,
 		Path:        "/api/endpoint_list/items",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreateEndpointListItemInput{},
 		Examples: []string{
 			`{"name":"Backup agent","description":"Nightly backups read every file.","entries":[{"type":"match","field":"process.executable","operator":"included","value":"/opt/backup/bin/agent"}]}`,
@@ -343,8 +344,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodGet,
 		Path:        "/api/endpoint_list/items",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       EndpointListItemRefInput{},
 		Examples: []string{
 			`{"item_id":"build-servers"}`,
@@ -358,8 +359,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodPut,
 		Path:        "/api/endpoint_list/items",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       UpdateEndpointListItemInput{},
@@ -375,8 +376,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodDelete,
 		Path:        "/api/endpoint_list/items",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       EndpointListItemRefInput{},
 		Examples: []string{
 			`{"item_id":"build-servers"}`,
@@ -390,8 +391,8 @@ var endpointOperations = []*Operation{
 		Toolset:     "endpoint",
 		Method:      http.MethodGet,
 		Path:        "/api/endpoint_list/items/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindEndpointListItemsInput{},
 		Examples: []string{
 			`{}`,
@@ -659,8 +660,8 @@ func (in *UploadEndpointFileInput) Prepare() error {
 	return nil
 }
 
-// request builds the multipart upload: text fields first, then the file.
-func (in *UploadEndpointFileInput) request() (*kibana.Request, error) {
+// Request builds the multipart upload: text fields first, then the file.
+func (in *UploadEndpointFileInput) Request() (*kibana.Request, error) {
 	data, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(in.File), ""))
 	if err != nil {
 		return nil, &schema.ArgumentError{Field: "file", Rule: "must be standard base64: " + err.Error()}
@@ -702,7 +703,7 @@ func (in *UploadEndpointFileInput) request() (*kibana.Request, error) {
 	}
 	h := textproto.MIMEHeader{}
 	h.Set("Content-Disposition", mime.FormatMediaType("form-data", map[string]string{"name": "file", "filename": in.FileName}))
-	h.Set("Content-Type", contentTypeOf(in.FileName, data))
+	h.Set("Content-Type", operation.ContentTypeOf(in.FileName, data))
 	part, err := w.CreatePart(h)
 	if err != nil {
 		return nil, err
@@ -718,7 +719,7 @@ func (in *UploadEndpointFileInput) request() (*kibana.Request, error) {
 		Path:        uploadEndpointFilePath,
 		Body:        buf.Bytes(),
 		ContentType: w.FormDataContentType(),
-		APIVersion:  V20231031,
+		APIVersion:  operation.V20231031,
 		Mutates:     true,
 	}, nil
 }

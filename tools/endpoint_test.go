@@ -3,17 +3,17 @@ package tools
 import (
 	"context"
 	"encoding/base64"
-	"io"
 	"mime"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
 // TestEndpointArgumentRules pins the checks on response action and
@@ -107,7 +107,7 @@ func TestEndpointBodies(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s %s: %v", c.tool, c.args, err)
 		}
-		if req.Path != c.path || string(req.Body) != c.body || req.APIVersion != V20231031 {
+		if req.Path != c.path || string(req.Body) != c.body || req.APIVersion != operation.V20231031 {
 			t.Errorf("%s %s:\n got  %s %s (version %q)\n want %s %s", c.tool, c.args, req.Path, req.Body, req.APIVersion, c.path, c.body)
 		}
 	}
@@ -153,7 +153,7 @@ func TestUploadEndpointFileMultipart(t *testing.T) {
 		t.Fatalf("content type %q", req.ContentType)
 	}
 	if req.Method != http.MethodPost || req.Path != "/api/endpoint/action/upload" || req.Space != "soc" ||
-		req.APIVersion != V20231031 || !req.Mutates || req.Retryable || len(req.Query) != 0 {
+		req.APIVersion != operation.V20231031 || !req.Mutates || req.Retryable || len(req.Query) != 0 {
 		t.Errorf("request %+v", req)
 	}
 	got := strings.ReplaceAll(string(req.Body), params["boundary"], "BOUNDARY")
@@ -225,12 +225,12 @@ func TestDownloadEndpointFileIsABlob(t *testing.T) {
 	var call mcp.CallToolRequest
 	call.Params.Name = "download_endpoint_file"
 	call.Params.Arguments = args(t, `{"action_id":"act-1","file_id":"act-1.agent-1","space_id":"soc"}`)
-	res, err := mustLookup(t, "download_endpoint_file").Handler(client)(context.Background(), call)
+	res, err := serve.Handler(client, Catalog, mustLookup(t, "download_endpoint_file"))(context.Background(), call)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if seen == nil || seen.Method != http.MethodGet || seen.URL.Path != "/s/soc/api/endpoint/action/act-1/file/act-1.agent-1/download" ||
-		seen.Header.Get("elastic-api-version") != V20231031 {
+		seen.Header.Get("elastic-api-version") != operation.V20231031 {
 		t.Fatalf("Kibana saw %+v", seen)
 	}
 	if res.IsError || len(res.Content) != 2 || res.StructuredContent != nil {
@@ -288,47 +288,5 @@ func TestEndpointAnnotations(t *testing.T) {
 		if op.Toolset == "endpoint" && op.Admin != (op.Name == "create_endpoint_list") {
 			t.Errorf("%s: Admin = %v; only create_endpoint_list is settings work", op.Name, op.Admin)
 		}
-	}
-}
-
-// TestHostActionsAskFirst: a client that can elicit is asked before a host
-// is isolated, the question names the hosts Fleet knows (IDs otherwise), and
-// nothing is written to Kibana until the user approves.
-func TestHostActionsAskFirst(t *testing.T) {
-	var mu sync.Mutex
-	var writes []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && r.URL.Path == "/api/fleet/agents/a1" {
-			w.Header().Set("Content-Type", "application/json")
-			io.WriteString(w, `{"item":{"id":"a1","local_metadata":{"host":{"hostname":"web-01"}}}}`)
-			return
-		}
-		if r.Method == http.MethodGet {
-			http.Error(w, `{"statusCode":404,"error":"Not Found","message":"Agent not found"}`, http.StatusNotFound)
-			return
-		}
-		mu.Lock()
-		writes = append(writes, r.Method+" "+r.URL.Path)
-		mu.Unlock()
-	}))
-	defer srv.Close()
-	written := func() int { mu.Lock(); defer mu.Unlock(); return len(writes) }
-	kc, err := kibana.New(kibana.Config{URL: srv.URL, MaxRetries: -1}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := NewRunner(kc, Options{Confirm: ConfirmAsk})
-	res, err := r.run(modernCtx(), mustLookup(t, "isolate_host"), args(t, `{"endpoint_ids":["a1","a2"],"comment":"Ransomware."}`), mcp.MultiRoundTripParams{})
-	if err != nil || !res.NeedsInput() || written() != 0 {
-		t.Fatalf("isolate_host was not held for confirmation: %v %+v, Kibana written %d times", err, res, written())
-	}
-	want := `isolate_host in space "default": POST /api/endpoint/action/isolate on hosts "web-01" (agent "a1"), "a2", setting comment to "Ransomware.". Allow?`
-	if got := res.InputRequests[confirmID].Elicitation.Message; got != want {
-		t.Errorf("question\n%s\nwant\n%s", got, want)
-	}
-	// Collecting the process list changes nothing on the host: no question.
-	res, err = r.run(modernCtx(), mustLookup(t, "get_running_processes"), args(t, `{"endpoint_ids":["a1"]}`), mcp.MultiRoundTripParams{})
-	if err != nil || res.NeedsInput() || written() != 1 {
-		t.Fatalf("get_running_processes: %v %+v, Kibana written %d times", err, res, written())
 	}
 }

@@ -1,12 +1,16 @@
 package tools
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
+)
 
 // The entity store (/api/entity_store/*): one engine per entity type (host,
 // user, service, generic) builds a latest-state record of every entity it
 // sees in the space's logs, with its asset criticality and risk score.
 // Inputs are in entity_store_inputs.go.
-var entityStoreOperations = []*Operation{
+var entityStoreOperations = []*operation.Operation{
 	{
 		Name:        "enable_entity_store",
 		Title:       "Enable entity store",
@@ -14,8 +18,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/entity_store/enable",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       EnableEntityStoreInput{},
 		Examples: []string{
@@ -30,8 +34,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodGet,
 		Path:        "/api/entity_store/engines",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       NoEntityStoreArgs{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
 	},
@@ -42,8 +46,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodGet,
 		Path:        "/api/entity_store/engines/{entityType}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       EntityEngineInput{},
 		Examples:    []string{`{"entityType":"host"}`, `{"entityType":"user","space_id":"soc"}`},
 	},
@@ -54,8 +58,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodDelete,
 		Path:        "/api/entity_store/engines/{entityType}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       DeleteEntityEngineInput{},
 		Examples:    []string{`{"entityType":"service"}`, `{"entityType":"user","data":true,"space_id":"soc"}`},
@@ -67,8 +71,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/entity_store/engines/{entityType}/init",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       InitEntityEngineInput{},
 		Examples: []string{
@@ -83,8 +87,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/entity_store/engines/{entityType}/start",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       EntityEngineInput{},
 		Examples:    []string{`{"entityType":"service"}`, `{"entityType":"service","space_id":"default"}`},
@@ -96,8 +100,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/entity_store/engines/{entityType}/stop",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Admin:       true,
 		Input:       EntityEngineInput{},
@@ -110,8 +114,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/entity_store/engines/apply_dataview_indices",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Admin:       true,
 		Input:       NoEntityStoreArgs{},
@@ -124,8 +128,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPut,
 		Path:        "/api/entity_store/entities/{entityType}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Input:       UpsertEntityInput{},
 		Examples: []string{
@@ -142,8 +146,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodDelete,
 		Path:        "/api/entity_store/entities/{entityType}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       DeleteEntityInput{},
 		Examples:    []string{`{"entityType":"host","id":"build-03"}`, `{"entityType":"user","id":"l.martin","space_id":"soc"}`},
 	},
@@ -154,8 +158,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPut,
 		Path:        "/api/entity_store/entities/bulk",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       BulkUpsertEntitiesInput{},
 		Examples: []string{
@@ -170,8 +174,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodGet,
 		Path:        "/api/entity_store/entities/list",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ListEntitiesInput{},
 		Examples: []string{
 			`{"entity_types":["host"]}`,
@@ -185,8 +189,8 @@ var entityStoreOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodGet,
 		Path:        "/api/entity_store/status",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       EntityStoreStatusInput{},
 		Examples:    []string{`{}`, `{"include_components":true,"space_id":"soc"}`},
 	},

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
 )
 
 // TestEntityStoreArgumentChecks pins the cross-field checks of the entity
@@ -86,7 +88,7 @@ func TestEntityRecordsCarryTheirTypeObject(t *testing.T) {
 func TestEntityStoreExamplesSucceedInSandbox(t *testing.T) {
 	for _, op := range entityStoreOperations {
 		for i, example := range op.Examples {
-			_, client := newSandboxKibana(t, nil)
+			_, client := sandboxtest.New(t, nil)
 			if isErr, texts := callFlow(t, client, op.Name, example); isErr {
 				t.Errorf("%s example %d: %v", op.Name, i, texts)
 			}

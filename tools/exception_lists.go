@@ -1,6 +1,10 @@
 package tools
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
+)
 
 // Exception lists and their items (/api/exception_lists*,
 // /api/exceptions/shared, and the rule-scoped items of
@@ -8,7 +12,7 @@ import "net/http"
 // conditions that must all hold for an event to be excepted; a list's items
 // are alternatives. Inputs are in exception_lists_inputs.go, the entry
 // checks in exception_lists_entries.go.
-var exceptionListsOperations = []*Operation{
+var exceptionListsOperations = []*operation.Operation{
 	{
 		Name:        "get_exception_list",
 		Title:       "Get exception list",
@@ -16,8 +20,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodGet,
 		Path:        "/api/exception_lists",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ExceptionListRefInput{},
 		Examples: []string{
 			`{"list_id":"trusted-admin-hosts"}`,
@@ -31,8 +35,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPost,
 		Path:        "/api/exception_lists",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreateExceptionListInput{},
 		Examples: []string{
 			`{"name":"Build servers","description":"CI runners that compile and sign binaries.","type":"detection"}`,
@@ -46,8 +50,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPut,
 		Path:        "/api/exception_lists",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       UpdateExceptionListInput{},
@@ -63,8 +67,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodDelete,
 		Path:        "/api/exception_lists",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       ExceptionListRefInput{},
 		Examples: []string{
 			`{"list_id":"vuln-scanner-sources"}`,
@@ -78,8 +82,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPost,
 		Path:        "/api/exception_lists/_duplicate",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       DuplicateExceptionListInput{},
 		Examples: []string{
 			`{"list_id":"trusted-admin-hosts"}`,
@@ -93,8 +97,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPost,
 		Path:        "/api/exception_lists/_export",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ExportExceptionListInput{},
 		Examples: []string{
 			`{"id":"eb649c70-e0d2-418b-88ac-f64ff5326168","list_id":"trusted-admin-hosts"}`,
@@ -108,8 +112,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodGet,
 		Path:        "/api/exception_lists/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindExceptionListsInput{},
 		Examples: []string{
 			`{}`,
@@ -123,8 +127,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPost,
 		Path:        "/api/exception_lists/_import",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       ImportExceptionListInput{},
 		Examples: []string{
@@ -140,8 +144,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodGet,
 		Path:        "/api/exception_lists/items",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ExceptionItemRefInput{},
 		Examples: []string{
 			`{"item_id":"admin-jump-hosts"}`,
@@ -155,8 +159,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPost,
 		Path:        "/api/exception_lists/items",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreateExceptionItemInput{},
 		Examples: []string{
 			`{"list_id":"trusted-admin-hosts","name":"Third jump host","description":"New bastion for the DR site.","entries":[{"type":"match","field":"host.name","operator":"included","value":"it-jump-03"}]}`,
@@ -170,8 +174,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPut,
 		Path:        "/api/exception_lists/items",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       UpdateExceptionItemInput{},
@@ -187,8 +191,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodDelete,
 		Path:        "/api/exception_lists/items",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       ExceptionItemRefInput{},
 		Examples: []string{
 			`{"item_id":"patch-orchestrator"}`,
@@ -202,8 +206,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodGet,
 		Path:        "/api/exception_lists/items/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindExceptionItemsInput{},
 		Examples: []string{
 			`{"list_id":["trusted-admin-hosts"]}`,
@@ -217,8 +221,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodGet,
 		Path:        "/api/exception_lists/summary",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ExceptionListSummaryInput{},
 		Examples: []string{
 			`{"list_id":"trusted-admin-hosts"}`,
@@ -232,8 +236,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPost,
 		Path:        "/api/exceptions/shared",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreateSharedExceptionListInput{},
 		Examples: []string{
 			`{"name":"Known-good automation","description":"Service accounts and schedulers whose activity is expected."}`,
@@ -247,8 +251,8 @@ var exceptionListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/rules/{id}/exceptions",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreateRuleExceptionItemsInput{},
 		Examples: []string{
 			`{"id":"7e293763-6aab-4476-8cad-f8c381461a39","items":[{"name":"Phishing training domain","description":"The awareness team's simulated phishing.","entries":[{"type":"match","field":"url.domain","value":"training.phishsim.example"}]}]}`,

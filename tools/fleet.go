@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -21,7 +22,7 @@ import (
 // infrastructure they use (outputs, Fleet Server hosts, download sources,
 // proxies). Integration packages and package policies are in
 // fleet_packages.go. Fleet's public routes speak 2023-10-31.
-var fleetOperations = []*Operation{
+var fleetOperations = []*operation.Operation{
 	// Agents.
 	{
 		Name:        "find_agents",
@@ -30,8 +31,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agents",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindAgentsInput{},
 		Examples: []string{
 			`{}`,
@@ -45,8 +46,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agents/{agentId}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetAgentInput{},
 		Examples: []string{
 			`{"agentId":"0b0c7e7e-2f3a-4b8e-9d35-1c2f1b6a0c11"}`,
@@ -60,8 +61,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPut,
 		Path:        "/api/fleet/agents/{agentId}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       UpdateAgentInput{},
@@ -77,8 +78,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodDelete,
 		Path:        "/api/fleet/agents/{agentId}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       AgentIDInput{},
 		Examples: []string{
 			`{"agentId":"0b0c7e7e-2f3a-4b8e-9d35-1c2f1b6a0c11"}`,
@@ -92,8 +93,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/agents/{agentId}/unenroll",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       UnenrollAgentInput{},
 		Examples: []string{
 			`{"agentId":"0b0c7e7e-2f3a-4b8e-9d35-1c2f1b6a0c11"}`,
@@ -107,8 +108,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/agents/{agentId}/request_diagnostics",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       RequestAgentDiagnosticsInput{},
 		Examples: []string{
 			`{"agentId":"0b0c7e7e-2f3a-4b8e-9d35-1c2f1b6a0c11"}`,
@@ -122,8 +123,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/agents/bulk_request_diagnostics",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       BulkRequestAgentDiagnosticsInput{},
 		Examples: []string{
@@ -138,8 +139,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/agents/bulk_reassign",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       BulkReassignAgentsInput{},
@@ -155,8 +156,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/agents/bulk_update_agent_tags",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       BulkUpdateAgentTagsInput{},
@@ -172,8 +173,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agents/{agentId}/uploads",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       AgentIDInput{},
 		Examples: []string{
 			`{"agentId":"0b0c7e7e-2f3a-4b8e-9d35-1c2f1b6a0c11"}`,
@@ -187,8 +188,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agents/action_status",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetAgentActionStatusInput{},
 		Examples: []string{
 			`{}`,
@@ -202,8 +203,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agents/available_versions",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FleetEmptyInput{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
 	},
@@ -214,8 +215,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agents/tags",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetAgentTagsInput{},
 		Examples: []string{
 			`{}`,
@@ -229,8 +230,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agents/setup",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FleetEmptyInput{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
 	},
@@ -241,8 +242,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agent_status/data",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetAgentStatusSummaryInput{},
 		Examples: []string{
 			`{"agentsIds":["0b0c7e7e-2f3a-4b8e-9d35-1c2f1b6a0c11"]}`,
@@ -258,8 +259,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agent_policies",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindAgentPoliciesInput{},
 		Examples: []string{
 			`{}`,
@@ -273,8 +274,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agent_policies/{agentPolicyId}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       AgentPolicyIDInput{},
 		Examples: []string{
 			`{"agentPolicyId":"prod-linux"}`,
@@ -288,8 +289,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agent_policies/{agentPolicyId}/full",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetFullAgentPolicyInput{},
 		Examples: []string{
 			`{"agentPolicyId":"prod-linux"}`,
@@ -303,8 +304,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/agent_policies",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       CreateAgentPolicyInput{},
 		Examples: []string{
@@ -319,8 +320,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPut,
 		Path:        "/api/fleet/agent_policies/{agentPolicyId}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -337,8 +338,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agent_policies/{agentPolicyId}/outputs",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       AgentPolicyIDInput{},
 		Examples: []string{
 			`{"agentPolicyId":"prod-linux"}`,
@@ -352,8 +353,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/agent_policies/outputs",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetAgentPoliciesOutputsInput{},
 		Examples: []string{
 			`{"ids":["prod-linux"]}`,
@@ -369,8 +370,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/agent_download_sources",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       FleetEmptyInput{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
@@ -382,8 +383,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/agent_download_sources",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       CreateDownloadSourceInput{},
 		Examples: []string{
@@ -398,8 +399,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPut,
 		Path:        "/api/fleet/agent_download_sources/{sourceId}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -416,8 +417,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodDelete,
 		Path:        "/api/fleet/agent_download_sources/{sourceId}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       DownloadSourceIDInput{},
 		Examples: []string{
@@ -434,8 +435,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/fleet_server_hosts/{itemId}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       FleetItemIDInput{},
 		Examples: []string{
@@ -450,8 +451,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPut,
 		Path:        "/api/fleet/fleet_server_hosts/{itemId}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -468,8 +469,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/logstash_api_keys",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       FleetEmptyInput{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
@@ -483,8 +484,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/outputs",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FleetEmptyInput{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
 	},
@@ -495,8 +496,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/outputs/{outputId}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       OutputIDInput{},
 		Examples: []string{
 			`{"outputId":"es-prod"}`,
@@ -510,8 +511,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        createOutputPath,
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       CreateOutputInput{},
 		Examples: []string{
@@ -530,8 +531,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/proxies",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       FleetEmptyInput{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
@@ -543,8 +544,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/proxies/{itemId}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       FleetItemIDInput{},
 		Examples: []string{
@@ -559,8 +560,8 @@ var fleetOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodDelete,
 		Path:        "/api/fleet/proxies/{itemId}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       FleetItemIDInput{},
 		Examples: []string{
@@ -1314,9 +1315,9 @@ func checkKafkaSettings(raw json.RawMessage, passwordSecret bool) error {
 	return nil
 }
 
-// request builds the body: the declared members, then the type's settings
+// Request builds the body: the declared members, then the type's settings
 // as members of the body itself.
-func (in *CreateOutputInput) request() (*kibana.Request, error) {
+func (in *CreateOutputInput) Request() (*kibana.Request, error) {
 	type plain CreateOutputInput
 	base := plain(*in)
 	base.Settings = nil
@@ -1346,7 +1347,7 @@ func (in *CreateOutputInput) request() (*kibana.Request, error) {
 	return &kibana.Request{
 		Method:     http.MethodPost,
 		Path:       createOutputPath,
-		APIVersion: V20231031,
+		APIVersion: operation.V20231031,
 		Mutates:    true,
 		Body:       body,
 	}, nil

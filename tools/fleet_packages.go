@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -18,7 +19,7 @@ import (
 // data streams they feed, and package policies (an integration added to
 // agent policies). Agents, agent policies and outputs are in fleet.go.
 // Every route is Fleet's public version 2023-10-31.
-var fleetPackagesOperations = []*Operation{
+var fleetPackagesOperations = []*operation.Operation{
 	{
 		Name:        "find_data_streams",
 		Title:       "Find Fleet data streams",
@@ -26,8 +27,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/data_streams",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FleetPackagesNoInput{},
 		Examples: []string{
 			`{}`,
@@ -41,8 +42,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/epm/data_streams",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindEPMDataStreamsInput{},
 		Examples: []string{
 			`{}`,
@@ -56,8 +57,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/epm/custom_integrations",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       CreateCustomIntegrationInput{},
 		Examples: []string{
@@ -72,8 +73,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/epm/packages/_bulk",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		OpenWorld:   true,
@@ -91,8 +92,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/epm/packages/installed",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindInstalledPackagesInput{},
 		Examples: []string{
 			`{}`,
@@ -106,8 +107,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/epm/packages/{pkgName}/stats",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       PackageNameInput{},
 		Examples: []string{
 			`{"pkgName":"nginx"}`,
@@ -121,8 +122,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/epm/packages/{pkgName}/{pkgVersion}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		OpenWorld:   true,
 		Input:       GetPackageInput{},
 		Examples: []string{
@@ -137,8 +138,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/epm/packages/{pkgName}/{pkgVersion}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		OpenWorld:   true,
 		Admin:       true,
@@ -155,8 +156,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodDelete,
 		Path:        "/api/fleet/epm/packages/{pkgName}/{pkgVersion}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       DeletePackageInput{},
 		Examples: []string{
@@ -171,8 +172,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/epm/packages/{pkgName}/{pkgVersion}/transforms/authorize",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Admin:       true,
 		Input:       AuthorizePackageTransformsInput{},
@@ -188,8 +189,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        getPackageFilePath,
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		OpenWorld:   true,
 		Input:       GetPackageFileInput{},
 		Examples: []string{
@@ -204,8 +205,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/epm/verification_key_id",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FleetPackagesNoInput{},
 		Examples: []string{
 			`{}`,
@@ -219,8 +220,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/epm/packages",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		OpenWorld:   true,
 		Input:       FindPackagesInput{},
 		Examples: []string{
@@ -235,8 +236,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        uploadPackagePath,
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       UploadPackageInput{},
 		Examples: []string{
@@ -251,8 +252,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/package_policies",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindPackagePoliciesInput{},
 		Examples: []string{
 			`{}`,
@@ -266,8 +267,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/package_policies/{packagePolicyId}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetPackagePolicyInput{},
 		Examples: []string{
 			`{"packagePolicyId":"5e1a3bc0-73b2-11ee-a5e3-4bca5f3c1e01"}`,
@@ -281,8 +282,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/package_policies",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       CreatePackagePolicyInput{},
 		Examples: []string{
@@ -297,8 +298,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPut,
 		Path:        "/api/fleet/package_policies/{packagePolicyId}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -315,8 +316,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/package_policies/delete",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       DeletePackagePoliciesInput{},
 		Examples: []string{
@@ -331,8 +332,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/package_policies/upgrade",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -349,8 +350,8 @@ var fleetPackagesOperations = []*Operation{
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/package_policies/upgrade/dryrun",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       DryRunPackagePolicyUpgradeInput{},
 		Examples: []string{
 			`{"packagePolicyIds":["5e1a3bc0-73b2-11ee-a5e3-4bca5f3c1e01"]}`,
@@ -566,8 +567,8 @@ type GetPackageFileInput struct {
 	FilePath   string `json:"filePath" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"Path inside the package, e.g. manifest.yml or docs/README.md."`
 }
 
-// request builds GET /api/fleet/epm/packages/{pkgName}/{pkgVersion}/{filePath}.
-func (in *GetPackageFileInput) request() (*kibana.Request, error) {
+// Request builds GET /api/fleet/epm/packages/{pkgName}/{pkgVersion}/{filePath}.
+func (in *GetPackageFileInput) Request() (*kibana.Request, error) {
 	var b strings.Builder
 	b.WriteString("/api/fleet/epm/packages")
 	for _, seg := range []struct{ field, value string }{{"pkgName", in.PkgName}, {"pkgVersion", in.PkgVersion}} {
@@ -588,7 +589,7 @@ func (in *GetPackageFileInput) request() (*kibana.Request, error) {
 	return &kibana.Request{
 		Method:     http.MethodGet,
 		Path:       b.String(),
-		APIVersion: V20231031,
+		APIVersion: operation.V20231031,
 		Retryable:  true,
 	}, nil
 }
@@ -630,8 +631,8 @@ type UploadPackageInput struct {
 	SkipDataStreamRollover    bool   `json:"skipDataStreamRollover,omitempty" in:"query" jsonschema_description:"Do not roll over data streams whose mappings change."`
 }
 
-// request decodes the archive and sends it as the body.
-func (in *UploadPackageInput) request() (*kibana.Request, error) {
+// Request decodes the archive and sends it as the body.
+func (in *UploadPackageInput) Request() (*kibana.Request, error) {
 	// Models often wrap long base64 across lines; the breaks are not data.
 	data, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(in.File), ""))
 	if err != nil {
@@ -664,7 +665,7 @@ func (in *UploadPackageInput) request() (*kibana.Request, error) {
 		Query:       query,
 		Body:        data,
 		ContentType: contentType,
-		APIVersion:  V20231031,
+		APIVersion:  operation.V20231031,
 		Mutates:     true,
 	}, nil
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
 // TestPackagePolicyArgumentChecks pins the checks on package policy
@@ -110,7 +112,7 @@ func TestPackagePolicyRequests(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s %s: %v", c.tool, c.args, err)
 		}
-		if req.Method != c.method || req.Path != c.path || req.Query.Encode() != c.query || string(req.Body) != c.body || req.APIVersion != V20231031 {
+		if req.Method != c.method || req.Path != c.path || req.Query.Encode() != c.query || string(req.Body) != c.body || req.APIVersion != operation.V20231031 {
 			t.Errorf("%s %s:\n got  %s %s?%s %s (version %q)\n want %s %s?%s %s", c.tool, c.args, req.Method, req.Path, req.Query.Encode(), req.Body, req.APIVersion, c.method, c.path, c.query, c.body)
 		}
 	}
@@ -195,7 +197,7 @@ func TestPackagePathsStayInThePackage(t *testing.T) {
 	// with the space prefix in front.
 	_, seen := call(t, "get_package_file", `{"pkgName":"nginx","pkgVersion":"1.20.0","filePath":"img/a b.svg","space_id":"soc"}`, 200, "image/svg+xml", "<svg/>")
 	if seen == nil || seen.URL.EscapedPath() != "/s/soc/api/fleet/epm/packages/nginx/1.20.0/img/a%20b.svg" || seen.Method != http.MethodGet ||
-		seen.Header.Get("elastic-api-version") != V20231031 {
+		seen.Header.Get("elastic-api-version") != operation.V20231031 {
 		t.Errorf("Kibana saw %+v", seen)
 	}
 }
@@ -255,7 +257,7 @@ func TestPackageUploadSendsTheArchive(t *testing.T) {
 			t.Fatalf("%s: %v", c.args, err)
 		}
 		if string(req.Body) != c.body || req.ContentType != c.contentType || req.Query.Encode() != c.query ||
-			req.Method != http.MethodPost || req.Path != "/api/fleet/epm/packages" || req.APIVersion != V20231031 || !req.Mutates || req.Retryable {
+			req.Method != http.MethodPost || req.Path != "/api/fleet/epm/packages" || req.APIVersion != operation.V20231031 || !req.Mutates || req.Retryable {
 			t.Errorf("%s: request %+v", c.args, req)
 		}
 	}
@@ -286,14 +288,14 @@ func TestPackageUploadSendsTheArchive(t *testing.T) {
 	var callReq mcp.CallToolRequest
 	callReq.Params.Name = "upload_package"
 	callReq.Params.Arguments = args(t, `{"file":"`+base64.StdEncoding.EncodeToString([]byte(zip))+`","space_id":"soc"}`)
-	res, err := mustLookup(t, "upload_package").Handler(client)(context.Background(), callReq)
+	res, err := serve.Handler(client, Catalog, mustLookup(t, "upload_package"))(context.Background(), callReq)
 	if err != nil || res.IsError {
 		t.Fatalf("upload: %v %+v", err, res)
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	if seen.path != "/s/soc/api/fleet/epm/packages" || seen.query != "" || string(seen.body) != zip ||
-		seen.contentType != "application/zip" || seen.xsrf == "" || seen.version != V20231031 {
+		seen.contentType != "application/zip" || seen.xsrf == "" || seen.version != operation.V20231031 {
 		t.Errorf("Kibana saw %+v (body %q)", seen, seen.body)
 	}
 
@@ -385,7 +387,7 @@ func TestPackagePolicyDryRunPassesReadOnlyMode(t *testing.T) {
 		_, _ = io.WriteString(w, `[]`)
 	}))
 	defer srv.Close()
-	client, err := kibana.New(kibana.Config{URL: srv.URL, ReadOnly: true, ReadRoutes: ReadRoutes(), MaxRetries: -1}, nil)
+	client, err := kibana.New(kibana.Config{URL: srv.URL, ReadOnly: true, ReadRoutes: serve.ReadRoutes(Catalog), MaxRetries: -1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -110,7 +111,7 @@ func TestFleetRequests(t *testing.T) {
 			t.Errorf("%s %s:\n got  %s %s ?%s %s\n want %s %s ?%s %s", tc.tool, tc.args,
 				req.Method, req.Path, req.Query.Encode(), req.Body, tc.method, tc.path, tc.query, tc.body)
 		}
-		if req.APIVersion != V20231031 || req.Mutates != !op.ReadOnly() || req.Retryable != op.Retryable() {
+		if req.APIVersion != operation.V20231031 || req.Mutates != !op.ReadOnly() || req.Retryable != op.Retryable() {
 			t.Errorf("%s: api version %q, mutates %v, retryable %v", tc.tool, req.APIVersion, req.Mutates, req.Retryable)
 		}
 	}

@@ -1,10 +1,14 @@
 package tools
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
+)
 
 // The Machine Learning API: keeping the saved objects of jobs and trained
 // models in step with Elasticsearch.
-var mlOperations = []*Operation{
+var mlOperations = []*operation.Operation{
 	{
 		// Kibana serves this write as a GET. It is declared a write so that
 		// read-only mode refuses it; a dry run (simulate) is refused too, as
@@ -15,8 +19,8 @@ var mlOperations = []*Operation{
 		Toolset:     "ml",
 		Method:      http.MethodGet,
 		Path:        "/api/ml/saved_objects/sync",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Admin:       true,
 		Input:       SyncMLSavedObjectsInput{},

@@ -1,13 +1,17 @@
 package tools
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
+)
 
 // Osquery live queries, their results, packs and saved queries
 // (/api/osquery/*). A live query runs on Fleet agents and answers at once
 // with action ids; the rows arrive seconds later, so run_osquery tells the
 // model which ids to pass to get_osquery_results (osquery_flows.go).
 // Inputs are in osquery_inputs.go.
-var osqueryOperations = []*Operation{
+var osqueryOperations = []*operation.Operation{
 	{
 		Name:        "run_osquery",
 		Title:       "Run Osquery live query",
@@ -15,8 +19,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodPost,
 		Path:        "/api/osquery/live_queries",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       RunOsqueryInput{},
 		Examples: []string{
@@ -34,8 +38,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodGet,
 		Path:        "/api/osquery/live_queries",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindOsqueryLiveQueriesInput{},
 		Examples: []string{
 			`{}`,
@@ -49,8 +53,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodGet,
 		Path:        "/api/osquery/live_queries/{id}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetOsqueryLiveQueryInput{},
 		Examples: []string{
 			`{"id":"` + sandboxOsqueryLive + `"}`,
@@ -64,8 +68,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodGet,
 		Path:        "/api/osquery/live_queries/{id}/results/{actionId}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetOsqueryResultsInput{},
 		Examples: []string{
 			`{"id":"` + sandboxOsqueryLive + `","actionId":"` + sandboxOsqueryAction + `"}`,
@@ -79,8 +83,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodGet,
 		Path:        "/api/osquery/packs",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindOsquerySavedInput{},
 		Examples: []string{
 			`{}`,
@@ -94,8 +98,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodPost,
 		Path:        "/api/osquery/packs",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreateOsqueryPackInput{},
 		Examples: []string{
 			`{"name":"windows-persistence","queries":{"run_keys":{"query":"select * from registry where key like 'HKEY_USERS\\%\\Software\\Microsoft\\Windows\\CurrentVersion\\Run';"}}}`,
@@ -109,8 +113,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodGet,
 		Path:        "/api/osquery/packs/{id}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       OsqueryPackIDInput{},
 		Examples: []string{
 			`{"id":"` + sandboxOsqueryPack + `"}`,
@@ -124,8 +128,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodPut,
 		Path:        "/api/osquery/packs/{id}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       UpdateOsqueryPackInput{},
@@ -141,8 +145,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodDelete,
 		Path:        "/api/osquery/packs/{id}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       OsqueryPackIDInput{},
 		Examples: []string{
 			`{"id":"` + sandboxOsqueryPack + `"}`,
@@ -156,8 +160,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodGet,
 		Path:        "/api/osquery/saved_queries",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindOsquerySavedInput{},
 		Examples: []string{
 			`{}`,
@@ -171,8 +175,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodPost,
 		Path:        "/api/osquery/saved_queries",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreateOsquerySavedQueryInput{},
 		Examples: []string{
 			`{"id":"shell_history","query":"select * from shell_history;"}`,
@@ -186,8 +190,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodGet,
 		Path:        "/api/osquery/saved_queries/{id}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       OsquerySavedQueryIDInput{},
 		Examples: []string{
 			`{"id":"` + sandboxOsquerySavedQuery + `"}`,
@@ -201,8 +205,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodPut,
 		Path:        "/api/osquery/saved_queries/{id}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       UpdateOsquerySavedQueryInput{},
@@ -218,8 +222,8 @@ var osqueryOperations = []*Operation{
 		Toolset:     "osquery",
 		Method:      http.MethodDelete,
 		Path:        "/api/osquery/saved_queries/{id}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       OsquerySavedQueryIDInput{},
 		Examples: []string{
 			`{"id":"` + sandboxOsquerySavedQuery + `"}`,

@@ -7,15 +7,16 @@ import (
 	"strings"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 // A live query answers before any agent has: what the model needs next is
 // which call fetches the rows, and, when reading them, whether an empty
 // page means "not yet" and where the next page is.
 
-// run sends the live query and says which ids fetch each query's rows.
-func (in *RunOsqueryInput) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
-	res, err := sendOne(ctx, k, req)
+// Run sends the live query and says which ids fetch each query's rows.
+func (in *RunOsqueryInput) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
+	res, err := operation.SendOne(ctx, k, req)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +30,7 @@ func (in *RunOsqueryInput) run(ctx context.Context, k *kibana.Client, req *kiban
 			} `json:"queries"`
 		} `json:"data"`
 	}
-	if json.Unmarshal(res.resp.Body, &answer) != nil || answer.Data.ActionID == "" || len(answer.Data.Queries) == 0 {
+	if json.Unmarshal(res.Resp.Body, &answer) != nil || answer.Data.ActionID == "" || len(answer.Data.Queries) == 0 {
 		return res, nil // not the answer this Kibana version is known to send: pass it on as is
 	}
 	d := answer.Data
@@ -48,13 +49,13 @@ func (in *RunOsqueryInput) run(ctx context.Context, k *kibana.Client, req *kiban
 		b.WriteString(", one call per query")
 	}
 	fmt.Fprintf(&b, ". get_osquery_live_query with id %s shows which agents have answered.", d.ActionID)
-	res.notes = append(res.notes, b.String())
+	res.Notes = append(res.Notes, b.String())
 	return res, nil
 }
 
-// run reads a page of rows and says whether it is all, or why it is empty.
-func (in *GetOsqueryResultsInput) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
-	res, err := sendOne(ctx, k, req)
+// Run reads a page of rows and says whether it is all, or why it is empty.
+func (in *GetOsqueryResultsInput) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
+	res, err := operation.SendOne(ctx, k, req)
 	if err != nil {
 		return nil, err
 	}
@@ -64,16 +65,16 @@ func (in *GetOsqueryResultsInput) run(ctx context.Context, k *kibana.Client, req
 			Edges []json.RawMessage `json:"edges"`
 		} `json:"data"`
 	}
-	if json.Unmarshal(res.resp.Body, &answer) != nil || answer.Data.Total == nil {
+	if json.Unmarshal(res.Resp.Body, &answer) != nil || answer.Data.Total == nil {
 		return res, nil
 	}
 	total, shown := *answer.Data.Total, len(answer.Data.Edges)
 	from := in.Page * in.PageSize
 	switch {
 	case total == 0:
-		res.notes = append(res.notes, fmt.Sprintf("No rows yet. Agents answer within seconds of the run; get_osquery_live_query with id %s shows whether this query is still running (pending agents) or completed with no rows.", in.ID))
+		res.Notes = append(res.Notes, fmt.Sprintf("No rows yet. Agents answer within seconds of the run; get_osquery_live_query with id %s shows whether this query is still running (pending agents) or completed with no rows.", in.ID))
 	case from+shown < total:
-		res.notes = append(res.notes, fmt.Sprintf("Rows %d-%d of %d: call again with page %d for the next ones, or narrow them with kuery.", from+1, from+shown, total, in.Page+1))
+		res.Notes = append(res.Notes, fmt.Sprintf("Rows %d-%d of %d: call again with page %d for the next ones, or narrow them with kuery.", from+1, from+shown, total, in.Page+1))
 	}
 	return res, nil
 }

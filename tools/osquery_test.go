@@ -3,6 +3,8 @@ package tools
 import (
 	"strings"
 	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
 )
 
 // TestOsqueryArgumentChecks pins the cross-field checks with the exact
@@ -60,7 +62,7 @@ func TestOsqueryPagesAreSmallByDefault(t *testing.T) {
 // TestRunOsquerySaysWhereTheResultsAre runs a query against the sandbox
 // and follows the note to the rows.
 func TestRunOsquerySaysWhereTheResultsAre(t *testing.T) {
-	_, client := newSandboxKibana(t, nil)
+	_, client := sandboxtest.New(t, nil)
 	isErr, texts := callFlow(t, client, "run_osquery", `{"agent_ids":["`+sandboxOsqueryAgent+`"],"query":"select * from uptime;"}`)
 	if isErr || len(texts) != 2 {
 		t.Fatalf("run_osquery: %v %q", isErr, texts)
@@ -88,7 +90,7 @@ func TestRunOsquerySaysWhereTheResultsAre(t *testing.T) {
 
 // TestOsqueryResultsNoteTheNextPage reads the seeded results two at a time.
 func TestOsqueryResultsNoteTheNextPage(t *testing.T) {
-	_, client := newSandboxKibana(t, nil)
+	_, client := sandboxtest.New(t, nil)
 	isErr, texts := callFlow(t, client, "get_osquery_results", `{"id":"`+sandboxOsqueryLive+`","actionId":"`+sandboxOsqueryAction+`","pageSize":2}`)
 	if isErr || len(texts) != 2 || !strings.HasPrefix(texts[1], "Rows 1-2 of ") || !strings.Contains(texts[1], "page 1") {
 		t.Fatalf("%v %q", isErr, texts)
@@ -103,7 +105,7 @@ func TestOsqueryExamplesSucceed(t *testing.T) {
 			continue
 		}
 		for i, ex := range op.Examples {
-			_, client := newSandboxKibana(t, nil)
+			_, client := sandboxtest.New(t, nil)
 			if isErr, texts := callFlow(t, client, op.Name, ex); isErr {
 				t.Errorf("%s example %d failed: %v", op.Name, i, texts)
 			}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -16,7 +17,7 @@ import (
 // /api/entity_analytics/privileged_user_monitoring/pad/*): the engine that
 // keeps the list of privileged users, the list itself, and the ML jobs
 // that look for privilege misuse.
-var privmonOperations = []*Operation{
+var privmonOperations = []*operation.Operation{
 	{
 		Name:        "init_privmon_engine",
 		Title:       "Start privileged user monitoring",
@@ -24,8 +25,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/entity_analytics/monitoring/engine/init",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Admin:       true,
 		Input:       PrivmonNoInput{},
@@ -38,8 +39,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/entity_analytics/monitoring/engine/disable",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Admin:       true,
 		Input:       PrivmonNoInput{},
@@ -52,8 +53,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodDelete,
 		Path:        "/api/entity_analytics/monitoring/engine/delete",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       DeletePrivmonEngineInput{},
 		Examples:    []string{`{}`, `{"data":true,"space_id":"soc"}`},
@@ -65,8 +66,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/entity_analytics/monitoring/engine/schedule_now",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Input:       PrivmonNoInput{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
@@ -78,8 +79,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodGet,
 		Path:        "/api/entity_analytics/monitoring/privileges/health",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       PrivmonNoInput{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
 	},
@@ -90,8 +91,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodGet,
 		Path:        "/api/entity_analytics/monitoring/privileges/privileges",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       PrivmonNoInput{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
@@ -103,8 +104,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/entity_analytics/monitoring/users",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreatePrivilegedUserInput{},
 		Examples: []string{
 			`{"user":{"name":"j.morgan"}}`,
@@ -118,8 +119,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/entity_analytics/monitoring/users/_csv",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       ImportPrivilegedUsersInput{},
 		Examples: []string{
@@ -134,8 +135,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPut,
 		Path:        "/api/entity_analytics/monitoring/users/{id}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Input:       UpdatePrivilegedUserInput{},
 		Examples: []string{
@@ -150,8 +151,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodDelete,
 		Path:        "/api/entity_analytics/monitoring/users/{id}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       PrivilegedUserIDInput{},
 		Examples: []string{
 			`{"id":"` + examplePrivilegedUserID + `"}`,
@@ -165,8 +166,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodGet,
 		Path:        "/api/entity_analytics/monitoring/users/list",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ListPrivilegedUsersInput{},
 		Examples: []string{
 			`{}`,
@@ -180,8 +181,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodGet,
 		Path:        "/api/entity_analytics/privileged_user_monitoring/pad/status",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       PrivmonNoInput{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
 	},
@@ -192,8 +193,8 @@ var privmonOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/entity_analytics/privileged_user_monitoring/pad/install",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,

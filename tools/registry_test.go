@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 var toolName = regexp.MustCompile(`^[a-z]+(_[a-z]+)+$`)
@@ -53,18 +55,18 @@ func TestRegistryInvariants(t *testing.T) {
 			}
 			switch op.Method {
 			case http.MethodGet:
-				if op.Effect != Reads && !getsThatWrite[op.Name] {
+				if op.Effect != operation.Reads && !getsThatWrite[op.Name] {
 					t.Errorf("GET declared as %v", op.Effect)
 				}
 			case http.MethodDelete:
-				if op.Effect != Deletes {
+				if op.Effect != operation.Deletes {
 					t.Errorf("DELETE declared as %v", op.Effect)
 				}
 			case http.MethodPost, http.MethodPut, http.MethodPatch:
 			default:
 				t.Errorf("method %q", op.Method)
 			}
-			if _, err := op.getPlan(); err != nil {
+			if err := op.Check(); err != nil {
 				t.Fatal(err)
 			}
 			if len(op.Examples) == 0 {
@@ -79,7 +81,7 @@ func TestRegistryInvariants(t *testing.T) {
 					t.Errorf("example %d does not bind: %v", i, err)
 				}
 			}
-			if op.Overwrites && op.Effect != Writes {
+			if op.Overwrites && op.Effect != operation.Writes {
 				t.Errorf("Overwrites is for Writes; %v is destructive or read-only already", op.Effect)
 			}
 			a := op.Annotations()

@@ -5,12 +5,13 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
 // The risk score engine (/api/risk_score/engine/*): it scores hosts and
 // users from their alerts of a time range, weighted by asset criticality.
-var riskEngineOperations = []*Operation{
+var riskEngineOperations = []*operation.Operation{
 	{
 		Name:        "run_risk_score_engine",
 		Title:       "Run risk score engine",
@@ -18,8 +19,8 @@ var riskEngineOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPost,
 		Path:        "/api/risk_score/engine/schedule_now",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Input:       RiskEngineNoInput{},
 		Examples: []string{
@@ -34,8 +35,8 @@ var riskEngineOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodPatch,
 		Path:        "/api/risk_score/engine/saved_object/configure",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Admin:       true,
 		Input:       ConfigureRiskEngineInput{},
@@ -51,8 +52,8 @@ var riskEngineOperations = []*Operation{
 		Toolset:     "entity_analytics",
 		Method:      http.MethodDelete,
 		Path:        "/api/risk_score/engine/dangerously_delete_data",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       RiskEngineNoInput{},
 		Examples: []string{

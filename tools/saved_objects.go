@@ -3,12 +3,14 @@ package tools
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 // Saved objects (/api/saved_objects*): the generic store behind dashboards,
 // data views, connectors and most other Kibana objects. Attributes differ
 // by type and Kibana does not validate them, so they are one free object.
-var savedObjectsOperations = []*Operation{
+var savedObjectsOperations = []*operation.Operation{
 	{
 		Name:        "get_saved_object",
 		Title:       "Get saved object",
@@ -16,8 +18,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodGet,
 		Path:        "/api/saved_objects/{type}/{id}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       SavedObjectIDInput{},
 		Examples:    []string{`{"type":"index-pattern","id":"logs-*"}`, `{"type":"dashboard","id":"edf84fe0-e1a0-11e7-b6d5-4dc382ef7f5b","space_id":"soc"}`},
 	},
@@ -28,8 +30,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodGet,
 		Path:        "/api/saved_objects/resolve/{type}/{id}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       SavedObjectIDInput{},
 		Examples:    []string{`{"type":"dashboard","id":"soc-overview"}`, `{"type":"tag","id":"soc-triage","space_id":"soc"}`},
 	},
@@ -40,8 +42,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodGet,
 		Path:        "/api/saved_objects/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindSavedObjectsInput{},
 		Examples: []string{
 			`{"type":["dashboard"]}`,
@@ -55,8 +57,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodPost,
 		Path:        "/api/saved_objects/{type}/{id}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       CreateSavedObjectInput{},
 		Examples: []string{
@@ -71,8 +73,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodPut,
 		Path:        "/api/saved_objects/{type}/{id}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       UpdateSavedObjectInput{},
@@ -88,8 +90,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodPost,
 		Path:        "/api/saved_objects/_bulk_create",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       BulkCreateSavedObjectsInput{},
 		Examples: []string{
@@ -104,8 +106,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodPost,
 		Path:        "/api/saved_objects/_bulk_get",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       BulkGetSavedObjectsInput{},
 		Examples: []string{
 			`{"objects":[{"type":"index-pattern","id":"logs-*"}]}`,
@@ -119,8 +121,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodPost,
 		Path:        "/api/saved_objects/_bulk_resolve",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       BulkResolveSavedObjectsInput{},
 		Examples: []string{
 			`{"objects":[{"type":"dashboard","id":"soc-overview"}]}`,
@@ -134,8 +136,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodPost,
 		Path:        "/api/saved_objects/_bulk_update",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       BulkUpdateSavedObjectsInput{},
@@ -151,8 +153,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodPost,
 		Path:        "/api/saved_objects/_bulk_delete",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       BulkDeleteSavedObjectsInput{},
 		Examples: []string{
 			`{"objects":[{"type":"tag","id":"threat-hunting"}]}`,
@@ -166,8 +168,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodPost,
 		Path:        "/api/saved_objects/_export",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ExportSavedObjectsInput{},
 		Examples: []string{
 			`{"type":["tag"]}`,
@@ -182,8 +184,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodPost,
 		Path:        "/api/saved_objects/_import",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       ImportSavedObjectsInput{},
 		Examples: []string{
@@ -199,8 +201,8 @@ var savedObjectsOperations = []*Operation{
 		Toolset:     "saved_objects",
 		Method:      http.MethodPost,
 		Path:        "/api/saved_objects/_resolve_import_errors",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       ResolveImportErrorsInput{},
 		Examples: []string{

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -18,7 +19,7 @@ type BulkGetSavedObjectsInput struct {
 	Objects []SavedObjectKey `json:"objects" jsonschema:"required,minItems=1,maxItems=10000"`
 }
 
-func (in *BulkGetSavedObjectsInput) request() (*kibana.Request, error) {
+func (in *BulkGetSavedObjectsInput) Request() (*kibana.Request, error) {
 	return bulkSavedObjectsRequest("_bulk_get", in.Objects, nil, false, true)
 }
 
@@ -27,7 +28,7 @@ type BulkResolveSavedObjectsInput struct {
 	Objects []SavedObjectKey `json:"objects" jsonschema:"required,minItems=1,maxItems=10000"`
 }
 
-func (in *BulkResolveSavedObjectsInput) request() (*kibana.Request, error) {
+func (in *BulkResolveSavedObjectsInput) Request() (*kibana.Request, error) {
 	return bulkSavedObjectsRequest("_bulk_resolve", in.Objects, nil, false, true)
 }
 
@@ -47,7 +48,7 @@ type SavedObjectCreate struct {
 	Version           string                 `json:"version,omitempty"`
 }
 
-func (in *BulkCreateSavedObjectsInput) request() (*kibana.Request, error) {
+func (in *BulkCreateSavedObjectsInput) Request() (*kibana.Request, error) {
 	var q url.Values
 	if in.Overwrite {
 		q = url.Values{"overwrite": {"true"}}
@@ -69,7 +70,7 @@ type SavedObjectUpdate struct {
 	References *[]SavedObjectReference `json:"references,omitempty" jsonschema_description:"Replace all references."`
 }
 
-func (in *BulkUpdateSavedObjectsInput) request() (*kibana.Request, error) {
+func (in *BulkUpdateSavedObjectsInput) Request() (*kibana.Request, error) {
 	return bulkSavedObjectsRequest("_bulk_update", in.Objects, nil, true, true)
 }
 
@@ -79,7 +80,7 @@ type BulkDeleteSavedObjectsInput struct {
 	Force   bool             `json:"force,omitempty" in:"query" jsonschema_description:"Also delete objects shared with other spaces."`
 }
 
-func (in *BulkDeleteSavedObjectsInput) request() (*kibana.Request, error) {
+func (in *BulkDeleteSavedObjectsInput) Request() (*kibana.Request, error) {
 	var q url.Values
 	if in.Force {
 		q = url.Values{"force": {"true"}}
@@ -98,7 +99,7 @@ func bulkSavedObjectsRequest(route string, items any, q url.Values, mutates, ret
 		Path:       "/api/saved_objects/" + route,
 		Query:      q,
 		Body:       body,
-		APIVersion: V20231031,
+		APIVersion: operation.V20231031,
 		Mutates:    mutates,
 		Retryable:  retryable,
 	}, nil

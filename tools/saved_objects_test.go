@@ -9,6 +9,7 @@ import (
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/sandbox"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
 // TestSavedObjectRequests pins what the saved-object tools send: the bulk
@@ -170,7 +171,7 @@ func TestSavedObjectReadsPassReadOnly(t *testing.T) {
 	kib := sandbox.New(sandbox.Config{APIKey: "k", Seed: 1})
 	srv := httptest.NewServer(kib)
 	defer srv.Close()
-	client, err := kibana.New(kibana.Config{URL: srv.URL, APIKey: "k", ReadOnly: true, ReadRoutes: ReadRoutes()}, nil)
+	client, err := kibana.New(kibana.Config{URL: srv.URL, APIKey: "k", ReadOnly: true, ReadRoutes: serve.ReadRoutes(Catalog)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

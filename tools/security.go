@@ -9,13 +9,14 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
 // The Kibana security API's roles: what users holding a role may do in
 // Elasticsearch (cluster, index and document privileges) and in Kibana
 // (base or feature privileges, per space). Changing roles is Admin work.
-var securityOperations = []*Operation{
+var securityOperations = []*operation.Operation{
 	{
 		Name:        "find_roles",
 		Title:       "Find roles",
@@ -23,8 +24,8 @@ var securityOperations = []*Operation{
 		Toolset:     "security",
 		Method:      http.MethodGet,
 		Path:        "/api/security/role",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindRolesInput{},
 		Examples:    []string{`{}`, `{"replaceDeprecatedPrivileges":true,"space_id":"soc"}`},
 	},
@@ -35,8 +36,8 @@ var securityOperations = []*Operation{
 		Toolset:     "security",
 		Method:      http.MethodGet,
 		Path:        "/api/security/role/{name}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetRoleInput{},
 		Examples:    []string{`{"name":"soc_analyst"}`, `{"name":"soc_analyst","replaceDeprecatedPrivileges":true,"space_id":"soc"}`},
 	},
@@ -47,8 +48,8 @@ var securityOperations = []*Operation{
 		Toolset:     "security",
 		Method:      http.MethodPut,
 		Path:        "/api/security/role/{name}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -65,8 +66,8 @@ var securityOperations = []*Operation{
 		Toolset:     "security",
 		Method:      http.MethodDelete,
 		Path:        "/api/security/role/{name}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       DeleteRoleInput{},
 		Examples:    []string{`{"name":"soc_analyst"}`, `{"name":"soc_analyst","space_id":"soc"}`},

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -14,7 +15,7 @@ import (
 // spaces is Admin work. Names, titles and paths already say "space" several
 // times; descriptions do not repeat it, or tool search would rank these
 // tools above the one a request is about whenever it says "in this space".
-var spacesOperations = []*Operation{
+var spacesOperations = []*operation.Operation{
 	{
 		Name:        "find_spaces",
 		Title:       "Find spaces",
@@ -22,8 +23,8 @@ var spacesOperations = []*Operation{
 		Toolset:     "spaces",
 		Method:      http.MethodGet,
 		Path:        "/api/spaces/space",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindSpacesInput{},
 		Examples:    []string{`{}`, `{"space_id":"soc"}`},
 	},
@@ -34,8 +35,8 @@ var spacesOperations = []*Operation{
 		Toolset:     "spaces",
 		Method:      http.MethodGet,
 		Path:        "/api/spaces/space/{id}",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       SpaceIDInput{},
 		Examples:    []string{`{"id":"marketing"}`, `{"id":"marketing","space_id":"soc"}`},
 	},
@@ -46,8 +47,8 @@ var spacesOperations = []*Operation{
 		Toolset:     "spaces",
 		Method:      http.MethodPost,
 		Path:        "/api/spaces/space",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Admin:       true,
 		Input:       CreateSpaceInput{},
 		Examples: []string{
@@ -62,8 +63,8 @@ var spacesOperations = []*Operation{
 		Toolset:     "spaces",
 		Method:      http.MethodPut,
 		Path:        "/api/spaces/space/{id}",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -80,8 +81,8 @@ var spacesOperations = []*Operation{
 		Toolset:     "spaces",
 		Method:      http.MethodDelete,
 		Path:        "/api/spaces/space/{id}",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       SpaceIDInput{},
 		Examples:    []string{`{"id":"marketing"}`, `{"id":"marketing","space_id":"soc"}`},
@@ -91,17 +92,17 @@ var spacesOperations = []*Operation{
 // FindSpacesInput takes nothing: every space the user may see is listed.
 type FindSpacesInput struct{}
 
-// request asks for the spaces with include_authorized_purposes=true, which
+// Request asks for the spaces with include_authorized_purposes=true, which
 // lists every space the user can reach in any capacity and says for what
 // (authorizedPurposes). The published spec marks the parameter required
 // (Kibana does not) and accepts only true, its oneOf taking false twice; so
 // the request always sends it, and the tool keeps no argument.
-func (in *FindSpacesInput) request() (*kibana.Request, error) {
+func (in *FindSpacesInput) Request() (*kibana.Request, error) {
 	return &kibana.Request{
 		Method:     http.MethodGet,
 		Path:       "/api/spaces/space",
 		Query:      url.Values{"include_authorized_purposes": {"true"}},
-		APIVersion: V20231031,
+		APIVersion: operation.V20231031,
 		Retryable:  true,
 	}, nil
 }
@@ -140,8 +141,8 @@ type UpdateSpaceInput struct {
 	Solution         string   `json:"solution,omitempty" jsonschema:"enum=security,enum=oblt,enum=es,enum=classic"`
 }
 
-// request sends PUT /api/spaces/space/{id} with the whole space, id included.
-func (in *UpdateSpaceInput) request() (*kibana.Request, error) {
+// Request sends PUT /api/spaces/space/{id} with the whole space, id included.
+func (in *UpdateSpaceInput) Request() (*kibana.Request, error) {
 	if in.ID == "" {
 		return nil, &schema.ArgumentError{Field: "id", Rule: "must be a space ID (" + spaceIDPattern + ")"}
 	}
@@ -165,7 +166,7 @@ func (in *UpdateSpaceInput) request() (*kibana.Request, error) {
 	return &kibana.Request{
 		Method:     http.MethodPut,
 		Path:       "/api/spaces/space/" + url.PathEscape(in.ID),
-		APIVersion: V20231031,
+		APIVersion: operation.V20231031,
 		Body:       body,
 		Mutates:    true,
 		Retryable:  true, // a PUT of the whole space: sending it twice changes nothing more

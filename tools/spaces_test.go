@@ -3,6 +3,9 @@ package tools
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
 // requestCase is one call of a tool and the request Kibana must receive
@@ -26,7 +29,7 @@ func checkRequests(t *testing.T, cases []requestCase) {
 		}
 		version := c.version
 		if version == "" {
-			version = V20231031
+			version = operation.V20231031
 		}
 		if req.Method != c.method || req.Path != c.path || req.Query.Encode() != c.query || string(req.Body) != c.body || req.Space != c.space {
 			t.Errorf("%s %s:\n got  %s %s ?%s %s (space %q)\n want %s %s ?%s %s (space %q)", c.tool, c.args,
@@ -102,7 +105,7 @@ func TestSpaceArgumentChecks(t *testing.T) {
 // default and stays tiny (the default tool list is close to its budget);
 // changing spaces is Admin and destructive where it replaces or deletes.
 func TestSpacesInTheDefaultSelection(t *testing.T) {
-	ops, err := Select(All(), Selection{})
+	ops, err := serve.Select(Catalog, serve.Selection{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +130,7 @@ func TestSpacesInTheDefaultSelection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tok := EstimateTokens(len(raw)); tok > 120 {
+		if tok := serve.EstimateTokens(len(raw)); tok > 120 {
 			t.Errorf("%s costs ~%d tokens in every default tool list; keep it within 120", name, tok)
 		}
 	}

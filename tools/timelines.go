@@ -1,11 +1,15 @@
 package tools
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
+)
 
 // Timelines, their notes and pinned events (/api/timeline*, /api/timelines,
 // /api/note, /api/pinned_event). Inputs are in timelines_inputs.go, the
 // checks of a timeline's nested members in timelines_check.go.
-var timelinesOperations = []*Operation{
+var timelinesOperations = []*operation.Operation{
 	{
 		Name:        "find_timelines",
 		Title:       "Find timelines",
@@ -13,8 +17,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodGet,
 		Path:        "/api/timelines",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindTimelinesInput{},
 		Examples: []string{
 			`{}`,
@@ -28,8 +32,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodGet,
 		Path:        "/api/timeline",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       TimelineLookupInput{},
 		Examples: []string{
 			`{"id":"d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5d01"}`,
@@ -44,8 +48,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodGet,
 		Path:        "/api/timeline/resolve",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       TimelineLookupInput{},
 		Examples: []string{
 			`{"id":"d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5d02"}`,
@@ -60,8 +64,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodPost,
 		Path:        "/api/timeline",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreateTimelineInput{},
 		Examples: []string{
 			`{"timeline":{"title":"Phishing clicks in finance"}}`,
@@ -76,8 +80,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodPatch,
 		Path:        "/api/timeline",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       PatchTimelineInput{},
 		Examples: []string{
@@ -92,8 +96,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodDelete,
 		Path:        "/api/timeline",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       DeleteTimelinesInput{},
 		Examples: []string{
 			`{"savedObjectIds":["d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5d02"]}`,
@@ -107,8 +111,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodGet,
 		Path:        "/api/timeline/_copy",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CopyTimelineInput{},
 		Examples: []string{
 			`{"timelineIdToCopy":"d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5d01","timeline":{"title":"Ransomware on fs-02 (handover)"}}`,
@@ -122,8 +126,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodGet,
 		Path:        "/api/timeline/_draft",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       DraftTimelineQueryInput{},
 		Examples:    []string{`{"timelineType":"default"}`, `{"timelineType":"template","space_id":"soc"}`},
 	},
@@ -134,8 +138,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodPost,
 		Path:        "/api/timeline/_draft",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Input:       DraftTimelineInput{},
@@ -148,8 +152,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodPatch,
 		Path:        "/api/timeline/_favorite",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       FavoriteTimelineInput{},
 		Examples: []string{
 			`{"timelineId":"d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5d02"}`,
@@ -164,8 +168,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodPost,
 		Path:        "/api/timeline/_export",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ExportTimelinesInput{},
 		Examples: []string{
 			`{}`,
@@ -179,8 +183,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodPost,
 		Path:        "/api/timeline/_import",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       ImportTimelinesInput{},
 		Examples: []string{
@@ -195,8 +199,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodPost,
 		Path:        "/api/timeline/_prepackaged",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
@@ -210,8 +214,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodGet,
 		Path:        "/api/note",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       GetNotesInput{},
 		Examples: []string{
 			`{"savedObjectIds":["d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5d01"]}`,
@@ -226,8 +230,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodPatch,
 		Path:        "/api/note",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       AddNoteInput{},
 		Examples: []string{
 			`{"note":{"timelineId":"d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5d01","note":"Backups of \\\\fs-02\\finance verified clean."}}`,
@@ -241,8 +245,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodDelete,
 		Path:        "/api/note",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       DeleteNotesInput{},
 		Examples: []string{
 			`{"noteIds":["d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5e03"]}`,
@@ -256,8 +260,8 @@ var timelinesOperations = []*Operation{
 		Toolset:     "timelines",
 		Method:      http.MethodPatch,
 		Path:        "/api/pinned_event",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Input:       PinEventInput{},
 		Examples: []string{

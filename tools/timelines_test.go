@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -89,7 +91,7 @@ func TestTimelineExamplesSucceed(t *testing.T) {
 			continue
 		}
 		for i, ex := range op.Examples {
-			_, client := newSandboxKibana(t, nil)
+			_, client := sandboxtest.New(t, nil)
 			isErr, texts := callFlow(t, client, op.Name, ex)
 			if isErr {
 				t.Errorf("%s example %d failed: %v", op.Name, i, texts)
@@ -106,12 +108,12 @@ func TestTimelineExamplesSucceed(t *testing.T) {
 // TestTimelinesRoundTrip exports a timeline, deletes it and imports the
 // export: it comes back under a new id with its notes and pinned event.
 func TestTimelinesRoundTrip(t *testing.T) {
-	_, client := newSandboxKibana(t, nil)
+	_, client := sandboxtest.New(t, nil)
 	const id = "d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5d01"
 	var call mcp.CallToolRequest
 	call.Params.Name = "export_timelines"
 	call.Params.Arguments = map[string]any{"ids": []any{id}}
-	res, err := mustLookup(t, "export_timelines").Handler(client)(t.Context(), call)
+	res, err := serve.Handler(client, Catalog, mustLookup(t, "export_timelines"))(t.Context(), call)
 	if err != nil || res.IsError {
 		t.Fatalf("export: %v %v", err, res)
 	}

@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
@@ -19,7 +20,7 @@ import (
 // exception entries of type "list" match against. A space's lists live in
 // two data streams (.lists-<space>, .items-<space>) that must exist before
 // any list does; every route is the security solution's public 2023-10-31.
-var valueListsOperations = []*Operation{
+var valueListsOperations = []*operation.Operation{
 	{
 		Name:        "get_value_list",
 		Title:       "Get value list",
@@ -27,8 +28,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodGet,
 		Path:        "/api/lists",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ValueListIDInput{},
 		Examples: []string{
 			`{"id":"known-bad-ips"}`,
@@ -42,8 +43,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPost,
 		Path:        "/api/lists",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreateValueListInput{},
 		Examples: []string{
 			`{"name":"Tor exit nodes","description":"Exit relays seen in VPN logins","type":"ip"}`,
@@ -57,8 +58,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPut,
 		Path:        "/api/lists",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       UpdateValueListInput{},
 		Examples: []string{
@@ -73,8 +74,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPatch,
 		Path:        "/api/lists",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       PatchValueListInput{},
 		Examples: []string{
 			`{"id":"known-bad-ips","description":"Attacker addresses from closed incidents"}`,
@@ -88,8 +89,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodDelete,
 		Path:        "/api/lists",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       DeleteValueListInput{},
 		Examples: []string{
 			`{"id":"known-bad-ips"}`,
@@ -103,8 +104,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodGet,
 		Path:        "/api/lists/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindValueListsInput{},
 		Examples: []string{
 			`{}`,
@@ -118,8 +119,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodGet,
 		Path:        "/api/lists/index",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ValueListsNoInput{},
 		Examples: []string{
 			`{}`,
@@ -133,8 +134,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPost,
 		Path:        "/api/lists/index",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Idempotent:  true,
 		Admin:       true,
 		Input:       ValueListsNoInput{},
@@ -150,8 +151,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodDelete,
 		Path:        "/api/lists/index",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Admin:       true,
 		Input:       ValueListsNoInput{},
 		Examples: []string{
@@ -166,8 +167,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodGet,
 		Path:        "/api/lists/items",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ValueListItemRefInput{},
 		Examples: []string{
 			`{"list_id":"known-bad-ips","value":"203.0.113.23"}`,
@@ -181,8 +182,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPost,
 		Path:        "/api/lists/items",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       CreateValueListItemInput{},
 		Examples: []string{
 			`{"list_id":"known-bad-ips","value":"198.51.100.201"}`,
@@ -196,8 +197,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPut,
 		Path:        "/api/lists/items",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Overwrites:  true,
 		Input:       UpdateValueListItemInput{},
 		Examples: []string{
@@ -212,8 +213,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPatch,
 		Path:        "/api/lists/items",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       PatchValueListItemInput{},
 		Examples: []string{
 			`{"id":"` + exampleValueListItemID + `","value":"203.0.113.24"}`,
@@ -227,8 +228,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodDelete,
 		Path:        "/api/lists/items",
-		APIVersion:  V20231031,
-		Effect:      Deletes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Deletes,
 		Input:       DeleteValueListItemInput{},
 		Examples: []string{
 			`{"list_id":"known-bad-ips","value":"203.0.113.23"}`,
@@ -242,8 +243,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodGet,
 		Path:        "/api/lists/items/_find",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       FindValueListItemsInput{},
 		Examples: []string{
 			`{"list_id":"known-bad-ips"}`,
@@ -257,8 +258,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPost,
 		Path:        "/api/lists/items/_export",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Input:       ExportValueListItemsInput{},
 		Examples: []string{
 			`{"list_id":"known-bad-ips"}`,
@@ -272,8 +273,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodPost,
 		Path:        "/api/lists/items/_import",
-		APIVersion:  V20231031,
-		Effect:      Writes,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
 		Input:       ImportValueListItemsInput{},
 		Examples: []string{
 			`{"list_id":"known-bad-ips","file":"203.0.113.90\n203.0.113.91\n"}`,
@@ -288,8 +289,8 @@ var valueListsOperations = []*Operation{
 		Toolset:     "exceptions",
 		Method:      http.MethodGet,
 		Path:        "/api/lists/privileges",
-		APIVersion:  V20231031,
-		Effect:      Reads,
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
 		Admin:       true,
 		Input:       ValueListsNoInput{},
 		Examples: []string{
@@ -528,11 +529,11 @@ func (in *ImportValueListItemsInput) Prepare() error {
 	return nil
 }
 
-// run sends the file part itself: Kibana's importer finds the file name
+// Run sends the file part itself: Kibana's importer finds the file name
 // only in a quoted filename="…" parameter, which mime.FormatMediaType (the
 // generic multipart body) leaves unquoted for names like values.txt, and
 // the name is the model's, not the argument's.
-func (in *ImportValueListItemsInput) run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*flowResult, error) {
+func (in *ImportValueListItemsInput) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
 	name := in.Filename
 	if name == "" {
 		name = "values.txt"
@@ -554,7 +555,7 @@ func (in *ImportValueListItemsInput) run(ctx context.Context, k *kibana.Client, 
 		return nil, err
 	}
 	req.Body, req.ContentType = buf.Bytes(), w.FormDataContentType()
-	return sendOne(ctx, k, req)
+	return operation.SendOne(ctx, k, req)
 }
 
 // valueListNotBlank refuses the named fields when they hold only whitespace

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -83,12 +85,12 @@ func TestValueListValueRules(t *testing.T) {
 // TestImportValueListItemsNamesTheFile: Kibana finds the file name only in
 // a quoted filename parameter, and a new list takes its id from it.
 func TestImportValueListItemsNamesTheFile(t *testing.T) {
-	sk, client := newSandboxKibana(t, nil)
+	sk, client := sandboxtest.New(t, nil)
 	isErr, texts := callFlow(t, client, "import_value_list_items", `{"type":"keyword","filename":"user_agents.txt","file":"curl/8.4.0\npython-requests/2.31\n"}`)
 	if isErr || !strings.Contains(strings.Join(texts, "\n"), `"id":"user_agents.txt"`) {
 		t.Fatalf("import with type: isError=%v %q", isErr, texts)
 	}
-	seen, bodies := sk.requests()
+	seen, bodies := sk.Requests()
 	if len(seen) != 1 || seen[0] != "POST /api/lists/items/_import" || !strings.Contains(bodies[0], `filename="user_agents.txt"`) || strings.Count(bodies[0], "Content-Disposition") != 1 {
 		t.Fatalf("Kibana saw %q %q", seen, bodies)
 	}
@@ -97,7 +99,7 @@ func TestImportValueListItemsNamesTheFile(t *testing.T) {
 	if isErr {
 		t.Fatalf("import by list_id: %q", texts)
 	}
-	if _, bodies = sk.requests(); !strings.Contains(bodies[1], `filename="values.txt"`) {
+	if _, bodies = sk.Requests(); !strings.Contains(bodies[1], `filename="values.txt"`) {
 		t.Errorf("default file name: %q", bodies[1])
 	}
 	isErr, texts = callFlow(t, client, "find_value_list_items", `{"list_id":"user_agents.txt","sort_field":"keyword"}`)
@@ -108,11 +110,11 @@ func TestImportValueListItemsNamesTheFile(t *testing.T) {
 
 // TestExportValueListItemsIsAFile: the values come back as an attachment.
 func TestExportValueListItemsIsAFile(t *testing.T) {
-	_, client := newSandboxKibana(t, nil)
+	_, client := sandboxtest.New(t, nil)
 	var call mcp.CallToolRequest
 	call.Params.Name = "export_value_list_items"
 	call.Params.Arguments = args(t, `{"list_id":"known-bad-ips"}`)
-	res, err := mustLookup(t, "export_value_list_items").Handler(client)(t.Context(), call)
+	res, err := serve.Handler(client, Catalog, mustLookup(t, "export_value_list_items"))(t.Context(), call)
 	if err != nil || res.IsError || len(res.Content) != 2 {
 		t.Fatalf("export: %v %+v", err, res)
 	}

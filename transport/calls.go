@@ -27,10 +27,11 @@ const slotWait = time.Second
 // result: the multi-round-trip pattern confirmations use) is one call: the
 // question is counted apart, and the call once, when it ends. For a client
 // older than protocol 2026-07-28, mcp-go asks the question itself and runs
-// the handler again inside the same request; the slot the first round held
-// is kept for that second round (for at most CallTimeout), so the
-// confirmed call neither waits for a second slot nor is refused one after
-// the user said yes.
+// the handler again, through this middleware, inside the same request
+// (still so in v1.6.0: TestLegacyBridgeRunsTheMiddlewareTwice). The slot
+// the first round held is kept for that second round (for at most
+// CallTimeout), so the confirmed call neither waits for a second slot nor
+// is refused one after the user said yes, and is counted once.
 func (s *Server) ToolMiddleware() server.ToolHandlerMiddleware {
 	return func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {

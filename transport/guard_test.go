@@ -182,3 +182,19 @@ func TestDefaultBodyLimit(t *testing.T) {
 		t.Errorf("%d-byte body: %d", len(big), status)
 	}
 }
+
+// TestBodiesUnderTheLimitReachMCP: a body under --max-body-bytes but over
+// mcp-go's own default cap (4 MiB since v1.6.0) is served, not refused:
+// the transport's limit is the one that holds.
+func TestBodiesUnderTheLimitReachMCP(t *testing.T) {
+	both(t, func(t *testing.T, tr string) {
+		base := mount(t, New(Options{Transport: tr}), "127.0.0.1:8080")
+		if tr == "sse" {
+			t.Skip("an SSE message needs a session's stream; the streamable case covers mcp-go's cap")
+		}
+		big := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"},"x":"` + strings.Repeat("a", 5<<20) + `"}}`
+		if status, _, body := post(t, http.MethodPost, base+"/mcp", big, nil); status != http.StatusOK {
+			t.Errorf("%d-byte body: %d %.200s", len(big), status, body)
+		}
+	})
+}

@@ -46,6 +46,9 @@ func (s *Server) Handler(mcp *server.MCPServer, addr string) (http.Handler, func
 			server.WithKeepAlive(true),
 			server.WithSSEDisableLocalhostProtection(true),
 			server.WithSessionIDGenerator(h.sessions.sseSessionID),
+			// mcp-go caps bodies itself (4 MiB since v1.6.0); ours is
+			// --max-body-bytes, checked before mcp-go reads anything.
+			server.WithSSEMaxRequestBodyBytes(s.opts.MaxBodyBytes),
 		)
 		h.mcp, closeMCP = sse, sse.CloseSessions
 	} else {
@@ -53,6 +56,7 @@ func (s *Server) Handler(mcp *server.MCPServer, addr string) (http.Handler, func
 			server.WithEndpointPath("/mcp"),
 			server.WithDisableLocalhostProtection(true),
 			server.WithStreamableHTTPLogger(s.log),
+			server.WithMaxRequestBodyBytes(s.opts.MaxBodyBytes), // see the SSE options
 		}
 		if s.opts.Stateless {
 			// No session, so no stream to listen on: GET answers 405.

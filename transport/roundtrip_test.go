@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -160,5 +161,58 @@ func TestKeptSlotIsGivenBack(t *testing.T) {
 	waitForMetric(t, ts, "kibana_mcp_tool_calls_in_flight 0")
 	if text, isErr, err := callTool(t, c, "get_case", map[string]any{"caseId": "c2"}); err != nil || isErr {
 		t.Errorf("the next call: %q %v %v", text, isErr, err)
+	}
+}
+
+// TestLegacyBridgeRunsTheMiddlewareTwice pins the mcp-go behaviour the kept
+// slot exists for, unchanged in v1.6.0 (server/mrtr.go's
+// resolveMultiRoundTrip re-invokes the handler with the tool middleware
+// applied): for a client older than 2026-07-28, a confirmed call passes
+// through the tool middleware twice inside one request, and both rounds see
+// the same per-request state (requestOf), where keep leaves the slot for
+// takeKept. A 2026-07-28 client calls twice, each round in a request of its
+// own. Should mcp-go ever run the retry without the middleware, this test
+// fails and mcpRequest's kept slot can go.
+func TestLegacyBridgeRunsTheMiddlewareTwice(t *testing.T) {
+	for _, tc := range []struct {
+		protocol     string
+		runs, states int
+	}{
+		{legacyProtocol, 2, 1},
+		{mcp.LATEST_PROTOCOL_VERSION, 2, 2},
+	} {
+		t.Run(tc.protocol, func(t *testing.T) {
+			kib := newFakeKibana(t, 0)
+			var rounds atomic.Int32
+			var mu sync.Mutex
+			var runs int
+			states := map[*mcpRequest]bool{}
+			counting := func(next server.ToolHandlerFunc) server.ToolHandlerFunc {
+				return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+					if req.Params.Name == "confirm_case" {
+						mu.Lock()
+						runs++
+						states[requestOf(ctx)] = true
+						mu.Unlock()
+					}
+					return next(ctx, req)
+				}
+			}
+			ts := New(Options{Transport: "http"})
+			kc := kib.client(t, nil)
+			s := server.NewMCPServer("kibana-mcp-test", "1", server.WithToolHandlerMiddleware(counting))
+			s.AddTools(confirmingTool(kc, &rounds))
+			r := serve(t, ts, s)
+			c := connectEliciting(t, r, tc.protocol, &accepting{ts: ts})
+			if text, isErr, err := callTool(t, c, "confirm_case", map[string]any{"caseId": "c1"}); err != nil || isErr {
+				t.Fatalf("confirmed call: %q %v %v", text, isErr, err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if runs != tc.runs || len(states) != tc.states || states[nil] {
+				t.Errorf("middleware ran %d times over %d request states (nil among them: %v), want %d over %d",
+					runs, len(states), states[nil], tc.runs, tc.states)
+			}
+		})
 	}
 }

@@ -1,0 +1,42 @@
+package esql
+
+import (
+	"testing"
+	"time"
+)
+
+// FuzzQuery checks that no query makes the engine panic, and that every
+// failure is a positioned 400.
+func FuzzQuery(f *testing.F) {
+	for _, q := range corpus {
+		f.Add(q)
+	}
+	for _, q := range []string{
+		`FROM logs-* | WHERE foo == 1`,
+		`ROW a = [1, 2] | MV_EXPAND a | EVAL b = a / 0 | SORT b DESC NULLS LAST`,
+		"FROM `logs-*` METADATA _id | EVAL x = \"\"\"tri\"ple\"\"\" | KEEP x*",
+		`ROW a = ?, b = ?name, c = ?1 | EVAL d = a::long`,
+		`FROM logs-* | STATS c = COUNT(*) BY BUCKET(@timestamp, 1 hour), host.name | RENAME c AS n, host.name AS h`,
+		`ROW s = "x" | DISSECT s "%{a}-%{+a}->%{?b}" APPEND_SEPARATOR=":"`,
+		`/* c */ ROW a = 1.5e3 // end`,
+	} {
+		f.Add(q)
+	}
+	e := &Engine{Source: testSource(), Clock: func() time.Time { return testNow }, noRecover: true}
+	params := []Param{{Name: "name", Value: "x"}, {Value: int64(3)}}
+	f.Fuzz(func(t *testing.T, q string) {
+		r, err := e.Query(Request{Query: q, Params: params})
+		if err != nil {
+			ee, ok := err.(*Error)
+			if !ok || ee.Status != 400 || ee.Reason == "" {
+				t.Fatalf("%q: bad error %v", q, err)
+			}
+			return
+		}
+		for _, row := range r.Values {
+			if len(row) != len(r.Columns) {
+				t.Fatalf("%q: row of %d cells for %d columns", q, len(row), len(r.Columns))
+			}
+		}
+	})
+}

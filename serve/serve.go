@@ -1,0 +1,265 @@
+// Package serve is the MCP serving machinery: it turns the operations of a
+// catalogue (operation.Catalog, filled by package tools and handed over by
+// app/) into MCP tools, and applies the serving policy to every one alike:
+// selection and read-only mode, confirmation of destructive calls, dynamic
+// toolsets and tool search, the raw request tool, result shaping and
+// cutting, notifications, and explanations for tools not served. It names
+// no API area: what it says about one comes from the catalogue.
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
+)
+
+// Options is the serving policy: which operations are served, how they are
+// offered to the model, and the rules every call obeys. It is decided once,
+// from configuration, and applied to every operation alike.
+type Options struct {
+	Selection Selection
+	// Confirm decides what happens before a destructive call leaves: ask
+	// the user through MCP elicitation where the client can be asked, and
+	// with ConfirmRequire refuse the call where it cannot.
+	Confirm ConfirmMode
+	// DynamicToolsets starts with the discovery tools only; the model
+	// enables toolsets as it needs them.
+	DynamicToolsets bool
+	// ToolSearch lists two tools only: one finds operations by words, the
+	// other calls them by name.
+	ToolSearch bool
+	// AllowRaw serves call_kibana_api, for API paths without a typed tool.
+	AllowRaw bool
+	// ConfirmSecret, when set, signs confirmation states instead of a key
+	// new in every process: stateless replicas given the same secret accept
+	// each other's approvals.
+	ConfirmSecret []byte
+	// MaxResultBytes bounds the text of one result; larger answers are cut
+	// at a JSON-safe point. 0 means DefaultMaxResultBytes.
+	MaxResultBytes int
+}
+
+// DefaultMaxResultBytes keeps a typical answer whole (a 20-case page of
+// realistic cases is 20–60 KB) while keeping a broad search from flooding a
+// model's context.
+const DefaultMaxResultBytes = 64 << 10
+
+// Install registers on s the tools of cat that opts serve, all run through
+// client. Only served tools are registered: start-up does not grow with the
+// others.
+func Install(s *server.MCPServer, client *kibana.Client, cat *operation.Catalog, opts Options) error {
+	if opts.DynamicToolsets && opts.ToolSearch {
+		return errors.New("dynamic toolsets and tool search are two ways of doing the same thing: choose one")
+	}
+	r := NewRunner(client, cat, opts)
+	if opts.ToolSearch {
+		sel := opts.Selection
+		if len(sel.Toolsets) == 0 {
+			// Searching costs the same whatever it covers: cover everything.
+			sel.Toolsets = []string{"all"}
+		}
+		ops, err := Select(cat, sel)
+		if err != nil {
+			return err
+		}
+		if opts.AllowRaw {
+			ops = append(ops, RawRequest)
+		}
+		s.AddTools(newSearchTools(r, ops, opts)...)
+		return nil
+	}
+	var extra []*operation.Operation
+	if opts.AllowRaw {
+		extra = append(extra, RawRequest)
+	}
+	if opts.DynamicToolsets {
+		d, err := newDynamic(s, r, opts.Selection)
+		if err != nil {
+			return err
+		}
+		s.AddTools(d.discoveryTools()...)
+		return r.register(s, append(d.initial, extra...))
+	}
+	ops, err := Select(cat, opts.Selection)
+	if err != nil {
+		return err
+	}
+	return r.register(s, append(ops, extra...))
+}
+
+// Reachable reports which tools a model can call under opts, by name:
+// those listed, those call_tool runs in tool-search mode, and those
+// enable_toolset can add in dynamic mode. Prompts and resources use it to
+// name and rely on only what is there.
+func Reachable(cat *operation.Catalog, opts Options) (func(tool string) bool, error) {
+	sel := opts.Selection
+	switch {
+	case opts.DynamicToolsets && len(sel.Toolsets) == 0:
+		// enable_toolset can add any toolset (newDynamic); named toolsets
+		// bound it to themselves.
+		sel = Selection{Toolsets: []string{"all"}, Exclude: sel.Exclude, ReadOnly: sel.ReadOnly}
+	case opts.ToolSearch && len(sel.Toolsets) == 0:
+		sel.Toolsets = []string{"all"}
+	}
+	ops, err := Select(cat, sel)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]bool, len(ops)+1)
+	for _, op := range ops {
+		names[op.Name] = true
+	}
+	if opts.AllowRaw {
+		names[RawRequest.Name] = true
+	}
+	return func(tool string) bool { return names[tool] }, nil
+}
+
+// ReadRoutes are the operations of cat that read with a method other than
+// GET (searches with a query body): the Kibana client lets exactly these
+// through in read-only mode besides GETs.
+func ReadRoutes(cat *operation.Catalog) []kibana.Route {
+	var routes []kibana.Route
+	for _, op := range cat.All() {
+		if op.Effect == operation.Reads && op.Method != http.MethodGet {
+			routes = append(routes, kibana.Route{Method: op.Method, Path: op.Path})
+		}
+	}
+	return routes
+}
+
+// Runner runs operations through the client under the serving policy.
+type Runner struct {
+	client    *kibana.Client
+	cat       *operation.Catalog
+	confirm   ConfirmMode
+	readOnly  bool
+	maxResult int
+	states    *confirmStates   // signs and checks confirmation states
+	now       func() time.Time // the clock approvals expire by; tests move it
+	schemas   sync.Map         // tool name → input schema; see register
+	fillOnce  sync.Once
+}
+
+// NewRunner builds the runner every tool handler shares, for the operations
+// of cat.
+func NewRunner(client *kibana.Client, cat *operation.Catalog, opts Options) *Runner {
+	maxResult := opts.MaxResultBytes
+	if maxResult <= 0 {
+		maxResult = DefaultMaxResultBytes
+	}
+	return &Runner{client: client, cat: cat, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, states: newConfirmStates(opts.ConfirmSecret), now: time.Now}
+}
+
+// register adds ops to s as tools. mcp-go re-reads every schema it is
+// given twice on registration (looking for header annotations we never
+// use): about 0.1 ms a tool, most of start-up with every toolset on. So
+// mcp-go gets a one-member placeholder schema, and the tool filter
+// (fillSchemas, installed with the runner) puts the real one back in every
+// tools/list answer; mcp-go reads the schema for nothing else we use.
+func (r *Runner) register(s *server.MCPServer, ops []*operation.Operation) error {
+	r.fillOnce.Do(func() { server.WithToolFilter(r.fillSchemas)(s) })
+	served := make([]server.ServerTool, 0, len(ops))
+	for _, op := range ops {
+		tool, err := r.tool(op)
+		if err != nil {
+			return fmt.Errorf("tool %s: %w", op.Name, err)
+		}
+		r.schemas.Store(op.Name, tool.RawInputSchema)
+		tool.RawInputSchema = placeholderSchema
+		served = append(served, server.ServerTool{Tool: tool, Handler: r.Handler(op)})
+	}
+	s.AddTools(served...)
+	return nil
+}
+
+// placeholderSchema is what mcp-go holds instead of a registered tool's
+// input schema; see register.
+var placeholderSchema = json.RawMessage(`{"type":"object"}`)
+
+// fillSchemas gives each tool registered through register its real input
+// schema. It keeps every tool: choosing is for the other filters.
+func (r *Runner) fillSchemas(_ context.Context, tools []mcp.Tool) []mcp.Tool {
+	out := make([]mcp.Tool, len(tools))
+	for i, t := range tools {
+		if raw, ok := r.schemas.Load(t.Name); ok {
+			t.RawInputSchema = raw.(json.RawMessage)
+		}
+		out[i] = t
+	}
+	return out
+}
+
+// tool is the MCP definition of op as this runner serves it. In read-only
+// mode the raw request tool can only read, and says so.
+func (r *Runner) tool(op *operation.Operation) (mcp.Tool, error) {
+	tool, err := op.Tool()
+	if err != nil {
+		return tool, err
+	}
+	if r.readOnly && op == RawRequest {
+		tool.Annotations.ReadOnlyHint = mcp.ToBoolPtr(true)
+		tool.Annotations.DestructiveHint = mcp.ToBoolPtr(false)
+	}
+	return tool, nil
+}
+
+// Handler returns the MCP handler that runs op.
+//
+// Everything the model can act on comes back as a tool result: bad
+// arguments and Kibana's own errors are isError results naming the field or
+// giving Kibana's status and message. A Go error is returned only when the
+// caller cancelled, since nobody is left to read a result then.
+func (r *Runner) Handler(op *operation.Operation) server.ToolHandlerFunc {
+	return func(ctx context.Context, call mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		if _, isObject := call.Params.Arguments.(map[string]any); call.Params.Arguments != nil && !isObject {
+			// GetArguments would turn "x" or [1] into no arguments at all,
+			// and a search would run unfiltered.
+			return mcp.NewToolResultError("invalid arguments: must be a JSON object of named arguments"), nil
+		}
+		return r.run(ctx, op, call.GetArguments(), call.Params.MultiRoundTripParams)
+	}
+}
+
+// run binds, checks and sends one call of op. roundTrip carries the user's
+// answer to a confirmation asked for earlier in the same call.
+func (r *Runner) run(ctx context.Context, op *operation.Operation, args map[string]any, roundTrip mcp.MultiRoundTripParams) (*mcp.CallToolResult, error) {
+	req, input, err := op.BindInput(args)
+	if err != nil {
+		return mcp.NewToolResultError(err.Error()), nil
+	}
+	if r.readOnly && req.Mutates {
+		return mcp.NewToolResultError(kibana.ErrReadOnly.Error()), nil
+	}
+	if err := r.client.Allows(req); err != nil {
+		return mcp.NewToolResultError(err.Error()), nil
+	}
+	if stop := r.confirmation(ctx, op, req, input, args, roundTrip); stop != nil {
+		return stop, nil
+	}
+	ctx, sent := trackNotices(ctx)
+	defer settleNotices(sent)
+	answer, err := operation.FlowOf(input).Run(withRetryNotices(ctx, op), r.client, req)
+	if err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return nil, err
+		}
+		notifyFailure(ctx, op, err)
+		return mcp.NewToolResultError(err.Error() + r.hint(op, err)), nil
+	}
+	result := r.result(ctx, op, req, answer.Resp)
+	for _, note := range answer.Notes {
+		result.Content = append(result.Content, mcp.NewTextContent(note))
+	}
+	return result, nil
+}
