@@ -43,7 +43,7 @@ type plan struct {
 }
 
 type boundField struct {
-	index     int
+	index     []int  // the field, through any embedded structs (reflect.Value.FieldByIndex)
 	name      string // JSON / wire name
 	in        location
 	omitEmpty bool
@@ -77,6 +77,28 @@ type Preparer interface {
 	Prepare() error
 }
 
+// inputFields are the arguments of an input struct: its exported fields,
+// and those of the structs it embeds without naming them (as encoding/json
+// flattens them), so inputs sharing a group of arguments can embed it
+// instead of repeating it. Each field's Index leads from the outer struct.
+func inputFields(t reflect.Type, outer []int) []reflect.StructField {
+	var fields []reflect.StructField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		f.Index = append(append([]int(nil), outer...), i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			fields = append(fields, inputFields(f.Type, f.Index)...)
+			continue
+		}
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		fields = append(fields, f)
+	}
+	return fields
+}
+
 // Check reports whether the declaration binds: its input is a struct whose
 // tags fit its path template.
 func (op *Operation) Check() error {
@@ -96,12 +118,8 @@ func buildPlan(op *Operation) (*plan, error) {
 	}
 	p := &plan{typ: t}
 	byName := map[string]int{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() || f.Tag.Get("json") == "-" {
-			continue
-		}
-		bf := boundField{index: i, name: schema.JSONName(f), omitEmpty: strings.Contains(f.Tag.Get("json"), ",omitempty")}
+	for _, f := range inputFields(t, nil) {
+		bf := boundField{index: f.Index, name: schema.JSONName(f), omitEmpty: strings.Contains(f.Tag.Get("json"), ",omitempty")}
 		in, option, _ := strings.Cut(f.Tag.Get("in"), ",")
 		bf.namesFile = in == "form" && option == "filename"
 		if in == "formfile" {
@@ -157,7 +175,7 @@ func buildPlan(op *Operation) (*plan, error) {
 		if !ok || p.fields[idx].in != inPath {
 			return nil, fmt.Errorf("%s: path placeholder {%s} has no `in:\"path\"` field", op, name)
 		}
-		if t.Field(p.fields[idx].index).Type.Kind() != reflect.String {
+		if t.FieldByIndex(p.fields[idx].index).Type.Kind() != reflect.String {
 			return nil, fmt.Errorf("%s: path field %s must be a string", op, name)
 		}
 		used[idx] = true
@@ -275,7 +293,7 @@ func (p *plan) path(v reflect.Value) (string, error) {
 			continue
 		}
 		f := p.fields[s.field]
-		val := v.Field(f.index).String()
+		val := v.FieldByIndex(f.index).String()
 		// Escaping keeps "/" inside one segment, but "." and ".." are
 		// segments of their own that servers and proxies resolve.
 		if val == "" || val == "." || val == ".." {
@@ -295,7 +313,7 @@ func (p *plan) query(v reflect.Value) url.Values {
 		if f.in != inQuery {
 			continue
 		}
-		fv := v.Field(f.index)
+		fv := v.FieldByIndex(f.index)
 		if isEmpty(fv) {
 			continue
 		}
@@ -353,7 +371,7 @@ func (p *plan) jsonBody(v reflect.Value) ([]byte, error) {
 		if f.in != inBody {
 			continue
 		}
-		fv := v.Field(f.index)
+		fv := v.FieldByIndex(f.index)
 		if f.omitEmpty && isEmpty(fv) {
 			continue
 		}
@@ -384,7 +402,7 @@ func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
 		if f.in != inForm {
 			continue
 		}
-		fv := v.Field(f.index)
+		fv := v.FieldByIndex(f.index)
 		if isEmpty(fv) {
 			continue
 		}
@@ -403,7 +421,7 @@ func (p *plan) multipartBody(v reflect.Value) ([]byte, string, error) {
 		if f.in != inFormFile {
 			continue
 		}
-		data, err := fileContent(f, v.Field(f.index).String())
+		data, err := fileContent(f, v.FieldByIndex(f.index).String())
 		if err != nil {
 			return nil, "", err
 		}

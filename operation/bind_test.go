@@ -166,3 +166,31 @@ func TestBindTextFilePart(t *testing.T) {
 		t.Errorf("empty file: %v", err)
 	}
 }
+
+// target is a group of arguments inputs share by embedding it.
+type target struct {
+	ID    string   `json:"id" in:"path" jsonschema:"required"`
+	Hosts []string `json:"hosts" jsonschema:"required,minItems=1"`
+	Why   string   `json:"why,omitempty" in:"query"`
+}
+
+type embeddingInput struct {
+	target
+	Extra int `json:"extra,omitempty"`
+}
+
+// TestBindEmbeddedArguments: an embedded struct's fields are arguments
+// like the outer struct's own, in the path, the query and the body.
+func TestBindEmbeddedArguments(t *testing.T) {
+	op := withSchema(t, &Operation{Name: "act_on_thing", Method: http.MethodPost, Path: "/api/things/{id}/act", APIVersion: V20231031, Effect: Writes, Input: embeddingInput{}})
+	req, err := op.Bind(args(t, `{"id":"t/1","hosts":["h1"],"why":"test","extra":2}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Path != "/api/things/t%2F1/act" || req.Query.Get("why") != "test" || string(req.Body) != `{"hosts":["h1"],"extra":2}` {
+		t.Errorf("request %s %s?%s %s", req.Method, req.Path, req.Query.Encode(), req.Body)
+	}
+	if _, err := op.Bind(args(t, `{"id":"t1","extra":2}`)); err == nil || !strings.Contains(err.Error(), "hosts") {
+		t.Errorf("missing embedded required argument: %v", err)
+	}
+}

@@ -34,14 +34,6 @@ func notify(ctx context.Context, level mcp.LoggingLevel, data map[string]any) {
 	}
 }
 
-// trackNotices and settleNotices once made a call that notified wait 5 ms
-// before answering, for mcp-go v1.2.1, which could drop a notification
-// overtaken by the answer. They do nothing now; remove them with their
-// call in Runner.run (serve.go).
-func trackNotices(ctx context.Context) (context.Context, struct{}) { return ctx, struct{}{} }
-
-func settleNotices(struct{}) {}
-
 // withRetryNotices tells the client of each retry Kibana's answers cause.
 func withRetryNotices(ctx context.Context, op *operation.Operation) context.Context {
 	return kibana.WithRetryNotice(ctx, func(status int, wait time.Duration) {

@@ -247,8 +247,6 @@ func (r *Runner) run(ctx context.Context, op *operation.Operation, args map[stri
 	if stop := r.confirmation(ctx, op, req, input, args, roundTrip); stop != nil {
 		return stop, nil
 	}
-	ctx, sent := trackNotices(ctx)
-	defer settleNotices(sent)
 	answer, err := operation.FlowOf(input).Run(withRetryNotices(ctx, op), r.client, req)
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {

@@ -479,12 +479,8 @@ func checkActionTargets(endpointIDs, alertIDs, caseIDs []string) error {
 
 // KillProcessInput names the process to terminate.
 type KillProcessInput struct {
-	EndpointIDs []string              `json:"endpoint_ids" jsonschema:"required,minItems=1" jsonschema_description:"Agent IDs."`
-	AgentType   string                `json:"agent_type,omitempty" jsonschema:"enum=endpoint,enum=sentinel_one,enum=crowdstrike,enum=microsoft_defender_endpoint" jsonschema_description:"Default endpoint (Elastic Defend)."`
-	AlertIDs    []string              `json:"alert_ids,omitempty" jsonschema_description:"Alerts it responds to; their cases log it."`
-	CaseIDs     []string              `json:"case_ids,omitempty" jsonschema_description:"Cases that log it."`
-	Comment     string                `json:"comment,omitempty"`
-	Parameters  KillProcessParameters `json:"parameters" jsonschema:"required" jsonschema_description:"Exactly one of pid, entity_id or process_name (SentinelOne only)."`
+	HostActionInput                       // the hosts it acts on and what it answers
+	Parameters      KillProcessParameters `json:"parameters" jsonschema:"required" jsonschema_description:"Exactly one of pid, entity_id or process_name (SentinelOne only)."`
 }
 
 // KillProcessParameters picks the process by one of its identities.
@@ -505,12 +501,8 @@ func (in *KillProcessInput) Prepare() error {
 
 // SuspendProcessInput names the process to suspend.
 type SuspendProcessInput struct {
-	EndpointIDs []string                 `json:"endpoint_ids" jsonschema:"required,minItems=1" jsonschema_description:"Agent IDs."`
-	AgentType   string                   `json:"agent_type,omitempty" jsonschema:"enum=endpoint,enum=sentinel_one,enum=crowdstrike,enum=microsoft_defender_endpoint" jsonschema_description:"Default endpoint (Elastic Defend)."`
-	AlertIDs    []string                 `json:"alert_ids,omitempty" jsonschema_description:"Alerts it responds to; their cases log it."`
-	CaseIDs     []string                 `json:"case_ids,omitempty" jsonschema_description:"Cases that log it."`
-	Comment     string                   `json:"comment,omitempty"`
-	Parameters  SuspendProcessParameters `json:"parameters" jsonschema:"required" jsonschema_description:"Exactly one of pid or entity_id."`
+	HostActionInput                          // the hosts it acts on and what it answers
+	Parameters      SuspendProcessParameters `json:"parameters" jsonschema:"required" jsonschema_description:"Exactly one of pid or entity_id."`
 }
 
 // SuspendProcessParameters picks the process by one of its identities.
@@ -548,12 +540,8 @@ func exactlyOne(field string, names []string, given ...bool) error {
 
 // GetEndpointFileInput names the file to fetch from the hosts.
 type GetEndpointFileInput struct {
-	EndpointIDs []string         `json:"endpoint_ids" jsonschema:"required,minItems=1" jsonschema_description:"Agent IDs."`
-	AgentType   string           `json:"agent_type,omitempty" jsonschema:"enum=endpoint,enum=sentinel_one,enum=crowdstrike,enum=microsoft_defender_endpoint" jsonschema_description:"Default endpoint (Elastic Defend)."`
-	AlertIDs    []string         `json:"alert_ids,omitempty" jsonschema_description:"Alerts it responds to; their cases log it."`
-	CaseIDs     []string         `json:"case_ids,omitempty" jsonschema_description:"Cases that log it."`
-	Comment     string           `json:"comment,omitempty"`
-	Parameters  EndpointFilePath `json:"parameters" jsonschema:"required"`
+	HostActionInput                  // the hosts it acts on and what it answers
+	Parameters      EndpointFilePath `json:"parameters" jsonschema:"required"`
 }
 
 // EndpointFilePath is the full path of a file on the host.
@@ -574,12 +562,8 @@ type EndpointFileInput struct {
 
 // ExecuteEndpointCommandInput is a shell command to run on the hosts.
 type ExecuteEndpointCommandInput struct {
-	EndpointIDs []string          `json:"endpoint_ids" jsonschema:"required,minItems=1" jsonschema_description:"Agent IDs."`
-	AgentType   string            `json:"agent_type,omitempty" jsonschema:"enum=endpoint,enum=sentinel_one,enum=crowdstrike,enum=microsoft_defender_endpoint" jsonschema_description:"Default endpoint (Elastic Defend)."`
-	AlertIDs    []string          `json:"alert_ids,omitempty" jsonschema_description:"Alerts it responds to; their cases log it."`
-	CaseIDs     []string          `json:"case_ids,omitempty" jsonschema_description:"Cases that log it."`
-	Comment     string            `json:"comment,omitempty"`
-	Parameters  ExecuteParameters `json:"parameters" jsonschema:"required"`
+	HostActionInput                   // the hosts it acts on and what it answers
+	Parameters      ExecuteParameters `json:"parameters" jsonschema:"required"`
 }
 
 // ExecuteParameters is the command line and how long it may run.
@@ -601,12 +585,8 @@ func (in *ExecuteEndpointCommandInput) Prepare() error {
 
 // ScanEndpointInput names the file or folder to scan.
 type ScanEndpointInput struct {
-	EndpointIDs []string       `json:"endpoint_ids" jsonschema:"required,minItems=1" jsonschema_description:"Agent IDs."`
-	AgentType   string         `json:"agent_type,omitempty" jsonschema:"enum=endpoint,enum=sentinel_one,enum=crowdstrike,enum=microsoft_defender_endpoint" jsonschema_description:"Default endpoint (Elastic Defend)."`
-	AlertIDs    []string       `json:"alert_ids,omitempty" jsonschema_description:"Alerts it responds to; their cases log it."`
-	CaseIDs     []string       `json:"case_ids,omitempty" jsonschema_description:"Cases that log it."`
-	Comment     string         `json:"comment,omitempty"`
-	Parameters  ScanParameters `json:"parameters" jsonschema:"required"`
+	HostActionInput                // the hosts it acts on and what it answers
+	Parameters      ScanParameters `json:"parameters" jsonschema:"required"`
 }
 
 // ScanParameters is the full path of what to scan.
@@ -797,12 +777,8 @@ func (in *RunEndpointScriptInput) Prepare() error {
 
 // CancelEndpointActionInput names the response action to cancel.
 type CancelEndpointActionInput struct {
-	EndpointIDs []string         `json:"endpoint_ids" jsonschema:"required,minItems=1" jsonschema_description:"Agent IDs."`
-	AgentType   string           `json:"agent_type,omitempty" jsonschema:"enum=endpoint,enum=sentinel_one,enum=crowdstrike,enum=microsoft_defender_endpoint" jsonschema_description:"Default endpoint (Elastic Defend)."`
-	AlertIDs    []string         `json:"alert_ids,omitempty" jsonschema_description:"Alerts it responds to; their cases log it."`
-	CaseIDs     []string         `json:"case_ids,omitempty" jsonschema_description:"Cases that log it."`
-	Comment     string           `json:"comment,omitempty"`
-	Parameters  CancelParameters `json:"parameters" jsonschema:"required"`
+	HostActionInput                  // the hosts it acts on and what it answers
+	Parameters      CancelParameters `json:"parameters" jsonschema:"required"`
 }
 
 // CancelParameters names the action to cancel.
