@@ -2,11 +2,14 @@ package sandbox
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Asset criticality, the risk score engine and privileged user monitoring
@@ -240,17 +243,9 @@ func (k *Kibana) listAssetCriticality(c *call) {
 	if !ok {
 		return
 	}
-	filter, err := fleetKQLCompile(c.query("kuery"), func(f string) (string, error) { return f, nil })
-	if err != nil {
-		c.badRequest(err.Error())
+	matched, ok := kqlKeep(c, ".asset-criticality.asset-criticality-"+c.spaceID, c.query("kuery"), es.KQLOptions{}, map[string]es.Kind{"@timestamp": es.Date}, slices.Collect(maps.Values(c.space.assetCrit.records)), (*critRecord).doc)
+	if !ok {
 		return
-	}
-	var matched []*critRecord
-	for _, r := range c.space.assetCrit.records {
-		fields := fleetFlatten(r.doc())
-		if filter(func(f string) []string { return fields[f] }) {
-			matched = append(matched, r)
-		}
 	}
 	if sortField == "" {
 		sortField = "@timestamp"

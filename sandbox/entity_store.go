@@ -289,7 +289,7 @@ func (k *Kibana) installEntityEngine(c *call, e *entEngine) {
 	e.status = "installing"
 	e.readyAt = k.cfg.Now().Add(entStoreInstallTime)
 	e.sources = entSourcesFor(c.space, e.indexPattern)
-	if _, err := fleetKQLCompile(e.filter, func(f string) (string, error) { return f, nil }); err != nil {
+	if _, err := es.KQL(e.filter, es.KQLOptions{}); err != nil {
 		e.failure = "Error building the entity definition's filter: " + err.Error()
 	}
 	c.space.entityStore.addEngine(e)

@@ -288,7 +288,7 @@ func findOsqueryObjects[T any](c *call, list []T, sortOn func(T) (created, updat
 		return osquerySortKey(sort, created, updated, attrs)
 	}
 	slices.SortStableFunc(list, func(a, b T) int {
-		n := fleetCompare(key(a), key(b))
+		n := compareNumbersOrText(key(a), key(b))
 		if desc {
 			n = -n
 		}
