@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // The Elastic Endpoint exception list (list_id endpoint_list) and its
@@ -581,18 +583,9 @@ func epItemField(it *epListItem, field string) []string {
 
 var epItemFields = []string{"name", "description", "item_id", "list_id", "type", "tags", "os_types", "created_by", "updated_by", "created_at", "updated_at", "tie_breaker_id", "entries.field", "entries.value"}
 
-// epItemFilterField maps a filter's field (exception-list-agnostic.attributes.x,
+// epItemKQL maps a filter's field (exception-list-agnostic.attributes.x,
 // or just x) to an item field.
-func epItemFilterField(name string) (string, string) {
-	f := name
-	for _, prefix := range []string{"exception-list-agnostic.attributes.", "exception-list.attributes."} {
-		f = strings.TrimPrefix(f, prefix)
-	}
-	if !slices.Contains(epItemFields, f) {
-		return "", fmt.Sprintf("This key '%s' does NOT exist in exception-list-agnostic saved object index patterns", name)
-	}
-	return f, ""
-}
+var epItemKQL = exFilterKQL(epItemFields, "exception-list-agnostic")
 
 // epZodQueryInt reads an integer query parameter as zod does.
 func epZodQueryInt(c *call, name string, def, min int) (int, bool) {
@@ -631,13 +624,10 @@ func (k *Kibana) findEndpointListItems(c *call) {
 		c.badRequest(fmt.Sprintf("No mapping found for [exception-list-agnostic.%s] in order to sort on", sortField))
 		return
 	}
-	var filter epKQL
-	if f := c.query("filter"); f != "" {
-		var msg string
-		if filter, msg = epParseKQL(f, epItemFilterField); msg != "" {
-			c.badRequest(msg)
-			return
-		}
+	filter, err := es.KQL(c.query("filter"), epItemKQL)
+	if err != nil {
+		c.badRequest(err.Error())
+		return
 	}
 	st := &c.space.endpoint
 	if st.list == nil {
@@ -646,10 +636,12 @@ func (k *Kibana) findEndpointListItems(c *call) {
 	}
 	var matched []*epListItem
 	for _, id := range st.itemOrder {
-		it := st.items[id]
-		if filter == nil || filter.match(func(f string) []string { return epItemField(it, f) }) {
-			matched = append(matched, it)
-		}
+		matched = append(matched, st.items[id])
+	}
+	if matched, ok = kqlSelect(c, ".kibana_security_solution", filter, nil, matched, func(it *epListItem) map[string]any {
+		return kqlFields(epItemFields, func(f string) []string { return epItemField(it, f) })
+	}); !ok {
+		return
 	}
 	if sortField != "" {
 		sort.SliceStable(matched, func(i, j int) bool {

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Exception lists and their items (/api/exception_lists*), shared lists
@@ -514,19 +516,20 @@ func exListField(l *exList, field string) []string {
 
 var exListFields = []string{"name", "description", "list_id", "type", "tags", "os_types", "immutable", "created_by", "updated_by", "created_at", "updated_at", "tie_breaker_id"}
 
-// exFilterField maps a filter's field (exception-list.attributes.x,
-// exception-list-agnostic.attributes.x, or just x) to a document field.
-func exFilterField(known []string) func(string) (string, string) {
-	return func(name string) (string, string) {
+// exFilterKQL maps a filter's field (exception-list.attributes.x,
+// exception-list-agnostic.attributes.x, or just x) to a document field,
+// or refuses it as the saved object type's; values compare ignoring case.
+func exFilterKQL(known []string, soType string) es.KQLOptions {
+	return es.KQLOptions{CaseInsensitive: true, Field: func(name string) (string, error) {
 		f := name
 		for _, prefix := range []string{"exception-list-agnostic.attributes.", "exception-list.attributes."} {
 			f = strings.TrimPrefix(f, prefix)
 		}
 		if !slices.Contains(known, f) {
-			return "", fmt.Sprintf("This key '%s' does NOT exist in exception-list saved object index patterns", name)
+			return "", fmt.Errorf("This key '%s' does NOT exist in %s saved object index patterns", name, soType)
 		}
-		return f, ""
-	}
+		return f, nil
+	}}
 }
 
 // exPaging reads page, per_page and sort_order as the find routes do.
@@ -585,21 +588,15 @@ func (k *Kibana) findExceptionLists(c *call) {
 		c.badRequest(fmt.Sprintf("No mapping found for [exception-list.%s] in order to sort on", sortField))
 		return
 	}
-	var filter epKQL
-	if f := c.query("filter"); f != "" {
-		var msg string
-		if filter, msg = epParseKQL(f, exFilterField(exListFields)); msg != "" {
-			c.badRequest(msg)
-			return
-		}
-	}
 	var matched []*exList
 	for _, ns := range epUnique(namespaces) {
-		for _, l := range k.exStoreFor(c.space, ns).lists {
-			if filter == nil || filter.match(func(f string) []string { return exListField(l, f) }) {
-				matched = append(matched, l)
-			}
-		}
+		matched = append(matched, k.exStoreFor(c.space, ns).lists...)
+	}
+	matched, ok = kqlKeep(c, ".kibana_security_solution", c.query("filter"), exFilterKQL(exListFields, "exception-list"), nil, matched, func(l *exList) map[string]any {
+		return kqlFields(exListFields, func(f string) []string { return exListField(l, f) })
+	})
+	if !ok {
+		return
 	}
 	if sortField != "" {
 		exSort(matched, func(l *exList) []string { return exListField(l, sortField) }, order)
@@ -677,20 +674,13 @@ func (k *Kibana) exceptionListSummary(c *call) {
 	if l == nil {
 		return
 	}
-	var filter epKQL
-	if f := c.query("filter"); f != "" {
-		var msg string
-		if filter, msg = epParseKQL(f, exFilterField(exItemFields)); msg != "" {
-			c.badRequest(msg)
-			return
-		}
+	items, ok := kqlKeep(c, ".kibana_security_solution", c.query("filter"), exFilterKQL(exItemFields, "exception-list"), nil, st.itemsOf(l.listID), exItemDocForKQL)
+	if !ok {
+		return
 	}
 	counts := map[string]int{"windows": 0, "linux": 0, "macos": 0}
 	total := 0
-	for _, it := range st.itemsOf(l.listID) {
-		if filter != nil && !filter.match(func(f string) []string { return exItemField(it, f) }) {
-			continue
-		}
+	for _, it := range items {
 		total++
 		for _, os := range epUnique(it.osTypes) {
 			counts[os]++

@@ -187,6 +187,11 @@ func exItemField(it *exItem, field string) []string {
 	}, field)
 }
 
+// exItemDocForKQL is an item as a filter searches it.
+func exItemDocForKQL(it *exItem) map[string]any {
+	return kqlFields(exItemFields, func(f string) []string { return exItemField(it, f) })
+}
+
 var exItemFields = []string{"name", "description", "item_id", "list_id", "type", "tags", "os_types", "created_by", "updated_by", "created_at", "updated_at", "tie_breaker_id", "expire_time", "entries.field", "entries.value", "comments.comment"}
 
 // exSearchMatches is the free-text search of items _find.
@@ -244,18 +249,15 @@ func (k *Kibana) findExceptionItems(c *call) {
 			epSiemError(c, http.StatusNotFound, fmt.Sprintf(`exception list list_id: "%s" does not exist`, listID))
 			return
 		}
-		var filter epKQL
-		if len(filters) > 0 && filters[i] != "" {
-			var msg string
-			if filter, msg = epParseKQL(filters[i], exFilterField(exItemFields)); msg != "" {
-				c.badRequest(msg)
-				return
-			}
+		filter := ""
+		if len(filters) > 0 {
+			filter = filters[i]
 		}
-		for _, it := range st.itemsOf(listID) {
-			if filter != nil && !filter.match(func(f string) []string { return exItemField(it, f) }) {
-				continue
-			}
+		items, ok := kqlKeep(c, ".kibana_security_solution", filter, exFilterKQL(exItemFields, "exception-list"), nil, st.itemsOf(listID), exItemDocForKQL)
+		if !ok {
+			return
+		}
+		for _, it := range items {
 			if search != "" && !exSearchMatches(it, search) {
 				continue
 			}

@@ -57,6 +57,19 @@ func kqlPrefixed(prefix, missingIn string, known func(field string) bool) es.KQL
 	}}
 }
 
+// kqlFields is a document of the named fields with the values get gives
+// (a field without values is left out): what a filter over an area's
+// flat records searches.
+func kqlFields(fields []string, get func(field string) []string) map[string]any {
+	doc := map[string]any{}
+	for _, f := range fields {
+		if vals := get(f); len(vals) > 0 {
+			doc[f] = vals
+		}
+	}
+	return doc
+}
+
 // flattenText lists the values of a document's fields by dotted path:
 // arrays give several values, booleans and numbers their text.
 func flattenText(doc map[string]any) map[string][]string {
