@@ -52,7 +52,7 @@ func (k *Kibana) generateAttackDiscovery(c *call) {
 	}
 	cn := c.space.connectors.byID[connectorID]
 	if cn == nil {
-		adError(c, http.StatusNotFound, fmt.Sprintf("Saved object [action/%s] not found", connectorID))
+		adError(c, http.StatusNotFound, soNotFoundMessage("action", connectorID))
 		return
 	}
 	if !slices.Contains(adAIConnectorTypes, cn.typeID) {

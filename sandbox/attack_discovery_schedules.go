@@ -187,7 +187,7 @@ func adScheduleOf(c *call) *adSchedule {
 	if s := c.space.attackDisc.schedules[id]; s != nil {
 		return s
 	}
-	adError(c, http.StatusNotFound, fmt.Sprintf("Saved object [alert/%s] not found", id))
+	adError(c, http.StatusNotFound, soNotFoundMessage("alert", id))
 	return nil
 }
 

@@ -676,7 +676,7 @@ func (k *Kibana) migrationsNamed(c *call) ([]*alertsMigration, bool) {
 	for _, id := range ids {
 		m := c.space.alerts.migration(id)
 		if m == nil {
-			siemError(c, http.StatusNotFound, fmt.Sprintf("Saved object [security-solution-signals-migration/%s] not found", id))
+			siemError(c, http.StatusNotFound, soNotFoundMessage("security-solution-signals-migration", id))
 			return nil, false
 		}
 		out = append(out, m)

@@ -482,7 +482,7 @@ func (k *Kibana) updateEndpointListItem(c *call) {
 		return
 	}
 	if in.version != "" && in.version != epVersion(it.seq) {
-		epSiemError(c, http.StatusConflict, fmt.Sprintf("Saved object [exception-list-agnostic/%s] conflict", it.id))
+		epSiemError(c, http.StatusConflict, soConflictMessage("exception-list-agnostic", it.id))
 		return
 	}
 	user, stamp := epUser(c), epStamp(k.cfg.Now())

@@ -447,7 +447,7 @@ func (k *Kibana) updateExceptionList(c *call) {
 		return
 	}
 	if in.version != "" && in.version != epVersion(l.seq) {
-		epSiemError(c, http.StatusConflict, fmt.Sprintf("Saved object [%s/%s] conflict", exSavedObjectType(l.ns), l.id))
+		epSiemError(c, http.StatusConflict, soConflictMessage(exSavedObjectType(l.ns), l.id))
 		return
 	}
 	l.name, l.description, l.typ = in.name, in.description, in.typ

@@ -141,7 +141,7 @@ func (k *Kibana) updateExceptionItem(c *call) {
 		return
 	}
 	if in.version != "" && in.version != epVersion(it.seq) {
-		epSiemError(c, http.StatusConflict, fmt.Sprintf("Saved object [%s/%s] conflict", exSavedObjectType(it.ns), it.id))
+		epSiemError(c, http.StatusConflict, soConflictMessage(exSavedObjectType(it.ns), it.id))
 		return
 	}
 	user, stamp := epUser(c), k.now()

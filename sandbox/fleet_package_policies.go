@@ -567,7 +567,7 @@ func (k *Kibana) createPackagePolicy(c *call) {
 	}
 	id, _ := c.body["id"].(string)
 	if id != "" && st.pkgPolicies.get(id) != nil {
-		c.conflict(fmt.Sprintf("Saved object [ingest-package-policies/%s] conflict", id))
+		c.conflict(soConflictMessage("ingest-package-policies", id))
 		return
 	}
 	for _, other := range st.pkgPolicies.all() {
@@ -580,7 +580,7 @@ func (k *Kibana) createPackagePolicy(c *call) {
 		return
 	}
 	if r.outputID != "" && st.outputs.get(r.outputID) == nil {
-		c.notFound(fmt.Sprintf("Saved object [ingest-outputs/%s] not found", r.outputID))
+		c.notFound(soNotFoundMessage("ingest-outputs", r.outputID))
 		return
 	}
 	pp := newPkgPolicy(d, r.pkgVersion)
@@ -664,7 +664,7 @@ func (k *Kibana) updatePackagePolicy(c *call) {
 		return
 	}
 	if r.hasOutput && r.outputID != "" && st.outputs.get(r.outputID) == nil {
-		c.notFound(fmt.Sprintf("Saved object [ingest-outputs/%s] not found", r.outputID))
+		c.notFound(soNotFoundMessage("ingest-outputs", r.outputID))
 		return
 	}
 	next := *pp

@@ -348,7 +348,7 @@ func (k *Kibana) readPolicy(c *call, p *fleetPolicy, creating bool) bool {
 			found, kind = st.sources.get(id) != nil, "ingest-download-sources"
 		}
 		if !found {
-			c.notFound(fmt.Sprintf("Saved object [%s/%s] not found", kind, id))
+			c.notFound(soNotFoundMessage(kind, id))
 			return false
 		}
 	}
@@ -416,7 +416,7 @@ func (k *Kibana) createAgentPolicy(c *call) {
 	if id == "" {
 		id = k.newID()
 	} else if st.policies.get(id) != nil {
-		c.conflict(fmt.Sprintf("Saved object [ingest-agent-policies/%s] conflict", id))
+		c.conflict(soConflictMessage("ingest-agent-policies", id))
 		return
 	}
 	p.id = id

@@ -69,7 +69,7 @@ func (k *Kibana) osqueryRoutes() []route {
 
 // osqueryNotFound is the saved-objects 404 Kibana passes on.
 func osqueryNotFound(c *call, typ, id string) {
-	c.notFound(fmt.Sprintf("Saved object [%s/%s] not found", typ, id))
+	c.notFound(soNotFoundMessage(typ, id))
 }
 
 // osqueryECSMapping checks an ecs_mapping member: each ECS field maps to

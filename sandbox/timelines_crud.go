@@ -288,7 +288,7 @@ func (k *Kibana) deleteTimelines(c *call) {
 	for _, id := range ids {
 		t := st.timeline(id)
 		if t == nil {
-			epSiemError(c, http.StatusNotFound, tlSOMissing(tlSOType, id))
+			epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlSOType, id))
 			return
 		}
 		found = append(found, t)
@@ -320,7 +320,7 @@ func (k *Kibana) copyTimeline(c *call) {
 	st := &c.space.timelines
 	src := st.timeline(source)
 	if src == nil {
-		epSiemError(c, http.StatusNotFound, tlSOMissing(tlSOType, source))
+		epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlSOType, source))
 		return
 	}
 	t := k.newTimeline(c, attrs)
@@ -440,7 +440,7 @@ func (k *Kibana) favoriteTimeline(c *call) {
 	if id == "" {
 		t = k.newTimeline(c, map[string]any{"timelineType": kind, "status": "active", "title": ""})
 	} else if t = st.timeline(id); t == nil {
-		epSiemError(c, http.StatusNotFound, tlSOMissing(tlSOType, id))
+		epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlSOType, id))
 		return
 	}
 	user, fullName := tlUser(c)

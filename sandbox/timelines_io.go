@@ -54,7 +54,7 @@ func (k *Kibana) exportTimelines(c *call) {
 			enc.Encode(st.exportDoc(t, user))
 			continue
 		}
-		enc.Encode(map[string]any{"statusCode": http.StatusNotFound, "message": tlSOMissing(tlSOType, id)})
+		enc.Encode(map[string]any{"statusCode": http.StatusNotFound, "message": soNotFoundMessage(tlSOType, id)})
 	}
 	c.answered = true
 	c.w.Header().Set("Content-Type", "application/ndjson")

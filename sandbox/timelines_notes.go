@@ -203,7 +203,7 @@ func (k *Kibana) persistNote(c *call) {
 	}
 	st := &c.space.timelines
 	if timelineID != "" && st.timeline(timelineID) == nil {
-		epSiemError(c, http.StatusNotFound, tlSOMissing(tlSOType, timelineID))
+		epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlSOType, timelineID))
 		return
 	}
 	user, _ := tlUser(c)
@@ -218,10 +218,10 @@ func (k *Kibana) persistNote(c *call) {
 	n := st.note(noteID)
 	switch {
 	case n == nil:
-		epSiemError(c, http.StatusNotFound, tlSOMissing(tlNoteType, noteID))
+		epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlNoteType, noteID))
 		return
 	case version != "" && version != n.version:
-		epSiemError(c, http.StatusConflict, fmt.Sprintf("Saved object [%s/%s] conflict", tlNoteType, noteID))
+		epSiemError(c, http.StatusConflict, soConflictMessage(tlNoteType, noteID))
 		return
 	}
 	n.timelineID, n.eventID, n.text = timelineID, eventID, text
@@ -258,7 +258,7 @@ func (k *Kibana) deleteNotes(c *call) {
 	st := &c.space.timelines
 	for _, id := range ids {
 		if st.note(id) == nil {
-			epSiemError(c, http.StatusNotFound, tlSOMissing(tlNoteType, id))
+			epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlNoteType, id))
 			return
 		}
 	}
@@ -289,7 +289,7 @@ func (k *Kibana) persistPinnedEvent(c *call) {
 		return
 	}
 	if st.timeline(timelineID) == nil {
-		epSiemError(c, http.StatusNotFound, tlSOMissing(tlSOType, timelineID))
+		epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlSOType, timelineID))
 		return
 	}
 	for _, p := range st.pinsOf(timelineID) {
