@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -471,18 +470,9 @@ func (k *Kibana) updateEndpointListItem(c *call) {
 		c.badRequest(issues.message("request body"))
 		return
 	}
-	if in.id == "" && in.itemID == "" {
-		epSiemError(c, http.StatusBadRequest, "either id or item_id need to be defined")
-		return
-	}
 	st := &c.space.endpoint
-	it := st.itemByRef(in.id, in.itemID)
-	if it == nil {
-		epSiemError(c, http.StatusNotFound, epItemMissing(in.id, in.itemID))
-		return
-	}
-	if in.version != "" && in.version != epVersion(it.seq) {
-		epSiemError(c, http.StatusConflict, soConflictMessage("exception-list-agnostic", it.id))
+	it := exFind(c, in.id, in.itemID, "either id or item_id need to be defined", st.itemByRef, epItemMissing)
+	if it == nil || exStale(c, in.version, it.seq, "exception-list-agnostic", it.id) {
 		return
 	}
 	user, stamp := epUser(c), epStamp(k.cfg.Now())
@@ -503,16 +493,7 @@ func (k *Kibana) updateEndpointListItem(c *call) {
 
 // itemFromQuery finds the item the id or item_id query parameter names.
 func itemFromQuery(c *call) *epListItem {
-	id, itemID := c.query("id"), c.query("item_id")
-	if id == "" && itemID == "" {
-		epSiemError(c, http.StatusBadRequest, "either id or item_id need to be defined")
-		return nil
-	}
-	it := c.space.endpoint.itemByRef(id, itemID)
-	if it == nil {
-		epSiemError(c, http.StatusNotFound, epItemMissing(id, itemID))
-	}
-	return it
+	return exFind(c, c.query("id"), c.query("item_id"), "either id or item_id need to be defined", c.space.endpoint.itemByRef, epItemMissing)
 }
 
 func (k *Kibana) getEndpointListItem(c *call) {
@@ -606,17 +587,8 @@ func epZodQueryInt(c *call, name string, def, min int) (int, bool) {
 }
 
 func (k *Kibana) findEndpointListItems(c *call) {
-	page, ok := epZodQueryInt(c, "page", 1, 0)
+	page, perPage, order, ok := exPaging(c, 0)
 	if !ok {
-		return
-	}
-	perPage, ok := epZodQueryInt(c, "per_page", 20, 0)
-	if !ok {
-		return
-	}
-	order := c.query("sort_order")
-	if order != "" && order != "asc" && order != "desc" {
-		c.badRequest("[request query]: sort_order: " + epZodEnum([]string{"desc", "asc"}, order))
 		return
 	}
 	sortField := c.query("sort_field")
@@ -644,18 +616,11 @@ func (k *Kibana) findEndpointListItems(c *call) {
 		return
 	}
 	if sortField != "" {
-		sort.SliceStable(matched, func(i, j int) bool {
-			a, b := strings.Join(epItemField(matched[i], sortField), ","), strings.Join(epItemField(matched[j], sortField), ",")
-			if order == "desc" {
-				return a > b
-			}
-			return a < b
-		})
+		exSort(matched, func(it *epListItem) []string { return epItemField(it, sortField) }, order)
 	}
 	data := []any{}
-	start := max(page-1, 0) * perPage
-	for i := start; i < len(matched) && i < start+perPage; i++ {
-		data = append(data, epItemDoc(matched[i]))
+	for _, it := range exPage(matched, page, perPage) {
+		data = append(data, epItemDoc(it))
 	}
 	c.ok(map[string]any{"data": data, "page": page, "per_page": perPage, "total": len(matched)})
 }

@@ -349,18 +349,11 @@ func (k *Kibana) listFromQuery(c *call) (*exList, *exStore) {
 	if !ok {
 		return nil, nil
 	}
-	id, listID := c.query("id"), c.query("list_id")
-	if id == "" && listID == "" {
-		epSiemError(c, http.StatusBadRequest, "id or list_id required")
-		return nil, nil
-	}
 	st := k.exStoreFor(c.space, ns)
-	l := st.list(id, listID)
-	if l == nil {
-		epSiemError(c, http.StatusNotFound, exListMissing(id, listID))
-		return nil, nil
+	if l := exFind(c, c.query("id"), c.query("list_id"), "id or list_id required", st.list, exListMissing); l != nil {
+		return l, st
 	}
-	return l, st
+	return nil, nil
 }
 
 // ---- Lists ----
@@ -436,18 +429,9 @@ func (k *Kibana) updateExceptionList(c *call) {
 		c.badRequest(issues.message("request body"))
 		return
 	}
-	if in.id == "" && in.listID == "" {
-		epSiemError(c, http.StatusBadRequest, "either id or list_id need to be defined")
-		return
-	}
 	st := k.exStoreFor(c.space, in.ns)
-	l := st.list(in.id, in.listID)
-	if l == nil {
-		epSiemError(c, http.StatusNotFound, exListMissing(in.id, in.listID))
-		return
-	}
-	if in.version != "" && in.version != epVersion(l.seq) {
-		epSiemError(c, http.StatusConflict, soConflictMessage(exSavedObjectType(l.ns), l.id))
+	l := exFind(c, in.id, in.listID, "either id or list_id need to be defined", st.list, exListMissing)
+	if l == nil || exStale(c, in.version, l.seq, exSavedObjectType(l.ns), l.id) {
 		return
 	}
 	l.name, l.description, l.typ = in.name, in.description, in.typ
@@ -530,6 +514,31 @@ func exFilterKQL(known []string, soType string) es.KQLOptions {
 		}
 		return f, nil
 	}}
+}
+
+// exFind finds a list or item by its id or by the id its request gives it
+// (list_id, item_id): a 400 with refMissing when neither is given, a 404
+// with missing's message when nothing has them; nil when answered.
+func exFind[T any](c *call, id, ref, refMissing string, find func(id, ref string) *T, missing func(id, ref string) string) *T {
+	if id == "" && ref == "" {
+		epSiemError(c, http.StatusBadRequest, refMissing)
+		return nil
+	}
+	r := find(id, ref)
+	if r == nil {
+		epSiemError(c, http.StatusNotFound, missing(id, ref))
+	}
+	return r
+}
+
+// exStale answers a 409 when an update's _version is not the stored
+// object's.
+func exStale(c *call, version string, seq int, soType, id string) bool {
+	if version != "" && version != epVersion(seq) {
+		epSiemError(c, http.StatusConflict, soConflictMessage(soType, id))
+		return true
+	}
+	return false
 }
 
 // exPaging reads page, per_page and sort_order as the find routes do.

@@ -50,18 +50,11 @@ func (k *Kibana) exItemFromQuery(c *call) (*exItem, *exStore) {
 	if !ok {
 		return nil, nil
 	}
-	id, itemID := c.query("id"), c.query("item_id")
-	if id == "" && itemID == "" {
-		epSiemError(c, http.StatusBadRequest, `Either "item_id" or "id" needs to be defined in the request`)
-		return nil, nil
-	}
 	st := k.exStoreFor(c.space, ns)
-	it := st.item(id, itemID)
-	if it == nil {
-		epSiemError(c, http.StatusNotFound, epItemMissing(id, itemID))
-		return nil, nil
+	if it := exFind(c, c.query("id"), c.query("item_id"), `Either "item_id" or "id" needs to be defined in the request`, st.item, epItemMissing); it != nil {
+		return it, st
 	}
-	return it, st
+	return nil, nil
 }
 
 func (k *Kibana) getExceptionItem(c *call) {
@@ -126,22 +119,16 @@ func (k *Kibana) updateExceptionItem(c *call) {
 		c.badRequest(issues.message("request body"))
 		return
 	}
-	if in.id == "" && in.itemID == "" {
-		epSiemError(c, http.StatusBadRequest, "either id or item_id need to be defined")
-		return
-	}
 	st := k.exStoreFor(c.space, in.ns)
-	it := st.item(in.id, in.itemID)
+	it := exFind(c, in.id, in.itemID, "either id or item_id need to be defined", st.item, epItemMissing)
 	if it == nil {
-		epSiemError(c, http.StatusNotFound, epItemMissing(in.id, in.itemID))
 		return
 	}
 	if in.listID != "" && in.listID != it.listID {
 		epSiemError(c, http.StatusBadRequest, fmt.Sprintf(`exception list item belongs to list_id: "%s", not "%s"`, it.listID, in.listID))
 		return
 	}
-	if in.version != "" && in.version != epVersion(it.seq) {
-		epSiemError(c, http.StatusConflict, soConflictMessage(exSavedObjectType(it.ns), it.id))
+	if exStale(c, in.version, it.seq, exSavedObjectType(it.ns), it.id) {
 		return
 	}
 	user, stamp := epUser(c), k.now()
