@@ -126,10 +126,8 @@ func (k *Kibana) getAssetCriticality(c *call) {
 }
 
 func (k *Kibana) upsertAssetCriticality(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	idField, _ := z.enum(body, "id_field", true, critIDFields...)
@@ -168,10 +166,8 @@ func (k *Kibana) deleteAssetCriticality(c *call) {
 // refused one by one; the sandbox refuses what Kibana's CSV upload does
 // (a missing or overlong identifier) the same way.
 func (k *Kibana) bulkAssetCriticality(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	raw, given := body["records"]

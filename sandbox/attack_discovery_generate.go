@@ -21,10 +21,8 @@ import (
 var adAIConnectorTypes = []string{".gen-ai", ".bedrock", ".gemini", ".inference"}
 
 func (k *Kibana) generateAttackDiscovery(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	var connectorID string

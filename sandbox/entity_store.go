@@ -319,10 +319,8 @@ func entSourcesFor(sp *space, own string) []string {
 
 func (k *Kibana) enableEntityStore(c *call) {
 	st := k.entStoreState(c)
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	types := entStoreTypes
@@ -404,10 +402,8 @@ func (k *Kibana) initEntityEngine(c *call) {
 		return
 	}
 	st := k.entStoreState(c)
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	e := entSettings(z, body, typ)

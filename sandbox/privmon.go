@@ -233,10 +233,8 @@ func privmonUsersIndex(c *call) bool {
 }
 
 func (k *Kibana) createPrivUser(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	user, _ := z.object(body, "user", true)
@@ -279,10 +277,8 @@ func privmonAppendNew(list []string, v string) []string {
 }
 
 func (k *Kibana) updatePrivUser(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	var change privUser

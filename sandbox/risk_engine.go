@@ -93,10 +93,8 @@ func (k *Kibana) riskEngineScheduleNow(c *call) {
 }
 
 func (k *Kibana) configureRiskEngine(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	next := c.space.assetCrit.risk.settings
