@@ -107,44 +107,39 @@ func tlOptString(is *epIssues, body map[string]any, key string) string {
 }
 
 // tlLookup finds the timeline a query names by id or template_timeline_id,
-// answering 400 when it names neither or both.
-func (k *Kibana) tlLookup(c *call) (*tlTimeline, bool) {
+// answering 400 when it names neither or both and 404 with missing when
+// there is none; nil when answered.
+func (k *Kibana) tlLookup(c *call, missing string) *tlTimeline {
 	id, tmpl := c.query("id"), c.query("template_timeline_id")
 	if (id == "") == (tmpl == "") {
 		c.badRequest(tlMsgGetWhich)
-		return nil, false
+		return nil
 	}
 	st := &c.space.timelines
+	var t *tlTimeline
 	if id != "" {
-		return st.timeline(id), true
+		t = st.timeline(id)
+	} else {
+		t = st.template(tmpl)
 	}
-	return st.template(tmpl), true
+	if t == nil {
+		epSiemError(c, http.StatusNotFound, missing)
+	}
+	return t
 }
 
 func (k *Kibana) getTimeline(c *call) {
-	t, ok := k.tlLookup(c)
-	if !ok {
-		return
+	if t := k.tlLookup(c, tlMsgNotFound); t != nil {
+		user, _ := tlUser(c)
+		c.ok(c.space.timelines.tlDoc(t, user))
 	}
-	if t == nil {
-		epSiemError(c, http.StatusNotFound, tlMsgNotFound)
-		return
-	}
-	user, _ := tlUser(c)
-	c.ok(c.space.timelines.tlDoc(t, user))
 }
 
 func (k *Kibana) resolveTimeline(c *call) {
-	t, ok := k.tlLookup(c)
-	if !ok {
-		return
+	if t := k.tlLookup(c, tlMsgResolveMissing); t != nil {
+		user, _ := tlUser(c)
+		c.ok(map[string]any{"timeline": c.space.timelines.tlDoc(t, user), "outcome": "exactMatch"})
 	}
-	if t == nil {
-		epSiemError(c, http.StatusNotFound, tlMsgResolveMissing)
-		return
-	}
-	user, _ := tlUser(c)
-	c.ok(map[string]any{"timeline": c.space.timelines.tlDoc(t, user), "outcome": "exactMatch"})
 }
 
 // newTimeline stores a timeline made of attrs by the caller; templates get
