@@ -120,7 +120,7 @@ func (k *Kibana) alertingRoutes() []route {
 
 // ruleNotFound is Kibana's 404 for a rule id.
 func ruleNotFound(c *call, id string) {
-	c.notFound(fmt.Sprintf("Saved object [alert/%s] not found", id))
+	c.notFound(soNotFoundMessage("alert", id))
 }
 
 // lookupRule finds the rule named by a path parameter or answers 404.
@@ -402,7 +402,7 @@ func (k *Kibana) createRule(c *call) {
 		id = k.newID()
 	}
 	if c.space.rules.byID[id] != nil {
-		c.conflict(fmt.Sprintf("Saved object [alert/%s] conflict", id))
+		c.conflict(soConflictMessage("alert", id))
 		return
 	}
 	user, now := ruleUser(c), k.now()

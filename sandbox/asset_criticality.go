@@ -2,11 +2,14 @@ package sandbox
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Asset criticality, the risk score engine and privileged user monitoring
@@ -123,10 +126,8 @@ func (k *Kibana) getAssetCriticality(c *call) {
 }
 
 func (k *Kibana) upsertAssetCriticality(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	idField, _ := z.enum(body, "id_field", true, critIDFields...)
@@ -165,10 +166,8 @@ func (k *Kibana) deleteAssetCriticality(c *call) {
 // refused one by one; the sandbox refuses what Kibana's CSV upload does
 // (a missing or overlong identifier) the same way.
 func (k *Kibana) bulkAssetCriticality(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	raw, given := body["records"]
@@ -240,17 +239,9 @@ func (k *Kibana) listAssetCriticality(c *call) {
 	if !ok {
 		return
 	}
-	filter, err := fleetKQLCompile(c.query("kuery"), func(f string) (string, error) { return f, nil })
-	if err != nil {
-		c.badRequest(err.Error())
+	matched, ok := kqlKeep(c, ".asset-criticality.asset-criticality-"+c.spaceID, c.query("kuery"), es.KQLOptions{}, map[string]es.Kind{"@timestamp": es.Date}, slices.Collect(maps.Values(c.space.assetCrit.records)), (*critRecord).doc)
+	if !ok {
 		return
-	}
-	var matched []*critRecord
-	for _, r := range c.space.assetCrit.records {
-		fields := fleetFlatten(r.doc())
-		if filter(func(f string) []string { return fields[f] }) {
-			matched = append(matched, r)
-		}
 	}
 	if sortField == "" {
 		sortField = "@timestamp"

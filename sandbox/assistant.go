@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // The Security AI Assistant: which alert fields it may send to its LLM
@@ -98,6 +100,9 @@ func (k *Kibana) ensureAnonFields(st *assistantState, user string, at time.Time)
 }
 
 // aiFieldValue reads an attribute of a field by its index name.
+// aiFilterFields are the fields a find filter searches.
+var aiFilterFields = []string{"id", "field", "allowed", "anonymized", "created_at", "@timestamp", "updated_at", "created_by", "updated_by", "namespace"}
+
 func aiFieldValue(f *aiAnonField, name string) (any, bool) {
 	switch name {
 	case "id":
@@ -171,20 +176,15 @@ func (k *Kibana) findAnonymizationFields(c *call) {
 		c.badRequest("[request query]: all_data: Expected boolean, received string")
 		return
 	}
-	var filter epKQL
-	if f := c.query("filter"); f != "" {
-		var msg string
-		filter, msg = epParseKQL(f, func(name string) (string, string) { return name, "" })
-		if msg != "" {
-			c.badRequest(msg)
-			return
-		}
+	filter, err := es.KQL(c.query("filter"), es.KQLOptions{CaseInsensitive: true})
+	if err != nil {
+		c.badRequest(err.Error())
+		return
 	}
 	st := &c.space.assistant
 	k.ensureAnonFields(st, epUser(c), k.cfg.Now())
-	var matched []*aiAnonField
-	for _, f := range st.fields {
-		get := func(name string) []string {
+	matched, ok := kqlSelect(c, ".kibana-elastic-ai-assistant-anonymization-fields-"+c.spaceID, filter, nil, st.fields, func(f *aiAnonField) map[string]any {
+		return kqlFields(aiFilterFields, func(name string) []string {
 			if v, ok := aiFieldValue(f, name); ok {
 				return []string{fmt.Sprint(v)}
 			}
@@ -192,10 +192,10 @@ func (k *Kibana) findAnonymizationFields(c *call) {
 				return []string{c.spaceID}
 			}
 			return nil
-		}
-		if filter == nil || filter.match(get) {
-			matched = append(matched, f)
-		}
+		})
+	})
+	if !ok {
+		return
 	}
 	if sortField != "" {
 		sort.SliceStable(matched, func(i, j int) bool {

@@ -21,10 +21,8 @@ import (
 var adAIConnectorTypes = []string{".gen-ai", ".bedrock", ".gemini", ".inference"}
 
 func (k *Kibana) generateAttackDiscovery(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	var connectorID string
@@ -52,7 +50,7 @@ func (k *Kibana) generateAttackDiscovery(c *call) {
 	}
 	cn := c.space.connectors.byID[connectorID]
 	if cn == nil {
-		adError(c, http.StatusNotFound, fmt.Sprintf("Saved object [action/%s] not found", connectorID))
+		adError(c, http.StatusNotFound, soNotFoundMessage("action", connectorID))
 		return
 	}
 	if !slices.Contains(adAIConnectorTypes, cn.typeID) {

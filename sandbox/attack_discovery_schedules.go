@@ -37,10 +37,8 @@ var adIntervalPattern = lazyRegexp(`^[1-9][0-9]*[smhd]$`)
 // adScheduleBody checks a create (full=false) or update (full=true) body in
 // zod's words; nil when it answered.
 func (k *Kibana) adScheduleBody(c *call, full bool) (name string, params, schedule map[string]any, actions []any, enabled bool, ok bool) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	name, _ = adString(z, body, "", "name", true)
@@ -187,7 +185,7 @@ func adScheduleOf(c *call) *adSchedule {
 	if s := c.space.attackDisc.schedules[id]; s != nil {
 		return s
 	}
-	adError(c, http.StatusNotFound, fmt.Sprintf("Saved object [alert/%s] not found", id))
+	adError(c, http.StatusNotFound, soNotFoundMessage("alert", id))
 	return nil
 }
 

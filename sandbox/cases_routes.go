@@ -58,16 +58,12 @@ func (c *call) caseUser() caseUser {
 	return caseTeamUser(name)
 }
 
-func caseSONotFound(soType, id string) string {
-	return fmt.Sprintf("Saved object [%s/%s] not found", soType, id)
-}
-
 // theCase finds the case of the path, answering 404 without one.
 func (c *call) theCase() *caseDoc {
 	id := c.param("caseId")
 	cs := c.cases().cases[id]
 	if cs == nil {
-		c.notFound(caseSONotFound(caseSOType, id))
+		c.notFound(soNotFoundMessage(caseSOType, id))
 	}
 	return cs
 }
@@ -177,7 +173,7 @@ func (k *Kibana) deleteCases(c *call) {
 	st := c.cases()
 	for _, id := range ids {
 		if st.cases[id] == nil {
-			c.notFound(caseSONotFound(caseSOType, id))
+			c.notFound(soNotFoundMessage(caseSOType, id))
 			return
 		}
 	}
@@ -355,7 +351,7 @@ func (c *call) caseCommentOf(cs *caseDoc) *caseCommentDoc {
 	id := c.param("commentId")
 	cm := c.cases().comments[id]
 	if cm == nil {
-		c.notFound(caseSONotFound(caseCommentSOType, id))
+		c.notFound(soNotFoundMessage(caseCommentSOType, id))
 		return nil
 	}
 	if cm.caseID != cs.id {
@@ -500,7 +496,7 @@ func (k *Kibana) pushCase(c *call) {
 	id := c.param("connectorId")
 	i := slices.IndexFunc(c.space.seededConnectors, func(cr connectorRef) bool { return cr.ID == id })
 	if i < 0 {
-		c.notFound(caseSONotFound("action", id))
+		c.notFound(soNotFoundMessage("action", id))
 		return
 	}
 	conn := c.space.seededConnectors[i]
@@ -671,7 +667,7 @@ func (k *Kibana) updateCaseConfiguration(c *call) {
 	id := c.param("configurationId")
 	cfg := st.configs[id]
 	if cfg == nil {
-		c.notFound(caseSONotFound(caseConfigureSOType, id))
+		c.notFound(soNotFoundMessage(caseConfigureSOType, id))
 		return
 	}
 	if defs, ok := req["customFields"].([]map[string]any); ok {

@@ -85,7 +85,7 @@ func (k *Kibana) connectorsRoutes() []route {
 
 // connectorNotFound is Kibana's 404 for a connector id.
 func connectorNotFound(c *call, id string) {
-	c.notFound(fmt.Sprintf("Saved object [action/%s] not found", id))
+	c.notFound(soNotFoundMessage("action", id))
 }
 
 // connectorDoc is the connector as Kibana answers it; withCount adds
@@ -197,7 +197,7 @@ func (k *Kibana) createConnector(c *call) {
 			c.badRequest(fmt.Sprintf("This %s already exists in a preconfigured action.", id))
 			return
 		}
-		c.conflict(fmt.Sprintf("Saved object [action/%s] conflict", id))
+		c.conflict(soConflictMessage("action", id))
 		return
 	}
 	cn := &connector{id: id, name: body["name"].(string), typeID: typeID, config: config, secrets: secrets}

@@ -35,10 +35,8 @@ func (o *bulkOutcome) fail(r map[string]any, status int, code, message string) {
 }
 
 func (k *Kibana) bulkDetectionRuleAction(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	action, _ := body["action"].(string)
@@ -370,10 +368,8 @@ func (k *Kibana) exportDetectionRules(c *call) {
 	rules := c.space.detectionRules()
 	var missing []any
 	if trimmed := bytes.TrimSpace(c.rawBody); len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("null")) {
-		z := &zod{where: "request body"}
-		body := z.body(c)
+		z, body := zodBody(c)
 		if body == nil {
-			z.answer(c)
 			return
 		}
 		list, ok := body["objects"].([]any)

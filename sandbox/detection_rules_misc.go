@@ -156,10 +156,8 @@ func (k *Kibana) installPrebuiltRules(c *call) {
 // ---- Preview ----
 
 func (k *Kibana) previewDetectionRule(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	invocations, _ := z.integer(body, "invocationCount", 1)

@@ -167,6 +167,17 @@ func zodType(v any) string {
 }
 
 // body returns the request's JSON object, noting a body that is not one.
+// zodBody starts checking a request body, answering the 400 when it is
+// not a JSON object (body nil).
+func zodBody(c *call) (*zod, map[string]any) {
+	z := &zod{where: "request body"}
+	body := z.body(c)
+	if body == nil {
+		z.answer(c)
+	}
+	return z, body
+}
+
 func (z *zod) body(c *call) map[string]any {
 	if c.body != nil {
 		return c.body
@@ -284,10 +295,8 @@ func joinDetPath(path, key string) string {
 // ---- Searching and updating alerts ----
 
 func (k *Kibana) searchAlerts(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	for _, key := range []string{"query", "aggs", "runtime_mappings"} {
@@ -386,10 +395,8 @@ var alertStatuses = []string{"open", "closed", "acknowledged", "in-progress"}
 var closingReasons = []string{"false_positive", "duplicate", "true_positive", "benign_positive", "automated_closure", "other"}
 
 func (k *Kibana) setAlertsStatus(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	var ids []string
@@ -508,10 +515,8 @@ func (k *Kibana) setAlertAssignees(c *call) {
 // changeAlertLists adds values to and removes values from a list field of
 // the alerts named by ids, as the tags and assignees routes do.
 func (k *Kibana) changeAlertLists(c *call, member, addKey, removeKey, field string, duplicates func(string) string) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	ids, _ := z.stringList(body, "", "ids", true, 1, true)
@@ -608,10 +613,8 @@ func (ix *signalsIndex) outdated() bool {
 }
 
 func (k *Kibana) createAlertsMigration(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	indices, _ := z.stringList(body, "", "index", true, 1, true)
@@ -662,10 +665,8 @@ func (k *Kibana) createAlertsMigration(c *call) {
 // migrationsNamed finds every migration of a request, or answers 404 for
 // the first unknown one (the saved object bulk get Kibana does).
 func (k *Kibana) migrationsNamed(c *call) ([]*alertsMigration, bool) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return nil, false
 	}
 	ids, _ := z.stringList(body, "", "migration_ids", true, 1, false)
@@ -676,7 +677,7 @@ func (k *Kibana) migrationsNamed(c *call) ([]*alertsMigration, bool) {
 	for _, id := range ids {
 		m := c.space.alerts.migration(id)
 		if m == nil {
-			siemError(c, http.StatusNotFound, fmt.Sprintf("Saved object [security-solution-signals-migration/%s] not found", id))
+			siemError(c, http.StatusNotFound, soNotFoundMessage("security-solution-signals-migration", id))
 			return nil, false
 		}
 		out = append(out, m)

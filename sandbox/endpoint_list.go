@@ -6,10 +6,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // The Elastic Endpoint exception list (list_id endpoint_list) and its
@@ -469,18 +470,9 @@ func (k *Kibana) updateEndpointListItem(c *call) {
 		c.badRequest(issues.message("request body"))
 		return
 	}
-	if in.id == "" && in.itemID == "" {
-		epSiemError(c, http.StatusBadRequest, "either id or item_id need to be defined")
-		return
-	}
 	st := &c.space.endpoint
-	it := st.itemByRef(in.id, in.itemID)
-	if it == nil {
-		epSiemError(c, http.StatusNotFound, epItemMissing(in.id, in.itemID))
-		return
-	}
-	if in.version != "" && in.version != epVersion(it.seq) {
-		epSiemError(c, http.StatusConflict, fmt.Sprintf("Saved object [exception-list-agnostic/%s] conflict", it.id))
+	it := exFind(c, in.id, in.itemID, "either id or item_id need to be defined", st.itemByRef, epItemMissing)
+	if it == nil || exStale(c, in.version, it.seq, "exception-list-agnostic", it.id) {
 		return
 	}
 	user, stamp := epUser(c), epStamp(k.cfg.Now())
@@ -501,16 +493,7 @@ func (k *Kibana) updateEndpointListItem(c *call) {
 
 // itemFromQuery finds the item the id or item_id query parameter names.
 func itemFromQuery(c *call) *epListItem {
-	id, itemID := c.query("id"), c.query("item_id")
-	if id == "" && itemID == "" {
-		epSiemError(c, http.StatusBadRequest, "either id or item_id need to be defined")
-		return nil
-	}
-	it := c.space.endpoint.itemByRef(id, itemID)
-	if it == nil {
-		epSiemError(c, http.StatusNotFound, epItemMissing(id, itemID))
-	}
-	return it
+	return exFind(c, c.query("id"), c.query("item_id"), "either id or item_id need to be defined", c.space.endpoint.itemByRef, epItemMissing)
 }
 
 func (k *Kibana) getEndpointListItem(c *call) {
@@ -581,18 +564,9 @@ func epItemField(it *epListItem, field string) []string {
 
 var epItemFields = []string{"name", "description", "item_id", "list_id", "type", "tags", "os_types", "created_by", "updated_by", "created_at", "updated_at", "tie_breaker_id", "entries.field", "entries.value"}
 
-// epItemFilterField maps a filter's field (exception-list-agnostic.attributes.x,
+// epItemKQL maps a filter's field (exception-list-agnostic.attributes.x,
 // or just x) to an item field.
-func epItemFilterField(name string) (string, string) {
-	f := name
-	for _, prefix := range []string{"exception-list-agnostic.attributes.", "exception-list.attributes."} {
-		f = strings.TrimPrefix(f, prefix)
-	}
-	if !slices.Contains(epItemFields, f) {
-		return "", fmt.Sprintf("This key '%s' does NOT exist in exception-list-agnostic saved object index patterns", name)
-	}
-	return f, ""
-}
+var epItemKQL = exFilterKQL(epItemFields, "exception-list-agnostic")
 
 // epZodQueryInt reads an integer query parameter as zod does.
 func epZodQueryInt(c *call, name string, def, min int) (int, bool) {
@@ -613,17 +587,8 @@ func epZodQueryInt(c *call, name string, def, min int) (int, bool) {
 }
 
 func (k *Kibana) findEndpointListItems(c *call) {
-	page, ok := epZodQueryInt(c, "page", 1, 0)
+	page, perPage, order, ok := exPaging(c, 0)
 	if !ok {
-		return
-	}
-	perPage, ok := epZodQueryInt(c, "per_page", 20, 0)
-	if !ok {
-		return
-	}
-	order := c.query("sort_order")
-	if order != "" && order != "asc" && order != "desc" {
-		c.badRequest("[request query]: sort_order: " + epZodEnum([]string{"desc", "asc"}, order))
 		return
 	}
 	sortField := c.query("sort_field")
@@ -631,13 +596,10 @@ func (k *Kibana) findEndpointListItems(c *call) {
 		c.badRequest(fmt.Sprintf("No mapping found for [exception-list-agnostic.%s] in order to sort on", sortField))
 		return
 	}
-	var filter epKQL
-	if f := c.query("filter"); f != "" {
-		var msg string
-		if filter, msg = epParseKQL(f, epItemFilterField); msg != "" {
-			c.badRequest(msg)
-			return
-		}
+	filter, err := es.KQL(c.query("filter"), epItemKQL)
+	if err != nil {
+		c.badRequest(err.Error())
+		return
 	}
 	st := &c.space.endpoint
 	if st.list == nil {
@@ -646,24 +608,19 @@ func (k *Kibana) findEndpointListItems(c *call) {
 	}
 	var matched []*epListItem
 	for _, id := range st.itemOrder {
-		it := st.items[id]
-		if filter == nil || filter.match(func(f string) []string { return epItemField(it, f) }) {
-			matched = append(matched, it)
-		}
+		matched = append(matched, st.items[id])
+	}
+	if matched, ok = kqlSelect(c, ".kibana_security_solution", filter, nil, matched, func(it *epListItem) map[string]any {
+		return kqlFields(epItemFields, func(f string) []string { return epItemField(it, f) })
+	}); !ok {
+		return
 	}
 	if sortField != "" {
-		sort.SliceStable(matched, func(i, j int) bool {
-			a, b := strings.Join(epItemField(matched[i], sortField), ","), strings.Join(epItemField(matched[j], sortField), ",")
-			if order == "desc" {
-				return a > b
-			}
-			return a < b
-		})
+		exSort(matched, func(it *epListItem) []string { return epItemField(it, sortField) }, order)
 	}
 	data := []any{}
-	start := max(page-1, 0) * perPage
-	for i := start; i < len(matched) && i < start+perPage; i++ {
-		data = append(data, epItemDoc(matched[i]))
+	for _, it := range exPage(matched, page, perPage) {
+		data = append(data, epItemDoc(it))
 	}
 	c.ok(map[string]any{"data": data, "page": page, "per_page": perPage, "total": len(matched)})
 }

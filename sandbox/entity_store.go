@@ -289,7 +289,7 @@ func (k *Kibana) installEntityEngine(c *call, e *entEngine) {
 	e.status = "installing"
 	e.readyAt = k.cfg.Now().Add(entStoreInstallTime)
 	e.sources = entSourcesFor(c.space, e.indexPattern)
-	if _, err := fleetKQLCompile(e.filter, func(f string) (string, error) { return f, nil }); err != nil {
+	if _, err := es.KQL(e.filter, es.KQLOptions{}); err != nil {
 		e.failure = "Error building the entity definition's filter: " + err.Error()
 	}
 	c.space.entityStore.addEngine(e)
@@ -319,10 +319,8 @@ func entSourcesFor(sp *space, own string) []string {
 
 func (k *Kibana) enableEntityStore(c *call) {
 	st := k.entStoreState(c)
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	types := entStoreTypes
@@ -404,10 +402,8 @@ func (k *Kibana) initEntityEngine(c *call) {
 		return
 	}
 	st := k.entStoreState(c)
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	e := entSettings(z, body, typ)
@@ -422,24 +418,12 @@ func (k *Kibana) initEntityEngine(c *call) {
 	c.ok(e.descriptor())
 }
 
-func (k *Kibana) startEntityEngine(c *call) {
-	typ, ok := entTypeParam(c)
-	if !ok {
-		return
-	}
-	e := k.entStoreState(c).engine(typ)
-	switch {
-	case e == nil:
-		entNotFound(c, typ)
-	case e.status != "stopped":
-		c.badRequest(fmt.Sprintf("In namespace %s: Cannot start Entity engine for %s when current status is: %s", c.spaceID, typ, e.status))
-	default:
-		e.status = "started"
-		c.ok(map[string]any{"started": true})
-	}
-}
+func (k *Kibana) startEntityEngine(c *call) { k.switchEntityEngine(c, "stopped", "started", "start") }
+func (k *Kibana) stopEntityEngine(c *call)  { k.switchEntityEngine(c, "started", "stopped", "stop") }
 
-func (k *Kibana) stopEntityEngine(c *call) {
+// switchEntityEngine starts or stops an engine, which must be in the
+// status from; the answer is {"started": true} or {"stopped": true}.
+func (k *Kibana) switchEntityEngine(c *call, from, to, verb string) {
 	typ, ok := entTypeParam(c)
 	if !ok {
 		return
@@ -448,11 +432,11 @@ func (k *Kibana) stopEntityEngine(c *call) {
 	switch {
 	case e == nil:
 		entNotFound(c, typ)
-	case e.status != "started":
-		c.badRequest(fmt.Sprintf("In namespace %s: Cannot stop Entity engine for %s when current status is: %s", c.spaceID, typ, e.status))
+	case e.status != from:
+		c.badRequest(fmt.Sprintf("In namespace %s: Cannot %s Entity engine for %s when current status is: %s", c.spaceID, verb, typ, e.status))
 	default:
-		e.status = "stopped"
-		c.ok(map[string]any{"stopped": true})
+		e.status = to
+		c.ok(map[string]any{to: true})
 	}
 }
 

@@ -263,10 +263,8 @@ func (k *Kibana) upsertEntity(c *call) {
 	if !ok {
 		return
 	}
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	rec := entRecord(z, "", typ, body)
@@ -297,10 +295,8 @@ func (k *Kibana) bulkUpsertEntities(c *call) {
 	if !ok {
 		return
 	}
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	list, isList := body["entities"].([]any)
@@ -360,10 +356,8 @@ func (k *Kibana) deleteEntity(c *call) {
 	if !ok {
 		return
 	}
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	id, _ := zodString(z, body, "id", true, false)

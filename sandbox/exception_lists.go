@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Exception lists and their items (/api/exception_lists*), shared lists
@@ -347,18 +349,11 @@ func (k *Kibana) listFromQuery(c *call) (*exList, *exStore) {
 	if !ok {
 		return nil, nil
 	}
-	id, listID := c.query("id"), c.query("list_id")
-	if id == "" && listID == "" {
-		epSiemError(c, http.StatusBadRequest, "id or list_id required")
-		return nil, nil
-	}
 	st := k.exStoreFor(c.space, ns)
-	l := st.list(id, listID)
-	if l == nil {
-		epSiemError(c, http.StatusNotFound, exListMissing(id, listID))
-		return nil, nil
+	if l := exFind(c, c.query("id"), c.query("list_id"), "id or list_id required", st.list, exListMissing); l != nil {
+		return l, st
 	}
-	return l, st
+	return nil, nil
 }
 
 // ---- Lists ----
@@ -434,18 +429,9 @@ func (k *Kibana) updateExceptionList(c *call) {
 		c.badRequest(issues.message("request body"))
 		return
 	}
-	if in.id == "" && in.listID == "" {
-		epSiemError(c, http.StatusBadRequest, "either id or list_id need to be defined")
-		return
-	}
 	st := k.exStoreFor(c.space, in.ns)
-	l := st.list(in.id, in.listID)
-	if l == nil {
-		epSiemError(c, http.StatusNotFound, exListMissing(in.id, in.listID))
-		return
-	}
-	if in.version != "" && in.version != epVersion(l.seq) {
-		epSiemError(c, http.StatusConflict, fmt.Sprintf("Saved object [%s/%s] conflict", exSavedObjectType(l.ns), l.id))
+	l := exFind(c, in.id, in.listID, "either id or list_id need to be defined", st.list, exListMissing)
+	if l == nil || exStale(c, in.version, l.seq, exSavedObjectType(l.ns), l.id) {
 		return
 	}
 	l.name, l.description, l.typ = in.name, in.description, in.typ
@@ -514,19 +500,45 @@ func exListField(l *exList, field string) []string {
 
 var exListFields = []string{"name", "description", "list_id", "type", "tags", "os_types", "immutable", "created_by", "updated_by", "created_at", "updated_at", "tie_breaker_id"}
 
-// exFilterField maps a filter's field (exception-list.attributes.x,
-// exception-list-agnostic.attributes.x, or just x) to a document field.
-func exFilterField(known []string) func(string) (string, string) {
-	return func(name string) (string, string) {
+// exFilterKQL maps a filter's field (exception-list.attributes.x,
+// exception-list-agnostic.attributes.x, or just x) to a document field,
+// or refuses it as the saved object type's; values compare ignoring case.
+func exFilterKQL(known []string, soType string) es.KQLOptions {
+	return es.KQLOptions{CaseInsensitive: true, Field: func(name string) (string, error) {
 		f := name
 		for _, prefix := range []string{"exception-list-agnostic.attributes.", "exception-list.attributes."} {
 			f = strings.TrimPrefix(f, prefix)
 		}
 		if !slices.Contains(known, f) {
-			return "", fmt.Sprintf("This key '%s' does NOT exist in exception-list saved object index patterns", name)
+			return "", fmt.Errorf("This key '%s' does NOT exist in %s saved object index patterns", name, soType)
 		}
-		return f, ""
+		return f, nil
+	}}
+}
+
+// exFind finds a list or item by its id or by the id its request gives it
+// (list_id, item_id): a 400 with refMissing when neither is given, a 404
+// with missing's message when nothing has them; nil when answered.
+func exFind[T any](c *call, id, ref, refMissing string, find func(id, ref string) *T, missing func(id, ref string) string) *T {
+	if id == "" && ref == "" {
+		epSiemError(c, http.StatusBadRequest, refMissing)
+		return nil
 	}
+	r := find(id, ref)
+	if r == nil {
+		epSiemError(c, http.StatusNotFound, missing(id, ref))
+	}
+	return r
+}
+
+// exStale answers a 409 when an update's _version is not the stored
+// object's.
+func exStale(c *call, version string, seq int, soType, id string) bool {
+	if version != "" && version != epVersion(seq) {
+		epSiemError(c, http.StatusConflict, soConflictMessage(soType, id))
+		return true
+	}
+	return false
 }
 
 // exPaging reads page, per_page and sort_order as the find routes do.
@@ -585,21 +597,15 @@ func (k *Kibana) findExceptionLists(c *call) {
 		c.badRequest(fmt.Sprintf("No mapping found for [exception-list.%s] in order to sort on", sortField))
 		return
 	}
-	var filter epKQL
-	if f := c.query("filter"); f != "" {
-		var msg string
-		if filter, msg = epParseKQL(f, exFilterField(exListFields)); msg != "" {
-			c.badRequest(msg)
-			return
-		}
-	}
 	var matched []*exList
 	for _, ns := range epUnique(namespaces) {
-		for _, l := range k.exStoreFor(c.space, ns).lists {
-			if filter == nil || filter.match(func(f string) []string { return exListField(l, f) }) {
-				matched = append(matched, l)
-			}
-		}
+		matched = append(matched, k.exStoreFor(c.space, ns).lists...)
+	}
+	matched, ok = kqlKeep(c, ".kibana_security_solution", c.query("filter"), exFilterKQL(exListFields, "exception-list"), nil, matched, func(l *exList) map[string]any {
+		return kqlFields(exListFields, func(f string) []string { return exListField(l, f) })
+	})
+	if !ok {
+		return
 	}
 	if sortField != "" {
 		exSort(matched, func(l *exList) []string { return exListField(l, sortField) }, order)
@@ -677,20 +683,13 @@ func (k *Kibana) exceptionListSummary(c *call) {
 	if l == nil {
 		return
 	}
-	var filter epKQL
-	if f := c.query("filter"); f != "" {
-		var msg string
-		if filter, msg = epParseKQL(f, exFilterField(exItemFields)); msg != "" {
-			c.badRequest(msg)
-			return
-		}
+	items, ok := kqlKeep(c, ".kibana_security_solution", c.query("filter"), exFilterKQL(exItemFields, "exception-list"), nil, st.itemsOf(l.listID), exItemDocForKQL)
+	if !ok {
+		return
 	}
 	counts := map[string]int{"windows": 0, "linux": 0, "macos": 0}
 	total := 0
-	for _, it := range st.itemsOf(l.listID) {
-		if filter != nil && !filter.match(func(f string) []string { return exItemField(it, f) }) {
-			continue
-		}
+	for _, it := range items {
 		total++
 		for _, os := range epUnique(it.osTypes) {
 			counts[os]++

@@ -50,18 +50,11 @@ func (k *Kibana) exItemFromQuery(c *call) (*exItem, *exStore) {
 	if !ok {
 		return nil, nil
 	}
-	id, itemID := c.query("id"), c.query("item_id")
-	if id == "" && itemID == "" {
-		epSiemError(c, http.StatusBadRequest, `Either "item_id" or "id" needs to be defined in the request`)
-		return nil, nil
-	}
 	st := k.exStoreFor(c.space, ns)
-	it := st.item(id, itemID)
-	if it == nil {
-		epSiemError(c, http.StatusNotFound, epItemMissing(id, itemID))
-		return nil, nil
+	if it := exFind(c, c.query("id"), c.query("item_id"), `Either "item_id" or "id" needs to be defined in the request`, st.item, epItemMissing); it != nil {
+		return it, st
 	}
-	return it, st
+	return nil, nil
 }
 
 func (k *Kibana) getExceptionItem(c *call) {
@@ -126,22 +119,16 @@ func (k *Kibana) updateExceptionItem(c *call) {
 		c.badRequest(issues.message("request body"))
 		return
 	}
-	if in.id == "" && in.itemID == "" {
-		epSiemError(c, http.StatusBadRequest, "either id or item_id need to be defined")
-		return
-	}
 	st := k.exStoreFor(c.space, in.ns)
-	it := st.item(in.id, in.itemID)
+	it := exFind(c, in.id, in.itemID, "either id or item_id need to be defined", st.item, epItemMissing)
 	if it == nil {
-		epSiemError(c, http.StatusNotFound, epItemMissing(in.id, in.itemID))
 		return
 	}
 	if in.listID != "" && in.listID != it.listID {
 		epSiemError(c, http.StatusBadRequest, fmt.Sprintf(`exception list item belongs to list_id: "%s", not "%s"`, it.listID, in.listID))
 		return
 	}
-	if in.version != "" && in.version != epVersion(it.seq) {
-		epSiemError(c, http.StatusConflict, fmt.Sprintf("Saved object [%s/%s] conflict", exSavedObjectType(it.ns), it.id))
+	if exStale(c, in.version, it.seq, exSavedObjectType(it.ns), it.id) {
 		return
 	}
 	user, stamp := epUser(c), k.now()
@@ -185,6 +172,11 @@ func exItemField(it *exItem, field string) []string {
 		createdAt: it.createdAt, createdBy: it.createdBy, updatedAt: it.updatedAt, updatedBy: it.updatedBy,
 		entries: it.entries, osTypes: it.osTypes, tags: it.tags,
 	}, field)
+}
+
+// exItemDocForKQL is an item as a filter searches it.
+func exItemDocForKQL(it *exItem) map[string]any {
+	return kqlFields(exItemFields, func(f string) []string { return exItemField(it, f) })
 }
 
 var exItemFields = []string{"name", "description", "item_id", "list_id", "type", "tags", "os_types", "created_by", "updated_by", "created_at", "updated_at", "tie_breaker_id", "expire_time", "entries.field", "entries.value", "comments.comment"}
@@ -244,18 +236,15 @@ func (k *Kibana) findExceptionItems(c *call) {
 			epSiemError(c, http.StatusNotFound, fmt.Sprintf(`exception list list_id: "%s" does not exist`, listID))
 			return
 		}
-		var filter epKQL
-		if len(filters) > 0 && filters[i] != "" {
-			var msg string
-			if filter, msg = epParseKQL(filters[i], exFilterField(exItemFields)); msg != "" {
-				c.badRequest(msg)
-				return
-			}
+		filter := ""
+		if len(filters) > 0 {
+			filter = filters[i]
 		}
-		for _, it := range st.itemsOf(listID) {
-			if filter != nil && !filter.match(func(f string) []string { return exItemField(it, f) }) {
-				continue
-			}
+		items, ok := kqlKeep(c, ".kibana_security_solution", filter, exFilterKQL(exItemFields, "exception-list"), nil, st.itemsOf(listID), exItemDocForKQL)
+		if !ok {
+			return
+		}
+		for _, it := range items {
 			if search != "" && !exSearchMatches(it, search) {
 				continue
 			}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Elastic Agents: the list with its KQL, one agent, its tags and metadata,
@@ -233,42 +235,36 @@ func (k *Kibana) agentComponents(st *fleetState, a *fleetAgent) []any {
 	return out
 }
 
-// agentFields maps a kuery field on agents to the document's name, or
-// refuses it.
-func agentField(name string) (string, error) {
-	f := strings.TrimPrefix(name, "fleet-agents.")
+// agentKQL maps a kuery field on agents to the document's name, or
+// refuses it; values compare as .fleet-agents' keywords do, case and all.
+var agentKQL = kqlPrefixed("fleet-agents.", ".fleet-agents index mappings", func(f string) bool {
 	switch f {
 	case "status", "policy_id", "policy_revision", "tags", "active", "enrolled_at", "last_checkin", "last_checkin_status",
 		"unenrolled_at", "unenrollment_started_at", "upgraded_at", "upgrade_started_at", "id", "type":
-		return f, nil
+		return true
 	}
 	for _, prefix := range []string{"agent.", "local_metadata.", "user_provided_metadata.", "upgrade_details.", "components."} {
 		if strings.HasPrefix(f, prefix) {
-			return f, nil
+			return true
 		}
 	}
-	return "", fmt.Errorf("KQLSyntaxError: This key '%s' does NOT exist in .fleet-agents index mappings", name)
-}
+	return false
+})
+
+// agentMapping types the date fields of .fleet-agents.
+var agentMapping = map[string]es.Kind{"enrolled_at": es.Date, "last_checkin": es.Date, "unenrolled_at": es.Date,
+	"unenrollment_started_at": es.Date, "upgraded_at": es.Date, "upgrade_started_at": es.Date}
 
 // matchingAgents selects agents by kuery, leaving out inactive and
 // unenrolled ones unless asked for.
 func (k *Kibana) matchingAgents(c *call, st *fleetState, kuery string, showInactive bool) ([]*fleetAgent, bool) {
-	node, err := fleetKQLCompile(kuery, agentField)
-	if err != nil {
-		c.badRequest(err.Error())
-		return nil, false
-	}
 	var out []*fleetAgent
 	for _, a := range st.agents.all() {
-		if !showInactive && hiddenWhenInactive(k.agentStatus(st, a)) {
-			continue
-		}
-		fields := fleetFlatten(k.agentDoc(st, a, false))
-		if node(func(f string) []string { return fields[f] }) {
+		if showInactive || !hiddenWhenInactive(k.agentStatus(st, a)) {
 			out = append(out, a)
 		}
 	}
-	return out, true
+	return kqlKeep(c, ".fleet-agents", kuery, agentKQL, agentMapping, out, func(a *fleetAgent) map[string]any { return k.agentDoc(st, a, false) })
 }
 
 func (k *Kibana) findAgents(c *call) {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Package policies: an integration added to agent policies, with its
@@ -176,16 +178,19 @@ func (k *Kibana) pkgPolicyDoc(st *fleetState, pp *fleetPkgPolicy, withAgentCount
 	return doc
 }
 
-// pkgPolicyField maps a kuery field on package policies.
-func pkgPolicyField(name string) (string, error) {
-	f := strings.TrimPrefix(name, "ingest-package-policies.")
+// pkgPolicyKQL maps a kuery field on package policies, or refuses it.
+var pkgPolicyKQL = kqlPrefixed("ingest-package-policies.", "ingest-package-policies saved object index patterns", func(f string) bool {
 	switch f {
 	case "name", "description", "namespace", "policy_id", "policy_ids", "enabled", "revision", "created_at", "created_by",
 		"updated_at", "updated_by", "is_managed", "output_id", "id", "package.name", "package.version", "package.title":
-		return f, nil
+		return true
 	}
-	return "", fmt.Errorf("KQLSyntaxError: This key '%s' does NOT exist in ingest-package-policies saved object index patterns", name)
-}
+	return false
+})
+
+// pkgPolicyMapping types what the ingest-package-policies mapping does not
+// leave to the values.
+var pkgPolicyMapping = map[string]es.Kind{"description": es.Text, "created_at": es.Date, "updated_at": es.Date}
 
 // fleetFormat checks the format query parameter.
 func fleetFormat(c *call) bool {
@@ -212,11 +217,6 @@ func (k *Kibana) findPackagePolicies(c *call) {
 	if !ok || !fleetFormat(c) {
 		return
 	}
-	node, err := fleetKQLCompile(c.query("kuery"), pkgPolicyField)
-	if err != nil {
-		c.badRequest(err.Error())
-		return
-	}
 	var list []*fleetPkgPolicy
 	for _, pp := range st.pkgPolicies.all() {
 		if flags["showUpgradeable"] {
@@ -225,10 +225,11 @@ func (k *Kibana) findPackagePolicies(c *call) {
 				continue
 			}
 		}
-		fields := fleetFlatten(k.pkgPolicyDoc(st, pp, false))
-		if node(func(f string) []string { return fields[f] }) {
-			list = append(list, pp)
-		}
+		list = append(list, pp)
+	}
+	list, ok = kqlKeep(c, ".kibana_ingest", c.query("kuery"), pkgPolicyKQL, pkgPolicyMapping, list, func(pp *fleetPkgPolicy) map[string]any { return k.pkgPolicyDoc(st, pp, false) })
+	if !ok {
+		return
 	}
 	sortField := strings.TrimPrefix(c.query("sortField"), "ingest-package-policies.")
 	key := func(pp *fleetPkgPolicy) string {
@@ -566,7 +567,7 @@ func (k *Kibana) createPackagePolicy(c *call) {
 	}
 	id, _ := c.body["id"].(string)
 	if id != "" && st.pkgPolicies.get(id) != nil {
-		c.conflict(fmt.Sprintf("Saved object [ingest-package-policies/%s] conflict", id))
+		c.conflict(soConflictMessage("ingest-package-policies", id))
 		return
 	}
 	for _, other := range st.pkgPolicies.all() {
@@ -579,7 +580,7 @@ func (k *Kibana) createPackagePolicy(c *call) {
 		return
 	}
 	if r.outputID != "" && st.outputs.get(r.outputID) == nil {
-		c.notFound(fmt.Sprintf("Saved object [ingest-outputs/%s] not found", r.outputID))
+		c.notFound(soNotFoundMessage("ingest-outputs", r.outputID))
 		return
 	}
 	pp := newPkgPolicy(d, r.pkgVersion)
@@ -663,7 +664,7 @@ func (k *Kibana) updatePackagePolicy(c *call) {
 		return
 	}
 	if r.hasOutput && r.outputID != "" && st.outputs.get(r.outputID) == nil {
-		c.notFound(fmt.Sprintf("Saved object [ingest-outputs/%s] not found", r.outputID))
+		c.notFound(soNotFoundMessage("ingest-outputs", r.outputID))
 		return
 	}
 	next := *pp

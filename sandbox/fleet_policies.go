@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Agent policies: list, get, create, update, the full policy agents
@@ -132,21 +134,22 @@ func fleetAnyList(l []any) []any {
 	return fleetJSONClone(l).([]any)
 }
 
-// policyField maps a kuery field on agent policies to the document's name.
-func policyField(name string) (string, error) {
-	f := strings.TrimPrefix(name, "ingest-agent-policies.")
+// policyKQL maps a kuery field on agent policies to the document's name,
+// or refuses it.
+var policyKQL = kqlPrefixed("ingest-agent-policies.", "ingest-agent-policies saved object index patterns", func(f string) bool {
 	switch f {
 	case "name", "namespace", "description", "is_managed", "is_protected", "is_default", "is_default_fleet_server",
 		"has_fleet_server", "monitoring_enabled", "data_output_id", "monitoring_output_id", "fleet_server_host_id",
 		"download_source_id", "inactivity_timeout", "unenroll_timeout", "revision", "updated_at", "updated_by", "status",
 		"id", "is_preconfigured", "supports_agentless", "package_policies":
-		return f, nil
+		return true
 	}
-	if strings.HasPrefix(f, "global_data_tags.") || strings.HasPrefix(f, "agent_features.") {
-		return f, nil
-	}
-	return "", fmt.Errorf("KQLSyntaxError: This key '%s' does NOT exist in ingest-agent-policies saved object index patterns", name)
-}
+	return strings.HasPrefix(f, "global_data_tags.") || strings.HasPrefix(f, "agent_features.")
+})
+
+// policyMapping types what the ingest-agent-policies mapping does not
+// leave to the values.
+var policyMapping = map[string]es.Kind{"description": es.Text, "updated_at": es.Date}
 
 func (k *Kibana) findAgentPolicies(c *call) {
 	st := &c.space.fleet
@@ -162,17 +165,9 @@ func (k *Kibana) findAgentPolicies(c *call) {
 	if !ok {
 		return
 	}
-	node, err := fleetKQLCompile(c.query("kuery"), policyField)
-	if err != nil {
-		c.badRequest(err.Error())
+	list, ok := kqlKeep(c, ".kibana_ingest", c.query("kuery"), policyKQL, policyMapping, st.policies.all(), func(p *fleetPolicy) map[string]any { return k.policyDoc(c, p, false, false) })
+	if !ok {
 		return
-	}
-	var list []*fleetPolicy
-	for _, p := range st.policies.all() {
-		fields := fleetFlatten(k.policyDoc(c, p, false, false))
-		if node(func(f string) []string { return fields[f] }) {
-			list = append(list, p)
-		}
 	}
 	sortField := strings.TrimPrefix(c.query("sortField"), "ingest-agent-policies.")
 	key := func(p *fleetPolicy) string {
@@ -353,7 +348,7 @@ func (k *Kibana) readPolicy(c *call, p *fleetPolicy, creating bool) bool {
 			found, kind = st.sources.get(id) != nil, "ingest-download-sources"
 		}
 		if !found {
-			c.notFound(fmt.Sprintf("Saved object [%s/%s] not found", kind, id))
+			c.notFound(soNotFoundMessage(kind, id))
 			return false
 		}
 	}
@@ -421,7 +416,7 @@ func (k *Kibana) createAgentPolicy(c *call) {
 	if id == "" {
 		id = k.newID()
 	} else if st.policies.get(id) != nil {
-		c.conflict(fmt.Sprintf("Saved object [ingest-agent-policies/%s] conflict", id))
+		c.conflict(soConflictMessage("ingest-agent-policies", id))
 		return
 	}
 	p.id = id

@@ -98,7 +98,7 @@ func (k *Kibana) getOutput(c *call) {
 	id := c.param("outputId")
 	o := c.space.fleet.outputs.get(id)
 	if o == nil {
-		c.notFound(fmt.Sprintf("Saved object [ingest-outputs/%s] not found", id))
+		c.notFound(soNotFoundMessage("ingest-outputs", id))
 		return
 	}
 	c.ok(map[string]any{"item": o.doc()})
@@ -232,11 +232,11 @@ func (k *Kibana) createOutput(c *call) {
 	if id == "" {
 		id = k.newID()
 	} else if st.outputs.get(id) != nil {
-		c.conflict(fmt.Sprintf("Saved object [ingest-outputs/%s] conflict", id))
+		c.conflict(soConflictMessage("ingest-outputs", id))
 		return
 	}
 	if proxyID != "" && st.proxies.get(proxyID) == nil {
-		c.notFound(fmt.Sprintf("Saved object [fleet-proxy/%s] not found", proxyID))
+		c.notFound(soNotFoundMessage("fleet-proxy", proxyID))
 		return
 	}
 	o := &fleetOutput{id: id, name: name, typ: typ, hosts: hosts, proxyID: proxyID, preset: preset, members: map[string]any{}}
@@ -326,7 +326,7 @@ func (k *Kibana) readDownloadSource(c *call, s *fleetDownloadSource) bool {
 		return false
 	}
 	if proxyID != "" && c.space.fleet.proxies.get(proxyID) == nil {
-		c.notFound(fmt.Sprintf("Saved object [fleet-proxy/%s] not found", proxyID))
+		c.notFound(soNotFoundMessage("fleet-proxy", proxyID))
 		return false
 	}
 	s.name, s.host, s.proxyID = name, host, proxyID
@@ -362,7 +362,7 @@ func (k *Kibana) createDownloadSource(c *call) {
 	if id == "" {
 		id = k.newID()
 	} else if st.sources.get(id) != nil {
-		c.conflict(fmt.Sprintf("Saved object [ingest-download-sources/%s] conflict", id))
+		c.conflict(soConflictMessage("ingest-download-sources", id))
 		return
 	}
 	s.id = id
@@ -372,7 +372,7 @@ func (k *Kibana) createDownloadSource(c *call) {
 }
 
 func downloadSourceNotFound(c *call, id string) {
-	c.notFound(fmt.Sprintf("Saved object [ingest-download-sources/%s] not found", id))
+	c.notFound(soNotFoundMessage("ingest-download-sources", id))
 }
 
 func (k *Kibana) updateDownloadSource(c *call) {
@@ -429,7 +429,7 @@ func (h *fleetServerHost) doc() map[string]any {
 }
 
 func serverHostNotFound(c *call, id string) {
-	c.notFound(fmt.Sprintf("Saved object [fleet-fleet-server-host/%s] not found", id))
+	c.notFound(soNotFoundMessage("fleet-fleet-server-host", id))
 }
 
 func (k *Kibana) getFleetServerHost(c *call) {
@@ -485,7 +485,7 @@ func (k *Kibana) updateFleetServerHost(c *call) {
 		return
 	}
 	if proxyID != "" && st.proxies.get(proxyID) == nil {
-		c.notFound(fmt.Sprintf("Saved object [fleet-proxy/%s] not found", proxyID))
+		c.notFound(soNotFoundMessage("fleet-proxy", proxyID))
 		return
 	}
 	h.proxyID = proxyID
@@ -546,7 +546,7 @@ func (k *Kibana) findProxies(c *call) {
 }
 
 func proxyNotFound(c *call, id string) {
-	c.notFound(fmt.Sprintf("Saved object [fleet-proxy/%s] not found", id))
+	c.notFound(soNotFoundMessage("fleet-proxy", id))
 }
 
 func (k *Kibana) getProxy(c *call) {

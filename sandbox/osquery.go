@@ -69,7 +69,7 @@ func (k *Kibana) osqueryRoutes() []route {
 
 // osqueryNotFound is the saved-objects 404 Kibana passes on.
 func osqueryNotFound(c *call, typ, id string) {
-	c.notFound(fmt.Sprintf("Saved object [%s/%s] not found", typ, id))
+	c.notFound(soNotFoundMessage(typ, id))
 }
 
 // osqueryECSMapping checks an ecs_mapping member: each ECS field maps to
@@ -288,7 +288,7 @@ func findOsqueryObjects[T any](c *call, list []T, sortOn func(T) (created, updat
 		return osquerySortKey(sort, created, updated, attrs)
 	}
 	slices.SortStableFunc(list, func(a, b T) int {
-		n := fleetCompare(key(a), key(b))
+		n := compareNumbersOrText(key(a), key(b))
 		if desc {
 			n = -n
 		}

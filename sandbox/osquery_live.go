@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Live queries. Running one selects agents of the space's Fleet, gives
@@ -338,12 +340,11 @@ func osquerySortField(sort string) string {
 	return sort
 }
 
-// osqueryFilterSort filters documents by a kuery and sorts them by a field
-// of their flattened form; ties keep their order.
-func (c *call) osqueryFilterSort(docs []map[string]any, defDesc bool) ([]map[string]any, bool) {
-	node, err := fleetKQLCompile(c.query("kuery"), func(f string) (string, error) { return f, nil })
-	if err != nil {
-		c.badRequest(err.Error())
+// osqueryFilterSort filters documents of an index by a kuery and sorts
+// them by a field of their flattened form; ties keep their order.
+func (c *call) osqueryFilterSort(index string, docs []map[string]any, defDesc bool) ([]map[string]any, bool) {
+	docs, ok := kqlKeep(c, index, c.query("kuery"), es.KQLOptions{}, map[string]es.Kind{"@timestamp": es.Date}, docs, func(d map[string]any) map[string]any { return d })
+	if !ok {
 		return nil, false
 	}
 	desc, ok := c.osquerySortOrder()
@@ -358,15 +359,12 @@ func (c *call) osqueryFilterSort(docs []map[string]any, defDesc bool) ([]map[str
 		doc  map[string]any
 		flat map[string][]string
 	}
-	var kept []entry
-	for _, d := range docs {
-		flat := fleetFlatten(d)
-		if node(func(f string) []string { return flat[f] }) {
-			kept = append(kept, entry{d, flat})
-		}
+	kept := make([]entry, len(docs))
+	for i, d := range docs {
+		kept[i] = entry{d, flattenText(d)}
 	}
 	slices.SortStableFunc(kept, func(a, b entry) int {
-		n := fleetCompare(strings.Join(a.flat[field], ","), strings.Join(b.flat[field], ","))
+		n := compareNumbersOrText(strings.Join(a.flat[field], ","), strings.Join(b.flat[field], ","))
 		if desc {
 			n = -n
 		}
@@ -388,7 +386,7 @@ func (k *Kibana) findOsqueryLive(c *call) {
 	for _, lq := range c.space.osquery.live {
 		docs = append(docs, lq.source(c.spaceID))
 	}
-	docs, ok = c.osqueryFilterSort(docs, true)
+	docs, ok = c.osqueryFilterSort(osqueryActionsIdx, docs, true)
 	if !ok {
 		return
 	}
@@ -429,7 +427,7 @@ func (k *Kibana) getOsqueryResults(c *call) {
 			docs = append(docs, k.osqueryResultDocs(sp, lq, q, agentID)...)
 		}
 	}
-	docs, ok = c.osqueryFilterSort(docs, true)
+	docs, ok = c.osqueryFilterSort(osqueryResultsIndex(lq.created), docs, true)
 	if !ok {
 		return
 	}

@@ -94,7 +94,7 @@ func (c osqCond) holds(row osqRow) bool {
 		re, err := regexp.Compile(pattern)
 		return err == nil && re.MatchString(v)
 	}
-	n := fleetCompare(v, c.value)
+	n := compareNumbersOrText(v, c.value)
 	switch c.op {
 	case "=":
 		return n == 0

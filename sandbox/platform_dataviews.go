@@ -320,7 +320,7 @@ func (k *Kibana) dataViewSpec(spaceID string, v *dataView) map[string]any {
 }
 
 func dataViewNotFound(c *call, id string) {
-	c.notFound(fmt.Sprintf("Saved object [index-pattern/%s] not found", id))
+	c.notFound(soNotFoundMessage("index-pattern", id))
 }
 
 // lookupDataView finds the data view of the viewId parameter or answers

@@ -148,7 +148,7 @@ func spaceDoc(sp *space) map[string]any {
 }
 
 func spaceNotFound(c *call, id string) {
-	c.notFound(fmt.Sprintf("Saved object [space/%s] not found", id))
+	c.notFound(soNotFoundMessage("space", id))
 }
 
 func (k *Kibana) findSpaces(c *call) {

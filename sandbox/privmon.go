@@ -233,10 +233,8 @@ func privmonUsersIndex(c *call) bool {
 }
 
 func (k *Kibana) createPrivUser(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	user, _ := z.object(body, "user", true)
@@ -279,10 +277,8 @@ func privmonAppendNew(list []string, v string) []string {
 }
 
 func (k *Kibana) updatePrivUser(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	var change privUser
@@ -407,22 +403,14 @@ func (k *Kibana) deletePrivUser(c *call) {
 }
 
 func (k *Kibana) listPrivUsers(c *call) {
-	filter, err := fleetKQLCompile(c.query("kql"), func(f string) (string, error) { return f, nil })
-	if err != nil {
-		c.badRequest(err.Error())
-		return
-	}
-	if !privmonUsersIndex(c) {
-		return
-	}
 	st := &c.space.assetCrit.privmon
 	out := []any{}
 	for _, id := range st.order {
-		d := st.users[id].doc()
-		fields := fleetFlatten(d)
-		if filter(func(f string) []string { return fields[f] }) {
-			out = append(out, d)
-		}
+		out = append(out, st.users[id].doc())
+	}
+	out, ok := kqlKeep(c, privmonIndex(c.spaceID), c.query("kql"), es.KQLOptions{}, map[string]es.Kind{"@timestamp": es.Date, "event.ingested": es.Date}, out, func(d any) map[string]any { return d.(map[string]any) })
+	if !ok || !privmonUsersIndex(c) {
+		return
 	}
 	c.answered = true
 	writeJSON(c.w, http.StatusOK, out)

@@ -43,7 +43,7 @@ type riskSettings struct {
 type riskFilter struct {
 	entityTypes []string
 	kql         string
-	match       fleetKQLNode
+	clause      any // the filter's query; nil matches every alert
 }
 
 // riskNormMax is the largest raw score the weighted sum can reach (the
@@ -93,10 +93,8 @@ func (k *Kibana) riskEngineScheduleNow(c *call) {
 }
 
 func (k *Kibana) configureRiskEngine(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	next := c.space.assetCrit.risk.settings
@@ -165,17 +163,17 @@ func riskFilters(z *zod, raw any) []riskFilter {
 			}
 		}
 		kql, given := zodString(sub, m, "filter", true, false)
-		var match fleetKQLNode
+		var clause any
 		if given {
 			var err error
-			if match, err = fleetKQLCompile(kql, func(f string) (string, error) { return f, nil }); err != nil {
+			if clause, err = es.KQL(kql, es.KQLOptions{}); err != nil {
 				sub.add("filter", "%s", strings.ReplaceAll(err.Error(), "\n", " "))
 			}
 		}
 		for _, issue := range sub.issues {
 			z.issues = append(z.issues, at+"."+issue)
 		}
-		out = append(out, riskFilter{entityTypes: types, kql: kql, match: match})
+		out = append(out, riskFilter{entityTypes: types, kql: kql, clause: clause})
 	}
 	return out
 }
@@ -208,8 +206,9 @@ func scoreRisk(sp *space, s *riskSettings, now time.Time) []map[string]any {
 	type entity struct{ field, value string }
 	inputs := map[entity][]riskInput{}
 	if ix := sp.alerts.index; ix != nil {
+		passes := riskFilterMatches(ix, s.filters, now)
 		for _, d := range ix.Docs {
-			flat := fleetFlatten(d.Source)
+			flat := flattenText(d.Source)
 			first := func(f string) string {
 				if v := flat[f]; len(v) > 0 {
 					return v[0]
@@ -227,7 +226,7 @@ func scoreRisk(sp *space, s *riskSettings, now time.Time) []map[string]any {
 			in := riskInput{id: d.ID, index: ix.Name, rule: first("kibana.alert.rule.name"), at: first("@timestamp"), risk: risk}
 			for _, typ := range []string{"host", "user"} {
 				name := first(typ + ".name")
-				if name == "" || !riskFiltersPass(s.filters, typ, flat) {
+				if name == "" || !passes(typ, d) {
 					continue
 				}
 				key := entity{typ + ".name", name}
@@ -264,15 +263,30 @@ func scoreRisk(sp *space, s *riskSettings, now time.Time) []map[string]any {
 	return out
 }
 
-// riskFiltersPass reports whether an alert counts for an entity type: it
-// must match every filter given for that type.
-func riskFiltersPass(filters []riskFilter, typ string, flat map[string][]string) bool {
-	for _, f := range filters {
-		if f.match != nil && slices.Contains(f.entityTypes, typ) && !f.match(func(field string) []string { return flat[field] }) {
-			return false
+// riskFilterMatches searches the alerts index with each filter and
+// reports whether an alert counts for an entity type: it must match every
+// filter given for that type. A filter the search refuses (a value its
+// field's type cannot hold) matches no alert.
+func riskFilterMatches(ix *es.Index, filters []riskFilter, now time.Time) func(typ string, d *es.Doc) bool {
+	matched := make([]map[*es.Doc]bool, len(filters))
+	for i, f := range filters {
+		if f.clause == nil {
+			continue
+		}
+		matched[i] = map[*es.Doc]bool{}
+		docs, _ := ix.Matching(f.clause, now)
+		for _, d := range docs {
+			matched[i][d] = true
 		}
 	}
-	return true
+	return func(typ string, d *es.Doc) bool {
+		for i, f := range filters {
+			if matched[i] != nil && slices.Contains(f.entityTypes, typ) && !matched[i][d] {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 func riskCompare(a, b float64) int {

@@ -262,13 +262,11 @@ func soBulkError(typ, id string, status int, msg string) map[string]any {
 	return map[string]any{"type": typ, "id": id, "error": soErr(status, msg)}
 }
 
-func (k *Kibana) soBulkCreate(c *call) {
+// soBulk answers a bulk route: each item of the body (checked against the
+// item schema) gets the answer one gives it, in a list under key.
+func (k *Kibana) soBulk(c *call, item []cfgField, key string, one func(typ, id string, it map[string]any) any) {
 	k.soState(c.space)
-	overwrite, ok := platQueryBool(c, "overwrite")
-	if !ok {
-		return
-	}
-	items, ok := soArrayBody(c, soBulkCreateItem)
+	items, ok := soArrayBody(c, item)
 	if !ok {
 		return
 	}
@@ -276,40 +274,39 @@ func (k *Kibana) soBulkCreate(c *call) {
 	for _, it := range items {
 		typ, _ := it["type"].(string)
 		id, _ := it["id"].(string)
-		o, status, msg := k.soCreateOne(c, typ, id, it, overwrite)
-		if status != 200 {
-			out = append(out, soBulkError(typ, id, status, msg))
-			continue
-		}
-		out = append(out, k.soDoc(c.space, o))
+		out = append(out, one(typ, id, it))
 	}
-	c.ok(map[string]any{"saved_objects": out})
+	c.ok(map[string]any{key: out})
 }
 
-func (k *Kibana) soBulkGet(c *call) {
-	k.soState(c.space)
-	items, ok := soArrayBody(c, soBulkGetItem)
+func (k *Kibana) soBulkCreate(c *call) {
+	overwrite, ok := platQueryBool(c, "overwrite")
 	if !ok {
 		return
 	}
-	out := make([]any, 0, len(items))
-	for _, it := range items {
-		typ, id := it["type"].(string), it["id"].(string)
+	k.soBulk(c, soBulkCreateItem, "saved_objects", func(typ, id string, it map[string]any) any {
+		o, status, msg := k.soCreateOne(c, typ, id, it, overwrite)
+		if status != 200 {
+			return soBulkError(typ, id, status, msg)
+		}
+		return k.soDoc(c.space, o)
+	})
+}
+
+func (k *Kibana) soBulkGet(c *call) {
+	k.soBulk(c, soBulkGetItem, "saved_objects", func(typ, id string, it map[string]any) any {
 		if !soKnownType(typ) {
-			out = append(out, soBulkError(typ, id, http.StatusBadRequest, soUnsupported(typ)))
-			continue
+			return soBulkError(typ, id, http.StatusBadRequest, soUnsupported(typ))
 		}
 		o := k.soGet(c.space, typ, id)
 		if o == nil {
-			out = append(out, soBulkError(typ, id, http.StatusNotFound, soNotFoundMessage(typ, id)))
-			continue
+			return soBulkError(typ, id, http.StatusNotFound, soNotFoundMessage(typ, id))
 		}
 		if fields := platStrings(it["fields"]); len(fields) > 0 {
 			o.attributes = soPick(o.attributes, fields)
 		}
-		out = append(out, k.soDoc(c.space, o))
-	}
-	c.ok(map[string]any{"saved_objects": out})
+		return k.soDoc(c.space, o)
+	})
 }
 
 // soPick keeps only the named attributes.
@@ -324,65 +321,39 @@ func soPick(attrs map[string]any, fields []string) map[string]any {
 }
 
 func (k *Kibana) soBulkResolve(c *call) {
-	k.soState(c.space)
-	items, ok := soArrayBody(c, soKeyItem)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(items))
-	for _, it := range items {
-		typ, id := it["type"].(string), it["id"].(string)
+	k.soBulk(c, soKeyItem, "resolved_objects", func(typ, id string, _ map[string]any) any {
 		answer, status, msg := k.soResolved(c.space, typ, id)
 		if status != 200 {
-			answer = map[string]any{"saved_object": soBulkError(typ, id, status, msg), "outcome": "exactMatch"}
+			return map[string]any{"saved_object": soBulkError(typ, id, status, msg), "outcome": "exactMatch"}
 		}
-		out = append(out, answer)
-	}
-	c.ok(map[string]any{"resolved_objects": out})
+		return answer
+	})
 }
 
 func (k *Kibana) soBulkUpdate(c *call) {
-	k.soState(c.space)
-	items, ok := soArrayBody(c, soBulkUpdateItem)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(items))
-	for _, it := range items {
-		typ, id := it["type"].(string), it["id"].(string)
+	k.soBulk(c, soBulkUpdateItem, "saved_objects", func(typ, id string, it map[string]any) any {
 		delete(it, "upsert")
 		answer, status, msg := k.soUpdateOne(c, typ, id, it)
 		if status != 200 {
-			out = append(out, soBulkError(typ, id, status, msg))
-			continue
+			return soBulkError(typ, id, status, msg)
 		}
-		out = append(out, answer)
-	}
-	c.ok(map[string]any{"saved_objects": out})
+		return answer
+	})
 }
 
 func (k *Kibana) soBulkDelete(c *call) {
-	k.soState(c.space)
 	force, ok := platQueryBool(c, "force")
 	if !ok {
 		return
 	}
-	items, ok := soArrayBody(c, soKeyItem)
-	if !ok {
-		return
-	}
-	out := make([]any, 0, len(items))
-	for _, it := range items {
-		typ, id := it["type"].(string), it["id"].(string)
+	k.soBulk(c, soKeyItem, "statuses", func(typ, id string, _ map[string]any) any {
 		status, msg := http.StatusBadRequest, soUnsupported(typ)
 		if soKnownType(typ) {
 			status, msg = k.soDelete(c.space, typ, id, force)
 		}
 		if status != 200 {
-			out = append(out, map[string]any{"type": typ, "id": id, "success": false, "error": soErr(status, msg)})
-			continue
+			return map[string]any{"type": typ, "id": id, "success": false, "error": soErr(status, msg)}
 		}
-		out = append(out, map[string]any{"type": typ, "id": id, "success": true})
-	}
-	c.ok(map[string]any{"statuses": out})
+		return map[string]any{"type": typ, "id": id, "success": true}
+	})
 }

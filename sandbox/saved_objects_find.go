@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // Finding saved objects: types, a simple query string over some
@@ -75,12 +77,12 @@ func soTermMatches(t soSearchTerm, texts []string) bool {
 func soSearchTexts(o *soObject, fields []string) []string {
 	var out []string
 	if len(fields) == 0 {
-		for _, vals := range fleetFlatten(o.attributes) {
+		for _, vals := range flattenText(o.attributes) {
 			out = append(out, vals...)
 		}
 		return out
 	}
-	flat := fleetFlatten(o.attributes)
+	flat := flattenText(o.attributes)
 	for _, f := range fields {
 		f, _, _ = strings.Cut(f, "^")
 		f = strings.TrimPrefix(f, o.typ+".")
@@ -163,32 +165,25 @@ func soOperator(c *call, name string) (and, ok bool) {
 	return false, false
 }
 
-// soFilterValues are a filter field's values on an object: text attributes
-// also answer word by word, as their analysed fields do in Kibana.
-func soFilterValues(o *soObject, field string) []string {
-	rest, ok := strings.CutPrefix(field, o.typ+".")
-	if !ok {
-		return nil
-	}
-	switch rest {
-	case "updated_at":
-		return []string{o.updatedAt}
-	case "created_at":
-		return []string{o.createdAt}
-	case "id":
-		return []string{o.id}
-	case "originId":
-		return []string{o.originID}
-	}
-	attr, ok := strings.CutPrefix(rest, "attributes.")
-	if !ok {
-		return nil
-	}
-	vals := fleetFlatten(o.attributes)[attr]
-	out := slices.Clone(vals)
-	for _, v := range vals {
-		for _, w := range soWordRE().FindAllString(v, -1) {
-			out = append(out, w, strings.ToLower(w))
+// soFilterDoc is an object as the .kibana index holds it, which is what
+// a filter ("dashboard.attributes.title:x") searches.
+func soFilterDoc(o *soObject) map[string]any {
+	return map[string]any{o.typ: map[string]any{"updated_at": o.updatedAt, "created_at": o.createdAt, "id": o.id,
+		"originId": o.originID, "attributes": o.attributes}}
+}
+
+// soFilterMapping types the objects' dates, and their text attributes as
+// text: the sandbox knows no type's mappings, and Kibana's searchable
+// attributes (titles, descriptions) are analysed text.
+func soFilterMapping(objs []*soObject) map[string]es.Kind {
+	out := map[string]es.Kind{}
+	for _, o := range objs {
+		out[o.typ+".updated_at"], out[o.typ+".created_at"] = es.Date, es.Date
+		src, _ := es.Normalize(map[string]any{o.typ: map[string]any{"attributes": o.attributes}}).(map[string]any)
+		for path, vals := range (&es.Doc{Source: src}).Flat() {
+			if _, ok := vals[0].(string); ok {
+				out[path] = es.Text
+			}
 		}
 	}
 	return out
@@ -241,7 +236,7 @@ func (k *Kibana) soFind(c *call) {
 			allowed = append(allowed, t)
 		}
 	}
-	filter, err := fleetKQLCompile(c.query("filter"), func(field string) (string, error) {
+	filter, err := es.KQL(c.query("filter"), es.KQLOptions{Field: func(field string) (string, error) {
 		typ, _, _ := strings.Cut(field, ".")
 		if !slices.Contains(types, typ) {
 			return "", fmt.Errorf("This type %s is not allowed: Bad Request", typ)
@@ -250,7 +245,7 @@ func (k *Kibana) soFind(c *call) {
 			return "", fmt.Errorf("This key '%s' does NOT exist in %s saved object index patterns: Bad Request", field, typ)
 		}
 		return field, nil
-	})
+	}})
 	if err != nil {
 		c.badRequest(err.Error())
 		return
@@ -268,12 +263,14 @@ func (k *Kibana) soFind(c *call) {
 			switch {
 			case !soMatchesSearch(o, terms, searchFields, searchAnd),
 				len(hasRefs) > 0 && !soHasRefs(o, hasRefs, refAll),
-				len(noRefs) > 0 && soHasRefs(o, noRefs, noRefAll),
-				!filter(func(field string) []string { return soFilterValues(o, field) }):
+				len(noRefs) > 0 && soHasRefs(o, noRefs, noRefAll):
 				continue
 			}
 			hits = append(hits, o)
 		}
+	}
+	if hits, ok = kqlSelect(c, ".kibana", filter, soFilterMapping(hits), hits, soFilterDoc); !ok {
+		return
 	}
 	if sortField != "" {
 		slices.SortStableFunc(hits, func(a, b *soObject) int { return strings.Compare(soSortKey(a, sortField), soSortKey(b, sortField)) })
@@ -308,7 +305,7 @@ func soSortKey(o *soObject, field string) string {
 		return o.id
 	}
 	field = strings.TrimSuffix(field, ".keyword")
-	if vals := fleetFlatten(o.attributes)[field]; len(vals) > 0 {
+	if vals := flattenText(o.attributes)[field]; len(vals) > 0 {
 		return strings.ToLower(vals[0])
 	}
 	return ""

@@ -253,11 +253,6 @@ func tlUser(c *call) (name, fullName string) {
 
 func (k *Kibana) nowMillis() int64 { return k.cfg.Now().UnixMilli() }
 
-// tlSOMissing is the saved-objects client's 404 message.
-func tlSOMissing(soType, id string) string {
-	return fmt.Sprintf("Saved object [%s/%s] not found", soType, id)
-}
-
 // tlSeed is an investigation timeline of the story: what it looks at and
 // the analyst's note on it. IDs are fixed so tools' examples can name them.
 type tlSeed struct {

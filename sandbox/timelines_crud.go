@@ -24,31 +24,6 @@ const (
 	tlMsgResolveMissing = "Could not resolve timeline"
 )
 
-// tlIssues gathers zod-style complaints about a request part.
-type tlIssues []string
-
-func (is *tlIssues) add(path, msg string) { *is = append(*is, path+": "+msg) }
-
-func (is tlIssues) message(where string) string {
-	return "[" + where + "]: " + strings.Join(is, ", ")
-}
-
-func tlTypeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "string"
-	case bool:
-		return "boolean"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return "number"
-}
-
 // tlMemberKinds are the members of Kibana's SavedTimeline and what each
 // holds (every one may also be null). Others are dropped, as zod does.
 var tlMemberKinds = map[string]string{
@@ -67,10 +42,10 @@ var tlManaged = []string{"created", "updated", "createdBy", "updatedBy", "favori
 
 // checkTimelineAttrs checks the timeline object of a request body at path
 // and returns the members to store.
-func checkTimelineAttrs(is *tlIssues, v any, path string) map[string]any {
+func checkTimelineAttrs(is *epIssues, v any, path string) map[string]any {
 	obj, ok := v.(map[string]any)
 	if !ok {
-		is.add(path, "Expected object, received "+tlTypeName(v))
+		is.add(path, "Expected object, received "+epZodType(v))
 		return nil
 	}
 	attrs := map[string]any{}
@@ -86,13 +61,13 @@ func checkTimelineAttrs(is *tlIssues, v any, path string) map[string]any {
 		at := path + "." + key
 		switch {
 		case kind == "string" || kind == "number" || kind == "array" || kind == "object":
-			got := tlTypeName(val)
+			got := epZodType(val)
 			if got != kind {
 				is.add(at, fmt.Sprintf("Expected %s, received %s", kind, got))
 				continue
 			}
 		case kind == "sort":
-			if got := tlTypeName(val); got != "object" && got != "array" {
+			if got := epZodType(val); got != "object" && got != "array" {
 				is.add(at, "Expected object or array, received "+got)
 				continue
 			}
@@ -110,7 +85,7 @@ func checkTimelineAttrs(is *tlIssues, v any, path string) map[string]any {
 
 // tlRequireKeys reports body members the spec requires that are absent
 // (null is allowed where the spec says nullable).
-func tlRequireKeys(is *tlIssues, body map[string]any, keys ...string) {
+func tlRequireKeys(is *epIssues, body map[string]any, keys ...string) {
 	for _, key := range keys {
 		if _, ok := body[key]; !ok {
 			is.add(key, "Required")
@@ -119,57 +94,52 @@ func tlRequireKeys(is *tlIssues, body map[string]any, keys ...string) {
 }
 
 // tlOptString reads an optional nullable string member.
-func tlOptString(is *tlIssues, body map[string]any, key string) string {
+func tlOptString(is *epIssues, body map[string]any, key string) string {
 	v, ok := body[key]
 	if !ok || v == nil {
 		return ""
 	}
 	s, ok := v.(string)
 	if !ok {
-		is.add(key, "Expected string, received "+tlTypeName(v))
+		is.add(key, "Expected string, received "+epZodType(v))
 	}
 	return s
 }
 
 // tlLookup finds the timeline a query names by id or template_timeline_id,
-// answering 400 when it names neither or both.
-func (k *Kibana) tlLookup(c *call) (*tlTimeline, bool) {
+// answering 400 when it names neither or both and 404 with missing when
+// there is none; nil when answered.
+func (k *Kibana) tlLookup(c *call, missing string) *tlTimeline {
 	id, tmpl := c.query("id"), c.query("template_timeline_id")
 	if (id == "") == (tmpl == "") {
 		c.badRequest(tlMsgGetWhich)
-		return nil, false
+		return nil
 	}
 	st := &c.space.timelines
+	var t *tlTimeline
 	if id != "" {
-		return st.timeline(id), true
+		t = st.timeline(id)
+	} else {
+		t = st.template(tmpl)
 	}
-	return st.template(tmpl), true
+	if t == nil {
+		epSiemError(c, http.StatusNotFound, missing)
+	}
+	return t
 }
 
 func (k *Kibana) getTimeline(c *call) {
-	t, ok := k.tlLookup(c)
-	if !ok {
-		return
+	if t := k.tlLookup(c, tlMsgNotFound); t != nil {
+		user, _ := tlUser(c)
+		c.ok(c.space.timelines.tlDoc(t, user))
 	}
-	if t == nil {
-		epSiemError(c, http.StatusNotFound, tlMsgNotFound)
-		return
-	}
-	user, _ := tlUser(c)
-	c.ok(c.space.timelines.tlDoc(t, user))
 }
 
 func (k *Kibana) resolveTimeline(c *call) {
-	t, ok := k.tlLookup(c)
-	if !ok {
-		return
+	if t := k.tlLookup(c, tlMsgResolveMissing); t != nil {
+		user, _ := tlUser(c)
+		c.ok(map[string]any{"timeline": c.space.timelines.tlDoc(t, user), "outcome": "exactMatch"})
 	}
-	if t == nil {
-		epSiemError(c, http.StatusNotFound, tlMsgResolveMissing)
-		return
-	}
-	user, _ := tlUser(c)
-	c.ok(map[string]any{"timeline": c.space.timelines.tlDoc(t, user), "outcome": "exactMatch"})
 }
 
 // newTimeline stores a timeline made of attrs by the caller; templates get
@@ -197,7 +167,7 @@ func (k *Kibana) createTimeline(c *call) {
 	if !c.requireBody() {
 		return
 	}
-	var is tlIssues
+	var is epIssues
 	tlRequireKeys(&is, c.body, "timeline")
 	var attrs map[string]any
 	if v, ok := c.body["timeline"]; ok {
@@ -229,7 +199,7 @@ func (k *Kibana) patchTimeline(c *call) {
 	if !c.requireBody() {
 		return
 	}
-	var is tlIssues
+	var is epIssues
 	tlRequireKeys(&is, c.body, "timelineId", "version", "timeline")
 	var attrs map[string]any
 	if v, ok := c.body["timeline"]; ok {
@@ -270,7 +240,7 @@ func (k *Kibana) patchTimeline(c *call) {
 }
 
 // tlStringList reads a required array of strings member.
-func tlStringList(is *tlIssues, body map[string]any, key string, required bool) []string {
+func tlStringList(is *epIssues, body map[string]any, key string, required bool) []string {
 	v, ok := body[key]
 	if !ok || v == nil {
 		if required {
@@ -280,14 +250,14 @@ func tlStringList(is *tlIssues, body map[string]any, key string, required bool) 
 	}
 	list, ok := v.([]any)
 	if !ok {
-		is.add(key, "Expected array, received "+tlTypeName(v))
+		is.add(key, "Expected array, received "+epZodType(v))
 		return nil
 	}
 	out := make([]string, 0, len(list))
 	for i, x := range list {
 		s, ok := x.(string)
 		if !ok {
-			is.add(fmt.Sprintf("%s.%d", key, i), "Expected string, received "+tlTypeName(x))
+			is.add(fmt.Sprintf("%s.%d", key, i), "Expected string, received "+epZodType(x))
 			continue
 		}
 		out = append(out, s)
@@ -301,7 +271,7 @@ func (k *Kibana) deleteTimelines(c *call) {
 	if !c.requireBody() {
 		return
 	}
-	var is tlIssues
+	var is epIssues
 	ids := tlStringList(&is, c.body, "savedObjectIds", true)
 	tlStringList(&is, c.body, "searchIds", false)
 	if len(is) > 0 {
@@ -313,7 +283,7 @@ func (k *Kibana) deleteTimelines(c *call) {
 	for _, id := range ids {
 		t := st.timeline(id)
 		if t == nil {
-			epSiemError(c, http.StatusNotFound, tlSOMissing(tlSOType, id))
+			epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlSOType, id))
 			return
 		}
 		found = append(found, t)
@@ -331,7 +301,7 @@ func (k *Kibana) copyTimeline(c *call) {
 	if !c.requireBody() {
 		return
 	}
-	var is tlIssues
+	var is epIssues
 	tlRequireKeys(&is, c.body, "timeline", "timelineIdToCopy")
 	var attrs map[string]any
 	if v, ok := c.body["timeline"]; ok {
@@ -345,7 +315,7 @@ func (k *Kibana) copyTimeline(c *call) {
 	st := &c.space.timelines
 	src := st.timeline(source)
 	if src == nil {
-		epSiemError(c, http.StatusNotFound, tlSOMissing(tlSOType, source))
+		epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlSOType, source))
 		return
 	}
 	t := k.newTimeline(c, attrs)
@@ -363,7 +333,7 @@ func (k *Kibana) copyTimeline(c *call) {
 }
 
 // tlDraftType reads the timelineType of a draft request.
-func tlDraftType(is *tlIssues, v any, present bool, path string) string {
+func tlDraftType(is *epIssues, v any, present bool, path string) string {
 	if !present {
 		is.add(path, "Required")
 		return ""
@@ -393,7 +363,7 @@ func tlDraftAttrs(kind string) map[string]any {
 // getDraftTimeline answers the caller's draft, making one when there is
 // none.
 func (k *Kibana) getDraftTimeline(c *call) {
-	var is tlIssues
+	var is epIssues
 	q := c.r.URL.Query()
 	kind := tlDraftType(&is, q.Get("timelineType"), q.Has("timelineType"), "timelineType")
 	if len(is) > 0 {
@@ -415,7 +385,7 @@ func (k *Kibana) cleanDraftTimeline(c *call) {
 	if !c.requireBody() {
 		return
 	}
-	var is tlIssues
+	var is epIssues
 	v, present := c.body["timelineType"]
 	kind := tlDraftType(&is, v, present, "timelineType")
 	if len(is) > 0 {
@@ -445,12 +415,12 @@ func (k *Kibana) favoriteTimeline(c *call) {
 	if !c.requireBody() {
 		return
 	}
-	var is tlIssues
+	var is epIssues
 	tlRequireKeys(&is, c.body, "timelineId", "templateTimelineId", "templateTimelineVersion", "timelineType")
 	id := tlOptString(&is, c.body, "timelineId")
 	tlOptString(&is, c.body, "templateTimelineId")
-	if v := c.body["templateTimelineVersion"]; v != nil && tlTypeName(v) != "number" {
-		is.add("templateTimelineVersion", "Expected number, received "+tlTypeName(v))
+	if v := c.body["templateTimelineVersion"]; v != nil && epZodType(v) != "number" {
+		is.add("templateTimelineVersion", "Expected number, received "+epZodType(v))
 	}
 	kind := "default"
 	if v := c.body["timelineType"]; v != nil {
@@ -465,7 +435,7 @@ func (k *Kibana) favoriteTimeline(c *call) {
 	if id == "" {
 		t = k.newTimeline(c, map[string]any{"timelineType": kind, "status": "active", "title": ""})
 	} else if t = st.timeline(id); t == nil {
-		epSiemError(c, http.StatusNotFound, tlSOMissing(tlSOType, id))
+		epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlSOType, id))
 		return
 	}
 	user, fullName := tlUser(c)
@@ -483,7 +453,7 @@ func (k *Kibana) favoriteTimeline(c *call) {
 }
 
 // tlQueryPositive reads an optional positive integer carried as a string.
-func tlQueryPositive(is *tlIssues, c *call, name string, def int) int {
+func tlQueryPositive(is *epIssues, c *call, name string, def int) int {
 	s := c.query(name)
 	if s == "" {
 		return def

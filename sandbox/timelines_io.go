@@ -14,7 +14,7 @@ import (
 // line per timeline, with its notes and pinned event ids inside.
 
 func (k *Kibana) exportTimelines(c *call) {
-	var is tlIssues
+	var is epIssues
 	fileName := c.query("file_name")
 	if !c.r.URL.Query().Has("file_name") {
 		is.add("file_name", "Required")
@@ -54,7 +54,7 @@ func (k *Kibana) exportTimelines(c *call) {
 			enc.Encode(st.exportDoc(t, user))
 			continue
 		}
-		enc.Encode(map[string]any{"statusCode": http.StatusNotFound, "message": tlSOMissing(tlSOType, id)})
+		enc.Encode(map[string]any{"statusCode": http.StatusNotFound, "message": soNotFoundMessage(tlSOType, id)})
 	}
 	c.answered = true
 	c.w.Header().Set("Content-Type", "application/ndjson")
@@ -155,7 +155,7 @@ func (k *Kibana) importTimeline(c *call, obj map[string]any, id string, immutabl
 	if errID == "" {
 		errID = "unknown"
 	}
-	var is tlIssues
+	var is epIssues
 	attrs := checkTimelineAttrs(&is, obj, "timeline")
 	if len(is) > 0 {
 		res.fail(errID, http.StatusBadRequest, strings.Join(is, ", "))
@@ -256,14 +256,14 @@ func (k *Kibana) installPrepackagedTimelines(c *call) {
 	if !c.requireBody() {
 		return
 	}
-	var is tlIssues
+	var is epIssues
 	for _, key := range []string{"timelinesToInstall", "timelinesToUpdate", "prepackagedTimelines"} {
 		v, ok := c.body[key]
 		switch {
 		case !ok:
 			is.add(key, "Required")
-		case v != nil && tlTypeName(v) != "array":
-			is.add(key, "Expected array, received "+tlTypeName(v))
+		case v != nil && epZodType(v) != "array":
+			is.add(key, "Expected array, received "+epZodType(v))
 		}
 	}
 	if len(is) > 0 {

@@ -14,7 +14,7 @@ import (
 // does: drafts only when asked for by status, default timelines unless
 // timeline_type says template, 20 a page unless page_size says otherwise.
 func (k *Kibana) findTimelines(c *call) {
-	var is tlIssues
+	var is epIssues
 	q := c.r.URL.Query()
 	check := func(name string, allowed ...string) string {
 		v := q.Get(name)
@@ -101,7 +101,7 @@ func (k *Kibana) findTimelines(c *call) {
 // getNotes answers notes on documents (documentIds), on timelines
 // (savedObjectIds), or all notes of the space filtered and paged.
 func (k *Kibana) getNotes(c *call) {
-	var is tlIssues
+	var is epIssues
 	q := c.r.URL.Query()
 	docIDs, timelineIDs := c.queryAll("documentIds"), c.queryAll("savedObjectIds")
 	perPage := tlQueryPositive(&is, c, "perPage", 10)
@@ -177,7 +177,7 @@ func (k *Kibana) persistNote(c *call) {
 	if !c.requireBody() {
 		return
 	}
-	var is tlIssues
+	var is epIssues
 	tlRequireKeys(&is, c.body, "note")
 	noteID := tlOptString(&is, c.body, "noteId")
 	version := tlOptString(&is, c.body, "version")
@@ -185,9 +185,9 @@ func (k *Kibana) persistNote(c *call) {
 	if v, ok := c.body["note"]; ok {
 		note, isObj := v.(map[string]any)
 		if !isObj {
-			is.add("note", "Expected object, received "+tlTypeName(v))
+			is.add("note", "Expected object, received "+epZodType(v))
 		} else {
-			var inner tlIssues
+			var inner epIssues
 			tlRequireKeys(&inner, note, "timelineId")
 			timelineID = tlOptString(&inner, note, "timelineId")
 			eventID = tlOptString(&inner, note, "eventId")
@@ -203,7 +203,7 @@ func (k *Kibana) persistNote(c *call) {
 	}
 	st := &c.space.timelines
 	if timelineID != "" && st.timeline(timelineID) == nil {
-		epSiemError(c, http.StatusNotFound, tlSOMissing(tlSOType, timelineID))
+		epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlSOType, timelineID))
 		return
 	}
 	user, _ := tlUser(c)
@@ -218,10 +218,10 @@ func (k *Kibana) persistNote(c *call) {
 	n := st.note(noteID)
 	switch {
 	case n == nil:
-		epSiemError(c, http.StatusNotFound, tlSOMissing(tlNoteType, noteID))
+		epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlNoteType, noteID))
 		return
 	case version != "" && version != n.version:
-		epSiemError(c, http.StatusConflict, fmt.Sprintf("Saved object [%s/%s] conflict", tlNoteType, noteID))
+		epSiemError(c, http.StatusConflict, soConflictMessage(tlNoteType, noteID))
 		return
 	}
 	n.timelineID, n.eventID, n.text = timelineID, eventID, text
@@ -235,7 +235,7 @@ func (k *Kibana) deleteNotes(c *call) {
 	if !c.requireBody() {
 		return
 	}
-	var is tlIssues
+	var is epIssues
 	var ids []string
 	_, one := c.body["noteId"]
 	_, many := c.body["noteIds"]
@@ -258,7 +258,7 @@ func (k *Kibana) deleteNotes(c *call) {
 	st := &c.space.timelines
 	for _, id := range ids {
 		if st.note(id) == nil {
-			epSiemError(c, http.StatusNotFound, tlSOMissing(tlNoteType, id))
+			epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlNoteType, id))
 			return
 		}
 	}
@@ -272,7 +272,7 @@ func (k *Kibana) persistPinnedEvent(c *call) {
 	if !c.requireBody() {
 		return
 	}
-	var is tlIssues
+	var is epIssues
 	tlRequireKeys(&is, c.body, "eventId", "timelineId")
 	eventID := tlOptString(&is, c.body, "eventId")
 	timelineID := tlOptString(&is, c.body, "timelineId")
@@ -289,7 +289,7 @@ func (k *Kibana) persistPinnedEvent(c *call) {
 		return
 	}
 	if st.timeline(timelineID) == nil {
-		epSiemError(c, http.StatusNotFound, tlSOMissing(tlSOType, timelineID))
+		epSiemError(c, http.StatusNotFound, soNotFoundMessage(tlSOType, timelineID))
 		return
 	}
 	for _, p := range st.pinsOf(timelineID) {

@@ -219,10 +219,8 @@ func (k *Kibana) readValueList(c *call) {
 }
 
 func (k *Kibana) createValueList(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	name, _ := zodString(z, body, "name", true, true)
@@ -273,10 +271,8 @@ func (k *Kibana) patchValueList(c *call)  { k.changeValueList(c, true) }
 // changeValueList replaces (PUT) or patches (PATCH) a list's name,
 // description, meta and version. A replace removes meta left out.
 func (k *Kibana) changeValueList(c *call, patch bool) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	id, _ := zodString(z, body, "id", true, true)

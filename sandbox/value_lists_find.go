@@ -22,7 +22,7 @@ import (
 type vlFind struct {
 	page, perPage        int
 	sortField, sortOrder string
-	filter               epKQL
+	filter               any // the filter's query; nil matches all
 }
 
 // vlSortKey is one document's value of the sort field.
@@ -68,14 +68,12 @@ func parseVLFind(c *call) (*vlFind, bool) {
 			return nil, false
 		}
 	}
-	if src := q.Get("filter"); src != "" {
-		filter, msg := epParseKQL(src, func(name string) (string, string) { return name, "" })
-		if msg != "" {
-			siemError(c, http.StatusBadRequest, msg)
-			return nil, false
-		}
-		f.filter = filter
+	filter, err := es.KQL(q.Get("filter"), es.KQLOptions{CaseInsensitive: true})
+	if err != nil {
+		siemError(c, http.StatusBadRequest, err.Error())
+		return nil, false
 	}
+	f.filter = filter
 	return f, true
 }
 
@@ -192,6 +190,13 @@ func cmpVLKey(a, b vlSortKey) int {
 	return strings.Compare(a.text, b.text)
 }
 
+// valueListFields and valueListItemFields (with the item's type) are the
+// fields of the documents a filter searches.
+var (
+	valueListFields     = []string{"name", "description", "type", "created_by", "updated_by", "tie_breaker_id", "created_at", "@timestamp", "updated_at", "version", "immutable"}
+	valueListItemFields = []string{"list_id", "created_by", "updated_by", "tie_breaker_id", "created_at", "@timestamp", "updated_at"}
+)
+
 // listField is a list document's value of a field, as text; known is false
 // for fields the lists data stream does not map.
 func listField(l *valueList, field string) (value string, known bool) {
@@ -227,15 +232,18 @@ func (k *Kibana) findValueLists(c *call) {
 	}
 	var rows []*valueList
 	for _, l := range c.space.valueLists.lists {
-		get := func(field string) []string {
+		rows = append(rows, l)
+	}
+	rows, ok = kqlSelect(c, listsStream(c.spaceID), f.filter, nil, rows, func(l *valueList) map[string]any {
+		return kqlFields(valueListFields, func(field string) []string {
 			if v, known := listField(l, field); known {
 				return []string{v}
 			}
 			return nil
-		}
-		if f.filter == nil || f.filter.match(get) {
-			rows = append(rows, l)
-		}
+		})
+	})
+	if !ok {
+		return
 	}
 	key := func(l *valueList, field string) (vlSortKey, bool, bool) {
 		v, known := listField(l, field)
@@ -291,19 +299,20 @@ func (k *Kibana) findValueListItems(c *call) {
 	}
 	var rows []*valueListItem
 	for _, id := range st.order {
-		it := st.items[id]
-		if it.listID != listID {
-			continue
+		if it := st.items[id]; it.listID == listID {
+			rows = append(rows, it)
 		}
-		get := func(field string) []string {
+	}
+	rows, ok = kqlSelect(c, itemsStream(c.spaceID), f.filter, nil, rows, func(it *valueListItem) map[string]any {
+		return kqlFields(append(valueListItemFields, it.typ), func(field string) []string {
 			if v, present, _ := itemField(it, field); present {
 				return []string{v}
 			}
 			return nil
-		}
-		if f.filter == nil || f.filter.match(get) {
-			rows = append(rows, it)
-		}
+		})
+	})
+	if !ok {
+		return
 	}
 	key := func(it *valueListItem, field string) (vlSortKey, bool, bool) {
 		v, present, known := itemField(it, field)

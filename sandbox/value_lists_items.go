@@ -113,10 +113,8 @@ func (k *Kibana) readValueListItem(c *call) {
 }
 
 func (k *Kibana) createValueListItem(c *call) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	listID, _ := zodString(z, body, "list_id", true, true)
@@ -152,10 +150,8 @@ func (k *Kibana) patchValueListItem(c *call)  { k.changeValueListItem(c, true) }
 // changeValueListItem replaces (PUT) or patches (PATCH) an item's value
 // and meta. A replace removes meta left out.
 func (k *Kibana) changeValueListItem(c *call, patch bool) {
-	z := &zod{where: "request body"}
-	body := z.body(c)
+	z, body := zodBody(c)
 	if body == nil {
-		z.answer(c)
 		return
 	}
 	id, _ := zodString(z, body, "id", true, true)

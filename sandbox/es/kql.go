@@ -24,7 +24,9 @@ type KQLOptions struct {
 	Field func(name string) (string, error)
 	// CaseInsensitive compares values ignoring case (term and wildcard
 	// queries with case_insensitive), for areas whose Kibana fields are
-	// analysed text the sandbox keeps as keywords.
+	// analysed text the sandbox keeps as keywords. Without it a wildcard is
+	// case-sensitive on keyword fields, as Kibana's kuery builds it when its
+	// config sets no caseInsensitive.
 	CaseInsensitive bool
 }
 
@@ -270,7 +272,10 @@ func (p *kqlParser) value(field string) any {
 	case v == "*":
 		return map[string]any{"exists": map[string]any{"field": field}}
 	case strings.Contains(v, "*"):
-		return map[string]any{"wildcard": map[string]any{field: map[string]any{"value": v, "case_insensitive": true}}}
+		if p.opts.CaseInsensitive {
+			return map[string]any{"wildcard": map[string]any{field: map[string]any{"value": v, "case_insensitive": true}}}
+		}
+		return map[string]any{"wildcard": map[string]any{field: map[string]any{"value": v}}}
 	case p.opts.CaseInsensitive:
 		return map[string]any{"term": map[string]any{field: map[string]any{"value": v, "case_insensitive": true}}}
 	}

@@ -19,7 +19,7 @@ func TestKQLTranslation(t *testing.T) {
 		{`status:online`, `{"match":{"status":"online"}}`},
 		{`tags:"policy:all"`, `{"match_phrase":{"tags":"policy:all"}}`},
 		{`name:x y`, `{"match":{"name":"x y"}}`},
-		{`host.name:web-*`, `{"wildcard":{"host.name":{"case_insensitive":true,"value":"web-*"}}}`},
+		{`host.name:web-*`, `{"wildcard":{"host.name":{"value":"web-*"}}}`},
 		{`owner:*`, `{"exists":{"field":"owner"}}`},
 		{`owner:"*"`, `{"match_phrase":{"owner":"*"}}`},
 		{`a:1 and b:2`, `{"bool":{"filter":[{"match":{"a":"1"}},{"match":{"b":"2"}}]}}`},
@@ -59,6 +59,11 @@ func TestKQLCaseInsensitive(t *testing.T) {
 	if string(got) != want {
 		t.Errorf("got %s", got)
 	}
+	q, _ = KQL(`name:Fo*`, KQLOptions{CaseInsensitive: true})
+	got, _ = json.Marshal(q)
+	if want := `{"wildcard":{"name":{"case_insensitive":true,"value":"Fo*"}}}`; string(got) != want {
+		t.Errorf("got %s", got)
+	}
 }
 
 // TestKQLFieldMapping: a Kibana area maps saved object attribute names to
@@ -74,7 +79,7 @@ func TestKQLFieldMapping(t *testing.T) {
 	}
 	for _, c := range []struct{ kql, want, err string }{
 		{`alert.attributes.tags:x`, `{"match":{"tags":"x"}}`, ""},
-		{`ingest-agent-policies.name:prod*`, `{"wildcard":{"name":{"case_insensitive":true,"value":"prod*"}}}`, ""},
+		{`ingest-agent-policies.name:prod*`, `{"wildcard":{"name":{"value":"prod*"}}}`, ""},
 		{`exception-list-agnostic.attributes.os_types:linux or alert.attributes.revision > 1`, `{"bool":{"minimum_should_match":1,"should":[{"match":{"os_types":"linux"}},{"range":{"revision":{"gt":"1"}}}]}}`, ""},
 		{`alert.attributes.nope.x:1 and colour:blue`, "", "This key 'colour' does NOT exist in alert saved object index patterns: Bad Request"},
 	} {
