@@ -56,3 +56,24 @@ func BenchmarkRegisterAndList(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRegister is registration alone, without the first tools/list:
+// the part of start-up that must stay flat in the number of tools. (The
+// rest of BenchmarkRegisterAndList is mcp-go encoding the list.)
+func BenchmarkRegister(b *testing.B) {
+	kc, err := kibana.New(kibana.Config{}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{300, 1000} {
+		cat, ops := syntheticOps(n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				s := server.NewMCPServer("bench", "1", server.WithToolCapabilities(false))
+				if err := NewRunner(kc, cat, Options{}).register(s, ops); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
