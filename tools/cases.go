@@ -225,6 +225,7 @@ var casesOperations = []*operation.Operation{
 		Path:        "/api/cases/{caseId}/connector/{connectorId}/_push",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Writes,
+		Admin:       true,
 		Overwrites:  true,
 		OpenWorld:   true,
 		Input:       PushCaseInput{},
@@ -272,6 +273,7 @@ var casesOperations = []*operation.Operation{
 		Path:        "/api/cases/configure",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Reads,
+		Admin:       true,
 		Input:       GetCaseConfigurationInput{},
 		Examples: []string{
 			`{}`,
@@ -320,6 +322,7 @@ var casesOperations = []*operation.Operation{
 		Path:        "/api/cases/configure/connectors/_find",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Reads,
+		Admin:       true,
 		Input:       FindCaseConnectorsInput{},
 		Examples: []string{
 			`{}`,
@@ -351,6 +354,7 @@ var casesOperations = []*operation.Operation{
 		Path:        "/api/cases/tags",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Reads,
+		Admin:       true,
 		Input:       GetCaseTagsInput{},
 		Examples: []string{
 			`{}`,
