@@ -245,8 +245,9 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 		// through it passes elastic.Allowed, which lets only reads go.
 		k.ReadRoutes = append(k.ReadRoutes, kibana.Route{Method: http.MethodPost, Path: elastic.ConsoleProxyPath})
 	}
-	if es := &cfg.Elasticsearch; es.URL != "" {
-		// The same TLS options and limits as Kibana's.
+	if es := &cfg.Elasticsearch; es.URL != "" && !cfg.Sandbox {
+		// The same TLS options and limits as Kibana's. (With --sandbox the
+		// URL names the sandbox's Elasticsearch side: startSandbox sets it.)
 		es.CACertFile, es.InsecureSkipVerify, es.Timeout, es.MaxResponseBytes = k.CACertFile, k.InsecureSkipVerify, k.Timeout, k.MaxResponseBytes
 		if _, err := elastic.New(*es); err != nil {
 			return nil, err

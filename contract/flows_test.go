@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -65,13 +65,14 @@ func checkFlowExample(t *testing.T, router routers.Router, op *operation.Operati
 		t.Fatal(err)
 	}
 	sent := all()
-	if op.Toolset == "data" && slices.ContainsFunc(sent, func(x *exchange) bool {
-		return strings.Contains(x.req.Path, "/api/agent_builder/") && x.status == http.StatusNotFound
-	}) {
-		t.Skip("the sandbox does not serve Agent Builder yet (issue 20, sandbox side); the requests are checked against the spec by TestRequestsMatchSpec")
-	}
 	if res.IsError {
-		t.Fatalf("the tool failed against the sandbox: %v", res.Content)
+		// get_document's examples name made-up documents (the sandbox's
+		// event ids and backing index names come from its seed and clock):
+		// "no such document" is the answer, and the requests are checked
+		// below all the same.
+		if text := fmt.Sprint(res.Content); !(op.Name == "get_document" && strings.Contains(text, "no document")) {
+			t.Fatalf("the tool failed against the sandbox: %v", res.Content)
+		}
 	}
 	if len(sent) == 0 {
 		t.Fatal("the tool sent nothing")

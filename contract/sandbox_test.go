@@ -105,8 +105,6 @@ func checkSandboxExample(t *testing.T, router routers.Router, op *operation.Oper
 		t.Fatal("the sandbox received nothing")
 	}
 	switch {
-	case routeMissing(x) && op.Toolset == "data":
-		t.Skip("the sandbox does not serve Agent Builder yet (issue 20, sandbox side)")
 	case routeMissing(x):
 		t.Fatalf("the sandbox does not serve %s %s (%d %s)", x.req.Method, x.req.Path, x.status, x.body)
 	case x.status >= 500:

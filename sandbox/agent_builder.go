@@ -44,7 +44,51 @@ import (
 func (k *Kibana) agentBuilderRoutes() []route {
 	return []route{
 		newRoute("POST", "/api/agent_builder/tools/_execute", k.executeTool),
+		newRoute("GET", "/api/agent_builder/tools/{id}", k.getTool),
 	}
+}
+
+// builtinToolInfo describes the built-in tools as GET
+// /api/agent_builder/tools/{id} answers them (Kibana 9.2's tool definition:
+// id, type builtin, description, tags, configuration, readonly, schema);
+// the descriptions are shortened, the parameters are the sandbox's.
+var builtinToolInfo = map[string]struct {
+	description string
+	required    []string
+	params      map[string]string
+}{
+	"platform.core.execute_esql":       {"Execute an ES|QL query and return the results in a tabular format.", []string{"query"}, map[string]string{"query": "string"}},
+	"platform.core.list_indices":       {"List the indices, aliases and data streams from the Elasticsearch cluster.", nil, map[string]string{"pattern": "string"}},
+	"platform.core.get_index_mapping":  {"Retrieve mappings for the specified index or indices.", []string{"indices"}, map[string]string{"indices": "string[]"}},
+	"platform.core.get_document_by_id": {"Retrieve the full content (source) of an Elasticsearch document based on its ID and index name.", []string{"id", "index"}, map[string]string{"id": "string", "index": "string"}},
+}
+
+// getTool answers a built-in tool's definition; the data path probe of
+// kibana-mcp reads it to learn that Agent Builder runs the platform tools.
+func (k *Kibana) getTool(c *call) {
+	id := c.param("id")
+	info, ok := builtinToolInfo[id]
+	if !ok {
+		c.notFound(fmt.Sprintf("Tool %s not found", id))
+		return
+	}
+	props := map[string]any{}
+	for name, typ := range info.params {
+		if typ == "string[]" {
+			props[name] = map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "minItems": 1}
+		} else {
+			props[name] = map[string]any{"type": "string"}
+		}
+	}
+	required := []any{}
+	for _, r := range info.required {
+		required = append(required, r)
+	}
+	c.ok(map[string]any{
+		"id": id, "type": "builtin", "description": info.description, "tags": []any{},
+		"configuration": map[string]any{}, "readonly": true,
+		"schema": map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false, "$schema": "http://json-schema.org/draft-07/schema#"},
+	})
 }
 
 // builtinTools are the tools the sandbox executes.

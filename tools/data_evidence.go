@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -509,12 +510,36 @@ func (in *GetDocumentInput) Request() (*kibana.Request, error) {
 func (in *GetDocumentInput) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
 	es := elastic.SourceFrom(ctx).ES(k)
 	if es == nil {
+		// Agent Builder's get_document_by_id answers a "resource" result
+		// {reference: {id, index}, partial, content: _source} (Kibana 9.2's
+		// onechat platform tool, as the sandbox serves it), or an "error"
+		// result when there is no such document; the answer takes
+		// Elasticsearch's own names, as on the other paths.
 		results, err := runPlatformTool(ctx, k, req.Space, abDocumentByID, map[string]any{"index": in.Index, "id": in.ID})
 		if err != nil {
+			var e *elastic.Error
+			if asESError(err, &e) && strings.Contains(strings.ToLower(e.Reason), "not found") {
+				return nil, fmt.Errorf("no document %q in %s: take index and id from a row's _index and _id (FROM … METADATA _index, _id)", in.ID, in.Index)
+			}
 			return nil, err
 		}
 		for _, r := range results {
-			resp, err := jsonResponse(r.Data)
+			var res struct {
+				Reference struct {
+					ID    string `json:"id"`
+					Index string `json:"index"`
+				} `json:"reference"`
+				Partial bool            `json:"partial"`
+				Content json.RawMessage `json:"content"`
+			}
+			if json.Unmarshal(r.Data, &res) != nil || res.Content == nil {
+				continue
+			}
+			out := map[string]any{"_index": cmp.Or(res.Reference.Index, in.Index), "_id": cmp.Or(res.Reference.ID, in.ID), "_source": res.Content}
+			if res.Partial {
+				out["partial"] = true // Agent Builder cut the document
+			}
+			resp, err := jsonResponse(out)
 			return &operation.Result{Resp: resp}, err
 		}
 		resp, err := jsonResponse(map[string]any{"_index": in.Index, "_id": in.ID, "found": false})

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,7 +28,14 @@ func agentBuilderRequest(toolID string, params map[string]any) (*kibana.Request,
 	return &kibana.Request{Method: http.MethodPost, Path: agentBuilderExecute, APIVersion: operation.V20231031, Body: body, Retryable: true}, nil
 }
 
-// abResult is one result of an Agent Builder tool execution.
+// abResult is one result of an Agent Builder tool execution. The answer of
+// POST /api/agent_builder/tools/_execute is {results: [{tool_result_id,
+// type, data}]}, type one of Kibana's ToolResultType values (resource,
+// tabular_data, esql_results in later versions, query, other, error):
+// our reading of Kibana 9.2's onechat built-in tools (the spec says only
+// "application/json"), the shape the sandbox serves (sandbox/agent_builder.go).
+// execute_esql's table is the result whose data has columns (tabular_data
+// {source, query, columns, values} in 9.2), whatever its type is called.
 type abResult struct {
 	Type string          `json:"type"`
 	Data json.RawMessage `json:"data"`
@@ -57,10 +65,25 @@ func runPlatformTool(ctx context.Context, k *kibana.Client, space, toolID string
 	}
 	for _, r := range answer.Results {
 		if r.Type == "error" {
+			// An "error" result {message, metadata}: Kibana's tool runner
+			// reports a failure to the agent this way, in a 200. When the
+			// metadata carries Elasticsearch's own error body (as the
+			// sandbox's execute_esql does), that is read; otherwise the
+			// message text, which quotes Elasticsearch's.
 			var e struct {
-				Message string `json:"message"`
+				Message  string `json:"message"`
+				Metadata struct {
+					Status int             `json:"status"`
+					Error  json.RawMessage `json:"error"`
+				} `json:"metadata"`
 			}
 			_ = json.Unmarshal(r.Data, &e)
+			if len(e.Metadata.Error) > 0 && e.Metadata.Error[0] == '{' {
+				status := cmp.Or(e.Metadata.Status, http.StatusBadRequest)
+				if de := elastic.DecodeError(status, e.Metadata.Error); de.Type != "" {
+					return nil, de
+				}
+			}
 			return nil, elastic.FromMessage(http.StatusBadRequest, e.Message)
 		}
 	}
