@@ -8,6 +8,12 @@
 // spaces by /s/{space} prefix with their own data, Kibana-style 400s that
 // name the field, 404 for unknown routes and objects, 409 for stale
 // versions.
+//
+// Behind it is a read-only Elasticsearch holding the story's raw events in
+// ECS data streams and the spaces' alerts (elasticsearch.go,
+// events_seed.go): served by (*Kibana).Elasticsearch, and by this handler
+// under the path prefix /_es with the same credentials; Kibana's Agent
+// Builder tools and console proxy read it too.
 package sandbox
 
 import (
