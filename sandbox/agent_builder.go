@@ -39,7 +39,9 @@ import (
 //     "error" result {message, metadata: {id, index}} when not found.
 //
 // Bad tool_params are a 400 naming the parameter; an unknown tool is a
-// 404, both in Kibana's error format.
+// 404, both in Kibana's error format. GET /api/agent_builder/tools/{id}
+// answers a built-in tool's definition (kibana-mcp reads it at start to
+// choose Agent Builder as the data tools' path).
 
 func (k *Kibana) agentBuilderRoutes() []route {
 	return []route{
