@@ -108,7 +108,7 @@ func probeVerdict(err error) string {
 // the credentials, Kibana's version, the default space and which toolsets
 // the credentials can read, and prints a short report. Exit status 0 when
 // Kibana is reachable, the credentials work and the space exists.
-func checkCommand(ctx context.Context, client *kibana.Client, cfg *Config, stdout io.Writer) int {
+func checkCommand(ctx context.Context, client *kibana.Client, cfg *Config, stdout io.Writer, data dataPath) int {
 	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fail := func(summary, hint string) int {
 		w.Flush()
@@ -195,6 +195,7 @@ func checkCommand(ctx context.Context, client *kibana.Client, cfg *Config, stdou
 		fmt.Fprintf(w, "  %s\t%s\t%s\n", p.Toolset, tool, verdicts[i])
 	}
 	w.Flush()
+	reportDataPath(ctx, client, cfg, stdout, data)
 	ok := slices.IndexFunc(verdicts, func(v string) bool { return v == "ok" }) >= 0
 	fmt.Fprintf(stdout, "\nOK: Kibana %s answers at %s, the credentials work and space %q exists.", cmp.Or(st.Version, "(version unknown)"), client.BaseURL(), space)
 	if !ok {
@@ -216,4 +217,24 @@ func tlsDescription(base string, cfg *Config) string {
 		return "verified (CA from " + cfg.Kibana.CACertFile + " and the system's)"
 	}
 	return "verified (system CAs)"
+}
+
+// reportDataPath says which path the data tools use, why the paths before
+// it were passed over, and whether one ES|QL query runs on it.
+func reportDataPath(ctx context.Context, client *kibana.Client, cfg *Config, stdout io.Writer, data dataPath) {
+	fmt.Fprintf(stdout, "\ndata tools (query_esql, find_events_around…): path %s\n", data)
+	for _, note := range data.notes {
+		fmt.Fprintf(stdout, "  passed over: %s\n", note)
+	}
+	if data.src.Path == "none" {
+		fmt.Fprintln(stdout, "  the data tools are not served: set --elasticsearch-url, use Kibana 9.2+ with Agent Builder, or allow --allow-internal-apis")
+		return
+	}
+	pctx, cancel := context.WithTimeout(ctx, cmp.Or(cfg.Kibana.Timeout, kibana.DefaultTimeout))
+	defer cancel()
+	if err := probeDataPath(pctx, client, data); err != nil {
+		fmt.Fprintf(stdout, "  %s failed: %v\n", data.src.Path, err)
+		return
+	}
+	fmt.Fprintf(stdout, "  %s: ok\n", data.src.Path)
 }

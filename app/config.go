@@ -9,10 +9,12 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/kibana-mcp/kibana-mcp/elastic"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
@@ -28,6 +30,12 @@ type Config struct {
 	LogLevel  slog.Level
 	LogFormat string // auto, text or json
 	Serve     serve.Options
+
+	// Elasticsearch is where the data tools reach Elasticsearch directly
+	// (URL empty: not at all); AllowInternalAPIs lets them use Kibana's
+	// console proxy.
+	Elasticsearch     elastic.Config
+	AllowInternalAPIs bool
 
 	// Sandbox serves against the built-in simulated Kibana instead of a
 	// real one; SandboxSeed makes its data reproducible.
@@ -60,6 +68,11 @@ var settings = []setting{
 	{"insecure-skip-verify", "KIBANA_INSECURE_SKIP_VERIFY", "do not verify Kibana's TLS certificate (unsafe)"},
 	{"timeout", "KIBANA_TIMEOUT", "timeout of each Kibana request (e.g. 30s; a bare number is seconds)"},
 	{"max-response-bytes", "KIBANA_MCP_MAX_RESPONSE_BYTES", "largest Kibana answer accepted, in bytes"},
+	{"elasticsearch-url", "ELASTICSEARCH_URL", "Elasticsearch URL for the data tools (query_esql, find_events_around…), used instead of Kibana's Agent Builder; only reads on an allow-list are sent"},
+	{"elasticsearch-api-key", "ELASTICSEARCH_API_KEY", "Elasticsearch API key for --elasticsearch-url; prefer the env var"},
+	{"elasticsearch-username", "ELASTICSEARCH_USERNAME", "Elasticsearch user for --elasticsearch-url (basic authentication)"},
+	{"elasticsearch-password", "ELASTICSEARCH_PASSWORD", "password of --elasticsearch-username; prefer the env var"},
+	{"allow-internal-apis", "KIBANA_MCP_ALLOW_INTERNAL_APIS", "let the data tools use Kibana's internal console proxy when neither Elasticsearch nor Agent Builder is available (internal: Kibana 9 restricts it, and it may break)"},
 	{"transport", "KIBANA_MCP_TRANSPORT", "stdio, sse or http (streamable HTTP)"},
 	{"addr", "KIBANA_MCP_ADDR", "listen address for the sse and http transports"},
 	{"http-token", "KIBANA_MCP_HTTP_TOKEN", "bearer token every HTTP client must send (Authorization: Bearer); beyond loopback at least 32 random characters (kibana-mcp token prints one); prefer the env var"},
@@ -118,6 +131,11 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	fs.BoolVar(&k.InsecureSkipVerify, "insecure-skip-verify", false, "")
 	fs.Var(&timeout, "timeout", "")
 	fs.Int64Var(&k.MaxResponseBytes, "max-response-bytes", kibana.DefaultMaxResponseBytes, "")
+	fs.StringVar(&cfg.Elasticsearch.URL, "elasticsearch-url", "", "")
+	fs.StringVar(&cfg.Elasticsearch.APIKey, "elasticsearch-api-key", "", "")
+	fs.StringVar(&cfg.Elasticsearch.Username, "elasticsearch-username", "", "")
+	fs.StringVar(&cfg.Elasticsearch.Password, "elasticsearch-password", "", "")
+	fs.BoolVar(&cfg.AllowInternalAPIs, "allow-internal-apis", false, "")
 	fs.StringVar(&cfg.Transport, "transport", "stdio", "")
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "")
 	h := &cfg.HTTP
@@ -222,6 +240,19 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	}
 	k.ReadOnly = sv.Selection.ReadOnly
 	k.ReadRoutes = serve.ReadRoutes(tools.Catalog)
+	if cfg.AllowInternalAPIs {
+		// The console proxy is a POST whatever it carries; every request
+		// through it passes elastic.Allowed, which lets only reads go.
+		k.ReadRoutes = append(k.ReadRoutes, kibana.Route{Method: http.MethodPost, Path: elastic.ConsoleProxyPath})
+	}
+	if es := &cfg.Elasticsearch; es.URL != "" && !cfg.Sandbox {
+		// The same TLS options and limits as Kibana's. (With --sandbox the
+		// URL names the sandbox's Elasticsearch side: startSandbox sets it.)
+		es.CACertFile, es.InsecureSkipVerify, es.Timeout, es.MaxResponseBytes = k.CACertFile, k.InsecureSkipVerify, k.Timeout, k.MaxResponseBytes
+		if _, err := elastic.New(*es); err != nil {
+			return nil, err
+		}
+	}
 	switch cfg.Transport {
 	case "stdio", "sse", "http":
 	default:
@@ -342,7 +373,7 @@ func (l *listValue) Set(s string) error {
 }
 
 func redactIfSecret(s setting, v string) string {
-	if s.flag == "api-key" || s.flag == "password" || s.flag == "http-token" {
+	if s.flag == "api-key" || s.flag == "password" || s.flag == "http-token" || s.flag == "elasticsearch-api-key" || s.flag == "elasticsearch-password" {
 		return "(redacted)"
 	}
 	return v

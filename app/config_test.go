@@ -279,7 +279,7 @@ func TestToolsCommandHonoursServingFlags(t *testing.T) {
 		return stdout.String()
 	}
 	def := run("tools")
-	if !strings.Contains(def, "find_cases") || strings.Contains(def, "update_case_configuration ") || !regexp.MustCompile(`(?m)^cases\s+19\s+24\s+\d+`).MatchString(def) {
+	if !strings.Contains(def, "find_cases") || strings.Contains(def, "update_case_configuration ") || !regexp.MustCompile(`(?m)^cases\s+16\s+24\s+\d+`).MatchString(def) {
 		t.Errorf("default report:\n%s", def)
 	}
 	ro := run("--read-only", "tools", "--toolsets", "all")

@@ -15,6 +15,7 @@ import (
 	"github.com/lmittmann/tint"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/kibana-mcp/kibana-mcp/elastic"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/prompts"
 	"github.com/kibana-mcp/kibana-mcp/resources"
@@ -157,8 +158,14 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintln(stderr, "kibana-mcp: config:", err)
 		return 2
 	}
+	data := chooseDataPath(ctx, client, cfg)
 	if cfg.Command == "check" {
-		return checkCommand(ctx, client, cfg, stdout)
+		return checkCommand(ctx, client, cfg, stdout, data)
+	}
+	cfg.Serve.CallContext = func(ctx context.Context) context.Context { return elastic.WithSource(ctx, data.src) }
+	if data.src.Path == elastic.PathNone {
+		// No path to Elasticsearch: the data tools would only fail.
+		cfg.Serve.Selection.Exclude = append(cfg.Serve.Selection.Exclude, tools.DataToolNames()...)
 	}
 	s, err := newServer(client, log, cfg.Serve, limitCompletions, extra...)
 	if err != nil {
@@ -177,7 +184,10 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		log.Warn(w)
 	}
 	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"),
-		"tools", len(s.ListTools()), "read_only", cfg.Serve.Selection.ReadOnly)
+		"tools", len(s.ListTools()), "read_only", cfg.Serve.Selection.ReadOnly, "data_path", data.String())
+	for _, note := range data.notes {
+		log.Debug("data path passed over", "why", note)
+	}
 	// One read of Kibana alongside serving says what is wrong before the
 	// first tool call would; it never holds up or stops the server.
 	checkCtx, stopCheck := context.WithCancel(ctx)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/kibana-mcp/kibana-mcp/elastic"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/sandbox"
 )
@@ -37,9 +38,24 @@ func startSandbox(cfg *Config, log *slog.Logger) (stop func(), err error) {
 		Space: cfg.Kibana.Space, Timeout: cfg.Kibana.Timeout, MaxResponseBytes: cfg.Kibana.MaxResponseBytes,
 		ReadOnly: cfg.Kibana.ReadOnly, ReadRoutes: cfg.Kibana.ReadRoutes,
 	}
+	if cfg.Elasticsearch.URL != "" {
+		// --elasticsearch-url with --sandbox (any value, e.g. /_es): the
+		// data tools go to the sandbox's Elasticsearch side, served under
+		// /_es with the same key, instead of through Agent Builder.
+		if cfg.Elasticsearch.URL != sandboxESPath {
+			log.Warn("--sandbox replaces the configured Elasticsearch URL and credentials with the sandbox's (" + sandboxESPath + ")")
+		}
+		cfg.Elasticsearch = elastic.Config{
+			URL: cfg.Kibana.URL + sandboxESPath, APIKey: apiKey,
+			Timeout: cfg.Kibana.Timeout, MaxResponseBytes: cfg.Kibana.MaxResponseBytes, UserAgent: cfg.Elasticsearch.UserAgent,
+		}
+	}
 	log.Warn("SANDBOX: serving against a simulated Kibana with made-up data, not a real Kibana", "seed", cfg.SandboxSeed)
 	return func() { srv.Close() }, nil
 }
+
+// sandboxESPath is where the sandbox serves its Elasticsearch side.
+const sandboxESPath = "/_es"
 
 // Credentials the standalone sandbox accepts when none are configured; it
 // listens on loopback and holds only made-up data.

@@ -538,6 +538,11 @@ func bodyKindOf(op *operation.Operation) bodyKind {
 	if typ == nil || typ.Kind() != reflect.Struct {
 		return kind
 	}
+	if _, builds := reflect.New(typ).Interface().(operation.RequestBuilder); builds && allToolArguments(typ) {
+		// Its Request builds the whole body from arguments the binder
+		// never sends (the data tools' Agent Builder executions).
+		return jsonBody
+	}
 	for i := range typ.NumField() {
 		f := typ.Field(i)
 		if !f.IsExported() || f.Tag.Get("json") == "-" {
@@ -553,6 +558,22 @@ func bodyKindOf(op *operation.Operation) bodyKind {
 		}
 	}
 	return kind
+}
+
+// allToolArguments reports whether every argument of typ is in:"tool".
+func allToolArguments(typ reflect.Type) bool {
+	n := 0
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		if !f.IsExported() || f.Tag.Get("json") == "-" {
+			continue
+		}
+		n++
+		if f.Tag.Get("in") != "tool" {
+			return false
+		}
+	}
+	return n > 0
 }
 
 // validate finds the spec operation the request goes to and validates the

@@ -80,6 +80,9 @@ type Operation struct {
 	// answers this operation with 409 Conflict, in place of its toolset's
 	// hint or the generic one.
 	ConflictHint string
+	// CutHint, when set, is what the model is told to do when the answer
+	// is cut to the result limit, in place of the generic advice.
+	CutHint string
 
 	catalog *Catalog // the catalogue it belongs to: its schema, its peers
 

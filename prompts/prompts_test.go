@@ -16,8 +16,9 @@ import (
 )
 
 // maxPlan is the size a rendered plan (preface aside) stays under: a prompt
-// lands in the model's context before any work is done.
-const maxPlan = 1200
+// lands in the model's context before any work is done. 1,400 since the
+// investigations read the events too (issue 20), about 100 tokens more.
+const maxPlan = 1400
 
 // selections are the servers the tests check prompts against: the default,
 // every toolset on its own, all, and read-only default and all.
@@ -455,6 +456,8 @@ func TestPlansUseRealArguments(t *testing.T) {
 		"list_entities":                {"entity_types", "filterQuery"},
 		"run_osquery":                  {"agent_ids", "query"},
 		"get_osquery_results":          {"id", "actionId"},
+		"find_events_around":           {"alert_id", "host", "time", "window"},
+		"query_esql":                   {"query", "params", "start", "end"},
 	}
 	named := map[string]bool{}
 	for _, p := range Available(reachOf(t, serve.Selection{Toolsets: []string{"all"}})) {
@@ -527,5 +530,49 @@ func TestInvestigateHost(t *testing.T) {
 	}
 	if _, err := render(serve.Selection{}, map[string]string{"hostName": `fs-02" or true`}); err == nil || !strings.Contains(err.Error(), `"hostName"`) {
 		t.Errorf("a host name with a quote: %v", err)
+	}
+}
+
+// TestInvestigationsReadTheEvents: with the data tools served the
+// investigations take the alert (or host) to its events; with only
+// query_esql they ask one ES|QL query instead; with neither (no path to
+// Elasticsearch) the evidence steps are left out and the numbering has no
+// gap.
+func TestInvestigationsReadTheEvents(t *testing.T) {
+	render := func(reach Reach, name string, args map[string]string) string {
+		t.Helper()
+		text, err := find(t, Available(reach), name).Render(args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return text
+	}
+	alert := map[string]string{"alertId": "a1", "index": "idx"}
+	def := reachOf(t, serve.Selection{})
+	text := render(def, "investigate_alert", alert)
+	for _, want := range []string{"2. `find_events_around` with alert_id \"a1\"", "one `query_esql` with a STATS"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("default investigate_alert lacks %q:\n%s", want, text)
+		}
+	}
+	text = render(servedOnly("search_detection_alerts", "query_esql"), "investigate_alert", alert)
+	if strings.Contains(text, "find_events_around") || !strings.Contains(text, "2. `query_esql` with query \"FROM logs-* | WHERE host.name == ?h") {
+		t.Errorf("investigate_alert with query_esql only:\n%s", text)
+	}
+	text = render(servedOnly("search_detection_alerts"), "investigate_alert", alert)
+	if strings.Contains(text, "query_esql") || strings.Contains(text, "find_events_around") || !strings.Contains(text, "2. `search_detection_alerts`") || !strings.Contains(text, "3. Summarise") {
+		t.Errorf("investigate_alert without data tools:\n%s", text)
+	}
+
+	host := map[string]string{"hostName": "vpn-gw-01"}
+	text = render(def, "investigate_host", host)
+	for _, want := range []string{"`find_events_around` with host \"vpn-gw-01\"", "`query_esql` with query \"FROM logs-* | WHERE host.name == ?h | STATS", `params {"h": "vpn-gw-01"}`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("default investigate_host lacks %q:\n%s", want, text)
+		}
+	}
+	text = render(servedOnly("search_detection_alerts", "find_cases"), "investigate_host", host)
+	if strings.Contains(text, "query_esql") || strings.Contains(text, "find_events_around") || !strings.Contains(text, "1. `search_detection_alerts`") || !strings.Contains(text, "2. `find_cases`") {
+		t.Errorf("investigate_host without data tools:\n%s", text)
 	}
 }

@@ -78,7 +78,7 @@ var reviewOpenCases = workflow{
 var investigateAlert = workflow{
 	name:        "investigate_alert",
 	title:       "Investigate a detection alert",
-	description: "Look into one detection alert: its rule, related cases and similar open alerts, then propose where it belongs.",
+	description: "Look into one detection alert: its rule, the events around it, related cases and similar open alerts, then propose where it belongs.",
 	args: []argument{
 		{name: "alertId", description: "The alert's _id", required: true},
 		{name: "index", description: "The alert's index (_index)", required: true},
@@ -90,9 +90,16 @@ var investigateAlert = workflow{
 		p.intro("Investigate detection alert %q in index %q.", id, index)
 		p.space(a["space_id"])
 		p.step(fmt.Sprintf("`search_detection_alerts` with query {\"ids\":{\"values\":[%q]}}: its rule (kibana.alert.rule.uuid and .name), host, user and kibana.alert.reason.", id))
+		// The evidence: the raw events around the alert, in one call when
+		// find_events_around is served, else one ES|QL query; left out
+		// when neither is (no path to Elasticsearch).
+		p.step(
+			fmt.Sprintf("`find_events_around` with alert_id %q: its host's events 15 minutes either side. What led up to it, what followed?", id),
+			"`query_esql` with query \"FROM logs-* | WHERE host.name == ?h | SORT @timestamp\", params {\"h\": its host}, start/end 15 minutes either side of it: what led up to it, what followed?")
 		p.step("`get_detection_rule` with id = its kibana.alert.rule.uuid: what the rule looks for.")
 		p.step(fmt.Sprintf("`get_cases_by_alert` with alertId %q: the cases it is already in.", id))
 		p.step("`search_detection_alerts` with query {\"bool\":{\"filter\":[{\"term\":{\"kibana.alert.rule.uuid\":\"<that uuid>\"}},{\"term\":{\"kibana.alert.workflow_status\":\"open\"}}]}}: similar open alerts, how many and on which hosts.")
+		p.step("Questions the events leave open (that source or user elsewhere?): one `query_esql` with a STATS.")
 		p.step("Summarise: what happened, true or false positive and why, how widespread.")
 		attach := p.pick(
 			fmt.Sprintf("attach it to an existing case with `attach_alerts_to_case` (caseId, alertIds [%q], index %q; the rule is looked up for you)", id, index),
@@ -114,7 +121,7 @@ var investigateAlert = workflow{
 var investigateHost = workflow{
 	name:        "investigate_host",
 	title:       "Investigate a host",
-	description: "Size up one host: how critical and how risky it is, its open alerts, the cases that mention it, and an Osquery query to run if you agree.",
+	description: "Size up one host: how critical and how risky it is, its open alerts and recent events, the cases that mention it, and an Osquery query to run if you agree.",
 	args: []argument{
 		{name: "hostName", description: "The host's host.name", required: true, valid: noSpaces},
 		spaceArg,
@@ -127,11 +134,15 @@ var investigateHost = workflow{
 		p.step(fmt.Sprintf("`get_asset_criticality` with id_field \"host.name\", id_value %q: how critical it is (a 404 means nobody rated it).", host))
 		p.step(fmt.Sprintf("`list_entities` with entity_types [\"host\"], filterQuery {\"term\":{\"host.name\":%q}} as a JSON string: its risk score and level, and when it was last seen.", host))
 		p.step(fmt.Sprintf("`search_detection_alerts` with query {\"bool\":{\"filter\":[{\"term\":{\"host.name\":%q}},{\"term\":{\"kibana.alert.workflow_status\":\"open\"}}]}}, size 50: its open alerts, by rule and severity.", host))
+		// The evidence, when a path to Elasticsearch is served: what the
+		// host did around its newest alert, and its last day by category.
+		p.step(fmt.Sprintf("`find_events_around` with host %q, time = its newest alert's @timestamp (or \"now\"): what it did then.", host))
+		p.step(fmt.Sprintf("`query_esql` with query \"FROM logs-* | WHERE host.name == ?h | STATS n = COUNT(*) BY event.category, event.outcome\", params {\"h\": %q}, start \"now-24h\": its last day.", host))
 		p.step(fmt.Sprintf("`find_cases` with search %q: the cases that mention it.", host))
 		p.step(
 			fmt.Sprintf("Propose one Osquery query that would settle the open question (running processes, listening ports, logged-in users…). Ask me first; only if I agree, find its agent with `find_agents` (kuery \"local_metadata.host.hostname:%s\"), run the query with `run_osquery` (agent_ids [that agent's id], query), then read the rows with `get_osquery_results` (the id and actionId run_osquery names).", host),
 			"Propose one Osquery query that would settle the open question (running processes, listening ports, logged-in users…); I will run it.")
-		p.step("Summarise: how critical and risky the host is, what its alerts say, which cases cover it, and the next step.")
+		p.step("Summarise: how critical and risky the host is, what its alerts and events say, which cases cover it, and the next step.")
 	},
 }
 

@@ -8,6 +8,12 @@
 // spaces by /s/{space} prefix with their own data, Kibana-style 400s that
 // name the field, 404 for unknown routes and objects, 409 for stale
 // versions.
+//
+// Behind it is a read-only Elasticsearch holding the story's raw events in
+// ECS data streams and the spaces' alerts (elasticsearch.go,
+// events_seed.go): served by (*Kibana).Elasticsearch, and by this handler
+// under the path prefix /_es with the same credentials; Kibana's Agent
+// Builder tools and console proxy read it too.
 package sandbox
 
 import (
@@ -36,9 +42,11 @@ type Kibana struct {
 	cfg    Config
 	routes []route
 
-	mu     sync.Mutex
-	spaces map[string]*space // by space ID
-	nextID uint64
+	mu      sync.Mutex
+	spaces  map[string]*space // by space ID
+	nextID  uint64
+	es      *esCluster        // the story's event data streams (elasticsearch.go)
+	esBuild func() *esCluster // builds es on first use
 }
 
 // New builds a sandbox seeded with its security-operations story.
@@ -49,11 +57,16 @@ func New(cfg Config) *Kibana {
 	k := &Kibana{cfg: cfg, spaces: map[string]*space{}}
 	k.routes = k.allRoutes()
 	k.seed()
+	k.seedEvents()
 	return k
 }
 
 // ServeHTTP answers one API request.
 func (k *Kibana) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if path, ok := esPrefixed(r.URL.EscapedPath()); ok {
+		k.serveESPrefixed(w, r, path)
+		return
+	}
 	if !k.authorized(r) {
 		writeError(w, http.StatusUnauthorized, "[security_exception]: unable to authenticate user for REST request ["+r.URL.Path+"]")
 		return

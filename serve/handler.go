@@ -254,6 +254,9 @@ var pagingArguments = []string{"page", "perPage", "per_page", "pageSize", "page_
 
 // fetchRestHint names the arguments of op that fetch the rest of a list.
 func fetchRestHint(op *operation.Operation) string {
+	if op.CutHint != "" {
+		return op.CutHint
+	}
 	var have []string
 	for _, name := range op.ArgumentNames() {
 		if slices.Contains(pagingArguments, name) {

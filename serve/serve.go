@@ -47,6 +47,9 @@ type Options struct {
 	// MaxResultBytes bounds the text of one result; larger answers are cut
 	// at a JSON-safe point. 0 means DefaultMaxResultBytes.
 	MaxResultBytes int
+	// CallContext, when set, decorates the context of every tool call
+	// (app hands the data tools their path to Elasticsearch this way).
+	CallContext func(context.Context) context.Context
 }
 
 // DefaultMaxResultBytes keeps a typical answer whole (a 20-case page of
@@ -145,6 +148,7 @@ type Runner struct {
 	confirm   ConfirmMode
 	readOnly  bool
 	maxResult int
+	callCtx   func(context.Context) context.Context
 	states    *confirmStates   // signs and checks confirmation states
 	now       func() time.Time // the clock approvals expire by; tests move it
 	schemas   sync.Map         // tool name → input schema; see register
@@ -158,7 +162,7 @@ func NewRunner(client *kibana.Client, cat *operation.Catalog, opts Options) *Run
 	if maxResult <= 0 {
 		maxResult = DefaultMaxResultBytes
 	}
-	return &Runner{client: client, cat: cat, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, states: newConfirmStates(opts.ConfirmSecret), now: time.Now}
+	return &Runner{client: client, cat: cat, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, callCtx: opts.CallContext, states: newConfirmStates(opts.ConfirmSecret), now: time.Now}
 }
 
 // register adds ops to s as tools. mcp-go re-reads every schema it is
@@ -247,7 +251,11 @@ func (r *Runner) run(ctx context.Context, op *operation.Operation, args map[stri
 	if stop := r.confirmation(ctx, op, req, input, args, roundTrip); stop != nil {
 		return stop, nil
 	}
-	answer, err := operation.FlowOf(input).Run(withRetryNotices(ctx, op), r.client, req)
+	runCtx := withRetryNotices(ctx, op)
+	if r.callCtx != nil {
+		runCtx = r.callCtx(runCtx)
+	}
+	answer, err := operation.FlowOf(input).Run(runCtx, r.client, req)
 	if err != nil {
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return nil, err

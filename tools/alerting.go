@@ -37,7 +37,7 @@ var alertingOperations = []*operation.Operation{
 	{
 		Name:        "get_rule",
 		Title:       "Get alerting rule",
-		Description: "Fetch one alerting rule: params, actions, schedule, muted alerts, snooze schedules and last run.",
+		Description: "Fetch one alerting rule with its params, actions, schedule, mutes, snoozes and last run.",
 		Toolset:     "alerting",
 		Method:      http.MethodGet,
 		Path:        "/api/alerting/rule/{id}",
@@ -288,7 +288,7 @@ type FindRulesInput struct {
 	Search                string   `json:"search,omitempty" in:"query" jsonschema_description:"simple_query_string over search_fields."`
 	SearchFields          []string `json:"search_fields,omitempty" in:"query" jsonschema_description:"E.g. name, tags."`
 	DefaultSearchOperator string   `json:"default_search_operator,omitempty" in:"query" jsonschema:"enum=OR,enum=AND"`
-	Filter                string   `json:"filter,omitempty" in:"query" jsonschema_description:"KQL on alert.attributes, e.g. alert.attributes.tags:prod and alert.attributes.muteAll:true."`
+	Filter                string   `json:"filter,omitempty" in:"query" jsonschema_description:"KQL, e.g. alert.attributes.tags:prod."`
 	FilterConsumers       []string `json:"filter_consumers,omitempty" in:"query"`
 	Fields                []string `json:"fields,omitempty" in:"query"`
 	SortField             string   `json:"sort_field,omitempty" in:"query" jsonschema_description:"E.g. name, updatedAt."`

@@ -80,7 +80,7 @@ var casesOperations = []*operation.Operation{
 	{
 		Name:        "delete_cases",
 		Title:       "Delete cases",
-		Description: "Permanently delete cases with their comments, alerts, files and history; cannot be undone. Prefer closing them with update_case.",
+		Description: "Permanently delete cases and all they hold; cannot be undone. Prefer closing them with update_case.",
 		Toolset:     "cases",
 		Method:      http.MethodDelete,
 		Path:        "/api/cases",
@@ -125,7 +125,7 @@ var casesOperations = []*operation.Operation{
 	{
 		Name:        "add_case_comment",
 		Title:       "Add case comment or alert",
-		Description: "Add a markdown comment or attach alerts to a case; answers with the new comment's id and the case's version. A case holds at most 1,000 alerts.",
+		Description: "Add a markdown comment or attach alerts (at most 1,000 a case) to a case; answers the comment's id and the case's version.",
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/{caseId}/comments",
@@ -219,7 +219,7 @@ var casesOperations = []*operation.Operation{
 	{
 		Name:        "push_case",
 		Title:       "Push case to external system",
-		Description: "Push a case to an external system through a connector, creating or overwriting its ticket; closes the case if its settings close by pushing.",
+		Description: "Escalate a case to ServiceNow, Jira or another ticketing system through a connector, creating or overwriting its ticket; may close the case, per its settings.",
 		Toolset:     "cases",
 		Method:      http.MethodPost,
 		Path:        "/api/cases/{caseId}/connector/{connectorId}/_push",
@@ -272,6 +272,7 @@ var casesOperations = []*operation.Operation{
 		Path:        "/api/cases/configure",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Reads,
+		Admin:       true,
 		Input:       GetCaseConfigurationInput{},
 		Examples: []string{
 			`{}`,
@@ -320,6 +321,7 @@ var casesOperations = []*operation.Operation{
 		Path:        "/api/cases/configure/connectors/_find",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Reads,
+		Admin:       true,
 		Input:       FindCaseConnectorsInput{},
 		Examples: []string{
 			`{}`,
@@ -351,6 +353,7 @@ var casesOperations = []*operation.Operation{
 		Path:        "/api/cases/tags",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Reads,
+		Admin:       true,
 		Input:       GetCaseTagsInput{},
 		Examples: []string{
 			`{}`,
@@ -364,7 +367,7 @@ type FindCasesInput struct {
 	Status                string   `json:"status,omitempty" in:"query" jsonschema:"enum=open,enum=in-progress,enum=closed"`
 	Severity              string   `json:"severity,omitempty" in:"query" jsonschema:"enum=low,enum=medium,enum=high,enum=critical"`
 	Tags                  []string `json:"tags,omitempty" in:"query" jsonschema:"maxItems=100" jsonschema_description:"Cases with any of these tags."`
-	Search                string   `json:"search,omitempty" in:"query" jsonschema_description:"simple_query_string over title and description, or searchFields."`
+	Search                string   `json:"search,omitempty" in:"query" jsonschema_description:"Words in title and description (or searchFields)."`
 	SearchFields          []string `json:"searchFields,omitempty" in:"query" jsonschema:"maxItems=2,enum=title,enum=description"`
 	DefaultSearchOperator string   `json:"defaultSearchOperator,omitempty" in:"query" jsonschema:"enum=AND,enum=OR" jsonschema_description:"Default OR."`
 	Owner                 []string `json:"owner,omitempty" in:"query" jsonschema:"maxItems=3,enum=cases,enum=observability,enum=securitySolution"`
@@ -412,13 +415,13 @@ type CreateCaseInput struct {
 	Title        string            `json:"title" jsonschema:"required,maxLength=160"`
 	Description  string            `json:"description" jsonschema:"required,maxLength=30000" jsonschema_description:"Markdown."`
 	Tags         []string          `json:"tags" jsonschema:"maxItems=200,maxLength=256"`
-	Owner        string            `json:"owner,omitempty" jsonschema:"enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Kibana app (cases = Stack Management), default securitySolution; decides who can see the case and cannot change later."`
+	Owner        string            `json:"owner,omitempty" jsonschema:"enum=cases,enum=observability,enum=securitySolution" jsonschema_description:"Default securitySolution; decides who sees the case, fixed once created."`
 	Severity     string            `json:"severity,omitempty" jsonschema:"enum=low,enum=medium,enum=high,enum=critical" jsonschema_description:"Default low."`
 	Category     string            `json:"category,omitempty" jsonschema:"maxLength=50"`
 	Assignees    []CaseAssignee    `json:"assignees,omitempty" jsonschema:"maxItems=10"`
-	Connector    *CaseConnector    `json:"connector,omitempty" jsonschema_description:"{id, name, type, fields} of a connector from find_case_connectors (type: its actionTypeId); none when omitted. fields: omit for .none and .cases-webhook; else all keys, null if unused. .jira: issueType, priority, parent. .servicenow: impact, severity, urgency, category, subcategory. .servicenow-sir: category, subcategory, priority, destIp, sourceIp, malwareHash, malwareUrl (last four booleans). .swimlane: caseId. .resilient (optional): issueTypes (array), severityCode."`
-	Settings     *CaseSettings     `json:"settings,omitempty" jsonschema_description:"{\"syncAlerts\": boolean}: closing or reopening the case also sets its alerts' status. Default true."`
-	CustomFields []CaseCustomField `json:"customFields,omitempty" jsonschema:"maxItems=10" jsonschema_description:"Values of custom fields defined in get_case_configuration, each {key, type (text or toggle), value (text: 1 to 160 characters; toggle: boolean)}; required ones must be given."`
+	Connector    *CaseConnector    `json:"connector,omitempty" jsonschema_description:"{id, name, type (actionTypeId), fields} of a connector; default none. fields: every key, null if unused (none for .none, .cases-webhook): .jira issueType, priority, parent; .servicenow impact, severity, urgency, category, subcategory; .servicenow-sir category, subcategory, priority, destIp, sourceIp, malwareHash, malwareUrl (last four booleans); .swimlane caseId; .resilient issueTypes (array), severityCode."`
+	Settings     *CaseSettings     `json:"settings,omitempty" jsonschema_description:"{\"syncAlerts\": boolean}: the case's status also sets its alerts'; default true."`
+	CustomFields []CaseCustomField `json:"customFields,omitempty" jsonschema:"maxItems=10" jsonschema_description:"Each {key, type (text|toggle), value} of a field in get_case_configuration; required ones must be given."`
 }
 
 // Prepare fills the fields Kibana requires but a model rarely cares about.
@@ -829,7 +832,7 @@ type DeleteCaseCommentInput struct {
 // PushCaseInput names the case and the connector to push it through.
 type PushCaseInput struct {
 	CaseID      string `json:"caseId" in:"path" jsonschema:"required"`
-	ConnectorID string `json:"connectorId" in:"path" jsonschema:"required" jsonschema_description:"From find_case_connectors; normally the case's connector."`
+	ConnectorID string `json:"connectorId" in:"path" jsonschema:"required" jsonschema_description:"Normally the case's connector (get_case)."`
 }
 
 // AddCaseFileInput is a file to attach to a case.

@@ -72,7 +72,7 @@ type UpdateCaseInput struct {
 	Description  string               `json:"description,omitempty" jsonschema:"maxLength=30000"`
 	Tags         *[]string            `json:"tags,omitempty" jsonschema:"maxItems=200,maxLength=256"`
 	Category     string               `json:"category,omitempty" jsonschema:"maxLength=50"`
-	Assignees    *[]CaseAssigneeBrief `json:"assignees,omitempty" jsonschema:"maxItems=10" jsonschema_description:"[{\"uid\":profile uid}] (uids as find_cases or get_case_reporters show them); [] unassigns."`
+	Assignees    *[]CaseAssigneeBrief `json:"assignees,omitempty" jsonschema:"maxItems=10" jsonschema_description:"[{\"uid\":…}], uids as find_cases shows them; [] unassigns."`
 	Settings     *CaseSettings        `json:"settings,omitempty" jsonschema_description:"As in create_case."`
 	CustomFields *[]CaseCustomField   `json:"customFields,omitempty" jsonschema:"maxItems=10" jsonschema_description:"As in create_case."`
 	Full         bool                 `json:"full,omitempty" in:"tool" jsonschema_description:"Answer with the whole case."`

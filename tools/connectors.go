@@ -223,7 +223,7 @@ func newUUID() (string, error) {
 // usual mistakes are named before anything is sent.
 type RunConnectorInput struct {
 	ID     string          `json:"id" in:"path" jsonschema:"required" jsonschema_description:"From list_connectors."`
-	Params json.RawMessage `json:"params" jsonschema:"required" jsonschema_description:"By connector type: .email {to, cc, bcc, subject, message}; .slack, .teams {message}; .slack_api {subAction:\"postMessage\", subActionParams:{channelIds, text}}; .webhook {body}; .index {documents:[{…}]}; .server-log {message, level}; .pagerduty {eventAction: trigger|acknowledge|resolve, dedupKey, summary, severity}; Jira, ServiceNow and other ticketing types {subAction, subActionParams}."`
+	Params json.RawMessage `json:"params" jsonschema:"required" jsonschema_description:"By type: .email {to, cc, bcc, subject, message}; .slack, .teams {message}; .slack_api {subAction:\"postMessage\", subActionParams:{channelIds, text}}; .webhook {body}; .index {documents}; .server-log {message, level}; .pagerduty {eventAction, dedupKey, summary, severity}; ticketing types {subAction, subActionParams}."`
 }
 
 // Prepare checks params against the shape its members point to.

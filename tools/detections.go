@@ -187,7 +187,7 @@ var detectionsOperations = []*operation.Operation{
 // mappings) the schema shows a free-form object; Prepare catches the
 // mistakes Elasticsearch would answer with a parse error.
 type SearchDetectionAlertsInput struct {
-	Query           json.RawMessage   `json:"query,omitempty" jsonschema_description:"One query clause, e.g. {\"bool\":{\"filter\":[{\"term\":{\"kibana.alert.workflow_status\":\"open\"}}]}}; default all alerts."`
+	Query           json.RawMessage   `json:"query,omitempty" jsonschema_description:"One query clause, e.g. {\"term\":{\"kibana.alert.workflow_status\":\"open\"}}; default all alerts."`
 	Aggs            json.RawMessage   `json:"aggs,omitempty"`
 	Size            *int              `json:"size,omitempty" jsonschema:"minimum=0,maximum=10000" jsonschema_description:"Alerts to return; default 10, 0 for aggs only."`
 	Sort            []json.RawMessage `json:"sort,omitempty" jsonschema_description:"E.g. [{\"@timestamp\":\"desc\"}]."`
@@ -337,7 +337,7 @@ func checkAddRemove(field, addName, removeName, what string, add, remove *[]stri
 
 // FindDetectionRulesInput filters and pages detection rules.
 type FindDetectionRulesInput struct {
-	Filter    string   `json:"filter,omitempty" in:"query" jsonschema_description:"KQL on alert.attributes.name, .enabled, .tags, .createdBy, .updatedBy or .interval, e.g. alert.attributes.tags:\"Windows\"."`
+	Filter    string   `json:"filter,omitempty" in:"query" jsonschema_description:"KQL on alert.attributes (name, enabled, tags…), e.g. alert.attributes.tags:\"Windows\"."`
 	Fields    []string `json:"fields,omitempty" in:"query" jsonschema:"maxItems=50" jsonschema_description:"Rule fields to return; default all."`
 	SortField string   `json:"sort_field,omitempty" in:"query" jsonschema:"enum=name,enum=enabled,enum=severity,enum=risk_score,enum=created_at,enum=updated_at,enum=execution_summary.last_execution.date,enum=execution_summary.last_execution.status"`
 	SortOrder string   `json:"sort_order,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`

@@ -30,6 +30,7 @@ func All() []*operation.Operation {
 		apmOperations, securityOperations, spacesOperations, dashboardsOperations,
 		detectionRulesOperations, exceptionListsOperations, valueListsOperations, savedObjectsOperations,
 		timelinesOperations, osqueryOperations, assetCriticalityOperations, entityStoreOperations, attackDiscoveryOperations,
+		dataOperations,
 	} {
 		all = append(all, area...)
 	}

@@ -13,6 +13,7 @@ var Toolsets = []operation.Toolset{
 	{Name: "connectors", Description: "Connectors to external systems: list, read and run them.", Default: true},
 	{Name: "detections", Description: "Detection alerts and rules: search alerts, set their status, tags and assignees.", Default: true},
 	{Name: "spaces", Description: "Kibana spaces: which exist and what they hold.", Default: true},
+	{Name: "data", Description: "Evidence in Elasticsearch: ES|QL queries, the events around an alert, indices, fields, documents.", Default: true},
 	{Name: "endpoint", Description: "Endpoint response actions: isolate hosts, kill processes, get files."},
 	{Name: "fleet", Description: "Fleet agents, policies, outputs and integration packages."},
 	{Name: "apm", Description: "APM services, agent configuration, keys and source maps."},

@@ -27,7 +27,7 @@ type Kibana struct {
 // New starts a sandbox for t and a client of it. before, when not nil, may
 // answer a request itself (returning true) to stage what the sandbox would
 // not do on its own, such as a conflict.
-func New(t *testing.T, before func(w http.ResponseWriter, r *http.Request) bool) (*Kibana, *kibana.Client) {
+func New(t testing.TB, before func(w http.ResponseWriter, r *http.Request) bool) (*Kibana, *kibana.Client) {
 	t.Helper()
 	kib := sandbox.New(sandbox.Config{APIKey: "k", Seed: 1})
 	sk := &Kibana{}

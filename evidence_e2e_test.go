@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+// startSandboxedDefault runs the real binary over stdio against its
+// built-in sandbox with the default selection (and args).
+func startSandboxedDefault(t *testing.T, args ...string) *client.Client {
+	t.Helper()
+	c, err := client.NewStdioMCPClient(buildBinary(t), []string{"KIBANA_MCP_LOG_LEVEL=warn"}, append([]string{"--sandbox"}, args...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+	defer cancel()
+	var init mcp.InitializeRequest
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "scenario", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestScenarioAlertToEvents: the model finds the open brute-force alert on
+// vpn-gw-01, the investigate_alert prompt sends it to find_events_around,
+// and one call brings the failed logins and the svc-backup success around
+// it. Through Agent Builder (the default with --sandbox) and through the
+// sandbox's Elasticsearch side (--elasticsearch-url /_es).
+func TestScenarioAlertToEvents(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"agent_builder", nil},
+		{"elasticsearch", []string{"--elasticsearch-url", "/_es"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cv := &conversation{t: t, c: startSandboxedDefault(t, tc.args...)}
+			var alerts struct {
+				Hits struct {
+					Hits []struct {
+						ID     string         `json:"_id"`
+						Index  string         `json:"_index"`
+						Source map[string]any `json:"_source"`
+					} `json:"hits"`
+				} `json:"hits"`
+			}
+			cv.use("search_detection_alerts", map[string]any{
+				"query": map[string]any{"bool": map[string]any{"filter": []any{
+					map[string]any{"term": map[string]any{"host.name": "vpn-gw-01"}},
+					map[string]any{"term": map[string]any{"kibana.alert.workflow_status": "open"}},
+				}}},
+				"size": 50,
+			}, &alerts)
+			var id, index string
+			for _, h := range alerts.Hits.Hits {
+				if user, _ := h.Source["user"].(map[string]any); user["name"] == "svc-backup" {
+					id, index = h.ID, h.Index
+					break
+				}
+			}
+			if id == "" {
+				t.Fatalf("no open alert for svc-backup on vpn-gw-01 among %d", len(alerts.Hits.Hits))
+			}
+
+			ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+			defer cancel()
+			var get mcp.GetPromptRequest
+			get.Params.Name = "investigate_alert"
+			get.Params.Arguments = map[string]string{"alertId": id, "index": index}
+			prompt, err := cv.c.GetPrompt(ctx, get)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan := prompt.Messages[len(prompt.Messages)-1].Content.(mcp.TextContent).Text
+			if !strings.Contains(plan, "`find_events_around` with alert_id \""+id+"\"") {
+				t.Fatalf("investigate_alert does not send the alert to find_events_around:\n%s", plan)
+			}
+
+			// The one call.
+			var ev struct {
+				Entity map[string]string `json:"entity"`
+				Counts map[string]int    `json:"counts_by_category"`
+				Events []struct {
+					Category, Outcome, Host, User, Message string
+				} `json:"events"`
+			}
+			cv.use("find_events_around", map[string]any{"alert_id": id}, &ev)
+			failures, success := 0, false
+			for _, e := range ev.Events {
+				if e.Host != "vpn-gw-01" {
+					t.Errorf("an event of host %q", e.Host)
+				}
+				if e.Category == "authentication" && e.Outcome == "failure" && !success {
+					failures++
+				}
+				if e.Category == "authentication" && e.Outcome == "success" && e.User == "svc-backup" {
+					success = true
+				}
+			}
+			if !success || failures < 5 || ev.Entity["host.name"] != "vpn-gw-01" {
+				t.Errorf("%d failures before the svc-backup success (found %v), entity %v, counts %v", failures, success, ev.Entity, ev.Counts)
+			}
+			if cv.calls != 2 {
+				t.Errorf("%d tool calls, want 2 (find the alert, then its events)", cv.calls)
+			}
+			t.Logf("%s: alert to events in %d calls, %d bytes of results", tc.name, cv.calls, cv.bytes)
+		})
+	}
+}

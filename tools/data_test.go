@@ -1,0 +1,370 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/kibana-mcp/kibana-mcp/elastic"
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
+	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/serve"
+)
+
+// The data tools against the sandbox, on each path: Kibana's Agent Builder
+// tool execution, Elasticsearch directly (the sandbox's /_es side, with
+// the sandbox's key), and the console proxy.
+
+// dataPaths are the paths the data tools take, each against a fresh
+// sandbox.
+var dataPaths = []struct {
+	name   string
+	source func(t *testing.T, sk *sandboxtest.Kibana) elastic.Source
+}{
+	{"agent_builder", func(*testing.T, *sandboxtest.Kibana) elastic.Source {
+		return elastic.Source{Path: elastic.PathAgentBuilder}
+	}},
+	{"elasticsearch", func(t *testing.T, sk *sandboxtest.Kibana) elastic.Source {
+		es, err := elastic.New(elastic.Config{URL: sk.URL + "/_es", APIKey: "k"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return elastic.Source{Path: elastic.PathElasticsearch, Direct: es}
+	}},
+	{"console_proxy", func(*testing.T, *sandboxtest.Kibana) elastic.Source {
+		return elastic.Source{Path: elastic.PathConsoleProxy}
+	}},
+}
+
+// dataCaller runs data tools on one path against one sandbox.
+type dataCaller struct {
+	t      *testing.T
+	sk     *sandboxtest.Kibana
+	client *kibana.Client
+	src    elastic.Source
+}
+
+func newDataCaller(t *testing.T, path int) *dataCaller {
+	sk, client := sandboxtest.New(t, nil)
+	return &dataCaller{t: t, sk: sk, client: client, src: dataPaths[path].source(t, sk)}
+}
+
+// call runs the tool and returns its text and whether it is an error.
+func (d *dataCaller) call(name string, args map[string]any) (string, bool) {
+	d.t.Helper()
+	var req mcp.CallToolRequest
+	req.Params.Name = name
+	raw, _ := json.Marshal(args) // as a client's JSON arrives: numbers are float64
+	var decoded map[string]any
+	_ = json.Unmarshal(raw, &decoded)
+	req.Params.Arguments = decoded
+	ctx := elastic.WithSource(context.Background(), d.src)
+	res, err := serve.Handler(d.client, Catalog, mustLookup(d.t, name))(ctx, req)
+	if err != nil {
+		d.t.Fatalf("%s: Go error: %v", name, err)
+	}
+	return text(res), res.IsError
+}
+
+// ok runs the tool, fails on an error result, and decodes the answer.
+func (d *dataCaller) ok(name string, args map[string]any, into any) string {
+	d.t.Helper()
+	out, isErr := d.call(name, args)
+	if isErr {
+		d.t.Fatalf("%s %v: %s", name, args, out)
+	}
+	if into != nil {
+		if err := json.Unmarshal([]byte(out), into); err != nil {
+			d.t.Fatalf("%s: answer is not JSON: %v\n%s", name, err, out)
+		}
+	}
+	return out
+}
+
+type tableOut struct {
+	Columns []string `json:"columns"`
+	Rows    [][]any  `json:"rows"`
+	Count   int      `json:"row_count"`
+	Limit   string   `json:"limit"`
+}
+
+func forEachDataPath(t *testing.T, fn func(t *testing.T, d *dataCaller)) {
+	for i, p := range dataPaths {
+		t.Run(p.name, func(t *testing.T) { fn(t, newDataCaller(t, i)) })
+	}
+}
+
+// TestQueryESQLOnEveryPath: the compact table (columns name:type once,
+// rows, ISO dates), the LIMIT added and said, start/end, params, and
+// Elasticsearch's errors with line, column and a hint.
+func TestQueryESQLOnEveryPath(t *testing.T) {
+	forEachDataPath(t, func(t *testing.T, d *dataCaller) {
+		// Compact table, params, LIMIT added and stated.
+		var tab tableOut
+		raw := d.ok("query_esql", map[string]any{
+			"query":  "FROM logs-system.auth-* | WHERE host.name == ?host | KEEP @timestamp, host.name, user.name, event.outcome | SORT @timestamp DESC",
+			"params": map[string]any{"host": "vpn-gw-01"},
+			"limit":  5,
+		}, &tab)
+		if strings.Join(tab.Columns, ",") != "@timestamp:date,host.name:keyword,user.name:keyword,event.outcome:keyword" {
+			t.Errorf("columns: %v", tab.Columns)
+		}
+		if tab.Count != 5 || len(tab.Rows) != 5 {
+			t.Errorf("row_count %d, rows %d, want 5 (LIMIT 5 added)", tab.Count, len(tab.Rows))
+		}
+		if !strings.Contains(tab.Limit, "LIMIT 5 was added") || !strings.Contains(tab.Limit, "may be more rows") {
+			t.Errorf("the added LIMIT is not stated: %q", tab.Limit)
+		}
+		for _, row := range tab.Rows {
+			if row[1] != "vpn-gw-01" {
+				t.Errorf("params: a row of host %v", row[1])
+			}
+			ts, _ := row[0].(string)
+			if _, err := time.Parse(time.RFC3339Nano, ts); err != nil {
+				t.Errorf("date not ISO: %v", row[0])
+			}
+		}
+		if strings.Contains(raw, `"values"`) || strings.Contains(raw, `"type":`) {
+			t.Errorf("not compact: %s", raw)
+		}
+		// A query with its own LIMIT keeps it, and nothing is said.
+		tab = tableOut{}
+		d.ok("query_esql", map[string]any{"query": "FROM logs-system.auth-* | KEEP @timestamp | LIMIT 3"}, &tab)
+		if tab.Count != 3 || tab.Limit != "" {
+			t.Errorf("own LIMIT: row_count %d, limit %q", tab.Count, tab.Limit)
+		}
+		// Default LIMIT 100.
+		tab = tableOut{}
+		d.ok("query_esql", map[string]any{"query": "FROM logs-* | KEEP @timestamp"}, &tab)
+		if tab.Count != 100 || !strings.Contains(tab.Limit, "LIMIT 100 was added") {
+			t.Errorf("default limit: row_count %d, limit %q", tab.Count, tab.Limit)
+		}
+		// start/end restrict @timestamp.
+		count := func(args map[string]any) int {
+			var c tableOut
+			d.ok("query_esql", args, &c)
+			if len(c.Rows) != 1 {
+				t.Fatalf("count: %+v", c)
+			}
+			n, _ := c.Rows[0][0].(float64)
+			return int(n)
+		}
+		all := count(map[string]any{"query": "FROM logs-system.auth-* | STATS n = COUNT(*)"})
+		lastDay := count(map[string]any{"query": "FROM logs-system.auth-* | STATS n = COUNT(*)", "start": "now-1d", "end": "now"})
+		if all == 0 || lastDay == 0 || lastDay >= all {
+			t.Errorf("start/end: %d events in the last day of %d", lastDay, all)
+		}
+		since := time.Now().Add(-24*time.Hour - time.Minute)
+		tab = tableOut{}
+		d.ok("query_esql", map[string]any{"query": "FROM logs-system.auth-* | KEEP @timestamp | SORT @timestamp ASC | LIMIT 1", "start": "now-1d"}, &tab)
+		if first, _ := time.Parse(time.RFC3339Nano, tab.Rows[0][0].(string)); first.Before(since) {
+			t.Errorf("start: an event at %v", first)
+		}
+		// Errors: type, line, column, hint.
+		out, isErr := d.call("query_esql", map[string]any{"query": "FROM logs-system.auth-* | KEEP @timestamp, no_such_field"})
+		if !isErr || !strings.Contains(out, "verification_exception at line 1, column 44") || !strings.Contains(out, "no_such_field") || !strings.Contains(out, "hint: check the field names with get_fields") {
+			t.Errorf("unknown column: %s", out)
+		}
+		out, isErr = d.call("query_esql", map[string]any{"query": "FROM logs-* | WHER x"})
+		if !isErr || !strings.Contains(out, "parsing_exception at line 1, column 15") || !strings.Contains(out, "hint:") {
+			t.Errorf("syntax error: %s", out)
+		}
+	})
+}
+
+// bruteForceAlert is the sandbox's alert for the svc-backup success on
+// vpn-gw-01, read with search_detection_alerts as a model would.
+func bruteForceAlert(t *testing.T, d *dataCaller) (id string) {
+	t.Helper()
+	var found struct {
+		Hits struct {
+			Hits []struct {
+				ID     string         `json:"_id"`
+				Source map[string]any `json:"_source"`
+			} `json:"hits"`
+		} `json:"hits"`
+	}
+	d.ok("search_detection_alerts", map[string]any{"query": map[string]any{"term": map[string]any{"user.name": "svc-backup"}}, "size": 100}, &found)
+	for _, h := range found.Hits.Hits {
+		host, _ := h.Source["host"].(map[string]any)
+		if host["name"] == "vpn-gw-01" && strings.Contains(h.Source["kibana.alert.rule.name"].(string), "failed logins") {
+			return h.ID
+		}
+	}
+	t.Fatalf("no brute-force alert for svc-backup on vpn-gw-01 among %d", len(found.Hits.Hits))
+	return ""
+}
+
+type eventsOut struct {
+	Alert struct {
+		ID   string `json:"id"`
+		Rule string `json:"rule"`
+		Time string `json:"time"`
+	} `json:"alert"`
+	Entity map[string]string `json:"entity"`
+	From   string            `json:"from"`
+	To     string            `json:"to"`
+	Counts map[string]int    `json:"counts_by_category"`
+	Total  int               `json:"total"`
+	Events []struct {
+		T        string `json:"t"`
+		Category string `json:"category"`
+		Action   string `json:"action"`
+		Outcome  string `json:"outcome"`
+		Host     string `json:"host"`
+		User     string `json:"user"`
+		Message  string `json:"message"`
+	} `json:"events"`
+}
+
+// checkBruteForce: failures on vpn-gw-01, then the svc-backup success,
+// oldest first.
+func checkBruteForce(t *testing.T, ev eventsOut) {
+	t.Helper()
+	failures, success := 0, -1
+	for i, e := range ev.Events {
+		if e.Host != "vpn-gw-01" {
+			t.Errorf("an event of host %q", e.Host)
+		}
+		if i > 0 && e.T < ev.Events[i-1].T {
+			t.Errorf("not oldest first: %s after %s", e.T, ev.Events[i-1].T)
+		}
+		switch {
+		case e.Category == "authentication" && e.Outcome == "failure":
+			failures++
+		case e.Category == "authentication" && e.Outcome == "success" && e.User == "svc-backup" && success < 0:
+			success = i
+		}
+	}
+	if success < 0 {
+		t.Fatalf("no svc-backup success among %d events", len(ev.Events))
+	}
+	if failures < 10 || ev.Counts["authentication"] < failures || ev.Total < len(ev.Events) {
+		t.Errorf("failures %d, counts %v, total %d", failures, ev.Counts, ev.Total)
+	}
+	before := 0
+	for _, e := range ev.Events[:success] {
+		if e.Outcome == "failure" {
+			before++
+		}
+	}
+	if before < 5 {
+		t.Errorf("only %d failures before the success", before)
+	}
+}
+
+// TestFindEventsAroundOnEveryPath takes the brute-force alert to the
+// events around it, and does the same from the entity and time.
+func TestFindEventsAroundOnEveryPath(t *testing.T) {
+	forEachDataPath(t, func(t *testing.T, d *dataCaller) {
+		id := bruteForceAlert(t, d)
+		var ev eventsOut
+		d.ok("find_events_around", map[string]any{"alert_id": id}, &ev)
+		if ev.Alert.ID != id || ev.Entity["host.name"] != "vpn-gw-01" || ev.Alert.Time == "" {
+			t.Errorf("alert %+v, entity %v", ev.Alert, ev.Entity)
+		}
+		at, err := time.Parse(time.RFC3339Nano, ev.Alert.Time)
+		from, _ := time.Parse(time.RFC3339Nano, ev.From)
+		to, _ := time.Parse(time.RFC3339Nano, ev.To)
+		if err != nil || at.Sub(from) != 15*time.Minute || to.Sub(at) != 15*time.Minute {
+			t.Errorf("window %s … %s around %s", ev.From, ev.To, ev.Alert.Time)
+		}
+		checkBruteForce(t, ev)
+
+		// From the entity: the user around the alert's time.
+		var byUser eventsOut
+		d.ok("find_events_around", map[string]any{"user": "svc-backup", "time": ev.Alert.Time, "window": "10m"}, &byUser)
+		if byUser.Entity["user.name"] != "svc-backup" || len(byUser.Events) == 0 {
+			t.Fatalf("by user: %+v", byUser)
+		}
+		sawSuccess := false
+		for _, e := range byUser.Events {
+			if e.User != "svc-backup" {
+				t.Errorf("an event of user %q", e.User)
+			}
+			sawSuccess = sawSuccess || (e.Outcome == "success" && e.Category == "authentication")
+		}
+		if !sawSuccess {
+			t.Error("by user: no success")
+		}
+		// Arguments that name no moment are refused before anything is sent.
+		if out, isErr := d.call("find_events_around", map[string]any{"host": "vpn-gw-01"}); !isErr || !strings.Contains(out, "time") {
+			t.Errorf("entity without time: %s", out)
+		}
+	})
+}
+
+// TestIndicesFieldsDocumentOnEveryPath: find_indices, get_fields and
+// get_document, the document's index and id taken from a query's METADATA.
+func TestIndicesFieldsDocumentOnEveryPath(t *testing.T) {
+	forEachDataPath(t, func(t *testing.T, d *dataCaller) {
+		var ix struct {
+			Indices     []struct{ Name string } `json:"indices"`
+			DataStreams []struct {
+				Name string `json:"name"`
+				Docs *int   `json:"docs"`
+			} `json:"data_streams"`
+			Note string `json:"note"`
+		}
+		d.ok("find_indices", map[string]any{"pattern": "logs-*"}, &ix)
+		docs := map[string]int{}
+		for _, ds := range ix.DataStreams {
+			if ds.Docs != nil {
+				docs[ds.Name] = *ds.Docs
+			}
+		}
+		for _, want := range []string{"logs-system.auth-default", "logs-endpoint.events.process-default", "logs-network_traffic.dns-default"} {
+			if docs[want] == 0 {
+				t.Errorf("find_indices: %s missing or without documents: %+v (note %q)", want, ix.DataStreams, ix.Note)
+			}
+		}
+		if len(ix.Indices) != 0 {
+			t.Errorf("backing indices listed as indices: %v", ix.Indices)
+		}
+
+		var fields struct {
+			Count  int               `json:"count"`
+			Fields map[string]string `json:"fields"`
+		}
+		d.ok("get_fields", map[string]any{"index": "logs-system.auth-*", "filter": "user"}, &fields)
+		if fields.Fields["user.name"] != "keyword" || fields.Count != len(fields.Fields) {
+			t.Errorf("get_fields: %+v", fields)
+		}
+		for name := range fields.Fields {
+			if !strings.Contains(name, "user") {
+				t.Errorf("filter let %s through", name)
+			}
+		}
+		var all struct {
+			Fields map[string]string `json:"fields"`
+		}
+		d.ok("get_fields", map[string]any{"index": "logs-*"}, &all)
+		if all.Fields["@timestamp"] != "date" || all.Fields["process.entity_id"] != "keyword" {
+			t.Errorf("get_fields logs-*: @timestamp %q, process.entity_id %q", all.Fields["@timestamp"], all.Fields["process.entity_id"])
+		}
+
+		var tab tableOut
+		d.ok("query_esql", map[string]any{"query": `FROM logs-system.auth-* METADATA _id, _index | WHERE user.name == "svc-backup" AND event.outcome == "success" | KEEP _id, _index, host.name | LIMIT 1`}, &tab)
+		if len(tab.Rows) != 1 {
+			t.Fatalf("no svc-backup success: %+v", tab)
+		}
+		id, index := tab.Rows[0][0].(string), tab.Rows[0][1].(string)
+		var doc struct {
+			Index  string         `json:"_index"`
+			ID     string         `json:"_id"`
+			Source map[string]any `json:"_source"`
+		}
+		d.ok("get_document", map[string]any{"index": index, "id": id}, &doc)
+		user, _ := doc.Source["user"].(map[string]any)
+		if doc.ID != id || doc.Index != index || user["name"] != "svc-backup" {
+			t.Errorf("get_document: %+v", doc)
+		}
+		if out, isErr := d.call("get_document", map[string]any{"index": index, "id": "no-such-id"}); !isErr || !strings.Contains(out, "no document") && !strings.Contains(out, "404") {
+			t.Errorf("missing document: %v %s", isErr, out)
+		}
+	})
+}
