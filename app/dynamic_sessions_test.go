@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,6 +36,22 @@ func TestDynamicToolsetsArePerSession(t *testing.T) {
 	defer srv.Close()
 
 	alice, bob := httpSession(t, srv.URL+"/mcp"), httpSession(t, srv.URL+"/mcp")
+	var changed sync.Map // client → count of tools/list_changed
+	for _, c := range []*client.Client{alice, bob} {
+		c.OnNotification(func(n mcp.JSONRPCNotification) {
+			if n.Method == string(mcp.MethodNotificationToolsListChanged) {
+				v, _ := changed.LoadOrStore(c, new(atomic.Int32))
+				v.(*atomic.Int32).Add(1)
+			}
+		})
+	}
+	count := func(c *client.Client) int32 {
+		v, ok := changed.Load(c)
+		if !ok {
+			return 0
+		}
+		return v.(*atomic.Int32).Load()
+	}
 	discovery := []string{"enable_toolset", "list_toolset_tools", "list_toolsets"}
 	if res := callTool(t, alice, "enable_toolset", map[string]any{"toolset": "cases"}); res.IsError {
 		t.Fatal(resultText(res))
@@ -52,8 +70,17 @@ func TestDynamicToolsetsArePerSession(t *testing.T) {
 	call.Params.Name, call.Params.Arguments = "get_case", map[string]any{"caseId": "c1"}
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	if _, err := bob.CallTool(ctx, call); err == nil || len(kib.requests()) != 0 {
+	if _, err := bob.CallTool(ctx, call); err == nil || !strings.Contains(err.Error(), "enable_toolset") || len(kib.requests()) != 0 {
 		t.Errorf("bob called a tool alice enabled: err %v, Kibana saw %v", err, kib.requests())
+	}
+	// Only alice was told her list changed.
+	deadline := time.Now().Add(5 * time.Second)
+	for count(alice) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if count(alice) == 0 || count(bob) != 0 {
+		t.Errorf("list_changed: alice %d, bob %d; want only alice told", count(alice), count(bob))
 	}
 	// Bob enables it for himself, without registering anything twice.
 	if res := callTool(t, bob, "enable_toolset", map[string]any{"toolset": "cases"}); res.IsError {

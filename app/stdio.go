@@ -16,11 +16,13 @@ import (
 // mcp-go's stdio server cancels every call still running when its input
 // ends. A script that pipes requests in and closes stdin (printf … |
 // kibana-mcp) would lose every answer, and a write could reach Kibana with
-// its outcome unreported. So the end of input is held back until every tool
-// call read so far has been answered: calls are noted as they come in on
-// stdin and crossed off as their answers go out on stdout.
+// its outcome unreported. So the end of input is held back until every
+// request read so far has been answered (tool calls, resource reads,
+// completions, prompts: any of them may wait on Kibana): requests are noted
+// as they come in on stdin and crossed off as their answers go out on
+// stdout.
 
-// callTracker holds the JSON-RPC ids of tool calls not yet answered.
+// callTracker holds the JSON-RPC ids of requests not yet answered.
 type callTracker struct {
 	mu      sync.Mutex
 	pending map[string]bool
@@ -47,7 +49,7 @@ func (t *callTracker) answered(id string) {
 	t.mu.Unlock()
 }
 
-// wait returns when every call is answered, the bound has passed, or ctx
+// wait returns when every request is answered, the bound has passed, or ctx
 // ends (a signal).
 func (t *callTracker) wait(ctx context.Context, bound time.Duration) {
 	deadline := time.NewTimer(bound)
@@ -103,26 +105,37 @@ func messageID(line []byte) (string, bool) {
 	return "", false
 }
 
-// toolCallID returns the id of a tool call request; notifications (no id
-// or a null id) and anything that is not a JSON-RPC 2.0 tools/call get no
-// answer to wait for. It decodes exactly as mcp-go does (encoding/json: key
-// case ignored, the last duplicate wins), so both agree on the id.
-func toolCallID(line []byte) (string, bool) {
+// requestID returns the id of a request the server will answer with that
+// id: a message with a method and a string or number id. Notifications (no
+// id or a null id) get no answer; neither do responses to the server's own
+// requests (a result or error member, no method), nor subscriptions/listen,
+// which holds its stream open until the session ends. An id of another type
+// may be answered with a null id, so it is not waited for either. Every
+// other request is waited for, whatever its method: resources/read,
+// completion/complete and prompts/get reach Kibana as tool calls do. It
+// decodes exactly as mcp-go does (encoding/json: key case ignored, the last
+// duplicate wins), so both agree on the id.
+func requestID(line []byte) (string, bool) {
 	var msg struct {
-		JSONRPC string `json:"jsonrpc"`
-		Method  string `json:"method"`
-		ID      any    `json:"id"`
+		Method string          `json:"method"`
+		ID     any             `json:"id"`
+		Result json.RawMessage `json:"result"`
+		Error  json.RawMessage `json:"error"`
 	}
-	if json.Unmarshal(line, &msg) != nil || msg.JSONRPC != "2.0" || msg.Method != string(mcp.MethodToolsCall) || msg.ID == nil {
+	if json.Unmarshal(line, &msg) != nil || msg.Method == "" || msg.Method == string(mcp.MethodSubscriptionsListen) || msg.Result != nil || msg.Error != nil {
 		return "", false
 	}
-	return idKey(msg.ID), true
+	switch msg.ID.(type) {
+	case string, float64:
+		return idKey(msg.ID), true
+	}
+	return "", false
 }
 
 func idKey(id any) string { return fmt.Sprintf("%T:%v", id, id) }
 
-// drainingStdin passes stdin through a line at a time, noting tool calls,
-// and at end of input waits for their answers before reporting EOF.
+// drainingStdin passes stdin through a line at a time, noting requests, and
+// at end of input waits for their answers before reporting EOF.
 type drainingStdin struct {
 	ctx     context.Context
 	in      *bufio.Reader
@@ -140,7 +153,7 @@ func (d *drainingStdin) Read(p []byte) (int, error) {
 			}
 			return 0, err
 		}
-		if id, ok := toolCallID(line); ok {
+		if id, ok := requestID(line); ok {
 			d.calls.add(id)
 		}
 		d.pending = line
@@ -150,7 +163,7 @@ func (d *drainingStdin) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// answerWatcher passes stdout through and crosses off each answered call.
+// answerWatcher passes stdout through and crosses off each answered request.
 // It keeps only the head of each line, where the id is.
 type answerWatcher struct {
 	out   io.Writer

@@ -4,25 +4,36 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"strings"
 	"testing"
 	"time"
 )
 
-func TestToolCallIDs(t *testing.T) {
+func TestRequestIDs(t *testing.T) {
 	for line, want := range map[string]string{
-		`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{}}`:     "float64:7",
-		`{"method":"tools/call","jsonrpc":"2.0","params":{},"id":"abc"}`: "string:abc",
-		`{"jsonrpc":"2.0","id":null,"method":"tools/call","params":{}}`:  "",
-		`{"jsonrpc":"2.0","method":"tools/call","params":{}}`:            "",
-		`{"jsonrpc":"1.0","id":1,"method":"tools/call","params":{}}`:     "",
-		`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`:                 "",
+		`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{}}`:                            "float64:7",
+		`{"method":"tools/call","jsonrpc":"2.0","params":{},"id":"abc"}`:                        "string:abc",
+		`{"jsonrpc":"2.0","id":null,"method":"tools/call","params":{}}`:                         "",
+		`{"jsonrpc":"2.0","method":"tools/call","params":{}}`:                                   "",
+		`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`:                                        "float64:1",
+		`{"jsonrpc":"2.0","id":3,"method":"resources/read","params":{"uri":"kibana://spaces"}}`: "float64:3",
+		`{"jsonrpc":"2.0","id":"c","method":"completion/complete","params":{}}`:                 "string:c",
+		`{"jsonrpc":"2.0","id":4,"method":"prompts/get","params":{"name":"triage_case"}}`:       "float64:4",
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}`:                                "",
+		// Answers to the server's own requests, and a stream that never
+		// answers while the session lasts, are not waited for.
+		`{"jsonrpc":"2.0","id":1,"result":{"action":"accept"}}`:                "",
+		`{"jsonrpc":"2.0","id":1,"error":{"code":-1,"message":"no"}}`:          "",
+		`{"jsonrpc":"2.0","id":5,"method":"subscriptions/listen","params":{}}`: "",
+		`{"jsonrpc":"2.0","id":{"a":1},"method":"tools/call","params":{}}`:     "",
+		`{"jsonrpc":"2.0","id":true,"method":"resources/read","params":{}}`:    "",
 		`not json`: "",
 		`{"jsonrpc":"2.0","id":1,"id":2,"method":"tools/call"}`: "float64:2",
 		`{"jsonrpc":"2.0","ID":7,"method":"tools/call"}`:        "float64:7",
 	} {
-		got, ok := toolCallID([]byte(line))
+		got, ok := requestID([]byte(line))
 		if got != want || ok != (want != "") {
 			t.Errorf("%s: %q %v, want %q", line, got, ok, want)
 		}
@@ -84,5 +95,66 @@ func TestDrainingStdinHoldsEOFUntilAnswered(t *testing.T) {
 	d.Read(make([]byte, 10))
 	if waited := time.Since(start); waited > time.Second {
 		t.Errorf("the bound was not honoured: waited %v", waited)
+	}
+}
+
+// TestPipedReadsAnsweredBeforeExit: a resource read and a completion piped
+// in ahead of the end of input are answered from Kibana (the sandbox), not
+// cancelled when stdin closes, as tool calls already were.
+func TestPipedReadsAnsweredBeforeExit(t *testing.T) {
+	stdin, w := io.Pipe()
+	go func() {
+		io.WriteString(w, strings.Join([]string{
+			`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`,
+			`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+			`{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"kibana://spaces"}}`,
+			`{"jsonrpc":"2.0","id":3,"method":"completion/complete","params":{"ref":{"type":"ref/resource","uri":"kibana://cases/{caseId}"},"argument":{"name":"caseId","value":""}}}`,
+		}, "\n")+"\n")
+		w.Close()
+	}()
+	var out, errOut bytes.Buffer
+	if code := Main(t.Context(), []string{"--sandbox"}, stdin, &out, &errOut, env(nil)); code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
+	}
+	answers := map[int]string{}
+	sc := bufio.NewScanner(&out)
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		var msg struct {
+			ID     int `json:"id"`
+			Result struct {
+				Contents []struct {
+					URI  string `json:"uri"`
+					Text string `json:"text"`
+				} `json:"contents"`
+				Completion struct {
+					Values []string `json:"values"`
+				} `json:"completion"`
+			} `json:"result"`
+			Error *struct {
+				Message string `json:"message"`
+			} `json:"error"`
+		}
+		if json.Unmarshal(sc.Bytes(), &msg) != nil || msg.ID == 0 {
+			continue
+		}
+		answers[msg.ID] = sc.Text()
+		switch {
+		case msg.Error != nil:
+			t.Errorf("request %d: error %q", msg.ID, msg.Error.Message)
+		case msg.ID == 2:
+			if len(msg.Result.Contents) == 0 || !strings.Contains(msg.Result.Contents[0].Text, `"default"`) {
+				t.Errorf("resources/read: no spaces in %s", sc.Text())
+			}
+		case msg.ID == 3:
+			if len(msg.Result.Completion.Values) == 0 {
+				t.Errorf("completion/complete: no values in %s", sc.Text())
+			}
+		}
+	}
+	for _, id := range []int{1, 2, 3} {
+		if answers[id] == "" {
+			t.Errorf("request %d unanswered; output:\n%s", id, out.String())
+		}
 	}
 }

@@ -2,6 +2,7 @@ package operation
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -50,15 +51,20 @@ func MemberValues(m map[string]any) [][2]string {
 			name = Quoted(k)
 		}
 		v, _ := valueText(m[k])
+		if secretName(k) {
+			v = "(hidden)"
+		}
 		out = append(out, [2]string{name, v})
 	}
 	return out
 }
 
 // valueText shows a value the model chose: strings quoted and shortened,
-// numbers and booleans as they are, a short list of those in brackets.
-// Objects and long lists are not shown (ok false): their name is enough
-// to decide, and the whole would not fit a line.
+// numbers and booleans as they are, lists of those in brackets (the first
+// five), and anything else (a query, the assignees to add and remove, a
+// connector's params) as its JSON, shortened and in plain ASCII: the user
+// must see what a call will do with it, and text inside it stays inside
+// JSON quotes, so it cannot pose as the server's words.
 func valueText(v any) (string, bool) {
 	switch v := v.(type) {
 	case string:
@@ -70,20 +76,88 @@ func valueText(v any) (string, bool) {
 	case nil:
 		return "null", true
 	case []any:
-		if len(v) > 3 {
-			return fmt.Sprintf("%d items", len(v)), true
-		}
-		items := make([]string, 0, len(v))
+		items := make([]string, 0, min(len(v), 5))
 		for _, item := range v {
 			text, ok := valueText(item)
-			if _, isList := item.([]any); !ok || isList {
-				return "", false
+			switch item.(type) {
+			case []any, map[string]any:
+				ok = false
 			}
-			items = append(items, text)
+			if !ok {
+				return jsonText(v), true
+			}
+			if len(items) < 5 {
+				items = append(items, text)
+			}
+		}
+		if len(v) > len(items) {
+			items = append(items, fmt.Sprintf("… %d in all", len(v)))
 		}
 		return "[" + strings.Join(items, ", ") + "]", true
 	}
-	return "", false
+	return jsonText(v), true
+}
+
+// secretName reports a member whose value is a credential: connectors'
+// secrets, passwords, tokens and keys are never shown, even to the user
+// who approves sending them.
+func secretName(k string) bool {
+	k = strings.ToLower(k)
+	for _, w := range []string{"secret", "password", "token", "apikey", "api_key", "private"} {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// redacted is v with the values of secret members replaced.
+func redacted(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			if secretName(k) {
+				out[k] = "(hidden)"
+			} else {
+				out[k] = redacted(x)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = redacted(x)
+		}
+		return out
+	}
+	return v
+}
+
+// maxJSONText bounds a value shown as JSON in a question.
+const maxJSONText = 160
+
+// jsonText is v's JSON with every rune outside printable ASCII escaped
+// (no control or direction-changing characters reach the user's screen),
+// cut to maxJSONText with an ellipsis.
+func jsonText(v any) string {
+	raw, err := json.Marshal(redacted(v))
+	if err != nil {
+		return "(a value that is not JSON)"
+	}
+	var b strings.Builder
+	for _, r := range string(raw) {
+		if r >= ' ' && r <= '~' {
+			b.WriteRune(r)
+		} else {
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+		if b.Len() >= maxJSONText {
+			b.WriteString("…")
+			break
+		}
+	}
+	return b.String()
 }
 
 // JoinAnd joins items as English does: "a", "a and b", "a, b and c".

@@ -88,7 +88,7 @@ func TestConfirmationSummaryQuotesModelText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := r.summary(context.Background(), RawRequest, raw, nil), `call_kibana_api in space "default": POST /api/actions/connector?force=true, setting "bad\nkey" to 1, config, secrets. Allow?`; got != want {
+	if got, want := r.summary(context.Background(), RawRequest, raw, nil), `call_kibana_api in space "default": POST /api/actions/connector?force=true, setting "bad\nkey" to 1, config to {"apiKeyId":"(hidden)"}, secrets to (hidden). Allow?`; got != want {
 		t.Errorf("raw summary %q, want %q", got, want)
 	}
 }
@@ -150,5 +150,33 @@ func TestHostActionsAskFirst(t *testing.T) {
 	res, err = r.run(modernCtx(), mustLookup(t, "get_running_processes"), args(t, `{"endpoint_ids":["a1"]}`), mcp.MultiRoundTripParams{})
 	if err != nil || res.NeedsInput() || written() != 1 {
 		t.Fatalf("get_running_processes: %v %+v, Kibana written %d times", err, res, written())
+	}
+}
+
+// TestQuestionsShowWhatTheyDo: a query-based change shows its query, an
+// assignee change whom it adds and removes, a connector run its params,
+// with secrets hidden.
+func TestQuestionsShowWhatTheyDo(t *testing.T) {
+	kc, err := kibana.New(kibana.Config{URL: "http://127.0.0.1:9"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRunner(kc, tools.Catalog, Options{Confirm: ConfirmAsk})
+	for _, tc := range []struct{ tool, args, want string }{
+		{"set_alert_status", `{"query":{"match_all":{}},"status":"closed"}`, `setting query to {"match_all":{}}, status to "closed"`},
+		{"set_alert_assignees", `{"ids":["a1"],"assignees":{"add":["u_1"],"remove":[]}}`, `assignees to {"add":["u_1"],"remove":[]}`},
+		{"run_connector", `{"id":"c1","params":{"message":"Host isolated","subject":"Incident","to":["soc@example.com"]}}`, `params to {"message":"Host isolated","subject":"Incident","to":["soc@example.com"]}`},
+	} {
+		op, ok := tools.Lookup(tc.tool)
+		if !ok {
+			t.Fatalf("no %s", tc.tool)
+		}
+		req, err := op.Bind(args(t, tc.args))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.tool, err)
+		}
+		if got := r.summary(context.Background(), op, req, nil); !strings.Contains(got, tc.want) || strings.Contains(got, "p4ss") {
+			t.Errorf("%s question %q lacks %q", tc.tool, got, tc.want)
+		}
 	}
 }

@@ -31,11 +31,11 @@ type dynamic struct {
 	initial []*operation.Operation            // served to everyone from the start (--toolsets, --tools)
 	all     bool                              // no --toolsets bound what may be enabled
 
-	mu         sync.Mutex
-	onStart    map[string]bool            // toolsets enabled for everyone from the start
-	registered map[string]bool            // toolsets whose tools the MCP server has
-	toolsetOf  map[string]string          // tool → toolset, for tools served on demand only
-	byCaller   map[string]*callerToolsets // what each caller enabled
+	mu        sync.Mutex
+	onStart   map[string]bool            // toolsets enabled for everyone from the start
+	hidden    []*operation.Operation     // registered at start, shown once enabled
+	toolsetOf map[string]string          // tool → toolset, for tools served on demand only
+	byCaller  map[string]*callerToolsets // what each caller enabled
 }
 
 // callerToolsets is what one caller enabled, and when it last asked.
@@ -63,7 +63,7 @@ func newDynamic(s *server.MCPServer, r *Runner, sel Selection) (*dynamic, error)
 		return nil, err
 	}
 	d := &dynamic{s: s, r: r, byName: map[string][]*operation.Operation{}, all: all || slices.Contains(sel.Toolsets, "all"),
-		onStart: map[string]bool{}, registered: map[string]bool{}, toolsetOf: map[string]string{}, byCaller: map[string]*callerToolsets{}}
+		onStart: map[string]bool{}, toolsetOf: map[string]string{}, byCaller: map[string]*callerToolsets{}}
 	for _, op := range available {
 		d.byName[op.Toolset] = append(d.byName[op.Toolset], op)
 	}
@@ -85,8 +85,28 @@ func newDynamic(s *server.MCPServer, r *Runner, sel Selection) (*dynamic, error)
 			}
 		}
 	}
+	// Every tool that may be enabled is registered now, hidden by the
+	// filter until its caller enables it: registering costs little (see
+	// Runner.register), and registering later would make mcp-go tell
+	// every session that its list changed.
+	for _, op := range available {
+		if !slices.Contains(d.initial, op) {
+			d.toolsetOf[op.Name] = op.Toolset
+			d.hidden = append(d.hidden, op)
+		}
+	}
 	server.WithToolFilter(d.filter)(s)
+	dynamics.Store(s, d)
 	return d, nil
+}
+
+// dynamics finds the dynamic toolsets of a server, for the explanation of
+// a tool a caller has not enabled (ExplainUnserved).
+var dynamics sync.Map // *server.MCPServer → *dynamic
+
+// visible reports whether the caller of ctx sees the named tool.
+func (d *dynamic) visible(ctx context.Context, name string) bool {
+	return len(d.filter(ctx, []mcp.Tool{{Name: name}})) == 1
 }
 
 // filter shows a caller the tools served to everyone and those of the
@@ -206,27 +226,12 @@ func (d *dynamic) enable(ctx context.Context, toolset string) *mcp.CallToolResul
 	if !already {
 		d.remember(caller).enabled[toolset] = true
 	}
-	register := !already && !d.onStart[toolset] && !d.registered[toolset]
-	if register {
-		d.registered[toolset] = true
-		for _, op := range ops {
-			if !slices.Contains(d.initial, op) {
-				d.toolsetOf[op.Name] = toolset
-			}
-		}
-	}
 	d.mu.Unlock()
 	if already {
 		return mcp.NewToolResultText(fmt.Sprintf("Toolset %s is already enabled: %s.", toolset, strings.Join(names, ", ")))
 	}
-	if register {
-		// mcp-go tells every session the list changed; the filter keeps
-		// the new tools out of the others' lists.
-		if err := d.r.register(d.s, ops); err != nil {
-			return mcp.NewToolResultError(err.Error())
-		}
-	} else if s := server.ClientSessionFromContext(ctx); s != nil && s.SessionID() != "" {
-		// Registered for someone else already: only this caller's list changed.
+	if s := server.ClientSessionFromContext(ctx); s != nil && s.SessionID() != "" {
+		// Only this caller's list changed.
 		_ = d.s.SendNotificationToSpecificClient(s.SessionID(), string(mcp.MethodNotificationToolsListChanged), nil)
 	}
 	return mcp.NewToolResultText(fmt.Sprintf("Enabled toolset %s: %d tools (%s). They are now in the tool list.", toolset, len(ops), strings.Join(names, ", ")))

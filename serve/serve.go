@@ -91,7 +91,7 @@ func Install(s *server.MCPServer, client *kibana.Client, cat *operation.Catalog,
 			return err
 		}
 		s.AddTools(d.discoveryTools()...)
-		return r.register(s, append(d.initial, extra...))
+		return r.register(s, append(append(d.initial, d.hidden...), extra...))
 	}
 	ops, err := Select(cat, opts.Selection)
 	if err != nil {

@@ -72,8 +72,15 @@ func ExplainUnserved(hooks *server.Hooks, cat *operation.Catalog, opts Options) 
 			return nil
 		}
 		s := server.ServerFromContext(ctx)
-		if s == nil || s.GetTool(req.Params.Name) != nil {
-			return nil // served (or filtered per caller: mcp-go answers)
+		if s == nil {
+			return nil
+		}
+		if s.GetTool(req.Params.Name) != nil {
+			d, isDynamic := dynamics.Load(s)
+			if !isDynamic || d.(*dynamic).visible(ctx, req.Params.Name) {
+				return nil // served
+			}
+			// Registered, but this caller has not enabled its toolset.
 		}
 		if sess, ok := server.ClientSessionFromContext(ctx).(server.SessionWithTools); ok {
 			if _, mine := sess.GetSessionTools()[req.Params.Name]; mine {

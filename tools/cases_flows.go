@@ -91,7 +91,7 @@ func (in *UpdateCaseInput) change(version string) CaseUpdate {
 func (in *UpdateCaseInput) Prepare() error {
 	c := in.change(in.Version)
 	if c.empty() {
-		return &schema.ArgumentError{Field: "arguments", Rule: "name no field to change; give at least one of status, severity, title, description, tags, category, assignees, settings, customFields"}
+		return &schema.ArgumentError{Rule: "nothing to change: give at least one field to change: status, severity, title, description, tags, category, assignees, settings, customFields"}
 	}
 	return c.check("")
 }

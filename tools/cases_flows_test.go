@@ -104,7 +104,7 @@ func TestUpdateCaseWithAStaleVersionFailsWithTheConflictExplained(t *testing.T) 
 
 func TestUpdateCaseArgumentChecks(t *testing.T) {
 	for _, c := range []struct{ args, want string }{
-		{`{` + caseArg + `}`, `invalid argument "arguments": name no field to change`},
+		{`{` + caseArg + `}`, `invalid arguments: nothing to change: give at least one field to change: status`},
 		{`{` + caseArg + `,"assignees":[{"uid":""}]}`, `invalid argument "assignees[0].uid": is required`},
 		{`{` + caseArg + `,"settings":{}}`, `invalid argument "settings.syncAlerts": is required`},
 		{`{"status":"open"}`, `"caseId"`},

@@ -165,7 +165,7 @@ func (in *QueryESQLInput) Prepare() error {
 		in.Limit = defaultESQLLimit
 	}
 	if !hasLimit(in.Query) {
-		in.Query = strings.TrimRight(strings.TrimSpace(in.Query), "|") + fmt.Sprintf("\n| LIMIT %d", in.Limit)
+		in.Query = withLimit(in.Query, in.Limit)
 		in.limited = true
 	}
 	return nil

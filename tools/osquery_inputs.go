@@ -284,7 +284,7 @@ type UpdateOsqueryPackInput struct {
 // Prepare requires something to change and checks it.
 func (in *UpdateOsqueryPackInput) Prepare() error {
 	if in.Name == "" && in.Description == nil && in.Enabled == nil && in.PolicyIDs == nil && in.Queries == nil && in.Shards == nil {
-		return &schema.ArgumentError{Rule: "name no field to change; give at least one of name, description, enabled, policy_ids, queries, shards"}
+		return &schema.ArgumentError{Rule: "nothing to change: give at least one field to change: name, description, enabled, policy_ids, queries, shards"}
 	}
 	if in.Queries != nil {
 		if err := in.Queries.check(); err != nil {
@@ -342,7 +342,7 @@ type UpdateOsquerySavedQueryInput struct {
 // Prepare requires something to change and checks it.
 func (in *UpdateOsquerySavedQueryInput) Prepare() error {
 	if in.Query == "" && in.Description == nil && in.Platform == "" && in.Version == "" && in.Interval == "" && in.Snapshot == nil && in.Removed == nil && in.ECSMapping == nil {
-		return &schema.ArgumentError{Rule: "name no field to change; give at least one of query, description, platform, version, interval, snapshot, removed, ecs_mapping"}
+		return &schema.ArgumentError{Rule: "nothing to change: give at least one field to change: query, description, platform, version, interval, snapshot, removed, ecs_mapping"}
 	}
 	if in.Query != "" {
 		if err := notBlank("query", in.Query); err != nil {

@@ -30,8 +30,8 @@ func TestOsqueryArgumentChecks(t *testing.T) {
 		{"create_osquery_pack", `{"name":"p","queries":{"a":{"query":"select 1;","interval":60}}}`, `invalid argument "interval": unknown argument; see the tool's input schema for the accepted names`},
 		{"create_osquery_pack", `{"name":"p","queries":{"a":{"query":"select 1;"}},"shards":{"x":0}}`, `invalid argument "shards.x": must be a percentage from 1 to 100, got 0`},
 		{"create_osquery_pack", `{"name":" ","queries":{"a":{"query":"select 1;"}}}`, `invalid argument "name": must not be blank`},
-		{"update_osquery_pack", `{"id":"p"}`, `invalid arguments: name no field to change; give at least one of name, description, enabled, policy_ids, queries, shards`},
-		{"update_osquery_saved_query", `{"id":"s"}`, `invalid arguments: name no field to change; give at least one of query, description, platform, version, interval, snapshot, removed, ecs_mapping`},
+		{"update_osquery_pack", `{"id":"p"}`, `invalid arguments: nothing to change: give at least one field to change: name, description, enabled, policy_ids, queries, shards`},
+		{"update_osquery_saved_query", `{"id":"s"}`, `invalid arguments: nothing to change: give at least one field to change: query, description, platform, version, interval, snapshot, removed, ecs_mapping`},
 		{"create_osquery_saved_query", `{"id":"s","query":"select 1;","platform":"linux,bsd"}`, `invalid argument "platform": must list linux, darwin or windows separated by commas, got "bsd"`},
 		{"create_osquery_saved_query", `{"id":"s","query":"select 1;","interval":"1h"}`, `invalid argument "interval": must match the pattern ^[0-9]+$`},
 	} {
