@@ -61,3 +61,27 @@ func caseTitle(ctx context.Context, k *kibana.Client, space, id string) string {
 	}
 	return operation.Quoted(c.Title)
 }
+
+// Describe names the case and the external system push_case sends it to.
+func (in *PushCaseInput) Describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string {
+	return fmt.Sprintf("push case %s to the external system of connector %s (creating or updating its ticket there)",
+		caseTitle(ctx, k, req.Space, in.CaseID), connectorName(ctx, k, req.Space, in.ConnectorID))
+}
+
+// Describe names the comment's case by title.
+func (in *DeleteCaseCommentInput) Describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string {
+	return fmt.Sprintf("permanently delete comment %s of case %s", operation.Quoted(in.CommentID), caseTitle(ctx, k, req.Space, in.CaseID))
+}
+
+// connectorName is a connector's name and type, quoted, or its quoted ID
+// when it cannot be read.
+func connectorName(ctx context.Context, k *kibana.Client, space, id string) string {
+	var c struct {
+		Name         string `json:"name"`
+		ConnectorTyp string `json:"connector_type_id"`
+	}
+	if err := callJSON(ctx, k, space, "get_connector", map[string]any{"id": id}, &c); err != nil || c.Name == "" {
+		return "with ID " + operation.Quoted(id)
+	}
+	return operation.Quoted(c.Name) + " (" + operation.Quoted(c.ConnectorTyp) + ")"
+}

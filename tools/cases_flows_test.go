@@ -330,3 +330,22 @@ func TestGetCaseNamesAssignees(t *testing.T) {
 		t.Errorf("assignee %s not named: %v", c.Assignees[0].UID, c.AssigneeNames)
 	}
 }
+
+// TestPushAndCommentDeleteQuestions: push_case names the case by title and
+// the connector by name; deleting a comment names its case.
+func TestPushAndCommentDeleteQuestions(t *testing.T) {
+	_, client := sandboxtest.New(t, nil)
+	var conns []struct{ ID, Name string }
+	if err := callJSON(t.Context(), client, "", "list_connectors", map[string]any{}, &conns); err != nil || len(conns) == 0 {
+		t.Fatalf("connectors: %v %v", err, conns)
+	}
+	push := &PushCaseInput{CaseID: sandboxCaseID, ConnectorID: conns[0].ID}
+	got := push.Describe(t.Context(), client, &kibana.Request{})
+	if !strings.Contains(got, `"Brute force against VPN gateway vpn-gw-01"`) || !strings.Contains(got, `"`+conns[0].Name+`"`) {
+		t.Errorf("push question %q", got)
+	}
+	del := &DeleteCaseCommentInput{CaseID: sandboxCaseID, CommentID: "k1"}
+	if got := del.Describe(t.Context(), client, &kibana.Request{}); got != `permanently delete comment "k1" of case "Brute force against VPN gateway vpn-gw-01"` {
+		t.Errorf("delete question %q", got)
+	}
+}
