@@ -140,6 +140,9 @@ func parseVersion(v string) ([3]int, bool) {
 	return out, true
 }
 
+// ValidVersion reports whether v reads as a Kibana version (9.1.0, 8.15).
+func ValidVersion(v string) bool { return validVersion(v) }
+
 func validVersion(v string) bool {
 	_, ok := parseVersion(v)
 	return ok
