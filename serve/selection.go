@@ -89,7 +89,7 @@ func sortedNames(ops []*operation.Operation) []string {
 // Omission is one operation a selection would serve that its Kibana
 // cannot: the reason kind (operation.ReasonVersion, …) and why.
 type Omission struct {
-	Op         *operation.Operation
+	Op        *operation.Operation
 	Kind, Why string
 }
 

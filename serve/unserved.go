@@ -187,9 +187,14 @@ func orList(names []string) string {
 // /api/attack_discovery/schedules/_find); it arrived in 9.2`. It is meant
 // for operations kib cannot serve.
 func NotOnKibana(cat *operation.Catalog, op *operation.Operation, kib KibanaInfo) string {
-	_, why, _ := cat.Available(op, kib)
-	if why == "" {
+	kind, why, _ := cat.Available(op, kib)
+	switch kind {
+	case operation.ReasonServerless:
+		why = "serverless projects do not have it"
+	case "":
 		why = "it may be too old or too new for it"
+	default:
+		why = "it " + why
 	}
 	return fmt.Sprintf("this Kibana (%s) has no %q API (%s %s); %s", kib, op.Title, op.Method, op.Path, why)
 }

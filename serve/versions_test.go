@@ -1,12 +1,18 @@
 package serve
 
 import (
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -96,5 +102,51 @@ func TestLeftOutAndUnserved(t *testing.T) {
 	msg := Unserved(tools.Catalog, Options{Selection: s}, "find_attack_discovery_schedules")
 	if !strings.Contains(msg, "this Kibana (8.15.2) has no") || !strings.Contains(msg, "arrived in 9.2") {
 		t.Errorf("unserved: %s", msg)
+	}
+}
+
+func TestRouteAbsentSaysWhichKibana(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path == "/api/status" {
+			io.WriteString(w, `{"version":{"number":"8.15.2","build_flavor":"traditional"}}`)
+			return
+		}
+		w.WriteHeader(404)
+		io.WriteString(w, `{"statusCode":404,"error":"Not Found","message":"Not Found"}`)
+	}))
+	defer srv.Close()
+	client, err := kibana.New(kibana.Config{URL: srv.URL, APIKey: "k"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func(r *Runner, tool string, args map[string]any) string {
+		op, ok := tools.Lookup(tool)
+		if tool == RawRequest.Name {
+			op, ok = RawRequest, true
+		}
+		if !ok {
+			t.Fatal(tool)
+		}
+		res, err := r.run(t.Context(), op, args, mcp.MultiRoundTripParams{})
+		if err != nil || !res.IsError {
+			t.Fatalf("%s: %v %+v", tool, err, res)
+		}
+		return res.Content[0].(mcp.TextContent).Text
+	}
+	// Start-up could not tell: the first route-level 404 asks.
+	r := NewRunner(client, tools.Catalog, Options{})
+	got := call(r, "find_attack_discovery_schedules", map[string]any{})
+	if !strings.Contains(got, `this Kibana (8.15.2) has no "Find attack discovery schedules" API`) || !strings.Contains(got, "it arrived in 9.2") {
+		t.Errorf("typed: %s", got)
+	}
+	got = call(r, RawRequest.Name, map[string]any{"method": "GET", "path": "/s/soc/api/entity_store/engines"})
+	if !strings.Contains(got, "this Kibana (8.15.2) has no") || !strings.Contains(got, "it arrived in 8.16") {
+		t.Errorf("raw: %s", got)
+	}
+	// A route this version has: the generic advice, not a version story.
+	got = call(r, "find_cases", map[string]any{})
+	if strings.Contains(got, "this Kibana (8.15.2)") || !strings.Contains(got, "base path") {
+		t.Errorf("find_cases: %s", got)
 	}
 }
