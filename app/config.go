@@ -16,6 +16,7 @@ import (
 
 	"github.com/kibana-mcp/kibana-mcp/elastic"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 	"github.com/kibana-mcp/kibana-mcp/transport"
@@ -301,6 +302,9 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 		if err := h.Validate(cfg.Addr); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.SandboxVersion != "" && !operation.ValidVersion(cfg.SandboxVersion) {
+		return nil, fmt.Errorf("sandbox-version %q is not a Kibana version such as 8.15.0", cfg.SandboxVersion)
 	}
 	if cfg.Transport == "stdio" && (h.Stateless || h.Token != "" || h.AllowClientCredentials) {
 		return nil, errors.New("stateless, http-token and allow-client-credentials are for the sse and http transports; add --transport http")

@@ -51,3 +51,8 @@ func CountInToolset(name string) int { return Catalog.CountInToolset(name) }
 
 // ToolsetNames lists the catalogue's names, in display order.
 func ToolsetNames() []string { return Catalog.ToolsetNames() }
+
+// AgentBuilderAvailability is Kibana's Agent Builder API (/api/agent_builder),
+// one of the data tools' paths (app/datapath.go probes it at start): every
+// route of it carries the x-state "Technical Preview; added in 9.2.0".
+var AgentBuilderAvailability = operation.Availability{Since: "9.2.0", Serverless: true}
