@@ -61,8 +61,8 @@ func TestSandboxPlaying815(t *testing.T) {
 	}
 }
 
-// The newest Kibana (the sandbox's own) lists everything but the removed
-// legacy route; serverless hides what serverless lacks.
+// Serverless hides what serverless lacks; the newest Kibana lists
+// everything but the removed legacy route; 9.0 sits between.
 func TestSandboxPlayingServerless(t *testing.T) {
 	names := listedNames(t, startSandboxed(t, "--sandbox-serverless", "--sandbox-version", "9.3.0"))
 	for _, absent := range []string{"find_saved_objects", "bulk_create_saved_objects", "delete_connector_legacy"} {
@@ -83,5 +83,12 @@ func TestSandboxPlayingServerless(t *testing.T) {
 	}
 	if slices.Contains(newest, "delete_connector_legacy") {
 		t.Error("9.3.0 lists delete_connector_legacy")
+	}
+	nine := listedNames(t, startSandboxed(t, "--sandbox-version", "9.0.0"))
+	for name, want := range map[string]bool{"find_dashboards": true, "list_entity_engines": true, "snooze_rule": false,
+		"delete_connector_legacy": false, "list_privileged_users": false, "find_attack_discovery_schedules": false} {
+		if slices.Contains(nine, name) != want {
+			t.Errorf("9.0.0 lists %s: %v, want %v", name, !want, want)
+		}
 	}
 }

@@ -173,11 +173,12 @@ func checkCommand(ctx context.Context, client *kibana.Client, cfg *Config, stdou
 	probes := toolsetProbes(kib)
 	verdicts := make([]string, len(probes))
 	notes := make([]string, len(probes)) // what of the toolset this Kibana lacks
+	absent := make([]bool, len(probes))  // this Kibana lacks all of it
 	var wg sync.WaitGroup
 	for i, p := range probes {
 		v, none := toolsetVerdict(p.Toolset, kib)
 		if none {
-			verdicts[i] = v
+			verdicts[i], absent[i] = v, true
 			continue
 		}
 		notes[i] = v
@@ -197,7 +198,10 @@ func checkCommand(ctx context.Context, client *kibana.Client, cfg *Config, stdou
 	wg.Wait()
 	for i, p := range probes {
 		tool := p.Tool
-		if tool == "" {
+		switch {
+		case absent[i]:
+			tool = "-"
+		case tool == "":
 			tool = "(no read without an object)"
 		}
 		fmt.Fprintf(w, "  %s\t%s\t%s\n", p.Toolset, tool, verdicts[i])
