@@ -16,6 +16,7 @@ import (
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/operation"
+	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
@@ -33,13 +34,13 @@ var pageSizeArguments = []string{"perPage", "per_page", "pageSize", "page_size"}
 // no object: a GET with no path parameter, its smallest example as the
 // arguments (so the request is spec-valid), find_ and list_ operations
 // first, then get_, everyday tools before admin ones, and pages of one.
-func toolsetProbes() []probe {
+func toolsetProbes(kib serve.KibanaInfo) []probe {
 	var out []probe
 	for _, ts := range tools.Toolsets {
 		var best *operation.Operation
 		bestRank := 0
 		for _, op := range tools.All() {
-			if op.Toolset != ts.Name || op.Effect != operation.Reads || op.Method != http.MethodGet || strings.Contains(op.Path, "{") {
+			if op.Toolset != ts.Name || !availableOn(op, kib) || op.Effect != operation.Reads || op.Method != http.MethodGet || strings.Contains(op.Path, "{") {
 				continue
 			}
 			rank := 4
@@ -108,7 +109,7 @@ func probeVerdict(err error) string {
 // the credentials, Kibana's version, the default space and which toolsets
 // the credentials can read, and prints a short report. Exit status 0 when
 // Kibana is reachable, the credentials work and the space exists.
-func checkCommand(ctx context.Context, client *kibana.Client, cfg *Config, stdout io.Writer, data dataPath) int {
+func checkCommand(ctx context.Context, client *kibana.Client, cfg *Config, stdout io.Writer, data dataPath, kib serve.KibanaInfo) int {
 	w := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fail := func(summary, hint string) int {
 		w.Flush()
@@ -169,10 +170,18 @@ func checkCommand(ctx context.Context, client *kibana.Client, cfg *Config, stdou
 
 	w.Flush()
 	fmt.Fprintf(stdout, "\ntoolsets (one read each, in space %s):\n", space)
-	probes := toolsetProbes()
+	probes := toolsetProbes(kib)
 	verdicts := make([]string, len(probes))
+	notes := make([]string, len(probes)) // what of the toolset this Kibana lacks
+	absent := make([]bool, len(probes))  // this Kibana lacks all of it
 	var wg sync.WaitGroup
 	for i, p := range probes {
+		v, none := toolsetVerdict(p.Toolset, kib)
+		if none {
+			verdicts[i], absent[i] = v, true
+			continue
+		}
+		notes[i] = v
 		if p.Tool == "" {
 			verdicts[i] = "-"
 			continue
@@ -189,14 +198,20 @@ func checkCommand(ctx context.Context, client *kibana.Client, cfg *Config, stdou
 	wg.Wait()
 	for i, p := range probes {
 		tool := p.Tool
-		if tool == "" {
+		switch {
+		case absent[i]:
+			tool = "-"
+		case tool == "":
 			tool = "(no read without an object)"
 		}
 		fmt.Fprintf(w, "  %s\t%s\t%s\n", p.Toolset, tool, verdicts[i])
+		if notes[i] != "" {
+			fmt.Fprintf(w, "  \t\t%s\n", notes[i])
+		}
 	}
 	w.Flush()
 	reportDataPath(ctx, client, cfg, stdout, data)
-	ok := slices.IndexFunc(verdicts, func(v string) bool { return v == "ok" }) >= 0
+	ok := slices.IndexFunc(verdicts, func(v string) bool { return strings.HasPrefix(v, "ok") }) >= 0
 	fmt.Fprintf(stdout, "\nOK: Kibana %s answers at %s, the credentials work and space %q exists.", cmp.Or(st.Version, "(version unknown)"), client.BaseURL(), space)
 	if !ok {
 		fmt.Fprint(stdout, " No toolset could be read: check the key's privileges.")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kibana-mcp/kibana-mcp/elastic"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 	"github.com/kibana-mcp/kibana-mcp/transport"
@@ -41,13 +42,21 @@ type Config struct {
 	// real one; SandboxSeed makes its data reproducible.
 	Sandbox     bool
 	SandboxSeed int64
+	// SandboxVersion and SandboxServerless make the sandbox play that
+	// Kibana: its status and features, and 404 for routes it lacks.
+	SandboxVersion    string
+	SandboxServerless bool
 
 	// Command is the sub-command ("" serves MCP); Markdown is `tools
 	// --markdown`; CallTool and CallArgs are `call TOOL ARGS`.
 	Command  string
 	Markdown bool
-	CallTool string
-	CallArgs string
+	// KibanaVersion and Serverless are `tools --kibana-version V
+	// [--serverless]`: the catalogue that Kibana would get.
+	KibanaVersion string
+	Serverless    bool
+	CallTool      string
+	CallArgs      string
 
 	addrGiven bool // --addr was on the command line
 }
@@ -105,6 +114,8 @@ var settings = []setting{
 	{"max-result-bytes", "KIBANA_MCP_MAX_RESULT_BYTES", "largest tool result, in bytes; larger answers are cut at a JSON-safe point"},
 	{"sandbox", "KIBANA_MCP_SANDBOX", "serve against a built-in simulated Kibana with made-up data (no Kibana needed); it lives in memory, so each `--sandbox call` starts afresh (run `kibana-mcp sandbox` and point KIBANA_URL at it to keep state)"},
 	{"sandbox-seed", "KIBANA_MCP_SANDBOX_SEED", "seed of the sandbox's data; the same seed gives the same data"},
+	{"sandbox-version", "KIBANA_MCP_SANDBOX_VERSION", "the Kibana version the sandbox plays (e.g. 8.15.0): its status and features say so, and routes that version lacks answer 404"},
+	{"sandbox-serverless", "KIBANA_MCP_SANDBOX_SERVERLESS", "the sandbox plays a serverless project: routes serverless lacks answer 404"},
 }
 
 // errHelp and errVersion end parsing without serving.
@@ -175,6 +186,8 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 	fs.IntVar(&sv.MaxResultBytes, "max-result-bytes", serve.DefaultMaxResultBytes, "")
 	fs.BoolVar(&cfg.Sandbox, "sandbox", false, "")
 	fs.Int64Var(&cfg.SandboxSeed, "sandbox-seed", 1, "")
+	fs.StringVar(&cfg.SandboxVersion, "sandbox-version", "", "")
+	fs.BoolVar(&cfg.SandboxServerless, "sandbox-serverless", false, "")
 
 	if err := parseCommandLine(fs, args, cfg); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -290,6 +303,9 @@ func ParseConfig(args []string, getenv func(string) string, usageOut io.Writer) 
 			return nil, err
 		}
 	}
+	if cfg.SandboxVersion != "" && !operation.ValidVersion(cfg.SandboxVersion) {
+		return nil, fmt.Errorf("sandbox-version %q is not a Kibana version such as 8.15.0", cfg.SandboxVersion)
+	}
 	if cfg.Transport == "stdio" && (h.Stateless || h.Token != "" || h.AllowClientCredentials) {
 		return nil, errors.New("stateless, http-token and allow-client-credentials are for the sse and http transports; add --transport http")
 	}
@@ -317,6 +333,8 @@ func parseCommandLine(fs *flag.FlagSet, args []string, cfg *Config) error {
 	switch cfg.Command = fs.Arg(0); cfg.Command {
 	case "tools":
 		fs.BoolVar(&cfg.Markdown, "markdown", false, "")
+		fs.StringVar(&cfg.KibanaVersion, "kibana-version", "", "")
+		fs.BoolVar(&cfg.Serverless, "serverless", false, "")
 	case "call", "sandbox", "token", "check":
 	default:
 		return fmt.Errorf("unexpected argument %q (sub-commands: check, tools, call, sandbox, token)", cfg.Command)
@@ -403,7 +421,7 @@ func (d *durationValue) Set(s string) error {
 
 func printUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "kibana-mcp: the Kibana API as MCP tools\n\n")
-	fmt.Fprintf(w, "Usage:\n  kibana-mcp [flags]                       serve MCP (stdio by default)\n  kibana-mcp [flags] check                 check the Kibana URL, TLS, credentials, space and readable toolsets; run it before wiring the server into a client\n  kibana-mcp [flags] tools [--markdown]    the toolsets and tools these flags serve, with their cost in tokens\n  kibana-mcp [flags] call TOOL [ARGS|-]    run one tool once and print its result (ARGS: a JSON object; - reads stdin)\n  kibana-mcp [flags] sandbox               run only the simulated Kibana HTTP API (--addr, default 127.0.0.1:5601)\n  kibana-mcp token                         print a fresh random token for --http-token (256 bits, base64url)\n\nFlags (each also read from its environment variable; flags win):\n")
+	fmt.Fprintf(w, "Usage:\n  kibana-mcp [flags]                       serve MCP (stdio by default)\n  kibana-mcp [flags] check                 check the Kibana URL, TLS, credentials, space and readable toolsets; run it before wiring the server into a client\n  kibana-mcp [flags] tools [--markdown]    the toolsets and tools these flags serve, with their cost in tokens;\n                                           --kibana-version 8.15.0 [--serverless]: as that Kibana would get them\n  kibana-mcp [flags] call TOOL [ARGS|-]    run one tool once and print its result (ARGS: a JSON object; - reads stdin)\n  kibana-mcp [flags] sandbox               run only the simulated Kibana HTTP API (--addr, default 127.0.0.1:5601)\n  kibana-mcp token                         print a fresh random token for --http-token (256 bits, base64url)\n\nFlags (each also read from its environment variable; flags win):\n")
 	for _, s := range settings {
 		f := fs.Lookup(s.flag)
 		def := f.DefValue

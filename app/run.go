@@ -158,10 +158,20 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintln(stderr, "kibana-mcp: config:", err)
 		return 2
 	}
+	// Which Kibana this is (version, flavour, features) decides the tools
+	// offered: learnt within kibanaInfoBound, alongside the data path's
+	// probe; unknown offers everything.
+	kibInfo := make(chan serve.KibanaInfo, 1)
+	go func() {
+		info, _, _ := readKibanaInfo(ctx, client, cfg, kibanaInfoBound)
+		kibInfo <- info
+	}()
 	data := chooseDataPath(ctx, client, cfg)
+	kib := <-kibInfo
 	if cfg.Command == "check" {
-		return checkCommand(ctx, client, cfg, stdout, data)
+		return checkCommand(ctx, client, cfg, stdout, data, kib)
 	}
+	applyKibanaInfo(cfg, kib, log)
 	cfg.Serve.CallContext = func(ctx context.Context) context.Context { return elastic.WithSource(ctx, data.src) }
 	if data.src.Path == elastic.PathNone {
 		// No path to Elasticsearch: the data tools would only fail.

@@ -8,11 +8,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/kibana-mcp/kibana-mcp/elastic"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/sandbox"
+	"github.com/kibana-mcp/kibana-mcp/serve"
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 // startSandbox runs the simulated Kibana on a loopback port of its own and
@@ -26,7 +29,7 @@ func startSandbox(cfg *Config, log *slog.Logger) (stop func(), err error) {
 		return nil, err
 	}
 	srv := &http.Server{
-		Handler:           sandbox.New(sandbox.Config{APIKey: apiKey, Seed: cfg.SandboxSeed}),
+		Handler:           sandbox.New(sandboxPlays(cfg, sandbox.Config{APIKey: apiKey, Seed: cfg.SandboxSeed})),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	go srv.Serve(ln)
@@ -83,7 +86,7 @@ func sandboxCommand(ctx context.Context, cfg *Config, getenv func(string) string
 	if !isLoopback(ln.Addr().String()) {
 		log.Warn("the sandbox listens beyond loopback")
 	}
-	srv := &http.Server{Handler: sandbox.New(sc), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: sandbox.New(sandboxPlays(cfg, sc)), ReadHeaderTimeout: 10 * time.Second}
 	log.Warn("SANDBOX: a simulated Kibana with made-up data, not a real Kibana",
 		"url", "http://"+ln.Addr().String(), "api_key", sc.APIKey, "username", sc.Username, "seed", cfg.SandboxSeed)
 	errc := make(chan error, 1)
@@ -100,4 +103,28 @@ func sandboxCommand(ctx context.Context, cfg *Config, getenv func(string) string
 		srv.Shutdown(shutdown)
 	}
 	return 0
+}
+
+// sandboxPlays makes sc play the Kibana of --sandbox-version and
+// --sandbox-serverless: its status says so, and the routes the catalogue
+// declares that Kibana lacks (and Agent Builder before 9.2) answer 404.
+func sandboxPlays(cfg *Config, sc sandbox.Config) sandbox.Config {
+	if cfg.SandboxVersion == "" && !cfg.SandboxServerless {
+		return sc
+	}
+	sc.Version, sc.Serverless = cfg.SandboxVersion, cfg.SandboxServerless
+	kib := serve.KibanaInfo{Version: cfg.SandboxVersion, Serverless: cfg.SandboxServerless}
+	sc.RouteAvailable = func(method, path string) bool {
+		if strings.HasPrefix(path, "/api/agent_builder/") {
+			_, _, ok := tools.AgentBuilderAvailability.Unavailable(kib)
+			return ok
+		}
+		op := serve.RouteOperation(tools.Catalog, method, path)
+		if op == nil {
+			return true
+		}
+		_, _, ok := tools.Catalog.Available(op, kib)
+		return ok
+	}
+	return sc
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/serve"
 	"github.com/kibana-mcp/kibana-mcp/tools"
 )
@@ -23,6 +24,14 @@ func toolsCommand(cfg *Config, stdout, stderr io.Writer) int {
 	if cfg.Markdown {
 		io.WriteString(stdout, ToolsMarkdown())
 		return 0
+	}
+	if cfg.KibanaVersion != "" || cfg.Serverless {
+		// The catalogue a given Kibana would get, without one.
+		if cfg.KibanaVersion != "" && !operation.ValidVersion(cfg.KibanaVersion) {
+			fmt.Fprintf(stderr, "kibana-mcp: --kibana-version %q is not a Kibana version such as 8.15.0\n", cfg.KibanaVersion)
+			return 2
+		}
+		cfg.Serve.Selection.Kibana = serve.KibanaInfo{Version: cfg.KibanaVersion, Serverless: cfg.Serverless}
 	}
 	listed, err := ListedTools(cfg.Serve)
 	if err != nil {
@@ -134,6 +143,15 @@ func writeToolsReport(w io.Writer, opts serve.Options, listed []ListedTool) {
 		mode = "dynamic toolsets: more tools appear as toolsets are enabled"
 	}
 	fmt.Fprintf(w, "\n%d tools listed, %d bytes, ~%d cl100k tokens (%s).\n", len(listed), total, serve.EstimateTokens(total), mode)
+	if kib := opts.Selection.Kibana; kib.Known() {
+		left := serve.LeftOut(tools.Catalog, opts.Selection)
+		fmt.Fprintf(w, "As this Kibana (%s) would get them: %d selected tools left out.\n", kib, len(left))
+		for _, ts := range tools.Toolsets {
+			if v, _ := toolsetVerdict(ts.Name, kib); v != "" {
+				fmt.Fprintf(w, "  %s: %s\n", ts.Name, v)
+			}
+		}
+	}
 }
 
 // ToolsMarkdown renders the tool table of README.md: every operation.

@@ -22,6 +22,9 @@ type Toolset struct {
 	// answers one of the toolset's operations with 409 Conflict (unless the
 	// operation has its own).
 	ConflictHint string
+	// Availability says which Kibanas have the toolset's APIs; an
+	// operation may declare its own instead.
+	Availability Availability
 }
 
 // Catalog is a set of declared operations with everything served about

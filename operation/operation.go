@@ -83,6 +83,9 @@ type Operation struct {
 	// CutHint, when set, is what the model is told to do when the answer
 	// is cut to the result limit, in place of the generic advice.
 	CutHint string
+	// Availability, when set, replaces its toolset's: which Kibanas have
+	// this operation's API.
+	Availability *Availability
 
 	catalog *Catalog // the catalogue it belongs to: its schema, its peers
 

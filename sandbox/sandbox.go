@@ -34,6 +34,15 @@ type Config struct {
 	Seed     int64 // the same seed gives the same data
 	// Now is the sandbox's clock; time.Now when nil. Tests pin it.
 	Now func() time.Time
+	// Version, when set, is the Kibana version the sandbox plays (its
+	// /api/status says so); Serverless plays a serverless project.
+	Version    string
+	Serverless bool
+	// RouteAvailable, when set, says whether the Kibana played has a
+	// route (method, API path without a space prefix); a route it lacks
+	// answers Kibana's generic 404. The sandbox knows no versions itself:
+	// whoever picks Version and Serverless says what they lack.
+	RouteAvailable func(method, path string) bool
 }
 
 // Kibana is the simulated Kibana. It is an http.Handler and safe for
@@ -84,6 +93,9 @@ func (k *Kibana) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt, params, allowed := k.match(r.Method, path)
+	if rt != nil && k.cfg.RouteAvailable != nil && !k.cfg.RouteAvailable(r.Method, path) {
+		rt, allowed = nil, false
+	}
 	if rt == nil {
 		if allowed {
 			writeError(w, http.StatusMethodNotAllowed, "Method Not Allowed")

@@ -20,7 +20,31 @@ const sandboxVersion = "9.2.0"
 var statusPlugins = []string{"actions", "alerting", "cases", "fleet", "ml", "securitySolution", "spaces"}
 
 func (k *Kibana) statusRoutes() []route {
-	return []route{newRoute(http.MethodGet, "/api/status", k.getStatus)}
+	return []route{newRoute(http.MethodGet, "/api/status", k.getStatus), newRoute(http.MethodGet, "/api/features", k.getFeatures)}
+}
+
+// sandboxFeatures are the /api/features ids the sandbox lists: those of the
+// APIs it simulates (Kibana lists some eighty; each with its privileges,
+// left out here). The 9.x ids carry Kibana's version suffixes.
+var sandboxFeatures = []string{"actions", "apm", "dashboard_v2", "discover_v2", "fleet", "fleetv2", "generalCasesV3",
+	"indexPatterns", "ml", "observabilityCasesV3", "osquery", "savedObjectsManagement", "securitySolutionAssistant",
+	"securitySolutionAttackDiscovery", "securitySolutionCasesV3", "siemV3", "stackAlerts"}
+
+// getFeatures lists the features (GET /api/features): id and name only.
+func (k *Kibana) getFeatures(c *call) {
+	out := make([]map[string]any, 0, len(sandboxFeatures))
+	for _, id := range sandboxFeatures {
+		out = append(out, map[string]any{"id": id, "name": id, "app": []string{}, "catalogue": []string{}, "privileges": nil})
+	}
+	c.ok(out)
+}
+
+// version is the Kibana version the sandbox plays.
+func (k *Kibana) version() string {
+	if k.cfg.Version != "" {
+		return k.cfg.Version
+	}
+	return sandboxVersion
 }
 
 func (k *Kibana) getStatus(c *call) {
@@ -38,11 +62,11 @@ func (k *Kibana) getStatus(c *call) {
 		// The same seed is the same Kibana: its UUID survives restarts.
 		"uuid": uuidFrom(uint64(k.cfg.Seed) ^ 0x5a4d),
 		"version": map[string]any{
-			"number":         sandboxVersion,
+			"number":         k.version(),
 			"build_hash":     "5a4db0c1e5f0a8d3b2c7e9f1a4b6c8d0e2f4a6b8",
 			"build_number":   90200,
 			"build_snapshot": false,
-			"build_flavor":   "traditional",
+			"build_flavor":   k.flavor(),
 			"build_date":     "2025-09-23T10:00:00.000Z",
 		},
 		"status": map[string]any{
@@ -69,4 +93,11 @@ func (k *Kibana) getStatus(c *call) {
 // statusLevel is one service's status: available, with Kibana's summary.
 func statusLevel(summary string) map[string]any {
 	return map[string]any{"level": "available", "summary": summary, "meta": map[string]any{}}
+}
+
+func (k *Kibana) flavor() string {
+	if k.cfg.Serverless {
+		return "serverless"
+	}
+	return "traditional"
 }

@@ -68,3 +68,26 @@ func TestStatusChecksItsQuery(t *testing.T) {
 		t.Errorf("v7format=yes: %d %v", status, body)
 	}
 }
+
+// A sandbox playing another Kibana says so, and answers Kibana's generic
+// 404 for the routes its RouteAvailable rules out.
+func TestStatusPlaysTheKibanaChosen(t *testing.T) {
+	k := New(Config{APIKey: testKey, Seed: 1, Version: "8.15.0", Serverless: true,
+		RouteAvailable: func(method, path string) bool { return path != "/api/spaces/space" }})
+	_, body := do(t, k, http.MethodGet, "/api/status", "", nil)
+	version, _ := body["version"].(map[string]any)
+	if version["number"] != "8.15.0" || version["build_flavor"] != "serverless" {
+		t.Errorf("version %v", version)
+	}
+	status, body := do(t, k, http.MethodGet, "/s/soc/api/spaces/space", "", nil)
+	if status != http.StatusNotFound || body["message"] != "Not Found" {
+		t.Errorf("ruled-out route: %d %v", status, body)
+	}
+	if status, _ := do(t, k, http.MethodGet, "/api/spaces/space/default", "", nil); status != http.StatusOK {
+		t.Errorf("other route: %d", status)
+	}
+	status, _ = do(t, k, http.MethodGet, "/api/features", "", nil)
+	if status != http.StatusOK {
+		t.Errorf("features: %d", status)
+	}
+}

@@ -17,7 +17,14 @@ type Selection struct {
 	Tools    []string // single tools added to the toolsets
 	Exclude  []string // single tools removed; exclusion always wins
 	ReadOnly bool     // serve only operations that read
+	// Kibana is what is known of the Kibana served: operations it cannot
+	// serve (too old, removed, not on serverless, a feature it lacks) are
+	// left out. The zero value, nothing known, leaves out nothing.
+	Kibana KibanaInfo
 }
+
+// KibanaInfo is what the server knows of its Kibana (operation.KibanaInfo).
+type KibanaInfo = operation.KibanaInfo
 
 // Select returns the operations of cat that s serves, in the catalogue's
 // order. An unknown toolset name is an error naming it and listing the
@@ -62,6 +69,9 @@ func Select(cat *operation.Catalog, s Selection) ([]*operation.Operation, error)
 		if !in || slices.Contains(s.Exclude, op.Name) || (s.ReadOnly && !op.ReadOnly()) {
 			continue
 		}
+		if _, _, ok := cat.Available(op, s.Kibana); !ok {
+			continue
+		}
 		selected = append(selected, op)
 	}
 	return selected, nil
@@ -74,4 +84,59 @@ func sortedNames(ops []*operation.Operation) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// Omission is one operation a selection would serve that its Kibana
+// cannot: the reason kind (operation.ReasonVersion, …) and why.
+type Omission struct {
+	Op        *operation.Operation
+	Kind, Why string
+}
+
+// LeftOut lists the operations s would serve were its Kibana unknown,
+// and that this Kibana cannot serve, in catalogue order.
+func LeftOut(cat *operation.Catalog, s Selection) []Omission {
+	known := s.Kibana
+	s.Kibana = KibanaInfo{}
+	ops, err := Select(cat, s)
+	if err != nil || !known.Known() {
+		return nil
+	}
+	var out []Omission
+	for _, op := range ops {
+		if kind, why, ok := cat.Available(op, known); !ok {
+			out = append(out, Omission{Op: op, Kind: kind, Why: why})
+		}
+	}
+	return out
+}
+
+// LeftOutSummary is one line on what LeftOut found: counts by reason and a
+// few names ("" when nothing was left out).
+func LeftOutSummary(kib KibanaInfo, left []Omission) string {
+	if len(left) == 0 {
+		return ""
+	}
+	counts := map[string]int{}
+	var kinds []string
+	for _, o := range left {
+		if counts[o.Kind] == 0 {
+			kinds = append(kinds, o.Kind)
+		}
+		counts[o.Kind]++
+	}
+	var parts []string
+	for _, k := range kinds {
+		label := map[string]string{operation.ReasonVersion: "its version lacks them", operation.ReasonServerless: "not on serverless", operation.ReasonFeature: "a feature it lacks"}[k]
+		parts = append(parts, fmt.Sprintf("%d: %s", counts[k], label))
+	}
+	var names []string
+	for i, o := range left {
+		if i == 4 {
+			names = append(names, fmt.Sprintf("… %d more", len(left)-i))
+			break
+		}
+		names = append(names, o.Op.Name+" ("+o.Why+")")
+	}
+	return fmt.Sprintf("left out %d tools this Kibana (%s) cannot serve (%s): %s", len(left), kib, strings.Join(parts, "; "), strings.Join(names, ", "))
 }

@@ -110,7 +110,7 @@ func Reachable(cat *operation.Catalog, opts Options) (func(tool string) bool, er
 	case opts.DynamicToolsets && len(sel.Toolsets) == 0:
 		// enable_toolset can add any toolset (newDynamic); named toolsets
 		// bound it to themselves.
-		sel = Selection{Toolsets: []string{"all"}, Exclude: sel.Exclude, ReadOnly: sel.ReadOnly}
+		sel = Selection{Toolsets: []string{"all"}, Exclude: sel.Exclude, ReadOnly: sel.ReadOnly, Kibana: sel.Kibana}
 	case opts.ToolSearch && len(sel.Toolsets) == 0:
 		sel.Toolsets = []string{"all"}
 	}
@@ -153,6 +153,7 @@ type Runner struct {
 	now       func() time.Time // the clock approvals expire by; tests move it
 	schemas   sync.Map         // tool name → input schema; see register
 	fillOnce  sync.Once
+	kibana    *kibanaKnown // what is known of the Kibana; see routeAbsent
 }
 
 // NewRunner builds the runner every tool handler shares, for the operations
@@ -162,7 +163,8 @@ func NewRunner(client *kibana.Client, cat *operation.Catalog, opts Options) *Run
 	if maxResult <= 0 {
 		maxResult = DefaultMaxResultBytes
 	}
-	return &Runner{client: client, cat: cat, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, callCtx: opts.CallContext, states: newConfirmStates(opts.ConfirmSecret), now: time.Now}
+	return &Runner{client: client, cat: cat, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, callCtx: opts.CallContext, states: newConfirmStates(opts.ConfirmSecret), now: time.Now,
+		kibana: &kibanaKnown{info: opts.Selection.Kibana, timeout: 2 * time.Second}}
 }
 
 // register adds ops to s as tools. mcp-go re-reads every schema it is
@@ -261,6 +263,9 @@ func (r *Runner) run(ctx context.Context, op *operation.Operation, args map[stri
 			return nil, err
 		}
 		notifyFailure(ctx, op, err)
+		if msg := r.routeAbsent(ctx, op, req, err); msg != "" {
+			return mcp.NewToolResultError(msg), nil
+		}
 		return mcp.NewToolResultError(err.Error() + r.hint(op, err)), nil
 	}
 	result := r.result(ctx, op, req, answer.Resp)

@@ -34,6 +34,9 @@ func Unserved(cat *operation.Catalog, opts Options, name string) string {
 	if !ok {
 		return fmt.Sprintf("no tool %q; did you mean %s?", name, orList(Closest(name, allToolNames(cat), 3)))
 	}
+	if _, _, ok := cat.Available(op, sel.Kibana); !ok {
+		return fmt.Sprintf("tool %q is not served: %s", name, NotOnKibana(cat, op, sel.Kibana))
+	}
 	switch {
 	case sel.ReadOnly && !op.ReadOnly():
 		return fmt.Sprintf("tool %q changes Kibana and is not served in read-only mode (--read-only leaves out tools that change Kibana)", name)
@@ -184,4 +187,21 @@ func orList(names []string) string {
 		return names[0]
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// NotOnKibana says plainly that kib lacks op's API and why, e.g. `this
+// Kibana (8.15.2) has no "Find attack discovery schedules" API (GET
+// /api/attack_discovery/schedules/_find); it arrived in 9.2`. It is meant
+// for operations kib cannot serve.
+func NotOnKibana(cat *operation.Catalog, op *operation.Operation, kib KibanaInfo) string {
+	kind, why, _ := cat.Available(op, kib)
+	switch kind {
+	case operation.ReasonServerless:
+		why = "serverless projects do not have it"
+	case "":
+		why = "it may be too old or too new for it"
+	default:
+		why = "it " + why
+	}
+	return fmt.Sprintf("this Kibana (%s) has no %q API (%s %s); %s", kib, op.Title, op.Method, op.Path, why)
 }

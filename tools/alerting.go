@@ -218,16 +218,17 @@ var alertingOperations = []*operation.Operation{
 		},
 	},
 	{
-		Name:        "snooze_rule",
-		Title:       "Snooze alerting rule",
-		Description: "Silence a rule's notifications for a time window, once or recurring; returns the schedule id unsnooze_rule takes.",
-		Toolset:     "alerting",
-		Method:      http.MethodPost,
-		Path:        "/api/alerting/rule/{id}/snooze_schedule",
-		APIVersion:  operation.V20231031,
-		Effect:      operation.Writes,
-		Overwrites:  true,
-		Input:       SnoozeRuleInput{},
+		Name:         "snooze_rule",
+		Availability: snoozeScheduleAvailability,
+		Title:        "Snooze alerting rule",
+		Description:  "Silence a rule's notifications for a time window, once or recurring; returns the schedule id unsnooze_rule takes.",
+		Toolset:      "alerting",
+		Method:       http.MethodPost,
+		Path:         "/api/alerting/rule/{id}/snooze_schedule",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Writes,
+		Overwrites:   true,
+		Input:        SnoozeRuleInput{},
 		Examples: []string{
 			`{"id":"3583a470-74f6-11ee-b7ea-5b0ab3ad8b6c","schedule":{"custom":{"start":"2025-03-12T12:00:00.000Z","duration":"8h"}}}`,
 			`{"id":"3583a470-74f6-11ee-b7ea-5b0ab3ad8b6c","schedule":{"custom":{"start":"2025-03-15T22:00:00Z","duration":"4h","timezone":"Europe/Berlin","recurring":{"every":"1w","end":"2025-06-30T00:00:00Z","onWeekDay":["SA","+1SU"],"onMonthDay":[1,15],"onMonth":[3,4,5,6]}}},"space_id":"soc"}`,
@@ -235,15 +236,16 @@ var alertingOperations = []*operation.Operation{
 		},
 	},
 	{
-		Name:        "unsnooze_rule",
-		Title:       "Cancel rule snooze",
-		Description: "Cancel one snooze schedule of a rule, so its notifications resume.",
-		Toolset:     "alerting",
-		Method:      http.MethodDelete,
-		Path:        "/api/alerting/rule/{ruleId}/snooze_schedule/{scheduleId}",
-		APIVersion:  operation.V20231031,
-		Effect:      operation.Deletes,
-		Input:       UnsnoozeRuleInput{},
+		Name:         "unsnooze_rule",
+		Availability: snoozeScheduleAvailability,
+		Title:        "Cancel rule snooze",
+		Description:  "Cancel one snooze schedule of a rule, so its notifications resume.",
+		Toolset:      "alerting",
+		Method:       http.MethodDelete,
+		Path:         "/api/alerting/rule/{ruleId}/snooze_schedule/{scheduleId}",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Deletes,
+		Input:        UnsnoozeRuleInput{},
 		Examples: []string{
 			`{"ruleId":"3583a470-74f6-11ee-b7ea-5b0ab3ad8b6c","scheduleId":"a1f8e5c2-3b4d-4e6f-8a9b-0c1d2e3f4a5b"}`,
 			`{"ruleId":"3583a470-74f6-11ee-b7ea-5b0ab3ad8b6c","scheduleId":"a1f8e5c2-3b4d-4e6f-8a9b-0c1d2e3f4a5b","space_id":"soc"}`,
@@ -771,3 +773,9 @@ func randomUUID() (string, error) {
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
 }
+
+// snoozeScheduleAvailability: the public snooze schedule routes carry the
+// x-state "Generally available; added in 8.19.0" in the OpenAPI document;
+// 8.19 shipped alongside 9.1, which is where the 9 line has them (9.0 does
+// not).
+var snoozeScheduleAvailability = &operation.Availability{Since: "8.19.0|9.1.0", Serverless: true}

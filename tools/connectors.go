@@ -99,18 +99,21 @@ var connectorsOperations = []*operation.Operation{
 		},
 	},
 	{
-		// The pre-7.13 route, still served (deprecated); absent from the
-		// published spec, documented on seed page 004.
-		Name:        "delete_connector_legacy",
-		Title:       "Delete connector (legacy route)",
-		Description: "Permanently delete a connector through the deprecated /api/actions/action route, for old Kibana versions; otherwise use delete_connector.",
-		Toolset:     "connectors",
-		Method:      http.MethodDelete,
-		Path:        "/api/actions/action/{id}",
-		APIVersion:  operation.V20231031,
-		Effect:      operation.Deletes,
-		Admin:       true,
-		Input:       DeleteConnectorInput{},
+		// The pre-7.13 route, deprecated through 8.x; absent from the
+		// published spec, documented on seed page 004. Kibana 9.0 removed
+		// the legacy actions and alerting HTTP APIs (9.0.0 release notes,
+		// breaking changes); serverless never had them.
+		Name:         "delete_connector_legacy",
+		Availability: &operation.Availability{Until: "9.0.0", Feature: "actions"},
+		Title:        "Delete connector (legacy route)",
+		Description:  "Permanently delete a connector through the deprecated /api/actions/action route, for old Kibana versions; otherwise use delete_connector.",
+		Toolset:      "connectors",
+		Method:       http.MethodDelete,
+		Path:         "/api/actions/action/{id}",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Deletes,
+		Admin:        true,
+		Input:        DeleteConnectorInput{},
 		Examples: []string{
 			`{"id":"e07d0c80-8b8b-11ed-a780-3b746c987a81"}`,
 			`{"id":"e07d0c80-8b8b-11ed-a780-3b746c987a81","space_id":"soc"}`,

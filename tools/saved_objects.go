@@ -162,15 +162,16 @@ var savedObjectsOperations = []*operation.Operation{
 		},
 	},
 	{
-		Name:        "export_saved_objects",
-		Title:       "Export saved objects",
-		Description: "Export saved objects, by type or by id, as ndjson for import_saved_objects; optionally with everything they refer to.",
-		Toolset:     "saved_objects",
-		Method:      http.MethodPost,
-		Path:        "/api/saved_objects/_export",
-		APIVersion:  operation.V20231031,
-		Effect:      operation.Reads,
-		Input:       ExportSavedObjectsInput{},
+		Name:         "export_saved_objects",
+		Availability: savedObjectsServerless,
+		Title:        "Export saved objects",
+		Description:  "Export saved objects, by type or by id, as ndjson for import_saved_objects; optionally with everything they refer to.",
+		Toolset:      "saved_objects",
+		Method:       http.MethodPost,
+		Path:         "/api/saved_objects/_export",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Reads,
+		Input:        ExportSavedObjectsInput{},
 		Examples: []string{
 			`{"type":["tag"]}`,
 			`{"objects":[{"type":"dashboard","id":"edf84fe0-e1a0-11e7-b6d5-4dc382ef7f5b"}],"includeReferencesDeep":true,"excludeExportDetails":true,"space_id":"soc"}`,
@@ -178,16 +179,17 @@ var savedObjectsOperations = []*operation.Operation{
 		},
 	},
 	{
-		Name:        "import_saved_objects",
-		Title:       "Import saved objects",
-		Description: "Import saved objects (dashboards, data views, searches, visualizations) from an ndjson file. With overwrite, objects of the same ids are replaced; createNewCopies gives every object a new id instead.",
-		Toolset:     "saved_objects",
-		Method:      http.MethodPost,
-		Path:        "/api/saved_objects/_import",
-		APIVersion:  operation.V20231031,
-		Effect:      operation.Writes,
-		Overwrites:  true,
-		Input:       ImportSavedObjectsInput{},
+		Name:         "import_saved_objects",
+		Availability: savedObjectsServerless,
+		Title:        "Import saved objects",
+		Description:  "Import saved objects (dashboards, data views, searches, visualizations) from an ndjson file. With overwrite, objects of the same ids are replaced; createNewCopies gives every object a new id instead.",
+		Toolset:      "saved_objects",
+		Method:       http.MethodPost,
+		Path:         "/api/saved_objects/_import",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Writes,
+		Overwrites:   true,
+		Input:        ImportSavedObjectsInput{},
 		Examples: []string{
 			`{"file":"{\"type\":\"tag\",\"id\":\"malware\",\"attributes\":{\"name\":\"malware\",\"color\":\"#9170B8\"},\"references\":[]}\n"}`,
 			`{"file":"{\"type\":\"tag\",\"id\":\"soc-triage\",\"attributes\":{\"name\":\"SOC triage\",\"color\":\"#E7664C\"},\"references\":[]}\n{\"excludedObjects\":[],\"excludedObjectsCount\":0,\"exportedCount\":1,\"missingRefCount\":0,\"missingReferences\":[]}\n","overwrite":true,"compatibilityMode":true,"space_id":"soc"}`,
@@ -195,16 +197,17 @@ var savedObjectsOperations = []*operation.Operation{
 		},
 	},
 	{
-		Name:        "resolve_import_errors",
-		Title:       "Resolve import errors",
-		Description: "Import again the objects an import refused, saying per object whether to overwrite, take a new id or swap missing references.",
-		Toolset:     "saved_objects",
-		Method:      http.MethodPost,
-		Path:        "/api/saved_objects/_resolve_import_errors",
-		APIVersion:  operation.V20231031,
-		Effect:      operation.Writes,
-		Overwrites:  true,
-		Input:       ResolveImportErrorsInput{},
+		Name:         "resolve_import_errors",
+		Availability: savedObjectsServerless,
+		Title:        "Resolve import errors",
+		Description:  "Import again the objects an import refused, saying per object whether to overwrite, take a new id or swap missing references.",
+		Toolset:      "saved_objects",
+		Method:       http.MethodPost,
+		Path:         "/api/saved_objects/_resolve_import_errors",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Writes,
+		Overwrites:   true,
+		Input:        ResolveImportErrorsInput{},
 		Examples: []string{
 			`{"file":"{\"type\":\"tag\",\"id\":\"soc-triage\",\"attributes\":{\"name\":\"SOC triage\",\"color\":\"#E7664C\"},\"references\":[]}\n","retries":[{"type":"tag","id":"soc-triage","overwrite":true}]}`,
 			`{"file":"{\"type\":\"search\",\"id\":\"old-search\",\"attributes\":{\"title\":\"Old search\"},\"references\":[{\"type\":\"index-pattern\",\"id\":\"gone\",\"name\":\"kibanaSavedObjectMeta.searchSourceJSON.index\"}]}\n","retries":[{"type":"search","id":"old-search","overwrite":false,"destinationId":"restored-search","replaceReferences":[{"type":"index-pattern","from":"gone","to":"logs-*"}],"ignoreMissingReferences":false}],"createNewCopies":true,"space_id":"soc"}`,
@@ -282,3 +285,8 @@ type UpdateSavedObjectInput struct {
 	References *[]SavedObjectReference `json:"references,omitempty" jsonschema_description:"Replace all references."`
 	Upsert     json.RawMessage         `json:"upsert,omitempty" jsonschema_description:"Attributes to create it with when it does not exist."`
 }
+
+// savedObjectsServerless: serverless keeps only export, import and
+// resolve-import-errors of the saved objects API (its serverless API
+// reference); the toolset's other operations are not on serverless.
+var savedObjectsServerless = &operation.Availability{Serverless: true}
