@@ -58,7 +58,7 @@ func TestConformanceSuite(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs Node.js and the built binary; not in -short")
 	}
-	node := conformanceHarness(t)
+	node := nodeHarness(t, conformanceDir, "@modelcontextprotocol/conformance", "the official MCP conformance suite", 2*time.Minute)
 	for _, mode := range []struct {
 		name string
 		args []string
@@ -130,48 +130,6 @@ func runConformance(t *testing.T, node, url, scenario string) {
 		t.Errorf("%s: no check succeeded\n%s", scenario, output)
 	}
 	t.Logf("%s: %d/%d checks passed", scenario, passed, len(checks))
-}
-
-// conformanceHarness returns the node binary once the suite is installed
-// as package-lock.json pins it, running `npm ci` when it is absent or
-// another version. It skips the test only when node or npm is missing.
-func conformanceHarness(t *testing.T) string {
-	t.Helper()
-	node, nodeErr := exec.LookPath("node")
-	npm, npmErr := exec.LookPath("npm")
-	if nodeErr != nil || npmErr != nil {
-		t.Skip("node and npm are needed to run the official MCP conformance suite (e2e/conformance); install Node.js 20 or later")
-	}
-	var pkg struct {
-		Dependencies map[string]string `json:"dependencies"`
-	}
-	readJSON(t, filepath.Join(conformanceDir, "package.json"), &pkg)
-	want := pkg.Dependencies["@modelcontextprotocol/conformance"]
-	if want == "" {
-		t.Fatalf("%s/package.json does not depend on @modelcontextprotocol/conformance", conformanceDir)
-	}
-	installed := filepath.Join(conformanceDir, "node_modules", "@modelcontextprotocol", "conformance", "package.json")
-	var have struct {
-		Version string `json:"version"`
-	}
-	if b, err := os.ReadFile(installed); err == nil && json.Unmarshal(b, &have) == nil && have.Version == want {
-		return node
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error")
-	cmd.Dir = conformanceDir
-	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
-	start := time.Now()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci in %s: %v (after %v)\n%s", conformanceDir, err, time.Since(start).Round(time.Millisecond), out)
-	}
-	t.Logf("npm ci in %s took %v", conformanceDir, time.Since(start).Round(time.Millisecond))
-	readJSON(t, installed, &have)
-	if have.Version != want {
-		t.Fatalf("npm ci installed @modelcontextprotocol/conformance %s, package.json pins %s", have.Version, want)
-	}
-	return node
 }
 
 // startSandboxHTTP starts the binary on the sandbox over streamable HTTP on

@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -46,7 +45,7 @@ const sdkProtocol = "2025-11-25"
 //   - with KIBANA_MCP_CONFIRM_DESTRUCTIVE=off the same call reaches Kibana;
 //   - a client of protocol 2026-07-28 is asked, and its decline writes nothing.
 func TestSDKClientAgainstTheImage(t *testing.T) {
-	node := sdkHarness(t)
+	node := nodeHarness(t, sdkDir, "@modelcontextprotocol/sdk", "the official MCP TypeScript SDK client", 3*time.Minute)
 	token := rand.Text() + rand.Text() // 52 random characters, as `kibana-mcp token` would give
 	kib := &writeRecordingKibana{}
 	kibana := httptest.NewServer(kib)
@@ -118,51 +117,6 @@ func TestSDKClientAgainstTheImage(t *testing.T) {
 			}
 		}
 	})
-}
-
-// sdkHarness returns the node binary once e2e/sdk's dependencies are
-// installed as its package-lock.json pins them, running `npm ci` when they
-// are absent or another version. It skips the test only when node or npm is
-// not installed.
-func sdkHarness(t *testing.T) string {
-	t.Helper()
-	node, nodeErr := exec.LookPath("node")
-	npm, npmErr := exec.LookPath("npm")
-	if nodeErr != nil || npmErr != nil {
-		t.Skip("node and npm are needed to run the official MCP TypeScript SDK client (e2e/sdk); install Node.js 20 or later")
-	}
-	var pkg struct {
-		Dependencies map[string]string `json:"dependencies"`
-	}
-	readJSON(t, filepath.Join(sdkDir, "package.json"), &pkg)
-	want := pkg.Dependencies["@modelcontextprotocol/sdk"]
-	if want == "" {
-		t.Fatalf("%s/package.json does not depend on @modelcontextprotocol/sdk", sdkDir)
-	}
-	installed := filepath.Join(sdkDir, "node_modules", "@modelcontextprotocol", "sdk", "package.json")
-	var have struct {
-		Version string `json:"version"`
-	}
-	if b, err := os.ReadFile(installed); err == nil && json.Unmarshal(b, &have) == nil && have.Version == want {
-		return node
-	}
-	// npm ci installs exactly the lock file, from npm's cache when it has
-	// the packages (--prefer-offline), and never rewrites the lock file.
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "ci", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error")
-	cmd.Dir = sdkDir
-	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
-	start := time.Now()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("npm ci in %s: %v (after %v)\n%s", sdkDir, err, time.Since(start).Round(time.Millisecond), out)
-	}
-	t.Logf("npm ci in %s took %v", sdkDir, time.Since(start).Round(time.Millisecond))
-	readJSON(t, installed, &have)
-	if have.Version != want {
-		t.Fatalf("npm ci installed @modelcontextprotocol/sdk %s, package.json pins %s", have.Version, want)
-	}
-	return node
 }
 
 func readJSON(t *testing.T, path string, v any) {
