@@ -175,7 +175,12 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	cfg.Serve.CallContext = func(ctx context.Context) context.Context { return elastic.WithSource(ctx, data.src) }
 	if data.src.Path == elastic.PathNone {
 		// No path to Elasticsearch: the data tools would only fail.
-		cfg.Serve.Selection.Exclude = append(cfg.Serve.Selection.Exclude, tools.DataToolNames()...)
+		why := "no path to Elasticsearch's data was found at start; set --elasticsearch-url, use Kibana 9.2+ with Agent Builder, or allow --allow-internal-apis (kibana-mcp check says which path failed and why)"
+		cfg.Serve.Selection.Unavailable = map[string]string{}
+		for _, name := range tools.DataToolNames() {
+			cfg.Serve.Selection.Unavailable[name] = why
+		}
+		log.Warn("the data tools are not served: " + why)
 	}
 	s, err := newServer(client, log, cfg.Serve, limitCompletions, extra...)
 	if err != nil {

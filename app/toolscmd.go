@@ -32,6 +32,17 @@ func toolsCommand(cfg *Config, stdout, stderr io.Writer) int {
 			return 2
 		}
 		cfg.Serve.Selection.Kibana = serve.KibanaInfo{Version: cfg.KibanaVersion, Serverless: cfg.Serverless}
+		// The data tools need a path to Elasticsearch: Agent Builder
+		// arrived in 9.2 (the spec's x-state), unless the flags give
+		// Elasticsearch or the console proxy.
+		if cfg.KibanaVersion != "" && operation.CompareVersions(cfg.KibanaVersion, tools.AgentBuilderAvailability.Since) < 0 &&
+			cfg.Elasticsearch.URL == "" && !cfg.AllowInternalAPIs {
+			why := "this Kibana (" + cfg.KibanaVersion + ") has no Agent Builder (it arrived in " + tools.AgentBuilderAvailability.Since + "); set --elasticsearch-url or --allow-internal-apis"
+			cfg.Serve.Selection.Unavailable = map[string]string{}
+			for _, name := range tools.DataToolNames() {
+				cfg.Serve.Selection.Unavailable[name] = why
+			}
+		}
 	}
 	listed, err := ListedTools(cfg.Serve)
 	if err != nil {
@@ -150,6 +161,9 @@ func writeToolsReport(w io.Writer, opts serve.Options, listed []ListedTool) {
 			if v, _ := toolsetVerdict(ts.Name, kib); v != "" {
 				fmt.Fprintf(w, "  %s: %s\n", ts.Name, v)
 			}
+		}
+		if why := opts.Selection.Unavailable[tools.DataToolNames()[0]]; why != "" {
+			fmt.Fprintf(w, "  data: not served: %s\n", why)
 		}
 	}
 }

@@ -41,8 +41,13 @@ func TestToolsForAKibanaVersion(t *testing.T) {
 	}
 	code, out := run("tools", "--toolsets", "all", "--kibana-version", "8.15.0")
 	if code != 0 || strings.Contains(out, "find_attack_discovery_schedules") || !strings.Contains(out, "get_asset_criticality") ||
-		!strings.Contains(out, "attack_discovery: not on this Kibana (8.15.0): arrived in 9.2") {
+		!strings.Contains(out, "attack_discovery: not on this Kibana (8.15.0): arrived in 9.2") ||
+		strings.Contains(out, "query_esql ") || !strings.Contains(out, "data: not served: this Kibana (8.15.0) has no Agent Builder") {
 		t.Errorf("8.15.0: exit %d\n%s", code, out)
+	}
+	// With the console proxy allowed, the data tools have a path.
+	if code, out = run("tools", "--toolsets", "all", "--kibana-version", "8.15.0", "--allow-internal-apis"); code != 0 || !strings.Contains(out, "query_esql ") {
+		t.Errorf("8.15.0 with the console proxy: exit %d\n%s", code, out)
 	}
 	code, out = run("tools", "--toolsets", "all", "--serverless")
 	if code != 0 || strings.Contains(out, "find_saved_objects ") || !strings.Contains(out, "export_saved_objects") {

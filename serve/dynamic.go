@@ -56,7 +56,7 @@ func newDynamic(s *server.MCPServer, r *Runner, sel Selection) (*dynamic, error)
 	bound := sel
 	all := len(sel.Toolsets) == 0
 	if all {
-		bound = Selection{Toolsets: []string{"all"}, Exclude: sel.Exclude, ReadOnly: sel.ReadOnly, Kibana: sel.Kibana}
+		bound = Selection{Toolsets: []string{"all"}, Exclude: sel.Exclude, ReadOnly: sel.ReadOnly, Kibana: sel.Kibana, Unavailable: sel.Unavailable}
 	}
 	available, err := Select(r.cat, bound)
 	if err != nil {

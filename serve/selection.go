@@ -21,6 +21,10 @@ type Selection struct {
 	// serve (too old, removed, not on serverless, a feature it lacks) are
 	// left out. The zero value, nothing known, leaves out nothing.
 	Kibana KibanaInfo
+	// Unavailable leaves out tools the deployment cannot run, whatever was
+	// asked for, with the reason a call or a warning gives (the data tools
+	// when no path to Elasticsearch was found).
+	Unavailable map[string]string
 }
 
 // KibanaInfo is what the server knows of its Kibana (operation.KibanaInfo).
@@ -65,6 +69,9 @@ func Select(cat *operation.Catalog, s Selection) ([]*operation.Operation, error)
 		if !in && defaults && !op.Admin {
 			ts, _ := cat.Toolset(op.Toolset)
 			in = ts.Default
+		}
+		if _, out := s.Unavailable[op.Name]; out {
+			continue
 		}
 		if !in || slices.Contains(s.Exclude, op.Name) || (s.ReadOnly && !op.ReadOnly()) {
 			continue

@@ -110,7 +110,7 @@ func Reachable(cat *operation.Catalog, opts Options) (func(tool string) bool, er
 	case opts.DynamicToolsets && len(sel.Toolsets) == 0:
 		// enable_toolset can add any toolset (newDynamic); named toolsets
 		// bound it to themselves.
-		sel = Selection{Toolsets: []string{"all"}, Exclude: sel.Exclude, ReadOnly: sel.ReadOnly, Kibana: sel.Kibana}
+		sel = Selection{Toolsets: []string{"all"}, Exclude: sel.Exclude, ReadOnly: sel.ReadOnly, Kibana: sel.Kibana, Unavailable: sel.Unavailable}
 	case opts.ToolSearch && len(sel.Toolsets) == 0:
 		sel.Toolsets = []string{"all"}
 	}

@@ -37,6 +37,9 @@ func Unserved(cat *operation.Catalog, opts Options, name string) string {
 	if _, _, ok := cat.Available(op, sel.Kibana); !ok {
 		return fmt.Sprintf("tool %q is not served: %s", name, NotOnKibana(cat, op, sel.Kibana))
 	}
+	if why, out := sel.Unavailable[name]; out {
+		return fmt.Sprintf("tool %q is not served: %s", name, why)
+	}
 	switch {
 	case sel.ReadOnly && !op.ReadOnly():
 		return fmt.Sprintf("tool %q changes Kibana and is not served in read-only mode (--read-only leaves out tools that change Kibana)", name)
@@ -103,6 +106,8 @@ func SelectionWarnings(cat *operation.Catalog, sel Selection) []string {
 		op, ok := cat.Lookup(name)
 		switch {
 		case !ok:
+		case sel.Unavailable[name] != "":
+			out = append(out, fmt.Sprintf("--tools %s: not served: %s", name, sel.Unavailable[name]))
 		case sel.ReadOnly && !op.ReadOnly():
 			out = append(out, fmt.Sprintf("--tools %s: %s changes Kibana and is not served in read-only mode", name, name))
 		case slices.Contains(sel.Exclude, name):

@@ -122,3 +122,26 @@ func TestClosest(t *testing.T) {
 		}
 	}
 }
+
+// TestUnavailableToolsSayWhy: a tool the deployment cannot run is left out
+// whatever was asked for, and a call or a --tools warning gives the reason,
+// not a flag nobody passed.
+func TestUnavailableToolsSayWhy(t *testing.T) {
+	why := "no path to Elasticsearch's data was found at start"
+	sel := Selection{Toolsets: []string{"all"}, Tools: []string{"query_esql"}, Unavailable: map[string]string{"query_esql": why}}
+	ops, err := Select(tools.Catalog, sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range ops {
+		if op.Name == "query_esql" {
+			t.Fatal("query_esql selected though unavailable")
+		}
+	}
+	if got := Unserved(tools.Catalog, Options{Selection: sel}, "query_esql"); !strings.Contains(got, why) || strings.Contains(got, "--exclude-tools") {
+		t.Errorf("explanation %q", got)
+	}
+	if w := SelectionWarnings(tools.Catalog, sel); len(w) != 1 || !strings.Contains(w[0], why) {
+		t.Errorf("warnings %q", w)
+	}
+}
