@@ -1,17 +1,11 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -138,63 +132,5 @@ func runConformance(t *testing.T, node, url, scenario string) {
 func startSandboxHTTP(t *testing.T, extra ...string) string {
 	t.Helper()
 	args := append([]string{"--sandbox", "--transport", "http", "--addr", "127.0.0.1:0"}, extra...)
-	cmd := exec.Command(buildBinary(t), args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var logMu sync.Mutex
-	var log bytes.Buffer
-	urls := make(chan string, 1)
-	exited := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			logMu.Lock()
-			log.Write(sc.Bytes())
-			log.WriteByte('\n')
-			logMu.Unlock()
-			var line struct{ Msg, URL string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving MCP over HTTP" && line.URL != "" {
-				select {
-				case urls <- line.URL:
-				default:
-				}
-			}
-		}
-		cmd.Wait()
-		close(exited)
-	}()
-	serverLog := func() string {
-		logMu.Lock()
-		defer logMu.Unlock()
-		b := log.Bytes()
-		return string(b[max(0, len(b)-16<<10):])
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("server %s log:\n%s", strings.Join(args, " "), serverLog())
-		}
-	})
-	select {
-	case u := <-urls:
-		return u
-	case <-exited:
-		t.Fatalf("the server exited at start: %v\n%s", cmd.ProcessState, serverLog())
-	case <-time.After(15 * time.Second):
-		t.Fatal(fmt.Sprintf("the server logged no URL within 15s:\n%s", serverLog()))
-	}
-	return ""
+	return startHTTPBinary(t, args, []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")})
 }

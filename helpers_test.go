@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -75,4 +79,71 @@ func nodeHarness(t *testing.T, dir, dep, what string, limit time.Duration) strin
 		t.Fatalf("npm ci installed %s %s, package.json pins %s", dep, have.Version, want)
 	}
 	return node
+}
+
+// startHTTPBinary starts the built binary with args and exactly the
+// environment environ, waits for the URL it logs as it starts serving MCP
+// over HTTP, and returns it. The server is stopped (SIGTERM, then killed
+// after 5 s) when the test ends, and its log is shown if the test failed.
+func startHTTPBinary(t *testing.T, args, environ []string) string {
+	t.Helper()
+	cmd := exec.Command(buildBinary(t), args...)
+	cmd.Env = environ
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var logMu sync.Mutex
+	var log bytes.Buffer
+	urls := make(chan string, 1)
+	exited := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			logMu.Lock()
+			log.Write(sc.Bytes())
+			log.WriteByte('\n')
+			logMu.Unlock()
+			var line struct{ Msg, URL string }
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving MCP over HTTP" && line.URL != "" {
+				select {
+				case urls <- line.URL:
+				default:
+				}
+			}
+		}
+		cmd.Wait()
+		close(exited)
+	}()
+	serverLog := func() string { // its last 16 KiB
+		logMu.Lock()
+		defer logMu.Unlock()
+		b := log.Bytes()
+		return string(b[max(0, len(b)-16<<10):])
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+		if t.Failed() {
+			t.Logf("server %q log:\n%s", args, serverLog())
+		}
+	})
+	select {
+	case u := <-urls:
+		return u
+	case <-exited:
+		t.Fatalf("the server exited at start: %v\n%s", cmd.ProcessState, serverLog())
+	case <-time.After(15 * time.Second):
+		t.Fatalf("the server logged no URL within 15s:\n%s", serverLog())
+	}
+	return ""
 }

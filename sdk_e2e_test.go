@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -15,7 +14,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -188,69 +186,11 @@ func startLikeImage(t *testing.T, kibanaURL, token string, env map[string]string
 	}
 	vars["KIBANA_URL"], vars["KIBANA_API_KEY"], vars["KIBANA_MCP_HTTP_TOKEN"] = kibanaURL, "sdk-e2e-api-key", token
 	maps.Copy(vars, env)
-	cmd := exec.Command(buildBinary(t), args...)
+	var environ []string
 	for _, k := range slices.Sorted(maps.Keys(vars)) {
-		cmd.Env = append(cmd.Env, k+"="+vars[k])
+		environ = append(environ, k+"="+vars[k])
 	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var logMu sync.Mutex
-	var log bytes.Buffer
-	urls := make(chan string, 1)
-	exited := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			logMu.Lock()
-			log.Write(sc.Bytes())
-			log.WriteByte('\n')
-			logMu.Unlock()
-			var line struct {
-				Msg, URL string
-			}
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving MCP over HTTP" && line.URL != "" {
-				select {
-				case urls <- line.URL:
-				default:
-				}
-			}
-		}
-		cmd.Wait()
-		close(exited)
-	}()
-	serverLog := func() string { // its last 16 KiB
-		logMu.Lock()
-		defer logMu.Unlock()
-		b := log.Bytes()
-		return string(b[max(0, len(b)-16<<10):])
-	}
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("server %q log:\n%s", args, serverLog())
-		}
-	})
-	select {
-	case u := <-urls:
-		return u
-	case <-exited:
-		t.Fatalf("the server exited at start: %v\n%s", cmd.ProcessState, serverLog())
-	case <-time.After(15 * time.Second):
-		t.Fatalf("the server logged no URL within 15s:\n%s", serverLog())
-	}
-	return ""
+	return startHTTPBinary(t, args, environ)
 }
 
 // sdkResult is client.mjs's one line of output.
