@@ -181,7 +181,7 @@ func startupLog(t *testing.T, url string, k kibana.Config) string {
 	}
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
-	startupCheck(t.Context(), client, cfg, log)()
+	startupCheck(t.Context(), client, cfg, log, nil, nil)()
 	return buf.String()
 }
 

@@ -161,13 +161,19 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	// Which Kibana this is (version, flavour, features) decides the tools
 	// offered: learnt within kibanaInfoBound, alongside the data path's
 	// probe; unknown offers everything.
-	kibInfo := make(chan serve.KibanaInfo, 1)
+	type learnt struct {
+		info serve.KibanaInfo
+		st   *kibanaStatus
+		p    *statusProblem
+	}
+	kibInfo := make(chan learnt, 1)
 	go func() {
-		info, _, _ := readKibanaInfo(ctx, client, cfg, kibanaInfoBound)
-		kibInfo <- info
+		info, st, p := readKibanaInfo(ctx, client, cfg, kibanaInfoBound)
+		kibInfo <- learnt{info, st, p}
 	}()
 	data := chooseDataPath(ctx, client, cfg)
-	kib := <-kibInfo
+	first := <-kibInfo
+	kib := first.info
 	if cfg.Command == "check" {
 		return checkCommand(ctx, client, cfg, stdout, data, kib)
 	}
@@ -206,7 +212,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	// One read of Kibana alongside serving says what is wrong before the
 	// first tool call would; it never holds up or stops the server.
 	checkCtx, stopCheck := context.WithCancel(ctx)
-	waitCheck := startupCheck(checkCtx, client, cfg, log)
+	waitCheck := startupCheck(checkCtx, client, cfg, log, first.st, first.p)
 	defer waitCheck()
 	defer stopCheck()
 	if hint := stdinHint(stdin); cfg.Transport == "stdio" && hint != "" {

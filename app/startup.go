@@ -97,11 +97,16 @@ func readStatus(ctx context.Context, client *kibana.Client, cfg *Config) (*kiban
 // Kibana is connected, or what is wrong and the likely fix. It never stops
 // the server. The returned wait blocks until the check has ended; call it
 // after cancelling ctx.
-func startupCheck(ctx context.Context, client *kibana.Client, cfg *Config, log *slog.Logger) (wait func()) {
+func startupCheck(ctx context.Context, client *kibana.Client, cfg *Config, log *slog.Logger, st *kibanaStatus, p *statusProblem) (wait func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		st, p := readStatus(ctx, client, cfg)
+		if st == nil && (p == nil || p.Status == 0) {
+			// The read that chose the tools gave no answer within its
+			// short bound (or none was made): read again, bounded by the
+			// Kibana timeout, to say what is wrong.
+			st, p = readStatus(ctx, client, cfg)
+		}
 		if ctx.Err() != nil {
 			return // the server stopped first: nothing to report
 		}
