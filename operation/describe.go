@@ -134,6 +134,9 @@ func redacted(v any) any {
 	return v
 }
 
+// JSONText shows a value as jsonText does, for a Describe of the catalogue.
+func JSONText(v any) string { return jsonText(v) }
+
 // maxJSONText bounds a value shown as JSON in a question.
 const maxJSONText = 160
 

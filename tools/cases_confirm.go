@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/operation"
@@ -84,4 +85,51 @@ func connectorName(ctx context.Context, k *kibana.Client, space, id string) stri
 		return "with ID " + operation.Quoted(id)
 	}
 	return operation.Quoted(c.Name) + " (" + operation.Quoted(c.ConnectorTyp) + ")"
+}
+
+// Describe says how many alerts set_alert_status changes: for a query, the
+// count of alerts it matches now (a match_all would change every alert of
+// the space), read with a search of size 0.
+func (in *SetAlertStatusInput) Describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string {
+	var target string
+	if in.Query != nil {
+		var query any
+		if json.Unmarshal(in.Query, &query) != nil {
+			return ""
+		}
+		var found struct {
+			Hits struct {
+				Total json.RawMessage `json:"total"`
+			} `json:"hits"`
+		}
+		count := "the alerts"
+		if err := callJSON(ctx, k, req.Space, "search_detection_alerts", map[string]any{"query": query, "size": number(0), "track_total_hits": true}, &found); err == nil {
+			var total struct {
+				Value int `json:"value"`
+			}
+			n := 0
+			if json.Unmarshal(found.Hits.Total, &total) == nil {
+				n = total.Value
+			} else {
+				json.Unmarshal(found.Hits.Total, &n)
+			}
+			count = fmt.Sprintf("%d alert(s)", n)
+		}
+		target = count + " matching the query " + operation.JSONText(query)
+	} else {
+		shown := make([]string, 0, min(len(in.SignalIDs), 3))
+		for _, id := range in.SignalIDs[:min(len(in.SignalIDs), 3)] {
+			shown = append(shown, operation.Quoted(id))
+		}
+		target = fmt.Sprintf("%d alert(s) (%s", len(in.SignalIDs), strings.Join(shown, ", "))
+		if len(in.SignalIDs) > len(shown) {
+			target += ", …"
+		}
+		target += ")"
+	}
+	text := fmt.Sprintf("set the workflow status of %s to %s", target, operation.Quoted(in.Status))
+	if in.Reason != "" {
+		text += " with reason " + operation.Quoted(in.Reason)
+	}
+	return text
 }

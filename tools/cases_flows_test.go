@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -347,5 +348,26 @@ func TestPushAndCommentDeleteQuestions(t *testing.T) {
 	del := &DeleteCaseCommentInput{CaseID: sandboxCaseID, CommentID: "k1"}
 	if got := del.Describe(t.Context(), client, &kibana.Request{}); got != `permanently delete comment "k1" of case "Brute force against VPN gateway vpn-gw-01"` {
 		t.Errorf("delete question %q", got)
+	}
+}
+
+// TestAlertStatusQuestionCounts: a query-based status change says how many
+// alerts the query matches now; an id-based one how many ids it names.
+func TestAlertStatusQuestionCounts(t *testing.T) {
+	sk, client := sandboxtest.New(t, nil)
+	in := &SetAlertStatusInput{Status: "closed", Query: json.RawMessage(`{"match_all":{}}`), Reason: "false_positive"}
+	got := in.Describe(t.Context(), client, &kibana.Request{})
+	if !regexp.MustCompile(`^set the workflow status of [1-9][0-9]* alert\(s\) matching the query \{"match_all":\{\}\} to "closed" with reason "false_positive"$`).MatchString(got) {
+		t.Errorf("query question %q", got)
+	}
+	in = &SetAlertStatusInput{Status: "acknowledged", SignalIDs: []string{"a1", "a2", "a3", "a4"}}
+	if got := in.Describe(t.Context(), client, &kibana.Request{}); got != `set the workflow status of 4 alert(s) ("a1", "a2", "a3", …) to "acknowledged"` {
+		t.Errorf("ids question %q", got)
+	}
+	seen, _ := sk.Requests()
+	for _, r := range seen {
+		if !strings.HasPrefix(r, "POST /api/detection_engine/signals/search") {
+			t.Errorf("the question sent %s", r)
+		}
 	}
 }
