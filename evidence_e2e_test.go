@@ -14,20 +14,7 @@ import (
 // built-in sandbox with the default selection (and args).
 func startSandboxedDefault(t *testing.T, args ...string) *client.Client {
 	t.Helper()
-	c, err := client.NewStdioMCPClient(buildBinary(t), []string{"KIBANA_MCP_LOG_LEVEL=warn"}, append([]string{"--sandbox"}, args...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
-	defer cancel()
-	var init mcp.InitializeRequest
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
-	init.Params.ClientInfo = mcp.Implementation{Name: "scenario", Version: "1"}
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return startSandboxedWith(t, append([]string{"--sandbox"}, args...))
 }
 
 // TestScenarioAlertToEvents: the model finds the open brute-force alert on

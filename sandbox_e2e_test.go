@@ -24,7 +24,14 @@ import (
 // sandbox, with every toolset served.
 func startSandboxed(t *testing.T, args ...string) *client.Client {
 	t.Helper()
-	c, err := client.NewStdioMCPClient(buildBinary(t), []string{"KIBANA_MCP_LOG_LEVEL=warn"}, append([]string{"--sandbox", "--toolsets", "all"}, args...)...)
+	return startSandboxedWith(t, append([]string{"--sandbox", "--toolsets", "all"}, args...))
+}
+
+// startSandboxedWith starts the built binary over stdio with args and
+// initializes an MCP client with it.
+func startSandboxedWith(t *testing.T, args []string) *client.Client {
+	t.Helper()
+	c, err := client.NewStdioMCPClient(buildBinary(t), []string{"KIBANA_MCP_LOG_LEVEL=warn"}, args...)
 	if err != nil {
 		t.Fatal(err)
 	}

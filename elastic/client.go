@@ -3,8 +3,6 @@ package elastic
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -12,10 +10,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
 )
 
 // The direct client is net/http, not the official go-elasticsearch client:
@@ -81,20 +80,9 @@ func New(cfg Config) (*Client, error) {
 	if c.maxBody <= 0 {
 		c.maxBody = 4 << 20
 	}
-	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: cfg.InsecureSkipVerify} //nolint:gosec // the user's explicit choice
-	if cfg.CACertFile != "" {
-		pem, err := os.ReadFile(cfg.CACertFile)
-		if err != nil {
-			return nil, fmt.Errorf("reading the CA file: %w", err)
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil || pool == nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("no PEM certificate in %s", cfg.CACertFile)
-		}
-		tlsCfg.RootCAs = pool
+	tlsCfg, err := kibana.TLSConfig(cfg.CACertFile, cfg.InsecureSkipVerify)
+	if err != nil {
+		return nil, err
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = tlsCfg
