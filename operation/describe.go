@@ -24,6 +24,15 @@ type Describer interface {
 	Describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string
 }
 
+// Preflighter is implemented by inputs that can tell, before the user is
+// asked, that the call cannot do what it says (the object to delete is
+// gone): asking to approve a call bound to fail wastes the user's answer.
+// An error is the tool's answer; nothing is sent. It runs before Describe,
+// so it may keep what it read for the question.
+type Preflighter interface {
+	Preflight(ctx context.Context, k *kibana.Client, req *kibana.Request) error
+}
+
 // Assignments says what an object sets, as `name to value`, sorted by
 // name; IDs and versions are left out, and members whose value is an
 // object are named without it.

@@ -82,6 +82,14 @@ func (r *Runner) confirmation(ctx context.Context, op *operation.Operation, req 
 		}
 		return nil
 	}
+	if p, ok := input.(operation.Preflighter); ok && !answeredBefore(roundTrip) {
+		pctx, cancel := context.WithTimeout(ctx, describeTimeout)
+		err := p.Preflight(pctx, r.client, req)
+		cancel()
+		if err != nil {
+			return mcp.NewToolResultError(fmt.Sprintf("Not done, and not asked: %v. Nothing was changed in Kibana.", err))
+		}
+	}
 	if !modern {
 		return r.askDirectly(ctx, op, r.question(ctx, op, req, input))
 	}
@@ -99,6 +107,12 @@ func (r *Runner) confirmation(ctx context.Context, op *operation.Operation, req 
 	}
 	state := r.states.issue(op.Name, args, caller, r.now())
 	return server.NewInputRequestBuilder(state).Elicit(confirmID, r.question(ctx, op, req, input)).ToolResult()
+}
+
+// answeredBefore reports a call that carries the user's answer to an
+// earlier question: the preflight ran when that question was asked.
+func answeredBefore(roundTrip mcp.MultiRoundTripParams) bool {
+	return roundTrip.RequestState != "" && server.ElicitationResponse(roundTrip.InputResponses, confirmID) != nil
 }
 
 // cannotAsk is the refusal of ConfirmRequire when the user cannot be asked:

@@ -52,7 +52,7 @@ func TestConfirmationIsBoundToTheArguments(t *testing.T) {
 		t.Fatalf("first call: %v %+v", err, first)
 	}
 	msg := first.InputRequests[confirmID].Elicitation.Message
-	if want := `delete_case_comment in space "default": permanently delete comment "k1" of case with ID "c1". Allow?`; msg != want {
+	if want := `delete_case_comment in space "default": permanently delete comment "k1" from case with ID "c1". Allow?`; msg != want {
 		t.Errorf("question %q, want %q", msg, want)
 	}
 	accept := mcp.InputResponses{confirmID: mcp.NewElicitationInputResponse(mcp.ElicitationResult{ElicitationResponse: mcp.ElicitationResponse{Action: mcp.ElicitationResponseActionAccept}})}
@@ -68,6 +68,58 @@ func TestConfirmationIsBoundToTheArguments(t *testing.T) {
 	done, err := r.run(modernCtx(), op, approved, mcp.MultiRoundTripParams{InputResponses: accept, RequestState: first.RequestState})
 	if err != nil || done.NeedsInput() || done.IsError || hits.Load() != 1 {
 		t.Fatalf("approved call: %v %+v, Kibana hit %d times", err, done, hits.Load())
+	}
+}
+
+// TestDeletingACommentShowsItOrSaysItIsGone: the question quotes the
+// comment's text and the case's title; a comment Kibana does not have is
+// said so at once, without asking the user and without a write.
+func TestDeletingACommentShowsItOrSaysItIsGone(t *testing.T) {
+	var writes atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method != http.MethodGet:
+			writes.Add(1)
+		case r.URL.Path == "/api/cases/c1/comments/k1":
+			io.WriteString(w, `{"id":"k1","type":"user","comment":"Escalated to IR on call","owner":"securitySolution"}`)
+		case r.URL.Path == "/api/cases/c1/comments/k2":
+			io.WriteString(w, `{"id":"k2","type":"alert","alertId":["a1","a2","a3"],"index":["i","i","i"],"owner":"securitySolution"}`)
+		case r.URL.Path == "/api/cases/c1":
+			io.WriteString(w, `{"id":"c1","title":"Brute force on vpn-gw-01"}`)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"statusCode":404,"error":"Not Found","message":"Saved object [cases-comments/k9] not found"}`)
+		}
+	}))
+	defer srv.Close()
+	kc, err := kibana.New(kibana.Config{URL: srv.URL, MaxRetries: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRunner(kc, tools.Catalog, Options{Confirm: ConfirmAsk})
+	op := mustLookup(t, "delete_case_comment")
+	for _, tc := range []struct{ comment, want string }{
+		{"k1", `delete_case_comment in space "default": permanently delete comment "Escalated to IR on call" from case "Brute force on vpn-gw-01". Allow?`},
+		{"k2", `delete_case_comment in space "default": permanently delete the attachment of 3 alert(s) from case "Brute force on vpn-gw-01". Allow?`},
+	} {
+		res, err := r.run(modernCtx(), op, args(t, `{"caseId":"c1","commentId":"`+tc.comment+`"}`), mcp.MultiRoundTripParams{})
+		if err != nil || !res.NeedsInput() {
+			t.Fatalf("%s: not asked: %v %+v", tc.comment, err, res)
+		}
+		if got := res.InputRequests[confirmID].Elicitation.Message; got != tc.want {
+			t.Errorf("question\n%s\nwant\n%s", got, tc.want)
+		}
+	}
+	gone, err := r.run(modernCtx(), op, args(t, `{"caseId":"c1","commentId":"k9"}`), mcp.MultiRoundTripParams{})
+	if err != nil || gone.NeedsInput() || !gone.IsError {
+		t.Fatalf("missing comment: want an error without a question, got %v %+v", err, gone)
+	}
+	if text := gone.Content[0].(mcp.TextContent).Text; !strings.Contains(text, `case "c1" has no comment "k9"`) || !strings.Contains(text, "find_case_comments") {
+		t.Errorf("missing comment answer: %s", text)
+	}
+	if writes.Load() != 0 {
+		t.Errorf("%d writes reached Kibana before any approval", writes.Load())
 	}
 }
 

@@ -827,6 +827,8 @@ type GetCaseCommentInput struct {
 type DeleteCaseCommentInput struct {
 	CaseID    string `json:"caseId" in:"path" jsonschema:"required"`
 	CommentID string `json:"commentId" in:"path" jsonschema:"required" jsonschema_description:"From find_case_comments."`
+
+	found *caseComment // read by Preflight for the question
 }
 
 // PushCaseInput names the case and the connector to push it through.

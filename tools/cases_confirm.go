@@ -69,9 +69,43 @@ func (in *PushCaseInput) Describe(ctx context.Context, k *kibana.Client, req *ki
 		caseTitle(ctx, k, req.Space, in.CaseID), connectorName(ctx, k, req.Space, in.ConnectorID))
 }
 
-// Describe names the comment's case by title.
+// Preflight reads the comment: one that is not there is said so at once,
+// and one that is gives the question its text.
+func (in *DeleteCaseCommentInput) Preflight(ctx context.Context, k *kibana.Client, req *kibana.Request) error {
+	var c caseComment
+	err := callJSON(ctx, k, req.Space, "get_case_comment", map[string]any{"caseId": in.CaseID, "commentId": in.CommentID}, &c)
+	if isNotFound(err) {
+		return fmt.Errorf("case %s has no comment %s (Kibana answered 404); find_case_comments lists its comments", operation.Quoted(in.CaseID), operation.Quoted(in.CommentID))
+	}
+	if err == nil {
+		in.found = &c
+	}
+	return nil
+}
+
+// caseComment is what a deletion question shows of a comment.
+type caseComment struct {
+	Type    string          `json:"type"`
+	Comment string          `json:"comment"`
+	AlertID json.RawMessage `json:"alertId"`
+}
+
+// Describe names the comment by its text (or its alerts) and its case by
+// title.
 func (in *DeleteCaseCommentInput) Describe(ctx context.Context, k *kibana.Client, req *kibana.Request) string {
-	return fmt.Sprintf("permanently delete comment %s of case %s", operation.Quoted(in.CommentID), caseTitle(ctx, k, req.Space, in.CaseID))
+	what := "comment " + operation.Quoted(in.CommentID)
+	if c := in.found; c != nil {
+		var ids []string
+		switch {
+		case c.Comment != "":
+			what = "comment " + operation.Quoted(c.Comment)
+		case c.Type == "alert" && json.Unmarshal(c.AlertID, &ids) == nil:
+			what = fmt.Sprintf("the attachment of %d alert(s)", len(ids))
+		case c.Type == "alert":
+			what = "the attachment of 1 alert"
+		}
+	}
+	return fmt.Sprintf("permanently delete %s from case %s", what, caseTitle(ctx, k, req.Space, in.CaseID))
 }
 
 // connectorName is a connector's name and type, quoted, or its quoted ID

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
+	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
@@ -345,9 +346,32 @@ func TestPushAndCommentDeleteQuestions(t *testing.T) {
 	if !strings.Contains(got, `"Brute force against VPN gateway vpn-gw-01"`) || !strings.Contains(got, `"`+conns[0].Name+`"`) {
 		t.Errorf("push question %q", got)
 	}
-	del := &DeleteCaseCommentInput{CaseID: sandboxCaseID, CommentID: "k1"}
-	if got := del.Describe(t.Context(), client, &kibana.Request{}); got != `permanently delete comment "k1" of case "Brute force against VPN gateway vpn-gw-01"` {
-		t.Errorf("delete question %q", got)
+	var found struct {
+		Comments []struct{ ID, Type, Comment string } `json:"comments"`
+	}
+	if err := callJSON(t.Context(), client, "", "find_case_comments", map[string]any{"caseId": sandboxCaseID}, &found); err != nil {
+		t.Fatal(err)
+	}
+	var note struct{ ID, Comment string }
+	for _, c := range found.Comments {
+		if c.Type == "user" && c.Comment != "" {
+			note.ID, note.Comment = c.ID, c.Comment
+			break
+		}
+	}
+	if note.ID == "" {
+		t.Fatalf("the sandbox case has no user comment: %+v", found)
+	}
+	del := &DeleteCaseCommentInput{CaseID: sandboxCaseID, CommentID: note.ID}
+	if err := del.Preflight(t.Context(), client, &kibana.Request{}); err != nil {
+		t.Fatalf("preflight of an existing comment: %v", err)
+	}
+	if got, want := del.Describe(t.Context(), client, &kibana.Request{}), `permanently delete comment `+operation.Quoted(note.Comment)+` from case "Brute force against VPN gateway vpn-gw-01"`; got != want {
+		t.Errorf("delete question %q, want %q", got, want)
+	}
+	gone := &DeleteCaseCommentInput{CaseID: sandboxCaseID, CommentID: "k1"}
+	if err := gone.Preflight(t.Context(), client, &kibana.Request{}); err == nil || !strings.Contains(err.Error(), `has no comment "k1"`) {
+		t.Errorf("preflight of a missing comment: %v", err)
 	}
 }
 
