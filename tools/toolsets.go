@@ -12,9 +12,12 @@ var Toolsets = []operation.Toolset{
 		// Cases, comments and settings carry a version that every change
 		// (adding a comment too) moves on.
 		ConflictHint: "The object changed since its version was read: read it again, e.g. with get_case, and retry with the new version."},
-	// Alerting rules API: 7.x on. Rules belong to their producers' features, so none is required.
+	// Alerting rules API (/api/alerting/rule…): 7.13 on (Kibana PR #93977, v7.13.0), so every 8.x
+	// has it; the snooze routes declare their own. Rules belong to their producers' features, so
+	// none is required.
 	{Name: "alerting", Availability: operation.Availability{Serverless: true}, Description: "Alerting rules: find, read, mute, snooze, enable and disable them.", Default: true},
-	// Feature id: ACTIONS_FEATURE_ID = 'actions' (x-pack actions plugin, common constants).
+	// The /api/actions/connector… APIs: 7.13 on (Kibana PR #92451). Feature id:
+	// ACTIONS_FEATURE_ID = 'actions' (x-pack actions plugin, common constants).
 	{Name: "connectors", Availability: operation.Availability{Feature: "actions", Serverless: true}, Description: "Connectors to external systems: list, read and run them.", Default: true},
 	// Detection engine signals and rules APIs: 7.x on, the Security feature: siem, then siemV2 (8.18),
 	// siemV3 (9.1), siemV4 (9.2), siemV5 (9.3) (security-solution-features constants).
@@ -23,9 +26,13 @@ var Toolsets = []operation.Toolset{
 	{Name: "spaces", Availability: operation.Availability{Serverless: true}, Description: "Kibana spaces: which exist and what they hold.", Default: true},
 	// The data path decides (app/datapath.go): Elasticsearch directly works on any version, Agent Builder is probed at start (9.2 on), and with no path the data tools are left out.
 	{Name: "data", Availability: operation.Availability{Serverless: true}, Description: "Evidence in Elasticsearch: ES|QL queries, the events around an alert, indices, fields, documents.", Default: true},
+	// Each response action route declares its first version (endpoint.go); the endpoint exception
+	// list routes are 7.x. The pre-8.4 /api/endpoint/isolate routes, removed in 9.0 (Kibana PR
+	// #199598), are not used.
 	{Name: "endpoint", Availability: operation.Availability{Feature: "siem", Serverless: true}, Description: "Endpoint response actions: isolate hosts, kill processes, get files."},
 	// Fleet's feature id is fleetv2; fleet is Integrations (before the split, the fleet plugin
 	// registered one feature with its PLUGIN_ID 'fleet'). Per-operation exceptions in fleet.go.
+	// unverified: the first 8.x version of each other Fleet route; none is declared.
 	{Name: "fleet", Availability: operation.Availability{Feature: "fleetv2|fleet", Serverless: true}, Description: "Fleet agents, policies, outputs and integration packages."},
 	// Feature id APM_SERVER_FEATURE_ID = 'apm'. Serverless: observability projects; security
 	// projects disable the plugin (config/serverless.security.yml: xpack.apm.enabled: false),
@@ -48,14 +55,17 @@ var Toolsets = []operation.Toolset{
 	// public knowledge base entries routes arrived; they keep this lower bound. Feature id
 	// ASSISTANT_FEATURE_ID = 'securitySolutionAssistant' (security-solution-features constants).
 	{Name: "ai_assistant", Availability: operation.Availability{Since: "8.15.0", Feature: "securitySolutionAssistant|siem", Serverless: true}, Description: "Security AI assistant anonymisation fields and knowledge base."},
+	// unverified: per-route first versions within 8.x (preview, prebuilt status); none is declared.
 	{Name: "detection_rules", Availability: operation.Availability{Feature: "siem", Serverless: true}, Description: "Detection rule lifecycle: create, change, enable, bulk edit, export, import, prebuilt rules."},
+	// unverified: first versions of the shared-list and rule-exception routes within 8.x; none is declared.
 	{Name: "exceptions", Availability: operation.Availability{Feature: "siem", Serverless: true}, Description: "Exception lists and items, and the value lists they match against."},
 	// Serverless keeps only export, import and resolve-import-errors of the saved objects API:
 	// Kibana's core saved objects routes (routes/index.ts) register every other route with
 	// access 'internal' on serverless; those three are public everywhere. They declare their own.
 	{Name: "saved_objects", Availability: operation.Availability{}, Description: "Saved objects: get, find, create, update, bulk, export and import."},
 	// Newer Kibanas also have securitySolutionTimeline/securitySolutionNotes features; siem still
-	// exists alongside (its successors match), so siem is what is required.
+	// exists alongside (its successors match), so siem is what is required. unverified: the
+	// first versions of the notes read (GET /api/note), copy and resolve routes; none is declared.
 	{Name: "timelines", Availability: operation.Availability{Feature: "siem", Serverless: true}, Description: "Investigation timelines, their notes and pinned events."},
 	// Feature id: the osquery plugin's PLUGIN_ID 'osquery'.
 	{Name: "osquery", Availability: operation.Availability{Feature: "osquery", Serverless: true}, Description: "Osquery live queries on hosts, their results, packs and saved queries."},
@@ -81,6 +91,8 @@ func ToolsetNames() []string { return Catalog.ToolsetNames() }
 // AgentBuilderAvailability is Kibana's Agent Builder API (/api/agent_builder),
 // one of the data tools' paths (app/datapath.go probes it at start): every
 // route of it carries the x-state "Technical Preview; added in 9.2.0".
+// No feature is required: current source names it agentBuilder
+// (AGENTBUILDER_FEATURE_ID); unverified what id 9.2 registered.
 var AgentBuilderAvailability = operation.Availability{Since: "9.2.0", Serverless: true}
 
 // sinceIn is toolset ts's availability with a later first version: for an
