@@ -108,7 +108,7 @@ func TestCheckWrongBasePath(t *testing.T) {
 }
 
 // A Kibana where the key reads cases, is refused alerting and lacks the
-// dashboards API: the check still passes and says which is which.
+// data views API: the check still passes and says which is which.
 func TestCheckToolsetPrivileges(t *testing.T) {
 	var mu sync.Mutex
 	var seen []string
@@ -132,7 +132,7 @@ func TestCheckToolsetPrivileges(t *testing.T) {
 			answer(w, 200, `{"cases":[],"page":1,"per_page":1,"total":0}`)
 		case strings.HasPrefix(r.URL.Path, "/api/alerting/"):
 			answer(w, 403, `{"statusCode":403,"error":"Forbidden","message":"Unauthorized to find rules"}`)
-		case strings.HasPrefix(r.URL.Path, "/api/dashboards"):
+		case strings.HasPrefix(r.URL.Path, "/api/data_views"):
 			answer(w, 404, routeAbsent)
 		default:
 			answer(w, 500, `{"statusCode":500,"error":"Internal Server Error","message":"boom"}`)
@@ -143,7 +143,7 @@ func TestCheckToolsetPrivileges(t *testing.T) {
 		t.Fatalf("exit %d, want 0\n%s", code, out)
 	}
 	wantContains(t, "report", out, "9.1.3 (serverless)", "default (Default): exists")
-	for tool, verdict := range map[string]string{"find_cases": "ok", "find_rules": "no privilege (403)", "find_dashboards": "not on this Kibana (404)", "list_connectors": "answered 500"} {
+	for tool, verdict := range map[string]string{"find_cases": "ok", "find_rules": "no privilege (403)", "find_data_views": "not on this Kibana (404)", "list_connectors": "answered 500"} {
 		found := false
 		for _, line := range strings.Split(out, "\n") {
 			if strings.Contains(line, " "+tool+" ") {

@@ -30,7 +30,7 @@ func TestCheckSaysWhatThisKibanaLacks(t *testing.T) {
 	wantContains(t, "report", out,
 		"not on this Kibana (8.15.2): arrived in 9.2",
 		"not on this Kibana (8.15.2): needs the fleetv2 or fleet feature",
-		"26 of 34 tools not on this Kibana (8.15.2)")
+		"29 of 34 tools not on this Kibana (8.15.2)")
 }
 
 func TestToolsForAKibanaVersion(t *testing.T) {

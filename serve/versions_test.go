@@ -87,7 +87,7 @@ func TestSelectLeavesOutWhatKibanaLacks(t *testing.T) {
 }
 
 func TestLeftOutAndUnserved(t *testing.T) {
-	s := Selection{Toolsets: []string{"attack_discovery", "cases"}, Kibana: KibanaInfo{Version: "8.15.2"}}
+	s := Selection{Toolsets: []string{"attack_discovery", "spaces"}, Kibana: KibanaInfo{Version: "8.15.2"}}
 	left := LeftOut(tools.Catalog, s)
 	if len(left) != tools.CountInToolset("attack_discovery") {
 		t.Fatalf("left out %d, want the attack discovery toolset", len(left))

@@ -776,6 +776,7 @@ func randomUUID() (string, error) {
 
 // snoozeScheduleAvailability: the public snooze schedule routes carry the
 // x-state "Generally available; added in 8.19.0" in the OpenAPI document;
-// 8.19 shipped alongside 9.1, which is where the 9 line has them (9.0 does
-// not).
+// they were added by Kibana PR #210584 (spring 2025, after 8.18/9.0 branched)
+// and 8.19 shipped alongside 9.1, which is where the 9 line has them (9.0
+// does not).
 var snoozeScheduleAvailability = &operation.Availability{Since: "8.19.0|9.1.0", Serverless: true}

@@ -101,8 +101,9 @@ var connectorsOperations = []*operation.Operation{
 	{
 		// The pre-7.13 route, deprecated through 8.x; absent from the
 		// published spec, documented on seed page 004. Kibana 9.0 removed
-		// the legacy actions and alerting HTTP APIs (9.0.0 release notes,
-		// breaking changes); serverless never had them.
+		// the legacy actions HTTP APIs (Kibana PR #197510 for issue #90382,
+		// "9.0 only change"); serverless never had them (absent from its
+		// API reference).
 		Name:         "delete_connector_legacy",
 		Availability: &operation.Availability{Until: "9.0.0", Feature: "actions"},
 		Title:        "Delete connector (legacy route)",

@@ -6,7 +6,8 @@ import (
 	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
-// The dashboards API (technical preview in Kibana 9.0). Its list route is
+// The dashboards API (technical preview in Kibana 9.0 only; its toolset's
+// availability in toolsets.go says why 9.1 on lacks it). Its list route is
 // not in the published OpenAPI document; its seed page declares no version
 // header, and Kibana registers the route (the same summary and query
 // parameters as the page) under the public version 2023-10-31, refusing

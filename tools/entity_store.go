@@ -131,7 +131,7 @@ var entityStoreOperations = []*operation.Operation{
 	},
 	{
 		Name:         "upsert_entity",
-		Availability: entityStoreCRUDAvailability,
+		Availability: entityStoreUpsertAvailability,
 		Title:        "Upsert entity",
 		Description:  "Create or update one entity of a running engine; without force only entity.attributes, lifecycle and behaviors change.",
 		Toolset:      "entity_analytics",
@@ -210,10 +210,15 @@ var entityStoreOperations = []*operation.Operation{
 }
 
 // entityStoreAvailability: the entity store arrived as a technical preview
-// in Kibana 8.16 (release notes, Entity Analytics). The entity CRUD routes
-// (upsert, delete, bulk) came later; 9.1 is declared as the lower bound we
-// know of (not in 8.x, no dated x-state in the spec).
+// in Kibana 8.16 (security-docs issue #5836, "released in 8.16"; the 8.16
+// Elastic Security guide's entity store page). Its entity CRUD routes came
+// later: upsert in 9.2 (Kibana PR #234454; docs-content issue #3228: "Starting
+// in 9.2 … the supported operation is UPSERT"), delete and bulk upsert in 9.3
+// (PRs #239314 and #236409, merged October 2025 after 9.2 branched; in the
+// November 2025 spec). unverified: the entity store v2 of 9.4 serves entities
+// under /api/security/entity_store; whether 9.4 removed these routes.
 var (
-	entityStoreAvailability     = &operation.Availability{Since: "8.16.0", Feature: "siem", Serverless: true}
-	entityStoreCRUDAvailability = &operation.Availability{Since: "9.1.0", Feature: "siem", Serverless: true}
+	entityStoreAvailability       = sinceIn("entity_analytics", "8.16.0")
+	entityStoreUpsertAvailability = sinceIn("entity_analytics", "9.2.0")
+	entityStoreCRUDAvailability   = sinceIn("entity_analytics", "9.3.0")
 )

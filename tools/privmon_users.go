@@ -349,7 +349,14 @@ type ListPrivilegedUsersInput struct {
 	KQL string `json:"kql,omitempty" in:"query" jsonschema_description:"e.g. user.name:svc-* or labels.sources:csv"`
 }
 
-// privmonAvailability: privileged user monitoring (and its privileged
-// access detection package) arrived as a technical preview in Kibana 9.1
-// (9.1.0 release notes, Entity Analytics).
-var privmonAvailability = &operation.Availability{Since: "9.1.0", Feature: "siem", Serverless: true}
+// privmonAvailability: privileged user monitoring arrived as a technical
+// preview in Kibana 9.1 (docs-content issue #1646: "the primary Entity
+// Analytics feature releasing in 9.1"; its requirements page: "Stack Preview
+// 9.1.0"): the engine init and health routes (Kibana PR #215663), the user
+// CRUD routes (PR #218098) and privileged access detection (PR #224008, seen
+// by QA on 9.1.0 in issue #228153). unverified: the disable and delete
+// engine routes (PRs #227430, #229019) merged in late July 2025, after 9.1
+// branched, so they may be 9.2 only; the 9.4 release notes preview
+// (docs-content PR #6201) says privileged user monitoring is removed in
+// favour of watchlists, with no released note yet.
+var privmonAvailability = sinceIn("entity_analytics", "9.1.0")

@@ -11,55 +11,62 @@ import (
 
 // The risk score engine (/api/risk_score/engine/*): it scores hosts and
 // users from their alerts of a time range, weighted by asset criticality.
-// Availability: the toolset's (8.15, the public entity analytics routes);
-// the configure and delete-data routes arrived later, but no dated source
-// says when, so they keep that lower bound (a 404 on an older Kibana is
-// then explained as a route this Kibana lacks).
+// Availability: each route declares its own first version (8.16 for
+// schedule_now and dangerously_delete_data, 8.18 for configure). unverified:
+// the 9.4 release notes preview (docs-content PR #6201) lists
+// dangerously_delete_data as removed in 9.4 when risk scoring moves to the
+// entity store; no Until is declared until a released note confirms it.
 var riskEngineOperations = []*operation.Operation{
 	{
-		Name:        "run_risk_score_engine",
-		Title:       "Run risk score engine",
-		Description: "Recalculate entity risk scores now instead of at the next hourly run, e.g. after changing asset criticality.",
-		Toolset:     "entity_analytics",
-		Method:      http.MethodPost,
-		Path:        "/api/risk_score/engine/schedule_now",
-		APIVersion:  operation.V20231031,
-		Effect:      operation.Writes,
-		Idempotent:  true,
-		Input:       RiskEngineNoInput{},
+		// schedule_now: Kibana PR #187577, released in 8.16 (security-docs issue #5912).
+		Name:         "run_risk_score_engine",
+		Availability: sinceIn("entity_analytics", "8.16.0"),
+		Title:        "Run risk score engine",
+		Description:  "Recalculate entity risk scores now instead of at the next hourly run, e.g. after changing asset criticality.",
+		Toolset:      "entity_analytics",
+		Method:       http.MethodPost,
+		Path:         "/api/risk_score/engine/schedule_now",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Writes,
+		Idempotent:   true,
+		Input:        RiskEngineNoInput{},
 		Examples: []string{
 			`{}`,
 			`{"space_id":"soc"}`,
 		},
 	},
 	{
-		Name:        "configure_risk_score_engine",
-		Title:       "Configure risk score engine",
-		Description: "Change which alerts the risk engine scores (time range, excluded statuses and tags, KQL filters per entity type) and whether stale scores reset to zero.",
-		Toolset:     "entity_analytics",
-		Method:      http.MethodPatch,
-		Path:        "/api/risk_score/engine/saved_object/configure",
-		APIVersion:  operation.V20231031,
-		Effect:      operation.Writes,
-		Idempotent:  true,
-		Admin:       true,
-		Input:       ConfigureRiskEngineInput{},
+		// The configurable risk engine (closed alerts, date range) shipped in 8.18 (security-docs PR #6710, "What's new in 8.18"). unverified: the exact Kibana PR of the route.
+		Name:         "configure_risk_score_engine",
+		Availability: sinceIn("entity_analytics", "8.18.0"),
+		Title:        "Configure risk score engine",
+		Description:  "Change which alerts the risk engine scores (time range, excluded statuses and tags, KQL filters per entity type) and whether stale scores reset to zero.",
+		Toolset:      "entity_analytics",
+		Method:       http.MethodPatch,
+		Path:         "/api/risk_score/engine/saved_object/configure",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Writes,
+		Idempotent:   true,
+		Admin:        true,
+		Input:        ConfigureRiskEngineInput{},
 		Examples: []string{
 			`{"exclude_alert_statuses":["closed"]}`,
 			`{"enable_reset_to_zero":false,"exclude_alert_statuses":["closed","acknowledged"],"exclude_alert_tags":["false-positive"],"filters":[{"entity_types":["user"],"filter":"not user.name:svc-*"}],"range":{"start":"now-14d","end":"now"},"space_id":"soc"}`,
 		},
 	},
 	{
-		Name:        "delete_risk_score_data",
-		Title:       "Delete all risk score data",
-		Description: "Uninstall the risk engine and delete all risk score data of the space (indices, transforms, settings); scores are gone until the engine is turned on again.",
-		Toolset:     "entity_analytics",
-		Method:      http.MethodDelete,
-		Path:        "/api/risk_score/engine/dangerously_delete_data",
-		APIVersion:  operation.V20231031,
-		Effect:      operation.Deletes,
-		Admin:       true,
-		Input:       RiskEngineNoInput{},
+		// dangerously_delete_data: Kibana PR #191843 (v8.16.0).
+		Name:         "delete_risk_score_data",
+		Availability: sinceIn("entity_analytics", "8.16.0"),
+		Title:        "Delete all risk score data",
+		Description:  "Uninstall the risk engine and delete all risk score data of the space (indices, transforms, settings); scores are gone until the engine is turned on again.",
+		Toolset:      "entity_analytics",
+		Method:       http.MethodDelete,
+		Path:         "/api/risk_score/engine/dangerously_delete_data",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Deletes,
+		Admin:        true,
+		Input:        RiskEngineNoInput{},
 		Examples: []string{
 			`{}`,
 			`{"space_id":"soc"}`,

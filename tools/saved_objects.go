@@ -287,6 +287,8 @@ type UpdateSavedObjectInput struct {
 }
 
 // savedObjectsServerless: serverless keeps only export, import and
-// resolve-import-errors of the saved objects API (its serverless API
-// reference); the toolset's other operations are not on serverless.
+// resolve-import-errors of the saved objects API: Kibana's core saved
+// objects routes/index.ts registers get, resolve, create, update, find and
+// the bulk routes with access 'internal' when serverless, and these three
+// with access 'public'. The toolset's other operations are not on serverless.
 var savedObjectsServerless = &operation.Availability{Serverless: true}
