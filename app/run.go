@@ -159,25 +159,27 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return 2
 	}
 	// Which Kibana this is (version, flavour, features) decides the tools
-	// offered: learnt within kibanaInfoBound, alongside the data path's
-	// probe; unknown offers everything.
-	type learnt struct {
-		info serve.KibanaInfo
-		st   *kibanaStatus
-		p    *statusProblem
-	}
-	kibInfo := make(chan learnt, 1)
-	go func() {
-		info, st, p := readKibanaInfo(ctx, client, cfg, kibanaInfoBound)
-		kibInfo <- learnt{info, st, p}
-	}()
+	// offered: start-up waits kibanaInfoBound for it, alongside the data
+	// path's probe; unknown offers everything. The watch keeps it fresh
+	// while serving: a late answer, an upgrade, a feature turned off.
+	bound := time.NewTimer(kibanaInfoBound)
+	defer bound.Stop()
+	reads := &kibanaReads{client: client, cfg: cfg, first: make(chan struct{})}
+	watch := serve.NewKibanaWatch(serve.KibanaWatchConfig{Read: reads.read, Timeout: cmp.Or(cfg.Kibana.Timeout, kibana.DefaultTimeout)})
+	started := watch.Start(ctx)
 	data := chooseDataPath(ctx, client, cfg)
-	first := <-kibInfo
-	kib := first.info
 	if cfg.Command == "check" {
-		return checkCommand(ctx, client, cfg, stdout, data, kib)
+		<-started // check reports what it learns, however long that takes
+		return checkCommand(ctx, client, cfg, stdout, data, watch.Info())
 	}
-	applyKibanaInfo(cfg, kib, log)
+	select {
+	case <-started:
+	case <-bound.C:
+		log.Info("Kibana has not said which it is within " + kibanaInfoBound.String() + ": every tool is offered until it does")
+	}
+	applyKibanaInfo(cfg, watch.Info(), log)
+	cfg.Serve.Kibana = watch
+	followKibana(watch, cfg.Serve.Selection, log)
 	cfg.Serve.CallContext = func(ctx context.Context) context.Context { return elastic.WithSource(ctx, data.src) }
 	if data.src.Path == elastic.PathNone {
 		// No path to Elasticsearch: the data tools would only fail.
@@ -212,7 +214,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	// One read of Kibana alongside serving says what is wrong before the
 	// first tool call would; it never holds up or stops the server.
 	checkCtx, stopCheck := context.WithCancel(ctx)
-	waitCheck := startupCheck(checkCtx, client, cfg, log, first.st, first.p)
+	waitCheck := startupCheck(checkCtx, client, cfg, log, reads)
 	defer waitCheck()
 	defer stopCheck()
 	if hint := stdinHint(stdin); cfg.Transport == "stdio" && hint != "" {
@@ -246,8 +248,9 @@ func newServer(client *kibana.Client, log *slog.Logger, opts serve.Options, limi
 		completer = limit(completer)
 	}
 	s := server.NewMCPServer("kibana-mcp", version(), append([]server.ServerOption{
-		// Only enabling a toolset changes the tool list.
-		server.WithToolCapabilities(opts.DynamicToolsets),
+		// Enabling a toolset changes the tool list, and so does a
+		// change of Kibana when the server follows it.
+		server.WithToolCapabilities(opts.DynamicToolsets || opts.Kibana != nil),
 		server.WithPromptCapabilities(false),
 		server.WithResourceCapabilities(false, false),
 		server.WithCompletions(),
