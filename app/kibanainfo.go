@@ -19,8 +19,9 @@ import (
 )
 
 // kibanaInfoBound is how long start-up waits to learn which Kibana it
-// talks to before building the tool list; past it, everything is offered.
-const kibanaInfoBound = 2 * time.Second
+// talks to before building the tool list; past it, everything is offered
+// until the answer comes. A variable for tests.
+var kibanaInfoBound = 2 * time.Second
 
 // readKibanaInfo reads /api/status and /api/features at once, within
 // bound: the version, the flavour and the features decide which tools are

@@ -92,7 +92,9 @@ func (w *KibanaWatch) Info() KibanaInfo {
 func (w *KibanaWatch) Set(info KibanaInfo) {
 	w.mu.Lock()
 	w.learnt = w.cfg.Now()
-	w.apply(info) // unlocks
+	tell := w.apply(info)
+	w.mu.Unlock()
+	tell()
 }
 
 // Start reads Kibana now, in the background (start-up: the caller waits
@@ -158,17 +160,24 @@ func (w *KibanaWatch) begin(ctx context.Context, countFailure bool) chan struct{
 		info, err := w.cfg.Read(rctx)
 		cancel()
 		w.mu.Lock()
-		w.reading = nil
-		close(done)
+		tell := func() {}
 		if err != nil {
 			if countFailure {
 				w.failed = w.cfg.Now()
 			}
-			w.mu.Unlock()
-			return
+		} else {
+			w.learnt, w.failed = w.cfg.Now(), time.Time{}
+			tell = w.apply(info)
 		}
-		w.learnt, w.failed = w.cfg.Now(), time.Time{}
-		w.apply(info) // unlocks
+		w.mu.Unlock()
+		// The listeners hear of a change before the read counts as
+		// ended: the caller waiting for it answers after they did (a
+		// session hears its list changed before the call's answer).
+		tell()
+		w.mu.Lock()
+		w.reading = nil
+		close(done)
+		w.mu.Unlock()
 	}()
 	return done
 }
@@ -182,20 +191,20 @@ func (w *KibanaWatch) wait(ctx context.Context, done <-chan struct{}) KibanaInfo
 	return w.Info()
 }
 
-// apply records info and tells the listeners when it changed. Call with
-// w.mu held; it is released. Reads run one at a time, so listeners hear
-// the changes in order.
-func (w *KibanaWatch) apply(info KibanaInfo) {
+// apply records info (call with w.mu held) and returns what tells the
+// listeners of the change, if it is one: call it without w.mu. Reads run
+// one at a time, so listeners hear the changes in order.
+func (w *KibanaWatch) apply(info KibanaInfo) (tell func()) {
 	was := w.info
 	w.info = info
-	listeners := w.onChange
 	if sameKibana(was, info) {
-		w.mu.Unlock()
-		return
+		return func() {}
 	}
-	w.mu.Unlock()
-	for _, fn := range listeners {
-		fn(was, info)
+	listeners := w.onChange
+	return func() {
+		for _, fn := range listeners {
+			fn(was, info)
+		}
 	}
 }
 
