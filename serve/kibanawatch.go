@@ -167,7 +167,7 @@ func (w *KibanaWatch) begin(ctx context.Context, countFailure bool) chan struct{
 			}
 		} else {
 			w.learnt, w.failed = w.cfg.Now(), time.Time{}
-			tell = w.apply(info)
+			tell = w.apply(w.merge(info))
 		}
 		w.mu.Unlock()
 		// The listeners hear of a change before the read counts as
@@ -206,6 +206,20 @@ func (w *KibanaWatch) apply(info KibanaInfo) (tell func()) {
 			fn(was, info)
 		}
 	}
+}
+
+// merge keeps what a read did not learn as it was known. Reads go with
+// the caller's credentials (a client's own Kibana key): one allowed the
+// status but not the features must not make the features unknown, and
+// the tool list swing with who called last.
+func (w *KibanaWatch) merge(info KibanaInfo) KibanaInfo {
+	if info.Version == "" && !info.Serverless {
+		info.Version, info.Serverless = w.info.Version, w.info.Serverless
+	}
+	if info.Features == nil {
+		info.Features = w.info.Features
+	}
+	return info
 }
 
 func sameKibana(a, b KibanaInfo) bool {
