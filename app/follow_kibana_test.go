@@ -321,3 +321,46 @@ func TestLateKibanaAnswerIsApplied(t *testing.T) {
 		t.Errorf("start-up did not say it stopped waiting:\n%s", logs.String())
 	}
 }
+
+// With dynamic toolsets and with tool search, what is offered follows the
+// Kibana too: a toolset or tool it lacks is neither listed nor found, and
+// asking for it says why.
+func TestFollowingKibanaWithDynamicToolsetsAndToolSearch(t *testing.T) {
+	const lacks = `this Kibana (8.15.0) has no`
+	for _, mode := range []string{"dynamic", "search"} {
+		t.Run(mode, func(t *testing.T) {
+			watch := serve.NewKibanaWatch(serve.KibanaWatchConfig{}) // told by hand, never reads
+			watch.Set(serve.KibanaInfo{Version: "8.15.0"})
+			opts := serve.Options{DynamicToolsets: mode == "dynamic", ToolSearch: mode == "search", Kibana: watch}
+			c := connect(t, newLoopbackKibana(t), opts)
+			var offered func() bool
+			var ask func() *mcp.CallToolResult
+			if mode == "dynamic" {
+				offered = func() bool {
+					return strings.Contains(resultText(callTool(t, c, "list_toolsets", map[string]any{})), `"name":"attack_discovery"`)
+				}
+				ask = func() *mcp.CallToolResult { return callTool(t, c, "enable_toolset", map[string]any{"toolset": "attack_discovery"}) }
+			} else {
+				offered = func() bool {
+					return strings.Contains(resultText(callTool(t, c, "search_tools", map[string]any{"query": "find attack discovery schedules", "limit": 10})), `"find_attack_discovery_schedules"`)
+				}
+				ask = func() *mcp.CallToolResult {
+					return callTool(t, c, "call_tool", map[string]any{"name": "find_attack_discovery_schedules", "arguments": map[string]any{}})
+				}
+			}
+			if offered() {
+				t.Error("8.15.0 offers attack discovery")
+			}
+			if res := ask(); !res.IsError || !strings.Contains(resultText(res), lacks) {
+				t.Errorf("asking for attack discovery on 8.15.0: %s", resultText(res))
+			}
+			watch.Set(serve.KibanaInfo{Version: "9.2.0"})
+			if !offered() {
+				t.Error("9.2.0 does not offer attack discovery")
+			}
+			if res := ask(); res.IsError {
+				t.Errorf("asking for attack discovery on 9.2.0: %s", resultText(res))
+			}
+		})
+	}
+}

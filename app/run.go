@@ -207,7 +207,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		log.Warn(w)
 	}
 	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"),
-		"tools", len(s.ListTools()), "read_only", cfg.Serve.Selection.ReadOnly, "data_path", data.String())
+		"tools", servedCount(s, cfg.Serve), "read_only", cfg.Serve.Selection.ReadOnly, "data_path", data.String())
 	for _, note := range data.notes {
 		log.Debug("data path passed over", "why", note)
 	}
@@ -225,6 +225,17 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return 1
 	}
 	return 0
+}
+
+// servedCount is how many tools s lists: those registered, less those a
+// known Kibana lacks (registered for any Kibana, filtered out for this
+// one) when every selected tool is listed.
+func servedCount(s *server.MCPServer, opts serve.Options) int {
+	n := len(s.ListTools())
+	if opts.Kibana != nil && !opts.ToolSearch && !opts.DynamicToolsets {
+		n -= len(serve.LeftOut(tools.Catalog, opts.Selection))
+	}
+	return n
 }
 
 // NewServer builds the MCP server with the tools opts serve and every
