@@ -339,7 +339,9 @@ func TestFollowingKibanaWithDynamicToolsetsAndToolSearch(t *testing.T) {
 				offered = func() bool {
 					return strings.Contains(resultText(callTool(t, c, "list_toolsets", map[string]any{})), `"name":"attack_discovery"`)
 				}
-				ask = func() *mcp.CallToolResult { return callTool(t, c, "enable_toolset", map[string]any{"toolset": "attack_discovery"}) }
+				ask = func() *mcp.CallToolResult {
+					return callTool(t, c, "enable_toolset", map[string]any{"toolset": "attack_discovery"})
+				}
 			} else {
 				offered = func() bool {
 					return strings.Contains(resultText(callTool(t, c, "search_tools", map[string]any{"query": "find attack discovery schedules", "limit": 10})), `"find_attack_discovery_schedules"`)
