@@ -167,6 +167,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	reads := &kibanaReads{client: client, cfg: cfg, first: make(chan struct{})}
 	watch := serve.NewKibanaWatch(serve.KibanaWatchConfig{Read: reads.read, Timeout: cmp.Or(cfg.Kibana.Timeout, kibana.DefaultTimeout)})
 	started := watch.Start(ctx)
+	defer watch.Stop() // nothing learnt after Main returns is logged
 	data := chooseDataPath(ctx, client, cfg)
 	if cfg.Command == "check" {
 		<-started // check reports what it learns, however long that takes

@@ -60,6 +60,7 @@ type KibanaWatch struct {
 	failed   time.Time     // when a read last failed (not at start-up)
 	reading  chan struct{} // closed when the read in flight ends; nil when none
 	onChange []func(was, now KibanaInfo)
+	stopped  bool // Stop was called
 }
 
 // NewKibanaWatch knows nothing of its Kibana until a read or Set.
@@ -78,6 +79,14 @@ func NewKibanaWatch(cfg KibanaWatchConfig) *KibanaWatch {
 func (w *KibanaWatch) OnChange(fn func(was, now KibanaInfo)) {
 	w.mu.Lock()
 	w.onChange = append(w.onChange, fn)
+	w.mu.Unlock()
+}
+
+// Stop ends the watch with the server: no read starts after it, and a
+// read still in flight tells nobody what it learnt.
+func (w *KibanaWatch) Stop() {
+	w.mu.Lock()
+	w.stopped = true
 	w.mu.Unlock()
 }
 
@@ -103,11 +112,16 @@ func (w *KibanaWatch) Set(info KibanaInfo) {
 func (w *KibanaWatch) Start(ctx context.Context) (done <-chan struct{}) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.reading == nil {
+	if w.reading == nil && !w.stopped {
 		w.begin(ctx, false)
+	}
+	if w.reading == nil {
+		return closedChan
 	}
 	return w.reading
 }
+
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 // Current is what is known, read again first when it is due: never read,
 // or older than the time to live, and no read failed lately. The caller
@@ -115,7 +129,7 @@ func (w *KibanaWatch) Start(ctx context.Context) (done <-chan struct{}) {
 func (w *KibanaWatch) Current(ctx context.Context) KibanaInfo {
 	w.mu.Lock()
 	now := w.cfg.Now()
-	due := w.reading == nil && w.cfg.Read != nil &&
+	due := w.reading == nil && w.cfg.Read != nil && !w.stopped &&
 		(w.learnt.IsZero() || (w.cfg.TTL > 0 && now.Sub(w.learnt) >= w.cfg.TTL)) &&
 		(w.failed.IsZero() || now.Sub(w.failed) >= kibanaRetry)
 	if !due {
@@ -138,7 +152,7 @@ func (w *KibanaWatch) Recheck(ctx context.Context) KibanaInfo {
 	if done == nil {
 		recent := func(t time.Time) bool { return !t.IsZero() && now.Sub(t) < kibanaRecheck }
 		switch {
-		case w.cfg.Read == nil, w.cfg.TTL < 0 && !w.learnt.IsZero(),
+		case w.cfg.Read == nil, w.stopped, w.cfg.TTL < 0 && !w.learnt.IsZero(),
 			recent(w.learnt), recent(w.failed), w.cfg.TTL < 0 && !w.failed.IsZero() && now.Sub(w.failed) < kibanaRetry:
 			defer w.mu.Unlock()
 			return w.info
@@ -197,7 +211,7 @@ func (w *KibanaWatch) wait(ctx context.Context, done <-chan struct{}) KibanaInfo
 func (w *KibanaWatch) apply(info KibanaInfo) (tell func()) {
 	was := w.info
 	w.info = info
-	if sameKibana(was, info) {
+	if sameKibana(was, info) || w.stopped {
 		return func() {}
 	}
 	listeners := w.onChange
