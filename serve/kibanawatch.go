@@ -112,7 +112,7 @@ func (w *KibanaWatch) Set(info KibanaInfo) {
 func (w *KibanaWatch) Start(ctx context.Context) (done <-chan struct{}) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.reading == nil && !w.stopped {
+	if w.reading == nil && !w.stopped && w.cfg.Read != nil {
 		w.begin(ctx, false)
 	}
 	if w.reading == nil {
