@@ -181,7 +181,7 @@ func startupLog(t *testing.T, url string, k kibana.Config) string {
 	}
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
-	startupCheck(t.Context(), client, cfg, log, nil, nil)()
+	startupCheck(t.Context(), client, cfg, log, nil)()
 	return buf.String()
 }
 

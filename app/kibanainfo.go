@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
@@ -17,8 +19,9 @@ import (
 )
 
 // kibanaInfoBound is how long start-up waits to learn which Kibana it
-// talks to before building the tool list; past it, everything is offered.
-const kibanaInfoBound = 2 * time.Second
+// talks to before building the tool list; past it, everything is offered
+// until the answer comes. A variable for tests.
+var kibanaInfoBound = 2 * time.Second
 
 // readKibanaInfo reads /api/status and /api/features at once, within
 // bound: the version, the flavour and the features decide which tools are
@@ -41,6 +44,45 @@ func readKibanaInfo(ctx context.Context, client *kibana.Client, cfg *Config, bou
 		return info, nil, p
 	}
 	return info, st, p
+}
+
+// kibanaReads reads Kibana for the server's watch (serve.KibanaWatch),
+// and keeps what the first read learnt for the start-up line.
+type kibanaReads struct {
+	client *kibana.Client
+	cfg    *Config
+	once   sync.Once
+	first  chan struct{} // closed when the first read has ended
+	st     *kibanaStatus // what the first read learnt, or its problem
+	p      *statusProblem
+}
+
+// read learns the version, flavour and features, bounded by ctx; an error
+// when it learnt nothing.
+func (k *kibanaReads) read(ctx context.Context) (serve.KibanaInfo, error) {
+	info, st, p := readKibanaInfo(ctx, k.client, k.cfg, cmp.Or(k.cfg.Kibana.Timeout, kibana.DefaultTimeout))
+	k.once.Do(func() {
+		k.st, k.p = st, p
+		close(k.first)
+	})
+	if p != nil && !info.Known() {
+		return info, errors.New(p.Summary)
+	}
+	return info, nil
+}
+
+// followKibana logs each change of Kibana the watch learns while serving,
+// and what the tools of sel then leave out.
+func followKibana(watch *serve.KibanaWatch, sel serve.Selection, log *slog.Logger) {
+	watch.OnChange(func(was, now serve.KibanaInfo) {
+		sel := sel
+		sel.Kibana = now
+		left := serve.LeftOut(tools.Catalog, sel)
+		log.Info("Kibana changed: the tools offered follow", "was", was.String(), "now", now.String(), "left_out", len(left))
+		if line := serve.LeftOutSummary(now, left); line != "" {
+			log.Info(line)
+		}
+	})
 }
 
 // readFeatures lists the ids of /api/features; nil when they cannot be read.

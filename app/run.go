@@ -159,25 +159,28 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return 2
 	}
 	// Which Kibana this is (version, flavour, features) decides the tools
-	// offered: learnt within kibanaInfoBound, alongside the data path's
-	// probe; unknown offers everything.
-	type learnt struct {
-		info serve.KibanaInfo
-		st   *kibanaStatus
-		p    *statusProblem
-	}
-	kibInfo := make(chan learnt, 1)
-	go func() {
-		info, st, p := readKibanaInfo(ctx, client, cfg, kibanaInfoBound)
-		kibInfo <- learnt{info, st, p}
-	}()
+	// offered: start-up waits kibanaInfoBound for it, alongside the data
+	// path's probe; unknown offers everything. The watch keeps it fresh
+	// while serving: a late answer, an upgrade, a feature turned off.
+	bound := time.NewTimer(kibanaInfoBound)
+	defer bound.Stop()
+	reads := &kibanaReads{client: client, cfg: cfg, first: make(chan struct{})}
+	watch := serve.NewKibanaWatch(serve.KibanaWatchConfig{Read: reads.read, Timeout: cmp.Or(cfg.Kibana.Timeout, kibana.DefaultTimeout)})
+	started := watch.Start(ctx)
+	defer watch.Stop() // nothing learnt after Main returns is logged
 	data := chooseDataPath(ctx, client, cfg)
-	first := <-kibInfo
-	kib := first.info
 	if cfg.Command == "check" {
-		return checkCommand(ctx, client, cfg, stdout, data, kib)
+		<-started // check reports what it learns, however long that takes
+		return checkCommand(ctx, client, cfg, stdout, data, watch.Info())
 	}
-	applyKibanaInfo(cfg, kib, log)
+	select {
+	case <-started:
+	case <-bound.C:
+		log.Info("Kibana has not said which it is within " + kibanaInfoBound.String() + ": every tool is offered until it does")
+	}
+	applyKibanaInfo(cfg, watch.Info(), log)
+	cfg.Serve.Kibana = watch
+	followKibana(watch, cfg.Serve.Selection, log)
 	cfg.Serve.CallContext = func(ctx context.Context) context.Context { return elastic.WithSource(ctx, data.src) }
 	if data.src.Path == elastic.PathNone {
 		// No path to Elasticsearch: the data tools would only fail.
@@ -205,14 +208,14 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		log.Warn(w)
 	}
 	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"),
-		"tools", len(s.ListTools()), "read_only", cfg.Serve.Selection.ReadOnly, "data_path", data.String())
+		"tools", servedCount(s, cfg.Serve), "read_only", cfg.Serve.Selection.ReadOnly, "data_path", data.String())
 	for _, note := range data.notes {
 		log.Debug("data path passed over", "why", note)
 	}
 	// One read of Kibana alongside serving says what is wrong before the
 	// first tool call would; it never holds up or stops the server.
 	checkCtx, stopCheck := context.WithCancel(ctx)
-	waitCheck := startupCheck(checkCtx, client, cfg, log, first.st, first.p)
+	waitCheck := startupCheck(checkCtx, client, cfg, log, reads)
 	defer waitCheck()
 	defer stopCheck()
 	if hint := stdinHint(stdin); cfg.Transport == "stdio" && hint != "" {
@@ -223,6 +226,17 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return 1
 	}
 	return 0
+}
+
+// servedCount is how many tools s lists: those registered, less those a
+// known Kibana lacks (registered for any Kibana, filtered out for this
+// one) when every selected tool is listed.
+func servedCount(s *server.MCPServer, opts serve.Options) int {
+	n := len(s.ListTools())
+	if opts.Kibana != nil && !opts.ToolSearch && !opts.DynamicToolsets {
+		n -= len(serve.LeftOut(tools.Catalog, opts.Selection))
+	}
+	return n
 }
 
 // NewServer builds the MCP server with the tools opts serve and every
@@ -246,8 +260,9 @@ func newServer(client *kibana.Client, log *slog.Logger, opts serve.Options, limi
 		completer = limit(completer)
 	}
 	s := server.NewMCPServer("kibana-mcp", version(), append([]server.ServerOption{
-		// Only enabling a toolset changes the tool list.
-		server.WithToolCapabilities(opts.DynamicToolsets),
+		// Enabling a toolset changes the tool list, and so does a
+		// change of Kibana when the server follows it.
+		server.WithToolCapabilities(opts.DynamicToolsets || opts.Kibana != nil),
 		server.WithPromptCapabilities(false),
 		server.WithResourceCapabilities(false, false),
 		server.WithCompletions(),

@@ -113,8 +113,14 @@ func sandboxPlays(cfg *Config, sc sandbox.Config) sandbox.Config {
 		return sc
 	}
 	sc.Version, sc.Serverless = cfg.SandboxVersion, cfg.SandboxServerless
-	kib := serve.KibanaInfo{Version: cfg.SandboxVersion, Serverless: cfg.SandboxServerless}
-	sc.RouteAvailable = func(method, path string) bool {
+	sc.RouteAvailable = sandboxRoutes(serve.KibanaInfo{Version: cfg.SandboxVersion, Serverless: cfg.SandboxServerless})
+	return sc
+}
+
+// sandboxRoutes says which routes the Kibana kib has, as the catalogue
+// declares them (sandbox.Config.RouteAvailable).
+func sandboxRoutes(kib serve.KibanaInfo) func(method, path string) bool {
+	return func(method, path string) bool {
 		if strings.HasPrefix(path, "/api/agent_builder/") {
 			_, _, ok := tools.AgentBuilderAvailability.Unavailable(kib)
 			return ok
@@ -126,5 +132,4 @@ func sandboxPlays(cfg *Config, sc sandbox.Config) sandbox.Config {
 		_, _, ok := tools.Catalog.Available(op, kib)
 		return ok
 	}
-	return sc
 }

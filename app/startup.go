@@ -93,18 +93,26 @@ func readStatus(ctx context.Context, client *kibana.Client, cfg *Config) (*kiban
 	return &kibanaStatus{Version: body.Version.Number, Flavor: body.Version.BuildFlavor, Level: body.Status.Overall.Level}, nil
 }
 
-// startupCheck reads Kibana once alongside serving and logs one line: that
-// Kibana is connected, or what is wrong and the likely fix. It never stops
-// the server. The returned wait blocks until the check has ended; call it
-// after cancelling ctx.
-func startupCheck(ctx context.Context, client *kibana.Client, cfg *Config, log *slog.Logger, st *kibanaStatus, p *statusProblem) (wait func()) {
+// startupCheck logs one line once Kibana has been read at start (reads:
+// the watch's first read; nil reads it here): that Kibana is connected, or
+// what is wrong and the likely fix. It never holds up or stops the server.
+// The returned wait blocks until the check has ended; call it after
+// cancelling ctx.
+func startupCheck(ctx context.Context, client *kibana.Client, cfg *Config, log *slog.Logger, reads *kibanaReads) (wait func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		if st == nil && (p == nil || p.Status == 0) {
-			// The read that chose the tools gave no answer within its
-			// short bound (or none was made): read again, bounded by the
-			// Kibana timeout, to say what is wrong.
+		var st *kibanaStatus
+		var p *statusProblem
+		if reads != nil {
+			select {
+			case <-reads.first:
+				st, p = reads.st, reads.p
+			case <-ctx.Done():
+				return
+			}
+		}
+		if st == nil && p == nil {
 			st, p = readStatus(ctx, client, cfg)
 		}
 		if ctx.Err() != nil {

@@ -87,13 +87,14 @@ func (k *Kibana) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	spaceID, path := splitSpace(r.URL.EscapedPath())
 	k.mu.Lock()
 	sp := k.spaces[spaceID]
+	routeAvailable := k.cfg.RouteAvailable
 	k.mu.Unlock()
 	if sp == nil {
 		writeError(w, http.StatusNotFound, "Not Found")
 		return
 	}
 	rt, params, allowed := k.match(r.Method, path)
-	if rt != nil && k.cfg.RouteAvailable != nil && !k.cfg.RouteAvailable(r.Method, path) {
+	if rt != nil && routeAvailable != nil && !routeAvailable(r.Method, path) {
 		rt, allowed = nil, false
 	}
 	if rt == nil {
@@ -112,6 +113,15 @@ func (k *Kibana) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	rt.handle(c)
+}
+
+// Play makes the sandbox play another Kibana from now on, as an upgrade
+// in place would (its data stays): Version, Serverless and RouteAvailable
+// as in Config.
+func (k *Kibana) Play(version string, serverless bool, routeAvailable func(method, path string) bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.cfg.Version, k.cfg.Serverless, k.cfg.RouteAvailable = version, serverless, routeAvailable
 }
 
 // authorized checks the request's credentials against the configured ones,

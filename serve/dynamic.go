@@ -187,7 +187,7 @@ func (d *dynamic) listToolsets(ctx context.Context) *mcp.CallToolResult {
 	defer d.mu.Unlock()
 	var rows []row
 	for _, ts := range d.r.cat.Toolsets() {
-		if n := len(d.byName[ts.Name]); n > 0 {
+		if n := len(d.offered(ts.Name)); n > 0 {
 			rows = append(rows, row{ts.Name, ts.Description, n, d.enabledFor(caller, ts.Name)})
 		}
 	}
@@ -261,12 +261,16 @@ func (d *dynamic) remember(caller string) *callerToolsets {
 // toolset returns the operations of a toolset that may be enabled, or a
 // tool error naming the valid toolsets.
 func (d *dynamic) toolset(name string) ([]*operation.Operation, *mcp.CallToolResult) {
-	if ops := d.byName[name]; len(ops) > 0 {
+	if ops := d.offered(name); len(ops) > 0 {
 		return ops, nil
+	}
+	if ops := d.byName[name]; len(ops) > 0 {
+		// Enabled or not, this Kibana serves none of it.
+		return nil, mcp.NewToolResultError(fmt.Sprintf("toolset %q is not served: %s", name, NotOnKibana(d.r.cat, ops[0], d.r.kib.Info())))
 	}
 	var valid []string
 	for _, ts := range d.r.cat.Toolsets() {
-		if len(d.byName[ts.Name]) > 0 {
+		if len(d.offered(ts.Name)) > 0 {
 			valid = append(valid, ts.Name)
 		}
 	}
@@ -274,6 +278,23 @@ func (d *dynamic) toolset(name string) ([]*operation.Operation, *mcp.CallToolRes
 		return nil, mcp.NewToolResultError(fmt.Sprintf("invalid argument \"toolset\": toolset %q is not served here (the server's --toolsets, --exclude-tools or --read-only leave it out); toolsets that may be enabled: %s", name, strings.Join(valid, ", ")))
 	}
 	return nil, mcp.NewToolResultError(fmt.Sprintf("invalid argument \"toolset\": no toolset %q with tools to offer; valid toolsets: %s", name, strings.Join(valid, ", ")))
+}
+
+// offered are the operations of a toolset that may be enabled and that
+// the Kibana, as known now, can serve.
+func (d *dynamic) offered(toolset string) []*operation.Operation {
+	ops := d.byName[toolset]
+	if !d.r.live {
+		return ops
+	}
+	kib := d.r.kib.Info()
+	var out []*operation.Operation
+	for _, op := range ops {
+		if d.r.availableOn(op, kib) {
+			out = append(out, op)
+		}
+	}
+	return out
 }
 
 func jsonResult(v any) *mcp.CallToolResult {

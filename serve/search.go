@@ -80,16 +80,28 @@ type match struct {
 	InputSchema json.RawMessage `json:"inputSchema"`
 }
 
-func (st *searchTools) search(_ context.Context, _ mcp.CallToolRequest, args map[string]any) (*mcp.CallToolResult, error) {
+func (st *searchTools) search(ctx context.Context, _ mcp.CallToolRequest, args map[string]any) (*mcp.CallToolResult, error) {
 	query := args["query"].(string)
 	limit := defaultSearchLimit
 	if n, ok := args["limit"].(float64); ok {
 		limit = int(n)
 	}
 	st.indexOnce.Do(func() { st.index = SearchIndex(st.ops) })
+	kib, want := st.r.kib.Info(), limit
+	if st.r.live {
+		// The index covers every Kibana: rank all, pass over what this
+		// one lacks now.
+		kib, want = st.r.kib.Current(ctx), 0
+	}
 	var matches []match
-	for _, hit := range st.index.Search(query, limit) {
+	for _, hit := range st.index.Search(query, want) {
 		op := st.byName[hit.Name]
+		if !st.r.availableOn(op, kib) {
+			continue
+		}
+		if len(matches) == limit {
+			break
+		}
 		schemaJSON, err := op.Schema()
 		if err != nil {
 			return nil, err

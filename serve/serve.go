@@ -47,6 +47,12 @@ type Options struct {
 	// MaxResultBytes bounds the text of one result; larger answers are cut
 	// at a JSON-safe point. 0 means DefaultMaxResultBytes.
 	MaxResultBytes int
+	// Kibana, when set, keeps what is known of the Kibana fresh while
+	// serving (KibanaWatch): every tool any Kibana could serve is
+	// registered, each caller sees those this one can serve now, and
+	// sessions are told when that changes. Unset, Selection.Kibana is
+	// fixed for the server's life.
+	Kibana *KibanaWatch
 	// CallContext, when set, decorates the context of every tool call
 	// (app hands the data tools their path to Elasticsearch this way).
 	CallContext func(context.Context) context.Context
@@ -65,8 +71,13 @@ func Install(s *server.MCPServer, client *kibana.Client, cat *operation.Catalog,
 		return errors.New("dynamic toolsets and tool search are two ways of doing the same thing: choose one")
 	}
 	r := NewRunner(client, cat, opts)
+	sel := opts.Selection
+	if r.live {
+		// Everything any Kibana could serve: the Kibana filter shows
+		// what this one can (watchKibana).
+		sel.Kibana = KibanaInfo{}
+	}
 	if opts.ToolSearch {
-		sel := opts.Selection
 		if len(sel.Toolsets) == 0 {
 			// Searching costs the same whatever it covers: cover everything.
 			sel.Toolsets = []string{"all"}
@@ -81,19 +92,22 @@ func Install(s *server.MCPServer, client *kibana.Client, cat *operation.Catalog,
 		s.AddTools(newSearchTools(r, ops, opts)...)
 		return nil
 	}
+	if r.live {
+		r.watchKibana(s)
+	}
 	var extra []*operation.Operation
 	if opts.AllowRaw {
 		extra = append(extra, RawRequest)
 	}
 	if opts.DynamicToolsets {
-		d, err := newDynamic(s, r, opts.Selection)
+		d, err := newDynamic(s, r, sel)
 		if err != nil {
 			return err
 		}
 		s.AddTools(d.discoveryTools()...)
 		return r.register(s, append(append(d.initial, d.hidden...), extra...))
 	}
-	ops, err := Select(cat, opts.Selection)
+	ops, err := Select(cat, sel)
 	if err != nil {
 		return err
 	}
@@ -153,7 +167,8 @@ type Runner struct {
 	now       func() time.Time // the clock approvals expire by; tests move it
 	schemas   sync.Map         // tool name → input schema; see register
 	fillOnce  sync.Once
-	kibana    *kibanaKnown // what is known of the Kibana; see routeAbsent
+	kib       *KibanaWatch // what is known of the Kibana; see routeAbsent
+	live      bool         // kib is the server's (Options.Kibana), kept fresh
 }
 
 // NewRunner builds the runner every tool handler shares, for the operations
@@ -163,8 +178,17 @@ func NewRunner(client *kibana.Client, cat *operation.Catalog, opts Options) *Run
 	if maxResult <= 0 {
 		maxResult = DefaultMaxResultBytes
 	}
-	return &Runner{client: client, cat: cat, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, callCtx: opts.CallContext, states: newConfirmStates(opts.ConfirmSecret), now: time.Now,
-		kibana: &kibanaKnown{info: opts.Selection.Kibana, timeout: 2 * time.Second}}
+	r := &Runner{client: client, cat: cat, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, callCtx: opts.CallContext, states: newConfirmStates(opts.ConfirmSecret), now: time.Now,
+		kib: opts.Kibana, live: opts.Kibana != nil}
+	if r.kib == nil {
+		// What the selection was made for, kept; when that is nothing,
+		// the first route-level 404 asks Kibana's status, to explain it.
+		r.kib = NewKibanaWatch(KibanaWatchConfig{Read: statusRead(client), Timeout: 2 * time.Second, TTL: -1})
+		if opts.Selection.Kibana.Known() {
+			r.kib.Set(opts.Selection.Kibana)
+		}
+	}
+	return r
 }
 
 // register adds ops to s as tools. mcp-go re-reads every schema it is
@@ -240,6 +264,13 @@ func (r *Runner) Handler(op *operation.Operation) server.ToolHandlerFunc {
 // run binds, checks and sends one call of op. roundTrip carries the user's
 // answer to a confirmation asked for earlier in the same call.
 func (r *Runner) run(ctx context.Context, op *operation.Operation, args map[string]any, roundTrip mcp.MultiRoundTripParams) (*mcp.CallToolResult, error) {
+	if r.live && op != RawRequest {
+		// A Kibana not read yet, or read too long ago, is read first
+		// (one caller waits); one that lacks op says so plainly.
+		if kib := r.kib.Current(ctx); !r.availableOn(op, kib) {
+			return mcp.NewToolResultError(NotOnKibana(r.cat, op, kib) + "."), nil
+		}
+	}
 	req, input, err := op.BindInput(args)
 	if err != nil {
 		return mcp.NewToolResultError(err.Error()), nil

@@ -23,6 +23,9 @@ import (
 // exists nowhere, and the closest names are suggested. It is meant for
 // names the server does not serve.
 func Unserved(cat *operation.Catalog, opts Options, name string) string {
+	if opts.Kibana != nil {
+		opts.Selection.Kibana = opts.Kibana.Info() // as known now
+	}
 	sel := opts.Selection
 	if name == RawRequest.Name {
 		if opts.AllowRaw {
@@ -82,6 +85,13 @@ func ExplainUnserved(hooks *server.Hooks, cat *operation.Catalog, opts Options) 
 			return nil
 		}
 		if s.GetTool(req.Params.Name) != nil {
+			if op, ok := cat.Lookup(req.Params.Name); ok && opts.Kibana != nil {
+				// Registered for any Kibana: is it on this one now
+				// (reading it again first when that is due)?
+				if _, _, ok := cat.Available(op, opts.Kibana.Current(ctx)); !ok {
+					return errors.New(Unserved(cat, opts, req.Params.Name))
+				}
+			}
 			d, isDynamic := dynamics.Load(s)
 			if !isDynamic || d.(*dynamic).visible(ctx, req.Params.Name) {
 				return nil // served

@@ -2,12 +2,11 @@ package serve
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
-	"sync"
-	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/operation"
@@ -48,51 +47,6 @@ func RouteOperation(cat *operation.Catalog, method, path string) *operation.Oper
 	return best
 }
 
-// kibanaKnown is what a runner knows of its Kibana: from start-up, or
-// learnt from /api/status on the first route-level 404 when start-up could
-// not tell.
-type kibanaKnown struct {
-	mu      sync.Mutex
-	info    KibanaInfo
-	asked   time.Time // when it was last asked for
-	timeout time.Duration
-}
-
-// statusRetry bounds how often an unknown Kibana is asked its version.
-const statusRetry = 30 * time.Second
-
-// get returns what is known, asking Kibana's status when no version is
-// known (at most every statusRetry).
-func (k *kibanaKnown) get(ctx context.Context, client *kibana.Client) KibanaInfo {
-	k.mu.Lock()
-	info, asked := k.info, k.asked
-	if info.Version != "" || info.Serverless || (!asked.IsZero() && time.Since(asked) < statusRetry) {
-		k.mu.Unlock()
-		return info
-	}
-	k.asked = time.Now()
-	k.mu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, k.timeout)
-	defer cancel()
-	resp, err := client.Do(ctx, &kibana.Request{Method: http.MethodGet, Path: "/api/status", Space: "default"})
-	if err != nil {
-		return info
-	}
-	var body struct {
-		Version struct {
-			Number      string `json:"number"`
-			BuildFlavor string `json:"build_flavor"`
-		} `json:"version"`
-	}
-	if json.Unmarshal(resp.Body, &body) != nil || body.Version.Number == "" {
-		return info
-	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.info.Version, k.info.Serverless = body.Version.Number, body.Version.BuildFlavor == "serverless"
-	return k.info
-}
-
 // routeAbsent explains a route-level 404 for op (or, for a raw request,
 // the catalogue operation its route is) when this Kibana is known to lack
 // it: "" otherwise, and the generic hint applies.
@@ -109,9 +63,44 @@ func (r *Runner) routeAbsent(ctx context.Context, op *operation.Operation, req *
 	if _, ok := r.cat.Lookup(op.Name); !ok {
 		return ""
 	}
-	kib := r.kibana.get(ctx, r.client)
+	kib := r.kib.Recheck(ctx)
 	if _, _, ok := r.cat.Available(op, kib); ok {
 		return ""
 	}
 	return fmt.Sprintf("%s: %s.", err.Error(), NotOnKibana(r.cat, op, kib))
+}
+
+// availableOn reports whether kib can serve op (the machinery's own raw
+// request tool: always).
+func (r *Runner) availableOn(op *operation.Operation, kib KibanaInfo) bool {
+	if op == RawRequest {
+		return true
+	}
+	_, _, ok := r.cat.Available(op, kib)
+	return ok
+}
+
+// watchKibana makes s follow the Kibana as the runner's watch learns it:
+// a tool filter shows each caller the tools this Kibana can serve now
+// (reading it again first when that is due), and every session is told
+// when a change of Kibana changes that.
+func (r *Runner) watchKibana(s *server.MCPServer) {
+	server.WithToolFilter(func(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
+		kib := r.kib.Current(ctx)
+		kept := tools[:0:0]
+		for _, t := range tools {
+			if op, ok := r.cat.Lookup(t.Name); !ok || r.availableOn(op, kib) {
+				kept = append(kept, t)
+			}
+		}
+		return kept
+	})(s)
+	r.kib.OnChange(func(was, now KibanaInfo) {
+		for _, op := range r.cat.All() {
+			if _, registered := r.schemas.Load(op.Name); registered && r.availableOn(op, was) != r.availableOn(op, now) {
+				s.SendNotificationToAllClients(string(mcp.MethodNotificationToolsListChanged), nil)
+				return
+			}
+		}
+	})
 }
