@@ -27,12 +27,9 @@ import (
 // finished window of its story ("Resolver migration") stamped on the
 // alerts raised during it that its scope matches, as Kibana would have.
 
-// maintenanceState holds a space's maintenance windows; its zero value is
-// none.
-type maintenanceState struct {
-	byID  map[string]*maintWindow
-	order []string
-}
+// maintenanceState holds a space's maintenance windows, in creation
+// order; its zero value is none.
+type maintenanceState = fleetStore[maintWindow]
 
 // maintWindow is one maintenance window.
 type maintWindow struct {
@@ -44,16 +41,6 @@ type maintWindow struct {
 	expiresAt time.Time      // archived from then on; zero when not archived
 
 	createdBy, updatedBy, createdAt, updatedAt string
-}
-
-func (st *maintenanceState) put(w *maintWindow) {
-	if st.byID == nil {
-		st.byID = map[string]*maintWindow{}
-	}
-	if st.byID[w.id] == nil {
-		st.order = append(st.order, w.id)
-	}
-	st.byID[w.id] = w
 }
 
 func (k *Kibana) maintenanceRoutes() []route {
@@ -217,13 +204,13 @@ func (k *Kibana) createMaintenanceWindow(c *call) {
 	}
 	w.createdBy, w.createdAt = ruleUser(c), k.now()
 	w.updatedBy, w.updatedAt = w.createdBy, w.createdAt
-	c.space.maintenance.put(w)
+	c.space.maintenance.put(w.id, w)
 	c.ok(k.maintWindowDoc(w))
 }
 
 func lookupMaintWindow(c *call) *maintWindow {
 	id := c.param("id")
-	w := c.space.maintenance.byID[id]
+	w := c.space.maintenance.get(id)
 	if w == nil {
 		c.notFound(fmt.Sprintf("Saved object [maintenance-window/%s] not found", id))
 	}
@@ -267,9 +254,7 @@ func (k *Kibana) deleteMaintenanceWindow(c *call) {
 	if w == nil {
 		return
 	}
-	st := &c.space.maintenance
-	delete(st.byID, w.id)
-	st.order = slices.DeleteFunc(st.order, func(id string) bool { return id == w.id })
+	c.space.maintenance.remove(w.id)
 	c.noContent()
 }
 
@@ -311,8 +296,7 @@ func (k *Kibana) findMaintenanceWindows(c *call) {
 	title, by := strings.ToLower(c.query("title")), c.query("created_by")
 	now := k.cfg.Now()
 	var hits []map[string]any
-	for _, id := range c.space.maintenance.order {
-		w := c.space.maintenance.byID[id]
+	for _, w := range c.space.maintenance.all() {
 		switch {
 		case title != "" && !strings.Contains(strings.ToLower(w.title), title):
 			continue
@@ -396,5 +380,5 @@ func (k *Kibana) seedMaintWindow(sp *space, w *maintWindow) {
 	s.start, _ = time.Parse(time.RFC3339Nano, w.custom["start"].(string))
 	w.sched = s
 	w.updatedBy, w.updatedAt = w.createdBy, w.createdAt
-	sp.maintenance.put(w)
+	sp.maintenance.put(w.id, w)
 }

@@ -25,8 +25,7 @@ import (
 // adminState holds a space's platform service data; its zero value is
 // empty, as a new space's.
 type adminState struct {
-	shortURLs map[string]*shortURL // by id
-	urlOrder  []string
+	shortURLs fleetStore[shortURL]
 	uptime    map[string]any // nil: Kibana's defaults
 
 	pipelines map[string]*logstashPipeline // default space only
@@ -77,17 +76,9 @@ func (k *Kibana) shortURLDoc(u *shortURL) map[string]any {
 	}
 }
 
-func (st *adminState) addShortURL(u *shortURL) {
-	if st.shortURLs == nil {
-		st.shortURLs = map[string]*shortURL{}
-	}
-	st.shortURLs[u.id] = u
-	st.urlOrder = append(st.urlOrder, u.id)
-}
-
 func (st *adminState) bySlug(slug string) *shortURL {
-	for _, id := range st.urlOrder {
-		if u := st.shortURLs[id]; u.slug == slug {
+	for _, u := range st.shortURLs.all() {
+		if u.slug == slug {
 			return u
 		}
 	}
@@ -121,18 +112,18 @@ func (k *Kibana) createShortURL(c *call) {
 		id := k.newID()
 		slug = strings.ReplaceAll(id[:8], "-", "")
 		if readable, _ := body["humanReadableSlug"].(bool); readable {
-			n := len(st.urlOrder) + len(id)
+			n := len(st.shortURLs.order) + len(id)
 			slug = fmt.Sprintf("%s-%s-%s", slugWords[n%len(slugWords)], slugWords[(n*7+3)%len(slugWords)], slugWords[(n*13+5)%len(slugWords)])
 		}
 	}
 	now := k.cfg.Now().UnixMilli()
 	u := &shortURL{id: k.newID(), slug: slug, locatorID: body["locatorId"].(string), params: body["params"].(map[string]any), created: now, accessed: now}
-	st.addShortURL(u)
+	st.shortURLs.put(u.id, u)
 	c.ok(k.shortURLDoc(u))
 }
 
 func (k *Kibana) getShortURL(c *call) {
-	u := c.space.admin.shortURLs[c.param("id")]
+	u := c.space.admin.shortURLs.get(c.param("id"))
 	if u == nil {
 		c.notFound(fmt.Sprintf("Saved object [url/%s] not found", c.param("id")))
 		return
@@ -152,14 +143,12 @@ func (k *Kibana) resolveShortURL(c *call) {
 }
 
 func (k *Kibana) deleteShortURL(c *call) {
-	st := &c.space.admin
-	id := c.param("id")
-	if st.shortURLs[id] == nil {
+	urls, id := &c.space.admin.shortURLs, c.param("id")
+	if urls.get(id) == nil {
 		c.notFound(fmt.Sprintf("Saved object [url/%s] not found", id))
 		return
 	}
-	delete(st.shortURLs, id)
-	st.urlOrder = slices.DeleteFunc(st.urlOrder, func(s string) bool { return s == id })
+	urls.remove(id)
 	okEmpty(c)
 }
 
@@ -366,7 +355,7 @@ func (k *Kibana) seedAdmin(sp *space) {
 	now := k.cfg.Now().UTC()
 	host := map[string]string{"default": "fs-02", "soc": "bkp-01"}[sp.id]
 	created := now.Add(-6 * time.Hour).UnixMilli()
-	sp.admin.addShortURL(&shortURL{id: seedShortURLID, slug: seedShortURLSlug, locatorID: "DISCOVER_APP_LOCATOR",
+	sp.admin.shortURLs.put(seedShortURLID, &shortURL{id: seedShortURLID, slug: seedShortURLSlug, locatorID: "DISCOVER_APP_LOCATOR",
 		params: map[string]any{"dataViewId": "security-solution-" + sp.id, "timeRange": map[string]any{"from": "now-24h", "to": "now"},
 			"query": map[string]any{"language": "kuery", "query": "host.name: " + host + " and event.category: file"}},
 		created: created, accessed: now.Add(-time.Hour).UnixMilli(), accessCount: 3})
