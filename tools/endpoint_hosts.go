@@ -13,6 +13,11 @@ import (
 // each endpoint last sent, and the note kept beside a Defend integration
 // policy's protection updates setting. The agent id names a host here as
 // in the response actions (endpoint_ids).
+//
+// Availability: the endpoint toolset's (siem feature; serverless, whose API
+// reference has the endpoint management routes). No x-state dates them:
+// the metadata and policy response routes predate 8.0; when the protection
+// updates note arrived is not documented, so no lower bound is declared.
 var endpointHostsOperations = []*operation.Operation{
 	{
 		Name:        "find_endpoint_hosts",
