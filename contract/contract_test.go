@@ -623,7 +623,9 @@ func validateRequest(router routers.Router, rec *recorded) (*routers.Route, erro
 // spec as /api/...; some only as /s/{spaceId}/api/.... A request with a space
 // prefix to a path the spec lists only unprefixed is matched without the
 // prefix; a request without one to a path the spec lists only prefixed is
-// matched as the default space.
+// matched as the default space. When both forms match, the one that binds
+// fewer path parameters wins: GET /s/soc/api/maintenance_window/_find is
+// the unprefixed _find route, not the prefixed {id} route with id "_find".
 func findRoute(router routers.Router, rec *recorded) (*http.Request, *routers.Route, map[string]string, error) {
 	candidates := []string{rec.Path}
 	if rest, ok := strings.CutPrefix(rec.Path, "/s/"); ok {
@@ -633,7 +635,12 @@ func findRoute(router routers.Router, rec *recorded) (*http.Request, *routers.Ro
 	} else {
 		candidates = append(candidates, "/s/default"+rec.Path)
 	}
-	var firstErr error
+	var (
+		firstErr   error
+		bestReq    *http.Request
+		bestRoute  *routers.Route
+		bestParams map[string]string
+	)
 	for _, p := range candidates {
 		u, err := url.Parse("http://kibana.invalid" + p)
 		if err != nil {
@@ -647,13 +654,28 @@ func findRoute(router routers.Router, rec *recorded) (*http.Request, *routers.Ro
 		httpReq.Header = rec.Header.Clone()
 		route, params, err := router.FindRoute(httpReq)
 		if err == nil {
-			return httpReq, route, params, nil
+			if bestRoute == nil || boundParams(params) < boundParams(bestParams) {
+				bestReq, bestRoute, bestParams = httpReq, route, params
+			}
+			continue
 		}
 		if firstErr == nil {
 			firstErr = fmt.Errorf("%s %s: %w", rec.Method, p, err)
 		}
 	}
+	if bestRoute != nil {
+		return bestReq, bestRoute, bestParams, nil
+	}
 	return nil, nil, nil, firstErr
+}
+
+// boundParams counts the path parameters a match bound, the space aside.
+func boundParams(params map[string]string) int {
+	n := len(params)
+	if _, ok := params["spaceId"]; ok {
+		n--
+	}
+	return n
 }
 
 // describe lists kin-openapi's errors one per line.
@@ -720,6 +742,9 @@ func TestValidatorCatchesMistakes(t *testing.T) {
 		// Paths the spec lists only with the space prefix.
 		{"space-only path, default space", recorded{Method: "GET", Path: "/api/data_views"}, "/s/{spaceId}/api/data_views", true},
 		{"space-only path, other space", recorded{Method: "GET", Path: "/s/soc/api/data_views"}, "/s/{spaceId}/api/data_views", true},
+		// A literal segment beats a template one across the two forms.
+		{"literal path beats prefixed template", recorded{Method: "GET", Path: "/s/soc/api/maintenance_window/_find"}, "/api/maintenance_window/_find", true},
+		{"prefixed template still matches", recorded{Method: "GET", Path: "/s/soc/api/maintenance_window/mw1"}, "/s/{spaceId}/api/maintenance_window/{id}", true},
 		{"unknown path", recorded{Method: "GET", Path: "/api/cases/c1/nothing/here"}, "", false},
 		{"unknown method", recorded{Method: "PATCH", Path: "/api/cases/_find"}, "", false},
 	} {

@@ -648,27 +648,10 @@ func (k *Kibana) snoozeRule(c *call) {
 		c.badRequest("A schedule is required")
 		return
 	}
-	if tz, _ := custom["timezone"].(string); tz == "" {
-		custom["timezone"] = "UTC"
-	}
-	s := ruleSnooze{custom: custom}
-	m := snoozeDurationRE().FindStringSubmatch(custom["duration"].(string))
-	n, _ := strconv.Atoi(m[1])
-	s.duration = time.Duration(n) * map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[m[2]]
-	if rec, ok := custom["recurring"].(map[string]any); ok {
-		if rec["end"] != nil && rec["occurrences"] != nil {
-			c.badRequest("[request body.schedule.custom.recurring]: Only one of end or occurrences can be set")
-			return
-		}
-		s.every, _ = rec["every"].(string)
-		s.count = int(cfgNumber(rec["occurrences"]))
-		if end, ok := rec["end"].(string); ok {
-			s.until, _ = time.Parse(time.RFC3339Nano, end)
-		}
-		if s.every != "" && s.duration >= snoozeEveryApprox(s.every) {
-			c.badRequest(fmt.Sprintf("[request body.schedule.custom]: Recurrence every %s must be longer than the snooze duration %s", s.every, custom["duration"]))
-			return
-		}
+	s, msg := snoozeWindowOf(custom, "snooze")
+	if msg != "" {
+		c.badRequest(msg)
+		return
 	}
 	r := lookupRule(c, "id")
 	if r == nil {
@@ -687,6 +670,34 @@ func (k *Kibana) snoozeRule(c *call) {
 	r.snoozes = append(r.snoozes, s)
 	r.updatedBy, r.updatedAt = ruleUser(c), k.now()
 	c.ok(map[string]any{"schedule": map[string]any{"id": s.id, "custom": cfgClone(custom)}})
+}
+
+// snoozeWindowOf reads a checked custom schedule (snoozeBody's, which
+// maintenance windows share) into its duration and recurrence, defaulting
+// the timezone to UTC; the start is parsed by the caller. what names the
+// window in the message for a recurrence shorter than the window.
+func snoozeWindowOf(custom map[string]any, what string) (ruleSnooze, string) {
+	if tz, _ := custom["timezone"].(string); tz == "" {
+		custom["timezone"] = "UTC"
+	}
+	s := ruleSnooze{custom: custom}
+	m := snoozeDurationRE().FindStringSubmatch(custom["duration"].(string))
+	n, _ := strconv.Atoi(m[1])
+	s.duration = time.Duration(n) * map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[m[2]]
+	if rec, ok := custom["recurring"].(map[string]any); ok {
+		if rec["end"] != nil && rec["occurrences"] != nil {
+			return s, "[request body.schedule.custom.recurring]: Only one of end or occurrences can be set"
+		}
+		s.every, _ = rec["every"].(string)
+		s.count = int(cfgNumber(rec["occurrences"]))
+		if end, ok := rec["end"].(string); ok {
+			s.until, _ = time.Parse(time.RFC3339Nano, end)
+		}
+		if s.every != "" && s.duration >= snoozeEveryApprox(s.every) {
+			return s, fmt.Sprintf("[request body.schedule.custom]: Recurrence every %s must be longer than the %s duration %s", s.every, what, custom["duration"])
+		}
+	}
+	return s, ""
 }
 
 func (k *Kibana) unsnoozeRule(c *call) {

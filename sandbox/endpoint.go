@@ -41,6 +41,8 @@ type endpointState struct {
 	items     map[string]*epListItem // by id
 	itemOrder []string
 	seq       int // saved-object sequence number behind _version
+
+	notes map[string]string // protection updates notes by Defend integration policy id (endpoint_metadata.go)
 }
 
 // epHost is a host with an agent.
@@ -95,6 +97,11 @@ func (k *Kibana) endpointRoutes() []route {
 		newRoute(http.MethodPost, "/api/endpoint/action/upload", k.responseAction(epUpload)),
 		newRoute(http.MethodPost, "/api/endpoint/action/runscript", k.responseAction(epRunscript)),
 		newRoute(http.MethodPost, "/api/endpoint/action/cancel", k.responseAction(epCancel)),
+		newRoute(http.MethodGet, "/api/endpoint/metadata", k.getEndpointMetadataList),
+		newRoute(http.MethodGet, "/api/endpoint/metadata/{id}", k.getEndpointMetadata),
+		newRoute(http.MethodGet, "/api/endpoint/policy_response", k.getPolicyResponse),
+		newRoute(http.MethodGet, "/api/endpoint/protection_updates_note/{package_policy_id}", k.getProtectionUpdatesNote),
+		newRoute(http.MethodPost, "/api/endpoint/protection_updates_note/{package_policy_id}", k.setProtectionUpdatesNote),
 		newRoute(http.MethodPost, "/api/endpoint_list", k.createEndpointList),
 		newRoute(http.MethodGet, "/api/endpoint_list/items", k.getEndpointListItem),
 		newRoute(http.MethodPost, "/api/endpoint_list/items", k.createEndpointListItem),

@@ -24,6 +24,8 @@ type space struct {
 	assetCrit   assetCriticalityState
 	entityStore entityStoreState
 	attackDisc  attackDiscoveryState
+	maintenance maintenanceState // maintenance.go
+	admin       adminState       // platform_admin.go
 
 	// What one area's seed tells the next, so the story hangs together:
 	// alerts are raised by the story's rules, cases attach those alerts and
@@ -80,7 +82,7 @@ func (k *Kibana) allRoutes() []route {
 		k.endpointRoutes(), k.mlRoutes(), k.assistantRoutes(), k.fleetRoutes(), k.platformRoutes(),
 		k.detectionRulesRoutes(), k.exceptionListsRoutes(), k.valueListsRoutes(), k.savedObjectsRoutes(), k.statusRoutes(),
 		k.timelinesRoutes(), k.osqueryRoutes(), k.assetCriticalityRoutes(), k.entityStoreRoutes(), k.attackDiscoveryRoutes(),
-		k.agentBuilderRoutes(), k.consoleRoutes(),
+		k.agentBuilderRoutes(), k.consoleRoutes(), k.maintenanceRoutes(), k.adminRoutes(),
 	} {
 		all = append(all, area...)
 	}
@@ -110,6 +112,8 @@ func (k *Kibana) seed() {
 		k.seedAssetCriticality(sp, rng)
 		k.seedEntityStore(sp, rng)
 		k.seedAttackDiscovery(sp, rng)
+		k.seedMaintenance(sp)
+		k.seedAdmin(sp)
 		k.spaces[s.id] = sp
 	}
 }

@@ -27,8 +27,8 @@ func (k *Kibana) statusRoutes() []route {
 // APIs it simulates (Kibana lists some eighty; each with its privileges,
 // left out here). The 9.x ids carry Kibana's version suffixes.
 var sandboxFeatures = []string{"actions", "apm", "dashboard_v2", "discover_v2", "fleet", "fleetv2", "generalCasesV3",
-	"indexPatterns", "ml", "observabilityCasesV3", "osquery", "savedObjectsManagement", "securitySolutionAssistant",
-	"securitySolutionAttackDiscovery", "securitySolutionCasesV3", "siemV3", "stackAlerts"}
+	"indexPatterns", "maintenanceWindow", "ml", "observabilityCasesV3", "osquery", "savedObjectsManagement", "securitySolutionAssistant",
+	"securitySolutionAttackDiscovery", "securitySolutionCasesV3", "siemV3", "stackAlerts", "uptime"}
 
 // getFeatures lists the features (GET /api/features): id and name only.
 func (k *Kibana) getFeatures(c *call) {

@@ -285,8 +285,8 @@ func TestEndpointAnnotations(t *testing.T) {
 		}
 	}
 	for _, op := range All() {
-		if op.Toolset == "endpoint" && op.Admin != (op.Name == "create_endpoint_list") {
-			t.Errorf("%s: Admin = %v; only create_endpoint_list is settings work", op.Name, op.Admin)
+		if op.Toolset == "endpoint" && op.Admin != (op.Name == "create_endpoint_list" || op.Name == "set_protection_updates_note") {
+			t.Errorf("%s: Admin = %v; only create_endpoint_list and set_protection_updates_note are settings work", op.Name, op.Admin)
 		}
 	}
 }

@@ -30,7 +30,7 @@ func All() []*operation.Operation {
 		apmOperations, securityOperations, spacesOperations, dashboardsOperations,
 		detectionRulesOperations, exceptionListsOperations, valueListsOperations, savedObjectsOperations,
 		timelinesOperations, osqueryOperations, assetCriticalityOperations, entityStoreOperations, attackDiscoveryOperations,
-		dataOperations,
+		dataOperations, maintenanceWindowOperations, endpointHostsOperations, platformOperations,
 	} {
 		all = append(all, area...)
 	}

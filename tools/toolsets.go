@@ -77,6 +77,14 @@ var Toolsets = []operation.Toolset{
 	// OpenAPI x-state of every route we use: "Technical Preview; added in 9.2.0". Feature id
 	// ATTACK_DISCOVERY_FEATURE_ID = 'securitySolutionAttackDiscovery'.
 	{Name: "attack_discovery", Availability: operation.Availability{Since: "9.2.0", Feature: "securitySolutionAttackDiscovery|siem", Serverless: true}, Description: "Attack discovery: generate, find and dismiss discoveries; their schedules."},
+	// OpenAPI x-state of the create, get, update, delete, archive and unarchive routes: "Generally available;
+	// added in 9.1.0" (find declares its own: 9.2.0). Feature maintenanceWindow (Stack Management). Serverless:
+	// the serverless API reference lists these routes.
+	{Name: "maintenance_windows", Availability: operation.Availability{Since: "9.1.0", Feature: "maintenanceWindow", Serverless: true}, Description: "Maintenance windows: hold back alert notifications during planned changes."},
+	// No x-state dates these routes (all predate 8.0); serverless is not declared: task manager health, Logstash
+	// management and the upgrade assistant are stack-only, and /api/features is undocumented there. Short URLs
+	// and the Uptime settings declare their own (platform.go).
+	{Name: "platform", Availability: operation.Availability{}, Description: "Kibana platform: features, task manager health, upgrade readiness, short URLs, Logstash pipelines, Uptime settings."},
 }
 
 // LookupToolset finds a toolset of the catalogue by name.
