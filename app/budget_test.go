@@ -20,8 +20,8 @@ func TestToolListBudgets(t *testing.T) {
 		bytes := 0
 		for _, lt := range listed {
 			bytes += lt.Bytes
-			if tok := serve.EstimateTokens(lt.Bytes); tok > serve.BudgetPerTool {
-				t.Errorf("%s costs ~%d tokens, over the per-tool budget of %d", lt.Tool.Name, tok, serve.BudgetPerTool)
+			if tok, budget := serve.EstimateTokens(lt.Bytes), serve.ToolBudget(lt.Tool.Name); tok > budget {
+				t.Errorf("%s costs ~%d tokens, over its budget of %d", lt.Tool.Name, tok, budget)
 			}
 			a := lt.Tool.Annotations
 			if lt.Tool.Title == "" || a.Title == "" || a.ReadOnlyHint == nil || a.DestructiveHint == nil || a.IdempotentHint == nil || a.OpenWorldHint == nil {

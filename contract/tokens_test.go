@@ -40,8 +40,8 @@ func TestToolListTokens(t *testing.T) {
 				n := len(enc.Encode(string(b), nil, nil))
 				real += n
 				bytes += len(b)
-				if n > serve.BudgetPerTool {
-					t.Errorf("%s: %d tokens, over the per-tool budget of %d", lt.Tool.Name, n, serve.BudgetPerTool)
+				if budget := serve.ToolBudget(lt.Tool.Name); n > budget {
+					t.Errorf("%s: %d tokens, over its budget of %d", lt.Tool.Name, n, budget)
 				}
 			}
 			est := serve.EstimateTokens(bytes)

@@ -65,9 +65,6 @@ func checkDetectionRule(in any, typ string, full bool) error {
 	if err != nil {
 		return err
 	}
-	for _, name := range answeredRuleMemberNames {
-		delete(args, name)
-	}
 	candidates := detectionRuleTypes
 	if typ != "" {
 		candidates = []string{typ}

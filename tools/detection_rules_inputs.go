@@ -41,7 +41,7 @@ type ruleMembers struct {
 	EventCategoryOverride             string              `json:"event_category_override,omitempty"`
 	TiebreakerField                   string              `json:"tiebreaker_field,omitempty"`
 	TimestampField                    string              `json:"timestamp_field,omitempty"`
-	Threshold                         json.RawMessage     `json:"threshold,omitempty" jsonschema_description:"{field, value, cardinality?:[{field, value}]}"`
+	Threshold                         json.RawMessage     `json:"threshold,omitempty" jsonschema_description:"{field, value, cardinality?}"`
 	ThreatIndex                       []string            `json:"threat_index,omitempty"`
 	ThreatQuery                       string              `json:"threat_query,omitempty"`
 	ThreatLanguage                    string              `json:"threat_language,omitempty" jsonschema:"enum=kuery,enum=lucene"`
@@ -54,7 +54,7 @@ type ruleMembers struct {
 	MachineLearningJobID              schema.StringOrList `json:"machine_learning_job_id,omitempty"`
 	NewTermsFields                    []string            `json:"new_terms_fields,omitempty" jsonschema:"minItems=1,maxItems=3"`
 	HistoryWindowStart                string              `json:"history_window_start,omitempty" jsonschema_description:"e.g. now-14d"`
-	AlertSuppression                  json.RawMessage     `json:"alert_suppression,omitempty" jsonschema_description:"{group_by, duration?:{value, unit}, missing_fields_strategy?}; threshold: {duration}"`
+	AlertSuppression                  json.RawMessage     `json:"alert_suppression,omitempty" jsonschema_description:"{group_by, duration?, missing_fields_strategy?}"`
 	MaxSignals                        int                 `json:"max_signals,omitempty" jsonschema:"minimum=1"`
 	Note                              string              `json:"note,omitempty" jsonschema_description:"Investigation guide (markdown)."`
 	Setup                             string              `json:"setup,omitempty"`
@@ -83,53 +83,33 @@ type ruleMembers struct {
 	Meta                              json.RawMessage     `json:"meta,omitempty"`
 }
 
-// answeredRuleMembers are members Kibana answers about a rule (its
-// history and source) but a write does not take: they are accepted so that
-// a rule read or exported can be given back as is, never sent, and named
-// in a note.
-type answeredRuleMembers struct {
-	CreatedAt        string          `json:"created_at,omitempty" in:"tool"`
-	CreatedBy        string          `json:"created_by,omitempty" in:"tool"`
-	UpdatedAt        string          `json:"updated_at,omitempty" in:"tool"`
-	UpdatedBy        string          `json:"updated_by,omitempty" in:"tool"`
-	Revision         *int            `json:"revision,omitempty" in:"tool"`
-	Immutable        *bool           `json:"immutable,omitempty" in:"tool"`
-	RuleSource       json.RawMessage `json:"rule_source,omitempty" in:"tool"`
-	ExecutionSummary json.RawMessage `json:"execution_summary,omitempty" in:"tool"`
-	Outcome          string          `json:"outcome,omitempty" in:"tool"`
-	AliasPurpose     string          `json:"alias_purpose,omitempty" in:"tool"`
-	AliasTargetID    string          `json:"alias_target_id,omitempty" in:"tool"`
-	OutputIndex      *string         `json:"output_index,omitempty" in:"tool"`
+// answeredRuleMembers are what Kibana answers about a rule (its history,
+// its source, what resolving it found) but a write does not take: a rule
+// read or exported is taken back as is, they are left out
+// (operation.AnswerTaker), and a note names them.
+var answeredRuleMembers = []string{"created_at", "created_by", "updated_at", "updated_by", "revision", "immutable",
+	"rule_source", "execution_summary", "outcome", "alias_purpose", "alias_target_id", "output_index"}
 
-	dropped []string // what Prepare left out, for the note
+// ruleAnswer is embedded by the rule inputs: it takes a rule as answered
+// and notes what was left out.
+type ruleAnswer struct {
+	dropped []string
 }
 
-// answeredRuleMemberNames are answeredRuleMembers' names (and create's id).
-var answeredRuleMemberNames = []string{"created_at", "created_by", "updated_at", "updated_by", "revision", "immutable", "rule_source", "execution_summary", "outcome", "alias_purpose", "alias_target_id", "output_index"}
+// LeftOut records the answer-only members given.
+func (a *ruleAnswer) LeftOut(names []string) { a.dropped = append(a.dropped, names...) }
 
 // Notes names what was left out.
-func (a *answeredRuleMembers) Notes() []string {
+func (a *ruleAnswer) Notes() []string {
 	if len(a.dropped) == 0 {
 		return nil
 	}
 	return []string{"Left out, as Kibana answers them but does not take them back: " + strings.Join(a.dropped, ", ") + "."}
 }
 
-// prepareRule drops what a write does not take from a checked rule body
-// (given as the input it is part of) and checks the rest against its type.
-func (a *answeredRuleMembers) prepareRule(in any, m *ruleMembers, typ string, full bool, extra ...string) error {
-	a.dropped = append(a.dropped[:0], extra...)
-	args, err := ruleArgs(in)
-	if err != nil {
-		return err
-	}
-	for _, name := range answeredRuleMemberNames {
-		if _, given := args[name]; given {
-			a.dropped = append(a.dropped, name)
-		}
-	}
-	// An answered rule's required fields say whether they are ECS fields;
-	// a write takes only name and type.
+// prepareRule drops the ECS flags of an answered rule's required fields (a
+// write takes only name and type) and checks the rule against its type.
+func (a *ruleAnswer) prepareRule(in any, m *ruleMembers, typ string, full bool) error {
 	for i, raw := range m.RequiredFields {
 		var field map[string]json.RawMessage
 		if json.Unmarshal(raw, &field) != nil {
@@ -151,18 +131,18 @@ type CreateDetectionRuleInput struct {
 	ruleBasics
 	RuleID string `json:"rule_id,omitempty" jsonschema_description:"Stable id; default a new UUID."`
 	ruleMembers
-	ID string `json:"id,omitempty" in:"tool"`
-	answeredRuleMembers
+	ruleAnswer
 }
 
-// Prepare drops what a create does not take and checks the members given
-// suit the rule's type.
+// AnswerOnly are what a create leaves out of a rule as answered: Kibana
+// gives the new rule its own id.
+func (in *CreateDetectionRuleInput) AnswerOnly() []string {
+	return append([]string{"id"}, answeredRuleMembers...)
+}
+
+// Prepare checks the members given suit the rule's type.
 func (in *CreateDetectionRuleInput) Prepare() error {
-	var id []string
-	if in.ID != "" {
-		id = []string{"id"}
-	}
-	return in.prepareRule(in, &in.ruleMembers, in.Type, true, id...)
+	return in.prepareRule(in, &in.ruleMembers, in.Type, true)
 }
 
 // UpdateDetectionRuleInput replaces a rule: members left out are reset.
@@ -171,8 +151,11 @@ type UpdateDetectionRuleInput struct {
 	RuleID string `json:"rule_id,omitempty"`
 	ruleBasics
 	ruleMembers
-	answeredRuleMembers
+	ruleAnswer
 }
+
+// AnswerOnly are what an update leaves out of a rule as answered.
+func (in *UpdateDetectionRuleInput) AnswerOnly() []string { return answeredRuleMembers }
 
 // Prepare enforces an identifier and members that suit the type.
 func (in *UpdateDetectionRuleInput) Prepare() error {
@@ -192,8 +175,11 @@ type PatchDetectionRuleInput struct {
 	Severity    string `json:"severity,omitempty" jsonschema:"enum=low,enum=medium,enum=high,enum=critical"`
 	Type        string `json:"type,omitempty" jsonschema:"enum=query,enum=eql,enum=esql,enum=threshold,enum=threat_match,enum=machine_learning,enum=new_terms,enum=saved_query" jsonschema_description:"Only to state or change the type."`
 	ruleMembers
-	answeredRuleMembers
+	ruleAnswer
 }
+
+// AnswerOnly are what a patch leaves out of a rule as answered.
+func (in *PatchDetectionRuleInput) AnswerOnly() []string { return answeredRuleMembers }
 
 // Prepare enforces an identifier, at least one change, and members that
 // could belong to one rule type (the stored type is not known here).
@@ -213,17 +199,17 @@ type PreviewDetectionRuleInput struct {
 	ruleBasics
 	RuleID string `json:"rule_id,omitempty"`
 	ruleMembers
-	ID string `json:"id,omitempty" in:"tool"`
-	answeredRuleMembers
+	ruleAnswer
+}
+
+// AnswerOnly are what a preview leaves out of a rule as answered.
+func (in *PreviewDetectionRuleInput) AnswerOnly() []string {
+	return append([]string{"id"}, answeredRuleMembers...)
 }
 
 // Prepare checks that the members given suit the rule's type.
 func (in *PreviewDetectionRuleInput) Prepare() error {
-	var id []string
-	if in.ID != "" {
-		id = []string{"id"}
-	}
-	return in.prepareRule(in, &in.ruleMembers, in.Type, true, id...)
+	return in.prepareRule(in, &in.ruleMembers, in.Type, true)
 }
 
 // DetectionRuleRefInput names one rule by either of its identifiers.

@@ -344,8 +344,8 @@ type FindDetectionRulesInput struct {
 	SortOrder      string   `json:"sort_order,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`
 	Page           int      `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
 	PerPage        int      `json:"per_page,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 10."`
-	GapsRangeStart string   `json:"gaps_range_start,omitempty" in:"query" jsonschema:"format=date-time" jsonschema_description:"With gaps_range_end: only rules with gaps in this range."`
-	GapsRangeEnd   string   `json:"gaps_range_end,omitempty" in:"query" jsonschema:"format=date-time"`
+	GapsRangeStart string   `json:"gaps_range_start,omitempty" in:"query"`
+	GapsRangeEnd   string   `json:"gaps_range_end,omitempty" in:"query"`
 }
 
 // findDetectionRulesPerPage keeps an unpaged listing small: a rule with its
