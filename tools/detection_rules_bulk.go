@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/operation"
@@ -63,6 +64,11 @@ func (in *BulkDetectionRuleActionInput) Prepare() error {
 		return &schema.ArgumentError{Field: "gaps_range_start", Rule: "is only for rules chosen by query"}
 	case (in.GapsRangeStart == "") != (in.GapsRangeEnd == ""):
 		return &schema.ArgumentError{Field: "gaps_range_end", Rule: "give gaps_range_start and gaps_range_end together"}
+	}
+	for _, g := range [][2]string{{"gaps_range_start", in.GapsRangeStart}, {"gaps_range_end", in.GapsRangeEnd}} {
+		if _, err := time.Parse(time.RFC3339, g[1]); g[1] != "" && err != nil {
+			return &schema.ArgumentError{Field: g[0], Rule: "must be an RFC 3339 time, e.g. 2025-03-13T00:00:00Z"}
+		}
 	}
 	members := []struct {
 		name, action string

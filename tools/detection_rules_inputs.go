@@ -2,8 +2,10 @@ package tools
 
 import (
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kibana-mcp/kibana-mcp/schema"
 )
@@ -207,8 +209,12 @@ func (in *PreviewDetectionRuleInput) AnswerOnly() []string {
 	return append([]string{"id"}, answeredRuleMembers...)
 }
 
-// Prepare checks that the members given suit the rule's type.
+// Prepare checks the window's end and that the members given suit the
+// rule's type.
 func (in *PreviewDetectionRuleInput) Prepare() error {
+	if _, err := time.Parse(time.RFC3339, in.TimeframeEnd); err != nil {
+		return &schema.ArgumentError{Field: "timeframeEnd", Rule: "must be an RFC 3339 time, e.g. 2025-03-14T12:00:00Z"}
+	}
 	return in.prepareRule(in, &in.ruleMembers, in.Type, true)
 }
 
@@ -224,11 +230,17 @@ func (in *DetectionRuleRefInput) Prepare() error { return oneRuleIdentifier(in.I
 // someRuleIdentifier enforces at least one of a rule's identifiers: a rule
 // given back as read carries both, and Kibana goes by id.
 func someRuleIdentifier(id, ruleID string) error {
-	if id == "" && ruleID == "" {
+	switch {
+	case id == "" && ruleID == "":
 		return &schema.ArgumentError{Field: "id", Rule: "give id or rule_id to name the rule"}
+	case id != "" && !ruleObjectID.MatchString(id):
+		return &schema.ArgumentError{Field: "id", Rule: "must be the rule's id, a UUID; its own name for itself is rule_id"}
 	}
 	return nil
 }
+
+// ruleObjectID is the shape of a rule's id, which Kibana checks.
+var ruleObjectID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // oneRuleIdentifier enforces exactly one of a rule's two identifiers.
 func oneRuleIdentifier(id, ruleID string) error {
