@@ -2,7 +2,8 @@ package serve
 
 import (
 	"math"
-	"slices"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
 )
 
 // BytesPerToken is how many bytes of compact tool-definition JSON make one
@@ -20,21 +21,14 @@ const (
 	BudgetDefaultSet     = 8000 // the default selection
 	BudgetToolSearch     = 1500 // --tool-search: the two tools
 	BudgetAveragePerTool = 300  // --toolsets all, on average
-	BudgetPerTool        = 700  // any single tool but those below (the largest, set_case_configuration, is 661)
-	// BudgetRuleBody is the budget of the tools that take a whole detection
-	// rule (create, update, patch and preview): Kibana's rule schema has
-	// some 65 members over its eight types, and a rule as exported must be
-	// taken as is (the largest, preview_detection_rule, is ~1,100).
-	BudgetRuleBody = 1150
+	BudgetPerTool        = 700  // any single tool but those with their own (the largest, set_case_configuration, is 661)
 )
 
-// ruleBodyTools are the tools BudgetRuleBody is for.
-var ruleBodyTools = []string{"create_detection_rule", "update_detection_rule", "patch_detection_rule", "preview_detection_rule"}
-
-// ToolBudget is the token budget of one tool.
-func ToolBudget(name string) int {
-	if slices.Contains(ruleBodyTools, name) {
-		return BudgetRuleBody
+// ToolBudget is the token budget of op's definition: its own
+// (Operation.TokenBudget), or BudgetPerTool.
+func ToolBudget(op *operation.Operation) int {
+	if op != nil && op.TokenBudget > 0 {
+		return op.TokenBudget
 	}
 	return BudgetPerTool
 }

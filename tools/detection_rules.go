@@ -13,6 +13,12 @@ const (
 	sandboxPhishRuleID = "7e293763-6aab-4476-8cad-f8c381461a39"
 )
 
+// ruleBodyBudget is the token budget of the tools that take a whole rule
+// (create, update, patch, preview): Kibana's rule schema has some 65
+// members over its eight types, and a rule as exported is taken as is. The
+// largest, preview_detection_rule, is about 1,100.
+const ruleBodyBudget = 1150
+
 // The detection rule lifecycle (/api/detection_engine/rules*, the alerts
 // index, privileges, tags): finding and reading rules stays in the
 // detections toolset that triage uses every day.
@@ -26,6 +32,7 @@ var detectionRulesOperations = []*operation.Operation{
 		Path:        "/api/detection_engine/rules",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Writes,
+		TokenBudget: ruleBodyBudget,
 		Input:       CreateDetectionRuleInput{},
 		Examples: []string{
 			`{"name":"Whoami run by a service account","description":"A service account ran whoami.","risk_score":47,"severity":"medium","type":"query","query":"process.name:whoami.exe and user.name:svc-*"}`,
@@ -54,6 +61,7 @@ var detectionRulesOperations = []*operation.Operation{
 		Effect:      operation.Writes,
 		Overwrites:  true,
 		Idempotent:  true,
+		TokenBudget: ruleBodyBudget,
 		Input:       UpdateDetectionRuleInput{},
 		Examples: []string{
 			`{"rule_id":"brute-force-logins","name":"Multiple failed logins followed by success","description":"Failed logins then a success from one source.","risk_score":73,"severity":"high","type":"query","query":"event.category:authentication and event.outcome:failure"}`,
@@ -74,6 +82,7 @@ var detectionRulesOperations = []*operation.Operation{
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Writes,
 		Idempotent:  true,
+		TokenBudget: ruleBodyBudget,
 		Input:       PatchDetectionRuleInput{},
 		Examples: []string{
 			`{"id":"` + sandboxRuleID + `","enabled":false}`,
@@ -187,6 +196,7 @@ var detectionRulesOperations = []*operation.Operation{
 		Path:        "/api/detection_engine/rules/preview",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Reads,
+		TokenBudget: ruleBodyBudget,
 		Input:       PreviewDetectionRuleInput{},
 		Examples: []string{
 			`{"invocationCount":1,"timeframeEnd":"2025-03-14T12:00:00.000Z","name":"Preview","description":"Try a query.","risk_score":21,"severity":"low","type":"query","query":"event.outcome:failure"}`,
