@@ -12,9 +12,9 @@ import (
 
 // The bodies of create, update, patch and preview are the same rule, each
 // with its own required members: each input embeds ruleMembers (what every
-// rule may carry) and answeredRuleMembers (what Kibana answers about a
-// rule but does not take back, so that an exported rule can be given as
-// is). Nested objects show as bare objects and are checked by
+// rule may carry) and ruleAnswer, which takes a rule as Kibana answered or
+// exported it and leaves out, with a note, what a write does not take.
+// Nested objects show as bare objects and are checked by
 // checkDetectionRule (detection_rules_check.go).
 
 // ruleBasics are what a whole rule must say.
