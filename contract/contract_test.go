@@ -115,6 +115,7 @@ func loadSpec(t *testing.T) (*openapi3.T, routers.Router) {
 		spec.closed = closeObjectSchemas(doc)
 		dropObjectQueryParameters(doc)
 		collapseIdenticalOneOf(doc)
+		honourNullableRefs(doc)
 		loaded := time.Now()
 		router, err := gorillamux.NewRouter(doc)
 		if err != nil {
@@ -154,6 +155,27 @@ func dropObjectQueryParameters(doc *openapi3.T) {
 			}
 			op.Parameters = kept
 		}
+	}
+}
+
+// nullableRefs are properties the spec marks nullable beside a $ref,
+// which OpenAPI 3.0 (and so kin-openapi) ignores. Kibana takes null there:
+// a detection rule action's frequency.throttle is null unless the action
+// notifies on an interval, and exported rules carry that null.
+var nullableRefs = []struct{ schema, property string }{
+	{"Security_Detections_API_RuleActionFrequency", "throttle"},
+}
+
+// honourNullableRefs makes nullableRefs' properties nullable, in memory.
+func honourNullableRefs(doc *openapi3.T) {
+	for _, n := range nullableRefs {
+		s := doc.Components.Schemas[n.schema]
+		if s == nil || s.Value == nil || s.Value.Properties[n.property] == nil {
+			continue
+		}
+		prop := *s.Value.Properties[n.property].Value
+		prop.Nullable = true
+		s.Value.Properties[n.property] = &openapi3.SchemaRef{Value: &prop}
 	}
 }
 

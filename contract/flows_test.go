@@ -80,27 +80,34 @@ func checkFlowExample(t *testing.T, router routers.Router, op *operation.Operati
 	var last *exchange
 	for _, x := range sent {
 		t.Logf("request: %s → %d", x.req, x.status)
-		if x.req.Header.Get("Authorization") != "ApiKey "+testAPIKey || x.req.Header.Get("Elastic-Api-Version") == "" {
-			t.Errorf("request without the key or an API version\nrequest: %s", x.req)
-		}
-		if x.req.Method != http.MethodGet && x.req.Header.Get("kbn-xsrf") == "" {
-			t.Errorf("no kbn-xsrf header on a %s request\nrequest: %s", x.req.Method, x.req)
-		}
-		route, err := validateRequest(router, x.req)
-		switch {
-		case route == nil:
-			t.Errorf("no spec operation matches the request: %v\nrequest: %s", err, x.req)
-		case err != nil:
-			t.Errorf("request does not match the spec's %s %s:\n%s\nrequest: %s", route.Method, route.Path, describe(err), x.req)
-		}
-		if x.status >= 300 {
-			t.Errorf("the sandbox answered %d: %s\nrequest: %s", x.status, x.body, x.req)
-		}
+		checkExchange(t, router, x)
 		last = x
 	}
 	// The request that does the work is the last, and on the tool's route.
 	if last.req.Method != op.Method {
 		t.Errorf("the last request is a %s, want the tool's %s", last.req.Method, op.Method)
+	}
+}
+
+// checkExchange checks one request a tool sent the sandbox: the key, an
+// API version, kbn-xsrf on a write, the spec, and a 2xx answer.
+func checkExchange(t *testing.T, router routers.Router, x *exchange) {
+	t.Helper()
+	if x.req.Header.Get("Authorization") != "ApiKey "+testAPIKey || x.req.Header.Get("Elastic-Api-Version") == "" {
+		t.Errorf("request without the key or an API version\nrequest: %s", x.req)
+	}
+	if x.req.Method != http.MethodGet && x.req.Header.Get("kbn-xsrf") == "" {
+		t.Errorf("no kbn-xsrf header on a %s request\nrequest: %s", x.req.Method, x.req)
+	}
+	route, err := validateRequest(router, x.req)
+	switch {
+	case route == nil:
+		t.Errorf("no spec operation matches the request: %v\nrequest: %s", err, x.req)
+	case err != nil:
+		t.Errorf("request does not match the spec's %s %s:\n%s\nrequest: %s", route.Method, route.Path, describe(err), x.req)
+	}
+	if x.status >= 300 {
+		t.Errorf("the sandbox answered %d: %s\nrequest: %s", x.status, x.body, x.req)
 	}
 }
 

@@ -128,6 +128,7 @@ func checkSandboxExample(t *testing.T, router routers.Router, op *operation.Oper
 // Kibana refuses, while answers may carry more than the spec lists.
 var openSpec struct {
 	once   sync.Once
+	doc    *openapi3.T
 	router routers.Router
 	err    error
 }
@@ -142,12 +143,22 @@ func openRouter(t *testing.T) routers.Router {
 			return
 		}
 		doc.Servers = nil
+		openSpec.doc = doc
 		openSpec.router, openSpec.err = gorillamux.NewRouter(doc)
 	})
 	if openSpec.err != nil {
 		t.Fatal(openSpec.err)
 	}
 	return openSpec.router
+}
+
+// openDoc is the spec as published (openRouter's), for reading it as it
+// is: loadSpec's copy is changed for validation.
+func openDoc(t *testing.T) *openapi3.T {
+	t.Helper()
+	loadSpec(t) // finds the spec, or skips
+	openRouter(t)
+	return openSpec.doc
 }
 
 // responseGaps are answers the spec describes wrongly, with the reason;

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kibana-mcp/kibana-mcp/app"
 	"github.com/kibana-mcp/kibana-mcp/serve"
+	"github.com/kibana-mcp/kibana-mcp/tools"
 )
 
 // TestToolListTokens counts tools/list with the real cl100k tokenizer: the
@@ -40,8 +41,9 @@ func TestToolListTokens(t *testing.T) {
 				n := len(enc.Encode(string(b), nil, nil))
 				real += n
 				bytes += len(b)
-				if n > serve.BudgetPerTool {
-					t.Errorf("%s: %d tokens, over the per-tool budget of %d", lt.Tool.Name, n, serve.BudgetPerTool)
+				op, _ := tools.Catalog.Lookup(lt.Tool.Name)
+				if budget := serve.ToolBudget(op); n > budget {
+					t.Errorf("%s: %d tokens, over its budget of %d", lt.Tool.Name, n, budget)
 				}
 			}
 			est := serve.EstimateTokens(bytes)

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -69,6 +70,16 @@ type segment struct {
 // arguments (the raw request tool) rather than part of the declaration.
 type RequestBuilder interface {
 	Request() (*kibana.Request, error)
+}
+
+// AnswerTaker is implemented by inputs that take back an object as Kibana
+// answered it (a detection rule read or exported), members Kibana answers
+// but a write does not take included. Those members are not arguments: the
+// binder removes them before validation and tells the input which it
+// removed, for a note (Noter).
+type AnswerTaker interface {
+	AnswerOnly() []string
+	LeftOut(names []string)
 }
 
 // Preparer is implemented by inputs with defaults to fill or rules that span
@@ -211,13 +222,21 @@ func (op *Operation) BindInput(args map[string]any) (*kibana.Request, any, error
 	if err != nil {
 		return nil, nil, err
 	}
+	input := reflect.New(p.typ)
+	taker, takesAnswers := input.Interface().(AnswerTaker)
+	var leftOut []string
+	if takesAnswers {
+		args, leftOut = without(args, taker.AnswerOnly())
+	}
 	if err := validator.Validate(args); err != nil {
 		return nil, nil, err
 	}
 	space, args := takeSpace(args)
-	input := reflect.New(p.typ)
 	if err := schema.Decode(args, input.Interface()); err != nil {
 		return nil, nil, err
+	}
+	if takesAnswers {
+		taker.LeftOut(leftOut)
 	}
 	if prep, ok := input.Interface().(Preparer); ok {
 		if err := prep.Prepare(); err != nil {
@@ -265,6 +284,27 @@ func (p *plan) request(op *Operation, v reflect.Value, space string) (*kibana.Re
 		return nil, err
 	}
 	return req, nil
+}
+
+// without is args less the members named, and which of them were given,
+// in names' order; the caller's map is never modified.
+func without(args map[string]any, names []string) (map[string]any, []string) {
+	var given []string
+	for _, n := range names {
+		if _, ok := args[n]; ok {
+			given = append(given, n)
+		}
+	}
+	if len(given) == 0 {
+		return args, nil
+	}
+	rest := make(map[string]any, len(args))
+	for k, v := range args {
+		if !slices.Contains(given, k) {
+			rest[k] = v
+		}
+	}
+	return rest, given
 }
 
 // takeSpace removes space_id from the arguments (it is the server's, not

@@ -3,6 +3,7 @@ package operation
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -192,5 +193,43 @@ func TestBindEmbeddedArguments(t *testing.T) {
 	}
 	if _, err := op.Bind(args(t, `{"id":"t1","extra":2}`)); err == nil || !strings.Contains(err.Error(), "hosts") {
 		t.Errorf("missing embedded required argument: %v", err)
+	}
+}
+
+// answeredInput takes a thing back as it was answered: its revision is
+// the answer's, not an argument.
+type answeredInput struct {
+	Name    string `json:"name" jsonschema:"required"`
+	Numbers []int  `json:"numbers,omitempty"`
+	left    []string
+}
+
+func (in *answeredInput) AnswerOnly() []string   { return []string{"revision", "created_at"} }
+func (in *answeredInput) LeftOut(names []string) { in.left = names }
+func (in *answeredInput) Notes() []string        { return []string{fmt.Sprint("left out ", in.left)} }
+
+// TestBindLeavesOutAnswerOnlyMembers: members an AnswerTaker names are
+// accepted though the schema lacks them, never sent, and the input is told
+// which were given; its notes reach the flow. Other unknown members are
+// still refused.
+func TestBindLeavesOutAnswerOnlyMembers(t *testing.T) {
+	op := withSchema(t, &Operation{Name: "put_thing", Method: http.MethodPut, Path: "/api/things", APIVersion: V20231031, Effect: Writes, Input: answeredInput{}})
+	given := args(t, `{"name":"a","numbers":[1],"revision":4,"created_at":"2025-01-01T00:00:00Z"}`)
+	req, input, err := op.BindInput(given)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(req.Body) != `{"name":"a","numbers":[1]}` {
+		t.Errorf("body %s", req.Body)
+	}
+	if _, kept := given["revision"]; !kept {
+		t.Error("the caller's arguments were changed")
+	}
+	flow, ok := FlowOf(input).(plainFlow)
+	if !ok || len(flow.notes) != 1 || flow.notes[0] != "left out [revision created_at]" {
+		t.Errorf("flow %#v, want the input's note", FlowOf(input))
+	}
+	if _, err := op.Bind(args(t, `{"name":"a","revisions":4}`)); err == nil || !strings.Contains(err.Error(), "revisions") {
+		t.Errorf("an unknown member was not refused: %v", err)
 	}
 }

@@ -46,18 +46,32 @@ func SendOne(ctx context.Context, k *kibana.Client, req *kibana.Request) (*Resul
 	return &Result{Resp: resp}, nil
 }
 
+// Noter is implemented by inputs that left out some of what they were
+// given (members Kibana answers but does not take back): the notes say
+// what, beside the answer. Such an input still sends one request.
+type Noter interface {
+	Notes() []string
+}
+
 // FlowOf is the flow that runs input: its own, or SendOne.
 func FlowOf(input any) Flow {
 	if f, ok := input.(Flow); ok {
 		return f
 	}
+	if n, ok := input.(Noter); ok {
+		return plainFlow{notes: n.Notes()}
+	}
 	return plainFlow{}
 }
 
 // plainFlow is the flow of every declared operation without one of its
-// own: one request, its answer as Kibana gave it.
-type plainFlow struct{}
+// own: one request, its answer as Kibana gave it, and the input's notes.
+type plainFlow struct{ notes []string }
 
-func (plainFlow) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*Result, error) {
-	return SendOne(ctx, k, req)
+func (f plainFlow) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*Result, error) {
+	res, err := SendOne(ctx, k, req)
+	if err == nil {
+		res.Notes = f.notes
+	}
+	return res, err
 }

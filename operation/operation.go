@@ -86,6 +86,10 @@ type Operation struct {
 	// Availability, when set, replaces its toolset's: which Kibanas have
 	// this operation's API.
 	Availability *Availability
+	// TokenBudget, when set, is the tokens its tool definition may take in
+	// place of the per-tool budget: for tools that take a whole object of a
+	// large schema, as Kibana exports it.
+	TokenBudget int
 
 	catalog *Catalog // the catalogue it belongs to: its schema, its peers
 

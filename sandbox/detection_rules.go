@@ -185,6 +185,9 @@ func (k *Kibana) checkRuleBody(c *call, z *zod, body map[string]any, full bool) 
 	if len(z.issues) > 0 {
 		return nil, ""
 	}
+	if errs := ruleCrossChecks(body, typ); len(errs) > 0 {
+		return nil, strings.Join(errs, ", ")
+	}
 	keep := map[string]any{}
 	allowed := append(slices.Clone(detCommonMembers), detTypeMembers[typ]...)
 	for key, v := range body {
@@ -193,6 +196,48 @@ func (k *Kibana) checkRuleBody(c *call, z *zod, body map[string]any, full bool) 
 		}
 	}
 	return keep, ""
+}
+
+// ruleCrossChecks are the rules across members that Kibana's routes check
+// after the schema: a timeline template named by id and title together,
+// neither empty; a threat match's batching given whole; no cardinality of
+// a field the threshold groups by.
+func ruleCrossChecks(body map[string]any, typ string) []string {
+	var errs []string
+	for _, pair := range [][2]string{{"timeline_id", "timeline_title"}, {"timeline_title", "timeline_id"}} {
+		v, given := body[pair[0]]
+		_, other := body[pair[1]]
+		switch {
+		case given && !other:
+			errs = append(errs, fmt.Sprintf("when %q exists, %q must also exist", pair[0], pair[1]))
+		case given && v == "":
+			errs = append(errs, fmt.Sprintf("%q cannot be an empty string", pair[0]))
+		}
+	}
+	if typ == "threat_match" {
+		_, cs := body["concurrent_searches"]
+		_, ips := body["items_per_search"]
+		if cs && !ips {
+			errs = append(errs, `when "concurrent_searches" exists, "items_per_search" must also exist`)
+		} else if ips && !cs {
+			errs = append(errs, `when "items_per_search" exists, "concurrent_searches" must also exist`)
+		}
+	}
+	if th, ok := body["threshold"].(map[string]any); ok && typ == "threshold" {
+		fields := anyStrings(th["field"])
+		if f, isStr := th["field"].(string); isStr {
+			fields = []string{f}
+		}
+		if card := anyList(th["cardinality"]); len(card) > 0 {
+			if c, _ := card[0].(map[string]any); c != nil && slices.Contains(fields, fmt.Sprint(c["field"])) {
+				errs = append(errs, "Cardinality of a field that is being aggregated on is always 1")
+			}
+		}
+		if len(fields) > 5 {
+			errs = append(errs, "Number of fields must be 5 or less")
+		}
+	}
+	return errs
 }
 
 // newRuleDoc is a rule document from a checked body: Kibana's defaults,

@@ -109,6 +109,9 @@ func (k *Kibana) bulkDetectionRuleAction(c *call) {
 		if query == "" {
 			chosen = c.space.detectionRules()
 		}
+		if _, ranged := body["gaps_range_start"]; ranged {
+			chosen = slices.DeleteFunc(chosen, func(r map[string]any) bool { return !ruleHadGap(r) })
+		}
 	}
 	if action == "export" {
 		k.writeRulesExport(c, chosen, nil, false, "rules_export.ndjson")
@@ -347,6 +350,16 @@ func editStrings(typ string, current any, values []any) []any {
 func anyList(v any) []any {
 	list, _ := v.([]any)
 	return list
+}
+
+// ruleHadGap reports whether a rule's last run found a gap since the run
+// before. The sandbox keeps no gap history, so a gap range (find, bulk
+// actions) chooses the rules whose last run had one.
+func ruleHadGap(r map[string]any) bool {
+	summary, _ := r["execution_summary"].(map[string]any)
+	last, _ := summary["last_execution"].(map[string]any)
+	metrics, _ := last["metrics"].(map[string]any)
+	return anyInt(metrics["execution_gap_duration_s"]) > 0
 }
 
 func anyStrings(v any) []string {

@@ -278,3 +278,24 @@ func TestDetectionRulePreview(t *testing.T) {
 		t.Errorf("preview without window: %d %v", status, res)
 	}
 }
+
+// TestDetectionRuleCrossChecks: the rules across members Kibana's routes
+// check after the schema answer 400 with its words; a gap range finds the
+// rules whose last run had a gap (none in the seed).
+func TestDetectionRuleCrossChecks(t *testing.T) {
+	k, _ := detSandbox(t)
+	const head = `"name":"r","description":"d","risk_score":21,"severity":"low"`
+	for _, tc := range []struct{ body, want string }{
+		{`{` + head + `,"type":"query","timeline_id":"t1"}`, `when "timeline_id" exists, "timeline_title" must also exist`},
+		{`{` + head + `,"type":"query","timeline_id":"","timeline_title":"T"}`, `"timeline_id" cannot be an empty string`},
+		{`{` + head + `,"type":"threat_match","query":"*","threat_index":["ti"],"threat_query":"*","threat_mapping":[{"entries":[{"field":"a","type":"mapping","value":"b"}]}],"items_per_search":10}`, `when "items_per_search" exists, "concurrent_searches" must also exist`},
+		{`{` + head + `,"type":"threshold","query":"*","threshold":{"field":["a"],"value":2,"cardinality":[{"field":"a","value":1}]}}`, "Cardinality of a field that is being aggregated on is always 1"},
+	} {
+		if status, res := do(t, k, "POST", "/api/detection_engine/rules", tc.body, nil); status != 400 || res["message"] != tc.want {
+			t.Errorf("%s: %d %v, want 400 %q", tc.body, status, res, tc.want)
+		}
+	}
+	if status, found := do(t, k, "GET", "/api/detection_engine/rules/_find?gaps_range_start=2025-03-13T00:00:00Z&gaps_range_end=2025-03-14T00:00:00Z", "", nil); status != 200 || found["total"] != 0.0 {
+		t.Errorf("find with a gap range: %d %v", status, found)
+	}
+}

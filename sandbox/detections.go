@@ -858,6 +858,9 @@ func (k *Kibana) findDetectionRules(c *call) {
 			return
 		}
 	}
+	if q.Has("gaps_range_start") {
+		rules = slices.DeleteFunc(rules, func(r map[string]any) bool { return !ruleHadGap(r) })
+	}
 	if sortField != "" {
 		field := sortFieldOf(sortField)
 		sort.SliceStable(rules, func(i, j int) bool {

@@ -48,7 +48,11 @@ func DecodeJSON(raw []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return translate(err)
+		err = translate(err)
+		if ae, ok := err.(*ArgumentError); ok {
+			ae.Field = withoutEmbedded(ae.Field, reflect.TypeOf(dst))
+		}
+		return err
 	}
 	if dec.More() {
 		return &ArgumentError{Rule: "trailing data after the arguments object"}
@@ -77,9 +81,30 @@ func translate(err error) error {
 	return &ArgumentError{Rule: strings.TrimPrefix(msg, "json: ")}
 }
 
+// withoutEmbedded drops from an argument path the names of the structs
+// the input embeds, which encoding/json puts in but are no arguments.
+func withoutEmbedded(path string, t reflect.Type) string {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return path
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if rest, ok := strings.CutPrefix(path, f.Name+"."); ok && f.Anonymous && f.Tag.Get("json") == "" {
+			return withoutEmbedded(rest, f.Type)
+		}
+	}
+	return path
+}
+
 func jsonKind(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
+	}
+	if t == StringOrListType {
+		return "a string or a list of strings"
 	}
 	switch t.Kind() {
 	case reflect.String:

@@ -3,6 +3,7 @@ package schema
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -122,5 +123,22 @@ func TestValidateReportsSeveralProblemsDeterministically(t *testing.T) {
 		if !strings.Contains(first, part) {
 			t.Errorf("%q missing from %q", part, first)
 		}
+	}
+}
+
+// TestStringOrList: one string is taken as a list of one; a list as it is;
+// anything else is refused naming the argument and both forms.
+func TestStringOrList(t *testing.T) {
+	var in struct {
+		Jobs StringOrList `json:"jobs"`
+	}
+	for _, tc := range []struct{ raw, want string }{{`{"jobs":"a"}`, "[a]"}, {`{"jobs":["a","b"]}`, "[a b]"}} {
+		if err := DecodeJSON([]byte(tc.raw), &in); err != nil || fmt.Sprint([]string(in.Jobs)) != tc.want {
+			t.Errorf("%s: %v %v", tc.raw, in.Jobs, err)
+		}
+	}
+	err := DecodeJSON([]byte(`{"jobs":5}`), &in)
+	if err == nil || err.Error() != `invalid argument "jobs": must be a string or a list of strings, not a JSON number` {
+		t.Errorf("a number: %v", err)
 	}
 }

@@ -1,6 +1,10 @@
 package serve
 
-import "math"
+import (
+	"math"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
+)
 
 // BytesPerToken is how many bytes of compact tool-definition JSON make one
 // cl100k token, measured over the tool list (4.27 for the Cases tools; the
@@ -17,5 +21,14 @@ const (
 	BudgetDefaultSet     = 8000 // the default selection
 	BudgetToolSearch     = 1500 // --tool-search: the two tools
 	BudgetAveragePerTool = 300  // --toolsets all, on average
-	BudgetPerTool        = 700  // any single tool (the largest, set_case_configuration, is 661)
+	BudgetPerTool        = 700  // any single tool but those with their own (the largest, set_case_configuration, is 661)
 )
+
+// ToolBudget is the token budget of op's definition: its own
+// (Operation.TokenBudget), or BudgetPerTool.
+func ToolBudget(op *operation.Operation) int {
+	if op != nil && op.TokenBudget > 0 {
+		return op.TokenBudget
+	}
+	return BudgetPerTool
+}

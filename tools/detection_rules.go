@@ -13,6 +13,12 @@ const (
 	sandboxPhishRuleID = "7e293763-6aab-4476-8cad-f8c381461a39"
 )
 
+// ruleBodyBudget is the token budget of the tools that take a whole rule
+// (create, update, patch, preview): Kibana's rule schema has some 65
+// members over its eight types, and a rule as exported is taken as is. The
+// largest, preview_detection_rule, is about 1,100.
+const ruleBodyBudget = 1150
+
 // The detection rule lifecycle (/api/detection_engine/rules*, the alerts
 // index, privileges, tags): finding and reading rules stays in the
 // detections toolset that triage uses every day.
@@ -20,12 +26,13 @@ var detectionRulesOperations = []*operation.Operation{
 	{
 		Name:        "create_detection_rule",
 		Title:       "Create detection rule",
-		Description: "Create a security detection rule; its type decides which query members it takes.",
+		Description: "Create a security detection rule; its type decides which query members it takes. A rule as exported or read is taken as is: what Kibana answers but a create does not take (id, created_*, updated_*, revision, immutable, rule_source, execution_summary) is left out, with a note.",
 		Toolset:     "detection_rules",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/rules",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Writes,
+		TokenBudget: ruleBodyBudget,
 		Input:       CreateDetectionRuleInput{},
 		Examples: []string{
 			`{"name":"Whoami run by a service account","description":"A service account ran whoami.","risk_score":47,"severity":"medium","type":"query","query":"process.name:whoami.exe and user.name:svc-*"}`,
@@ -37,12 +44,16 @@ var detectionRulesOperations = []*operation.Operation{
 			`{"name":"Unusual login hour","description":"ML anomaly on login times.","risk_score":21,"severity":"low","type":"machine_learning","anomaly_threshold":75,"machine_learning_job_id":["auth_rare_hour_for_a_user"]}`,
 			`{"name":"First RDP from a country","description":"New source country for RDP.","risk_score":47,"severity":"medium","type":"new_terms","query":"destination.port:3389","new_terms_fields":["source.geo.country_iso_code"],"history_window_start":"now-14d"}`,
 			`{"name":"Saved query: failed sudo","description":"Runs the saved query.","risk_score":21,"severity":"low","type":"saved_query","saved_id":"failed-sudo"}`,
+			`{"name":"Credential dumping tool","description":"A known credential dumping tool ran.","risk_score":73,"severity":"high","type":"query","rule_id":"cred-dump-tool","query":"process.name:(mimikatz.exe or procdump.exe)","language":"kuery","index":["logs-endpoint.events.process-*"],"setup":"Needs Elastic Defend process events.","severity_mapping":[{"field":"host.asset.criticality","operator":"equals","value":"high_impact","severity":"critical"}],"risk_score_mapping":[{"field":"event.risk_score","operator":"equals","value":""}],"rule_name_override":"process.name","timestamp_override":"event.ingested","timestamp_override_fallback_disabled":false,"investigation_fields":{"field_names":["host.name","user.name","process.command_line"]},"timeline_id":"db366523-f1c6-4c1f-8731-6ce5ed9e5717","timeline_title":"Generic Endpoint Timeline","related_integrations":[{"package":"endpoint","version":"^8.2.0"}],"required_fields":[{"name":"process.name","type":"keyword"}],"response_actions":[{"action_type_id":".osquery","params":{"query":"SELECT * FROM processes WHERE name = 'mimikatz.exe';","timeout":60}}],"license":"Elastic License v2","meta":{"kibana_siem_app_url":"https://kibana.example.com/app/security"},"namespace":"soc","throttle":"no_actions","version":3,"building_block_type":"default"}`,
+			`{"name":"Sequence: logon then service install","description":"EQL sequence on one host.","risk_score":47,"severity":"medium","type":"eql","language":"eql","query":"sequence by host.id [authentication where event.outcome == \"success\"] [process where process.name == \"sc.exe\"]","event_category_override":"event.category","tiebreaker_field":"event.sequence","timestamp_field":"@timestamp"}`,
+			`{"name":"Known bad domain","description":"DNS lookups of threat-intel domains.","risk_score":73,"severity":"high","type":"threat_match","query":"dns.question.name:*","threat_index":["logs-ti_*"],"threat_query":"threat.indicator.type:domain-name","threat_language":"kuery","threat_filters":[{"query":{"match_phrase":{"threat.feed.name":"abuse.ch"}}}],"threat_mapping":[{"entries":[{"field":"dns.question.name","type":"mapping","value":"threat.indicator.url.domain"}]}],"threat_indicator_path":"threat.indicator","items_per_search":100,"concurrent_searches":1}`,
+			`{"name":"Rare process for a user","description":"ML job with one id given as a string.","risk_score":21,"severity":"low","type":"machine_learning","anomaly_threshold":70,"machine_learning_job_id":"v3_rare_process_by_host_windows"}`,
 		},
 	},
 	{
 		Name:        "update_detection_rule",
 		Title:       "Replace detection rule",
-		Description: "Replace a detection rule by id or rule_id; members left out are reset to defaults. Use patch_detection_rule to change a few.",
+		Description: "Replace a detection rule by id (or rule_id); members left out are reset to defaults. Use patch_detection_rule to change a few. A rule as read is taken as is; answer-only members are left out, with a note.",
 		Toolset:     "detection_rules",
 		Method:      http.MethodPut,
 		Path:        "/api/detection_engine/rules",
@@ -50,6 +61,7 @@ var detectionRulesOperations = []*operation.Operation{
 		Effect:      operation.Writes,
 		Overwrites:  true,
 		Idempotent:  true,
+		TokenBudget: ruleBodyBudget,
 		Input:       UpdateDetectionRuleInput{},
 		Examples: []string{
 			`{"rule_id":"brute-force-logins","name":"Multiple failed logins followed by success","description":"Failed logins then a success from one source.","risk_score":73,"severity":"high","type":"query","query":"event.category:authentication and event.outcome:failure"}`,
@@ -57,18 +69,20 @@ var detectionRulesOperations = []*operation.Operation{
 			`{"id":"` + sandboxRuleID + `","name":"Brute force indicator","description":"Attacker IPs from threat intel.","risk_score":73,"severity":"high","type":"threat_match","query":"source.ip:*","threat_index":["logs-ti_*"],"threat_query":"threat.indicator.type:ipv4-addr","threat_mapping":[{"entries":[{"field":"source.ip","type":"mapping","value":"threat.indicator.ip"}]}],"threat_indicator_path":"threat.indicator"}`,
 			`{"id":"` + sandboxRuleID + `","name":"Login anomaly","description":"ML rule.","risk_score":50,"severity":"medium","type":"machine_learning","anomaly_threshold":50,"machine_learning_job_id":["auth_high_count_logon_fails"]}`,
 			`{"id":"` + sandboxRuleID + `","name":"New login source","description":"New terms.","risk_score":50,"severity":"medium","type":"new_terms","query":"event.category:authentication","new_terms_fields":["source.ip","user.name"],"history_window_start":"now-7d"}`,
+			`{"id":"` + sandboxRuleID + `","rule_id":"brute-force-logins","name":"Multiple failed logins followed by success","description":"Failed logins then a success from one source.","risk_score":73,"severity":"high","type":"query","query":"event.category:authentication and event.outcome:failure","language":"kuery","severity_mapping":[{"field":"user.name","operator":"equals","value":"administrator","severity":"critical"}],"investigation_fields":{"field_names":["source.ip","user.name"]},"required_fields":[{"name":"event.outcome","type":"keyword","ecs":true}],"related_integrations":[{"package":"system","version":"^1.6.0","integration":"auth"}],"version":2,"created_at":"2025-03-01T09:00:00.000Z","created_by":"elastic","updated_at":"2025-03-01T09:00:00.000Z","updated_by":"elastic","revision":4,"immutable":false,"rule_source":{"type":"internal"}}`,
 		},
 	},
 	{
 		Name:        "patch_detection_rule",
 		Title:       "Patch detection rule",
-		Description: "Change only the given members of a detection rule (by id or rule_id); lists given replace the stored ones.",
+		Description: "Change only the given members of a detection rule (by id or rule_id); lists given replace the stored ones. Answer-only members (created_at, revision…) are left out, with a note.",
 		Toolset:     "detection_rules",
 		Method:      http.MethodPatch,
 		Path:        "/api/detection_engine/rules",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Writes,
 		Idempotent:  true,
+		TokenBudget: ruleBodyBudget,
 		Input:       PatchDetectionRuleInput{},
 		Examples: []string{
 			`{"id":"` + sandboxRuleID + `","enabled":false}`,
@@ -77,6 +91,7 @@ var detectionRulesOperations = []*operation.Operation{
 			`{"id":"` + sandboxRuleID + `","type":"threat_match","threat_index":["logs-ti_*"],"threat_query":"threat.indicator.type:ipv4-addr","threat_mapping":[{"entries":[{"field":"source.ip","type":"mapping","value":"threat.indicator.ip"}]}],"threat_indicator_path":"threat.indicator"}`,
 			`{"id":"` + sandboxRuleID + `","type":"machine_learning","anomaly_threshold":60,"machine_learning_job_id":["auth_high_count_logon_fails"]}`,
 			`{"id":"` + sandboxRuleID + `","type":"new_terms","new_terms_fields":["source.ip"],"history_window_start":"now-30d"}`,
+			`{"rule_id":"brute-force-logins","risk_score_mapping":[{"field":"event.risk_score","operator":"equals","value":"","risk_score":80}],"timeline_id":"db366523-f1c6-4c1f-8731-6ce5ed9e5717","timeline_title":"Generic Endpoint Timeline","setup":"Needs the System integration.","rule_name_override":"rule.name","timestamp_override":"event.ingested","building_block_type":"default","license":"Elastic License v2","meta":{"reviewed":true},"namespace":"soc","throttle":"1h","version":5,"response_actions":[{"action_type_id":".endpoint","params":{"command":"isolate","comment":"Brute force source"}}],"revision":7,"updated_at":"2025-03-02T10:00:00.000Z"}`,
 		},
 	},
 	{
@@ -110,6 +125,7 @@ var detectionRulesOperations = []*operation.Operation{
 			`{"action":"duplicate","ids":["` + sandboxRuleID + `","` + sandboxPhishRuleID + `"],"duplicate":{"include_exceptions":true,"include_expired_exceptions":false}}`,
 			`{"action":"run","ids":["` + sandboxRuleID + `"],"run":{"start_date":"2025-03-13T00:00:00.000Z","end_date":"2025-03-13T06:00:00.000Z"}}`,
 			`{"action":"fill_gaps","ids":["` + sandboxRuleID + `"],"fill_gaps":{"start_date":"2025-03-13T00:00:00.000Z","end_date":"2025-03-13T06:00:00.000Z"}}`,
+			`{"action":"fill_gaps","query":"alert.attributes.enabled:true","gaps_range_start":"2025-03-13T00:00:00.000Z","gaps_range_end":"2025-03-14T00:00:00.000Z","fill_gaps":{"start_date":"2025-03-13T00:00:00.000Z","end_date":"2025-03-14T00:00:00.000Z"}}`,
 			`{"action":"export","ids":["` + sandboxRuleID + `"]}`,
 		},
 	},
@@ -180,6 +196,7 @@ var detectionRulesOperations = []*operation.Operation{
 		Path:        "/api/detection_engine/rules/preview",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Reads,
+		TokenBudget: ruleBodyBudget,
 		Input:       PreviewDetectionRuleInput{},
 		Examples: []string{
 			`{"invocationCount":1,"timeframeEnd":"2025-03-14T12:00:00.000Z","name":"Preview","description":"Try a query.","risk_score":21,"severity":"low","type":"query","query":"event.outcome:failure"}`,
@@ -188,6 +205,7 @@ var detectionRulesOperations = []*operation.Operation{
 			`{"invocationCount":1,"timeframeEnd":"2025-03-14T12:00:00.000Z","name":"Preview","description":"Indicator.","risk_score":21,"severity":"low","type":"threat_match","query":"*:*","threat_index":["logs-ti_*"],"threat_query":"*:*","threat_mapping":[{"entries":[{"field":"source.ip","type":"mapping","value":"threat.indicator.ip"}]}],"threat_indicator_path":"threat.indicator"}`,
 			`{"invocationCount":1,"timeframeEnd":"2025-03-14T12:00:00.000Z","name":"Preview","description":"ML.","risk_score":21,"severity":"low","type":"machine_learning","anomaly_threshold":50,"machine_learning_job_id":["auth_rare_user"]}`,
 			`{"invocationCount":1,"timeframeEnd":"2025-03-14T12:00:00.000Z","name":"Preview","description":"New terms.","risk_score":21,"severity":"low","type":"new_terms","query":"*","new_terms_fields":["host.name"],"history_window_start":"now-7d"}`,
+			`{"invocationCount":3,"timeframeEnd":"2025-03-14T12:00:00.000Z","name":"Preview","description":"EQL with overrides.","risk_score":47,"severity":"medium","type":"eql","language":"eql","query":"process where process.name == \"certutil.exe\"","tiebreaker_field":"event.sequence","timestamp_override":"event.ingested","severity_mapping":[{"field":"host.os.type","operator":"equals","value":"windows","severity":"high"}],"rule_name_override":"process.name","tags":["preview"],"rule_id":"certutil-preview","enabled":false,"to":"now","author":["SOC"],"version":1}`,
 		},
 	},
 	{

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/operation"
@@ -17,14 +18,16 @@ import (
 // BulkDetectionRuleActionInput is one bulk action over the rules chosen by
 // ids or by a KQL query.
 type BulkDetectionRuleActionInput struct {
-	Action    string            `json:"action" jsonschema:"required,enum=enable,enum=disable,enum=delete,enum=duplicate,enum=edit,enum=export,enum=run,enum=fill_gaps"`
-	IDs       []string          `json:"ids,omitempty" jsonschema:"minItems=1" jsonschema_description:"Rule ids. Give these or query."`
-	Query     string            `json:"query,omitempty" jsonschema_description:"KQL as in find_detection_rules' filter."`
-	DryRun    bool              `json:"dry_run,omitempty" in:"query" jsonschema_description:"Check without changing (not for export)."`
-	Edit      []json.RawMessage `json:"edit,omitempty" jsonschema_description:"For edit: [{type, value}]. type: add_tags, delete_tags, set_tags (value: strings); add_index_patterns, delete_index_patterns, set_index_patterns (value: strings; overwrite_data_views?); add_investigation_fields, delete_investigation_fields, set_investigation_fields (value: {field_names}); set_timeline (value: {timeline_id, timeline_title}); add_rule_actions, set_rule_actions (value: {actions, throttle?}); set_schedule (value: {interval, lookback}, e.g. 5m); set_alert_suppression (value as in create_detection_rule), set_alert_suppression_for_threshold (value: {duration}), delete_alert_suppression (no value)."`
-	Duplicate json.RawMessage   `json:"duplicate,omitempty" jsonschema_description:"For duplicate: {include_exceptions, include_expired_exceptions} (booleans)."`
-	Run       json.RawMessage   `json:"run,omitempty" jsonschema_description:"For run: {start_date, end_date} (ISO)."`
-	FillGaps  json.RawMessage   `json:"fill_gaps,omitempty" jsonschema_description:"For fill_gaps: {start_date, end_date}."`
+	Action         string            `json:"action" jsonschema:"required,enum=enable,enum=disable,enum=delete,enum=duplicate,enum=edit,enum=export,enum=run,enum=fill_gaps"`
+	IDs            []string          `json:"ids,omitempty" jsonschema:"minItems=1" jsonschema_description:"Rule ids. Give these or query."`
+	Query          string            `json:"query,omitempty" jsonschema_description:"KQL as in find_detection_rules' filter."`
+	GapsRangeStart string            `json:"gaps_range_start,omitempty" jsonschema:"format=date-time" jsonschema_description:"With query and gaps_range_end: only rules with gaps in this range."`
+	GapsRangeEnd   string            `json:"gaps_range_end,omitempty" jsonschema:"format=date-time"`
+	DryRun         bool              `json:"dry_run,omitempty" in:"query" jsonschema_description:"Check without changing (not for export)."`
+	Edit           []json.RawMessage `json:"edit,omitempty" jsonschema_description:"For edit: [{type, value}]. type: add_tags, delete_tags, set_tags (value: strings); add_index_patterns, delete_index_patterns, set_index_patterns (value: strings; overwrite_data_views?); add_investigation_fields, delete_investigation_fields, set_investigation_fields (value: {field_names}); set_timeline (value: {timeline_id, timeline_title}); add_rule_actions, set_rule_actions (value: {actions, throttle?}); set_schedule (value: {interval, lookback}, e.g. 5m); set_alert_suppression (value as in create_detection_rule), set_alert_suppression_for_threshold (value: {duration}), delete_alert_suppression (no value)."`
+	Duplicate      json.RawMessage   `json:"duplicate,omitempty" jsonschema_description:"For duplicate: {include_exceptions, include_expired_exceptions} (booleans)."`
+	Run            json.RawMessage   `json:"run,omitempty" jsonschema_description:"For run: {start_date, end_date} (ISO)."`
+	FillGaps       json.RawMessage   `json:"fill_gaps,omitempty" jsonschema_description:"For fill_gaps: {start_date, end_date}."`
 }
 
 // bulkEditValues is what each edit type's value is: a list of strings, or
@@ -57,6 +60,15 @@ func (in *BulkDetectionRuleActionInput) Prepare() error {
 		return &schema.ArgumentError{Field: "ids", Rule: "give ids or a query to choose the rules"}
 	case in.DryRun && in.Action == "export":
 		return &schema.ArgumentError{Field: "dry_run", Rule: "is not supported for export"}
+	case (in.GapsRangeStart != "" || in.GapsRangeEnd != "") && in.Query == "":
+		return &schema.ArgumentError{Field: "gaps_range_start", Rule: "is only for rules chosen by query"}
+	case (in.GapsRangeStart == "") != (in.GapsRangeEnd == ""):
+		return &schema.ArgumentError{Field: "gaps_range_end", Rule: "give gaps_range_start and gaps_range_end together"}
+	}
+	for _, g := range [][2]string{{"gaps_range_start", in.GapsRangeStart}, {"gaps_range_end", in.GapsRangeEnd}} {
+		if _, err := time.Parse(time.RFC3339, g[1]); g[1] != "" && err != nil {
+			return &schema.ArgumentError{Field: g[0], Rule: "must be an RFC 3339 time, e.g. 2025-03-13T00:00:00Z"}
+		}
 	}
 	members := []struct {
 		name, action string

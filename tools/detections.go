@@ -101,6 +101,7 @@ var detectionsOperations = []*operation.Operation{
 		Examples: []string{
 			`{}`,
 			`{"filter":"alert.attributes.enabled:true and alert.attributes.tags:\"Windows\"","fields":["name","enabled","severity","risk_score"],"sort_field":"risk_score","sort_order":"desc","page":2,"per_page":50,"space_id":"soc"}`,
+			`{"gaps_range_start":"2025-03-13T00:00:00.000Z","gaps_range_end":"2025-03-14T00:00:00.000Z"}`,
 		},
 	},
 	{
@@ -341,12 +342,14 @@ func checkAddRemove(field, addName, removeName, what string, add, remove *[]stri
 
 // FindDetectionRulesInput filters and pages detection rules.
 type FindDetectionRulesInput struct {
-	Filter    string   `json:"filter,omitempty" in:"query" jsonschema_description:"KQL on alert.attributes (name, enabled, tags…), e.g. alert.attributes.tags:\"Windows\"."`
-	Fields    []string `json:"fields,omitempty" in:"query" jsonschema:"maxItems=50" jsonschema_description:"Rule fields to return; default all."`
-	SortField string   `json:"sort_field,omitempty" in:"query" jsonschema:"enum=name,enum=enabled,enum=severity,enum=risk_score,enum=created_at,enum=updated_at,enum=execution_summary.last_execution.date,enum=execution_summary.last_execution.status"`
-	SortOrder string   `json:"sort_order,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`
-	Page      int      `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
-	PerPage   int      `json:"per_page,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 10."`
+	Filter         string   `json:"filter,omitempty" in:"query" jsonschema_description:"KQL on alert.attributes (name, enabled, tags…), e.g. alert.attributes.tags:\"Windows\"."`
+	Fields         []string `json:"fields,omitempty" in:"query" jsonschema:"maxItems=50" jsonschema_description:"Rule fields to return; default all."`
+	SortField      string   `json:"sort_field,omitempty" in:"query" jsonschema:"enum=name,enum=enabled,enum=severity,enum=risk_score,enum=created_at,enum=updated_at,enum=execution_summary.last_execution.date,enum=execution_summary.last_execution.status"`
+	SortOrder      string   `json:"sort_order,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`
+	Page           int      `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
+	PerPage        int      `json:"per_page,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 10."`
+	GapsRangeStart string   `json:"gaps_range_start,omitempty" in:"query"`
+	GapsRangeEnd   string   `json:"gaps_range_end,omitempty" in:"query"`
 }
 
 // findDetectionRulesPerPage keeps an unpaged listing small: a rule with its
@@ -357,6 +360,9 @@ const findDetectionRulesPerPage = 10
 func (in *FindDetectionRulesInput) Prepare() error {
 	if in.PerPage == 0 {
 		in.PerPage = findDetectionRulesPerPage
+	}
+	if (in.GapsRangeStart == "") != (in.GapsRangeEnd == "") {
+		return &schema.ArgumentError{Field: "gaps_range_end", Rule: "give gaps_range_start and gaps_range_end together"}
 	}
 	return nil
 }

@@ -35,12 +35,28 @@ var reflector = &jsonschema.Reflector{
 // mapOpaque gives free-form values a concrete type. invopop renders `any` and
 // json.RawMessage as the schema `true`, which several model providers reject
 // outright, so they become objects (free-form maps in Kibana's API).
+//
+// A type that says it takes a string or a list of strings
+// (schema.StringOrList) gets both forms; the validator lets it through and
+// decoding checks it.
 func mapOpaque(t reflect.Type) *jsonschema.Schema {
 	if t == rawMessageType || (t.Kind() == reflect.Interface && t.NumMethod() == 0) {
 		return &jsonschema.Schema{Type: "object"}
 	}
+	if t.Implements(stringOrListType) {
+		return &jsonschema.Schema{AnyOf: []*jsonschema.Schema{
+			{Type: "string"},
+			{Type: "array", Items: &jsonschema.Schema{Type: "string"}, MinItems: &one},
+		}}
+	}
 	return nil
 }
+
+var one uint64 = 1
+
+// stringOrListType is the interface of schema.StringOrList's marker (the
+// reflector cannot import schema, whose tests import the reflector).
+var stringOrListType = reflect.TypeFor[interface{ TakesStringOrList() }]()
 
 // Reflect returns the input schema of a struct value (or pointer to one).
 // The result is always a plain object schema at the top level.
