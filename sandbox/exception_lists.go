@@ -17,11 +17,13 @@ import (
 // (/api/detection_engine/rules/{id}/exceptions).
 //
 // Lists live in a namespace: "single" lists belong to one space,
-// "agnostic" ones (the Endpoint trusted applications, say) are one object
-// every space sees, so the sandbox keeps them in the default space's
-// state. Request validation answers zod's wording as Kibana does
+// "agnostic" ones (the Endpoint list and trusted applications, say) are one
+// object every space sees, so the sandbox keeps them in the default
+// space's state. Request validation answers zod's wording as Kibana does
 // ("[request body]: name: Required"); the routes' own errors use the
-// Security Solution's {message, status_code}.
+// Security Solution's {message, status_code} (exception_lists_check.go).
+// The /api/endpoint_list routes are a thin layer over this code
+// (endpoint_list.go).
 //
 // What the sandbox approximates: entries of type "list" may name any value
 // list id (value lists are another area's store); the items _find search
