@@ -12,7 +12,8 @@ import (
 // The Security endpoint APIs: the hosts of a space that run an agent, the
 // response actions sent to them (endpoint_actions.go), the files those
 // actions bring back (endpoint_files.go) and the Elastic Endpoint exception
-// list (endpoint_list.go).
+// list (endpoint_list.go, kept with the other space-agnostic exception
+// lists).
 //
 // What the sandbox approximates:
 //   - An action completes a few seconds after it was sent (sandbox clock),
@@ -26,21 +27,15 @@ import (
 //     updated.
 //   - Downloads are plain zips (Kibana's are protected with the password
 //     elastic, which archive/zip cannot write).
-//   - The exception list is kept per space (Kibana's is space-agnostic).
 
 // endpointState holds a space's endpoint data. Its zero value is an empty
-// space: no hosts, no actions, no exception list.
+// space: no hosts, no actions.
 type endpointState struct {
 	hosts     map[string]*epHost // by agent id
 	hostOrder []string
 
 	actions     map[string]*epAction // by action id
 	actionOrder []string             // sending order
-
-	list      *epList                // nil until created
-	items     map[string]*epListItem // by id
-	itemOrder []string
-	seq       int // saved-object sequence number behind _version
 
 	notes map[string]string // protection updates notes by Defend integration policy id (endpoint_metadata.go)
 }
@@ -299,7 +294,6 @@ func (k *Kibana) seedEndpoint(sp *space, rng *rand.Rand) {
 	for i, sh := range epSeedHosts(sp.id) {
 		hosts[i].isolated = sh.isolated
 	}
-	k.seedEndpointList(sp, rng)
 }
 
 // cfgCloneOrNil deep-copies parameters, keeping nil as nil.

@@ -525,7 +525,7 @@ func TestEndpointListItems(t *testing.T) {
 		t.Errorf("find: %v", found)
 	}
 	_, found = do(t, k, "GET", "/api/endpoint_list/items/_find?per_page=2&page=2&sort_field=item_id", "", nil)
-	if found["total"] != float64(4) || len(found["data"].([]any)) != 2 {
+	if found["total"] != float64(6) || len(found["data"].([]any)) != 2 { // the five seeded and backup-agent
 		t.Errorf("paging: %v", found)
 	}
 	status, body = do(t, k, "DELETE", "/api/endpoint_list/items?item_id=backup-agent", "", nil)
@@ -560,8 +560,8 @@ func TestEndpointListItems(t *testing.T) {
 	epWant(t, status, body, 400, "KQLSyntaxError")
 }
 
-// TestEndpointSpaces: each space has its own hosts, actions and
-// exceptions; a space created empty answers every read.
+// TestEndpointSpaces: each space has its own hosts and actions, and sees
+// the one Endpoint list; a space created empty answers every read.
 func TestEndpointSpaces(t *testing.T) {
 	k, _ := endpointKibana()
 	_, body := do(t, k, "POST", "/api/endpoint/action/isolate", `{"endpoint_ids":["`+epExampleAgentA+`"]}`, nil)
@@ -599,20 +599,95 @@ func TestEndpointSpaces(t *testing.T) {
 	}
 	status, body = do(t, k, "POST", "/s/empty/api/endpoint/action/isolate", `{"endpoint_ids":["`+epExampleAgentA+`"]}`, nil)
 	epWant(t, status, body, 400, epExampleAgentA)
-	status, body = do(t, k, "GET", "/s/empty/api/endpoint_list/items/_find", "", nil)
-	if status != 404 || body["message"] != `list id: "endpoint_list" does not exist` {
-		t.Errorf("find without a list: %d %v", status, body)
-	}
-	status, body = do(t, k, "POST", "/s/empty/api/endpoint_list/items", `{"type":"simple","name":"n","description":"","entries":[]}`, nil)
-	if status != 200 {
-		t.Fatalf("first item of an empty space: %d %v", status, body)
-	}
-	_, found := do(t, k, "GET", "/s/empty/api/endpoint_list/items/_find", "", nil)
-	if found["total"] != float64(1) {
+	// The Endpoint list is space-agnostic, as in Kibana: the empty space
+	// sees the story's exceptions, and what it adds is seen everywhere.
+	if _, found := do(t, k, "GET", "/s/empty/api/endpoint_list/items/_find", "", nil); found["total"] != float64(5) {
 		t.Errorf("the empty space's list: %v", found)
 	}
 	if status, body := do(t, k, "POST", "/s/empty/api/endpoint_list", "", nil); status != 200 || len(body) != 0 {
-		t.Errorf("the list exists once an item was added: %d %v", status, body)
+		t.Errorf("the list exists: %d %v", status, body)
+	}
+	if status, body := do(t, k, "POST", "/s/empty/api/endpoint_list/items", `{"type":"simple","name":"n","description":"","entries":[],"item_id":"from-empty"}`, nil); status != 200 {
+		t.Fatalf("item from the empty space: %d %v", status, body)
+	}
+	if status, body := do(t, k, "GET", "/s/soc/api/endpoint_list/items?item_id=from-empty", "", nil); status != 200 {
+		t.Errorf("the empty space's item read in soc: %d %v", status, body)
+	}
+}
+
+// TestEndpointListIsAnExceptionList: the Endpoint list is the agnostic
+// exception list endpoint_list, so each API sees the items the other
+// writes; deleted through the exception-list API, the list is missing to
+// the Endpoint routes until a write creates it again.
+func TestEndpointListIsAnExceptionList(t *testing.T) {
+	k, _ := endpointKibana()
+	_, list := do(t, k, "GET", "/api/exception_lists?list_id=endpoint_list&namespace_type=agnostic", "", nil)
+	if list["id"] != "endpoint_list" || list["type"] != "endpoint" || list["name"] != "Endpoint Security Exception List" {
+		t.Errorf("the list as an exception list: %v", list)
+	}
+
+	// Written through /api/endpoint_list, read through /api/exception_lists.
+	status, created := do(t, k, "POST", "/api/endpoint_list/items", `{"item_id":"backup-agent","name":"Backup agent","description":"d","type":"simple",
+		"entries":[{"type":"match","field":"process.name","operator":"included","value":"agent.exe"}]}`, nil)
+	if status != 200 {
+		t.Fatalf("create through the Endpoint API: %d %v", status, created)
+	}
+	status, got := do(t, k, "GET", "/s/soc/api/exception_lists/items?item_id=backup-agent&namespace_type=agnostic", "", nil)
+	if status != 200 || got["id"] != created["id"] || got["list_id"] != "endpoint_list" || got["_version"] != created["_version"] {
+		t.Errorf("read through the exception-list API: %d %v", status, got)
+	}
+	_, found := do(t, k, "GET", "/api/exception_lists/items/_find?list_id=endpoint_list&namespace_type=agnostic&filter="+url.QueryEscape("exception-list-agnostic.attributes.item_id:backup-agent"), "", nil)
+	if found["total"] != float64(1) {
+		t.Errorf("found through the exception-list API: %v", found)
+	}
+	if _, summary := do(t, k, "GET", "/api/exception_lists/summary?list_id=endpoint_list&namespace_type=agnostic", "", nil); summary["total"] != float64(6) {
+		t.Errorf("summary: %v", summary)
+	}
+
+	// Written through /api/exception_lists, read, changed and deleted
+	// through /api/endpoint_list.
+	status, created = do(t, k, "POST", "/s/soc/api/exception_lists/items", `{"list_id":"endpoint_list","namespace_type":"agnostic","item_id":"edr-updater","name":"EDR updater","description":"d","type":"simple",
+		"expire_time":"2030-01-01T00:00:00Z","entries":[{"type":"match","field":"process.name","operator":"included","value":"updater.exe"}]}`, nil)
+	if status != 200 {
+		t.Fatalf("create through the exception-list API: %d %v", status, created)
+	}
+	status, got = do(t, k, "GET", "/api/endpoint_list/items?id="+created["id"].(string), "", nil)
+	if status != 200 || got["item_id"] != "edr-updater" {
+		t.Errorf("read through the Endpoint API: %d %v", status, got)
+	}
+	_, found = do(t, k, "GET", "/api/endpoint_list/items/_find?filter="+url.QueryEscape("exception-list-agnostic.attributes.name:\"EDR updater\""), "", nil)
+	if found["total"] != float64(1) {
+		t.Errorf("found through the Endpoint API: %v", found)
+	}
+	status, got = do(t, k, "PUT", "/api/endpoint_list/items", `{"item_id":"edr-updater","name":"EDR updater v2","description":"d","type":"simple","entries":[{"type":"exists","field":"process.name","operator":"included"}]}`, nil)
+	if status != 200 || got["name"] != "EDR updater v2" || got["expire_time"] != "2030-01-01T00:00:00.000Z" {
+		t.Errorf("update through the Endpoint API (its body has no expire_time to clear): %d %v", status, got)
+	}
+	if status, _ := do(t, k, "DELETE", "/api/endpoint_list/items?item_id=edr-updater", "", nil); status != 200 {
+		t.Errorf("delete through the Endpoint API: %d", status)
+	}
+	status, body := do(t, k, "GET", "/api/exception_lists/items?item_id=edr-updater&namespace_type=agnostic", "", nil)
+	epWant(t, status, body, 404, `item_id: "edr-updater" does not exist`)
+
+	// item_id is unique among all agnostic items, the trusted apps' too.
+	status, body = do(t, k, "POST", "/api/endpoint_list/items", `{"item_id":"corp-vpn-client","name":"n","description":"d","type":"simple","entries":[]}`, nil)
+	epWant(t, status, body, 409, `exception list item id: "corp-vpn-client" already exists`)
+
+	// Without the list, finds answer 404 and writes create it again.
+	if status, _ := do(t, k, "DELETE", "/api/exception_lists?list_id=endpoint_list&namespace_type=agnostic", "", nil); status != 200 {
+		t.Fatalf("delete the list: %d", status)
+	}
+	status, body = do(t, k, "GET", "/api/endpoint_list/items/_find", "", nil)
+	epWant(t, status, body, 404, `list id: "endpoint_list" does not exist`)
+	if status, body := do(t, k, "POST", "/api/endpoint_list", "", nil); status != 200 || body["id"] != "endpoint_list" || body["namespace_type"] != "agnostic" {
+		t.Errorf("create the list: %d %v", status, body)
+	}
+	do(t, k, "DELETE", "/api/exception_lists?list_id=endpoint_list&namespace_type=agnostic", "", nil)
+	if status, body := do(t, k, "POST", "/api/endpoint_list/items", `{"name":"n","description":"d","type":"simple","entries":[]}`, nil); status != 200 {
+		t.Fatalf("first item of a deleted list: %d %v", status, body)
+	}
+	if _, found := do(t, k, "GET", "/api/endpoint_list/items/_find", "", nil); found["total"] != float64(1) {
+		t.Errorf("the list created again: %v", found)
 	}
 }
 

@@ -17,11 +17,13 @@ import (
 // (/api/detection_engine/rules/{id}/exceptions).
 //
 // Lists live in a namespace: "single" lists belong to one space,
-// "agnostic" ones (the Endpoint trusted applications, say) are one object
-// every space sees, so the sandbox keeps them in the default space's
-// state. Request validation answers zod's wording as Kibana does
+// "agnostic" ones (the Endpoint list and trusted applications, say) are one
+// object every space sees, so the sandbox keeps them in the default
+// space's state. Request validation answers zod's wording as Kibana does
 // ("[request body]: name: Required"); the routes' own errors use the
-// Security Solution's {message, status_code}.
+// Security Solution's {message, status_code} (exception_lists_check.go).
+// The /api/endpoint_list routes are a thin layer over this code
+// (endpoint_list.go).
 //
 // What the sandbox approximates: entries of type "list" may name any value
 // list id (value lists are another area's store); the items _find search
@@ -196,6 +198,22 @@ func exQueryNamespace(c *call) (string, bool) {
 	return ns, true
 }
 
+// exQueryNamespaces reads the namespace_type list of the find routes
+// (default single); false when the call was answered.
+func exQueryNamespaces(c *call) ([]string, bool) {
+	namespaces := exQueryList(c, "namespace_type")
+	if len(namespaces) == 0 {
+		return []string{"single"}, true
+	}
+	for i, ns := range namespaces {
+		if !slices.Contains(exNamespaces, ns) {
+			c.badRequest(fmt.Sprintf("[request query]: namespace_type.%d: %s", i, epZodEnum(exNamespaces, ns)))
+			return nil, false
+		}
+	}
+	return namespaces, true
+}
+
 // exQueryList lists a query parameter's values, repeated or comma-separated.
 func exQueryList(c *call, name string) []string {
 	var out []string
@@ -203,61 +221,6 @@ func exQueryList(c *call, name string) []string {
 		out = append(out, strings.Split(v, ",")...)
 	}
 	return out
-}
-
-// enumList checks an optional array of enum values.
-func (is *epIssues) enumList(body map[string]any, key string, allowed []string) ([]string, bool) {
-	v, present := body[key]
-	if !present {
-		return nil, false
-	}
-	list, ok := v.([]any)
-	if !ok {
-		is.add(key, "Expected array, received "+epZodType(v))
-		return nil, true
-	}
-	out := []string{}
-	for i, o := range list {
-		if s, _ := o.(string); slices.Contains(allowed, s) {
-			out = append(out, s)
-		} else {
-			is.add(fmt.Sprintf("%s.%d", key, i), epZodEnum(allowed, o))
-		}
-	}
-	return out, true
-}
-
-// str checks a plain string member.
-func (is *epIssues) str(body map[string]any, key string, required bool) string {
-	v, present := body[key]
-	if !present {
-		if required {
-			is.add(key, "Required")
-		}
-		return ""
-	}
-	s, ok := v.(string)
-	if !ok {
-		is.add(key, "Expected string, received "+epZodType(v))
-	}
-	return s
-}
-
-// enum checks a string member against its values.
-func (is *epIssues) enum(body map[string]any, key string, allowed []string, required bool) string {
-	v, present := body[key]
-	if !present {
-		if required {
-			is.add(key, "Required")
-		}
-		return ""
-	}
-	s, _ := v.(string)
-	if !slices.Contains(allowed, s) {
-		is.add(key, epZodEnum(allowed, v))
-		return ""
-	}
-	return s
 }
 
 // exListInput is a validated list body (create or update).
@@ -300,14 +263,7 @@ func checkListBody(body map[string]any, update bool) (*exListInput, epIssues) {
 			}
 		}
 	}
-	if v, present := body["meta"]; present {
-		in.hasMeta = true
-		m, ok := v.(map[string]any)
-		if !ok {
-			is.add("meta", "Expected object, received "+epZodType(v))
-		}
-		in.meta = m
-	}
+	in.meta, in.hasMeta = is.meta(body)
 	if v, present := body["version"]; present {
 		n, ok := jsonInt(v)
 		switch {
@@ -345,11 +301,10 @@ func exListMissing(id, listID string) string {
 // listFromQuery finds the list the id or list_id query parameter names,
 // answering the call when it cannot.
 func (k *Kibana) listFromQuery(c *call) (*exList, *exStore) {
-	ns, ok := exQueryNamespace(c)
-	if !ok {
+	st := k.queryStore(c)
+	if st == nil {
 		return nil, nil
 	}
-	st := k.exStoreFor(c.space, ns)
 	if l := exFind(c, c.query("id"), c.query("list_id"), "id or list_id required", st.list, exListMissing); l != nil {
 		return l, st
 	}
@@ -516,31 +471,6 @@ func exFilterKQL(known []string, soType string) es.KQLOptions {
 	}}
 }
 
-// exFind finds a list or item by its id or by the id its request gives it
-// (list_id, item_id): a 400 with refMissing when neither is given, a 404
-// with missing's message when nothing has them; nil when answered.
-func exFind[T any](c *call, id, ref, refMissing string, find func(id, ref string) *T, missing func(id, ref string) string) *T {
-	if id == "" && ref == "" {
-		epSiemError(c, http.StatusBadRequest, refMissing)
-		return nil
-	}
-	r := find(id, ref)
-	if r == nil {
-		epSiemError(c, http.StatusNotFound, missing(id, ref))
-	}
-	return r
-}
-
-// exStale answers a 409 when an update's _version is not the stored
-// object's.
-func exStale(c *call, version string, seq int, soType, id string) bool {
-	if version != "" && version != epVersion(seq) {
-		epSiemError(c, http.StatusConflict, soConflictMessage(soType, id))
-		return true
-	}
-	return false
-}
-
 // exPaging reads page, per_page and sort_order as the find routes do.
 func exPaging(c *call, minimum int) (page, perPage int, order string, ok bool) {
 	if page, ok = epZodQueryInt(c, "page", 1, minimum); !ok {
@@ -582,15 +512,9 @@ func (k *Kibana) findExceptionLists(c *call) {
 	if !ok {
 		return
 	}
-	namespaces := exQueryList(c, "namespace_type")
-	if len(namespaces) == 0 {
-		namespaces = []string{"single"}
-	}
-	for i, ns := range namespaces {
-		if !slices.Contains(exNamespaces, ns) {
-			c.badRequest(fmt.Sprintf("[request query]: namespace_type.%d: %s", i, epZodEnum(exNamespaces, ns)))
-			return
-		}
+	namespaces, ok := exQueryNamespaces(c)
+	if !ok {
+		return
 	}
 	sortField := c.query("sort_field")
 	if sortField != "" && !slices.Contains(exListFields, sortField) {
@@ -621,27 +545,47 @@ func (k *Kibana) findExceptionLists(c *call) {
 // lists belong to one rule or to Elastic Defend.
 var exDuplicable = []string{"detection"}
 
-func (k *Kibana) duplicateExceptionList(c *call) {
+// exCopyArgs are the query of the duplicate and export routes.
+type exCopyArgs struct {
+	id, listID, ns string
+	expired        bool // include_expired_exceptions
+}
+
+// exCopyQuery reads the query of the duplicate and export routes (export's
+// needs the id too); false when the call was answered.
+func exCopyQuery(c *call, needID bool) (exCopyArgs, bool) {
 	var is epIssues
 	q := map[string]any{}
 	for key, v := range c.r.URL.Query() {
 		q[key] = v[0]
 	}
-	listID, _ := is.nonEmpty(q, "list_id", "list_id", true)
-	ns := is.enum(q, "namespace_type", exNamespaces, true)
-	expired := is.enum(q, "include_expired_exceptions", []string{"true", "false"}, true)
+	var a exCopyArgs
+	if needID {
+		a.id, _ = is.nonEmpty(q, "id", "id", true)
+	}
+	a.listID, _ = is.nonEmpty(q, "list_id", "list_id", true)
+	a.ns = is.enum(q, "namespace_type", exNamespaces, true)
+	a.expired = is.enum(q, "include_expired_exceptions", []string{"true", "false"}, true) == "true"
 	if len(is) > 0 {
 		c.badRequest(is.message("request query"))
+		return a, false
+	}
+	return a, true
+}
+
+func (k *Kibana) duplicateExceptionList(c *call) {
+	q, ok := exCopyQuery(c, false)
+	if !ok {
 		return
 	}
-	st := k.exStoreFor(c.space, ns)
-	l := st.list("", listID)
+	st := k.exStoreFor(c.space, q.ns)
+	l := st.list("", q.listID)
 	if l == nil {
-		epSiemError(c, http.StatusNotFound, exListMissing("", listID))
+		epSiemError(c, http.StatusNotFound, exListMissing("", q.listID))
 		return
 	}
 	if !slices.Contains(exDuplicable, l.typ) {
-		epSiemError(c, http.StatusMethodNotAllowed, fmt.Sprintf("unable to duplicate exception list with list_id: %s - action not allowed", listID))
+		epSiemError(c, http.StatusMethodNotAllowed, fmt.Sprintf("unable to duplicate exception list with list_id: %s - action not allowed", q.listID))
 		return
 	}
 	dup := &exList{listID: k.newID(), typ: l.typ, name: l.name + " [Duplicate]", description: l.description, ns: l.ns,
@@ -650,7 +594,7 @@ func (k *Kibana) duplicateExceptionList(c *call) {
 		return
 	}
 	for _, it := range st.itemsOf(l.listID) {
-		if expired == "false" && exExpired(it, k.cfg.Now()) {
+		if !q.expired && exExpired(it, k.cfg.Now()) {
 			continue
 		}
 		copied := k.copyItem(c, st, it, dup.listID)

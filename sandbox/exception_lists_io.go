@@ -15,23 +15,14 @@ import (
 // list, then its items, then Kibana's summary line.
 
 func (k *Kibana) exportExceptionList(c *call) {
-	var is epIssues
-	q := map[string]any{}
-	for key, v := range c.r.URL.Query() {
-		q[key] = v[0]
-	}
-	id, _ := is.nonEmpty(q, "id", "id", true)
-	listID, _ := is.nonEmpty(q, "list_id", "list_id", true)
-	ns := is.enum(q, "namespace_type", exNamespaces, true)
-	expired := is.enum(q, "include_expired_exceptions", []string{"true", "false"}, true)
-	if len(is) > 0 {
-		c.badRequest(is.message("request query"))
+	q, ok := exCopyQuery(c, true)
+	if !ok {
 		return
 	}
-	st := k.exStoreFor(c.space, ns)
-	l := st.list(id, "")
-	if l == nil || l.listID != listID {
-		epSiemError(c, http.StatusNotFound, fmt.Sprintf("exception list with list_id: %s or id: %s does not exist", listID, id))
+	st := k.exStoreFor(c.space, q.ns)
+	l := st.list(q.id, "")
+	if l == nil || l.listID != q.listID {
+		epSiemError(c, http.StatusNotFound, fmt.Sprintf("exception list with list_id: %s or id: %s does not exist", q.listID, q.id))
 		return
 	}
 	var buf bytes.Buffer
@@ -39,7 +30,7 @@ func (k *Kibana) exportExceptionList(c *call) {
 	enc.Encode(exListDoc(l))
 	n := 0
 	for _, it := range st.itemsOf(l.listID) {
-		if expired == "false" && exExpired(it, k.cfg.Now()) {
+		if !q.expired && exExpired(it, k.cfg.Now()) {
 			continue
 		}
 		enc.Encode(exItemDoc(it))
@@ -168,7 +159,7 @@ func (k *Kibana) importExceptionList(c *call) {
 			}
 			st.removeItem(existing)
 		}
-		st.items = append(st.items, k.newItem(c, st, in, listID, in.ns))
+		k.storeItem(c, st, in, listID, in.ns)
 		res.items++
 	}
 	c.ok(map[string]any{

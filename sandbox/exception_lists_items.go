@@ -11,19 +11,20 @@ import (
 // Exception list items, and the rule-scoped items that go to a rule's
 // default exception list.
 
-// exItemInput is a validated item body: the members the Endpoint list's
-// items share (checkItemBody), plus list, namespace and expiry.
+// exItemInput is a validated item body: the members every item body has
+// (checkItemBody), plus list, namespace and expiry.
 type exItemInput struct {
-	*epItemInput
+	*exItemCore
 	listID, ns, expireTime string
+	expiry                 bool // the body sets expire_time (the Endpoint list's bodies have none)
 }
 
 // checkExItemBody validates an item body; prefix places its paths inside a
 // larger body ("items.0.").
 func checkExItemBody(body map[string]any, update, needList bool, prefix string) (*exItemInput, epIssues) {
-	base, issues := checkItemBody(body, update)
+	core, issues := checkItemBody(body, update)
 	var is epIssues
-	in := &exItemInput{epItemInput: base}
+	in := &exItemInput{exItemCore: core, expiry: true}
 	in.listID, _ = is.nonEmpty(body, "list_id", "list_id", needList)
 	in.ns = is.enum(body, "namespace_type", exNamespaces, false)
 	if in.ns == "" {
@@ -43,47 +44,78 @@ func checkExItemBody(body map[string]any, update, needList bool, prefix string) 
 	return in, all
 }
 
-// exItemFromQuery finds the item the id or item_id query parameter names,
-// answering the call when it cannot.
-func (k *Kibana) exItemFromQuery(c *call) (*exItem, *exStore) {
+// The 400s of the item routes given neither id nor item_id: reads and
+// deletes say the first, updates (and all the Endpoint list's routes) the
+// second.
+const (
+	exItemRefMissing = `Either "item_id" or "id" needs to be defined in the request`
+	exItemRefNeeded  = "either id or item_id need to be defined"
+)
+
+// queryStore is the store of the namespace_type query parameter; nil when
+// the call was answered.
+func (k *Kibana) queryStore(c *call) *exStore {
 	ns, ok := exQueryNamespace(c)
 	if !ok {
-		return nil, nil
+		return nil
 	}
-	st := k.exStoreFor(c.space, ns)
-	if it := exFind(c, c.query("id"), c.query("item_id"), `Either "item_id" or "id" needs to be defined in the request`, st.item, epItemMissing); it != nil {
-		return it, st
-	}
-	return nil, nil
+	return k.exStoreFor(c.space, ns)
 }
 
-func (k *Kibana) getExceptionItem(c *call) {
-	if it, _ := k.exItemFromQuery(c); it != nil {
+// itemFromQuery finds the item the id or item_id query parameter names in
+// a store, answering the call when it cannot; refMissing is the 400
+// without either.
+func itemFromQuery(c *call, st *exStore, refMissing string) *exItem {
+	return exFind(c, c.query("id"), c.query("item_id"), refMissing, st.item, exItemMissing)
+}
+
+func getItem(c *call, st *exStore, refMissing string) {
+	if it := itemFromQuery(c, st, refMissing); it != nil {
 		c.ok(exItemDoc(it))
 	}
 }
 
-func (k *Kibana) deleteExceptionItem(c *call) {
-	it, st := k.exItemFromQuery(c)
-	if it == nil {
-		return
+func deleteItem(c *call, st *exStore, refMissing string) {
+	if it := itemFromQuery(c, st, refMissing); it != nil {
+		st.removeItem(it)
+		c.ok(exItemDoc(it))
 	}
-	st.removeItem(it)
-	c.ok(exItemDoc(it))
 }
 
-// newItem builds an item from a validated body for a list (not stored).
-func (k *Kibana) newItem(c *call, st *exStore, in *exItemInput, listID, ns string) *exItem {
+func (k *Kibana) getExceptionItem(c *call) {
+	if st := k.queryStore(c); st != nil {
+		getItem(c, st, exItemRefMissing)
+	}
+}
+
+func (k *Kibana) deleteExceptionItem(c *call) {
+	if st := k.queryStore(c); st != nil {
+		deleteItem(c, st, exItemRefMissing)
+	}
+}
+
+// itemIDTaken answers a 409 when an item_id is in use in the namespace.
+func itemIDTaken(c *call, st *exStore, itemID string) bool {
+	if itemID != "" && st.item("", itemID) != nil {
+		epSiemError(c, http.StatusConflict, fmt.Sprintf(`exception list item id: "%s" already exists`, itemID))
+		return true
+	}
+	return false
+}
+
+// storeItem stores a new item of a list from a validated body.
+func (k *Kibana) storeItem(c *call, st *exStore, in *exItemInput, listID, ns string) *exItem {
 	stamp, user := k.now(), epUser(c)
 	it := &exItem{
 		id: k.newID(), itemID: in.itemID, listID: listID, name: in.name, description: in.description, ns: ns,
 		tieBreaker: k.newID(), entries: in.entries, osTypes: in.osTypes, tags: in.tags, meta: in.meta,
 		expireTime: in.expireTime, seq: st.next(), createdAt: stamp, createdBy: user, updatedAt: stamp, updatedBy: user,
-		comments: k.epComments(in.comments, nil, user, stamp),
+		comments: k.exComments(in.comments, nil, user, stamp),
 	}
 	if it.itemID == "" {
 		it.itemID = k.newID()
 	}
+	st.items = append(st.items, it)
 	return it
 }
 
@@ -101,13 +133,9 @@ func (k *Kibana) createExceptionItem(c *call) {
 		epSiemError(c, http.StatusNotFound, fmt.Sprintf(`exception list id: "%s" does not exist`, in.listID))
 		return
 	}
-	if in.itemID != "" && st.item("", in.itemID) != nil {
-		epSiemError(c, http.StatusConflict, fmt.Sprintf(`exception list item id: "%s" already exists`, in.itemID))
-		return
+	if !itemIDTaken(c, st, in.itemID) {
+		c.ok(exItemDoc(k.storeItem(c, st, in, in.listID, in.ns)))
 	}
-	it := k.newItem(c, st, in, in.listID, in.ns)
-	st.items = append(st.items, it)
-	c.ok(exItemDoc(it))
 }
 
 func (k *Kibana) updateExceptionItem(c *call) {
@@ -119,8 +147,13 @@ func (k *Kibana) updateExceptionItem(c *call) {
 		c.badRequest(issues.message("request body"))
 		return
 	}
-	st := k.exStoreFor(c.space, in.ns)
-	it := exFind(c, in.id, in.itemID, "either id or item_id need to be defined", st.item, epItemMissing)
+	k.updateItem(c, k.exStoreFor(c.space, in.ns), in)
+}
+
+// updateItem replaces the members of the item a validated update body
+// names, answering the call.
+func (k *Kibana) updateItem(c *call, st *exStore, in *exItemInput) {
+	it := exFind(c, in.id, in.itemID, exItemRefNeeded, st.item, exItemMissing)
 	if it == nil {
 		return
 	}
@@ -132,8 +165,11 @@ func (k *Kibana) updateExceptionItem(c *call) {
 		return
 	}
 	user, stamp := epUser(c), k.now()
-	it.name, it.description, it.entries, it.expireTime = in.name, in.description, in.entries, in.expireTime
+	it.name, it.description, it.entries = in.name, in.description, in.entries
 	it.osTypes = in.osTypes // absent means none, as Kibana's default
+	if in.expiry {
+		it.expireTime = in.expireTime
+	}
 	if in.hasTags {
 		it.tags = in.tags
 	}
@@ -141,7 +177,7 @@ func (k *Kibana) updateExceptionItem(c *call) {
 		it.meta = in.meta
 	}
 	if in.hasNotes {
-		it.comments = k.epComments(in.comments, it.comments, user, stamp)
+		it.comments = k.exComments(in.comments, it.comments, user, stamp)
 	}
 	it.updatedAt, it.updatedBy, it.seq = stamp, user, st.next()
 	c.ok(exItemDoc(it))
@@ -150,13 +186,37 @@ func (k *Kibana) updateExceptionItem(c *call) {
 // exItemField reads an item field for filters, search and sorting.
 func exItemField(it *exItem, field string) []string {
 	switch field {
+	case "name":
+		return []string{it.name}
+	case "description":
+		return []string{it.description}
+	case "item_id":
+		return []string{it.itemID}
 	case "list_id":
 		return []string{it.listID}
+	case "type":
+		return []string{"simple"}
+	case "tags":
+		return it.tags
+	case "os_types":
+		return it.osTypes
+	case "created_by":
+		return []string{it.createdBy}
+	case "updated_by":
+		return []string{it.updatedBy}
+	case "created_at":
+		return []string{it.createdAt}
+	case "updated_at":
+		return []string{it.updatedAt}
+	case "tie_breaker_id":
+		return []string{it.tieBreaker}
 	case "expire_time":
 		if it.expireTime == "" {
 			return nil
 		}
 		return []string{it.expireTime}
+	case "entries.field", "entries.value":
+		return entryValues(it.entries, strings.TrimPrefix(field, "entries."))
 	case "comments.comment":
 		var out []string
 		for _, cm := range it.comments {
@@ -166,12 +226,28 @@ func exItemField(it *exItem, field string) []string {
 		}
 		return out
 	}
-	// The rest read like the Endpoint list's items.
-	return epItemField(&epListItem{
-		id: it.id, itemID: it.itemID, name: it.name, description: it.description, tieBreaker: it.tieBreaker,
-		createdAt: it.createdAt, createdBy: it.createdBy, updatedAt: it.updatedAt, updatedBy: it.updatedBy,
-		entries: it.entries, osTypes: it.osTypes, tags: it.tags,
-	}, field)
+	return nil
+}
+
+// entryValues lists one member (field or value) of entries and of the
+// entries nested in them.
+func entryValues(entries []any, key string) []string {
+	var out []string
+	for _, e := range entries {
+		m := e.(map[string]any)
+		switch v := m[key].(type) {
+		case string:
+			out = append(out, v)
+		case []any:
+			for _, s := range v {
+				out = append(out, fmt.Sprint(s))
+			}
+		}
+		if inner, ok := m["entries"].([]any); ok {
+			out = append(out, entryValues(inner, key)...)
+		}
+	}
+	return out
 }
 
 // exItemDocForKQL is an item as a filter searches it.
@@ -179,6 +255,7 @@ func exItemDocForKQL(it *exItem) map[string]any {
 	return kqlFields(exItemFields, func(f string) []string { return exItemField(it, f) })
 }
 
+// exItemFields are the fields filters name; the first 13 sort too.
 var exItemFields = []string{"name", "description", "item_id", "list_id", "type", "tags", "os_types", "created_by", "updated_by", "created_at", "updated_at", "tie_breaker_id", "expire_time", "entries.field", "entries.value", "comments.comment"}
 
 // exSearchMatches is the free-text search of items _find.
@@ -194,6 +271,40 @@ func exSearchMatches(it *exItem, search string) bool {
 	return false
 }
 
+// exItemSortField reads sort_field; soType names the mapping Kibana's
+// error says it is missing from.
+func exItemSortField(c *call, soType string) (string, bool) {
+	f := c.query("sort_field")
+	if f != "" && !slices.Contains(exItemFields[:13], f) {
+		c.badRequest(fmt.Sprintf("No mapping found for [%s.%s] in order to sort on", soType, f))
+		return "", false
+	}
+	return f, true
+}
+
+// listItems are the items of a list that a filter keeps; missing is the
+// 404 message when the list is not there.
+func listItems(c *call, st *exStore, listID, filter, soType, missing string) ([]*exItem, bool) {
+	if st.list("", listID) == nil {
+		epSiemError(c, http.StatusNotFound, missing)
+		return nil, false
+	}
+	return kqlKeep(c, ".kibana_security_solution", filter, exFilterKQL(exItemFields, soType), nil, st.itemsOf(listID), exItemDocForKQL)
+}
+
+// answerItems sorts the items found and answers one page of them; the
+// page and per_page shown are at least floor.
+func answerItems(c *call, found []*exItem, sortField, order string, page, perPage, floor int) {
+	if sortField != "" {
+		exSort(found, func(it *exItem) []string { return exItemField(it, sortField) }, order)
+	}
+	data := []any{}
+	for _, it := range exPage(found, page, perPage) {
+		data = append(data, exItemDoc(it))
+	}
+	c.ok(map[string]any{"data": data, "page": max(page, floor), "per_page": max(perPage, floor), "total": len(found)})
+}
+
 func (k *Kibana) findExceptionItems(c *call) {
 	listIDs := exQueryList(c, "list_id")
 	if len(listIDs) == 0 {
@@ -204,15 +315,9 @@ func (k *Kibana) findExceptionItems(c *call) {
 	if !ok {
 		return
 	}
-	namespaces := exQueryList(c, "namespace_type")
-	if len(namespaces) == 0 {
-		namespaces = []string{"single"}
-	}
-	for i, ns := range namespaces {
-		if !slices.Contains(exNamespaces, ns) {
-			c.badRequest(fmt.Sprintf("[request query]: namespace_type.%d: %s", i, epZodEnum(exNamespaces, ns)))
-			return
-		}
+	namespaces, ok := exQueryNamespaces(c)
+	if !ok {
+		return
 	}
 	if len(namespaces) != len(listIDs) {
 		epSiemError(c, http.StatusBadRequest, fmt.Sprintf("list_id and namespace_id need to have the same comma separated number of values. Expected list_id length: %d to equal namespace_type length: %d", len(listIDs), len(namespaces)))
@@ -223,42 +328,29 @@ func (k *Kibana) findExceptionItems(c *call) {
 		epSiemError(c, http.StatusBadRequest, fmt.Sprintf("list_id and filter need to have the same comma separated number of values. Expected list_id length: %d to equal filter length: %d", len(listIDs), len(filters)))
 		return
 	}
-	sortField := c.query("sort_field")
-	if sortField != "" && !slices.Contains(exItemFields[:13], sortField) {
-		c.badRequest(fmt.Sprintf("No mapping found for [exception-list.%s] in order to sort on", sortField))
+	sortField, ok := exItemSortField(c, "exception-list")
+	if !ok {
 		return
 	}
 	search := c.query("search")
 	var matched []*exItem
 	for i, listID := range listIDs {
-		st := k.exStoreFor(c.space, namespaces[i])
-		if st.list("", listID) == nil {
-			epSiemError(c, http.StatusNotFound, fmt.Sprintf(`exception list list_id: "%s" does not exist`, listID))
-			return
-		}
 		filter := ""
 		if len(filters) > 0 {
 			filter = filters[i]
 		}
-		items, ok := kqlKeep(c, ".kibana_security_solution", filter, exFilterKQL(exItemFields, "exception-list"), nil, st.itemsOf(listID), exItemDocForKQL)
+		items, ok := listItems(c, k.exStoreFor(c.space, namespaces[i]), listID, filter, "exception-list",
+			fmt.Sprintf(`exception list list_id: "%s" does not exist`, listID))
 		if !ok {
 			return
 		}
 		for _, it := range items {
-			if search != "" && !exSearchMatches(it, search) {
-				continue
+			if search == "" || exSearchMatches(it, search) {
+				matched = append(matched, it)
 			}
-			matched = append(matched, it)
 		}
 	}
-	if sortField != "" {
-		exSort(matched, func(it *exItem) []string { return exItemField(it, sortField) }, order)
-	}
-	data := []any{}
-	for _, it := range exPage(matched, page, perPage) {
-		data = append(data, exItemDoc(it))
-	}
-	c.ok(map[string]any{"data": data, "page": max(page, 1), "per_page": max(perPage, 1), "total": len(matched)})
+	answerItems(c, matched, sortField, order, page, perPage, 1)
 }
 
 // ---- Rule-scoped exceptions ----
@@ -340,8 +432,7 @@ func (k *Kibana) createRuleExceptions(c *call) {
 	}
 	st := k.exStoreFor(c.space, "single")
 	for _, in := range inputs {
-		if in.itemID != "" && st.item("", in.itemID) != nil {
-			epSiemError(c, http.StatusConflict, fmt.Sprintf(`exception list item id: "%s" already exists`, in.itemID))
+		if itemIDTaken(c, st, in.itemID) {
 			return
 		}
 	}
@@ -351,9 +442,7 @@ func (k *Kibana) createRuleExceptions(c *call) {
 	}
 	out := []any{}
 	for _, in := range inputs {
-		it := k.newItem(c, st, in, l.listID, l.ns)
-		st.items = append(st.items, it)
-		out = append(out, exItemDoc(it))
+		out = append(out, exItemDoc(k.storeItem(c, st, in, l.listID, l.ns)))
 	}
 	c.ok(out)
 }

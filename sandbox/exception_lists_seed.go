@@ -8,7 +8,8 @@ import (
 // The story's exception lists: in each space, the IT team's admin hosts and
 // the vulnerability scanners (detection lists), and the brute-force rule's
 // default list with the VPN health check that kept tripping it; shared by
-// all spaces, the Endpoint trusted applications.
+// all spaces, the Endpoint trusted applications and the Endpoint list
+// (endpoint_list.go).
 
 type exSeedList struct {
 	listID, typ, name, description string
@@ -93,7 +94,9 @@ func (k *Kibana) seedExceptionLists(sp *space, rng *rand.Rand) {
 		k.seedExList(&sp.exceptions.single, sp.id, "single", s, now, rng)
 	}
 	if sp.id == "default" {
-		k.seedExList(k.exStoreFor(sp, "agnostic"), "agnostic", "agnostic", exAgnosticSeed, now, rng)
+		agnostic := k.exStoreFor(sp, "agnostic")
+		k.seedExList(agnostic, "agnostic", "agnostic", exAgnosticSeed, now, rng)
+		k.seedEndpointList(agnostic, now, rng)
 	}
 	rule := exDetectionRule(sp, ruleIDIn(sp.id, 0))
 	if rule == nil {

@@ -135,7 +135,7 @@ var casesOperations = []*operation.Operation{
 		Examples: []string{
 			`{"caseId":"` + sandboxCaseID + `","type":"user","owner":"securitySolution","comment":"Host isolated; waiting for the forensic image."}`,
 			`{"caseId":"` + sandboxCaseID + `","type":"user","comment":"Source IPs blocked at the VPN gateway.","full":true}`,
-			`{"caseId":"6cc45528-a81a-4e58-8361-b440ca8d1e87","type":"alert","owner":"securitySolution","alertId":["6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42","09f0c261e39e36351d75995b78bb83673774d1bc2cca9df2d15f0e5c0a99a540"],"index":[".internal.alerts-security.alerts-default-000001",".internal.alerts-security.alerts-default-000001"],"rule":{"id":"94e80e20-cb5a-11ee-b8f3-8b4e5c0e6d2a","name":"Multiple failed logins"},"space_id":"soc"}`,
+			`{"caseId":"a82e4924-725d-4667-88a7-a8d219f9fba4","type":"alert","owner":"securitySolution","alertId":["6b24c4dc44bc720cfc92797f3d61fff952f2b2627db1fb4f8cc49f4530c4ff42","09f0c261e39e36351d75995b78bb83673774d1bc2cca9df2d15f0e5c0a99a540"],"index":[".internal.alerts-security.alerts-default-000001",".internal.alerts-security.alerts-default-000001"],"rule":{"id":"94e80e20-cb5a-11ee-b8f3-8b4e5c0e6d2a","name":"Multiple failed logins"},"space_id":"soc"}`,
 		},
 	},
 	{
