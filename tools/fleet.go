@@ -1333,12 +1333,12 @@ func fleetMemberNames(dst any) []string {
 // requires proxy_id on every update and clears the proxy when it is null,
 // so it is always sent.
 type UpdateFleetServerHostInput struct {
-	ItemID    string          `json:"itemId" in:"path" jsonschema:"required"`
-	Name      string          `json:"name,omitempty" jsonschema:"minLength=1"`
-	HostURLs  []string        `json:"host_urls,omitempty" jsonschema:"minItems=1,maxItems=10" jsonschema_description:"E.g. https://fleet.example.com:8220."`
-	IsDefault *bool           `json:"is_default,omitempty"`
-	ProxyID   *string         `json:"proxy_id" jsonschema_description:"From find_proxies; omitted removes the proxy."`
-	SSL       json.RawMessage `json:"ssl,omitempty" jsonschema_description:"{certificate, key, certificate_authorities: [PEM], client_auth: none|optional|required; es_ and agent_ variants of the first three}."`
+	ItemID     string          `json:"itemId" in:"path" jsonschema:"required"`
+	Name       string          `json:"name,omitempty" jsonschema:"minLength=1"`
+	HostURLs   []string        `json:"host_urls,omitempty" jsonschema:"minItems=1,maxItems=10" jsonschema_description:"E.g. https://fleet.example.com:8220."`
+	IsDefault  *bool           `json:"is_default,omitempty"`
+	ProxyID    *string         `json:"proxy_id" jsonschema_description:"From find_proxies; omitted removes the proxy."`
+	SSL        json.RawMessage `json:"ssl,omitempty" jsonschema_description:"{certificate, key, certificate_authorities: [PEM], client_auth: none|optional|required; es_ and agent_ variants of the first three}."`
 	Secrets    json.RawMessage `json:"secrets,omitempty" jsonschema_description:"{ssl: {key, es_key, agent_key}} kept in the secret store, each PEM text or a stored secret's {id}."`
 	IsInternal *bool           `json:"is_internal,omitempty" jsonschema_description:"Hide it from the Fleet UI."`
 }
