@@ -27,6 +27,7 @@ type TimelineBody struct {
 	IndexNames              []string          `json:"indexNames,omitempty"`
 	DataViewID              string            `json:"dataViewId,omitempty"`
 	SavedQueryID            *string           `json:"savedQueryId,omitempty"`
+	SavedSearchID           *string           `json:"savedSearchId,omitempty" jsonschema_description:"The saved search of its ES|QL tab."`
 	Sort                    []json.RawMessage `json:"sort,omitempty" jsonschema_description:"[{columnId,columnType,sortDirection}]"`
 	EqlOptions              json.RawMessage   `json:"eqlOptions,omitempty" jsonschema_description:"{query,eventCategoryField,timestampField,tiebreakerField,size}"`
 	ExcludedRowRendererIDs  []string          `json:"excludedRowRendererIds,omitempty"`
