@@ -334,7 +334,7 @@ var endpointOperations = []*operation.Operation{
 		Input:       CreateEndpointListItemInput{},
 		Examples: []string{
 			`{"name":"Backup agent","description":"Nightly backups read every file.","entries":[{"type":"match","field":"process.executable","operator":"included","value":"/opt/backup/bin/agent"}]}`,
-			`{"name":"Build servers","description":"Compilers on the build farm.","entries":[{"type":"match_any","field":"process.name","operator":"included","value":["gcc","ld"]},{"type":"wildcard","field":"file.path","operator":"included","value":"/srv/build/*"},{"type":"exists","field":"process.parent.name","operator":"included"},{"type":"nested","field":"process.Ext.code_signature","entries":[{"type":"match","field":"trusted","operator":"included","value":"true"},{"type":"match","field":"subject_name","value":"Build Co"}]}],"item_id":"build-servers","os_types":["linux"],"tags":["policy:all"],"type":"simple","comments":[{"comment":"Approved in CHG-1042."}],"meta":{"ticket":"CHG-1042"},"space_id":"soc"}`,
+			`{"name":"Build servers","description":"Compilers on the build farm.","entries":[{"type":"match_any","field":"process.name","operator":"included","value":["gcc","ld"]},{"type":"wildcard","field":"file.path","operator":"included","value":"/srv/build/*"},{"type":"exists","field":"process.parent.name","operator":"included"},{"type":"nested","field":"process.Ext.code_signature","entries":[{"type":"match","field":"trusted","operator":"included","value":"true"},{"type":"match","field":"subject_name","value":"Build Co"}]}],"item_id":"build-servers","os_types":["linux"],"tags":["policy:all"],"type":"simple","meta":{"ticket":"CHG-1042"},"space_id":"soc"}`,
 		},
 	},
 	{
@@ -366,7 +366,7 @@ var endpointOperations = []*operation.Operation{
 		Input:       UpdateEndpointListItemInput{},
 		Examples: []string{
 			`{"item_id":"build-servers","name":"Build servers","description":"Compilers on the build farm.","entries":[{"type":"match","field":"process.name","operator":"included","value":"gcc"}]}`,
-			`{"id":"71a9f4b2-c85c-49b4-866f-c71eb9e67da2","_version":"WzIzLDFd","name":"Build servers","description":"Compilers and linkers on the build farm.","entries":[{"type":"match_any","field":"process.name","operator":"included","value":["gcc","ld"]}],"os_types":["linux"],"tags":["policy:all"],"type":"simple","comments":[{"id":"c1","comment":"Approved in CHG-1042."},{"comment":"Linker added."}],"meta":{"ticket":"CHG-1077"},"space_id":"soc"}`,
+			`{"id":"71a9f4b2-c85c-49b4-866f-c71eb9e67da2","_version":"WzIzLDFd","name":"Build servers","description":"Compilers and linkers on the build farm.","entries":[{"type":"match_any","field":"process.name","operator":"included","value":["gcc","ld"]}],"os_types":["linux"],"tags":["policy:all"],"type":"simple","meta":{"ticket":"CHG-1077"},"space_id":"soc"}`,
 		},
 	},
 	{
@@ -803,19 +803,15 @@ type CreateEndpointListItemInput struct {
 	OSTypes     []string            `json:"os_types,omitempty" jsonschema:"enum=linux,enum=macos,enum=windows"`
 	Tags        []string            `json:"tags,omitempty" jsonschema:"minLength=1"`
 	Type        string              `json:"type,omitempty" jsonschema:"enum=simple"`
-	Comments    []ExceptionComment  `json:"comments,omitempty"`
 	Meta        map[string]any      `json:"meta,omitempty"`
 }
 
-// Prepare fills the type and checks the entries and comments.
+// Prepare fills the type and checks the entries. It takes no comments:
+// this route's schema wants each as Kibana stored it (id, author, time),
+// which only an exception that already has them can give.
 func (in *CreateEndpointListItemInput) Prepare() error {
 	if in.Type == "" {
 		in.Type = "simple"
-	}
-	for i, c := range in.Comments {
-		if err := notBlank(fmt.Sprintf("comments[%d].comment", i), c.Comment); err != nil {
-			return err
-		}
 	}
 	return checkEndpointListEntries(in.Entries)
 }
@@ -967,29 +963,22 @@ func endpointListItemRef(id, itemID string) error {
 
 // UpdateEndpointListItemInput replaces one exception's content.
 type UpdateEndpointListItemInput struct {
-	ID          string                   `json:"id,omitempty" jsonschema:"minLength=1"`
-	ItemID      string                   `json:"item_id,omitempty" jsonschema:"minLength=1" jsonschema_description:"Give this or id."`
-	Version     string                   `json:"_version,omitempty" jsonschema_description:"From the item, to refuse the change if it changed since."`
-	Name        string                   `json:"name" jsonschema:"required,minLength=1"`
-	Description string                   `json:"description" jsonschema:"required"`
-	Entries     []EndpointListEntry      `json:"entries" jsonschema:"required,minItems=1" jsonschema_description:"As in create_endpoint_list_item; replace the stored ones."`
-	OSTypes     []string                 `json:"os_types,omitempty" jsonschema:"enum=linux,enum=macos,enum=windows"`
-	Tags        []string                 `json:"tags,omitempty" jsonschema:"minLength=1"`
-	Type        string                   `json:"type,omitempty" jsonschema:"enum=simple"`
-	Comments    []ExceptionCommentUpdate `json:"comments,omitempty" jsonschema_description:"Keep existing ones (with id); add new ones without."`
-	Meta        map[string]any           `json:"meta,omitempty"`
+	ID          string              `json:"id,omitempty" jsonschema:"minLength=1"`
+	ItemID      string              `json:"item_id,omitempty" jsonschema:"minLength=1" jsonschema_description:"Give this or id."`
+	Version     string              `json:"_version,omitempty" jsonschema_description:"From the item, to refuse the change if it changed since."`
+	Name        string              `json:"name" jsonschema:"required,minLength=1"`
+	Description string              `json:"description" jsonschema:"required"`
+	Entries     []EndpointListEntry `json:"entries" jsonschema:"required,minItems=1" jsonschema_description:"As in create_endpoint_list_item; replace the stored ones."`
+	OSTypes     []string            `json:"os_types,omitempty" jsonschema:"enum=linux,enum=macos,enum=windows"`
+	Tags        []string            `json:"tags,omitempty" jsonschema:"minLength=1"`
+	Type        string              `json:"type,omitempty" jsonschema:"enum=simple"`
+	Meta        map[string]any      `json:"meta,omitempty"`
 }
 
-// Prepare requires one identifier, fills the type and checks the entries
-// and comments.
+// Prepare requires one identifier, fills the type and checks the entries.
 func (in *UpdateEndpointListItemInput) Prepare() error {
 	if err := endpointListItemRef(in.ID, in.ItemID); err != nil {
 		return err
-	}
-	for i, c := range in.Comments {
-		if err := notBlank(fmt.Sprintf("comments[%d].comment", i), c.Comment); err != nil {
-			return err
-		}
 	}
 	if in.Type == "" {
 		in.Type = "simple"

@@ -63,7 +63,6 @@ func TestEndpointArgumentRules(t *testing.T) {
 		{"delete_endpoint_list_item", `{"id":"x","item_id":"y"}`, `invalid argument "item_id": give either id or item_id, not both`},
 		{"update_endpoint_list_item", `{"name":"n","description":"d","entries":[{"type":"exists","field":"f"}]}`, `invalid arguments: give id or item_id`},
 		// Entries are bare objects in the schema; their shape is checked here.
-		{"create_endpoint_list_item", `{"name":"n","description":"d","entries":[{"type":"exists","field":"process.name"}],"comments":[{"comment":" "}]}`, `invalid argument "comments[0].comment": must not be blank`},
 		{"create_endpoint_list_item", `{"name":"n","description":"d","entries":[]}`, `invalid argument "entries": must have at least 1 items, got 0`},
 		{"create_endpoint_list_item", `{"name":"n","description":"d","entries":[{"type":"match","field":"process.name"}]}`, `invalid argument "entries[0].value": must be a non-blank string for type match`},
 		{"create_endpoint_list_item", `{"name":"n","description":"d","entries":[{"type":"match_any","field":"process.name","value":"gcc"}]}`, `invalid argument "entries[0].value": must be a non-empty array of strings for type match_any`},
@@ -293,16 +292,16 @@ func TestEndpointAnnotations(t *testing.T) {
 	}
 }
 
-// TestEndpointListItemKeepsCommentsAndMeta: comments and meta are stored
-// with the exception and read back.
-func TestEndpointListItemKeepsCommentsAndMeta(t *testing.T) {
+// TestEndpointListItemKeepsMeta: meta is stored with the exception and
+// read back.
+func TestEndpointListItemKeepsMeta(t *testing.T) {
 	_, client := sandboxtest.New(t, nil)
-	isErr, texts := callFlow(t, client, "create_endpoint_list_item", `{"name":"Backup agent","description":"d","item_id":"backup","entries":[{"type":"match","field":"process.name","value":"backup"}],"comments":[{"comment":"Approved in CHG-1042."}],"meta":{"ticket":"CHG-1042"}}`)
+	isErr, texts := callFlow(t, client, "create_endpoint_list_item", `{"name":"Backup agent","description":"d","item_id":"backup","entries":[{"type":"match","field":"process.name","value":"backup"}],"meta":{"ticket":"CHG-1042"}}`)
 	if isErr {
 		t.Fatalf("create: %q", texts)
 	}
 	isErr, texts = callFlow(t, client, "get_endpoint_list_item", `{"item_id":"backup"}`)
-	if isErr || !strings.Contains(texts[0], `"comment":"Approved in CHG-1042."`) || !strings.Contains(texts[0], `"ticket":"CHG-1042"`) {
+	if isErr || !strings.Contains(texts[0], `"ticket":"CHG-1042"`) {
 		t.Errorf("get: %q", texts)
 	}
 }
