@@ -62,6 +62,9 @@ func TestSavedObjectArgumentChecks(t *testing.T) {
 		{"import_saved_objects", `{"file":"{}\n","compatibilityMode":true,"createNewCopies":true}`, `invalid argument "createNewCopies": cannot be combined with compatibilityMode`},
 		{"resolve_import_errors", `{"file":"{}\n","retries":[{"type":"tag","id":"a"}],"compatibilityMode":true,"createNewCopies":true}`, `invalid argument "createNewCopies": cannot be combined with compatibilityMode`},
 		{"resolve_import_errors", `{"file":"{}\n","retries":[]}`, `invalid argument "retries": must list at least one object to import again`},
+		{"import_saved_objects", `{"file":"{\"type\":\"tag\",\"id\":\"a\"}\ntype: tag\n"}`, `invalid argument "file": line 2 is not a JSON object: invalid character 'y' in literal true (expecting 'r')`},
+		{"import_saved_objects", `{"file":"\n\n"}`, `invalid argument "file": holds no saved object; give export_saved_objects' ndjson`},
+		{"resolve_import_errors", `{"file":"[1]\n","retries":[{"type":"tag","id":"a"}]}`, `invalid argument "file": line 1 is JSON but not an object; each line is one object`},
 	})
 }
 

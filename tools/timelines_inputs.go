@@ -2,7 +2,6 @@ package tools
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/kibana-mcp/kibana-mcp/schema"
@@ -174,23 +173,7 @@ type ImportTimelinesInput struct {
 // Prepare checks that every line is a JSON object, naming the first that
 // is not: Kibana would fail that timeline with a parse error.
 func (in *ImportTimelinesInput) Prepare() error {
-	n, objects := 0, 0
-	for line := range strings.Lines(in.File) {
-		n++
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(line), &obj); err != nil {
-			return &schema.ArgumentError{Field: "file", Rule: fmt.Sprintf("line %d is not a JSON object: %v", n, err)}
-		}
-		objects++
-	}
-	if objects == 0 {
-		return &schema.ArgumentError{Field: "file", Rule: "holds no timeline; give export_timelines' ndjson"}
-	}
-	return nil
+	return checkNDJSON("file", in.File, "holds no timeline; give export_timelines' ndjson")
 }
 
 // InstallPrebuiltTimelinesInput takes no arguments. Kibana installs the
