@@ -384,6 +384,14 @@ func TestFleetFullMembersAgainstSandbox(t *testing.T) {
 		t.Errorf("bumpRevision false: before %s, after %s", revision.FindString(before), revision.FindString(after))
 	}
 
+	// Package policies keep their extra data streams and agentless flag.
+	created := ok("create_package_policy", `{"name":"nginx-edge","package":{"name":"nginx","version":"1.20.0"},"policy_ids":["edge"],"additional_datastreams_permissions":["logs-nginx.custom-*"],"supports_agentless":true}`)
+	for _, want := range []string{`"additional_datastreams_permissions":["logs-nginx.custom-*"]`, `"supports_agentless":true`} {
+		if !strings.Contains(created, want) {
+			t.Errorf("create_package_policy answer lacks %s:\n%s", want, created)
+		}
+	}
+
 	ok("create_download_source", `{"id":"mirror","name":"Mirror","host":"https://mirror.example.com/","ssl":{"certificate":"CERT"},"secrets":{"ssl":{"key":"KEY"}}}`)
 	if got := ok("find_download_sources", `{}`); !strings.Contains(got, `"secrets":{"ssl":{"key":{"id":`) || strings.Contains(got, "KEY") {
 		t.Errorf("the key should be kept as a stored secret's id, never shown: %s", got)
