@@ -320,7 +320,7 @@ var fleetOperations = []*operation.Operation{
 	{
 		Name:        "update_agent_policy",
 		Title:       "Update agent policy",
-		Description: "Change a Fleet agent policy (name and namespace always given; omitted settings are kept, given lists replace); every agent on it gets the new revision.",
+		Description: "Change a Fleet agent policy: name and namespace always given, omitted settings kept, given lists replace; its agents get the new revision.",
 		Toolset:     "fleet",
 		Method:      http.MethodPut,
 		Path:        "/api/fleet/agent_policies/{agentPolicyId}",
@@ -897,23 +897,23 @@ type GetAgentPoliciesOutputsInput struct {
 
 // CreateAgentPolicyInput describes a new agent policy.
 type CreateAgentPolicyInput struct {
-	SysMonitoring      bool            `json:"sys_monitoring,omitempty" in:"query" jsonschema_description:"Also add the System integration (host logs and metrics)."`
+	SysMonitoring      bool            `json:"sys_monitoring,omitempty" in:"query" jsonschema_description:"Also add the System integration."`
 	Name               string          `json:"name" jsonschema:"required,minLength=1"`
-	Namespace          string          `json:"namespace" jsonschema:"required,minLength=1,maxLength=100" jsonschema_description:"Data stream namespace, e.g. default; lowercase, no - or spaces."`
+	Namespace          string          `json:"namespace" jsonschema:"required,minLength=1,maxLength=100" jsonschema_description:"E.g. default; lowercase, no - or spaces."`
 	ID                 string          `json:"id,omitempty" jsonschema_description:"Default: a new UUID."`
 	Description        string          `json:"description,omitempty"`
-	MonitoringEnabled  *[]string       `json:"monitoring_enabled,omitempty" jsonschema:"maxItems=3,enum=logs,enum=metrics,enum=traces" jsonschema_description:"Agent self-monitoring to collect; [] for none."`
-	DataOutputID       string          `json:"data_output_id,omitempty" jsonschema_description:"From find_outputs; default output if omitted."`
+	MonitoringEnabled  *[]string       `json:"monitoring_enabled,omitempty" jsonschema:"maxItems=3,enum=logs,enum=metrics,enum=traces" jsonschema_description:"Self-monitoring; [] for none."`
+	DataOutputID       string          `json:"data_output_id,omitempty" jsonschema_description:"From find_outputs."`
 	MonitoringOutputID string          `json:"monitoring_output_id,omitempty"`
 	FleetServerHostID  string          `json:"fleet_server_host_id,omitempty"`
 	DownloadSourceID   string          `json:"download_source_id,omitempty" jsonschema_description:"From find_download_sources."`
-	InactivityTimeout  *int            `json:"inactivity_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds without check-in before an agent is inactive; default 1209600."`
-	UnenrollTimeout    *int            `json:"unenroll_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds offline before an agent is unenrolled."`
-	IsProtected        *bool           `json:"is_protected,omitempty" jsonschema_description:"Tamper protection: uninstalling needs a token."`
-	HasFleetServer     *bool           `json:"has_fleet_server,omitempty" jsonschema_description:"For agents that run Fleet Server."`
-	GlobalDataTags     []GlobalDataTag `json:"global_data_tags,omitempty" jsonschema:"maxItems=100" jsonschema_description:"{name, value (string or number)}: fields added to every event."`
-	AdvancedSettings   json.RawMessage `json:"advanced_settings,omitempty" jsonschema_description:"Agent settings, e.g. {agent_logging_level: debug, agent_download_timeout: 2h}."`
-	AgentFeatures      []AgentFeature  `json:"agent_features,omitempty" jsonschema:"maxItems=20" jsonschema_description:"{name, enabled}, e.g. {name: fqdn, enabled: true} to report host FQDNs."`
+	InactivityTimeout  *int            `json:"inactivity_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds without check-in until inactive; default 1209600."`
+	UnenrollTimeout    *int            `json:"unenroll_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds offline until unenrolled."`
+	IsProtected        *bool           `json:"is_protected,omitempty" jsonschema_description:"Tamper protection."`
+	HasFleetServer     *bool           `json:"has_fleet_server,omitempty" jsonschema_description:"Agents run Fleet Server."`
+	GlobalDataTags     []GlobalDataTag `json:"global_data_tags,omitempty" jsonschema:"maxItems=100" jsonschema_description:"{name, value}: a field on every event."`
+	AdvancedSettings   json.RawMessage `json:"advanced_settings,omitempty" jsonschema_description:"E.g. {agent_logging_level: debug}."`
+	AgentFeatures      []AgentFeature  `json:"agent_features,omitempty" jsonschema:"maxItems=20" jsonschema_description:"{name, enabled}, e.g. fqdn."`
 	agentPolicyMore
 }
 
@@ -931,21 +931,21 @@ func (in *CreateAgentPolicyInput) Prepare() error {
 type UpdateAgentPolicyInput struct {
 	AgentPolicyID      string          `json:"agentPolicyId" in:"path" jsonschema:"required"`
 	Name               string          `json:"name" jsonschema:"required,minLength=1"`
-	Namespace          string          `json:"namespace" jsonschema:"required,minLength=1,maxLength=100" jsonschema_description:"Data stream namespace, e.g. default; lowercase, no - or spaces."`
+	Namespace          string          `json:"namespace" jsonschema:"required,minLength=1,maxLength=100" jsonschema_description:"E.g. default; lowercase, no - or spaces."`
 	Description        string          `json:"description,omitempty"`
-	MonitoringEnabled  *[]string       `json:"monitoring_enabled,omitempty" jsonschema:"maxItems=3,enum=logs,enum=metrics,enum=traces" jsonschema_description:"Agent self-monitoring to collect; [] for none."`
+	MonitoringEnabled  *[]string       `json:"monitoring_enabled,omitempty" jsonschema:"maxItems=3,enum=logs,enum=metrics,enum=traces" jsonschema_description:"Self-monitoring; [] for none."`
 	DataOutputID       string          `json:"data_output_id,omitempty" jsonschema_description:"From find_outputs."`
 	MonitoringOutputID string          `json:"monitoring_output_id,omitempty"`
 	FleetServerHostID  string          `json:"fleet_server_host_id,omitempty"`
 	DownloadSourceID   string          `json:"download_source_id,omitempty" jsonschema_description:"From find_download_sources."`
-	InactivityTimeout  *int            `json:"inactivity_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds without check-in before an agent is inactive."`
-	UnenrollTimeout    *int            `json:"unenroll_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds offline before an agent is unenrolled."`
-	IsProtected        *bool           `json:"is_protected,omitempty" jsonschema_description:"Tamper protection: uninstalling needs a token."`
-	HasFleetServer     *bool           `json:"has_fleet_server,omitempty" jsonschema_description:"For agents that run Fleet Server."`
-	GlobalDataTags     []GlobalDataTag `json:"global_data_tags,omitempty" jsonschema:"maxItems=100" jsonschema_description:"{name, value (string or number)}: fields added to every event."`
-	AdvancedSettings   json.RawMessage `json:"advanced_settings,omitempty" jsonschema_description:"Agent settings, e.g. {agent_logging_level: info}."`
-	AgentFeatures      []AgentFeature  `json:"agent_features,omitempty" jsonschema:"maxItems=20" jsonschema_description:"{name, enabled}, e.g. {name: fqdn, enabled: true}."`
-	BumpRevision       *bool           `json:"bumpRevision,omitempty" jsonschema_description:"false: save without a new revision for the agents."`
+	InactivityTimeout  *int            `json:"inactivity_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds without check-in until inactive."`
+	UnenrollTimeout    *int            `json:"unenroll_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds offline until unenrolled."`
+	IsProtected        *bool           `json:"is_protected,omitempty" jsonschema_description:"Tamper protection."`
+	HasFleetServer     *bool           `json:"has_fleet_server,omitempty" jsonschema_description:"Agents run Fleet Server."`
+	GlobalDataTags     []GlobalDataTag `json:"global_data_tags,omitempty" jsonschema:"maxItems=100" jsonschema_description:"{name, value}: a field on every event."`
+	AdvancedSettings   json.RawMessage `json:"advanced_settings,omitempty" jsonschema_description:"E.g. {agent_logging_level: info}."`
+	AgentFeatures      []AgentFeature  `json:"agent_features,omitempty" jsonschema:"maxItems=20" jsonschema_description:"{name, enabled}, e.g. fqdn."`
+	BumpRevision       *bool           `json:"bumpRevision,omitempty" jsonschema_description:"false: no new revision for the agents."`
 	agentPolicyMore
 }
 
@@ -962,20 +962,20 @@ func (in *UpdateAgentPolicyInput) Prepare() error {
 // update_agent_policy share beyond the everyday ones: defaults, hosted
 // policies, the agents' monitoring endpoint, upgrades and agentless.
 type agentPolicyMore struct {
-	Format                 string            `json:"format,omitempty" in:"query" jsonschema:"enum=simplified,enum=legacy" jsonschema_description:"Shape of the package policies in the answer."`
-	SpaceIDs               []string          `json:"space_ids,omitempty" jsonschema:"maxItems=100,minLength=1" jsonschema_description:"Spaces that share it (space awareness)."`
+	Format                 string            `json:"format,omitempty" in:"query" jsonschema:"enum=simplified,enum=legacy"`
+	SpaceIDs               []string          `json:"space_ids,omitempty"`
 	IsDefault              *bool             `json:"is_default,omitempty"`
 	IsDefaultFleetServer   *bool             `json:"is_default_fleet_server,omitempty"`
-	IsManaged              *bool             `json:"is_managed,omitempty" jsonschema_description:"Hosted: changed afterwards only with force."`
-	Force                  *bool             `json:"force,omitempty" jsonschema_description:"Allow changing a hosted policy."`
-	KeepMonitoringAlive    *bool             `json:"keep_monitoring_alive,omitempty" jsonschema_description:"Keep the monitoring endpoint up when monitoring_enabled is empty."`
+	IsManaged              *bool             `json:"is_managed,omitempty" jsonschema_description:"Hosted policy."`
+	Force                  *bool             `json:"force,omitempty" jsonschema_description:"Change a hosted policy."`
+	KeepMonitoringAlive    *bool             `json:"keep_monitoring_alive,omitempty"`
 	MonitoringPprofEnabled *bool             `json:"monitoring_pprof_enabled,omitempty"`
-	MonitoringHTTP         json.RawMessage   `json:"monitoring_http,omitempty" jsonschema_description:"{enabled, host, port, buffer: {enabled}}."`
-	MonitoringDiagnostics  json.RawMessage   `json:"monitoring_diagnostics,omitempty" jsonschema_description:"{limit: {interval, burst}, uploader: {max_retries, init_dur, max_dur}}."`
-	RequiredVersions       []RequiredVersion `json:"required_versions,omitempty" jsonschema:"maxItems=20" jsonschema_description:"{version, percentage}: upgrade that share of the agents to the version."`
+	MonitoringHTTP         json.RawMessage   `json:"monitoring_http,omitempty" jsonschema_description:"{enabled, host, port, buffer}"`
+	MonitoringDiagnostics  json.RawMessage   `json:"monitoring_diagnostics,omitempty" jsonschema_description:"{limit: {interval, burst}, uploader: {max_retries, init_dur, max_dur}}"`
+	RequiredVersions       []RequiredVersion `json:"required_versions,omitempty" jsonschema_description:"Auto-upgrades: [{version, percentage}]."`
 	SupportsAgentless      *bool             `json:"supports_agentless,omitempty"`
-	Agentless              json.RawMessage   `json:"agentless,omitempty" jsonschema_description:"{resources: {requests: {cpu, memory}}, cloud_connectors: {enabled, target_csp}}."`
-	Overrides              json.RawMessage   `json:"overrides,omitempty" jsonschema_description:"Keys merged over the full policy the agents get; replaces what Fleet generates."`
+	Agentless              json.RawMessage   `json:"agentless,omitempty" jsonschema_description:"{resources: {requests: {cpu, memory}}}"`
+	Overrides              json.RawMessage   `json:"overrides,omitempty" jsonschema_description:"Raw keys over Fleet's policy."`
 }
 
 // RequiredVersion is an automatic upgrade target. Its schema is a bare
