@@ -22,20 +22,20 @@ var synonymGroups = []struct{ say, means string }{
 	{"escalate deescalate downgrade bump raise lower prioritize prioritise", "severity update"},
 	{"assign unassign reassign", "assignee update"},
 	{"rename retitle", "title update"},
-	{"change edit modify alter amend adjust fix correct mark move switch replace", "update"},
+	{"change edit modify alter amend adjust fix correct mark move switch replace tweak tune", "update"},
 	{"label labels categorize categorise", "tag"},
 	{"enable disable activate deactivate", "update enable disable"},
 	{"acknowledge ack", "acknowledged status"},
 	{"run execute trigger invoke fire", "execute run"},
 	{"pause", "suspend"},
 	// Trying something out before it is live.
-	{"test try simulate simulation trial rehearse", "preview"},
+	{"test try simulate simulation trial rehearse backtest", "preview"},
 
 	// Reading. Reading verbs do not say whether one thing or a list is
 	// wanted; "details" does.
 	{"list search browse enumerate lookup query filter", "find"},
 	{"view read see display inspect", "get find"},
-	{"fetch retrieve detail details info information grab obtain acquire", "get"},
+	{"fetch retrieve detail details info information grab obtain acquire pull", "get"},
 	{"kind category flavor flavour variety", "type"},
 	// What a run, a query or an action gave back.
 	{"result results output outcome return returned response answer", "result output"},
@@ -54,7 +54,7 @@ var synonymGroups = []struct{ say, means string }{
 	{"remove erase purge wipe drop discard destroy clear trash", "delete"},
 
 	// Cases.
-	{"investigation incident", "case"},
+	{"investigation incident ticket", "case"},
 	{"note notes remark annotate annotation", "comment"},
 	{"history timeline activity audit changelog trail happen happened", "user action activity"},
 	{"evidence attachment upload screenshot dump pcap artifact artefact sample executable exe binary dll", "file"},
@@ -84,13 +84,13 @@ var synonymGroups = []struct{ say, means string }{
 	{"isolate contain quarantine", "isolate"},
 	{"unisolate release reconnect", "release unisolate"},
 	{"kill terminate", "kill process"},
-	{"machine computer server device workstation laptop host endpoint agent", "host endpoint agent"},
+	{"machine computer server device workstation laptop box vm host endpoint agent", "host endpoint agent"},
 
 	// Platform.
 	// Entity analytics scores users, hosts and services alike: entities.
 	{"user host service", "entity"},
 	{"tenant workspace", "space"},
-	{"permission permissions privilege privileges access", "role privilege"},
+	{"permission permissions privilege privileges access rights admin administrator superuser", "role privilege"},
 	{"dataview", "data view"},
 	{"sourcemap sourcemaps", "source map"},
 	{"backup", "export"},
@@ -132,6 +132,8 @@ var verbSenses = []struct{ say, means string }{
 // replaced by their meaning before anything else reads the request.
 var phrases = []struct{ from, to string }{
 	{"get rid of", "delete"},
+	{"throw away", "delete"},
+	{"throw out", "delete"},
 	// Where the request runs, not what it is about.
 	{"in this space", ""},
 	{"in the space", ""},
@@ -147,6 +149,9 @@ var phrases = []struct{ from, to string }{
 	{"open our", "view our"},
 	{"turn off", "disable"},
 	{"turn on", "enable"},
+	// Back on the network is out of isolation; back on otherwise enables.
+	{"back on the network", "reconnect network"},
+	{"back online", "reconnect network"},
 	{"back on", "enable"},
 	{"switch on", "enable"},
 	{"switch off", "disable"},
@@ -180,7 +185,7 @@ const (
 // while "closed cases" is a filter and sets no intent.
 const (
 	readWords = "which what who whom whose when where how is are was were does do did has have " +
-		"list show find get search lookup look see view read fetch retrieve display check count browse tell download"
+		"list show find get search lookup look see view read fetch retrieve display check count browse tell download pull"
 	// actionVerbs are only ever verbs. Away from the lead of a request they
 	// describe rather than order ("which systems can we push to", "when
 	// they are pushed"), so there they count as little as a synonym.

@@ -22,6 +22,9 @@ type query struct {
 type queryWord struct {
 	readings []reading
 	marks    []string
+	// qualifies: the word is in a phrase that narrows the object down
+	// ("alerts from the noisy rule"), not the object itself.
+	qualifies bool
 }
 
 type reading struct {
@@ -33,6 +36,11 @@ type reading struct {
 // case", "that comment". Tools given that object by id fit better than
 // tools that look for it.
 var demonstratives = setOf("this", "that", "these", "those")
+
+// prepositions open a phrase that narrows down the object before it:
+// "alerts from the noisy rule", "alerts on host dc01".
+var prepositions = setOf("from", "on", "in", "for", "at", "with", "into", "onto", "across", "over", "under",
+	"within", "via", "per", "since", "during", "after", "before", "about", "through", "against", "to")
 
 // quantifiers make the next noun many, as a plural does: "every note".
 var quantifiers = setOf("all", "every", "each")
@@ -51,6 +59,9 @@ func parseQuery(text string, v vocabulary) query {
 	pointed, many := false, false
 	asks := strings.HasSuffix(strings.TrimSpace(text), "?")
 	first := true
+	// object: a word naming what is asked for has been read; qualifying: a
+	// preposition has come after it, so what follows narrows it down.
+	object, qualifying := false, false
 	for _, w := range withoutPayload(applyPhrases(queryWords(text))) {
 		leads := false
 		if q.intent == noIntent {
@@ -82,8 +93,14 @@ func parseQuery(text string, v vocabulary) query {
 		}
 		pointed = pointed || demonstratives[w]
 		many = many || quantifiers[w]
+		word.qualifies = qualifying
+		if !stopwords[w] && !leads {
+			object = true
+		}
+		qualifying = qualifying || (object && prepositions[w])
 		q.add(seen, s, word)
 	}
+	q.dropEchoes()
 	if asks && (q.intent == noIntent || q.intent == readIntent) {
 		// "any cases still unassigned?" asks without a question word.
 		q.intent, q.question = readIntent, true
@@ -94,6 +111,30 @@ func parseQuery(text string, v vocabulary) query {
 		q.intent = readIntent
 	}
 	return q
+}
+
+// dropEchoes removes, from each word, the readings that only echo a term
+// another word of the request says outright: in "which ticketing systems
+// can we push cases to", "ticketing" may mean case, but "cases" is typed,
+// and the case tools must not gain from the same term twice.
+func (q *query) dropEchoes() {
+	typed := map[string]bool{}
+	for _, w := range q.words {
+		for _, r := range w.readings {
+			if r.weight == 1 {
+				typed[r.term] = true
+			}
+		}
+	}
+	for i, w := range q.words {
+		kept := w.readings[:0:0]
+		for _, r := range w.readings {
+			if r.weight == 1 || !typed[r.term] {
+				kept = append(kept, r)
+			}
+		}
+		q.words[i].readings = kept
+	}
 }
 
 // add keeps the first use of a word: typing it twice does not count twice.

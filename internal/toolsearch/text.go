@@ -161,7 +161,7 @@ func stem(w string) string {
 
 // irregular are words the rules would fold onto a different word: the
 // "settings" of a case are not the verb "set" that names tools.
-var irregular = map[string]string{"setting": "setting", "settings": "setting"}
+var irregular = map[string]string{"setting": "setting", "settings": "setting", "alerting": "alerting"}
 
 // isPlural reports whether the plural rule would change w.
 func isPlural(w string) bool {

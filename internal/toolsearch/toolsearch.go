@@ -66,6 +66,10 @@ const (
 	// how the word was used: "this case" and a tool taking a caseId,
 	// "comments" and find_case_comments.
 	agreementBoost = 1.25
+	// qualifierWeight is what a word counts for in a phrase narrowing the
+	// object down: in "mark the alerts from the noisy rule as
+	// acknowledged", alerts are marked, not the rule.
+	qualifierWeight = 0.7
 	// intentBoost multiplies the score of tools whose verb matches the
 	// request's intent; small, so it settles close calls only.
 	intentBoost = 1.2
@@ -251,6 +255,9 @@ func (ix *Index) score(q query) (scores []float64, matched []int, counted int) {
 			}
 			found = true
 			matched[i]++
+			if w.qualifies {
+				v *= qualifierWeight
+			}
 			if agrees[i] {
 				v *= agreementBoost
 			}
