@@ -56,6 +56,8 @@ var synonymGroups = []struct{ say, means string }{
 	// Cases.
 	{"investigation incident ticket", "case"},
 	{"note notes remark annotate annotation", "comment"},
+	// What someone said or wrote on a case is in its comments.
+	{"say said wrote written", "comment"},
 	{"history timeline activity audit changelog trail happen happened", "user action activity"},
 	{"evidence attachment upload screenshot dump pcap artifact artefact sample executable exe binary dll", "file"},
 	{"reporter reported author opener creator", "reporter"},
@@ -76,6 +78,8 @@ var synonymGroups = []struct{ say, means string }{
 
 	// Alerting and detection.
 	{"signal signals", "alert"},
+	// Raw data: what the logs say, searched as events.
+	{"log logs event events login logon telemetry", "event esql"},
 	{"detection signature analytic analytics", "rule detection"},
 	{"silence snooze suppress quiet hush mute", "mute snooze"},
 	{"unsilence unsnooze unmute", "unmute"},
@@ -92,6 +96,8 @@ var synonymGroups = []struct{ say, means string }{
 	{"tenant workspace", "space"},
 	{"permission permissions privilege privileges access rights admin administrator superuser", "role privilege"},
 	{"dataview", "data view"},
+	// APM marks deployments on a service's timeline as annotations.
+	{"deploy deployment rollout", "annotation deployment"},
 	{"sourcemap sourcemaps", "source map"},
 	{"backup", "export"},
 	{"restore", "import"},
@@ -99,6 +105,10 @@ var synonymGroups = []struct{ say, means string }{
 	// list is an exception item.
 	{"dashboard visualization visualisation lens", "saved object"},
 	{"exception", "exception item"},
+	// Letting known-good activity through is an exception; lists of
+	// known-bad values are value lists.
+	{"whitelist whitelisted allowlist allowlisted exclude excluded exclusion exempt", "exception"},
+	{"blocklist blacklist denylist watchlist ioc indicator", "value list"},
 	{"download", "file get"},
 	{"app solution", "owner"},
 }
@@ -124,7 +134,7 @@ var verbSenses = []struct{ say, means string }{
 	{"give hand", "update assignee"},
 	{"email mail ping message notify", "run connector"},
 	{"send forward export", "push"},
-	{"remove erase purge wipe drop discard destroy clear trash unlink", "delete"},
+	{"remove erase purge wipe drop discard destroy clear trash unlink lift undo", "delete"},
 	{"configure customize customise", "configuration settings"},
 }
 
@@ -193,7 +203,7 @@ const (
 		"close reopen resolve assign unassign reassign escalate rename bump raise lower enable disable " +
 		"mute unmute snooze silence isolate execute fix replace configure save kill terminate install " +
 		"upgrade import rotate acknowledge ack invoke stop pause email mail ping notify give hand"
-	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash"
+	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash lift undo"
 	// nounVerbs order a change when they lead ("tag the case") but are
 	// ordinary nouns elsewhere ("what tags").
 	nounVerbs = "new tag label mark move release run trigger set put link write record note comment"

@@ -62,6 +62,9 @@ func parseQuery(text string, v vocabulary) query {
 	// object: a word naming what is asked for has been read; qualifying: a
 	// preposition has come after it, so what follows narrows it down.
 	object, qualifying := false, false
+	// q.words[leadFrom:leadTo] were read from the leading verb; undone: a
+	// later word names a state it undoes (see undoings).
+	leadFrom, leadTo, undone := 0, 0, false
 	for _, w := range withoutPayload(applyPhrases(queryWords(text))) {
 		leads := false
 		if q.intent == noIntent {
@@ -74,6 +77,7 @@ func parseQuery(text string, v vocabulary) query {
 		first = false
 		s := stem(w)
 		if leads {
+			leadFrom = len(q.words)
 			// Each sense is a word of its own: "assign" is update and
 			// assignee, not whichever of the two matches best.
 			for _, e := range senses()[s] {
@@ -83,6 +87,11 @@ func parseQuery(text string, v vocabulary) query {
 		word := queryWord{readings: wordReadings(w, s, leads, q.question || asks)}
 		if v != nil && !stopwords[w] {
 			word.readings = append(word.readings, relatives(w, v, q.question || asks)...)
+			if q.intent == deleteIntent && !leads {
+				un := undoings(word.readings, v)
+				word.readings = append(word.readings, un...)
+				undone = undone || len(un) > 0
+			}
 		}
 		if !stopwords[w] {
 			if pointed {
@@ -99,6 +108,14 @@ func parseQuery(text string, v vocabulary) query {
 		}
 		qualifying = qualifying || (object && prepositions[w])
 		q.add(seen, s, word)
+		if leads {
+			leadTo = len(q.words)
+		}
+	}
+	if undone {
+		// "Remove the quarantine" orders an unisolation, not a deletion.
+		q.words = slices.Delete(q.words, leadFrom, leadTo)
+		q.intent = writeIntent
 	}
 	q.dropEchoes()
 	if asks && (q.intent == noIntent || q.intent == readIntent) {
@@ -188,6 +205,20 @@ func markings(mark func(string) string, s string) []string {
 		ms = append(ms, mark(e))
 	}
 	return ms
+}
+
+// undoings read a state that a request removes as the action undoing it:
+// removing the quarantine of a host unisolates it, deleting a snooze
+// unsnoozes the rule, removing the assignee unassigns. Only undoings the
+// tools name count.
+func undoings(rs []reading, v vocabulary) []reading {
+	var out []reading
+	for _, r := range rs {
+		if un := "un" + r.term; v.df(un) > 0 {
+			out = append(out, reading{un, 1})
+		}
+	}
+	return out
 }
 
 // payloadMarks start the text a request carries rather than describes:

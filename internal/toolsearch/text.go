@@ -44,12 +44,22 @@ func parts(text string) []string {
 // queryWords splits a request without splitting camelCase: "ServiceNow" in
 // a request is one name, not "service" and "now". Documents hold the whole
 // form too (see words), so "caseId" typed in a request still matches.
+// Numbers are left out: in a request they are values (case 42, the last 24
+// hours, 10.0.0.5), and a tool whose text happens to hold the same number
+// is no nearer the wish.
 func queryWords(text string) []string {
 	runs := alnumRuns(text)
-	for i, run := range runs {
-		runs[i] = strings.ToLower(run)
+	out := runs[:0]
+	for _, run := range runs {
+		if !isDigits(run) {
+			out = append(out, strings.ToLower(run))
+		}
 	}
-	return runs
+	return out
+}
+
+func isDigits(s string) bool {
+	return strings.TrimFunc(s, unicode.IsDigit) == ""
 }
 
 // alnumRuns are the maximal runs of letters and digits in text, as
@@ -127,6 +137,8 @@ var stopwords = setOf(
 	"please", "show", "tell", "want", "need", "let", "like", "just", "also", "already", "still",
 	"all", "every", "each", "entire", "whole", "some", "any", "one", "ones", "thing", "things", "stuff", "everything", "something", "up", "out", "over",
 	"saying", "says", "say", "else", "again", "now", "currently", "really", "very", "not",
+	// What is left of contractions ("what's", "don't", "we're").
+	"s", "t", "d", "m", "ll", "re", "ve",
 )
 
 func setOf(ws ...string) map[string]bool {

@@ -24,10 +24,11 @@ func TestWordsSplitsIdentifiers(t *testing.T) {
 	}
 }
 
-// A request keeps camelCase words whole: "ServiceNow" is one name.
+// A request keeps camelCase words whole: "ServiceNow" is one name. Its
+// numbers are values, and go.
 func TestQueryWordsKeepsCamelCaseWhole(t *testing.T) {
-	got := queryWords("Send it to ServiceNow, caseId 7")
-	want := []string{"send", "it", "to", "servicenow", "caseid", "7"}
+	got := queryWords("Send it to ServiceNow, caseId 7, web01")
+	want := []string{"send", "it", "to", "servicenow", "caseid", "web01"}
 	if !slices.Equal(got, want) {
 		t.Errorf("queryWords = %q, want %q", got, want)
 	}
