@@ -74,6 +74,7 @@ var synonymGroups = []struct{ say, means string }{
 	{"escalate escalation", "push"},
 	// Messages go out through connectors.
 	{"email mail slack teams pagerduty opsgenie page ping message notify", "connector"},
+	{"page paging notify notified notifying notification", "notification"},
 	{"integration", "connector package integration"},
 
 	// Alerting and detection.
@@ -136,6 +137,15 @@ var verbSenses = []struct{ say, means string }{
 	{"send forward export", "push"},
 	{"remove erase purge wipe drop discard destroy clear trash unlink lift undo", "delete"},
 	{"configure customize customise", "configuration settings"},
+	{"stop halt", "disable"},
+}
+
+// objectOrders are orders that mean something else for some objects:
+// stopping or turning off notifications silences a rule (mute, snooze)
+// rather than disabling it, and turning them back on unmutes it.
+var objectOrders = []struct{ order, object, means string }{
+	{"disable", "notification", "mute snooze"},
+	{"enable", "notification", "unmute unsnooze"},
 }
 
 // phrases are idioms whose words mean something else apart; they are
@@ -202,7 +212,7 @@ const (
 	actionVerbs = "create add open make start attach upload send push update change edit modify " +
 		"close reopen resolve assign unassign reassign escalate rename bump raise lower enable disable " +
 		"mute unmute snooze silence isolate execute fix replace configure save kill terminate install " +
-		"upgrade import rotate acknowledge ack invoke stop pause email mail ping notify give hand"
+		"upgrade import rotate acknowledge ack invoke stop halt pause email mail ping notify give hand"
 	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash lift undo"
 	// nounVerbs order a change when they lead ("tag the case") but are
 	// ordinary nouns elsewhere ("what tags").

@@ -50,75 +50,114 @@ var quantifiers = setOf("all", "every", "each")
 // orders (see verbSenses). A word after "this" or "that" agrees with tools
 // taking its object by id, and every word with tools whose name ends with
 // it in the same number: "comments" (or "every comment") with
-// find_case_comments, "comment" with get_case_comment.
+// find_case_comments, "comment" with get_case_comment. Phrases narrowing the
+// object down count less ("from the noisy rule"; see parser).
 func parseQuery(text string, v vocabulary) query {
-	var q query
-	seen := map[string]bool{}
+	p := parser{v: v, seen: map[string]bool{}, first: true,
+		asks: strings.HasSuffix(strings.TrimSpace(text), "?")}
+	for _, w := range withoutPayload(applyPhrases(queryWords(text))) {
+		p.read(w)
+	}
+	return p.finish()
+}
+
+// parser reads a request word by word into a query.
+type parser struct {
+	q    query
+	v    vocabulary // nil reads words without relatives or undoings
+	seen map[string]bool
+	// asks: the request ends with a question mark; first: no word has
+	// been read yet.
+	asks, first bool
 	// pointed and many: a demonstrative or a quantifier came before, and
 	// applies to the next word that is not a stopword.
-	pointed, many := false, false
-	asks := strings.HasSuffix(strings.TrimSpace(text), "?")
-	first := true
-	// object: a word naming what is asked for has been read; qualifying: a
-	// preposition has come after it, so what follows narrows it down.
-	object, qualifying := false, false
+	pointed, many bool
+	// inObject: a word naming what the request is about has been read
+	// ("alerts" in "mark the alerts from the noisy rule"); qualifying: a
+	// preposition came after it, so what follows narrows it down.
+	inObject, qualifying bool
 	// q.words[leadFrom:leadTo] were read from the leading verb; undone: a
 	// later word names a state it undoes (see undoings).
-	leadFrom, leadTo, undone := 0, 0, false
-	for _, w := range withoutPayload(applyPhrases(queryWords(text))) {
-		leads := false
-		if q.intent == noIntent {
-			q.intent = intentWords()[w]
-			leads = q.intent != noIntent
-			// A question word asks only at the start: in "preview which
-			// objects would change" it names what to show.
-			q.question = leads && questionWords[w] && first
-		}
-		first = false
-		s := stem(w)
-		if leads {
-			leadFrom = len(q.words)
-			// Each sense is a word of its own: "assign" is update and
-			// assignee, not whichever of the two matches best.
-			for _, e := range senses()[s] {
-				q.add(seen, e, queryWord{readings: []reading{{e, 1}}})
-			}
-		}
-		word := queryWord{readings: wordReadings(w, s, leads, q.question || asks)}
-		if v != nil && !stopwords[w] {
-			word.readings = append(word.readings, relatives(w, v, q.question || asks)...)
-			if q.intent == deleteIntent && !leads {
-				un := undoings(word.readings, v)
-				word.readings = append(word.readings, un...)
-				undone = undone || len(un) > 0
-			}
-		}
-		if !stopwords[w] {
-			if pointed {
-				word.marks = append(word.marks, markings(inputMark, s)...)
-			}
-			word.marks = append(word.marks, markings(numberMark(many || isPlural(w)), s)...)
-			pointed, many = false, false
-		}
-		pointed = pointed || demonstratives[w]
-		many = many || quantifiers[w]
-		word.qualifies = qualifying
-		if !stopwords[w] && !leads {
-			object = true
-		}
-		qualifying = qualifying || (object && prepositions[w])
-		q.add(seen, s, word)
-		if leads {
-			leadTo = len(q.words)
+	leadFrom, leadTo int
+	undone           bool
+}
+
+func (p *parser) read(w string) {
+	q := &p.q
+	leads := false
+	if q.intent == noIntent {
+		q.intent = intentWords()[w]
+		leads = q.intent != noIntent
+		// A question word asks only at the start: in "preview which
+		// objects would change" it names what to show.
+		q.question = leads && questionWords[w] && p.first
+	}
+	p.first = false
+	s := stem(w)
+	if leads {
+		p.leadFrom = len(q.words)
+		// Each sense is a word of its own: "assign" is update and
+		// assignee, not whichever of the two matches best.
+		for _, e := range senses()[s] {
+			p.add(e, queryWord{readings: []reading{{e, 1}}})
 		}
 	}
-	if undone {
+	word := queryWord{readings: wordReadings(w, s, leads, q.question || p.asks), qualifies: p.qualifying}
+	if stopwords[w] {
+		p.pointed = p.pointed || demonstratives[w]
+		p.many = p.many || quantifiers[w]
+	} else {
+		p.readContent(w, s, leads, &word)
+	}
+	p.qualifying = p.qualifying || (p.inObject && prepositions[w])
+	p.add(s, word)
+	if leads {
+		p.leadTo = len(q.words)
+	}
+}
+
+// readContent adds to word what a word that is not a stopword says beyond
+// its readings: its relatives, what it undoes, and the marks of the tools
+// agreeing with it.
+func (p *parser) readContent(w, s string, leads bool, word *queryWord) {
+	if p.v != nil {
+		word.readings = append(word.readings, relatives(w, p.v, p.q.question || p.asks)...)
+		if p.q.intent == deleteIntent && !leads {
+			un := undoings(word.readings, p.v)
+			word.readings = append(word.readings, un...)
+			p.undone = p.undone || len(un) > 0
+		}
+	}
+	if p.pointed {
+		word.marks = append(word.marks, markings(inputMark, s)...)
+	}
+	word.marks = append(word.marks, markings(numberMark(p.many || isPlural(w)), s)...)
+	p.pointed, p.many = false, false
+	p.inObject = p.inObject || !leads
+}
+
+// add keeps the first use of a word: typing it twice does not count twice.
+func (p *parser) add(key string, w queryWord) {
+	if p.seen[key] || len(w.readings) == 0 {
+		return
+	}
+	p.seen[key] = true
+	p.q.words = append(p.q.words, w)
+}
+
+// finish applies what only the whole request tells: an order that undoes
+// its object or means something else for it, and a question mark.
+func (p *parser) finish() query {
+	q := p.q
+	if p.undone {
 		// "Remove the quarantine" orders an unisolation, not a deletion.
-		q.words = slices.Delete(q.words, leadFrom, leadTo)
+		q.words = slices.Delete(q.words, p.leadFrom, p.leadTo)
 		q.intent = writeIntent
+	} else if means := objectOrder(q.words[p.leadFrom:p.leadTo], q.words[p.leadTo:]); means != nil {
+		q.words = slices.Replace(q.words, p.leadFrom, p.leadTo, means...)
 	}
 	q.dropEchoes()
-	if asks && (q.intent == noIntent || q.intent == readIntent) {
+	if p.asks && (q.intent == noIntent || q.intent == readIntent) {
 		// "any cases still unassigned?" asks without a question word.
 		q.intent, q.question = readIntent, true
 	}
@@ -154,14 +193,6 @@ func (q *query) dropEchoes() {
 	}
 }
 
-// add keeps the first use of a word: typing it twice does not count twice.
-func (q *query) add(seen map[string]bool, key string, w queryWord) {
-	if seen[key] || len(w.readings) == 0 {
-		return
-	}
-	seen[key] = true
-	q.words = append(q.words, w)
-}
 
 // wordReadings are the word's stem, unless it is a stopword, and its
 // lexicon meanings. The word itself counts only as much as a meaning when
@@ -209,16 +240,44 @@ func markings(mark func(string) string, s string) []string {
 
 // undoings read a state that a request removes as the action undoing it:
 // removing the quarantine of a host unisolates it, deleting a snooze
-// unsnoozes the rule, removing the assignee unassigns. Only undoings the
-// tools name count.
+// unsnoozes the rule. Only undoings that name tools count (unisolate_host),
+// not any word of their prose ("the data view nobody uses" is not unused).
 func undoings(rs []reading, v vocabulary) []reading {
 	var out []reading
 	for _, r := range rs {
-		if un := "un" + r.term; v.df(un) > 0 {
+		if un := "un" + r.term; v.namesAction(un) {
 			out = append(out, reading{un, 1})
 		}
 	}
 	return out
+}
+
+// objectOrder is what an order means for its object when that differs
+// from what it means alone (see objectOrders), or nil.
+func objectOrder(order, rest []queryWord) []queryWord {
+	for _, o := range objectOrders {
+		if !reads(order, stem(o.order)) || !reads(rest, stem(o.object)) {
+			continue
+		}
+		var means []queryWord
+		for _, m := range words(o.means) {
+			means = append(means, queryWord{readings: []reading{{stem(m), 1}}})
+		}
+		return means
+	}
+	return nil
+}
+
+// reads reports whether any of ws reads as term.
+func reads(ws []queryWord, term string) bool {
+	for _, w := range ws {
+		for _, r := range w.readings {
+			if r.term == term {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // payloadMarks start the text a request carries rather than describes:
@@ -242,6 +301,9 @@ type vocabulary interface {
 	// derived lists the terms derived from a stem ("criticality" from
 	// "critical").
 	derived(stem string) []string
+	// namesAction reports whether a term is the verb a tool's name starts
+	// with ("unisolat" for unisolate_host).
+	namesAction(term string) bool
 }
 
 // knows reports whether a stem means anything to v: a tool uses it, or

@@ -99,6 +99,8 @@ type Index struct {
 	marks map[string][]int
 	// derivations maps a stem to the index terms derived from it.
 	derivations map[string][]string
+	// actions are the stems of the verbs tool names start with.
+	actions map[string]bool
 }
 
 // posting is one tool containing a term, with the term's precomputed
@@ -117,6 +119,7 @@ func New(docs []Doc) *Index {
 		changes:  make([]bool, len(docs)),
 		postings: map[string][]posting{},
 		marks:    map[string][]int{},
+		actions:  map[string]bool{},
 	}
 	toolNames := map[string]bool{}
 	for _, d := range docs {
@@ -126,6 +129,9 @@ func New(docs []Doc) *Index {
 	family := familyTerms(docs)
 	for i, d := range docs {
 		ix.names[i] = d.Name
+		if ws := parts(d.Name); len(ws) > 0 {
+			ix.actions[stem(ws[0])] = true
+		}
 		ix.verbs[i] = docIntent(d)
 		ix.changes[i] = !d.ReadOnly && ix.verbs[i] != readIntent && ix.verbs[i] != noIntent
 		fields[i] = docFields(d, toolNames)
@@ -274,3 +280,5 @@ func (ix *Index) score(q query) (scores []float64, matched []int, counted int) {
 func (ix *Index) df(term string) int { return len(ix.postings[term]) }
 
 func (ix *Index) derived(stem string) []string { return ix.derivations[stem] }
+
+func (ix *Index) namesAction(term string) bool { return ix.actions[term] }
