@@ -193,7 +193,6 @@ func (q *query) dropEchoes() {
 	}
 }
 
-
 // wordReadings are the word's stem, unless it is a stopword, and its
 // lexicon meanings. The word itself counts only as much as a meaning when
 // it leads with verb senses (they say what it means here), and when it is
