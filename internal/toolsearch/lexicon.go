@@ -49,6 +49,7 @@ var synonymGroups = []struct{ say, means string }{
 
 	// Creating and removing.
 	{"new start begin", "create"},
+	{"clone duplicate copy", "copy duplicate"},
 	{"open", "status"},
 	{"attach link associate", "add attach"},
 	{"remove erase purge wipe drop discard destroy clear trash", "delete"},
@@ -81,6 +82,7 @@ var synonymGroups = []struct{ say, means string }{
 	{"signal signals", "alert"},
 	// Raw data: what the logs say, searched as events.
 	{"log logs event events login logon telemetry", "event esql"},
+	{"traffic netflow firewall dns ssh rdp", "event"},
 	{"detection signature analytic analytics", "rule detection"},
 	{"silence snooze suppress quiet hush mute", "mute snooze"},
 	{"unsilence unsnooze unmute", "unmute"},
@@ -89,6 +91,8 @@ var synonymGroups = []struct{ say, means string }{
 	{"isolate contain quarantine", "isolate"},
 	{"unisolate release reconnect", "release unisolate"},
 	{"kill terminate", "kill process"},
+	// What is typed at a host's prompt is a command.
+	{"shell cmd terminal console prompt ipconfig ifconfig whoami netstat nslookup", "command"},
 	{"machine computer server device workstation laptop box vm host endpoint agent", "host endpoint agent"},
 
 	// Platform.
@@ -110,7 +114,7 @@ var synonymGroups = []struct{ say, means string }{
 	// known-bad values are value lists.
 	{"whitelist whitelisted allowlist allowlisted exclude excluded exclusion exempt", "exception"},
 	{"blocklist blacklist denylist watchlist ioc indicator", "value list"},
-	{"download", "file get"},
+	{"download", "file get export"},
 	{"app solution", "owner"},
 }
 
@@ -135,7 +139,7 @@ var verbSenses = []struct{ say, means string }{
 	{"give hand", "update assignee"},
 	{"email mail ping message notify", "run connector"},
 	{"send forward export", "push"},
-	{"remove erase purge wipe drop discard destroy clear trash unlink lift undo", "delete"},
+	{"remove erase purge wipe drop discard destroy clear trash unlink lift undo nuke", "delete"},
 	{"configure customize customise", "configuration settings"},
 	{"stop halt", "disable"},
 }
@@ -152,6 +156,8 @@ var objectOrders = []struct{ order, object, means string }{
 // replaced by their meaning before anything else reads the request.
 var phrases = []struct{ from, to string }{
 	{"get rid of", "delete"},
+	{"kick off", "run"},
+	{"kicked off", "ran"},
 	{"throw away", "delete"},
 	{"throw out", "delete"},
 	// Where the request runs, not what it is about.
@@ -168,6 +174,11 @@ var phrases = []struct{ from, to string }{
 	{"open my", "view my"},
 	{"open our", "view our"},
 	{"turn off", "disable"},
+	{"shut down", "disable"},
+	{"shut off", "disable"},
+	{"spin up", "create"},
+	{"clean up", "delete"},
+	{"tear down", "delete"},
 	{"turn on", "enable"},
 	// Back on the network is out of isolation; back on otherwise enables.
 	{"back on the network", "reconnect network"},
@@ -205,18 +216,21 @@ const (
 // while "closed cases" is a filter and sets no intent.
 const (
 	readWords = "which what who whom whose when where how is are was were does do did has have " +
-		"list show find get search lookup look see view read fetch retrieve display check count browse tell download pull"
+		"list show find get search lookup look see view read fetch retrieve display check count browse tell download pull grab review inspect examine"
 	// actionVerbs are only ever verbs. Away from the lead of a request they
 	// describe rather than order ("which systems can we push to", "when
 	// they are pushed"), so there they count as little as a synonym.
 	actionVerbs = "create add open make start attach upload send push update change edit modify " +
 		"close reopen resolve assign unassign reassign escalate rename bump raise lower enable disable " +
 		"mute unmute snooze silence isolate execute fix replace configure save kill terminate install " +
-		"upgrade import rotate acknowledge ack invoke stop halt pause email mail ping notify give hand"
+		"upgrade import rotate acknowledge ack invoke stop halt pause email mail ping notify give hand " +
+		"nuke uninstall unenroll enroll revoke reset restart renew unpin dismiss generate recompute recalculate " +
+		"rerun unisolate unblock unsnooze cancel apply"
 	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash lift undo"
 	// nounVerbs order a change when they lead ("tag the case") but are
 	// ordinary nouns elsewhere ("what tags").
-	nounVerbs = "new tag label mark move release run trigger set put link write record note comment"
+	nounVerbs = "new tag label mark move release run trigger set put link write record note comment " +
+		"quarantine contain schedule pin copy clone duplicate block whitelist allowlist exclude swap deploy sync favorite"
 )
 
 // questionWords open a question: what it asks is read, not changed.

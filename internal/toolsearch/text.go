@@ -46,13 +46,19 @@ func parts(text string) []string {
 // form too (see words), so "caseId" typed in a request still matches.
 // Numbers are left out: in a request they are values (case 42, the last 24
 // hours, 10.0.0.5), and a tool whose text happens to hold the same number
-// is no nearer the wish.
+// is no nearer the wish. A hyphenated "un-" stays with its word:
+// "un-isolate" is unisolate.
 func queryWords(text string) []string {
 	runs := alnumRuns(text)
 	out := runs[:0]
 	for _, run := range runs {
-		if !isDigits(run) {
-			out = append(out, strings.ToLower(run))
+		run = strings.ToLower(run)
+		switch {
+		case isDigits(run):
+		case len(out) > 0 && out[len(out)-1] == "un":
+			out[len(out)-1] += run
+		default:
+			out = append(out, run)
 		}
 	}
 	return out
@@ -163,12 +169,29 @@ func stem(w string) string {
 	if k, ok := irregular[w]; ok {
 		return k
 	}
+	w = americanSpelling(w)
 	w = stripPlural(w)
 	w = stripVerbEnding(w)
 	if len(w) > 2 && strings.HasSuffix(w, "e") {
 		w = w[:len(w)-1]
 	}
 	return undouble(w)
+}
+
+// americanSpelling folds the British -ise and -isation onto the -ize and
+// -ization the tools are written with: "anonymised" meets "anonymized".
+// Words that only look alike ("raise", "noise") fold the same way on both
+// sides, so no harm is done.
+func americanSpelling(w string) string {
+	if i := strings.LastIndex(w, "isation"); i > 0 {
+		return w[:i] + "ization" + w[i+len("isation"):]
+	}
+	for _, suffix := range []string{"ise", "ised", "ises", "ising", "iser", "isers"} {
+		if base, ok := strings.CutSuffix(w, suffix); ok && len(base) >= 3 {
+			return base + "iz" + suffix[2:]
+		}
+	}
+	return w
 }
 
 // irregular are words the rules would fold onto a different word: the
