@@ -42,6 +42,10 @@ var demonstratives = setOf("this", "that", "these", "those")
 var prepositions = setOf("from", "on", "in", "for", "at", "with", "into", "onto", "across", "over", "under",
 	"within", "via", "per", "since", "during", "after", "before", "about", "through", "against", "to")
 
+// determiners start a noun phrase, so the word after one is no verb.
+var determiners = setOf("a", "an", "the", "any", "some", "all", "every", "each", "no",
+	"this", "that", "these", "those", "my", "our", "your", "their")
+
 // quantifiers make the next noun many, as a plural does: "every note".
 var quantifiers = setOf("all", "every", "each")
 
@@ -69,6 +73,8 @@ type parser struct {
 	// asks: the request ends with a question mark; first: no word has
 	// been read yet.
 	asks, first bool
+	// determined: the word before was a determiner.
+	determined bool
 	// pointed and many: a demonstrative or a quantifier came before, and
 	// applies to the next word that is not a stopword.
 	pointed, many bool
@@ -85,7 +91,7 @@ type parser struct {
 func (p *parser) read(w string) {
 	q := &p.q
 	leads := false
-	if q.intent == noIntent {
+	if q.intent == noIntent && !p.determined {
 		q.intent = intentWords()[w]
 		leads = q.intent != noIntent
 		// A question word asks only at the start: in "preview which
@@ -93,6 +99,9 @@ func (p *parser) read(w string) {
 		q.question = leads && questionWords[w] && p.first
 	}
 	p.first = false
+	// After a determiner a word names or describes: "any new alerts?"
+	// does not order anything new.
+	p.determined = determiners[w]
 	s := stem(w)
 	if leads {
 		p.leadFrom = len(q.words)
