@@ -46,6 +46,10 @@ var prepositions = setOf("from", "on", "in", "for", "at", "with", "into", "onto"
 var determiners = setOf("a", "an", "the", "any", "some", "all", "every", "each", "no",
 	"this", "that", "these", "those", "my", "our", "your", "their")
 
+// complements end a narrowing phrase: what follows completes the order
+// ("mark the alerts from the noisy rule as acknowledged").
+var complements = setOf("as")
+
 // quantifiers make the next noun many, as a plural does: "every note".
 var quantifiers = setOf("all", "every", "each")
 
@@ -118,7 +122,7 @@ func (p *parser) read(w string) {
 	} else {
 		p.readContent(w, s, leads, &word)
 	}
-	p.qualifying = p.qualifying || (p.inObject && prepositions[w])
+	p.qualifying = (p.qualifying || (p.inObject && prepositions[w])) && !complements[w]
 	p.add(s, word)
 	if leads {
 		p.leadTo = len(q.words)

@@ -104,3 +104,15 @@ func TestLexiconTablesAreStemmed(t *testing.T) {
 		t.Errorf("senses of assign = %q, want assignee among them", senses()[stem("assign")])
 	}
 }
+
+// British spellings meet the American ones the tools use.
+func TestStemFoldsBritishSpelling(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"anonymise", "anonymize"}, {"anonymised", "anonymized"}, {"anonymisation", "anonymization"},
+		{"prioritising", "prioritizing"}, {"categorises", "categorizes"},
+	} {
+		if stem(pair[0]) != stem(pair[1]) {
+			t.Errorf("stem(%q) = %q, stem(%q) = %q; want them equal", pair[0], stem(pair[0]), pair[1], stem(pair[1]))
+		}
+	}
+}

@@ -14,10 +14,13 @@
 // through its best reading, which is the word itself, one of its meanings
 // in a small domain lexicon (lexicon.go), or a relative by derivation
 // ("riskiest" and risk, "critical" and criticality; derive.go), each worth
-// less than the typed word. The leading verb is read for what it orders
-// ("tag the case" updates it), verbs elsewhere only describe, and "this
-// case" or a plural agree with tools that take a case or return a list.
-// Text the request carries ("a note saying …") is not read.
+// less than the typed word; a meaning another word types outright is not
+// counted again. The leading verb is read for what it orders ("tag the
+// case" updates it; "remove the quarantine" unisolates, "stop paging me"
+// mutes), verbs elsewhere only describe, and "this case" or a plural agree
+// with tools that take a case or return a list. A phrase narrowing the
+// object down ("alerts from the noisy rule") counts less than the object.
+// Text the request carries ("a note saying …") and numbers are not read.
 //
 // A tool's sum is then scaled by how much of the request it covers, so
 // that one strong word does not outrank a tool matching most of it. Tools

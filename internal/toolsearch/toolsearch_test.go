@@ -381,3 +381,88 @@ func TestFamilyTermsComeFromPathsBelow(t *testing.T) {
 		}
 	}
 }
+
+// What the request is about counts more than a phrase narrowing it down:
+// the alerts are marked, not the rule they come from.
+func TestQualifyingPhraseCountsLess(t *testing.T) {
+	q := parseQuery("mark the alerts from the noisy rule as acknowledged", nil)
+	qualifies := map[string]bool{}
+	for _, w := range q.words {
+		qualifies[w.readings[0].term] = w.qualifies
+	}
+	if qualifies[stem("alerts")] || !qualifies[stem("rule")] || !qualifies[stem("noisy")] || qualifies[stem("acknowledged")] {
+		t.Errorf("qualifying words %v: want the rule and its adjective, not the alerts or what they become", qualifies)
+	}
+	ix := New([]Doc{
+		{Name: "set_widget_status", Title: "Set widget status", Method: "POST", Description: "Acknowledge or close widgets."},
+		{Name: "update_gadget", Title: "Update gadget", Method: "PUT", Description: "Change a gadget, which raises widgets."},
+		{Name: "get_gadget", Title: "Get gadget", Method: "GET"},
+		{Name: "find_sprockets", Title: "Find sprockets", Method: "GET"},
+		{Name: "delete_sprocket", Title: "Delete sprocket", Method: "DELETE"},
+	})
+	first(t, ix, "mark the widgets from the noisy gadget as acknowledged", "set_widget_status")
+}
+
+// A meaning another word of the request types outright counts once:
+// "ticketing" may mean case, but "cases" is typed.
+func TestEchoedMeaningCountsOnce(t *testing.T) {
+	q := parseQuery("which ticketing systems can we push cases to", nil)
+	for _, w := range q.words {
+		if w.readings[0].term == stem("ticketing") && slices.ContainsFunc(w.readings, func(r reading) bool { return r.term == stem("case") }) {
+			t.Errorf("ticketing still reads as case: %v", w.readings)
+		}
+	}
+}
+
+// Removing a state undoes the action that set it, when a tool is named for
+// the undoing; otherwise removing deletes.
+func TestRemovingAStateUndoesIt(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "isolate_host", Title: "Isolate host", Method: "POST"},
+		{Name: "unisolate_host", Title: "Release isolated host", Method: "POST"},
+		{Name: "delete_host", Title: "Delete host", Method: "DELETE", Description: "Delete an unused host."},
+	})
+	first(t, ix, "remove the quarantine from web-01", "unisolate_host")
+	first(t, ix, "lift the isolation on web-01", "unisolate_host")
+	first(t, ix, "delete the host nobody uses", "delete_host") // "uses" is no undoing
+}
+
+// Stopping or turning off notifications silences a rule; stopping the rule
+// disables it.
+func TestStoppingNotificationsSilences(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "disable_rule", Title: "Disable rule", Method: "POST", Description: "Stop a rule from running."},
+		{Name: "mute_rule", Title: "Mute rule", Method: "POST", Description: "Silence all notifications of a rule."},
+	})
+	first(t, ix, "stop paging me for the disk rule", "mute_rule")
+	first(t, ix, "turn off notifications for the disk rule", "mute_rule")
+	first(t, ix, "stop the disk rule", "disable_rule")
+}
+
+// A word after a determiner names or describes; it does not order.
+func TestWordAfterDeterminerDoesNotOrder(t *testing.T) {
+	if q := parseQuery("any new incidents today?", nil); q.intent != readIntent || !q.question {
+		t.Errorf("any new incidents today?: intent %d, question %v; want a question that reads", q.intent, q.question)
+	}
+	if q := parseQuery("new case from this alert", nil); q.intent != writeIntent {
+		t.Errorf("new case from this alert: intent %d; want a change", q.intent)
+	}
+}
+
+// A verb that names a tool reads as the same verb in a request, whatever
+// the method; a tool that only reads reads.
+func TestNameVerbReadsAsInRequests(t *testing.T) {
+	for _, tc := range []struct {
+		doc  Doc
+		want intent
+	}{
+		{Doc{Name: "unsnooze_rule", Method: "DELETE"}, writeIntent},
+		{Doc{Name: "resolve_saved_object", Method: "GET", ReadOnly: true}, readIntent},
+		{Doc{Name: "find_rules", Method: "POST"}, readIntent},
+		{Doc{Name: "authorize_transforms", Method: "POST"}, writeIntent},
+	} {
+		if got := docIntent(tc.doc); got != tc.want {
+			t.Errorf("%s: intent %d, want %d", tc.doc.Name, got, tc.want)
+		}
+	}
+}
