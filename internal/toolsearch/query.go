@@ -50,6 +50,14 @@ var determiners = setOf("a", "an", "the", "any", "some", "all", "every", "each",
 // ("mark the alerts from the noisy rule as acknowledged").
 var complements = setOf("as")
 
+// howWords open a question that may ask how to do something, or whether
+// it can be done: "how do I …", "is it possible to …". askedDoers come
+// right before the act such a question asks about.
+var (
+	howWords   = setOf("how", "is", "are", "can", "could", "do", "does")
+	askedDoers = setOf("to", "i", "we", "you")
+)
+
 // quantifiers make the next noun many, as a plural does: "every note".
 var quantifiers = setOf("all", "every", "each")
 
@@ -77,8 +85,12 @@ type parser struct {
 	// asks: the request ends with a question mark; first: no word has
 	// been read yet.
 	asks, first bool
-	// determined: the word before was a determiner.
+	// determined: the word before was a determiner; previous is that word.
 	determined bool
+	previous   string
+	// askingHow: the request asks how to do something, or whether it can
+	// be done (see howWords).
+	askingHow bool
 	// pointed and many: a demonstrative or a quantifier came before, and
 	// applies to the next word that is not a stopword.
 	pointed, many bool
@@ -95,17 +107,25 @@ type parser struct {
 func (p *parser) read(w string) {
 	q := &p.q
 	leads := false
-	if q.intent == noIntent && !p.determined {
+	switch {
+	case q.intent == noIntent && !p.determined:
 		q.intent = intentWords()[w]
 		leads = q.intent != noIntent
 		// A question word asks only at the start: in "preview which
 		// objects would change" it names what to show.
 		q.question = leads && questionWords[w] && p.first
+		p.askingHow = q.question && howWords[w]
+	case p.askingHow && askedDoers[p.previous] && intentWords()[w] > readIntent:
+		// "How do I isolate a host?", "is it possible to mute this
+		// rule?": a question asking how to act orders the act, politely.
+		q.intent, q.question, p.askingHow = intentWords()[w], false, false
+		leads = true
 	}
 	p.first = false
 	// After a determiner a word names or describes: "any new alerts?"
 	// does not order anything new.
 	p.determined = determiners[w]
+	p.previous = w
 	s := stem(w)
 	if leads {
 		p.leadFrom = len(q.words)

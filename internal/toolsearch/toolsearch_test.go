@@ -466,3 +466,15 @@ func TestNameVerbReadsAsInRequests(t *testing.T) {
 		}
 	}
 }
+
+// A question asking how to act, or whether one can, orders the act; a
+// question about things does not.
+func TestAskingHowOrders(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "mute_rule", Title: "Mute rule", Method: "POST", Description: "Silence a rule's notifications."},
+		{Name: "find_rules", Title: "Find rules", Method: "GET", Description: "List rules, muted or not."},
+	})
+	first(t, ix, "is it possible to mute this rule?", "mute_rule")
+	first(t, ix, "how do I mute a rule?", "mute_rule")
+	first(t, ix, "which rules are muted?", "find_rules")
+}
