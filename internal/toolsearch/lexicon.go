@@ -27,7 +27,7 @@ var synonymGroups = []struct{ say, means string }{
 	{"enable disable activate deactivate", "update enable disable"},
 	{"acknowledge ack", "acknowledged status"},
 	{"run execute trigger invoke fire", "execute run"},
-	{"pause", "suspend"},
+	{"pause", "suspend disable"},
 	// Trying something out before it is live.
 	{"test try simulate simulation trial rehearse backtest", "preview"},
 
@@ -113,7 +113,7 @@ var synonymGroups = []struct{ say, means string }{
 	// Letting known-good activity through is an exception; lists of
 	// known-bad values are value lists.
 	{"whitelist whitelisted allowlist allowlisted exclude excluded exclusion exempt", "exception"},
-	{"blocklist blacklist denylist watchlist ioc indicator", "value list"},
+	{"blocklist blacklist denylist watchlist ioc indicator block ban", "value list"},
 	{"download", "file get export"},
 	{"app solution", "owner"},
 }
