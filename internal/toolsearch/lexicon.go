@@ -137,6 +137,7 @@ var verbSenses = []struct{ say, means string }{
 	// Giving an alert or a case to someone assigns it ("give me" shows,
 	// see phrases).
 	{"give hand", "update assignee"},
+	{"grant revoke", "role privilege"},
 	{"email mail ping message notify", "run connector"},
 	{"send forward export", "push"},
 	{"remove erase purge wipe drop discard destroy clear trash unlink lift undo nuke", "delete"},
@@ -146,10 +147,14 @@ var verbSenses = []struct{ say, means string }{
 
 // objectOrders are orders that mean something else for some objects:
 // stopping or turning off notifications silences a rule (mute, snooze)
-// rather than disabling it, and turning them back on unmutes it.
+// rather than disabling it, and turning them back on unmutes it. Each
+// line: a term the order reads as, a term the rest of the request reads
+// as, and what the order then means.
 var objectOrders = []struct{ order, object, means string }{
 	{"disable", "notification", "mute snooze"},
 	{"enable", "notification", "unmute unsnooze"},
+	// Giving someone access grants a role; giving them an alert assigns it.
+	{"assignee", "privilege", "role privilege"},
 }
 
 // phrases are idioms whose words mean something else apart; they are
@@ -224,7 +229,7 @@ const (
 		"close reopen resolve assign unassign reassign escalate rename bump raise lower enable disable " +
 		"mute unmute snooze silence isolate execute fix replace configure save kill terminate install " +
 		"upgrade import rotate acknowledge ack invoke stop halt pause email mail ping notify give hand " +
-		"nuke uninstall unenroll enroll revoke reset restart renew unpin dismiss generate recompute recalculate " +
+		"nuke uninstall unenroll enroll grant revoke reset restart renew unpin dismiss generate recompute recalculate " +
 		"rerun unisolate unblock unsnooze cancel apply"
 	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash lift undo"
 	// nounVerbs order a change when they lead ("tag the case") but are

@@ -38,9 +38,11 @@ type reading struct {
 var demonstratives = setOf("this", "that", "these", "those")
 
 // prepositions open a phrase that narrows down the object before it:
-// "alerts from the noisy rule", "alerts on host dc01".
-var prepositions = setOf("from", "on", "in", "for", "at", "with", "into", "onto", "across", "over", "under",
-	"within", "via", "per", "since", "during", "after", "before", "about", "through", "against", "to")
+// "alerts from the noisy rule", "alerts on host dc01". "To", "into" and
+// "onto" are not among them: they name where the act goes, which is as
+// much the request as the object ("add a note to the case").
+var prepositions = setOf("from", "on", "in", "for", "at", "with", "across", "over", "under",
+	"within", "via", "per", "since", "during", "after", "before", "about", "through", "against")
 
 // determiners start a noun phrase, so the word after one is no verb.
 var determiners = setOf("a", "an", "the", "any", "some", "all", "every", "each", "no",
