@@ -427,13 +427,17 @@ func TestRemovingAStateUndoesIt(t *testing.T) {
 	first(t, ix, "delete the host nobody uses", "delete_host") // "uses" is no undoing
 }
 
+// ruleDocs is a small world of rule tools that act or read.
+var ruleDocs = []Doc{
+	{Name: "disable_rule", Title: "Disable rule", Method: "POST", Description: "Stop a rule from running."},
+	{Name: "mute_rule", Title: "Mute rule", Method: "POST", Description: "Silence all notifications of a rule."},
+	{Name: "find_rules", Title: "Find rules", Method: "GET", Description: "List rules, muted or not."},
+}
+
 // Stopping or turning off notifications silences a rule; stopping the rule
 // disables it.
 func TestStoppingNotificationsSilences(t *testing.T) {
-	ix := New([]Doc{
-		{Name: "disable_rule", Title: "Disable rule", Method: "POST", Description: "Stop a rule from running."},
-		{Name: "mute_rule", Title: "Mute rule", Method: "POST", Description: "Silence all notifications of a rule."},
-	})
+	ix := New(ruleDocs)
 	first(t, ix, "stop paging me for the disk rule", "mute_rule")
 	first(t, ix, "turn off notifications for the disk rule", "mute_rule")
 	first(t, ix, "stop the disk rule", "disable_rule")
@@ -470,10 +474,7 @@ func TestNameVerbReadsAsInRequests(t *testing.T) {
 // A question asking how to act, or whether one can, orders the act; a
 // question about things does not.
 func TestAskingHowOrders(t *testing.T) {
-	ix := New([]Doc{
-		{Name: "mute_rule", Title: "Mute rule", Method: "POST", Description: "Silence a rule's notifications."},
-		{Name: "find_rules", Title: "Find rules", Method: "GET", Description: "List rules, muted or not."},
-	})
+	ix := New(ruleDocs)
 	first(t, ix, "is it possible to mute this rule?", "mute_rule")
 	first(t, ix, "how do I mute a rule?", "mute_rule")
 	first(t, ix, "which rules are muted?", "find_rules")
