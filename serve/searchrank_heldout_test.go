@@ -39,8 +39,8 @@ type searchCase = struct {
 //	heldOutCases      32/55  22/55      53/55  39/55     54/55  43/55
 //	freshCases        27/33  19/33      27/33  22/33     30/33  24/33
 //	lastCases         22/26  15/26      23/26  17/26     25/26  20/26
-//	freshSearchCases  -                 55/64  44/64     61/64  49/64
-//	wideCases         -                 -                225/243  187/243
+//	freshSearchCases  -                 55/64  44/64     61/64  50/64
+//	wideCases         -                 -                254/273  207/273
 //
 // freshSearchCases were first run after round 2, so its round-2 figures are
 // its blind ones; wideCases' batches were run as they were written (see

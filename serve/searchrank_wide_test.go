@@ -8,7 +8,8 @@ import "testing"
 // were written during issue 18's last round of tuning, each batch before it
 // was first run, by the one tuning; the round then read their misses, so
 // they guard against regressions and do not measure new wording. Top-3
-// when each batch was first run: 46/54, 16/22, 35/43, 46/47 and 74/77.
+// when each batch was first run: 46/54, 16/22, 35/43, 46/47, 74/77 and
+// 23/30.
 var wideCases = []searchCase{
 	// Written before any change of this round.
 	{"show me the raw logs for host web-01 around the time of the alert", []string{"find_events_around", "query_esql"}},
@@ -263,9 +264,41 @@ var wideCases = []searchCase{
 	{"delete all alerts index", []string{"delete_alerts_index"}},
 	{"check my detection privileges", []string{"get_detection_privileges"}},
 	{"list rules tagged ransomware", []string{"find_detection_rules", "find_rules"}},
+
+	// Written last, before being run: context first, the order after it.
+	{"we just confirmed the alert on srv-12 is malicious, open a case and track it there", []string{"create_case"}},
+	{"the SOC manager wants all high and critical cases from this week that nobody owns", []string{"find_cases"}},
+	{"after talking to the user it was benign, so close case 301", []string{"update_case", "update_cases"}},
+	{"legal asked us to push the breach case into ServiceNow today", []string{"push_case"}},
+	{"the box at 10.1.2.3 is actively exfiltrating, cut it off now", []string{"isolate_host"}},
+	{"before we reimage fin-ws-03, pull the prefetch folder off it", []string{"get_endpoint_file"}},
+	{"there's a rogue powershell.exe running on dc02, kill it", []string{"kill_process"}},
+	{"forensics needs the process list of the infected host", []string{"get_running_processes"}},
+	{"our vuln scanner keeps tripping the port scan rule, add an exception for its IP", []string{"create_rule_exception_items", "create_exception_item"}},
+	{"the brute force rule has been firing all night, snooze it until morning", []string{"snooze_rule"}},
+	{"someone disabled our ransomware canary rule, turn it back on", []string{"enable_rule", "patch_detection_rule", "bulk_detection_rule_action"}},
+	{"our phishing detection needs a higher risk score, bump it to 90", []string{"patch_detection_rule", "update_detection_rule"}},
+	{"the team wants a list of every custom rule we wrote", []string{"find_detection_rules"}},
+	{"I want the alerts from the last hour that are still open", []string{"search_detection_alerts"}},
+	{"Priya will take these alerts, assign them to her", []string{"set_alert_assignees"}},
+	{"those alerts were a pentest, close them all", []string{"set_alert_status"}},
+	{"the pentest alerts should carry a pentest tag", []string{"set_alert_tags"}},
+	{"we rebuilt web-07, unenroll the old agent", []string{"unenroll_agent"}},
+	{"the windows servers need sysmon collection, add the integration to their policy", []string{"create_package_policy"}},
+	{"half our agents are offline, which ones?", []string{"find_agents"}},
+	{"management wants a Teams notification channel for critical alerts, set up the connector", []string{"create_connector"}},
+	{"check what the slack connector is configured with", []string{"get_connector"}},
+	{"we need to know who touched the ransomware case yesterday", []string{"find_case_user_actions"}},
+	{"the analysts left notes on case 55, show them", []string{"find_case_comments"}},
+	{"the CFO's laptop is a crown jewel, mark it as extreme impact", []string{"set_asset_criticality"}},
+	{"I need the entities with the highest risk right now", []string{"list_entities"}},
+	{"the red team needs their own space with its own dashboards", []string{"create_space"}},
+	{"somebody deleted the default data view, set a new default", []string{"set_default_data_view"}},
+	{"our IOC feed dropped a new batch of bad IPs, load them into the blocklist", []string{"import_value_list_items"}},
+	{"a new hire needs read-only access to dashboards, create a role", []string{"put_role"}},
 }
 
 // TestToolSearchWide holds the wide set to the levels it reached.
 func TestToolSearchWide(t *testing.T) {
-	holdSet(t, "wide", wideCases, rankFloor{top3: 225, top1: 187})
+	holdSet(t, "wide", wideCases, rankFloor{top3: 254, top1: 207})
 }

@@ -105,7 +105,9 @@ var synonymGroups = []struct{ say, means string }{
 	{"deploy deployment rollout", "annotation deployment"},
 	{"sourcemap sourcemaps", "source map"},
 	{"backup", "export"},
-	{"restore", "import"},
+	{"restore load ingest", "import"},
+	// Asset criticality levels are impacts (low_impact … extreme_impact).
+	{"impact crown jewel", "criticality"},
 	// Dashboards and visualizations are saved objects; an exception in a
 	// list is an exception item.
 	{"dashboard visualization visualisation lens", "saved object"},

@@ -44,6 +44,10 @@ var demonstratives = setOf("this", "that", "these", "those")
 var prepositions = setOf("from", "on", "in", "for", "at", "with", "across", "over", "under",
 	"within", "via", "per", "since", "during", "after", "before", "about", "through", "against")
 
+// copulas make the verb after them a state: "alerts that are still open"
+// orders nothing.
+var copulas = setOf("is", "are", "was", "were", "be", "been", "being", "still", "not")
+
 // determiners start a noun phrase, so the word after one is no verb.
 var determiners = setOf("a", "an", "the", "any", "some", "all", "every", "each", "no",
 	"this", "that", "these", "those", "my", "our", "your", "their")
@@ -73,10 +77,103 @@ var quantifiers = setOf("all", "every", "each")
 func parseQuery(text string, v vocabulary) query {
 	p := parser{v: v, seen: map[string]bool{}, first: true,
 		asks: strings.HasSuffix(strings.TrimSpace(text), "?")}
-	for _, w := range withoutPayload(applyPhrases(queryWords(text))) {
+	cs := clauses(text)
+	order := orderClause(cs)
+	if order < 0 {
+		// No clause orders: read the request as one.
+		cs, order = [][]string{slices.Concat(cs...)}, 0
+	}
+	for _, w := range cs[order] {
 		p.read(w)
 	}
+	// The other clauses say why or where ("the brute force rule has been
+	// firing all night, snooze it until morning"): they narrow the order
+	// down, and order nothing themselves.
+	p.context = true
+	for i, c := range cs {
+		if i != order {
+			p.newClause()
+			for _, w := range c {
+				p.read(w)
+			}
+		}
+	}
 	return p.finish()
+}
+
+// clauses are the words of a request's clauses, which end at a comma, a
+// semicolon, a question or exclamation mark, a full stop or colon before a
+// space (not in "payload.elf" or "10:05"), and before "so". The words from
+// a payload mark on are left out (see withoutPayload).
+func clauses(text string) [][]string {
+	var out [][]string
+	for _, c := range clauseTexts(text) {
+		ws := applyPhrases(queryWords(c))
+		kept := withoutPayload(ws)
+		out = append(out, splitAtWords(kept, clauseWords)...)
+		if len(kept) < len(ws) {
+			break // the payload runs on to the end
+		}
+	}
+	return out
+}
+
+// clauseWords start a clause of their own: "whitelist the account so it
+// stops triggering the rule".
+var clauseWords = setOf("so", "then")
+
+// splitAtWords splits ws at the words in seps, which go, into the runs of
+// words between them.
+func splitAtWords(ws []string, seps map[string]bool) [][]string {
+	var out [][]string
+	start := 0
+	for i, w := range ws {
+		if seps[w] {
+			if i > start {
+				out = append(out, ws[start:i])
+			}
+			start = i + 1
+		}
+	}
+	if start < len(ws) {
+		out = append(out, ws[start:])
+	}
+	return out
+}
+
+// clauseTexts splits text at the punctuation that ends a clause.
+func clauseTexts(text string) []string {
+	var out []string
+	start := 0
+	for i, r := range text {
+		end := strings.ContainsRune(",;?!", r)
+		if r == '.' || r == ':' {
+			end = i+1 == len(text) || text[i+1] == ' '
+		}
+		if end {
+			out = append(out, text[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, text[start:])
+}
+
+// orderClause is the index of the first clause that starts with an order
+// ("snooze it until morning", "show me offline agents"), not with its
+// subject or a question; -1 when none does.
+func orderClause(cs [][]string) int {
+	for i, c := range cs {
+		for _, w := range c {
+			if stopwords[w] && intentWords()[w] == noIntent {
+				continue
+			}
+			if intentWords()[w] != noIntent && !questionWords[w] {
+				return i
+			}
+			break
+		}
+	}
+	return -1
 }
 
 // parser reads a request word by word into a query.
@@ -87,6 +184,8 @@ type parser struct {
 	// asks: the request ends with a question mark; first: no word has
 	// been read yet.
 	asks, first bool
+	// context: the clause read does not order (see parseQuery).
+	context bool
 	// determined: the word before was a determiner; previous is that word.
 	determined bool
 	previous   string
@@ -110,7 +209,8 @@ func (p *parser) read(w string) {
 	q := &p.q
 	leads := false
 	switch {
-	case q.intent == noIntent && !p.determined:
+	case p.context:
+	case q.intent == noIntent && !p.determined && !copulas[p.previous]:
 		q.intent = intentWords()[w]
 		leads = q.intent != noIntent
 		// A question word asks only at the start: in "preview which
@@ -125,7 +225,7 @@ func (p *parser) read(w string) {
 	}
 	p.first = false
 	// After a determiner a word names or describes: "any new alerts?"
-	// does not order anything new.
+	// does not order anything new; after a copula it is a state.
 	p.determined = determiners[w]
 	p.previous = w
 	s := stem(w)
@@ -137,7 +237,7 @@ func (p *parser) read(w string) {
 			p.add(e, queryWord{readings: []reading{{e, 1}}})
 		}
 	}
-	word := queryWord{readings: wordReadings(w, s, leads, q.question || p.asks), qualifies: p.qualifying}
+	word := queryWord{readings: wordReadings(w, s, leads, q.question || p.asks), qualifies: p.qualifying || p.context}
 	if stopwords[w] {
 		p.pointed = p.pointed || demonstratives[w]
 		p.many = p.many || quantifiers[w]
@@ -178,6 +278,12 @@ func (p *parser) add(key string, w queryWord) {
 	}
 	p.seen[key] = true
 	p.q.words = append(p.q.words, w)
+}
+
+// newClause forgets what applied only to the words of the clause before.
+func (p *parser) newClause() {
+	p.determined, p.previous, p.pointed, p.many = false, "", false, false
+	p.inObject, p.qualifying = false, false
 }
 
 // finish applies what only the whole request tells: an order that undoes

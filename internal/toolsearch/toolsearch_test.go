@@ -479,3 +479,33 @@ func TestAskingHowOrders(t *testing.T) {
 	first(t, ix, "how do I mute a rule?", "mute_rule")
 	first(t, ix, "which rules are muted?", "find_rules")
 }
+
+// Of a request's clauses, the one that orders is read for the order; the
+// others say why or where, and count less.
+func TestOrderingClauseLeads(t *testing.T) {
+	q := parseQuery("the disk rule has been firing all night, snooze it until morning", nil)
+	if q.intent != writeIntent {
+		t.Errorf("intent %d, want a change", q.intent)
+	}
+	qualifies := map[string]bool{}
+	for _, w := range q.words {
+		qualifies[w.readings[0].term] = w.qualifies
+	}
+	if !qualifies[stem("rule")] || qualifies[stem("snooze")] {
+		t.Errorf("qualifying words %v: want the rule, not the snooze", qualifies)
+	}
+	ix := New(ruleDocs)
+	first(t, ix, "is this a false positive? mute the rule", "mute_rule")
+	first(t, ix, "the rule fires all night, mute it", "mute_rule")
+	if got := clauses("grab payload.elf off web-03: then scan it, so we know"); len(got) != 3 {
+		t.Errorf("clauses %q, want three", got)
+	}
+}
+
+// A verb after a copula is a state: "alerts that are still open" orders
+// nothing.
+func TestVerbAfterCopulaIsAState(t *testing.T) {
+	if q := parseQuery("the alerts that are still open", nil); q.intent != readIntent {
+		t.Errorf("intent %d, want a read", q.intent)
+	}
+}
