@@ -73,7 +73,8 @@ var quantifiers = setOf("all", "every", "each")
 // taking its object by id, and every word with tools whose name ends with
 // it in the same number: "comments" (or "every comment") with
 // find_case_comments, "comment" with get_case_comment. Phrases narrowing the
-// object down count less ("from the noisy rule"; see parser).
+// object down count less ("from the noisy rule"; see parser), and so do the
+// clauses around the one that orders.
 func parseQuery(text string, v vocabulary) query {
 	p := parser{v: v, seen: map[string]bool{}, first: true,
 		asks: strings.HasSuffix(strings.TrimSpace(text), "?")}
@@ -103,8 +104,8 @@ func parseQuery(text string, v vocabulary) query {
 
 // clauses are the words of a request's clauses, which end at a comma, a
 // semicolon, a question or exclamation mark, a full stop or colon before a
-// space (not in "payload.elf" or "10:05"), and before "so". The words from
-// a payload mark on are left out (see withoutPayload).
+// space (not in "payload.elf" or "10:05"), and before "so" or "then". The
+// words from a payload mark on are left out (see withoutPayload).
 func clauses(text string) [][]string {
 	var out [][]string
 	for _, c := range clauseTexts(text) {
@@ -205,6 +206,8 @@ type parser struct {
 	undone           bool
 }
 
+// read reads the next word: whether it leads, what it may mean, and what
+// it tells about the words after it.
 func (p *parser) read(w string) {
 	q := &p.q
 	leads := false
@@ -257,7 +260,7 @@ func (p *parser) read(w string) {
 func (p *parser) readContent(w, s string, leads bool, word *queryWord) {
 	if p.v != nil {
 		word.readings = append(word.readings, relatives(w, p.v, p.q.question || p.asks)...)
-		if p.q.intent == deleteIntent && !leads {
+		if p.q.intent == deleteIntent && !leads && !p.context {
 			un := undoings(word.readings, p.v)
 			word.readings = append(word.readings, un...)
 			p.undone = p.undone || len(un) > 0
