@@ -37,10 +37,10 @@ type searchCase = struct {
 //	                  before issue 18   round 2          last round
 //	rankingCases      50/50  42/50      50/50  43/50     50/50  43/50
 //	heldOutCases      32/55  22/55      53/55  39/55     54/55  43/55
-//	freshCases        27/33  19/33      27/33  22/33     30/33  24/33
+//	freshCases        27/33  19/33      27/33  22/33     30/33  25/33
 //	lastCases         22/26  15/26      23/26  17/26     25/26  20/26
 //	freshSearchCases  -                 55/64  44/64     61/64  50/64
-//	wideCases         -                 -                254/273  207/273
+//	wideCases         -                 -                277/298  225/298
 //
 // freshSearchCases were first run after round 2, so its round-2 figures are
 // its blind ones; wideCases' batches were run as they were written (see
@@ -258,7 +258,7 @@ var searchIndex = sync.OnceValue(func() *toolsearch.Index { return SearchIndex(t
 // in the top 3).
 func TestToolSearchHeldOut(t *testing.T) {
 	holdSet(t, "held-out", heldOutCases, rankFloor{top3: 54, top1: 43})
-	holdSet(t, "fresh", freshCases, rankFloor{top3: 30, top1: 24})
+	holdSet(t, "fresh", freshCases, rankFloor{top3: 30, top1: 25})
 	holdSet(t, "last", lastCases, rankFloor{top3: 25, top1: 20})
 }
 

@@ -8,8 +8,8 @@ import "testing"
 // were written during issue 18's last round of tuning, each batch before it
 // was first run, by the one tuning; the round then read their misses, so
 // they guard against regressions and do not measure new wording. Top-3
-// when each batch was first run: 46/54, 16/22, 35/43, 46/47, 74/77 and
-// 23/30.
+// when each batch was first run: 46/54, 16/22, 35/43, 46/47, 74/77, 23/30
+// and 20/25.
 var wideCases = []searchCase{
 	// Written before any change of this round.
 	{"show me the raw logs for host web-01 around the time of the alert", []string{"find_events_around", "query_esql"}},
@@ -296,9 +296,36 @@ var wideCases = []searchCase{
 	{"somebody deleted the default data view, set a new default", []string{"set_default_data_view"}},
 	{"our IOC feed dropped a new batch of bad IPs, load them into the blocklist", []string{"import_value_list_items"}},
 	{"a new hire needs read-only access to dashboards, create a role", []string{"put_role"}},
+
+	// Written last, before being run: noun phrases, wishes and polite asks.
+	{"case activity log for case 9", []string{"find_case_user_actions"}},
+	{"open cases by severity", []string{"find_cases"}},
+	{"alert assignees", []string{"search_detection_alerts", "set_alert_assignees"}},
+	{"rule snooze schedule", []string{"snooze_rule"}},
+	{"endpoint isolation status for ws-4", []string{"find_endpoint_actions", "get_endpoint_action_status"}},
+	{"fleet agent health", []string{"find_agents", "get_agent"}},
+	{"osquery results for the last live query", []string{"get_osquery_results"}},
+	{"I need to see what changed on the brute force rule", []string{"get_detection_rule", "get_rule"}},
+	{"we need a new webhook connector", []string{"create_connector"}},
+	{"I want to get rid of the old test cases", []string{"delete_cases"}},
+	{"can you escalate this to jira", []string{"push_case"}},
+	{"please quarantine the host that fired the alert", []string{"isolate_host"}},
+	{"could you snooze the rule for an hour", []string{"snooze_rule"}},
+	{"I'd like to see every comment on case 14", []string{"find_case_comments"}},
+	{"need the list of installed integrations", []string{"find_installed_packages"}},
+	{"get me the detection rules tagged windows", []string{"find_detection_rules"}},
+	{"whats the status of the entity store", []string{"get_entity_store_status"}},
+	{"anything new from attack discovery?", []string{"find_attack_discoveries"}},
+	{"who's assigned to case 14?", []string{"get_case"}},
+	{"remove Tom from case 14", []string{"update_case", "update_cases"}},
+	{"set case 14 to in progress", []string{"update_case", "update_cases"}},
+	{"change the owner of the alert to Lisa", []string{"set_alert_assignees"}},
+	{"switch the alert back to open", []string{"set_alert_status"}},
+	{"turn osquery pack persistence off", []string{"update_osquery_pack"}},
+	{"retire the old exception list", []string{"delete_exception_list"}},
 }
 
 // TestToolSearchWide holds the wide set to the levels it reached.
 func TestToolSearchWide(t *testing.T) {
-	holdSet(t, "wide", wideCases, rankFloor{top3: 254, top1: 207})
+	holdSet(t, "wide", wideCases, rankFloor{top3: 277, top1: 225})
 }

@@ -142,7 +142,7 @@ var verbSenses = []struct{ say, means string }{
 	{"grant revoke", "role privilege"},
 	{"email mail ping message notify", "run connector"},
 	{"send forward export", "push"},
-	{"remove erase purge wipe drop discard destroy clear trash unlink lift undo nuke", "delete"},
+	{"remove erase purge wipe drop discard destroy clear trash unlink lift undo nuke retire decommission", "delete"},
 	{"configure customize customise", "configuration settings"},
 	{"stop halt", "disable"},
 }
@@ -233,7 +233,7 @@ const (
 		"upgrade import rotate acknowledge ack invoke stop halt pause email mail ping notify give hand " +
 		"nuke uninstall unenroll enroll grant revoke reset restart renew unpin dismiss generate recompute recalculate " +
 		"rerun unisolate unblock unsnooze cancel apply"
-	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash lift undo"
+	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash lift undo retire decommission"
 	// nounVerbs order a change when they lead ("tag the case") but are
 	// ordinary nouns elsewhere ("what tags").
 	nounVerbs = "new tag label mark move release run trigger set put link write record note comment " +
@@ -315,6 +315,7 @@ func buildTable(groups []struct{ say, means string }) map[string][]string {
 
 // applyPhrases replaces idioms in a word list by their meaning.
 func applyPhrases(ws []string) []string {
+	ws = joinParticles(ws)
 	out := make([]string, 0, len(ws))
 	for i := 0; i < len(ws); {
 		if to, n := phraseAt(ws[i:]); n > 0 {
@@ -326,6 +327,26 @@ func applyPhrases(ws []string) []string {
 		i++
 	}
 	return out
+}
+
+// particles are the phrasal verbs whose particle may come after their
+// object: "turn the pack off" is "turn off the pack".
+var particles = map[string][]string{"turn": {"off", "on"}, "switch": {"off", "on"}, "shut": {"down", "off"}}
+
+// joinParticles moves the particle of a phrasal verb that leads a clause
+// back to its verb, so that the phrases read it: "turn the pack off"
+// becomes "turn off the pack".
+func joinParticles(ws []string) []string {
+	if len(ws) < 3 || particles[ws[0]] == nil || slices.Contains(particles[ws[0]], ws[1]) {
+		return ws
+	}
+	for i := len(ws) - 1; i > 1; i-- {
+		if slices.Contains(particles[ws[0]], ws[i]) {
+			out := append([]string{ws[0], ws[i]}, ws[1:i]...)
+			return append(out, ws[i+1:]...)
+		}
+	}
+	return ws
 }
 
 // phraseWords are the phrases split into words once.

@@ -49,7 +49,7 @@ var prepositions = setOf("from", "on", "in", "for", "at", "with", "across", "ove
 var copulas = setOf("is", "are", "was", "were", "be", "been", "being", "still", "not")
 
 // determiners start a noun phrase, so the word after one is no verb.
-var determiners = setOf("a", "an", "the", "any", "some", "all", "every", "each", "no",
+var determiners = setOf("a", "an", "the", "any", "some", "all", "every", "each", "no", "anything", "something", "nothing",
 	"this", "that", "these", "those", "my", "our", "your", "their")
 
 // complements end a narrowing phrase: what follows completes the order

@@ -134,7 +134,7 @@ func humpAt(runes []rune, i int) bool {
 // read intent (intentWords) before they go.
 var stopwords = setOf(
 	"a", "an", "the", "this", "that", "these", "those", "it", "its", "they", "them", "their",
-	"i", "me", "my", "we", "us", "our", "you", "your", "he", "she", "his", "her", "someone", "anyone",
+	"i", "me", "my", "we", "us", "our", "you", "your", "he", "she", "his", "her", "someone", "anyone", "anything", "nothing",
 	"is", "are", "was", "were", "be", "been", "being", "am",
 	"do", "does", "did", "have", "has", "had", "can", "could", "would", "should", "will", "shall", "may", "might", "must",
 	"to", "of", "for", "on", "in", "at", "by", "from", "into", "onto", "about", "as", "with", "within", "via", "per",

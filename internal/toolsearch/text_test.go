@@ -88,10 +88,16 @@ func TestTermsDropStopwords(t *testing.T) {
 }
 
 func TestPhrasesBecomeTheirMeaning(t *testing.T) {
-	got := applyPhrases(queryWords("get rid of the index pattern"))
-	want := []string{"delete", "the", "data", "view"}
-	if !slices.Equal(got, want) {
-		t.Errorf("applyPhrases = %q, want %q", got, want)
+	for in, want := range map[string][]string{
+		"get rid of the index pattern": {"delete", "the", "data", "view"},
+		// A particle after the object still belongs to its verb.
+		"turn the pack off":         {"disable", "the", "pack"},
+		"turn off the pack":         {"disable", "the", "pack"},
+		"turn the rule back on now": {"enable", "the", "rule", "back", "now"},
+	} {
+		if got := applyPhrases(queryWords(in)); !slices.Equal(got, want) {
+			t.Errorf("applyPhrases(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
