@@ -349,19 +349,28 @@ func joinParticles(ws []string) []string {
 	return ws
 }
 
-// phraseWords are the phrases split into words once.
-var phraseWords = sync.OnceValue(func() [][]string {
-	out := make([][]string, len(phrases))
+// phrasesByFirst lists, for the first word of each phrase, the indexes
+// of the phrases starting with it and their words, in table order.
+var phrasesByFirst = sync.OnceValue(func() map[string][]phraseWords {
+	out := map[string][]phraseWords{}
 	for i, p := range phrases {
-		out[i] = strings.Fields(p.from)
+		ws := strings.Fields(p.from)
+		out[ws[0]] = append(out[ws[0]], phraseWords{i, ws})
 	}
 	return out
 })
 
+type phraseWords struct {
+	index int
+	words []string
+}
+
+// phraseAt is the meaning of the first phrase in the table that ws starts
+// with, and its number of words; 0 when none.
 func phraseAt(ws []string) (string, int) {
-	for i, pw := range phraseWords() {
-		if len(pw) <= len(ws) && slices.Equal(pw, ws[:len(pw)]) {
-			return phrases[i].to, len(pw)
+	for _, p := range phrasesByFirst()[ws[0]] {
+		if len(p.words) <= len(ws) && slices.Equal(p.words, ws[:len(p.words)]) {
+			return phrases[p.index].to, len(p.words)
 		}
 	}
 	return "", 0

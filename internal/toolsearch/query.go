@@ -3,6 +3,7 @@ package toolsearch
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // query is a parsed request: its words in typed order (so sums, and
@@ -318,22 +319,18 @@ func (p *parser) finish() query {
 // can we push cases to", "ticketing" may mean case, but "cases" is typed,
 // and the case tools must not gain from the same term twice.
 func (q *query) dropEchoes() {
-	typed := map[string]bool{}
+	var typed []string // few: a slice beats a map
 	for _, w := range q.words {
 		for _, r := range w.readings {
 			if r.weight == 1 {
-				typed[r.term] = true
+				typed = append(typed, r.term)
 			}
 		}
 	}
 	for i, w := range q.words {
-		kept := w.readings[:0:0]
-		for _, r := range w.readings {
-			if r.weight == 1 || !typed[r.term] {
-				kept = append(kept, r)
-			}
-		}
-		q.words[i].readings = kept
+		q.words[i].readings = slices.DeleteFunc(slices.Clone(w.readings), func(r reading) bool {
+			return r.weight != 1 && slices.Contains(typed, r.term)
+		})
 	}
 }
 
@@ -398,18 +395,35 @@ func undoings(rs []reading, v vocabulary) []reading {
 // objectOrder is what an order means for its object when that differs
 // from what it means alone (see objectOrders), or nil.
 func objectOrder(order, rest []queryWord) []queryWord {
-	for _, o := range objectOrders {
-		if !reads(order, stem(o.order)) || !reads(rest, stem(o.object)) {
-			continue
+	for _, o := range stemmedObjectOrders() {
+		if reads(order, o.order) && reads(rest, o.object) {
+			means := make([]queryWord, len(o.means))
+			for i, m := range o.means {
+				means[i] = queryWord{readings: []reading{{m, 1}}}
+			}
+			return means
 		}
-		var means []queryWord
-		for _, m := range words(o.means) {
-			means = append(means, queryWord{readings: []reading{{stem(m), 1}}})
-		}
-		return means
 	}
 	return nil
 }
+
+// stemmedOrder is a line of objectOrders, stemmed.
+type stemmedOrder struct {
+	order, object string
+	means         []string
+}
+
+// stemmedObjectOrders are the objectOrders with their words stemmed.
+var stemmedObjectOrders = sync.OnceValue(func() []stemmedOrder {
+	out := make([]stemmedOrder, len(objectOrders))
+	for i, o := range objectOrders {
+		out[i].order, out[i].object = stem(o.order), stem(o.object)
+		for _, m := range words(o.means) {
+			out[i].means = append(out[i].means, stem(m))
+		}
+	}
+	return out
+})
 
 // reads reports whether any of ws reads as term.
 func reads(ws []queryWord, term string) bool {
