@@ -194,9 +194,14 @@ func americanSpelling(w string) string {
 	return w
 }
 
-// irregular are words the rules would fold onto a different word: the
-// "settings" of a case are not the verb "set" that names tools.
-var irregular = map[string]string{"setting": "setting", "settings": "setting", "alerting": "alerting"}
+// irregular are words the rules would fold onto a different word, or
+// would not fold onto theirs: the "settings" of a case are not the verb
+// "set" that names tools, "alerting" is the framework and not alerts, and
+// short forms people type ("env", "prod") are their long ones.
+var irregular = map[string]string{
+	"setting": "setting", "settings": "setting", "alerting": "alerting",
+	"env": "environment", "envs": "environment", "prod": "production", "perms": "permission", "creds": "credential",
+}
 
 // isPlural reports whether the plural rule would change w.
 func isPlural(w string) bool {

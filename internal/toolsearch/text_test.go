@@ -111,11 +111,13 @@ func TestLexiconTablesAreStemmed(t *testing.T) {
 	}
 }
 
-// British spellings meet the American ones the tools use.
-func TestStemFoldsBritishSpelling(t *testing.T) {
+// British spellings meet the American ones the tools use, and short forms
+// their long ones.
+func TestStemFoldsSpellingsAndShortForms(t *testing.T) {
 	for _, pair := range [][2]string{
 		{"anonymise", "anonymize"}, {"anonymised", "anonymized"}, {"anonymisation", "anonymization"},
 		{"prioritising", "prioritizing"}, {"categorises", "categorizes"},
+		{"env", "environments"}, {"prod", "production"},
 	} {
 		if stem(pair[0]) != stem(pair[1]) {
 			t.Errorf("stem(%q) = %q, stem(%q) = %q; want them equal", pair[0], stem(pair[0]), pair[1], stem(pair[1]))
