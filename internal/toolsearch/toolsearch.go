@@ -19,8 +19,10 @@
 // case" updates it; "remove the quarantine" unisolates, "stop paging me"
 // mutes), verbs elsewhere only describe, and "this case" or a plural agree
 // with tools that take a case or return a list. A phrase narrowing the
-// object down ("alerts from the noisy rule") counts less than the object.
-// Text the request carries ("a note saying …") and numbers are not read.
+// object down ("alerts from the noisy rule") counts less than the object,
+// and so do the clauses around the one that orders ("the rule fired all
+// night, snooze it"; clauses.go). Text the request carries ("a note saying
+// …") and numbers are not read.
 //
 // A tool's sum is then scaled by how much of the request it covers, so
 // that one strong word does not outrank a tool matching most of it. Tools
