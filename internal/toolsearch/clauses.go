@@ -82,8 +82,9 @@ func orderClause(cs [][]string) int {
 }
 
 // payloadMarks start the text a request carries rather than describes:
-// "add a note saying the host was isolated" is about notes, not hosts.
-var payloadMarks = setOf("saying", "says", "stating")
+// "add a note saying the host was isolated" is about notes, not hosts, and
+// "the visualization called failed logins" is no search of logins.
+var payloadMarks = setOf("saying", "says", "stating", "called", "named", "titled")
 
 // withoutPayload drops the words from the first payload mark on.
 func withoutPayload(ws []string) []string {

@@ -157,6 +157,9 @@ var objectOrders = []struct{ order, object, means string }{
 	{"enable", "notification", "unmute unsnooze"},
 	// Giving someone access grants a role; giving them an alert assigns it.
 	{"assignee", "privilege", "role privilege"},
+	// Searching or counting logs and events is a query over them.
+	{"find", "event", "query esql"},
+	{"count", "event", "query esql count"},
 }
 
 // phrases are idioms whose words mean something else apart; they are

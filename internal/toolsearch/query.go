@@ -42,7 +42,7 @@ var demonstratives = setOf("this", "that", "these", "those")
 // "alerts from the noisy rule", "alerts on host dc01". "To", "into" and
 // "onto" are not among them: they name where the act goes, which is as
 // much the request as the object ("add a note to the case").
-var prepositions = setOf("from", "on", "in", "for", "at", "with", "across", "over", "under",
+var prepositions = setOf("from", "on", "in", "for", "at", "by", "with", "across", "over", "under",
 	"within", "via", "per", "since", "during", "after", "before", "about", "through", "against")
 
 // copulas make the verb after them a state: "alerts that are still open"

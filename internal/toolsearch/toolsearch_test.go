@@ -509,3 +509,15 @@ func TestVerbAfterCopulaIsAState(t *testing.T) {
 		t.Errorf("intent %d, want a read", q.intent)
 	}
 }
+
+// Searching or counting logs is a query over them; what a thing is called
+// is its name, not a search.
+func TestSearchingLogsQueriesThem(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "query_esql", Title: "Query events (ES|QL)", Method: "POST", ReadOnly: true, Description: "Run an ES|QL query."},
+		{Name: "search_widgets", Title: "Search widgets", Method: "POST", ReadOnly: true, Description: "Search widgets."},
+		{Name: "find_saved_objects", Title: "Find saved objects", Method: "GET", Description: "Search saved objects."},
+	})
+	first(t, ix, "search the firewall logs for traffic to 10.0.0.5", "query_esql")
+	first(t, ix, "find the saved object called failed logins", "find_saved_objects")
+}
