@@ -515,7 +515,8 @@ func TestVerbAfterCopulaIsAState(t *testing.T) {
 func TestSearchingLogsQueriesThem(t *testing.T) {
 	ix := New([]Doc{
 		{Name: "query_esql", Title: "Query events (ES|QL)", Method: "POST", ReadOnly: true, Description: "Run an ES|QL query."},
-		{Name: "search_widgets", Title: "Search widgets", Method: "POST", ReadOnly: true, Description: "Search widgets."},
+		{Name: "search_firewall_widgets", Title: "Search firewall widgets", Method: "POST", ReadOnly: true,
+			Description: "Search the widgets that filter traffic."},
 		{Name: "find_saved_objects", Title: "Find saved objects", Method: "GET", Description: "Search saved objects."},
 	})
 	first(t, ix, "search the firewall logs for traffic to 10.0.0.5", "query_esql")
