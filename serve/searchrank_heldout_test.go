@@ -40,7 +40,7 @@ type searchCase = struct {
 //	freshCases        27/33  19/33      27/33  22/33     30/33  25/33
 //	lastCases         22/26  15/26      23/26  17/26     25/26  20/26
 //	freshSearchCases  -                 55/64  44/64     61/64  50/64
-//	wideCases         -                 -                279/298  227/298
+//	wideCases         -                 -                304/323  247/323
 //
 // freshSearchCases were first run after round 2, so its round-2 figures are
 // its blind ones; wideCases' batches were run as they were written (see

@@ -8,8 +8,8 @@ import "testing"
 // were written during issue 18's last round of tuning, each batch before it
 // was first run, by the one tuning; the round then read their misses, so
 // they guard against regressions and do not measure new wording. Top-3
-// when each batch was first run: 46/54, 16/22, 35/43, 46/47, 74/77, 23/30
-// and 20/25.
+// when each batch was first run: 46/54, 16/22, 35/43, 46/47, 74/77, 23/30,
+// 20/25 and 24/25.
 var wideCases = []searchCase{
 	// Written before any change of this round.
 	{"show me the raw logs for host web-01 around the time of the alert", []string{"find_events_around", "query_esql"}},
@@ -323,9 +323,36 @@ var wideCases = []searchCase{
 	{"switch the alert back to open", []string{"set_alert_status"}},
 	{"turn osquery pack persistence off", []string{"update_osquery_pack"}},
 	{"retire the old exception list", []string{"delete_exception_list"}},
+
+	// Written last, before being run, for settings and maintenance tools.
+	{"which alert indices are outdated and need migrating?", []string{"get_alerts_migration_status"}},
+	{"clean up finished alert migrations", []string{"delete_alerts_migration"}},
+	{"is the alerts index mapping current in this space", []string{"get_alerts_index"}},
+	{"who can read the alerts index? check my privileges", []string{"get_detection_privileges"}},
+	{"how many exceptions per OS are on the windows servers list", []string{"get_exception_list_summary"}},
+	{"does the endpoint exception list exist yet? create it if not", []string{"create_endpoint_list"}},
+	{"move the indicator list items to a fresh value list", []string{"create_value_list", "import_value_list_items"}},
+	{"refresh the ML saved objects after the restore", []string{"sync_ml_saved_objects"}},
+	{"remove the stale entry from the AI assistant's knowledge base", []string{"delete_knowledge_base_entry"}},
+	{"which fields does the assistant mask before sending to the model", []string{"find_anonymization_fields"}},
+	{"render the agent policy as a kubernetes manifest", []string{"get_full_agent_policy"}},
+	{"add a kafka output for the agents", []string{"create_output"}},
+	{"delete the proxy we no longer route through", []string{"delete_proxy"}},
+	{"change the fleet server URL agents connect to", []string{"update_fleet_server_host"}},
+	{"what proxies can outputs use", []string{"find_proxies"}},
+	{"create a custom integration for our in-house app logs", []string{"create_custom_integration"}},
+	{"install the latest version of the aws package", []string{"install_package", "bulk_install_packages"}},
+	{"verify the package signing key", []string{"get_package_verification_key_id"}},
+	{"show me the README of the okta integration", []string{"get_package_file"}},
+	{"approve the transforms that the package install left waiting", []string{"authorize_package_transforms"}},
+	{"upload an air-gapped integration zip", []string{"upload_package"}},
+	{"which policies use the system integration", []string{"find_package_policies", "get_package_stats"}},
+	{"tell me which environments the checkout service runs in", []string{"get_apm_environments"}},
+	{"which APM agent config would the payments service in staging pick up", []string{"search_apm_agent_configuration"}},
+	{"store the standalone APM server schema for migration", []string{"save_apm_server_schema"}},
 }
 
 // TestToolSearchWide holds the wide set to the levels it reached.
 func TestToolSearchWide(t *testing.T) {
-	holdSet(t, "wide", wideCases, rankFloor{top3: 279, top1: 227})
+	holdSet(t, "wide", wideCases, rankFloor{top3: 304, top1: 247})
 }

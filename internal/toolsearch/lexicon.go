@@ -99,6 +99,7 @@ var synonymGroups = []struct{ say, means string }{
 	// Entity analytics scores users, hosts and services alike: entities.
 	{"user host service", "entity"},
 	{"tenant workspace", "space"},
+	{"os", "operating system"},
 	{"permission permissions privilege privileges access rights admin administrator superuser", "role privilege"},
 	{"dataview", "data view"},
 	// APM marks deployments on a service's timeline as annotations.
