@@ -36,8 +36,8 @@ type searchCase = struct {
 // top-3 and top-1 (go test -count=1 -v -run TestToolSearch ./serve):
 //
 //	                  before issue 18   round 2          last round
-//	rankingCases      50/50  42/50      50/50  43/50     50/50  43/50
-//	heldOutCases      32/55  22/55      53/55  39/55     54/55  43/55
+//	rankingCases      50/50  42/50      50/50  43/50     50/50  42/50
+//	heldOutCases      32/55  22/55      53/55  39/55     54/55  44/55
 //	freshCases        27/33  19/33      27/33  22/33     30/33  25/33
 //	lastCases         22/26  15/26      23/26  17/26     25/26  20/26
 //	freshSearchCases  -                 55/64  44/64     61/64  50/64
@@ -259,7 +259,7 @@ var searchIndex = sync.OnceValue(func() *toolsearch.Index { return SearchIndex(t
 // levels they reached (TestToolSearchRanking holds the tuned set to 100%
 // in the top 3).
 func TestToolSearchHeldOut(t *testing.T) {
-	holdSet(t, "held-out", heldOutCases, rankFloor{top3: 54, top1: 43})
+	holdSet(t, "held-out", heldOutCases, rankFloor{top3: 54, top1: 44})
 	holdSet(t, "fresh", freshCases, rankFloor{top3: 30, top1: 25})
 	holdSet(t, "last", lastCases, rankFloor{top3: 25, top1: 20})
 }

@@ -382,7 +382,8 @@ func knows(v vocabulary, s string) bool {
 
 // relatives are the readings of w through its relatives, at derivedWeight:
 // the word it derives from, with its lexicon meanings ("riskiest": risk),
-// and the terms derived from it ("critical": criticality).
+// and the terms derived from it ("critical": criticality), which count
+// less when the tools use w itself (see usedDerivedWeight).
 func relatives(w string, v vocabulary, question bool) []reading {
 	var rs []reading
 	if b := base(w, func(s string) bool { return knows(v, s) }, true); b != "" {
@@ -390,8 +391,12 @@ func relatives(w string, v vocabulary, question bool) []reading {
 			rs = append(rs, reading{r.term, r.weight * derivedWeight})
 		}
 	}
+	weight := derivedWeight
+	if v.df(stem(w)) > 0 {
+		weight = usedDerivedWeight
+	}
 	for _, t := range v.derived(stem(w)) {
-		rs = append(rs, reading{t, derivedWeight})
+		rs = append(rs, reading{t, weight})
 	}
 	return rs
 }

@@ -64,6 +64,10 @@ const (
 	// word it derives from ("risk" for "riskiest") or a term derived from
 	// it ("criticality" for "critical"); see derive.go.
 	derivedWeight = 0.8
+	// usedDerivedWeight is what a term derived from the word typed counts
+	// for when the tools use that word too: "critical" is a severity in
+	// their arguments, so "critical alerts" is not about criticality.
+	usedDerivedWeight = 0.5
 	// stateWeight is what an action verb counts for in a question, where
 	// it names a state ("which rules are muted").
 	stateWeight = 0.8

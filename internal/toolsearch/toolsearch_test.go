@@ -522,3 +522,23 @@ func TestSearchingLogsQueriesThem(t *testing.T) {
 	first(t, ix, "search the firewall logs for traffic to 10.0.0.5", "query_esql")
 	first(t, ix, "find the saved object called failed logins", "find_saved_objects")
 }
+
+// A word the tools use as it is reads chiefly as itself: "critical" is a
+// severity, and only faintly criticality; "riskiest", which no tool uses,
+// reads fully as risk.
+func TestUsedWordsLeanOnThemselves(t *testing.T) {
+	docs := []Doc{
+		{Name: "get_asset_criticality", Title: "Get asset criticality", Method: "GET"},
+		{Name: "search_alerts", Title: "Search alerts", Method: "POST", ReadOnly: true,
+			Arguments: []Argument{{"severity", "low high critical"}}},
+		{Name: "list_risky_hosts", Title: "List hosts by risk", Method: "GET"},
+	}
+	// Alerts are everywhere, as in Kibana: the word tells little.
+	for _, name := range []string{"mute_rule", "get_rule", "create_rule"} {
+		docs = append(docs, Doc{Name: name, Method: "GET", Description: "A rule raises alerts."})
+	}
+	ix := New(docs)
+	first(t, ix, "critical alerts on dc01", "search_alerts")
+	first(t, ix, "what is the criticality of dc01", "get_asset_criticality")
+	first(t, ix, "which hosts are riskiest", "list_risky_hosts")
+}
