@@ -14,10 +14,15 @@
 // through its best reading, which is the word itself, one of its meanings
 // in a small domain lexicon (lexicon.go), or a relative by derivation
 // ("riskiest" and risk, "critical" and criticality; derive.go), each worth
-// less than the typed word. The leading verb is read for what it orders
-// ("tag the case" updates it), verbs elsewhere only describe, and "this
-// case" or a plural agree with tools that take a case or return a list.
-// Text the request carries ("a note saying …") is not read.
+// less than the typed word; a meaning another word types outright is not
+// counted again. The leading verb is read for what it orders ("tag the
+// case" updates it; "remove the quarantine" unisolates, "stop paging me"
+// mutes), verbs elsewhere only describe, and "this case" or a plural agree
+// with tools that take a case or return a list. A phrase narrowing the
+// object down ("alerts from the noisy rule") counts less than the object,
+// and so do the clauses around the one that orders ("the rule fired all
+// night, snooze it"; clauses.go). Text the request carries ("a note saying
+// …") and numbers are not read.
 //
 // A tool's sum is then scaled by how much of the request it covers, so
 // that one strong word does not outrank a tool matching most of it. Tools
@@ -59,6 +64,10 @@ const (
 	// word it derives from ("risk" for "riskiest") or a term derived from
 	// it ("criticality" for "critical"); see derive.go.
 	derivedWeight = 0.8
+	// usedDerivedWeight is what a term derived from the word typed counts
+	// for when the tools use that word too: "critical" is a severity in
+	// their arguments, so "critical alerts" is not about criticality.
+	usedDerivedWeight = 0.5
 	// stateWeight is what an action verb counts for in a question, where
 	// it names a state ("which rules are muted").
 	stateWeight = 0.8
@@ -66,6 +75,10 @@ const (
 	// how the word was used: "this case" and a tool taking a caseId,
 	// "comments" and find_case_comments.
 	agreementBoost = 1.25
+	// qualifierWeight is what a word counts for in a phrase narrowing the
+	// object down: in "mark the alerts from the noisy rule as
+	// acknowledged", alerts are marked, not the rule.
+	qualifierWeight = 0.7
 	// intentBoost multiplies the score of tools whose verb matches the
 	// request's intent; small, so it settles close calls only.
 	intentBoost = 1.2
@@ -95,6 +108,8 @@ type Index struct {
 	marks map[string][]int
 	// derivations maps a stem to the index terms derived from it.
 	derivations map[string][]string
+	// actions are the stems of the verbs tool names start with.
+	actions map[string]bool
 }
 
 // posting is one tool containing a term, with the term's precomputed
@@ -113,6 +128,7 @@ func New(docs []Doc) *Index {
 		changes:  make([]bool, len(docs)),
 		postings: map[string][]posting{},
 		marks:    map[string][]int{},
+		actions:  map[string]bool{},
 	}
 	toolNames := map[string]bool{}
 	for _, d := range docs {
@@ -122,6 +138,9 @@ func New(docs []Doc) *Index {
 	family := familyTerms(docs)
 	for i, d := range docs {
 		ix.names[i] = d.Name
+		if ws := parts(d.Name); len(ws) > 0 {
+			ix.actions[stem(ws[0])] = true
+		}
 		ix.verbs[i] = docIntent(d)
 		ix.changes[i] = !d.ReadOnly && ix.verbs[i] != readIntent && ix.verbs[i] != noIntent
 		fields[i] = docFields(d, toolNames)
@@ -251,6 +270,9 @@ func (ix *Index) score(q query) (scores []float64, matched []int, counted int) {
 			}
 			found = true
 			matched[i]++
+			if w.qualifies {
+				v *= qualifierWeight
+			}
 			if agrees[i] {
 				v *= agreementBoost
 			}
@@ -267,3 +289,5 @@ func (ix *Index) score(q query) (scores []float64, matched []int, counted int) {
 func (ix *Index) df(term string) int { return len(ix.postings[term]) }
 
 func (ix *Index) derived(stem string) []string { return ix.derivations[stem] }
+
+func (ix *Index) namesAction(term string) bool { return ix.actions[term] }
