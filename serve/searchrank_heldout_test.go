@@ -54,7 +54,7 @@ type searchCase = struct {
 var heldOutCases = []searchCase{
 	// The three requests of the issue.
 	{"who is assigned to this alert", []string{"search_detection_alerts"}},
-	{"which hosts are isolated right now", []string{"find_endpoint_actions"}},
+	{"which hosts are isolated right now", []string{"find_endpoint_actions", "find_endpoint_hosts"}},
 	{"escalate the ticket to ServiceNow", []string{"push_case"}},
 
 	// Cases.
@@ -260,8 +260,8 @@ var searchIndex = sync.OnceValue(func() *toolsearch.Index { return SearchIndex(t
 // in the top 3).
 func TestToolSearchHeldOut(t *testing.T) {
 	holdSet(t, "held-out", heldOutCases, rankFloor{top3: 54, top1: 44})
-	holdSet(t, "fresh", freshCases, rankFloor{top3: 30, top1: 25})
-	holdSet(t, "last", lastCases, rankFloor{top3: 25, top1: 20})
+	holdSet(t, "fresh", freshCases, rankFloor{top3: 31, top1: 25})
+	holdSet(t, "last", lastCases, rankFloor{top3: 26, top1: 20})
 }
 
 func pct(k, n int) float64 { return 100 * float64(k) / float64(n) }

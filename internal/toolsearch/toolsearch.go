@@ -93,6 +93,9 @@ const (
 	// strong word ("summary" in "email the SOC lead a summary") does not
 	// outrank a tool matching most of the request.
 	coverageExponent = 0.7
+	// argOnlyCoverage is how much less than a whole word a word counts
+	// towards coverage when a tool has it only among its arguments.
+	argOnlyCoverage = 0.5
 )
 
 // Index is an immutable search index; Search is safe for concurrent use.
@@ -117,6 +120,10 @@ type Index struct {
 type posting struct {
 	doc   int
 	value float64
+	// argOnly: the tool has the term only among its arguments. A tool
+	// with a hundred members (a detection rule) has most words somewhere
+	// in them, so such a match says little about what the tool is for.
+	argOnly bool
 }
 
 // New indexes docs. Tool names should be unique: they are how hits are
@@ -165,9 +172,17 @@ func (ix *Index) addPostings(fields [][numFields][]string) {
 		}
 	}
 	for i := range fields {
+		outside := map[string]bool{}
+		for j, ts := range fields[i] {
+			if j != fieldArgNames && j != fieldArgDescriptions {
+				for _, t := range ts {
+					outside[t] = true
+				}
+			}
+		}
 		for _, t := range slices.Sorted(maps.Keys(freqs[i])) {
 			value := idf(len(fields), df[t]) * freqs[i][t]
-			ix.postings[t] = append(ix.postings[t], posting{doc: i, value: value})
+			ix.postings[t] = append(ix.postings[t], posting{doc: i, value: value, argOnly: !outside[t]})
 		}
 	}
 }
@@ -178,20 +193,19 @@ func (ix *Index) addPostings(fields [][numFields][]string) {
 func (ix *Index) Search(query string, limit int) []Hit {
 	q := parseQuery(query, ix)
 	scores, matched, counted := ix.score(q)
-	// coverage[k] scales a tool matching k of the counted words.
-	coverage := make([]float64, counted+1)
-	for k := range coverage {
-		coverage[k] = 1
-		if counted > 1 {
-			coverage[k] = math.Pow(float64(k)/float64(counted), coverageExponent)
+	// coverage scales a tool matching k of the counted words.
+	coverage := func(k float64) float64 {
+		if counted <= 1 {
+			return 1
 		}
+		return math.Pow(k/float64(counted), coverageExponent)
 	}
 	hits := make([]Hit, 0, len(scores))
 	for i, s := range scores {
 		if s <= 0 {
 			continue
 		}
-		s *= coverage[matched[i]]
+		s *= coverage(matched[i])
 		switch {
 		case ix.verbs[i] == q.intent:
 			s *= intentBoost
@@ -245,17 +259,20 @@ func topHits(hits []Hit, limit int) []Hit {
 // it is one word). It also counts, per tool, the words it matches, and
 // how many words match any tool: a name or a host ("Maria", "web-01")
 // matching none does not count against anyone.
-func (ix *Index) score(q query) (scores []float64, matched []int, counted int) {
+func (ix *Index) score(q query) (scores, matched []float64, counted int) {
 	scores = make([]float64, len(ix.names))
-	matched = make([]int, len(ix.names))
+	matched = make([]float64, len(ix.names))
 	best := make([]float64, len(ix.names))
+	argOnly := make([]bool, len(ix.names))
 	agrees := make([]bool, len(ix.names))
 	for _, w := range q.words {
 		clear(best)
 		clear(agrees)
 		for _, r := range w.readings {
 			for _, p := range ix.postings[r.term] {
-				best[p.doc] = max(best[p.doc], r.weight*p.value)
+				if v := r.weight * p.value; v > best[p.doc] {
+					best[p.doc], argOnly[p.doc] = v, p.argOnly
+				}
 			}
 		}
 		for _, m := range w.marks {
@@ -270,6 +287,9 @@ func (ix *Index) score(q query) (scores []float64, matched []int, counted int) {
 			}
 			found = true
 			matched[i]++
+			if argOnly[i] {
+				matched[i] -= argOnlyCoverage
+			}
 			if w.qualifies {
 				v *= qualifierWeight
 			}
