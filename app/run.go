@@ -300,6 +300,8 @@ func serveTransport(ctx context.Context, cfg *Config, s *server.MCPServer, web *
 		calls := newCallTracker()
 		stdin = &drainingStdin{ctx: ctx, in: bufio.NewReader(stdin), calls: calls, bound: cfg.Kibana.MaxCallDuration() + 5*time.Second}
 		stdout = &answerWatcher{out: stdout, calls: calls}
+		// tools/list is answered from each tool's JSON, encoded once.
+		ctx, stdout = serve.ToolListWriter(ctx, s, stdout)
 		err := stdio.Listen(ctx, stdin, stdout)
 		if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
 			return nil
