@@ -201,7 +201,7 @@ func (r *Runner) register(s *server.MCPServer, ops []*operation.Operation) error
 
 // placeholderSchema is what mcp-go holds instead of a registered tool's
 // input schema; see register.
-var placeholderSchema = json.RawMessage(`{"type":"object"}`)
+var placeholderSchema = json.RawMessage(`{}`)
 
 // runners finds the runner whose tools a server lists (ToolListWriter).
 var runners sync.Map // *server.MCPServer → *Runner

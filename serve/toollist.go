@@ -172,7 +172,8 @@ func (e *expandingWriter) Write(p []byte) (int, error) {
 // encoding/json has compacted it (keys in map order, HTML escaped), without
 // the map or the scans. t must be plainTool.
 func encodeTool(t mcp.Tool, schema string) []byte {
-	b := make([]byte, 0, 160+len(t.Name)+len(t.Title)+len(t.Annotations.Title)+len(t.Description)+len(schema))
+	// 200: what surrounds the strings, with every annotation.
+	b := make([]byte, 0, 200+len(t.Name)+len(t.Title)+len(t.Annotations.Title)+len(t.Description)+len(schema))
 	b = append(b, '{')
 	if a := t.Annotations; a != (mcp.ToolAnnotation{}) {
 		b = append(b, `"annotations":{`...)
@@ -211,13 +212,15 @@ func encodeTool(t mcp.Tool, schema string) []byte {
 }
 
 // plainTool reports whether encodeTool can write t with schema: only the
-// fields our tools have, a schema encoding/json would copy unchanged, and
-// a name that needs no escaping (expand finds a stand-in's tool by its
-// name as written).
+// fields our tools have, and a name that needs no escaping (expand finds a
+// stand-in's tool by its name as written). The schema is taken as written:
+// generated schemas are compact, as encoding/json writes them
+// (TestGeneratedSchemasAreWrittenAsIs), and scanning them again here would
+// cost what encoding once saves.
 func plainTool(t mcp.Tool, schema string) bool {
 	return plainString(t.Name) && schema != "" && t.Meta == nil && t.InputSchema.Type == "" && t.InputSchema.Types == nil &&
 		t.RawOutputSchema == nil && t.OutputSchema.Type == "" && t.OutputSchema.Types == nil &&
-		!t.DeferLoading && t.Icons == nil && t.Execution == nil && compactJSON(schema)
+		!t.DeferLoading && t.Icons == nil && t.Execution == nil
 }
 
 // appendString appends s as a JSON string, as encoding/json writes it.
@@ -239,35 +242,4 @@ func plainString(s string) bool {
 		}
 	}
 	return true
-}
-
-// compactJSON reports whether encoding/json would copy raw unchanged when
-// compacting it with HTML escaping: no space between tokens, no <, > or &
-// and no U+2028 or U+2029 in strings. It does not validate raw: schemas
-// are generated, and checked by their own tests.
-func compactJSON(raw string) bool {
-	inString, escaped := false, false
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		switch {
-		case escaped:
-			escaped = false
-		case inString:
-			switch {
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			case c < 0x20, c == '<', c == '>', c == '&':
-				return false
-			case c == 0xE2 && i+2 < len(raw) && raw[i+1] == 0x80 && raw[i+2]&^1 == 0xA8:
-				return false
-			}
-		case c == '"':
-			inString = true
-		case c == ' ', c == '\t', c == '\n', c == '\r':
-			return false
-		}
-	}
-	return !inString
 }

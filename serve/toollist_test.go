@@ -116,10 +116,13 @@ func TestEncodeToolMatchesMCPGo(t *testing.T) {
 			t.Errorf("%s:\n got %s\nwant %s", c.tool.Name, got, wantJSON)
 		}
 	}
-	for _, schema := range []string{`{"type": "object"}`, `{"description":"a<b"}`, "{\"d\":\"\u2029\"}", `{"d":"&"}`, ``} {
-		if plainTool(mcp.Tool{Name: "x"}, schema) {
-			t.Errorf("%q counted plain: encoding/json would change it", schema)
+	for _, schema := range []string{`{"type": "object"}`, `{"description":"a<b"}`, "{\"d\":\"\u2029\"}", `{"d":"&"}`, "{\"d\":\"\n\"}"} {
+		if compactJSON(schema) {
+			t.Errorf("%q counted compact: encoding/json would change it", schema)
 		}
+	}
+	if plainTool(mcp.Tool{Name: "x"}, "") {
+		t.Error("a tool without a schema counted plain")
 	}
 	if plainTool(mcp.Tool{Name: "needs \"escaping\""}, `{}`) || plainTool(mcp.Tool{Name: "x", Meta: &mcp.Meta{}}, `{}`) {
 		t.Error("a tool encodeTool cannot write counted plain")
@@ -146,4 +149,53 @@ func TestExpandKeepsWhatIsNotAStandIn(t *testing.T) {
 			t.Errorf("wrote %q as %q (%d, %v)", line, out.String(), n, err)
 		}
 	}
+}
+
+// encodeTool writes schemas as generated: they must be what encoding/json
+// would write (compact, HTML escaped), or tools/list on stdio would differ
+// from mcp-go's.
+func TestGeneratedSchemasAreWrittenAsIs(t *testing.T) {
+	for _, op := range append(tools.All(), RawRequest) {
+		schema, err := op.SchemaText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !compactJSON(schema) {
+			t.Errorf("%s: the generated schema is not compact JSON as encoding/json writes it", op.Name)
+		}
+		var compacted bytes.Buffer
+		if err := json.Compact(&compacted, []byte(schema)); err != nil || compacted.String() != schema {
+			t.Errorf("%s: the generated schema is not compact JSON (%v)", op.Name, err)
+		}
+	}
+}
+
+// compactJSON reports whether encoding/json would copy raw unchanged when
+// compacting it with HTML escaping: no space between tokens, no <, > or &
+// and no U+2028 or U+2029 in strings. It does not validate raw.
+func compactJSON(raw string) bool {
+	inString, escaped := false, false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			switch {
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			case c < 0x20, c == '<', c == '>', c == '&':
+				return false
+			case c == 0xE2 && i+2 < len(raw) && raw[i+1] == 0x80 && raw[i+2]&^1 == 0xA8:
+				return false
+			}
+		case c == '"':
+			inString = true
+		case c == ' ', c == '\t', c == '\n', c == '\r':
+			return false
+		}
+	}
+	return !inString
 }
