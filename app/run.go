@@ -205,7 +205,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		log.Warn(w)
 	}
 	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"),
-		"tools", len(s.ListTools()), "read_only", cfg.Serve.Selection.ReadOnly, "data_path", data.String())
+		"tools", toolCount{s}, "read_only", cfg.Serve.Selection.ReadOnly, "data_path", data.String())
 	for _, note := range data.notes {
 		log.Debug("data path passed over", "why", note)
 	}
@@ -224,6 +224,12 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	return 0
 }
+
+// toolCount logs how many tools s serves. mcp-go counts them by copying
+// them all into a map: only when the line is logged.
+type toolCount struct{ s *server.MCPServer }
+
+func (c toolCount) LogValue() slog.Value { return slog.IntValue(len(c.s.ListTools())) }
 
 // NewServer builds the MCP server with the tools opts serve and every
 // prompt, all served through client.
