@@ -179,7 +179,9 @@ func (r *Runner) register(s *server.MCPServer, ops []*operation.Operation) error
 		server.WithToolFilter(r.listTools)(s)
 		runners.Store(s, r)
 	})
-	served := make([]server.ServerTool, 0, len(ops))
+	// Handed over in batches: a ServerTool is half a kilobyte, and mcp-go
+	// copies each batch into its own maps anyway.
+	served := make([]server.ServerTool, 0, min(len(ops), 64))
 	r.listedMu.Lock()
 	defer r.listedMu.Unlock()
 	if r.listed == nil {
@@ -190,12 +192,18 @@ func (r *Runner) register(s *server.MCPServer, ops []*operation.Operation) error
 		if err != nil {
 			return fmt.Errorf("tool %s: %w", op.Name, err)
 		}
-		r.listed[op.Name] = &listedTool{schema: schema}
 		tool := r.withReadOnly(op, op.ToolWithoutSchema())
+		r.listed[op.Name] = newListedTool(tool, schema)
 		tool.RawInputSchema = placeholderSchema
 		served = append(served, server.ServerTool{Tool: tool, Handler: r.Handler(op)})
+		if len(served) == cap(served) {
+			s.AddTools(served...)
+			served = served[:0]
+		}
 	}
-	s.AddTools(served...)
+	if len(served) > 0 {
+		s.AddTools(served...)
+	}
 	return nil
 }
 

@@ -1,12 +1,12 @@
 package serve
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"sync"
-	"sync/atomic"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -22,42 +22,41 @@ import (
 //   - under a context marked by ToolListWriter, the tool filter hands mcp-go
 //     a stand-in for each tool it lists, a name and a marker schema that
 //     cost next to nothing to encode;
-//   - the writer under mcp-go's output swaps each stand-in for the tool's
-//     JSON, encoded once per process on first need and kept (the catalogue
-//     does not change while serving), byte for byte what mcp-go would
-//     have written (TestStandInsExpandToMCPGoEncoding).
+//   - the writer under mcp-go's output writes each tool in its stand-in's
+//     place, straight from its parts (the schema as generated), byte for
+//     byte what mcp-go would have written
+//     (TestStandInsExpandToMCPGoEncoding), through one buffer it keeps.
 //
 // A stand-in cannot be forged by content: its marker is JSON structure,
 // and structure inside a string has its quotes escaped.
 
 // listedTool is what tools/list needs of a registered tool besides what
-// mcp-go holds (everything but the schema).
+// mcp-go holds.
 type listedTool struct {
 	schema string // the real input schema; see register
 	once   sync.Once
-	raw    json.RawMessage        // schema as mcp-go takes it, made once
-	json   atomic.Pointer[[]byte] // the tool as mcp-go encodes it; see encoded
+	raw    json.RawMessage // schema as mcp-go takes it, made once
+
+	// What encodeTool writes; plain when it can (plainTool).
+	name, title, description string
+	annotations              mcp.ToolAnnotation
+	plain                    bool
+}
+
+func newListedTool(t mcp.Tool, schema string) *listedTool {
+	return &listedTool{schema: schema, name: t.Name, title: t.Title, description: t.Description, annotations: t.Annotations, plain: plainTool(t, schema)}
+}
+
+// size is at least the length of the tool's JSON when its strings need no
+// escaping: 200 is what surrounds them, with every annotation.
+func (l *listedTool) size() int {
+	return 200 + len(l.name) + len(l.title) + len(l.annotations.Title) + len(l.description) + len(l.schema)
 }
 
 // rawSchema is the schema as a json.RawMessage, copied once.
 func (l *listedTool) rawSchema() json.RawMessage {
 	l.once.Do(func() { l.raw = json.RawMessage(l.schema) })
 	return l.raw
-}
-
-// encoded is t (mcp-go's tool, holding the placeholder schema) as mcp-go
-// would encode it with the real schema, encoded on first need and kept; nil
-// for a tool mcp-go must encode itself.
-func (l *listedTool) encoded(t mcp.Tool) []byte {
-	if b := l.json.Load(); b != nil {
-		return *b
-	}
-	var b []byte
-	if plainTool(t, l.schema) {
-		b = encodeTool(t, l.schema)
-	}
-	l.json.Store(&b)
-	return b
 }
 
 // standInSchema marks a stand-in. mcp-go writes a stand-in as
@@ -96,7 +95,7 @@ func (r *Runner) listTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 		l := r.listed[t.Name]
 		switch {
 		case l == nil:
-		case standIns && l.encoded(t) != nil:
+		case standIns && l.plain:
 			tools[i] = mcp.Tool{Name: t.Name, RawInputSchema: standInRaw}
 		default:
 			tools[i].RawInputSchema = l.rawSchema()
@@ -105,77 +104,61 @@ func (r *Runner) listTools(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 	return tools
 }
 
-// expand returns p with every stand-in replaced by its tool's JSON.
-func (r *Runner) expand(p []byte) []byte {
-	type piece struct {
-		before, tool []byte
-	}
-	var pieces []piece
-	size := 0
-	r.listedMu.RLock()
-	for {
-		i := bytes.Index(p, standInHeadBytes)
-		if i < 0 {
-			break
-		}
-		rest := p[i+len(standInHead):]
-		end := bytes.Index(rest, []byte(`"}`))
-		if end < 0 {
-			break
-		}
-		var tool []byte
-		if l := r.listed[string(rest[:end])]; l != nil {
-			if b := l.json.Load(); b != nil {
-				tool = *b // encoded when its stand-in was made
-			}
-		}
-		if tool == nil {
-			// Not one of ours after all: keep it as written.
-			pieces = append(pieces, piece{before: p[:i+len(standInHead)]})
-			size += i + len(standInHead)
-			p = rest
-			continue
-		}
-		pieces = append(pieces, piece{before: p[:i], tool: tool})
-		size += i + len(tool)
-		p = rest[end+2:]
-	}
-	r.listedMu.RUnlock()
-	if pieces == nil {
-		return p
-	}
-	out := make([]byte, 0, size+len(p))
-	for _, pc := range pieces {
-		out = append(append(out, pc.before...), pc.tool...)
-	}
-	return append(out, p...)
-}
-
-// expandingWriter is the writer of ToolListWriter. mcp-go writes each
-// message with one Write, so a stand-in never straddles two.
+// expandingWriter is the writer of ToolListWriter.
 type expandingWriter struct {
-	w io.Writer
-	r *Runner
+	w  io.Writer
+	r  *Runner
+	mu sync.Mutex
+	bw *bufio.Writer // over w, made on the first expansion
 }
 
+// Write writes p with each stand-in replaced by its tool. mcp-go writes
+// each message with one Write, so a stand-in never straddles two.
 func (e *expandingWriter) Write(p []byte) (int, error) {
 	if !bytes.Contains(p, standInHeadBytes) {
 		return e.w.Write(p)
 	}
-	if _, err := e.w.Write(e.r.expand(p)); err != nil {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.bw == nil {
+		e.bw = bufio.NewWriterSize(e.w, 32<<10)
+	}
+	e.r.listedMu.RLock()
+	for rest := p; ; {
+		i := bytes.Index(rest, standInHeadBytes)
+		if i < 0 {
+			e.bw.Write(rest)
+			break
+		}
+		after := rest[i+len(standInHead):]
+		end := bytes.Index(after, []byte(`"}`))
+		l := e.r.listed[string(after[:max(end, 0)])]
+		if end < 0 || l == nil || !l.plain {
+			// Not one of ours after all: keep it as written.
+			e.bw.Write(rest[:i+len(standInHead)])
+			rest = after
+			continue
+		}
+		e.bw.Write(rest[:i])
+		if e.bw.Available() < l.size() {
+			e.bw.Flush() // so the tool is written into the buffer's room
+		}
+		e.bw.Write(encodeTool(e.bw.AvailableBuffer(), l))
+		rest = after[end+2:]
+	}
+	e.r.listedMu.RUnlock()
+	if err := e.bw.Flush(); err != nil {
 		return 0, err
 	}
 	return len(p), nil
 }
 
-// encodeTool is t with schema as mcp-go's Tool.MarshalJSON writes it once
-// encoding/json has compacted it (keys in map order, HTML escaped), without
-// the map or the scans. t must be plainTool.
-func encodeTool(t mcp.Tool, schema string) []byte {
-	// 200: what surrounds the strings, with every annotation.
-	b := make([]byte, 0, 200+len(t.Name)+len(t.Title)+len(t.Annotations.Title)+len(t.Description)+len(schema))
+// encodeTool appends l's tool to b as mcp-go's Tool.MarshalJSON writes it
+// once encoding/json has compacted it (keys in map order, HTML escaped),
+// without the map or the scans. l must be plain.
+func encodeTool(b []byte, l *listedTool) []byte {
 	b = append(b, '{')
-	if a := t.Annotations; a != (mcp.ToolAnnotation{}) {
+	if a := l.annotations; a != (mcp.ToolAnnotation{}) {
 		b = append(b, `"annotations":{`...)
 		n := len(b)
 		if a.Title != "" {
@@ -200,13 +183,13 @@ func encodeTool(t mcp.Tool, schema string) []byte {
 		}
 		b = append(b, "},"...)
 	}
-	if t.Description != "" {
-		b = append(appendString(append(b, `"description":`...), t.Description), ',')
+	if l.description != "" {
+		b = append(appendString(append(b, `"description":`...), l.description), ',')
 	}
-	b = append(append(b, `"inputSchema":`...), schema...)
-	b = appendString(append(b, `,"name":`...), t.Name)
-	if t.Title != "" {
-		b = appendString(append(b, `,"title":`...), t.Title)
+	b = append(append(b, `"inputSchema":`...), l.schema...)
+	b = appendString(append(b, `,"name":`...), l.name)
+	if l.title != "" {
+		b = appendString(append(b, `,"title":`...), l.title)
 	}
 	return append(b, '}')
 }
