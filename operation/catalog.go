@@ -152,13 +152,23 @@ var CommonArguments = map[string]string{SpaceArgument: SpaceSchema}
 // the catalogue's schemas_gen.go) so that serving tools/list costs no
 // reflection.
 func (op *Operation) Schema() (json.RawMessage, error) {
+	raw, err := op.SchemaText()
+	if err != nil {
+		return nil, err
+	}
+	return json.RawMessage(raw), nil
+}
+
+// SchemaText is Schema as generated, without the copy into bytes: what
+// start-up keeps of every tool it registers.
+func (op *Operation) SchemaText() (string, error) {
 	var raw string
 	ok := false
 	if op.catalog != nil {
 		raw, ok = op.catalog.schemas[op.Name]
 	}
 	if !ok {
-		return nil, fmt.Errorf("no generated schema for %s: run `go generate ./...`", op.Name)
+		return "", fmt.Errorf("no generated schema for %s: run `go generate ./...`", op.Name)
 	}
-	return json.RawMessage(raw), nil
+	return raw, nil
 }
