@@ -3,6 +3,8 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -85,11 +87,64 @@ func (d *dataCaller) ok(name string, args map[string]any, into any) string {
 	return out
 }
 
+// tableOut is query_esql's text table, read back.
 type tableOut struct {
-	Columns []string `json:"columns"`
-	Rows    [][]any  `json:"rows"`
-	Count   int      `json:"row_count"`
-	Limit   string   `json:"limit"`
+	Count    int
+	Limit    string            // the note after the row count
+	Constant map[string]string // every row: name=value
+	AllNull  []string
+	Columns  []string // name:type
+	Rows     [][]string
+}
+
+// table runs query_esql and reads its text table as a model would: the
+// count line, the lines said once, the header, then a row a line.
+func (d *dataCaller) table(args map[string]any) (tableOut, string) {
+	d.t.Helper()
+	out := d.ok("query_esql", args, nil)
+	return parseTable(d.t, out), out
+}
+
+func parseTable(t *testing.T, text string) tableOut {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	tab := tableOut{Constant: map[string]string{}}
+	count, note, _ := strings.Cut(lines[0], "; ")
+	if _, err := fmt.Sscanf(count, "%d row", &tab.Count); err != nil {
+		t.Fatalf("no row count in %q", lines[0])
+	}
+	tab.Limit = note
+	lines = lines[1:]
+	for len(lines) > 0 {
+		if rest, ok := strings.CutPrefix(lines[0], "every row: "); ok {
+			for _, kv := range strings.Split(rest, ", ") {
+				k, v, _ := strings.Cut(kv, "=")
+				tab.Constant[k] = v
+			}
+		} else if rest, ok := strings.CutPrefix(lines[0], "null in every row: "); ok {
+			tab.AllNull = strings.Split(rest, ", ")
+		} else {
+			break
+		}
+		lines = lines[1:]
+	}
+	if len(lines) == 0 {
+		return tab
+	}
+	tab.Columns = strings.Split(lines[0], "\t")
+	for _, line := range lines[1:] {
+		row := make([]string, len(tab.Columns))
+		cells := strings.Split(line, "\t")
+		if len(cells) > len(row) {
+			t.Fatalf("a row of %d cells under %d columns: %q", len(cells), len(row), line)
+		}
+		copy(row, cells)
+		tab.Rows = append(tab.Rows, row)
+	}
+	if len(tab.Rows) != tab.Count {
+		t.Errorf("%d rows under a count of %d", len(tab.Rows), tab.Count)
+	}
+	return tab
 }
 
 func forEachDataPath(t *testing.T, fn func(t *testing.T, d *dataCaller)) {
@@ -103,15 +158,15 @@ func forEachDataPath(t *testing.T, fn func(t *testing.T, d *dataCaller)) {
 // Elasticsearch's errors with line, column and a hint.
 func TestQueryESQLOnEveryPath(t *testing.T) {
 	forEachDataPath(t, func(t *testing.T, d *dataCaller) {
-		// Compact table, params, LIMIT added and stated.
-		var tab tableOut
-		raw := d.ok("query_esql", map[string]any{
-			"query":  "FROM logs-system.auth-* | WHERE host.name == ?host | KEEP @timestamp, host.name, user.name, event.outcome | SORT @timestamp DESC",
+		// Text table, params, LIMIT added and stated; the host, the
+		// same in every row, said once.
+		tab, raw := d.table(map[string]any{
+			"query":  "FROM logs-system.auth-* | WHERE host.name == ?host | KEEP @timestamp, host.name, user.name, event.outcome, source.ip | SORT @timestamp DESC",
 			"params": map[string]any{"host": "vpn-gw-01"},
 			"limit":  5,
-		}, &tab)
-		if strings.Join(tab.Columns, ",") != "@timestamp:date,host.name:keyword,user.name:keyword,event.outcome:keyword" {
-			t.Errorf("columns: %v", tab.Columns)
+		})
+		if strings.Join(tab.Columns, ",") != "@timestamp:date,user.name:keyword,event.outcome:keyword,source.ip:ip" || tab.Constant["host.name"] != "vpn-gw-01" {
+			t.Errorf("columns: %v, every row: %v\n%s", tab.Columns, tab.Constant, raw)
 		}
 		if tab.Count != 5 || len(tab.Rows) != 5 {
 			t.Errorf("row_count %d, rows %d, want 5 (LIMIT 5 added)", tab.Count, len(tab.Rows))
@@ -120,38 +175,34 @@ func TestQueryESQLOnEveryPath(t *testing.T) {
 			t.Errorf("the added LIMIT is not stated: %q", tab.Limit)
 		}
 		for _, row := range tab.Rows {
-			if row[1] != "vpn-gw-01" {
-				t.Errorf("params: a row of host %v", row[1])
+			if _, err := time.Parse(time.RFC3339Nano, row[0]); err != nil || strings.Contains(row[0], ".000Z") {
+				t.Errorf("date not ISO without a zero fraction: %v", row[0])
 			}
-			ts, _ := row[0].(string)
-			if _, err := time.Parse(time.RFC3339Nano, ts); err != nil {
-				t.Errorf("date not ISO: %v", row[0])
+			if row[3] == "" || strings.ContainsAny(row[3], `"[`) {
+				t.Errorf("source.ip %q", row[3])
 			}
 		}
-		if strings.Contains(raw, `"values"`) || strings.Contains(raw, `"type":`) {
-			t.Errorf("not compact: %s", raw)
+		if strings.Contains(raw, `"values"`) || strings.Contains(raw, `"vpn-gw-01"`) {
+			t.Errorf("not a text table: %s", raw)
 		}
 		// A query with its own LIMIT keeps it, and nothing is said.
-		tab = tableOut{}
-		d.ok("query_esql", map[string]any{"query": "FROM logs-system.auth-* | KEEP @timestamp | LIMIT 3"}, &tab)
+		tab, _ = d.table(map[string]any{"query": "FROM logs-system.auth-* | KEEP @timestamp | LIMIT 3"})
 		if tab.Count != 3 || tab.Limit != "" {
 			t.Errorf("own LIMIT: row_count %d, limit %q", tab.Count, tab.Limit)
 		}
 		// Default LIMIT 100.
-		tab = tableOut{}
-		d.ok("query_esql", map[string]any{"query": "FROM logs-* | KEEP @timestamp"}, &tab)
+		tab, _ = d.table(map[string]any{"query": "FROM logs-* | KEEP @timestamp"})
 		if tab.Count != 100 || !strings.Contains(tab.Limit, "LIMIT 100 was added") {
 			t.Errorf("default limit: row_count %d, limit %q", tab.Count, tab.Limit)
 		}
 		// start/end restrict @timestamp.
 		count := func(args map[string]any) int {
-			var c tableOut
-			d.ok("query_esql", args, &c)
+			c, raw := d.table(args)
 			if len(c.Rows) != 1 {
-				t.Fatalf("count: %+v", c)
+				t.Fatalf("count: %s", raw)
 			}
-			n, _ := c.Rows[0][0].(float64)
-			return int(n)
+			n, _ := strconv.Atoi(c.Rows[0][0])
+			return n
 		}
 		all := count(map[string]any{"query": "FROM logs-system.auth-* | STATS n = COUNT(*)"})
 		lastDay := count(map[string]any{"query": "FROM logs-system.auth-* | STATS n = COUNT(*)", "start": "now-1d", "end": "now"})
@@ -159,9 +210,8 @@ func TestQueryESQLOnEveryPath(t *testing.T) {
 			t.Errorf("start/end: %d events in the last day of %d", lastDay, all)
 		}
 		since := time.Now().Add(-24*time.Hour - time.Minute)
-		tab = tableOut{}
-		d.ok("query_esql", map[string]any{"query": "FROM logs-system.auth-* | KEEP @timestamp | SORT @timestamp ASC | LIMIT 1", "start": "now-1d"}, &tab)
-		if first, _ := time.Parse(time.RFC3339Nano, tab.Rows[0][0].(string)); first.Before(since) {
+		tab, _ = d.table(map[string]any{"query": "FROM logs-system.auth-* | KEEP @timestamp | SORT @timestamp ASC | LIMIT 1", "start": "now-1d"})
+		if first, _ := time.Parse(time.RFC3339Nano, tab.Rows[0][0]); first.Before(since) {
 			t.Errorf("start: an event at %v", first)
 		}
 		// Errors: type, line, column, hint.
@@ -347,12 +397,11 @@ func TestIndicesFieldsDocumentOnEveryPath(t *testing.T) {
 			t.Errorf("get_fields logs-*: @timestamp %q, process.entity_id %q", all.Fields["@timestamp"], all.Fields["process.entity_id"])
 		}
 
-		var tab tableOut
-		d.ok("query_esql", map[string]any{"query": `FROM logs-system.auth-* METADATA _id, _index | WHERE user.name == "svc-backup" AND event.outcome == "success" | KEEP _id, _index, host.name | LIMIT 1`}, &tab)
+		tab, raw := d.table(map[string]any{"query": `FROM logs-system.auth-* METADATA _id, _index | WHERE user.name == "svc-backup" AND event.outcome == "success" | KEEP _id, _index, host.name | LIMIT 1`})
 		if len(tab.Rows) != 1 {
-			t.Fatalf("no svc-backup success: %+v", tab)
+			t.Fatalf("no svc-backup success: %s", raw)
 		}
-		id, index := tab.Rows[0][0].(string), tab.Rows[0][1].(string)
+		id, index := tab.Rows[0][0], tab.Rows[0][1]
 		var doc struct {
 			Index  string         `json:"_index"`
 			ID     string         `json:"_id"`
