@@ -234,6 +234,20 @@ func (s esqlSource) DocsWithID(name string) []esql.Doc {
 	return out
 }
 
+// Mapping is the index's mapping in ES|QL's type names, so that ES|QL
+// types a field as field caps does (message as text, addresses as ip).
+func (s esqlSource) Mapping(name string) map[string]string {
+	ix := s.index(name)
+	if ix == nil {
+		return nil
+	}
+	out := make(map[string]string, len(ix.Mapping))
+	for f, k := range ix.Mapping {
+		out[f] = kindName(k)
+	}
+	return out
+}
+
 // esqlFilter is the _query API's filter as the engine applies it: the
 // documents of each index the query clause matches, found once per index.
 func (s esqlSource) esqlFilter(clause any, now time.Time) func(index, id string, doc map[string]any) bool {
@@ -408,7 +422,8 @@ func fieldCaps(targets []esTarget, patterns []string) map[string]any {
 	for _, t := range targets {
 		indices = append(indices, t.name)
 		parents := map[string]bool{}
-		for f, typ := range fieldTypes(t.ix) {
+		types := fieldTypes(t.ix)
+		for f, typ := range types {
 			if wanted(f) {
 				note(f, typ, t.name)
 			}
@@ -417,7 +432,9 @@ func fieldCaps(targets []esTarget, patterns []string) map[string]any {
 			}
 		}
 		for p := range parents {
-			if wanted(p) {
+			// A multi-field (user.name.text) is not a field of an
+			// object: its parent is the field it indexes again.
+			if _, leaf := types[p]; !leaf && wanted(p) {
 				note(p, "object", t.name)
 			}
 		}

@@ -32,7 +32,7 @@ type docStamp struct {
 
 // load is loadIndex for the documents as they are now, from the last
 // query's work where nothing changed.
-func (c *Cache) load(ix string, ds []Doc) *loadedIndex {
+func (c *Cache) load(ix string, ds []Doc, mapping map[string]string) *loadedIndex {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	stamps := make([]docStamp, len(ds))
@@ -50,6 +50,7 @@ func (c *Cache) load(ix string, ds []Doc) *loadedIndex {
 		}
 	}
 	next := &cachedIndex{stamps: stamps}
+	next.mapping = mapping
 	next.docs = make([]loadedDoc, len(ds))
 	for i, d := range ds {
 		fv, ok := flat[stamps[i]]

@@ -36,6 +36,14 @@ type IDSource interface {
 	DocsWithID(index string) []Doc
 }
 
+// MappedSource is an optional Source extension: the types an index's
+// mapping gives its fields, in ES|QL's names (keyword, text, date, ip,
+// long, double, boolean). A field it does not name is typed from its
+// values, as dynamic mapping would. A Cache assumes it does not change.
+type MappedSource interface {
+	Mapping(index string) map[string]string
+}
+
 // TimeRange restricts @timestamp (inclusive bounds; a zero bound is open).
 type TimeRange struct {
 	From, To time.Time
@@ -354,9 +362,10 @@ type loadedDoc struct {
 
 // loadedIndex is an index's documents, flattened and typed.
 type loadedIndex struct {
-	docs   []loadedDoc
-	types  map[string]string
-	fields []string // sorted: the order of each document's cells
+	docs    []loadedDoc
+	types   map[string]string
+	fields  []string          // sorted: the order of each document's cells
+	mapping map[string]string // the index's declared types
 }
 
 // docsOf lists an index's documents with their _id, or their position.
@@ -371,10 +380,19 @@ func docsOf(src Source, ix string) []Doc {
 	return ds
 }
 
-// loadIndex flattens the documents, types the index's fields from their
-// values (as dynamic mapping would) and types each document's cells.
-func loadIndex(ix string, ds []Doc) *loadedIndex {
-	out := &loadedIndex{docs: make([]loadedDoc, len(ds))}
+// mappingOf is the index's mapping, when the source has one.
+func mappingOf(src Source, ix string) map[string]string {
+	if ms, ok := src.(MappedSource); ok {
+		return ms.Mapping(ix)
+	}
+	return nil
+}
+
+// loadIndex flattens the documents, types the index's fields (by the
+// mapping, else from their values as dynamic mapping would) and types
+// each document's cells.
+func loadIndex(ix string, ds []Doc, mapping map[string]string) *loadedIndex {
+	out := &loadedIndex{docs: make([]loadedDoc, len(ds)), mapping: mapping}
 	for i, d := range ds {
 		fv := fieldVals{}
 		flatten("", d.Source, fv)
@@ -397,6 +415,9 @@ func (li *loadedIndex) retype() {
 	li.fields = make([]string, 0, len(byField))
 	for k, v := range byField {
 		li.types[k] = inferType(k, v)
+		if t := li.mapping[k]; t != "" && li.types[k] != "null" {
+			li.types[k] = t
+		}
 		li.fields = append(li.fields, k)
 	}
 	sort.Strings(li.fields)
@@ -496,9 +517,9 @@ func (r *run) from(c *fromCmd, req Request) (*table, *verr) {
 	for _, ix := range indices {
 		var li *loadedIndex
 		if is, ok := src.(IDSource); ok && r.e.Cache != nil {
-			li = r.e.Cache.load(ix, is.DocsWithID(ix))
+			li = r.e.Cache.load(ix, is.DocsWithID(ix), mappingOf(src, ix))
 		} else {
-			li = loadIndex(ix, docsOf(src, ix))
+			li = loadIndex(ix, docsOf(src, ix), mappingOf(src, ix))
 		}
 		loaded = append(loaded, li)
 		for k, t := range li.types {
