@@ -19,11 +19,13 @@ import (
 //	@timestamp:date	user.name:keyword	…       (header: name:type, tab-separated)
 //	2025-01-01T10:00:00Z	alice	…               (one line per row)
 //
-// A cell is written bare; empty is null. A string that would read as
+// A cell is written bare; empty is null (a row null in every column is an
+// empty line). A string that would read as
 // something else (empty, with a tab or line break, with spaces at an end,
 // starting with " or [) is written as a JSON string. A multi-value is
-// [a, b], its elements quoted the same way when they hold ", " or ].
-// Dates are ISO, without a zero fraction.
+// [a, b], its elements quoted the same way when they hold ", " or ], as
+// is a value of the every-row line. Dates are ISO, without a zero
+// fraction.
 
 // textTable is an ES|QL result laid out for a model.
 type textTable struct {
@@ -63,7 +65,11 @@ func newTextTable(t *esqlTable) *textTable {
 		case nulls[i]:
 			out.allNull = append(out.allNull, c.Name)
 		case len(t.Values) > 1 && allEqual(cols[i]):
-			out.constant = append(out.constant, c.Name+"="+cols[i][0])
+			v := cols[i][0]
+			if strings.Contains(v, ", ") && !strings.HasPrefix(v, `"`) && !strings.HasPrefix(v, "[") {
+				v = strconv.Quote(v) // the line separates columns with ", "
+			}
+			out.constant = append(out.constant, c.Name+"="+v)
 		default:
 			keep = append(keep, i)
 			out.header = append(out.header, c.Name+":"+c.Type)

@@ -43,7 +43,7 @@ func TestTextTable(t *testing.T) {
 		t.Errorf("no rows: %q", got)
 	}
 	// Every column constant: no header, the values said once.
-	if got := table(`{"columns":[{"name":"n","type":"long"}],"values":[[1],[1]]}`); got != "2 rows\nevery row: n=1\n" {
+	if got := table(`{"columns":[{"name":"n","type":"long"},{"name":"m","type":"text"}],"values":[[1,"a, b"],[1,"a, b"]]}`); got != "2 rows\nevery row: n=1, m=\"a, b\"\n" {
 		t.Errorf("constant: %q", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -97,6 +98,22 @@ type tableOut struct {
 	Rows     [][]string
 }
 
+// value is row i's cell of the named column, or the column's every-row
+// value.
+func (tab tableOut) value(i int, name string) string {
+	for j, c := range tab.Columns {
+		if strings.HasPrefix(c, name+":") {
+			return tab.Rows[i][j]
+		}
+	}
+	return tab.Constant[name]
+}
+
+func isISO(s string) bool {
+	_, err := time.Parse(time.RFC3339Nano, s)
+	return err == nil
+}
+
 // table runs query_esql and reads its text table as a model would: the
 // count line, the lines said once, the header, then a row a line.
 func (d *dataCaller) table(args map[string]any) (tableOut, string) {
@@ -141,6 +158,11 @@ func parseTable(t *testing.T, text string) tableOut {
 		copy(row, cells)
 		tab.Rows = append(tab.Rows, row)
 	}
+	for len(tab.Rows) < tab.Count {
+		// rows null in every column at the end: empty lines the answer's
+		// end trims
+		tab.Rows = append(tab.Rows, make([]string, len(tab.Columns)))
+	}
 	if len(tab.Rows) != tab.Count {
 		t.Errorf("%d rows under a count of %d", len(tab.Rows), tab.Count)
 	}
@@ -165,7 +187,7 @@ func TestQueryESQLOnEveryPath(t *testing.T) {
 			"params": map[string]any{"host": "vpn-gw-01"},
 			"limit":  5,
 		})
-		if strings.Join(tab.Columns, ",") != "@timestamp:date,user.name:keyword,event.outcome:keyword,source.ip:ip" || tab.Constant["host.name"] != "vpn-gw-01" {
+		if tab.Columns[0] != "@timestamp:date" || tab.Constant["host.name"] != "vpn-gw-01" || slices.Contains(tab.Columns, "host.name:keyword") {
 			t.Errorf("columns: %v, every row: %v\n%s", tab.Columns, tab.Constant, raw)
 		}
 		if tab.Count != 5 || len(tab.Rows) != 5 {
@@ -174,12 +196,12 @@ func TestQueryESQLOnEveryPath(t *testing.T) {
 		if !strings.Contains(tab.Limit, "LIMIT 5 was added") || !strings.Contains(tab.Limit, "may be more rows") {
 			t.Errorf("the added LIMIT is not stated: %q", tab.Limit)
 		}
-		for _, row := range tab.Rows {
-			if _, err := time.Parse(time.RFC3339Nano, row[0]); err != nil || strings.Contains(row[0], ".000Z") {
-				t.Errorf("date not ISO without a zero fraction: %v", row[0])
+		for i := range tab.Rows {
+			if ts := tab.value(i, "@timestamp"); !isISO(ts) || strings.Contains(ts, ".000Z") {
+				t.Errorf("date not ISO without a zero fraction: %v", ts)
 			}
-			if row[3] == "" || strings.ContainsAny(row[3], `"[`) {
-				t.Errorf("source.ip %q", row[3])
+			if ip := tab.value(i, "source.ip"); ip == "" || strings.ContainsAny(ip, `"[`) {
+				t.Errorf("source.ip %q", ip)
 			}
 		}
 		if strings.Contains(raw, `"values"`) || strings.Contains(raw, `"vpn-gw-01"`) {
