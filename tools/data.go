@@ -50,7 +50,7 @@ var dataOperations = []*operation.Operation{
 	{
 		Name:        "find_events_around",
 		Title:       "Find events around an alert",
-		Description: "Events of an alert's host (or a given host, user or process) around its time, oldest first, with counts by category.",
+		Description: "Events of an alert's host (or a given host, user or process) around its time, oldest first, as query_esql's table, after counts by category.",
 		Toolset:     "data",
 		Method:      http.MethodPost,
 		Path:        agentBuilderExecute,

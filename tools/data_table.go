@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -30,6 +31,7 @@ import (
 // textTable is an ES|QL result laid out for a model.
 type textTable struct {
 	rows     int
+	unit     string   // what a row is: "row" unless said
 	note     string   // after the row count: the LIMIT added, say
 	constant []string // name=value, the same in every row
 	allNull  []string // names
@@ -98,10 +100,11 @@ func allEqual(cells []string) bool {
 // String writes the table.
 func (t *textTable) String() string {
 	var b strings.Builder
+	unit := cmp.Or(t.unit, "row")
 	if t.rows == 1 {
-		b.WriteString("1 row")
+		b.WriteString("1 " + unit)
 	} else {
-		fmt.Fprintf(&b, "%d rows", t.rows)
+		fmt.Fprintf(&b, "%d %ss", t.rows, unit)
 	}
 	if t.note != "" {
 		b.WriteString("; " + t.note)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -127,7 +128,7 @@ func parseTable(t *testing.T, text string) tableOut {
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	tab := tableOut{Constant: map[string]string{}}
 	count, note, _ := strings.Cut(lines[0], "; ")
-	if _, err := fmt.Sscanf(count, "%d row", &tab.Count); err != nil {
+	if _, err := fmt.Sscan(count, &tab.Count); err != nil {
 		t.Fatalf("no row count in %q", lines[0])
 	}
 	tab.Limit = note
@@ -271,26 +272,65 @@ func bruteForceAlert(t *testing.T, d *dataCaller) (id string) {
 	return ""
 }
 
+// eventsOut is find_events_around's answer, read back.
 type eventsOut struct {
 	Alert struct {
-		ID   string `json:"id"`
-		Rule string `json:"rule"`
-		Time string `json:"time"`
-	} `json:"alert"`
-	Entity map[string]string `json:"entity"`
-	From   string            `json:"from"`
-	To     string            `json:"to"`
-	Counts map[string]int    `json:"counts_by_category"`
-	Total  int               `json:"total"`
-	Events []struct {
-		T        string `json:"t"`
-		Category string `json:"category"`
-		Action   string `json:"action"`
-		Outcome  string `json:"outcome"`
-		Host     string `json:"host"`
-		User     string `json:"user"`
-		Message  string `json:"message"`
-	} `json:"events"`
+		ID, Rule, Time string
+	}
+	Entity   map[string]string
+	From, To string
+	Counts   map[string]int
+	Total    int
+	Events   []eventOut
+	Table    tableOut
+}
+
+type eventOut struct {
+	T, Category, Action, Outcome, Host, User, Message string
+}
+
+// events runs find_events_around and reads its answer as a model would:
+// the lines before the table, then the table.
+func (d *dataCaller) events(args map[string]any) eventsOut {
+	d.t.Helper()
+	text := d.ok("find_events_around", args, nil)
+	ev := eventsOut{Entity: map[string]string{}, Counts: map[string]int{}}
+	lines := strings.SplitAfter(text, "\n")
+	for len(lines) > 0 {
+		line := strings.TrimSuffix(lines[0], "\n")
+		key, rest, _ := strings.Cut(line, ": ")
+		switch key {
+		case "alert":
+			m := regexp.MustCompile(`^(\S+), rule "(.*)", at (\S+)$`).FindStringSubmatch(rest)
+			if m == nil {
+				d.t.Fatalf("alert line %q", line)
+			}
+			ev.Alert.ID, ev.Alert.Rule, ev.Alert.Time = m[1], m[2], m[3]
+		case "entity":
+			k, v, _ := strings.Cut(rest, "=")
+			ev.Entity[k] = v
+		case "window":
+			ev.From, ev.To, _ = strings.Cut(rest, " to ")
+		case "counts by category":
+			counts, total, _ := strings.Cut(rest, "; total ")
+			ev.Total, _ = strconv.Atoi(total)
+			for _, kv := range strings.Split(counts, ", ") {
+				if k, v, ok := strings.Cut(kv, "="); ok {
+					ev.Counts[k], _ = strconv.Atoi(v)
+				}
+			}
+		default:
+			ev.Table = parseTable(d.t, strings.Join(lines, ""))
+			for i := range ev.Table.Rows {
+				v := func(name string) string { return ev.Table.value(i, name) }
+				ev.Events = append(ev.Events, eventOut{T: v("t"), Category: v("category"), Action: v("action"), Outcome: v("outcome"), Host: v("host"), User: v("user"), Message: v("message")})
+			}
+			return ev
+		}
+		lines = lines[1:]
+	}
+	d.t.Fatalf("no events table:\n%s", text)
+	return ev
 }
 
 // checkBruteForce: failures on vpn-gw-01, then the svc-backup success,
@@ -334,8 +374,10 @@ func checkBruteForce(t *testing.T, ev eventsOut) {
 func TestFindEventsAroundOnEveryPath(t *testing.T) {
 	forEachDataPath(t, func(t *testing.T, d *dataCaller) {
 		id := bruteForceAlert(t, d)
-		var ev eventsOut
-		d.ok("find_events_around", map[string]any{"alert_id": id}, &ev)
+		ev := d.events(map[string]any{"alert_id": id})
+		if !strings.Contains(ev.Table.Limit, "oldest first") || ev.Table.Constant["host"] != "vpn-gw-01" {
+			t.Errorf("table note %q, every row %v", ev.Table.Limit, ev.Table.Constant)
+		}
 		if ev.Alert.ID != id || ev.Entity["host.name"] != "vpn-gw-01" || ev.Alert.Time == "" {
 			t.Errorf("alert %+v, entity %v", ev.Alert, ev.Entity)
 		}
@@ -348,8 +390,7 @@ func TestFindEventsAroundOnEveryPath(t *testing.T) {
 		checkBruteForce(t, ev)
 
 		// From the entity: the user around the alert's time.
-		var byUser eventsOut
-		d.ok("find_events_around", map[string]any{"user": "svc-backup", "time": ev.Alert.Time, "window": "10m"}, &byUser)
+		byUser := d.events(map[string]any{"user": "svc-backup", "time": ev.Alert.Time, "window": "10m"})
 		if byUser.Entity["user.name"] != "svc-backup" || len(byUser.Events) == 0 {
 			t.Fatalf("by user: %+v", byUser)
 		}
