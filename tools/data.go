@@ -33,7 +33,7 @@ var dataOperations = []*operation.Operation{
 	{
 		Name:        "query_esql",
 		Title:       "Query events (ES|QL)",
-		Description: "Run an ES|QL query on Elasticsearch; answers a table.",
+		Description: "Run an ES|QL query on Elasticsearch. Answers a tab-separated table: a name:type header, a line per row, empty = null; columns equal in every row are given once above it.",
 		Toolset:     "data",
 		Method:      http.MethodPost,
 		Path:        agentBuilderExecute,
@@ -49,7 +49,7 @@ var dataOperations = []*operation.Operation{
 	{
 		Name:        "find_events_around",
 		Title:       "Find events around an alert",
-		Description: "Events of an alert's host (or a given host, user or process) around its time, oldest first, with counts by category.",
+		Description: "Events of an alert's host (or a given host, user or process) around its time, oldest first, as query_esql's table, after counts by category.",
 		Toolset:     "data",
 		Method:      http.MethodPost,
 		Path:        agentBuilderExecute,
