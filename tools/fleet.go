@@ -268,7 +268,7 @@ var fleetOperations = []*operation.Operation{
 		Input:       FindAgentPoliciesInput{},
 		Examples: []string{
 			`{}`,
-			`{"kuery":"ingest-agent-policies.name:prod*","withAgentCount":true,"full":true,"format":"simplified","sortField":"updated_at","sortOrder":"desc","page":2,"perPage":10,"space_id":"soc"}`,
+			`{"kuery":"ingest-agent-policies.name:prod*","withAgentCount":true,"showUpgradeable":true,"full":true,"format":"simplified","sortField":"updated_at","sortOrder":"desc","page":2,"perPage":10,"space_id":"soc"}`,
 		},
 	},
 	{
@@ -530,6 +530,9 @@ var fleetOperations = []*operation.Operation{
 			`{"name":"Production cluster","type":"elasticsearch","hosts":["https://es.example.com:9200"]}`,
 			`{"id":"es-remote","name":"Central cluster","type":"remote_elasticsearch","hosts":["https://central.example.com:9200"],"is_default":false,"is_default_monitoring":true,"proxy_id":"corp-proxy","ca_trusted_fingerprint":"79f956a0175a7d8bfa9d4b2e1ab5fb8b1c2d4e3f5a6b7c8d9e0f1a2b3c4d5e6f","config_yaml":"bulk_max_size: 1600","preset":"throughput","ssl":{"certificate_authorities":["-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"],"verification_mode":"full"},"secrets":{"service_token":"AAEAAWVsYXN0aWMvZmxlZXQtc2VydmVyL3Rva2VuLTE"},"settings":{"kibana_url":"https://central-kibana.example.com","sync_integrations":true,"write_to_logs_streams":false},"space_id":"soc"}`,
 			`{"name":"Kafka","type":"kafka","hosts":["kafka1.example.com:9092","kafka2.example.com:9092"],"settings":{"auth_type":"user_pass","username":"fleet","password":"changeme","sasl":{"mechanism":"SCRAM-SHA-512"},"topic":"elastic-agent","partition":"round_robin","round_robin":{"group_events":1},"compression":"gzip","required_acks":1,"version":"2.6.0"}}`,
+			`{"name":"Kafka, keyed","type":"kafka","hosts":["kafka1.example.com:9092"],"settings":{"auth_type":"none","connection_type":"plaintext","client_id":"Elastic","topic":"elastic-agent","partition":"hash","hash":{"hash":"host.name","random":false},"key":"host.name","headers":[{"key":"team","value":"soc"}],"compression":"lz4","compression_level":4,"timeout":30,"broker_timeout":10,"required_acks":1,"ca_sha256":"79f956a0175a7d8bfa9d4b2e1ab5fb8b1c2d4e3f5a6b7c8d9e0f1a2b3c4d5e6f"}}`,
+			`{"name":"Kafka, spread","type":"kafka","hosts":["kafka1.example.com:9092"],"settings":{"auth_type":"none","topic":"elastic-agent","partition":"random","random":{"group_events":1}}}`,
+			`{"name":"DR cluster","type":"remote_elasticsearch","hosts":["https://dr.example.com:9200"],"settings":{"service_token":"AAEAAWVsYXN0aWMvZmxlZXQtc2VydmVyL3Rva2VuLTI","kibana_url":"https://dr-kibana.example.com","kibana_api_key":"a2V5aWQ6c2VjcmV0","sync_integrations":true,"sync_uninstalled_integrations":true}}`,
 			`{"name":"Logstash","type":"logstash","hosts":["logstash.example.com:5044"],"ssl":{"certificate":"-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----","key":"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"}}`,
 			`{"name":"Kafka over TLS","type":"kafka","hosts":["kafka1.example.com:9093"],"ssl":{"certificate":"-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----"},"secrets":{"ssl":{"key":"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"},"password":{"id":"9f1d2e3c-secret"}},"settings":{"auth_type":"user_pass","username":"fleet","topic":"elastic-agent","shipper":{"disk_queue_enabled":true,"disk_queue_max_size":1073741824,"mem_queue_events":4096}}}`,
 		},
@@ -862,14 +865,15 @@ func (in *GetAgentStatusSummaryInput) Prepare() error {
 
 // FindAgentPoliciesInput filters and pages agent policies.
 type FindAgentPoliciesInput struct {
-	Kuery          string `json:"kuery,omitempty" in:"query" jsonschema_description:"KQL on ingest-agent-policies.* fields, e.g. ingest-agent-policies.name:prod*."`
-	WithAgentCount bool   `json:"withAgentCount,omitempty" in:"query" jsonschema_description:"Count each policy's agents."`
-	Full           bool   `json:"full,omitempty" in:"query" jsonschema_description:"Include the integration policies (large)."`
-	SortField      string `json:"sortField,omitempty" in:"query" jsonschema_description:"E.g. name, updated_at."`
-	SortOrder      string `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`
-	Page           int    `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
-	PerPage        int    `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20."`
-	Format         string `json:"format,omitempty" in:"query" jsonschema:"enum=simplified,enum=legacy" jsonschema_description:"Shape of the package policies (with full)."`
+	Kuery           string `json:"kuery,omitempty" in:"query" jsonschema_description:"KQL on ingest-agent-policies.* fields, e.g. ingest-agent-policies.name:prod*."`
+	WithAgentCount  bool   `json:"withAgentCount,omitempty" in:"query" jsonschema_description:"Count each policy's agents."`
+	ShowUpgradeable bool   `json:"showUpgradeable,omitempty" in:"query" jsonschema_description:"Only policies with agents that can be upgraded."`
+	Full            bool   `json:"full,omitempty" in:"query" jsonschema_description:"Include the integration policies (large)."`
+	SortField       string `json:"sortField,omitempty" in:"query" jsonschema_description:"E.g. name, updated_at."`
+	SortOrder       string `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`
+	Page            int    `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
+	PerPage         int    `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20."`
+	Format          string `json:"format,omitempty" in:"query" jsonschema:"enum=simplified,enum=legacy" jsonschema_description:"Shape of the package policies (with full)."`
 }
 
 // GetAgentPolicyInput names the agent policy to read.
