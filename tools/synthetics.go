@@ -287,7 +287,7 @@ const (
 	sandboxPrivateLocationID      = "dmz-probes"
 	sandboxPrivateLocationLabel   = "DMZ probes"
 	sandboxSparePrivateLocationID = "lab-probes"
-	sandboxSyntheticsAgentPolicy  = "synthetics-frankfurt"
+	sandboxSyntheticsAgentPolicy  = "fleet-server-policy"
 )
 
 // syntheticsParamsAvailability: the parameters API is in the 8.12 API
@@ -430,7 +430,6 @@ func (in *UpdateMonitorInput) Prepare() error { return in.check(in.Type, false) 
 type SyntheticsParamIDInput struct {
 	ID string `json:"id" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"From list_synthetics_params."`
 }
-
 
 // CreateSyntheticsParamInput is a new parameter.
 type CreateSyntheticsParamInput struct {
