@@ -103,7 +103,9 @@ func (m *synMonitor) status(now time.Time) string {
 			return "down"
 		}
 	}
-	if now.Sub(m.created) < time.Duration(cfgNumber(m.attrs["schedule"].(map[string]any)["number"]))*time.Minute {
+	var every int
+	fmt.Sscan(fmt.Sprint(m.attrs["schedule"].(map[string]any)["number"]), &every)
+	if now.Sub(m.created) < time.Duration(every)*time.Minute {
 		return "pending"
 	}
 	return "up"
