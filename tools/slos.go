@@ -69,7 +69,7 @@ var sloOperations = []*operation.Operation{
 	{
 		Name:        "create_slo",
 		Title:       "Create SLO",
-		Description: "Define an SLO: indicator, time window, budgeting method and objective (target between 0 and 1, e.g. 0.995). Answers its id.",
+		Description: "Define an SLO: what it measures (indicator), over which window, and its target. Answers its id.",
 		Toolset:     "slos",
 		Method:      http.MethodPost,
 		Path:        "/api/observability/slos",
@@ -345,9 +345,9 @@ type CreateSLOInput struct {
 	Description     string        `json:"description" jsonschema:"required"`
 	Indicator       SLOIndicator  `json:"indicator" jsonschema:"required"`
 	TimeWindow      SLOTimeWindow `json:"timeWindow" jsonschema:"required"`
-	BudgetingMethod string        `json:"budgetingMethod" jsonschema:"required,enum=occurrences,enum=timeslices" jsonschema_description:"timeslices: share of good time slices (objective.timesliceWindow)."`
+	BudgetingMethod string        `json:"budgetingMethod" jsonschema:"required,enum=occurrences,enum=timeslices"`
 	Objective       SLOObjective  `json:"objective" jsonschema:"required"`
-	GroupBy         []string      `json:"groupBy,omitempty" jsonschema_description:"Fields to keep one summary per value of, e.g. [host.name]."`
+	GroupBy         []string      `json:"groupBy,omitempty" jsonschema_description:"One summary per value, e.g. [host.name]."`
 	Tags            []string      `json:"tags,omitempty"`
 	Settings        *SLOSettings  `json:"settings,omitempty"`
 }
@@ -365,7 +365,7 @@ type UpdateSLOInput struct {
 	SLOID           string         `json:"sloId" in:"path" jsonschema:"required,minLength=1"`
 	Name            string         `json:"name,omitempty" jsonschema:"minLength=1"`
 	Description     *string        `json:"description,omitempty"`
-	Indicator       *SLOIndicator  `json:"indicator,omitempty" jsonschema_description:"As in create_slo; replaces the whole indicator."`
+	Indicator       *SLOIndicator  `json:"indicator,omitempty"`
 	TimeWindow      *SLOTimeWindow `json:"timeWindow,omitempty"`
 	BudgetingMethod string         `json:"budgetingMethod,omitempty" jsonschema:"enum=occurrences,enum=timeslices"`
 	Objective       *SLOObjective  `json:"objective,omitempty"`
@@ -409,7 +409,7 @@ func (in *UpdateSLOInput) Prepare() error {
 // takes.
 type SLOIndicator struct {
 	Type   string         `json:"type" jsonschema:"required,enum=sli.apm.transactionErrorRate,enum=sli.apm.transactionDuration,enum=sli.kql.custom,enum=sli.metric.custom,enum=sli.histogram.custom,enum=sli.metric.timeslice"`
-	Params map[string]any `json:"params" jsonschema:"required" jsonschema_description:"By type. apm.*: service, environment, transactionType, transactionName, index (* for all), filter?; transactionDuration also threshold (ms). kql.custom: index, timestampField, good, total (KQL), filter?. metric.custom: index, timestampField, good and total {metrics:[{name:A, aggregation:sum|doc_count, field?}], equation:\"A\"}. histogram.custom: index, timestampField, good and total {aggregation:value_count|range, field, from?, to?}. metric.timeslice: index, timestampField, metric {metrics, equation, comparator GT|GTE|LT|LTE, threshold}."`
+	Params map[string]any `json:"params" jsonschema:"required" jsonschema_description:"apm.*: service, environment, transactionType, transactionName, index; transactionDuration also threshold (ms). kql.custom: index, timestampField, good, total (KQL). metric.custom: index, timestampField, good and total {metrics:[{name:A, aggregation, field}], equation}. histogram.custom: index, timestampField, good and total {aggregation:value_count|range, field, from, to}. metric.timeslice: index, timestampField, metric {metrics, equation, comparator, threshold}."`
 }
 
 // sloIndicatorParams are the params each indicator type requires.
@@ -577,8 +577,8 @@ func (w *SLOTimeWindow) check() error {
 // SLOObjective is the target, and for timeslices the slice rules.
 type SLOObjective struct {
 	Target          float64  `json:"target" jsonschema:"required,exclusiveMinimum=0,exclusiveMaximum=1" jsonschema_description:"E.g. 0.999 for 99.9%."`
-	TimesliceTarget *float64 `json:"timesliceTarget,omitempty" jsonschema:"minimum=0,maximum=1" jsonschema_description:"timeslices: share of a slice that must be good."`
-	TimesliceWindow string   `json:"timesliceWindow,omitempty" jsonschema_description:"timeslices: slice length, 1m to 120m, e.g. 5m."`
+	TimesliceTarget *float64 `json:"timesliceTarget,omitempty" jsonschema:"minimum=0,maximum=1" jsonschema_description:"timeslices: good share of a slice."`
+	TimesliceWindow string   `json:"timesliceWindow,omitempty" jsonschema_description:"timeslices: 1m to 120m."`
 }
 
 var sloSliceWindow = regexp.MustCompile(`^([1-9][0-9]*)m$`)
@@ -612,10 +612,9 @@ func (o *SLOObjective) check(method string) error {
 
 // SLOSettings tune how the SLO's data is computed.
 type SLOSettings struct {
-	SyncDelay              string `json:"syncDelay,omitempty" jsonschema_description:"How late data arrives; default 1m, at most 6h."`
-	Frequency              string `json:"frequency,omitempty" jsonschema_description:"Compute every; default 1m, 1m to 59m."`
-	PreventInitialBackfill bool   `json:"preventInitialBackfill,omitempty" jsonschema_description:"Start from now, not from the window's data."`
-	SyncField              string `json:"syncField,omitempty" jsonschema_description:"Time field for syncing; default the timestamp field."`
+	SyncDelay              string `json:"syncDelay,omitempty" jsonschema_description:"Default 1m, at most 6h."`
+	Frequency              string `json:"frequency,omitempty" jsonschema_description:"Default 1m, at most 59m."`
+	PreventInitialBackfill bool   `json:"preventInitialBackfill,omitempty" jsonschema_description:"Start from now, not from past data."`
 }
 
 var sloSettingDuration = regexp.MustCompile(`^([1-9][0-9]*)([mh])$`)
