@@ -20,6 +20,12 @@ var toolName = regexp.MustCompile(`^[a-z]+(_[a-z]+)+$`)
 // them there too (the request says it mutates).
 var getsThatWrite = map[string]bool{"sync_ml_saved_objects": true, "copy_timeline": true}
 
+// internalRoutes are the tools that speak an /internal route, each with
+// why: the published spec lists it, and no public route does its work.
+var internalRoutes = map[string]string{
+	"find_slo_definitions": "the only route that lists SLO definitions (find_slos lists summaries); not offered on serverless, which restricts internal APIs",
+}
+
 func TestRegistryInvariants(t *testing.T) {
 	seen := map[string]bool{}
 	routes := map[string]string{}
@@ -52,7 +58,9 @@ func TestRegistryInvariants(t *testing.T) {
 			if op.APIVersion == "" {
 				t.Errorf("no elastic-api-version declared")
 			}
-			if !strings.HasPrefix(op.Path, "/api/") {
+			if _, internal := internalRoutes[op.Name]; internal && (!strings.HasPrefix(op.Path, "/internal/") || op.Availability == nil || op.Availability.Serverless) {
+				t.Errorf("internal route %q: declare an availability without serverless", op.Path)
+			} else if !strings.HasPrefix(op.Path, "/api/") && !internal {
 				t.Errorf("path %q does not start with /api/", op.Path)
 			}
 			switch op.Method {

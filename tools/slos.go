@@ -227,9 +227,15 @@ const (
 
 // Availability of the SLO routes that arrived after the toolset's.
 var (
-	// The definitions route is internal (the SLO app's management page); it
-	// arrived with that page. unverified: its first version; kept as 8.16.
-	sloDefinitionsAvailability = sinceIn("slos", "8.16.0")
+	// The definitions route is internal (the SLO app's management page,
+	// listed in the published spec). Serverless restricts internal APIs to
+	// Kibana's own UI (server.restrictInternalApis), so it is not offered
+	// there. unverified: its first version; kept as 8.16.
+	sloDefinitionsAvailability = func() *operation.Availability {
+		a := sinceIn("slos", "8.16.0")
+		a.Serverless = false
+		return a
+	}()
 	// POST /_bulk_delete and GET /_bulk_delete/{taskId}: Kibana PR #217405,
 	// merged April 2025, so 9.1. unverified: whether 8.19 has them.
 	sloBulkDeleteAvailability = sinceIn("slos", "9.1.0")
