@@ -26,6 +26,8 @@ type space struct {
 	attackDisc  attackDiscoveryState
 	maintenance maintenanceState // maintenance.go
 	admin       adminState       // platform_admin.go
+	slos        sloState         // slos.go
+	synthetics  syntheticsState  // synthetics.go
 
 	// What one area's seed tells the next, so the story hangs together:
 	// alerts are raised by the story's rules, cases attach those alerts and
@@ -83,6 +85,7 @@ func (k *Kibana) allRoutes() []route {
 		k.detectionRulesRoutes(), k.exceptionListsRoutes(), k.valueListsRoutes(), k.savedObjectsRoutes(), k.statusRoutes(),
 		k.timelinesRoutes(), k.osqueryRoutes(), k.assetCriticalityRoutes(), k.entityStoreRoutes(), k.attackDiscoveryRoutes(),
 		k.agentBuilderRoutes(), k.consoleRoutes(), k.maintenanceRoutes(), k.adminRoutes(),
+		k.sloRoutes(), k.syntheticsRoutes(),
 	} {
 		all = append(all, area...)
 	}
@@ -114,6 +117,8 @@ func (k *Kibana) seed() {
 		k.seedAttackDiscovery(sp, rng)
 		k.seedMaintenance(sp)
 		k.seedAdmin(sp)
+		k.seedSLOs(sp)
+		k.seedSynthetics(sp)
 		k.spaces[s.id] = sp
 	}
 }

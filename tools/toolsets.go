@@ -85,6 +85,16 @@ var Toolsets = []operation.Toolset{
 	// management and the upgrade assistant are stack-only, and /api/features is undocumented there. Short URLs
 	// and the Uptime settings declare their own (platform.go).
 	{Name: "platform", Availability: operation.Availability{}, Description: "Kibana platform: features, task manager health, upgrade readiness, short URLs, Logstash pipelines, Uptime settings."},
+	// SLOs: on by default from 8.8 (elastic/kibana x-pack/plugins/observability/dev_docs/slo.md: "Starting in 8.8,
+	// SLO is enabled by default"); the spec gives these routes no x-state. Later routes declare their own (slos.go).
+	// Feature id: sloFeatureId = 'slo'. Serverless: observability projects (security projects lack the feature).
+	{Name: "slos", Availability: operation.Availability{Since: "8.8.0", Feature: "slo", Serverless: true}, Description: "Service-level objectives: status and error budgets; define, reset, enable and disable them."},
+	// Synthetics: the monitors and private locations APIs are in the 8.14 API reference (synthetics-apis.html);
+	// parameters in 8.12's (synthetics.go); the test run route's x-state says "added in 9.2.0". unverified: the
+	// first versions of the monitors and parameters _bulk_delete routes and of the private location get/update
+	// routes; none is declared. Feature id: the synthetics plugin registers PLUGIN.ID = 'uptime' ("Synthetics and
+	// Uptime"). Serverless: observability projects.
+	{Name: "synthetics", Availability: operation.Availability{Since: "8.14.0", Feature: "uptime", Serverless: true}, Description: "Synthetics monitors, their parameters and private locations; run a monitor once."},
 }
 
 // LookupToolset finds a toolset of the catalogue by name.
