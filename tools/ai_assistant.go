@@ -102,7 +102,7 @@ var aiAssistantSettingsOperations = []*operation.Operation{
 		Input:       AIChatInput{},
 		Examples: []string{
 			`{"connectorId":"` + sandboxGenAIConnector + `","persist":false,"messages":[{"role":"user","content":"What does a Mimikatz alert on a domain controller mean?"}]}`,
-			`{"connectorId":"` + sandboxGenAIConnector + `","persist":true,"conversationId":"` + sandboxConversationExample + `","promptId":"default-system-prompt","responseLanguage":"English","content_references_disabled":true,"messages":[{"role":"user","content":"Which hosts did this user log in to?","data":{"user.name":"jdoe"},"fields_to_anonymize":["user.name"]}],"space_id":"soc"}`,
+			`{"connectorId":"` + sandboxGenAIConnectorSOC + `","persist":true,"conversationId":"` + sandboxConversationExample + `","promptId":"default-system-prompt","responseLanguage":"English","content_references_disabled":true,"messages":[{"role":"user","content":"Which hosts did this user log in to?","data":{"user.name":"jdoe"},"fields_to_anonymize":["user.name"]}],"space_id":"soc"}`,
 		},
 	},
 	{
@@ -120,20 +120,22 @@ var aiAssistantSettingsOperations = []*operation.Operation{
 		Input:        ObservabilityChatInput{},
 		Examples: []string{
 			`{"connectorId":"` + sandboxGenAIConnector + `","persist":false,"messages":[{"@timestamp":"2025-03-12T09:00:00Z","message":{"role":"user","content":"Why is checkout latency up?"}}]}`,
-			`{"connectorId":"` + sandboxGenAIConnector + `","persist":true,"title":"Checkout latency","disableFunctions":true,"instructions":["Answer in two sentences."],"messages":[{"@timestamp":"2025-03-12T09:00:00Z","message":{"role":"user","content":"Which service errors most?"}}],"space_id":"soc"}`,
+			`{"connectorId":"` + sandboxGenAIConnectorSOC + `","persist":true,"title":"Checkout latency","disableFunctions":true,"instructions":["Answer in two sentences."],"messages":[{"@timestamp":"2025-03-12T09:00:00Z","message":{"role":"user","content":"Which service errors most?"}}],"space_id":"soc"}`,
 		},
 	},
 }
 
-// Ids the sandbox seeds, so that examples reach real objects: the default
-// space's first seeded anonymization field and prompt, a conversation and
-// a knowledge base entry, and its GenAI connector.
+// Ids the sandbox seeds, so that examples reach real objects: an
+// anonymization field, a prompt and a conversation (the same in every
+// story space), each space's first knowledge base entry and GenAI connector.
 const (
 	sandboxAnonFieldExample    = "anon-field-host-name"
 	sandboxPromptExample       = "default-system-prompt"
 	sandboxConversationExample = "conv-ransomware-fs-02"
 	sandboxKBEntryExample      = "kb-entry-7f3e2a0c"
-	sandboxGenAIConnector      = "genai-openai"
+	sandboxGenAIConnector      = "4d724b85-8bee-4b1c-8cd7-bb422781dd9b" // OpenAI GPT-4o
+	sandboxGenAIConnectorSOC   = "f4930984-cb68-4d96-8ebd-33db35d9a099" // soc: Claude on Bedrock
+	sandboxKBEntrySOC          = "kb-entry-5c1d9e44"
 )
 
 // observabilityAssistantAvailability: the route's x-state is "Technical

@@ -54,7 +54,7 @@ var aiAssistantConversationOperations = []*operation.Operation{
 		Input:       CreateAIConversationInput{},
 		Examples: []string{
 			`{"title":"Ransomware on fs-02"}`,
-			`{"title":"Beaconing from ws-0142","category":"assistant","apiConfig":{"connectorId":"` + sandboxGenAIConnector + `","actionTypeId":".gen-ai","model":"gpt-4o"},"messages":[{"role":"user","content":"Summarise the beaconing alerts for ws-0142.","timestamp":"2025-03-12T09:00:00Z"}],"replacements":{"a1b2c3":"ws-0142"},"excludeFromLastConversationStorage":true,"space_id":"soc"}`,
+			`{"title":"Beaconing from ws-0142","category":"assistant","apiConfig":{"connectorId":"` + sandboxGenAIConnectorSOC + `","actionTypeId":".bedrock","model":"us.anthropic.claude-3-7-sonnet-20250219-v1:0"},"messages":[{"role":"user","content":"Summarise the beaconing alerts for ws-0142.","timestamp":"2025-03-12T09:00:00Z"}],"replacements":{"a1b2c3":"ws-0142"},"excludeFromLastConversationStorage":true,"space_id":"soc"}`,
 		},
 	},
 	{
@@ -72,7 +72,7 @@ var aiAssistantConversationOperations = []*operation.Operation{
 		Input:       UpdateAIConversationInput{},
 		Examples: []string{
 			`{"id":"` + sandboxConversationExample + `","title":"Ransomware on fs-02 (closed)"}`,
-			`{"id":"` + sandboxConversationExample + `","category":"assistant","apiConfig":{"connectorId":"` + sandboxGenAIConnector + `","actionTypeId":".gen-ai"},"messages":[{"role":"user","content":"Which shares were encrypted?","timestamp":"2025-03-12T09:00:00Z"},{"role":"assistant","content":"\\\\fs-02\\finance and \\\\fs-02\\hr.","timestamp":"2025-03-12T09:00:05Z"}],"replacements":{},"space_id":"soc"}`,
+			`{"id":"` + sandboxConversationExample + `","category":"assistant","apiConfig":{"connectorId":"` + sandboxGenAIConnectorSOC + `","actionTypeId":".bedrock"},"messages":[{"role":"user","content":"Which shares were encrypted?","timestamp":"2025-03-12T09:00:00Z"},{"role":"assistant","content":"\\\\fs-02\\finance and \\\\fs-02\\hr.","timestamp":"2025-03-12T09:00:05Z"}],"replacements":{},"space_id":"soc"}`,
 		},
 	},
 	{

@@ -65,7 +65,7 @@ var aiAssistantKBOperations = []*operation.Operation{
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Reads,
 		Input:       KBEntryIDInput{},
-		Examples:    []string{`{"id":"` + sandboxKBEntryExample + `"}`, `{"id":"` + sandboxKBEntryExample + `","space_id":"soc"}`},
+		Examples:    []string{`{"id":"` + sandboxKBEntrySOC + `"}`, `{"id":"` + sandboxKBEntrySOC + `","space_id":"soc"}`},
 	},
 	{
 		Name:        "create_knowledge_base_entry",
@@ -98,7 +98,7 @@ var aiAssistantKBOperations = []*operation.Operation{
 		Input:       UpdateKBEntryInput{},
 		Examples: []string{
 			`{"id":"` + sandboxKBEntryExample + `","name":"Ransomware response runbook","type":"document","text":"Isolate the host, kill the encryptor, restore shares from the 01:00 snapshot."}`,
-			`{"id":"` + sandboxKBEntryExample + `","name":"Ransomware response runbook","type":"document","text":"Isolate, then call the IR lead.","kbResource":"user","source":"runbook","required":true,"space_id":"soc"}`,
+			`{"id":"` + sandboxKBEntrySOC + `","name":"Ransomware response runbook","type":"document","text":"Isolate, then call the IR lead.","kbResource":"user","source":"runbook","required":true,"space_id":"soc"}`,
 		},
 	},
 	{
@@ -113,8 +113,8 @@ var aiAssistantKBOperations = []*operation.Operation{
 		Admin:       true,
 		Input:       DeleteKnowledgeBaseEntryInput{},
 		Examples: []string{
-			`{"id":"kb-entry-7f3e2a0c"}`,
-			`{"id":"kb-entry-7f3e2a0c","space_id":"soc"}`,
+			`{"id":"` + sandboxKBEntryExample + `"}`,
+			`{"id":"` + sandboxKBEntrySOC + `","space_id":"soc"}`,
 		},
 	},
 	{
@@ -131,7 +131,7 @@ var aiAssistantKBOperations = []*operation.Operation{
 		Input:       BulkKBEntriesInput{},
 		Examples: []string{
 			`{"create":[{"name":"Jump hosts","type":"document","text":"jmp-01 is the only host allowed to RDP to servers."}]}`,
-			`{"create":[{"name":"Jump hosts","type":"document","text":"jmp-01 is the only host allowed to RDP to servers.","global":true}],"update":[{"id":"` + sandboxKBEntryExample + `","name":"Ransomware response runbook","type":"document","text":"Isolate first."}],"delete":{"query":"name:obsolete*"},"space_id":"soc"}`,
+			`{"create":[{"name":"Jump hosts","type":"document","text":"jmp-01 is the only host allowed to RDP to servers.","global":true}],"update":[{"id":"` + sandboxKBEntrySOC + `","name":"Ransomware response runbook","type":"document","text":"Isolate first."}],"delete":{"query":"name:obsolete*"},"space_id":"soc"}`,
 		},
 	},
 }
