@@ -395,12 +395,6 @@ func (k *Kibana) createAIConversation(c *call) {
 		c.badRequest(msg)
 		return
 	}
-	for _, other := range myConversations(c) {
-		if other.title == cv.title {
-			c.conflict(fmt.Sprintf("conversation title: %q already exists", cv.title))
-			return
-		}
-	}
 	c.space.assistant.conversations = append(c.space.assistant.conversations, cv)
 	c.ok(aiConversationDoc(cv, c.spaceID))
 }

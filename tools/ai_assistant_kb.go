@@ -65,7 +65,7 @@ var aiAssistantKBOperations = []*operation.Operation{
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Reads,
 		Input:       KBEntryIDInput{},
-		Examples:    []string{`{"id":"` + sandboxKBEntrySOC + `"}`, `{"id":"` + sandboxKBEntrySOC + `","space_id":"soc"}`},
+		Examples:    []string{`{"id":"` + sandboxKBEntryExample + `"}`, `{"id":"` + sandboxKBEntrySOC + `","space_id":"soc"}`},
 	},
 	{
 		Name:        "create_knowledge_base_entry",
@@ -98,7 +98,7 @@ var aiAssistantKBOperations = []*operation.Operation{
 		Input:       UpdateKBEntryInput{},
 		Examples: []string{
 			`{"id":"` + sandboxKBEntryExample + `","name":"Ransomware response runbook","type":"document","text":"Isolate the host, kill the encryptor, restore shares from the 01:00 snapshot."}`,
-			`{"id":"` + sandboxKBEntrySOC + `","name":"Ransomware response runbook","type":"document","text":"Isolate, then call the IR lead.","kbResource":"user","source":"runbook","required":true,"space_id":"soc"}`,
+			`{"id":"` + sandboxKBEntrySOC + `","name":"Backup server isolation runbook","type":"document","text":"Isolate backup servers from the EDR console, then call the IR lead.","kbResource":"user","source":"runbook","required":true,"space_id":"soc"}`,
 		},
 	},
 	{
@@ -131,7 +131,7 @@ var aiAssistantKBOperations = []*operation.Operation{
 		Input:       BulkKBEntriesInput{},
 		Examples: []string{
 			`{"create":[{"name":"Jump hosts","type":"document","text":"jmp-01 is the only host allowed to RDP to servers."}]}`,
-			`{"create":[{"name":"Jump hosts","type":"document","text":"jmp-01 is the only host allowed to RDP to servers.","global":true}],"update":[{"id":"` + sandboxKBEntrySOC + `","name":"Ransomware response runbook","type":"document","text":"Isolate first."}],"delete":{"query":"name:obsolete*"},"space_id":"soc"}`,
+			`{"create":[{"name":"Jump hosts","type":"document","text":"jmp-01 is the only host allowed to RDP to servers.","global":true}],"update":[{"id":"` + sandboxKBEntrySOC + `","name":"Backup server isolation runbook","type":"document","text":"Isolate from the EDR console first."}],"delete":{"query":"name:obsolete*"},"space_id":"soc"}`,
 		},
 	},
 }

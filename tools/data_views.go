@@ -115,8 +115,8 @@ var dataViewsOperations = []*operation.Operation{
 		Admin:       true,
 		Input:       PutRuntimeFieldInput{},
 		Examples: []string{
-			`{"viewId":"all-logs","name":"day_of_week","runtimeField":{"type":"keyword","script":{"source":"emit(doc['@timestamp'].value.getDayOfWeekEnum().toString())"}}}`,
-			`{"viewId":"all-logs","name":"src_is_private","runtimeField":{"type":"boolean","script":{"source":"emit(doc['source.ip'].size() > 0 && doc['source.ip'].value.startsWith('10.'))"}},"space_id":"soc"}`,
+			`{"viewId":"logs-*","name":"day_of_week","runtimeField":{"type":"keyword","script":{"source":"emit(doc['@timestamp'].value.getDayOfWeekEnum().toString())"}}}`,
+			`{"viewId":"logs-*","name":"src_is_private","runtimeField":{"type":"boolean","script":{"source":"emit(doc['source.ip'].size() > 0 && doc['source.ip'].value.startsWith('10.'))"}},"space_id":"soc"}`,
 		},
 	},
 	{
