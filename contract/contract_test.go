@@ -64,6 +64,7 @@ var missingFromSpec = map[string]string{
 // the spec (or the validator) cannot accept, with the reason. Their headers
 // are still checked; validation is skipped with the reason in the log.
 var specGaps = map[string]string{
+	"POST /api/security/roles":                       "the spec gives roles the members of one role (elasticsearch, kibana…); Kibana's route takes a record of roles by name (schema.recordOf), as its own examples send it",
 	"POST /api/endpoint/action/execute":              "the spec types parameters.command as the list of response action names; Kibana's route takes a shell command string",
 	"POST /api/fleet/epm/packages application/zip":   "the spec lists only application/gzip for package uploads; Kibana also takes a zip archive",
 	"POST /api/endpoint/action/upload":               "multipart body whose schema is an allOf without a type, which kin-openapi cannot decode (\"unsupported schema of request body\") whatever is sent",

@@ -40,7 +40,7 @@ var Toolsets = []operation.Toolset{
 	{Name: "apm", Availability: operation.Availability{Feature: "apm", Serverless: true}, Description: "APM services, agent configuration, keys and source maps."},
 	{Name: "data_views", Availability: operation.Availability{Serverless: true}, Description: "Data views and their runtime fields."},
 	// Serverless: custom roles through the same role API.
-	{Name: "security", Availability: operation.Availability{Serverless: true}, Description: "Kibana security roles."},
+	{Name: "security", Availability: operation.Availability{Serverless: true}, Description: "Kibana security roles and user sessions."},
 	// The dashboards API at /api/dashboards/dashboard: technical preview in Kibana 9.0 (seed page
 	// 000, the 9.0 API reference); not in 8.x. Kibana PR #223262 (June 2025, before the 9.1
 	// branch) made those routes internal, so 9.1 on and serverless lack them: the published
@@ -54,7 +54,7 @@ var Toolsets = []operation.Toolset{
 	// Security API for prompts and anonymization fields added in 8.15"). unverified: when the
 	// public knowledge base entries routes arrived; they keep this lower bound. Feature id
 	// ASSISTANT_FEATURE_ID = 'securitySolutionAssistant' (security-solution-features constants).
-	{Name: "ai_assistant", Availability: operation.Availability{Since: "8.15.0", Feature: "securitySolutionAssistant|siem", Serverless: true}, Description: "Security AI assistant anonymisation fields and knowledge base."},
+	{Name: "ai_assistant", Availability: operation.Availability{Since: "8.15.0", Feature: "securitySolutionAssistant|siem", Serverless: true}, Description: "Security AI assistant: anonymisation fields, prompts, knowledge base, conversations, chat; the Observability assistant's chat."},
 	// unverified: per-route first versions within 8.x (preview, prebuilt status); none is declared.
 	{Name: "detection_rules", Availability: operation.Availability{Feature: "siem", Serverless: true}, Description: "Detection rule lifecycle: create, change, enable, bulk edit, export, import, prebuilt rules."},
 	// unverified: first versions of the shared-list and rule-exception routes within 8.x; none is declared.
