@@ -56,6 +56,7 @@ type Kibana struct {
 	nextID  uint64
 	es      *esCluster        // the story's event data streams (elasticsearch.go)
 	esBuild func() *esCluster // builds es on first use
+	streams *streamsState     // Kibana-wide, not per space (streams.go)
 }
 
 // New builds a sandbox seeded with its security-operations story.

@@ -85,6 +85,11 @@ var Toolsets = []operation.Toolset{
 	// management and the upgrade assistant are stack-only, and /api/features is undocumented there. Short URLs
 	// and the Uptime settings declare their own (platform.go).
 	{Name: "platform", Availability: operation.Availability{}, Description: "Kibana platform: features, task manager health, upgrade readiness, short URLs, Logstash pipelines, Uptime settings."},
+	// Streams: every route's x-state is "Technical Preview", dated only on the significant events routes (read and
+	// preview "added in 9.1.0", generate 9.2.0), which is the lower bound taken. unverified: the first version of the
+	// undated routes, and the feature id (the streams plugin's STREAMS_FEATURE_ID, 'streams'). Serverless: the
+	// serverless API reference lists these routes (e.g. operation-post-streams-enable).
+	{Name: "streams", Availability: operation.Availability{Since: "9.1.0", Feature: "streams", Serverless: true}, Description: "Streams: wired and classic log streams, forks and routing, ingest settings, queries and significant events."},
 }
 
 // LookupToolset finds a toolset of the catalogue by name.
