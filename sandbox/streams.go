@@ -642,6 +642,19 @@ func (k *Kibana) linkStream(kind string, link bool) func(*call) {
 }
 
 func (k *Kibana) bulkStreamDashboards(c *call) {
+	k.streamBulk(c, nil, func(s *kstream, index bool, op map[string]any) {
+		id := op["id"].(string)
+		s.dashboards = slices.DeleteFunc(s.dashboards, func(x string) bool { return x == id })
+		if index {
+			s.dashboards = append(s.dashboards, id)
+		}
+	})
+}
+
+// streamBulk answers a bulk of {index:{id,…}} and {delete:{id}}
+// operations on the path's stream: all are checked (checkIndex vets an
+// index's body; "" when fine) before any is applied.
+func (k *Kibana) streamBulk(c *call, checkIndex func(prefix string, op map[string]any) string, apply func(s *kstream, index bool, op map[string]any)) {
 	if !c.requireBody() {
 		return
 	}
@@ -658,25 +671,32 @@ func (k *Kibana) bulkStreamDashboards(c *call) {
 		m, _ := o.(map[string]any)
 		idx, isIndex := m["index"].(map[string]any)
 		del, isDelete := m["delete"].(map[string]any)
-		target := idx
-		if isDelete {
-			target = del
-		}
-		id, _ := target["id"].(string)
-		if isIndex == isDelete || id == "" {
-			c.badRequest(fmt.Sprintf("[request body.operations.%d]: expected {index:{id}} or {delete:{id}}", i))
+		if isIndex == isDelete {
+			c.badRequest(fmt.Sprintf("[request body.operations.%d]: expected {index:{…}} or {delete:{id}}", i))
 			return
+		}
+		kind, target := "delete", del
+		if isIndex {
+			kind, target = "index", idx
+		}
+		prefix := fmt.Sprintf("request body.operations.%d.%s.", i, kind)
+		if id, _ := target["id"].(string); id == "" {
+			c.badRequest("[" + prefix + "id]: Required")
+			return
+		}
+		if isIndex && checkIndex != nil {
+			if msg := checkIndex(prefix, idx); msg != "" {
+				c.badRequest(msg)
+				return
+			}
 		}
 	}
 	for _, o := range ops {
 		m := o.(map[string]any)
 		if idx, ok := m["index"].(map[string]any); ok {
-			if id := idx["id"].(string); !slices.Contains(s.dashboards, id) {
-				s.dashboards = append(s.dashboards, id)
-			}
+			apply(s, true, idx)
 		} else {
-			id := m["delete"].(map[string]any)["id"].(string)
-			s.dashboards = slices.DeleteFunc(s.dashboards, func(x string) bool { return x == id })
+			apply(s, false, m["delete"].(map[string]any))
 		}
 	}
 	c.ok(map[string]any{"acknowledged": true})

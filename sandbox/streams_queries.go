@@ -90,51 +90,13 @@ func (k *Kibana) deleteStreamQuery(c *call) {
 }
 
 func (k *Kibana) bulkStreamQueries(c *call) {
-	if !c.requireBody() {
-		return
-	}
-	ops, ok := c.body["operations"].([]any)
-	if !ok {
-		c.badRequest("[request body.operations]: Required")
-		return
-	}
-	s := k.lookupStream(c)
-	if s == nil {
-		return
-	}
-	for i, o := range ops {
-		m, _ := o.(map[string]any)
-		idx, isIndex := m["index"].(map[string]any)
-		del, isDelete := m["delete"].(map[string]any)
-		switch {
-		case isIndex == isDelete:
-			c.badRequest(fmt.Sprintf("[request body.operations.%d]: expected {index:{…}} or {delete:{id}}", i))
-			return
-		case isIndex:
-			if id, _ := idx["id"].(string); id == "" {
-				c.badRequest(fmt.Sprintf("[request body.operations.%d.index.id]: Required", i))
-				return
-			}
-			if msg := checkStreamQuery(fmt.Sprintf("request body.operations.%d.index.", i), idx); msg != "" {
-				c.badRequest(msg)
-				return
-			}
-		default:
-			if id, _ := del["id"].(string); id == "" {
-				c.badRequest(fmt.Sprintf("[request body.operations.%d.delete.id]: Required", i))
-				return
-			}
-		}
-	}
-	for _, o := range ops {
-		m := o.(map[string]any)
-		if idx, ok := m["index"].(map[string]any); ok {
-			s.putQuery(cfgClone(idx))
+	k.streamBulk(c, checkStreamQuery, func(s *kstream, index bool, op map[string]any) {
+		if index {
+			s.putQuery(cfgClone(op))
 		} else {
-			s.removeQuery(m["delete"].(map[string]any)["id"].(string))
+			s.removeQuery(op["id"].(string))
 		}
-	}
-	c.ok(map[string]any{"acknowledged": true})
+	})
 }
 
 // eventRange reads from, to and (with bucket) bucketSize.

@@ -95,30 +95,22 @@ var streamsOperations = []*operation.Operation{
 	streamsOp("unlink_stream_rule", "Unlink rule from stream", "Unlink an alerting rule from a stream; the rule stays.",
 		http.MethodDelete, "/api/streams/{name}/rules/{ruleId}", operation.Deletes, StreamRuleInput{},
 		`{"name":"logs","ruleId":"`+sandboxStreamRuleID+`"}`),
-	{
-		Name: "get_stream_significant_events", Title: "Read stream significant events",
-		Availability: sinceIn("streams", "9.1.0"),
-		Description:  "Count, per time bucket, the documents each of a stream's queries matches between from and to.",
-		Toolset:      "streams", Method: http.MethodGet, Path: "/api/streams/{name}/significant_events",
-		APIVersion: operation.V20231031, Effect: operation.Reads, Input: StreamEventsInput{},
-		Examples: []string{`{"name":"logs-system.auth-default","from":"2025-03-10T00:00:00Z","to":"2025-03-13T00:00:00Z","bucketSize":"6h"}`},
-	},
-	{
-		Name: "generate_stream_significant_events", Title: "Suggest stream queries",
-		Availability: sinceIn("streams", "9.2.0"),
-		Description:  "Have an LLM connector suggest significant event queries for a stream from its data between from and to. Stores nothing.",
-		Toolset:      "streams", Method: http.MethodPost, Path: "/api/streams/{name}/significant_events/_generate",
-		APIVersion: operation.V20231031, Effect: operation.Reads, Input: GenerateStreamEventsInput{},
-		Examples: []string{`{"name":"logs-system.auth-default","connectorId":"` + sandboxStreamConnectorID + `","from":"2025-03-10T00:00:00Z","to":"2025-03-13T00:00:00Z"}`},
-	},
-	{
-		Name: "preview_stream_significant_events", Title: "Preview significant events",
-		Availability: sinceIn("streams", "9.1.0"),
-		Description:  "Count, per time bucket, the documents a query would match on a stream, before adding it.",
-		Toolset:      "streams", Method: http.MethodPost, Path: "/api/streams/{name}/significant_events/_preview",
-		APIVersion: operation.V20231031, Effect: operation.Reads, Input: PreviewStreamEventsInput{},
-		Examples: []string{`{"name":"logs-system.auth-default","from":"2025-03-10T00:00:00Z","to":"2025-03-13T00:00:00Z","bucketSize":"1d","query":{"kql":{"query":"event.outcome: failure"}}}`},
-	},
+	streamsSince("9.1.0", streamsOp("get_stream_significant_events", "Read stream significant events", "Count, per time bucket, the documents each of a stream's queries matches between from and to.",
+		http.MethodGet, "/api/streams/{name}/significant_events", operation.Reads, StreamEventsInput{},
+		`{"name":"logs-system.auth-default","from":"2025-03-10T00:00:00Z","to":"2025-03-13T00:00:00Z","bucketSize":"6h"}`)),
+	streamsSince("9.2.0", streamsOp("generate_stream_significant_events", "Suggest stream queries", "Have an LLM connector suggest significant event queries for a stream from its data between from and to. Stores nothing.",
+		http.MethodPost, "/api/streams/{name}/significant_events/_generate", operation.Reads, GenerateStreamEventsInput{},
+		`{"name":"logs-system.auth-default","connectorId":"`+sandboxStreamConnectorID+`","from":"2025-03-10T00:00:00Z","to":"2025-03-13T00:00:00Z"}`)),
+	streamsSince("9.1.0", streamsOp("preview_stream_significant_events", "Preview significant events", "Count, per time bucket, the documents a query would match on a stream, before adding it.",
+		http.MethodPost, "/api/streams/{name}/significant_events/_preview", operation.Reads, PreviewStreamEventsInput{},
+		`{"name":"logs-system.auth-default","from":"2025-03-10T00:00:00Z","to":"2025-03-13T00:00:00Z","bucketSize":"1d","query":{"kql":{"query":"event.outcome: failure"}}}`)),
+}
+
+// streamsSince gives op the toolset's availability from a later version
+// (the significant events routes' x-state dates them).
+func streamsSince(version string, op *operation.Operation) *operation.Operation {
+	op.Availability = sinceIn("streams", version)
+	return op
 }
 
 // streamsOp declares a streams operation; every write is Admin (the routes

@@ -305,13 +305,11 @@ type PreviewQuery struct {
 
 // Prepare checks the range and the feature's condition.
 func (in *PreviewStreamEventsInput) Prepare() error {
-	if err := in.StreamEventsInput.Prepare(); err != nil {
-		return err
-	}
+	var filter map[string]any
 	if in.Query.Feature != nil {
-		return checkCondition("query.feature.filter", in.Query.Feature.Filter)
+		filter = in.Query.Feature.Filter
 	}
-	return nil
+	return checkRangeAndFilter(in.From, in.To, "query.feature.filter", filter)
 }
 
 // GenerateStreamEventsInput asks for suggested queries.
@@ -333,13 +331,20 @@ type GenerateFeatureIn struct {
 
 // Prepare checks the range and the feature's condition.
 func (in *GenerateStreamEventsInput) Prepare() error {
-	if err := checkStreamRange(in.From, in.To); err != nil {
+	var filter map[string]any
+	if in.Feature != nil {
+		filter = in.Feature.Filter
+	}
+	return checkRangeAndFilter(in.From, in.To, "feature.filter", filter)
+}
+
+// checkRangeAndFilter checks a time range and, when given, a feature's
+// filter condition.
+func checkRangeAndFilter(from, to, field string, filter map[string]any) error {
+	if err := checkStreamRange(from, to); err != nil || filter == nil {
 		return err
 	}
-	if in.Feature != nil {
-		return checkCondition("feature.filter", in.Feature.Filter)
-	}
-	return nil
+	return checkCondition(field, filter)
 }
 
 func checkStreamRange(from, to string) error {
