@@ -22,7 +22,8 @@ import (
 // (templates, pipelines), so processing steps and routing are stored and
 // answered but never run: wired streams hold no documents, and significant
 // events count a classic stream's documents only. Linked dashboard and
-// rule ids are not checked against saved objects. Deleting a classic
+// rule ids: dashboards must exist in the calling space (as Kibana reads
+// the saved object), rule ids are not checked. Deleting a classic
 // stream removes its data stream from the sandbox's Elasticsearch.
 
 // streamsState is Kibana's streams, built from the data streams on first
@@ -79,7 +80,7 @@ func (k *Kibana) streamsRoutes() []route {
 
 // The story's attachments, as the tools' examples name them.
 const (
-	storyStreamDashboard = "7d1f3a52-ssh-overview"
+	storyStreamDashboard = "edf84fe0-e1a0-11e7-b6d5-4dc382ef7f5b" // [Logs] Web Traffic, in every space
 	storyStreamRule      = "brute-force-logins"
 )
 
@@ -606,7 +607,11 @@ func (k *Kibana) streamLinks(kind string) func(*call) {
 		}
 		out := []any{}
 		for _, id := range ids {
-			out = append(out, map[string]any{"id": id})
+			link := map[string]any{"id": id}
+			if d := spaceDashboard(c, id); kind == "dashboards" && d != nil {
+				link["title"] = d.title
+			}
+			out = append(out, link)
 		}
 		c.ok(map[string]any{kind: out})
 	}
@@ -627,6 +632,9 @@ func (k *Kibana) linkStream(kind string, link bool) func(*call) {
 			return
 		}
 		ids, id := s.links(kind), c.param("id")
+		if link && kind == "dashboards" && !dashboardFound(c, id) {
+			return
+		}
 		has := slices.Contains(*ids, id)
 		switch {
 		case link && !has:
@@ -642,7 +650,13 @@ func (k *Kibana) linkStream(kind string, link bool) func(*call) {
 }
 
 func (k *Kibana) bulkStreamDashboards(c *call) {
-	k.streamBulk(c, nil, func(s *kstream, index bool, op map[string]any) {
+	exists := func(_ string, op map[string]any) string {
+		if id := op["id"].(string); spaceDashboard(c, id) == nil {
+			return fmt.Sprintf("Saved object [dashboard/%s] not found", id)
+		}
+		return ""
+	}
+	k.streamBulk(c, exists, func(s *kstream, index bool, op map[string]any) {
 		id := op["id"].(string)
 		s.dashboards = slices.DeleteFunc(s.dashboards, func(x string) bool { return x == id })
 		if index {
@@ -700,4 +714,23 @@ func (k *Kibana) streamBulk(c *call, checkIndex func(prefix string, op map[strin
 		}
 	}
 	c.ok(map[string]any{"acknowledged": true})
+}
+
+// spaceDashboard is the calling space's dashboard with id, or nil.
+func spaceDashboard(c *call, id string) *savedDashboard {
+	for _, d := range c.space.platform.dashboards.list {
+		if d.id == id {
+			return d
+		}
+	}
+	return nil
+}
+
+// dashboardFound answers Kibana's 404 for a dashboard the space lacks.
+func dashboardFound(c *call, id string) bool {
+	if spaceDashboard(c, id) == nil {
+		c.notFound(fmt.Sprintf("Saved object [dashboard/%s] not found", id))
+		return false
+	}
+	return true
 }

@@ -183,6 +183,12 @@ func TestStreamsQueriesAndSignificantEvents(t *testing.T) {
 // another wired stream recreates its children there.
 func TestStreamsLinksGroupsAndContent(t *testing.T) {
 	k, _ := maintKibana(t)
+	dash := mustDo(t, k, http.MethodGet, "/api/streams/logs/dashboards", "", 200)["dashboards"].([]any)
+	if len(dash) != 1 || dash[0].(map[string]any)["title"] != "[Logs] Web Traffic" {
+		t.Errorf("dashboards: %v", dash)
+	}
+	mustDo(t, k, http.MethodPut, "/api/streams/logs/dashboards/no-such-dashboard", "", 404)
+	mustDo(t, k, http.MethodPost, "/api/streams/logs/dashboards/_bulk", `{"operations":[{"index":{"id":"no-such-dashboard"}}]}`, 400)
 	mustDo(t, k, http.MethodDelete, "/api/streams/logs/dashboards/"+storyStreamDashboard, "", 200)
 	mustDo(t, k, http.MethodDelete, "/api/streams/logs/dashboards/"+storyStreamDashboard, "", 404)
 	mustDo(t, k, http.MethodPut, "/api/streams/logs/rules/r2", "", 200)

@@ -133,10 +133,11 @@ func streamsOp(name, title, desc, method, path string, effect operation.Effect, 
 	return op
 }
 
-// Sandbox ids the examples reach: the story's SSH dashboard and brute
-// force rule in the default space, and its LLM connector.
+// Sandbox ids the examples reach: the [Logs] Web Traffic dashboard every
+// sandbox space holds, the brute force rule, and an LLM connector the
+// sandbox does not hold (generate's example meets Kibana's 404).
 const (
-	sandboxStreamDashboardID = "7d1f3a52-ssh-overview"
+	sandboxStreamDashboardID = "edf84fe0-e1a0-11e7-b6d5-4dc382ef7f5b"
 	sandboxStreamRuleID      = "brute-force-logins"
 	sandboxStreamConnectorID = "story-llm"
 )
