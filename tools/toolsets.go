@@ -87,8 +87,9 @@ var Toolsets = []operation.Toolset{
 	{Name: "platform", Availability: operation.Availability{}, Description: "Kibana platform: features, task manager health, upgrade readiness, short URLs, Logstash pipelines, Uptime settings."},
 	// Streams: every route's x-state is "Technical Preview", dated only on the significant events routes (read and
 	// preview "added in 9.1.0", generate 9.2.0), which is the lower bound taken. unverified: the first version of the
-	// undated routes, and the feature id (the streams plugin's STREAMS_FEATURE_ID, 'streams'). Serverless: the
-	// serverless API reference lists these routes (e.g. operation-post-streams-enable).
+	// undated routes. Feature id: STREAMS_FEATURE_ID = 'streams' (the streams plugin's common constants; its routes
+	// need read_stream or manage_stream). Serverless: the serverless API reference lists these routes
+	// (operation-post-streams-enable).
 	{Name: "streams", Availability: operation.Availability{Since: "9.1.0", Feature: "streams", Serverless: true}, Description: "Streams: wired and classic log streams, forks and routing, ingest settings, queries and significant events."},
 }
 
