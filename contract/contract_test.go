@@ -70,6 +70,8 @@ var specGaps = map[string]string{
 	"POST /api/endpoint/action/upload":               "multipart body whose schema is an allOf without a type, which kin-openapi cannot decode (\"unsupported schema of request body\") whatever is sent",
 	"POST /api/timeline/_import multipart/form-data": "the spec lists the body only as application/json with file as an untyped member, but Kibana's route reads a multipart upload (body output: stream, file.hapi.filename checked for .ndjson), as export_timelines' ndjson must be sent",
 	"POST /api/saved_objects/_import":                "the spec types the multipart file part as an object, not a binary string, so kin-openapi looks for a decoder of the part's application/ndjson content and finds none; Kibana reads the part as a file stream",
+	"PUT /api/streams/{name}":                        "the spec's stream member is an allOf whose parts contradict: one forbids name (not: {}), another requires it and, closed (additionalProperties: false), allows only name and description, so no body with ingest or group can match; Kibana's route takes {description, ingest|group} with the name in the path",
+	"POST /api/streams/{name}/content/import":        "the multipart content part has an empty schema, so kin-openapi looks for a decoder of the part's application/zip content and finds none; Kibana reads the part as a file stream",
 	"POST /api/saved_objects/_resolve_import_errors": "retries is a multipart form field holding a JSON array, as Kibana's own examples send it (--form retries='[...]'); kin-openapi decodes a text part only as a primitive and refuses it against the spec's array of objects",
 }
 

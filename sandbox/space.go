@@ -86,6 +86,7 @@ func (k *Kibana) allRoutes() []route {
 		k.timelinesRoutes(), k.osqueryRoutes(), k.assetCriticalityRoutes(), k.entityStoreRoutes(), k.attackDiscoveryRoutes(),
 		k.agentBuilderRoutes(), k.consoleRoutes(), k.maintenanceRoutes(), k.adminRoutes(),
 		k.sloRoutes(), k.syntheticsRoutes(),
+		k.streamsRoutes(),
 	} {
 		all = append(all, area...)
 	}

@@ -31,7 +31,7 @@ func All() []*operation.Operation {
 		detectionRulesOperations, exceptionListsOperations, valueListsOperations, savedObjectsOperations,
 		timelinesOperations, osqueryOperations, assetCriticalityOperations, entityStoreOperations, attackDiscoveryOperations,
 		dataOperations, maintenanceWindowOperations, endpointHostsOperations, platformOperations,
-		sloOperations, syntheticsOperations,
+		sloOperations, syntheticsOperations, streamsOperations,
 	} {
 		all = append(all, area...)
 	}

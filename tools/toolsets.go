@@ -95,6 +95,12 @@ var Toolsets = []operation.Toolset{
 	// routes; none is declared. Feature id: the synthetics plugin registers PLUGIN.ID = 'uptime' ("Synthetics and
 	// Uptime"). Serverless: observability projects.
 	{Name: "synthetics", Availability: operation.Availability{Since: "8.14.0", Feature: "uptime", Serverless: true}, Description: "Synthetics monitors, their parameters and private locations; run a monitor once."},
+	// Streams: every route's x-state is "Technical Preview", dated only on the significant events routes (read and
+	// preview "added in 9.1.0", generate 9.2.0), which is the lower bound taken. unverified: the first version of the
+	// undated routes. Feature id: STREAMS_FEATURE_ID = 'streams' (the streams plugin's common constants; its routes
+	// need read_stream or manage_stream). Serverless: the serverless API reference lists these routes
+	// (operation-post-streams-enable).
+	{Name: "streams", Availability: operation.Availability{Since: "9.1.0", Feature: "streams", Serverless: true}, Description: "Streams: wired and classic log streams, forks and routing, ingest settings, queries and significant events."},
 }
 
 // LookupToolset finds a toolset of the catalogue by name.
