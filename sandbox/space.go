@@ -7,25 +7,26 @@ import "math/rand/v2"
 type space struct {
 	id, name string
 
-	cases       casesState
-	alerts      alertsState
-	rules       rulesState
-	connectors  connectorsState
-	endpoint    endpointState
-	ml          mlState
-	assistant   assistantState
-	fleet       fleetState
-	platform    platformState
-	exceptions  exceptionListsState
-	valueLists  valueListsState
-	savedObjs   savedObjectsState
-	timelines   timelinesState
-	osquery     osqueryState
-	assetCrit   assetCriticalityState
-	entityStore entityStoreState
-	attackDisc  attackDiscoveryState
-	maintenance maintenanceState // maintenance.go
-	admin       adminState       // platform_admin.go
+	cases        casesState
+	alerts       alertsState
+	rules        rulesState
+	connectors   connectorsState
+	endpoint     endpointState
+	ml           mlState
+	assistant    assistantState
+	fleet        fleetState
+	platform     platformState
+	exceptions   exceptionListsState
+	valueLists   valueListsState
+	savedObjs    savedObjectsState
+	timelines    timelinesState
+	osquery      osqueryState
+	assetCrit    assetCriticalityState
+	entityStore  entityStoreState
+	attackDisc   attackDiscoveryState
+	maintenance  maintenanceState  // maintenance.go
+	admin        adminState        // platform_admin.go
+	agentBuilder agentBuilderState // agent_builder_store.go
 
 	// What one area's seed tells the next, so the story hangs together:
 	// alerts are raised by the story's rules, cases attach those alerts and
@@ -114,6 +115,7 @@ func (k *Kibana) seed() {
 		k.seedAttackDiscovery(sp, rng)
 		k.seedMaintenance(sp)
 		k.seedAdmin(sp)
+		k.seedAgentBuilder(sp)
 		k.spaces[s.id] = sp
 	}
 }

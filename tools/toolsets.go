@@ -85,6 +85,10 @@ var Toolsets = []operation.Toolset{
 	// management and the upgrade assistant are stack-only, and /api/features is undocumented there. Short URLs
 	// and the Uptime settings declare their own (platform.go).
 	{Name: "platform", Availability: operation.Availability{}, Description: "Kibana platform: features, task manager health, upgrade readiness, short URLs, Logstash pipelines, Uptime settings."},
+	// OpenAPI x-state of every /api/agent_builder route: "Technical Preview; added in 9.2.0". Feature id
+	// agentBuilder (ONECHAT_FEATURE_ID in the onechat plugin, now the agent_builder plugin). Serverless: the
+	// serverless API reference lists these routes.
+	{Name: "agent_builder", Availability: operation.Availability{Since: "9.2.0", Feature: "agentBuilder", Serverless: true}, Description: "Agent Builder: chat agents, their tools, conversations and A2A cards."},
 }
 
 // LookupToolset finds a toolset of the catalogue by name.
