@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,29 +74,48 @@ func TestScenarioAlertToEvents(t *testing.T) {
 				t.Fatalf("investigate_alert does not send the alert to find_events_around:\n%s", plan)
 			}
 
-			// The one call.
-			var ev struct {
-				Entity map[string]string `json:"entity"`
-				Counts map[string]int    `json:"counts_by_category"`
-				Events []struct {
-					Category, Outcome, Host, User, Message string
-				} `json:"events"`
+			// The one call: its answer is the entity, the window and the
+			// counts, then a text table of the events, oldest first.
+			var answer string
+			cv.use("find_events_around", map[string]any{"alert_id": id}, &answer)
+			lines := strings.Split(answer, "\n")
+			header := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "t:date\t") })
+			if header < 0 || !slices.Contains(lines, "entity: host.name=vpn-gw-01") {
+				t.Fatalf("no entity line or events table:\n%s", answer)
 			}
-			cv.use("find_events_around", map[string]any{"alert_id": id}, &ev)
-			failures, success := 0, false
-			for _, e := range ev.Events {
-				if e.Host != "vpn-gw-01" {
-					t.Errorf("an event of host %q", e.Host)
+			every := map[string]string{}
+			for _, l := range lines[:header] {
+				if rest, ok := strings.CutPrefix(l, "every row: "); ok {
+					for _, kv := range strings.Split(rest, ", ") {
+						k, v, _ := strings.Cut(kv, "=")
+						every[k] = v
+					}
 				}
-				if e.Category == "authentication" && e.Outcome == "failure" && !success {
+			}
+			cols := strings.Split(lines[header], "\t")
+			failures, success := 0, false
+			for _, l := range lines[header+1:] {
+				cells := strings.Split(l, "\t")
+				cell := func(name string) string {
+					for i, c := range cols {
+						if strings.HasPrefix(c, name+":") && i < len(cells) {
+							return cells[i]
+						}
+					}
+					return every[name]
+				}
+				if cell("host") != "vpn-gw-01" {
+					t.Errorf("an event of host %q", cell("host"))
+				}
+				if cell("category") == "authentication" && cell("outcome") == "failure" && !success {
 					failures++
 				}
-				if e.Category == "authentication" && e.Outcome == "success" && e.User == "svc-backup" {
+				if cell("category") == "authentication" && cell("outcome") == "success" && cell("user") == "svc-backup" {
 					success = true
 				}
 			}
-			if !success || failures < 5 || ev.Entity["host.name"] != "vpn-gw-01" {
-				t.Errorf("%d failures before the svc-backup success (found %v), entity %v, counts %v", failures, success, ev.Entity, ev.Counts)
+			if !success || failures < 5 {
+				t.Errorf("%d failures before the svc-backup success (found %v):\n%s", failures, success, answer)
 			}
 			if cv.calls != 2 {
 				t.Errorf("%d tool calls, want 2 (find the alert, then its events)", cv.calls)

@@ -55,6 +55,10 @@ func use(t *testing.T, c *client.Client, name string, args any, into any) {
 	if res.IsError {
 		t.Fatalf("%s %s: %s", name, b, text)
 	}
+	if raw, ok := into.(*string); ok {
+		*raw = text
+		return
+	}
 	if into != nil {
 		if err := json.Unmarshal([]byte(text), into); err != nil {
 			t.Fatalf("%s: answer is not the JSON expected: %v\n%s", name, err, text)
@@ -82,7 +86,8 @@ type conversation struct {
 	bytes int
 }
 
-// use calls a tool that must succeed, counts it, and decodes its JSON answer.
+// use calls a tool that must succeed, counts it, and decodes its JSON
+// answer (or, into a *string, keeps its text).
 func (cv *conversation) use(name string, args any, into any) {
 	cv.t.Helper()
 	b, _ := json.Marshal(args)
@@ -95,6 +100,10 @@ func (cv *conversation) use(name string, args any, into any) {
 	}
 	if res.IsError {
 		cv.t.Fatalf("%s %s: %s", name, b, text)
+	}
+	if raw, ok := into.(*string); ok {
+		*raw = text
+		return
 	}
 	if into != nil {
 		if err := json.Unmarshal([]byte(text), into); err != nil {

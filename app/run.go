@@ -208,7 +208,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		log.Warn(w)
 	}
 	log.Info("kibana-mcp starting", "version", version(), "transport", cfg.Transport, "kibana", client.BaseURL(), "space", cmp.Or(cfg.Kibana.Space, "default"),
-		"tools", servedCount(s, cfg.Serve), "read_only", cfg.Serve.Selection.ReadOnly, "data_path", data.String())
+		"tools", servedCount{s, cfg.Serve}, "read_only", cfg.Serve.Selection.ReadOnly, "data_path", data.String())
 	for _, note := range data.notes {
 		log.Debug("data path passed over", "why", note)
 	}
@@ -228,15 +228,21 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	return 0
 }
 
-// servedCount is how many tools s lists: those registered, less those a
+// servedCount logs how many tools s lists: those registered, less those a
 // known Kibana lacks (registered for any Kibana, filtered out for this
-// one) when every selected tool is listed.
-func servedCount(s *server.MCPServer, opts serve.Options) int {
-	n := len(s.ListTools())
-	if opts.Kibana != nil && !opts.ToolSearch && !opts.DynamicToolsets {
-		n -= len(serve.LeftOut(tools.Catalog, opts.Selection))
+// one) when every selected tool is listed. mcp-go counts them by copying
+// them all into a map: only when the line is logged.
+type servedCount struct {
+	s    *server.MCPServer
+	opts serve.Options
+}
+
+func (c servedCount) LogValue() slog.Value {
+	n := len(c.s.ListTools())
+	if c.opts.Kibana != nil && !c.opts.ToolSearch && !c.opts.DynamicToolsets {
+		n -= len(serve.LeftOut(tools.Catalog, c.opts.Selection))
 	}
-	return n
+	return slog.IntValue(n)
 }
 
 // NewServer builds the MCP server with the tools opts serve and every
@@ -315,6 +321,8 @@ func serveTransport(ctx context.Context, cfg *Config, s *server.MCPServer, web *
 		calls := newCallTracker()
 		stdin = &drainingStdin{ctx: ctx, in: bufio.NewReader(stdin), calls: calls, bound: cfg.Kibana.MaxCallDuration() + 5*time.Second}
 		stdout = &answerWatcher{out: stdout, calls: calls}
+		// tools/list is answered from each tool's JSON, encoded once.
+		ctx, stdout = serve.ToolListWriter(ctx, s, stdout)
 		err := stdio.Listen(ctx, stdin, stdout)
 		if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, io.EOF) {
 			return nil

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/kibana"
 )
 
 func TestRequestIDs(t *testing.T) {
@@ -157,4 +159,40 @@ func TestPipedReadsAnsweredBeforeExit(t *testing.T) {
 			t.Errorf("request %d unanswered; output:\n%s", id, out.String())
 		}
 	}
+}
+
+// TestStdioToolListIsMCPGoEncoding: tools/list on stdio, answered from the
+// tools' own parts (serve.ToolListWriter), is byte for byte what mcp-go
+// answers in process.
+func TestStdioToolListIsMCPGoEncoding(t *testing.T) {
+	kc, err := kibana.New(kibana.Config{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := NewLogger(io.Discard, 8, "json")
+	opts := allTools
+	opts.AllowRaw = true
+	s, err := NewServer(kc, log, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := `{"jsonrpc":"2.0","id":2,"method":"tools/list"}`
+	want, err := json.Marshal(s.HandleMessage(t.Context(), json.RawMessage(list)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdin := strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}` + "\n" + list + "\n")
+	var out bytes.Buffer
+	if err := serveTransport(t.Context(), &Config{Transport: "stdio"}, s, nil, stdin, &out, log); err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.SplitSeq(out.String(), "\n") {
+		if strings.HasPrefix(line, `{"jsonrpc":"2.0","id":2,`) {
+			if line != string(want) {
+				t.Fatalf("stdio answered tools/list differently (%d bytes, mcp-go %d):\n%.300s", len(line), len(want), line)
+			}
+			return
+		}
+	}
+	t.Fatalf("no tools/list answer in:\n%.500s", out.String())
 }

@@ -42,6 +42,51 @@ var omitted = []struct {
 		reason:  "a convenience: takes alert ids and looks up their index and rule; its flow writes the alert comments",
 	},
 	{
+		tools:   []string{"update_agent_policy", "update_download_source", "update_package_policy"},
+		members: []string{"id"},
+		reason:  "repeats the id the path already names",
+	},
+	{
+		tools:   []string{"create_output"},
+		members: []string{"allow_edit", "is_internal", "is_preconfigured"},
+		reason:  "describe outputs preconfigured in kibana.yml, which the API cannot create",
+	},
+	{
+		tools:   []string{"create_space", "update_space"},
+		members: []string{"_reserved"},
+		reason:  "marks Kibana's own default space; not settable",
+	},
+	{
+		tools:   []string{"create_timeline"},
+		members: []string{"status", "timelineType", "templateTimelineId", "templateTimelineVersion", "timelineId", "version"},
+		reason:  "Kibana's create route reads status, type and template ids from timeline.*, which the tool sends; timelineId and version only make it refuse (an existing timeline is changed with patch_timeline)",
+	},
+	{
+		tools:   []string{"delete_notes"},
+		members: []string{"noteId"},
+		reason:  "the older one-note form of noteIds",
+	},
+	{
+		tools:   []string{"upsert_entity"},
+		members: []string{"@timestamp", "event"},
+		reason:  "stamped by the entity store when it writes the entity",
+	},
+	{
+		tools:   []string{"search_apm_agent_configuration"},
+		members: []string{"etag", "mark_as_applied_by_agent"},
+		reason:  "what an APM agent sends to acknowledge a configuration: a read-only tool must not mark it applied",
+	},
+	{
+		tools:   []string{"isolate_host", "unisolate_host", "get_running_processes"},
+		members: []string{"parameters"},
+		reason:  "these actions take no parameters (the spec gives the object no members)",
+	},
+	{
+		tools:   []string{"create_endpoint_list_item", "update_endpoint_list_item"},
+		members: []string{"comments"},
+		reason:  "the spec requires each comment in its stored form (id, created_at, created_by), which a new comment cannot have",
+	},
+	{
 		tools:   []string{"create_detection_rule", "update_detection_rule", "patch_detection_rule", "preview_detection_rule"},
 		members: []string{"outcome", "alias_purpose", "alias_target_id"},
 		reason:  "what resolving a rule's saved object found, answered by reads; Kibana stores none of it, so the tools take it (a rule as read) and drop it with a note",
@@ -139,11 +184,19 @@ func requestMembers(op *openapi3.Operation) []string {
 	seen := map[string]bool{}
 	for _, p := range op.Parameters {
 		v := p.Value
-		if v == nil || v.Deprecated || (v.In != "path" && v.In != "query") {
+		if v == nil || v.Deprecated || (v.In != "path" && v.In != "query") || (v.Schema != nil && v.Schema.Value != nil && v.Schema.Value.Deprecated) {
 			continue
 		}
 		if v.In == "path" && v.Name == "spaceId" {
 			continue // space_id
+		}
+		// A query parameter typed as an object is exploded (OpenAPI's
+		// default form style): what is sent is its members, by name.
+		if v.In == "query" && v.Schema != nil && v.Schema.Value != nil && len(v.Schema.Value.Properties) > 0 {
+			for name := range topLevelMembers(v.Schema, map[*openapi3.Schema]bool{}) {
+				seen[name] = true
+			}
+			continue
 		}
 		seen[v.Name] = true
 	}

@@ -121,23 +121,30 @@ func (c *Catalog) Available(op *Operation, k KibanaInfo) (kind, why string, ok b
 // parseVersion reads major.minor.patch, ignoring a pre-release or build
 // suffix ("9.2.0-SNAPSHOT"); a missing minor or patch is 0.
 func parseVersion(v string) ([3]int, bool) {
+	// Read by hand: it runs for every tool at start (an unknown version
+	// included), where strings.Split and strconv's errors would allocate.
 	var out [3]int
 	v = strings.TrimPrefix(strings.TrimSpace(v), "v")
 	if i := strings.IndexAny(v, "-+"); i >= 0 {
 		v = v[:i]
 	}
-	parts := strings.Split(v, ".")
-	if len(parts) == 0 || len(parts) > 3 {
-		return out, false
-	}
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 {
+	for i := range out {
+		part, rest, more := strings.Cut(v, ".")
+		if part == "" || len(part) > 18 {
 			return out, false
 		}
-		out[i] = n
+		for _, c := range []byte(part) {
+			if c < '0' || c > '9' {
+				return out, false
+			}
+			out[i] = out[i]*10 + int(c-'0')
+		}
+		if !more {
+			return out, true
+		}
+		v = rest
 	}
-	return out, true
+	return out, false // more than three parts
 }
 
 // ValidVersion reports whether v reads as a Kibana version (9.1.0, 8.15).

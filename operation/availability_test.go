@@ -53,3 +53,19 @@ func TestUnavailable(t *testing.T) {
 		t.Errorf("legacy on serverless: %q", kind)
 	}
 }
+
+func TestParseVersion(t *testing.T) {
+	for v, want := range map[string][3]int{"9.1.0": {9, 1, 0}, "v8.15": {8, 15, 0}, " 9 ": {9, 0, 0}, "9.2.0-SNAPSHOT": {9, 2, 0}, "9.1.3+build": {9, 1, 3}, "007.1": {7, 1, 0}} {
+		if got, ok := parseVersion(v); !ok || got != want {
+			t.Errorf("parseVersion(%q) = %v, %v; want %v", v, got, ok, want)
+		}
+	}
+	for _, v := range []string{"", "v", "9.", ".9", "9..1", "9.1.0.1", "nine", "9.x", "9.-1", "1e3"} {
+		if got, ok := parseVersion(v); ok {
+			t.Errorf("parseVersion(%q) = %v, read as a version", v, got)
+		}
+	}
+	if testing.AllocsPerRun(10, func() { parseVersion(""); parseVersion("9.1.0") }) != 0 {
+		t.Error("parseVersion allocates")
+	}
+}

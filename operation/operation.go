@@ -138,13 +138,20 @@ func (op *Operation) Tool() (mcp.Tool, error) {
 	if err != nil {
 		return mcp.Tool{}, err
 	}
+	tool := op.ToolWithoutSchema()
+	tool.RawInputSchema = schemaJSON
+	return tool, nil
+}
+
+// ToolWithoutSchema is Tool with no input schema, for a server that keeps
+// the schema (SchemaText) apart.
+func (op *Operation) ToolWithoutSchema() mcp.Tool {
 	return mcp.Tool{
-		Name:           op.Name,
-		Title:          op.Title,
-		Description:    op.Description,
-		RawInputSchema: schemaJSON,
-		Annotations:    op.Annotations(),
-	}, nil
+		Name:        op.Name,
+		Title:       op.Title,
+		Description: op.Description,
+		Annotations: op.Annotations(),
+	}
 }
 
 // getValidator compiles the schema the model was shown, once, on first use.

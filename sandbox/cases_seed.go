@@ -52,7 +52,7 @@ type caseSeed struct {
 var defaultSpaceCases = []caseSeed{
 	{owner: "securitySolution", title: "Phishing wave targeting finance: fake invoice lure", severity: "high", status: "in-progress", category: "phishing",
 		tags: []string{"phishing", "finance", "email"}, reporter: "jdoe", assignees: []string{"jdoe", "mchen"}, daysAgo: 9, rule: 1, alerts: 4, push: true,
-		description: "Since Monday 14 users in Finance received an invoice-themed email from lookalike domain invoices-contoso[.]com. Three users clicked the link; one entered credentials on the fake O365 page.",
+		description: "14 users in Finance received an invoice-themed email from lookalike domain invoices-contoso[.]com. Three users clicked the link; one entered credentials on the fake O365 page.",
 		comments: []caseSeedComment{
 			{"jdoe", "Blocked the sender domain and the landing URL at the mail gateway and proxy."},
 			{"mchen", "Password reset and session revocation done for the user who submitted credentials. No MFA prompts approved."},
@@ -60,7 +60,7 @@ var defaultSpaceCases = []caseSeed{
 		}},
 	{owner: "securitySolution", title: "Brute force against VPN gateway vpn-gw-01", severity: "high", status: "open", category: "credential-access",
 		tags: []string{"brute-force", "vpn", "credential-access"}, reporter: "elastic", assignees: []string{"aokafor"}, daysAgo: 2, rule: 0, alerts: 6,
-		description: "Thousands of failed logins against vpn-gw-01 from a small set of residential IPs, followed by one successful login for svc-backup at 03:12 UTC.",
+		description: "{brute.failures} failed logins against vpn-gw-01 from {brute.sources}, in {brute.bursts} bursts, followed by one successful login for {brute.user} at {brute.success}.",
 		comments: []caseSeedComment{
 			{"aokafor", "svc-backup should never log in through the VPN. Disabled the account pending review."},
 		}},
@@ -68,7 +68,7 @@ var defaultSpaceCases = []caseSeed{
 		tags: []string{"ransomware", "fileserver", "incident"}, reporter: "snovak", assignees: []string{"snovak", "rpatel"}, hoursAgo: 5, rule: 2, alerts: 5, push: true,
 		description: "Files on \\\\fs-02\\projects and \\\\fs-02\\finance are being renamed to .locked again, three weeks after the first encryption on this server, and the ransom note README_RESTORE.txt is back in every folder.",
 		comments: []caseSeedComment{
-			{"snovak", "Same encryptor as the first time: svchost32.exe from the svc-backup profile's Temp folder, running as svc-backup."},
+			{"snovak", "Same encryptor as the first time: C:\\ProgramData\\svchost32.exe, started at {ransom.start} by the scheduled task \"Backup Sync\", running as svc-backup."},
 			{"rpatel", "svc-backup is the account brute-forced through vpn-gw-01. Its password was also set on a scheduled task on fs-02, which kept working after the VPN account was disabled."},
 			{"aokafor", "Rotating every service account password set on fs-02 and reviewing the scheduled tasks of the other file servers."},
 			{"snovak", "Checking last night's snapshot before restoring. No large transfers out in the egress logs so far."},
@@ -77,11 +77,11 @@ var defaultSpaceCases = []caseSeed{
 		tags: []string{"powershell", "execution", "endpoint"}, reporter: "mchen", assignees: []string{"mchen"}, daysAgo: 5, rule: 3, alerts: 2,
 		description: "powershell.exe -nop -w hidden -enc ... spawned by winword.exe on WS-0142 after the user opened a macro-enabled attachment.",
 		comments: []caseSeedComment{
-			{"mchen", "Decoded payload downloads a second stage from 185.220.101.x; the download was blocked by the proxy."},
+			{"mchen", "Decoded payload downloads a second stage, stage2.ps1, from 203.0.113.45; then whoami, net group \"Domain Admins\" and nltest ran under it."},
 		}},
 	{owner: "securitySolution", title: "Possible DNS tunneling from build server", severity: "medium", status: "open", category: "exfiltration",
 		tags: []string{"dns", "exfiltration"}, reporter: "elastic", daysAgo: 1, rule: 4, alerts: 3,
-		description: "build-03 sends long, high-entropy TXT queries to subdomains of a domain registered last week. Volume roughly 40 MB over 6 hours."},
+		description: "build-03 sent {dns.queries} long, high-entropy TXT queries to subdomains of {dns.domain}, a domain registered last week, in {dns.bursts} bursts over the last {dns.days} days."},
 	{owner: "securitySolution", title: "Impossible travel sign-in for a sales account", severity: "low", status: "closed", category: "credential-access",
 		tags: []string{"identity", "false-positive"}, reporter: "aokafor", assignees: []string{"aokafor"}, daysAgo: 16, rule: -1,
 		description: "Sign-ins from Lisbon and Singapore 40 minutes apart for the same sales account.",
@@ -115,17 +115,17 @@ var defaultSpaceCases = []caseSeed{
 var socSpaceCases = []caseSeed{
 	{owner: "securitySolution", title: "Credential stuffing against customer portal", severity: "high", status: "in-progress", category: "credential-access",
 		tags: []string{"brute-force", "web", "credential-access"}, reporter: "aokafor", assignees: []string{"aokafor", "jdoe"}, daysAgo: 4, rule: 0, alerts: 5,
-		description: "Login failures on portal.example.com rose 30x overnight from a rotating proxy network; 212 accounts saw a successful login after failures.",
+		description: "{brute.failures} failed logins on the customer portal (portal-web-01) from a rotating proxy network ({brute.sources}) against {brute.accounts} accounts, in {brute.bursts} bursts; then {brute.user} logged in at {brute.success}.",
 		comments: []caseSeedComment{
 			{"aokafor", "Rate limiting enabled on /login and a CAPTCHA challenge for the proxy ASN."},
-			{"jdoe", "Forced password resets for the 212 affected accounts; customer support briefed."},
+			{"jdoe", "Forced password resets for the {brute.accounts} targeted accounts; customer support briefed."},
 		}},
 	{owner: "securitySolution", title: "Spear-phishing of executive assistants", severity: "critical", status: "open", category: "phishing",
 		tags: []string{"phishing", "vip", "email"}, reporter: "jdoe", assignees: []string{"jdoe"}, daysAgo: 1, rule: 1, alerts: 3,
 		description: "Tailored emails impersonating the CFO asked four executive assistants to review a 'board pack' on a lookalike SharePoint site."},
 	{owner: "securitySolution", title: "Ransomware staged on backup server bkp-01", severity: "critical", status: "in-progress", category: "malware",
 		tags: []string{"ransomware", "backup", "incident"}, reporter: "snovak", assignees: []string{"snovak", "mchen"}, daysAgo: 3, rule: 2, alerts: 4,
-		description: "Encryption tooling and a renamed rclone binary found on bkp-01; shadow copies were deleted at 01:55 UTC.",
+		description: "Encryption tooling and a renamed rclone binary found on bkp-01; shadow copies were deleted at {ransom.shadows}.",
 		comments: []caseSeedComment{
 			{"snovak", "bkp-01 isolated. Offline backups verified intact."},
 			{"mchen", "Attacker used a domain admin token stolen from a jump host; resetting krbtgt twice tonight."},
@@ -135,7 +135,7 @@ var socSpaceCases = []caseSeed{
 		description: "IEX (New-Object Net.WebClient).DownloadString(...) executed by a service account on DC-02."},
 	{owner: "securitySolution", title: "DNS tunneling to newly registered domain", severity: "high", status: "closed", category: "exfiltration",
 		tags: []string{"dns", "exfiltration"}, reporter: "rpatel", assignees: []string{"rpatel"}, daysAgo: 14, rule: 4, alerts: 3, push: true,
-		description: "Workstation FIN-WS-07 generated 18,000 TXT queries to a domain registered 3 days earlier.",
+		description: "Workstation fin-ws-07 generated {dns.queries} TXT queries to {dns.domain}, a domain registered days earlier, in {dns.bursts} bursts.",
 		comments: []caseSeedComment{
 			{"rpatel", "The process was an unsanctioned remote-access tool installed by the user. Removed; domain sinkholed."},
 		}},
@@ -202,6 +202,9 @@ func (k *Kibana) seedCases(sp *space, rng *rand.Rand) {
 		}
 	}
 
+	// What the texts say of the events, from the alerts (story_facts.go).
+	cast := castFor(sp.id, now)
+	facts := factsOf(cast, storyAlerts(sp), now)
 	for _, sc := range catalog {
 		jitter := time.Duration(rng.IntN(600)) * time.Minute
 		created := now.AddDate(0, 0, -sc.daysAgo).Add(-jitter)
@@ -212,7 +215,7 @@ func (k *Kibana) seedCases(sp *space, rng *rand.Rand) {
 			return created.Add(time.Duration(frac * float64(now.Sub(created))))
 		}
 		in := caseNewInput{
-			title: sc.title, description: sc.description, owner: sc.owner, severity: sc.severity,
+			title: sc.title, description: storyText(sc.description, cast, facts), owner: sc.owner, severity: sc.severity,
 			tags: sc.tags, connector: noCaseConnector, settings: caseSettings{SyncAlerts: !sc.noSync},
 		}
 		if sc.category != "" {
@@ -251,7 +254,7 @@ func (k *Kibana) seedCases(sp *space, rng *rand.Rand) {
 			st.apply(k, cs, casePatch{status: casePtr("in-progress")}, caseTeamUser(worker), at(0.06))
 		}
 		for i, c := range sc.comments {
-			st.attach(k, cs, &caseCommentDoc{typ: "user", comment: c.text}, caseTeamUser(c.by), at(0.1+0.5*float64(i)/float64(len(sc.comments))))
+			st.attach(k, cs, &caseCommentDoc{typ: "user", comment: storyText(c.text, cast, facts)}, caseTeamUser(c.by), at(0.1+0.5*float64(i)/float64(len(sc.comments))))
 		}
 		closeByPush := sc.push && hasPush && sc.status == "closed" && closure == "close-by-pushing"
 		if sc.push && hasPush {

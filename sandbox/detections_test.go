@@ -214,6 +214,24 @@ func TestAlertSearchRoute(t *testing.T) {
 	}
 }
 
+// TestESQLSeesAlertStatusUpdates: the ES|QL engine keeps the indices it
+// read between queries; a status written through Kibana is in the next
+// query's answer.
+func TestESQLSeesAlertStatusUpdates(t *testing.T) {
+	k, _ := detSandbox(t)
+	ids := openAlertIDs(t, k, "", "Ransomware-like mass file encryption", 1)
+	const q = `FROM .alerts-security.alerts-default METADATA _id | WHERE _id == ?id | KEEP kibana.alert.workflow_status`
+	if rows := esqlRows(t, k, q, map[string]any{"id": ids[0]}); len(rows) != 1 || rows[0]["kibana.alert.workflow_status"] != "open" {
+		t.Fatalf("before: %v", rows)
+	}
+	if status, res := do(t, k, "POST", "/api/detection_engine/signals/status", `{"status":"closed","signal_ids":["`+ids[0]+`"]}`, nil); status != 200 {
+		t.Fatalf("status: %d %v", status, res)
+	}
+	if rows := esqlRows(t, k, q, map[string]any{"id": ids[0]}); len(rows) != 1 || rows[0]["kibana.alert.workflow_status"] != "closed" {
+		t.Errorf("after closing: %v", rows)
+	}
+}
+
 func TestAlertStatusUpdatesPersist(t *testing.T) {
 	k, now := detSandbox(t)
 	ids := openAlertIDs(t, k, "", "Ransomware-like mass file encryption", 2)

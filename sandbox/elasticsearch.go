@@ -188,12 +188,9 @@ func (k *Kibana) resolveTargets(expr string) ([]esTarget, *es.Error) {
 
 // ---- ES|QL's view ----
 
-// esqlSource is the cluster as the ES|QL engine reads it; filter, when
-// set, keeps the documents the _query API's filter matches.
+// esqlSource is the cluster as the ES|QL engine reads it.
 type esqlSource struct {
-	k      *Kibana
-	filter any
-	now    time.Time
+	k *Kibana
 }
 
 func (s esqlSource) Indices(pattern string) []string {
@@ -217,35 +214,58 @@ func (s esqlSource) index(name string) *es.Index {
 	return nil
 }
 
-func (s esqlSource) docs(name string) []*es.Doc {
-	ix := s.index(name)
-	if ix == nil {
-		return nil
-	}
-	if s.filter == nil {
-		return ix.Docs
-	}
-	docs, err := ix.Matching(s.filter, s.now)
-	if err != nil {
-		return nil
-	}
-	return docs
-}
-
 func (s esqlSource) Docs(name string) []map[string]any {
 	var out []map[string]any
-	for _, d := range s.docs(name) {
+	for _, d := range s.DocsWithID(name) {
 		out = append(out, d.Source)
 	}
 	return out
 }
 
 func (s esqlSource) DocsWithID(name string) []esql.Doc {
-	var out []esql.Doc
-	for _, d := range s.docs(name) {
-		out = append(out, esql.Doc{ID: d.ID, Source: d.Source})
+	ix := s.index(name)
+	if ix == nil {
+		return nil
+	}
+	out := make([]esql.Doc, len(ix.Docs))
+	for i, d := range ix.Docs {
+		out[i] = esql.Doc{ID: d.ID, Source: d.Source, Version: d.Version}
 	}
 	return out
+}
+
+// Mapping is the index's mapping in ES|QL's type names, so that ES|QL
+// types a field as field caps does (message as text, addresses as ip).
+func (s esqlSource) Mapping(name string) map[string]string {
+	ix := s.index(name)
+	if ix == nil {
+		return nil
+	}
+	out := make(map[string]string, len(ix.Mapping))
+	for f, k := range ix.Mapping {
+		out[f] = kindName(k)
+	}
+	return out
+}
+
+// esqlFilter is the _query API's filter as the engine applies it: the
+// documents of each index the query clause matches, found once per index.
+func (s esqlSource) esqlFilter(clause any, now time.Time) func(index, id string, doc map[string]any) bool {
+	matched := map[string]map[string]bool{}
+	return func(index, id string, _ map[string]any) bool {
+		ids, ok := matched[index]
+		if !ok {
+			ids = map[string]bool{}
+			if ix := s.index(index); ix != nil {
+				docs, _ := ix.Matching(clause, now) // checked before the query ran
+				for _, d := range docs {
+					ids[d.ID] = true
+				}
+			}
+			matched[index] = ids
+		}
+		return ids[id]
+	}
 }
 
 // esqlQuery runs one _query request body. The error is an *esql.Error or
@@ -253,7 +273,7 @@ func (s esqlSource) DocsWithID(name string) []esql.Doc {
 func (k *Kibana) esqlQuery(body map[string]any) (*esql.Result, error) {
 	var req esql.Request
 	now := k.cfg.Now().UTC()
-	src := esqlSource{k: k, now: now}
+	src := esqlSource{k: k}
 	for key, v := range body {
 		switch key {
 		case "query":
@@ -275,7 +295,7 @@ func (k *Kibana) esqlQuery(body map[string]any) (*esql.Result, error) {
 				if _, err := (&es.Index{Name: "filter"}).Matching(v, now); err != nil {
 					return nil, err
 				}
-				src.filter = v
+				req.DocFilter = src.esqlFilter(v, now)
 			}
 		case "columnar", "locale", "profile", "include_ccs_metadata", "time_zone":
 		default:
@@ -285,7 +305,7 @@ func (k *Kibana) esqlQuery(body map[string]any) (*esql.Result, error) {
 	if strings.TrimSpace(req.Query) == "" {
 		return nil, &es.Error{Status: 400, Type: "parsing_exception", RootType: "parsing_exception", Reason: "line 1:1: mismatched input '<EOF>' expecting {'explain', 'from', 'row', 'show'}"}
 	}
-	eng := esql.Engine{Source: src, Clock: func() time.Time { return now }}
+	eng := esql.Engine{Source: src, Clock: func() time.Time { return now }, Cache: &k.esql}
 	return eng.Query(req)
 }
 
@@ -402,7 +422,8 @@ func fieldCaps(targets []esTarget, patterns []string) map[string]any {
 	for _, t := range targets {
 		indices = append(indices, t.name)
 		parents := map[string]bool{}
-		for f, typ := range fieldTypes(t.ix) {
+		types := fieldTypes(t.ix)
+		for f, typ := range types {
 			if wanted(f) {
 				note(f, typ, t.name)
 			}
@@ -411,7 +432,9 @@ func fieldCaps(targets []esTarget, patterns []string) map[string]any {
 			}
 		}
 		for p := range parents {
-			if wanted(p) {
+			// A multi-field (user.name.text) is not a field of an
+			// object: its parent is the field it indexes again.
+			if _, leaf := types[p]; !leaf && wanted(p) {
 				note(p, "object", t.name)
 			}
 		}

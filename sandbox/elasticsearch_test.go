@@ -252,6 +252,41 @@ func TestESQueryAPI(t *testing.T) {
 	}
 }
 
+// TestESQLTypesAgreeWithFieldCaps: ES|QL's columns have the types field
+// caps give (message as text, addresses as ip), for the event streams and
+// the alerts index; a field field caps types two ways is unsupported.
+func TestESQLTypesAgreeWithFieldCaps(t *testing.T) {
+	k := evSandbox()
+	for _, target := range []string{"logs-*", ".alerts-security.alerts-default"} {
+		status, caps := do(t, k, "GET", "/_es/"+target+"/_field_caps?fields=*", "", nil)
+		if status != 200 {
+			t.Fatalf("%s field caps: %d %v", target, status, caps)
+		}
+		b, _ := json.Marshal(map[string]any{"query": "FROM " + target + " | LIMIT 0"})
+		status, out := do(t, k, "POST", "/_es/_query", string(b), nil)
+		if status != 200 {
+			t.Fatalf("%s: %d %v", target, status, out)
+		}
+		fields := caps["fields"].(map[string]any)
+		for _, c := range out["columns"].([]any) {
+			col := c.(map[string]any)
+			name, typ := col["name"].(string), col["type"].(string)
+			byType, _ := fields[name].(map[string]any)
+			want := "unsupported"
+			if len(byType) == 1 {
+				for want = range byType {
+				}
+			}
+			if typ != want {
+				t.Errorf("%s: ES|QL types %s as %s, field caps as %v", target, name, typ, byType)
+			}
+		}
+	}
+	if rows := esqlRows(t, k, `FROM logs-system.auth-* | WHERE message LIKE "Failed password*" | STATS n = COUNT(*)`); len(rows) != 1 || num(rows[0]["n"]) == 0 {
+		t.Errorf("a text message in WHERE: %v", rows)
+	}
+}
+
 func TestESFieldCapsResolveDocSearch(t *testing.T) {
 	k := evSandbox()
 	status, out := do(t, k, "GET", "/_es/logs-*/_field_caps?fields=*", "", nil)

@@ -250,6 +250,9 @@ func (g *evGen) decorate(c alertCast, a storyAlert, src map[string]any) {
 		}
 		if f, ok := src["file"].(map[string]any); ok {
 			src["message"] = "Endpoint file event: rename " + fmt.Sprint(f["path"])
+			if path, ok := f["path"].(string); ok {
+				f["directory"] = path[:strings.LastIndexByte(path, '\\')]
+			}
 		}
 	case "dns-tunneling":
 		if d, ok := src["dns"].(map[string]any); ok {
@@ -309,11 +312,11 @@ func (g *evGen) bruteForce(c alertCast, alerts []storyAlert) {
 		if src == "" {
 			src = c.attackers[0]
 		}
-		n := 18 + g.rng.IntN(15)
+		n := bruteBurst(a) // as the case says (story_facts.go)
 		for i := range n {
 			at := a.at.Add(-time.Duration(n-i)*time.Duration(8+g.rng.IntN(12))*time.Second - time.Second)
-			user := guessed[g.rng.IntN(len(guessed))]
-			from := c.attackers[(i+g.rng.IntN(2))%len(c.attackers)]
+			user := guessed[i%len(guessed)]
+			from := c.attackers[i%len(c.attackers)]
 			if a.outcome == "success" && i >= n-8 {
 				// the attempts right before the success: its account, its source
 				user, from = last, src
@@ -472,7 +475,7 @@ func (g *evGen) ransomware(c alertCast, alerts []storyAlert) {
 		return
 	}
 	host := hostFields(c.fileServer, c.fileServerIP, "windows")
-	first, last := alerts[0].at, alerts[len(alerts)-1].at
+	last := alerts[len(alerts)-1].at
 	exe := `C:\ProgramData\` + c.ransomProc
 	pid := 7712
 	if p, ok := alerts[0].ecs["process"].(map[string]any); ok {
@@ -480,7 +483,7 @@ func (g *evGen) ransomware(c alertCast, alerts []storyAlert) {
 			exe = s
 		}
 	}
-	start := first.Add(-time.Duration(12+g.rng.IntN(6)) * time.Minute)
+	start := ransomStart(alerts[0]) // as the texts say (story_facts.go)
 	services := entityID(g.rng)
 	g.processEvent(c, host, start.Add(-40*time.Minute), c.ransomUser, "schtasks.exe", `C:\Windows\System32\schtasks.exe`, `schtasks.exe /create /tn "Backup Sync" /tr `+exe+` /sc once /st 00:00 /ru `+c.domain+`\`+c.ransomUser, 5120, entityID(g.rng), "cmd.exe", 4400, entityID(g.rng))
 	g.processEvent(c, host, start, c.ransomUser, c.ransomProc, exe, exe+` -p `+c.shares[0], pid, ransomEntity(c), "services.exe", 640, services)
@@ -503,6 +506,18 @@ func (g *evGen) ransomware(c alertCast, alerts []storyAlert) {
 	folders := []string{"2024", "2025", "archive", "clients", "hr", "legal"}
 	end := last.Add(time.Duration(5+g.rng.IntN(10)) * time.Minute)
 	n := 360
+	noted := map[string]bool{} // the folders with a ransom note: every one it encrypts in
+	ransomNote := func(dir string, at time.Time) {
+		note := dir + `\README_RESTORE.txt`
+		g.add("endpoint.events.file", at.Add(200*time.Millisecond), "", map[string]any{
+			"host":    host,
+			"user":    map[string]any{"name": c.ransomUser, "domain": c.domain},
+			"process": map[string]any{"name": c.ransomProc, "pid": pid, "executable": exe, "entity_id": ransomEntity(c)},
+			"file":    map[string]any{"name": "README_RESTORE.txt", "extension": "txt", "path": note, "directory": dir},
+			"event":   map[string]any{"category": []any{"file"}, "type": []any{"creation"}, "action": "creation", "outcome": "success"},
+			"message": "Endpoint file event: creation " + note,
+		})
+	}
 	for i := range n {
 		at := start.Add(time.Duration(int64(end.Sub(start)) * int64(i) / int64(n))).Add(time.Duration(g.rng.IntN(900)) * time.Millisecond)
 		share := c.shares[i%len(c.shares)]
@@ -517,16 +532,19 @@ func (g *evGen) ransomware(c alertCast, alerts []storyAlert) {
 			"event":   map[string]any{"category": []any{"file"}, "type": []any{"change"}, "action": "rename", "outcome": "success"},
 			"message": "Endpoint file event: rename " + dir + `\` + name,
 		})
-		if i%30 == 0 {
-			note := dir + `\README_RESTORE.txt`
-			g.add("endpoint.events.file", at.Add(200*time.Millisecond), "", map[string]any{
-				"host":    host,
-				"user":    map[string]any{"name": c.ransomUser, "domain": c.domain},
-				"process": map[string]any{"name": c.ransomProc, "pid": pid, "executable": exe, "entity_id": ransomEntity(c)},
-				"file":    map[string]any{"name": "README_RESTORE.txt", "extension": "txt", "path": note, "directory": dir},
-				"event":   map[string]any{"category": []any{"file"}, "type": []any{"creation"}, "action": "creation", "outcome": "success"},
-				"message": "Endpoint file event: creation " + note,
-			})
+		if !noted[dir] {
+			noted[dir] = true
+			ransomNote(dir, at)
+		}
+	}
+	for _, a := range alerts {
+		// the share roots, where the alerts' renames are
+		if f, ok := a.ecs["file"].(map[string]any); ok {
+			path, _ := f["path"].(string)
+			if dir := path[:max(strings.LastIndexByte(path, '\\'), 0)]; dir != "" && !noted[dir] {
+				noted[dir] = true
+				ransomNote(dir, a.at)
+			}
 		}
 	}
 	// Ordinary file activity on the server the day before.
@@ -551,7 +569,7 @@ func (g *evGen) ransomware(c alertCast, alerts []storyAlert) {
 func (g *evGen) dnsTunnel(c alertCast, alerts []storyAlert) {
 	host := hostFields(c.dnsHost, c.dnsIP, "linux")
 	for _, a := range alerts {
-		n := 15 + g.rng.IntN(15)
+		n := dnsBurst(a) // as the case says (story_facts.go)
 		for i := range n {
 			at := a.at.Add(time.Duration(i-n/2) * time.Duration(4+g.rng.IntN(6)) * time.Second)
 			label := fmt.Sprintf("%016x%016x", g.rng.Uint64(), g.rng.Uint64())

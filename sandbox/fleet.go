@@ -49,6 +49,7 @@ type fleetState struct {
 	uploads       map[string][]*fleetFile // diagnostics bundles by agent id
 	uncategorised []string                // data streams no package manages
 	logstashKeys  int
+	pits          map[string]bool // points in time find_agents opened
 }
 
 // fleetStore keeps objects by id in creation order; its zero value is

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -273,9 +274,28 @@ func (k *Kibana) findAgents(c *call) {
 	if !ok {
 		return
 	}
-	flags, ok := fleetQueryBools(c, "showInactive", "showUpgradeable", "getStatusSummary", "withMetrics")
+	flags, ok := fleetQueryBools(c, "showInactive", "showUpgradeable", "getStatusSummary", "withMetrics", "openPit", "showAgentless")
 	if !ok {
 		return
+	}
+	var after []any
+	if raw := c.query("searchAfter"); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &after); err != nil || len(after) != 2 {
+			c.badRequest("searchAfter must be the JSON array of sort values an earlier answer gave as nextSearchAfter")
+			return
+		}
+	}
+	pit := c.query("pitId")
+	if pit != "" && !st.pits[pit] {
+		c.notFound("No search context found for id [" + pit + "]")
+		return
+	}
+	if flags["openPit"] {
+		if st.pits == nil {
+			st.pits = map[string]bool{}
+		}
+		pit = "pit-" + k.newID()
+		st.pits[pit] = true
 	}
 	order, ok := fleetSortOrder(c, "desc")
 	if !ok {
@@ -287,6 +307,12 @@ func (k *Kibana) findAgents(c *call) {
 	}
 	if flags["showUpgradeable"] {
 		agents = slices.DeleteFunc(agents, func(a *fleetAgent) bool { return !a.upgradeable() })
+	}
+	if c.query("showAgentless") == "false" {
+		agents = slices.DeleteFunc(agents, func(a *fleetAgent) bool {
+			p := st.policies.get(a.policyID)
+			return p != nil && p.supportsAgentless
+		})
 	}
 	sortField := c.query("sortField")
 	if sortField == "" {
@@ -319,11 +345,28 @@ func (k *Kibana) findAgents(c *call) {
 		}
 		return cmp
 	})
+	// Paging after a sort position (searchAfter) takes the page that
+	// follows it, whatever page says.
+	window := fleetPageOf(agents, page, perPage)
+	if after != nil {
+		start := slices.IndexFunc(agents, func(a *fleetAgent) bool {
+			return fmt.Sprint(after[0]) == key(a) && fmt.Sprint(after[1]) == a.id
+		}) + 1
+		window = agents[start:min(start+perPage, len(agents))]
+	}
 	items := []any{}
-	for _, a := range fleetPageOf(agents, page, perPage) {
+	for _, a := range window {
 		items = append(items, k.agentDoc(st, a, flags["withMetrics"]))
 	}
 	out := map[string]any{"items": items, "total": len(agents), "page": page, "perPage": perPage}
+	if pit != "" {
+		out["pit"] = pit
+	}
+	if len(window) > 0 && (pit != "" || after != nil) {
+		last := window[len(window)-1]
+		next, _ := json.Marshal([]any{key(last), last.id})
+		out["nextSearchAfter"] = string(next)
+	}
 	if flags["getStatusSummary"] {
 		summary := map[string]any{}
 		for _, s := range []string{"online", "error", "degraded", "offline", "updating", "enrolling", "unenrolling", "unenrolled", "inactive", "orphaned", "uninstalled"} {
@@ -720,6 +763,10 @@ func (k *Kibana) agentActionStatus(c *call) {
 	if !ok {
 		return
 	}
+	latest, ok := c.queryInt("latest", 0, 0, 1<<62)
+	if !ok {
+		return
+	}
 	date := c.query("date")
 	var day time.Time
 	if date != "" {
@@ -736,6 +783,9 @@ func (k *Kibana) agentActionStatus(c *call) {
 	for i := len(actions) - 1; i >= 0; i-- {
 		a := actions[i]
 		if date != "" && a.created.UTC().Format("2006-01-02") != day.UTC().Format("2006-01-02") {
+			continue
+		}
+		if latest > 0 && k.cfg.Now().Sub(a.created) > time.Duration(latest)*time.Millisecond {
 			continue
 		}
 		list = append(list, a)

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,6 +23,8 @@ type fleetPkgPolicy struct {
 	inputs                           []*fleetPPInput
 	vars                             map[string]any
 	outputID                         string
+	extraPermissions                 []string // additional_datastreams_permissions
+	supportsAgentless                bool
 	revision                         int
 	createdAt, createdBy             string
 	updatedAt, updatedBy             string
@@ -163,7 +166,10 @@ func (k *Kibana) pkgPolicyDoc(st *fleetState, pp *fleetPkgPolicy, withAgentCount
 		"updated_by":         pp.updatedBy,
 		"version":            fleetB64(fmt.Sprintf("[%d,1]", pp.revision)),
 		"secret_references":  []any{},
-		"supports_agentless": false,
+		"supports_agentless": pp.supportsAgentless,
+	}
+	if pp.extraPermissions != nil {
+		doc["additional_datastreams_permissions"] = fleetStrings(pp.extraPermissions)
 	}
 	if len(pp.policyIDs) > 0 {
 		doc["policy_id"] = pp.policyIDs[0]
@@ -292,10 +298,17 @@ type pkgPolicyRequest struct {
 	pkgName, pkgVersion   string
 	outputID              string
 	hasOutput, force      bool
+	extraPermissions      []string
+	hasExtraPermissions   bool
+	supportsAgentless     *bool
 	inputs                any // map (simplified) or list (legacy); nil when not given
 	vars                  map[string]any
 	hasVars               bool
 }
+
+// dataStreamPermission is a data stream an integration may also write:
+// its name or pattern, type first.
+var dataStreamPermission = regexp.MustCompile(`^(logs|metrics|traces|synthetics|profiling)-.+`)
 
 func readPkgPolicyRequest(c *call) (*pkgPolicyRequest, bool) {
 	b, ok := fleetBodyOf(c, false, fleetPkgPolicyMembers)
@@ -339,6 +352,13 @@ func readPkgPolicyRequest(c *call) (*pkgPolicyRequest, bool) {
 		r.pkgName, r.pkgVersion = name, version
 	}
 	r.outputID, r.hasOutput = b.nullableStr("output_id")
+	r.extraPermissions, r.hasExtraPermissions = b.strings("additional_datastreams_permissions", false)
+	for i, p := range r.extraPermissions {
+		if !dataStreamPermission.MatchString(p) {
+			b.fail(fmt.Sprintf("additional_datastreams_permissions.%d", i), "Invalid data stream permission "+p+": must start with logs-, metrics-, traces-, synthetics- or profiling-")
+		}
+	}
+	r.supportsAgentless = b.boolean("supports_agentless")
 	if f := b.boolean("force"); f != nil {
 		r.force = *f
 	}
@@ -605,6 +625,10 @@ func (k *Kibana) createPackagePolicy(c *call) {
 		pp.policyIDs = []string{}
 	}
 	pp.outputID = r.outputID
+	pp.extraPermissions = slices.Clone(r.extraPermissions)
+	if r.supportsAgentless != nil {
+		pp.supportsAgentless = *r.supportsAgentless
+	}
 	pp.createdAt, pp.createdBy = k.now(), fleetUser(c)
 	pp.updatedAt, pp.updatedBy = pp.createdAt, pp.createdBy
 	if st.installs[d.name] == nil {
@@ -700,6 +724,12 @@ func (k *Kibana) updatePackagePolicy(c *call) {
 	next.policyIDs = slices.Clone(targets)
 	if r.hasOutput {
 		next.outputID = r.outputID
+	}
+	if r.hasExtraPermissions {
+		next.extraPermissions = slices.Clone(r.extraPermissions)
+	}
+	if r.supportsAgentless != nil {
+		next.supportsAgentless = *r.supportsAgentless
 	}
 	next.revision++
 	next.updatedAt, next.updatedBy = k.now(), fleetUser(c)

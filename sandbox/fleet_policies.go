@@ -18,8 +18,10 @@ type fleetPolicy struct {
 
 	isManaged, isProtected, hasFleetServer bool
 	isDefault, isDefaultFleetServer        bool
-	keepMonitoringAlive                    bool
+	keepMonitoringAlive, pprofEnabled      bool
+	supportsAgentless                      bool
 	monitoringEnabled                      []string
+	spaceIDs                               []string
 
 	dataOutputID, monitoringOutputID    string // "" for the default
 	fleetServerHostID, downloadSourceID string // "" for the default
@@ -30,6 +32,9 @@ type fleetPolicy struct {
 	revision                            int
 	updatedAt, updatedBy                string
 	requiredVersions, overrides         any
+	// The agents' monitoring endpoint, diagnostics limits and agentless
+	// resources, kept as given.
+	monitoringHTTP, monitoringDiagnostics, agentless map[string]any
 }
 
 // fleetAdvancedSettings are the keys advanced_settings takes.
@@ -69,34 +74,35 @@ func (k *Kibana) policyDoc(c *call, p *fleetPolicy, full, withAgentCount bool) m
 		}
 	}
 	doc := map[string]any{
-		"id":                      p.id,
-		"name":                    p.name,
-		"namespace":               p.namespace,
-		"description":             p.description,
-		"status":                  "active",
-		"is_managed":              p.isManaged,
-		"is_protected":            p.isProtected,
-		"is_default":              p.isDefault,
-		"is_default_fleet_server": p.isDefaultFleetServer,
-		"is_preconfigured":        false,
-		"has_fleet_server":        p.hasFleetServer,
-		"monitoring_enabled":      fleetStrings(p.monitoringEnabled),
-		"data_output_id":          fleetNullable(p.dataOutputID),
-		"monitoring_output_id":    fleetNullable(p.monitoringOutputID),
-		"fleet_server_host_id":    fleetNullable(p.fleetServerHostID),
-		"download_source_id":      fleetNullable(p.downloadSourceID),
-		"inactivity_timeout":      p.inactivityTimeout,
-		"keep_monitoring_alive":   p.keepMonitoringAlive,
-		"global_data_tags":        fleetAnyList(p.globalDataTags),
-		"agent_features":          fleetAnyList(p.agentFeatures),
-		"advanced_settings":       fleetMetaOrEmpty(p.advancedSettings),
-		"revision":                p.revision,
-		"updated_at":              p.updatedAt,
-		"updated_by":              p.updatedBy,
-		"schema_version":          "1.1.1",
-		"space_ids":               []any{c.spaceID},
-		"supports_agentless":      false,
-		"package_policies":        ids,
+		"id":                       p.id,
+		"name":                     p.name,
+		"namespace":                p.namespace,
+		"description":              p.description,
+		"status":                   "active",
+		"is_managed":               p.isManaged,
+		"is_protected":             p.isProtected,
+		"is_default":               p.isDefault,
+		"is_default_fleet_server":  p.isDefaultFleetServer,
+		"is_preconfigured":         false,
+		"has_fleet_server":         p.hasFleetServer,
+		"monitoring_enabled":       fleetStrings(p.monitoringEnabled),
+		"data_output_id":           fleetNullable(p.dataOutputID),
+		"monitoring_output_id":     fleetNullable(p.monitoringOutputID),
+		"fleet_server_host_id":     fleetNullable(p.fleetServerHostID),
+		"download_source_id":       fleetNullable(p.downloadSourceID),
+		"inactivity_timeout":       p.inactivityTimeout,
+		"keep_monitoring_alive":    p.keepMonitoringAlive,
+		"global_data_tags":         fleetAnyList(p.globalDataTags),
+		"agent_features":           fleetAnyList(p.agentFeatures),
+		"advanced_settings":        fleetMetaOrEmpty(p.advancedSettings),
+		"revision":                 p.revision,
+		"updated_at":               p.updatedAt,
+		"updated_by":               p.updatedBy,
+		"schema_version":           "1.1.1",
+		"space_ids":                fleetSpaceIDs(p.spaceIDs, c.spaceID),
+		"supports_agentless":       p.supportsAgentless,
+		"monitoring_pprof_enabled": p.pprofEnabled,
+		"package_policies":         ids,
 	}
 	if full {
 		if pps == nil {
@@ -113,6 +119,11 @@ func (k *Kibana) policyDoc(c *call, p *fleetPolicy, full, withAgentCount bool) m
 	if p.overrides != nil {
 		doc["overrides"] = p.overrides
 	}
+	for name, m := range map[string]map[string]any{"monitoring_http": p.monitoringHTTP, "monitoring_diagnostics": p.monitoringDiagnostics, "agentless": p.agentless} {
+		if m != nil {
+			doc[name] = fleetCloneMap(m)
+		}
+	}
 	if withAgentCount {
 		n := 0
 		for _, a := range st.agents.all() {
@@ -125,6 +136,15 @@ func (k *Kibana) policyDoc(c *call, p *fleetPolicy, full, withAgentCount bool) m
 		doc["fips_agents"] = 0
 	}
 	return doc
+}
+
+// fleetSpaceIDs are the spaces a policy is in: those it was given, or the
+// one it was made in.
+func fleetSpaceIDs(given []string, space string) any {
+	if len(given) == 0 {
+		return []any{space}
+	}
+	return fleetStrings(given)
 }
 
 func fleetAnyList(l []any) []any {
@@ -158,7 +178,7 @@ func (k *Kibana) findAgentPolicies(c *call) {
 		return
 	}
 	flags, ok := fleetQueryBools(c, "withAgentCount", "full", "noAgentCount")
-	if !ok {
+	if !ok || !fleetFormat(c) {
 		return
 	}
 	order, ok := fleetSortOrder(c, "desc")
@@ -208,6 +228,9 @@ func lookupPolicy(c *call) *fleetPolicy {
 }
 
 func (k *Kibana) getAgentPolicy(c *call) {
+	if !fleetFormat(c) {
+		return
+	}
 	if p := lookupPolicy(c); p != nil {
 		c.ok(map[string]any{"item": k.policyDoc(c, p, true, false)})
 	}
@@ -215,7 +238,11 @@ func (k *Kibana) getAgentPolicy(c *call) {
 
 // readPolicy checks a create or update body and applies it to p.
 func (k *Kibana) readPolicy(c *call, p *fleetPolicy, creating bool) bool {
-	b, ok := fleetBodyOf(c, false, fleetPolicyMembers)
+	members := fleetPolicyMembers
+	if !creating {
+		members = append(slices.Clone(members), "bumpRevision")
+	}
+	b, ok := fleetBodyOf(c, false, members)
 	if !ok {
 		return false
 	}
@@ -294,6 +321,18 @@ func (k *Kibana) readPolicy(c *call, p *fleetPolicy, creating bool) bool {
 			tags = append(tags, map[string]any{"name": tagName, "value": tag["value"]})
 		}
 	}
+	objects := map[string]map[string]any{}
+	for _, field := range []string{"monitoring_http", "monitoring_diagnostics", "agentless"} {
+		if m, has := b.object(field); has {
+			objects[field] = m
+		}
+	}
+	if port, ok := objects["monitoring_http"]["port"].(json.Number); ok {
+		if n, err := port.Float64(); err != nil || n < 0 || n > 65353 {
+			b.fail("monitoring_http.port", fmt.Sprintf("Value must be equal to or lower than [65353]. (got [%s])", port))
+		}
+	}
+	spaceIDs, hasSpaceIDs := b.strings("space_ids", false)
 	advanced, hasAdvanced := b.object("advanced_settings")
 	for key := range advanced {
 		if !slices.Contains(fleetAdvancedSettings, key) {
@@ -384,6 +423,16 @@ func (k *Kibana) readPolicy(c *call, p *fleetPolicy, creating bool) bool {
 	set(&p.isDefault, "is_default")
 	set(&p.isDefaultFleetServer, "is_default_fleet_server")
 	set(&p.keepMonitoringAlive, "keep_monitoring_alive")
+	set(&p.pprofEnabled, "monitoring_pprof_enabled")
+	set(&p.supportsAgentless, "supports_agentless")
+	if hasSpaceIDs {
+		p.spaceIDs = slices.Clone(spaceIDs)
+	}
+	for field, dst := range map[string]*map[string]any{"monitoring_http": &p.monitoringHTTP, "monitoring_diagnostics": &p.monitoringDiagnostics, "agentless": &p.agentless} {
+		if m, has := objects[field]; has {
+			*dst = fleetCloneMap(m)
+		}
+	}
 	if b.has("global_data_tags") {
 		p.globalDataTags = tags
 	}
@@ -403,6 +452,9 @@ func (k *Kibana) readPolicy(c *call, p *fleetPolicy, creating bool) bool {
 }
 
 func (k *Kibana) createAgentPolicy(c *call) {
+	if !fleetFormat(c) {
+		return
+	}
 	flags, ok := fleetQueryBools(c, "sys_monitoring")
 	if !ok {
 		return
@@ -437,6 +489,9 @@ func (k *Kibana) createAgentPolicy(c *call) {
 }
 
 func (k *Kibana) updateAgentPolicy(c *call) {
+	if !fleetFormat(c) {
+		return
+	}
 	p := c.space.fleet.policies.get(c.param("agentPolicyId"))
 	if p == nil {
 		// Kibana validates the body before it looks the policy up.
@@ -454,7 +509,11 @@ func (k *Kibana) updateAgentPolicy(c *call) {
 		return
 	}
 	*p = updated
-	k.bumpPolicy(c, p)
+	if bump, _ := c.body["bumpRevision"].(bool); bump || c.body["bumpRevision"] == nil {
+		k.bumpPolicy(c, p)
+	} else {
+		p.updatedAt, p.updatedBy = k.now(), fleetUser(c)
+	}
 	c.ok(map[string]any{"item": k.policyDoc(c, p, true, false)})
 }
 

@@ -227,6 +227,10 @@ func (k *Kibana) createOutput(c *call) {
 	if b.failed() {
 		return
 	}
+	if msg := fleetSecretTwice(c.body, "ssl.key", "password", "service_token"); msg != "" {
+		c.badRequest(msg)
+		return
+	}
 	st := &c.space.fleet
 	id, _ := c.body["id"].(string)
 	if id == "" {
@@ -323,6 +327,10 @@ func (k *Kibana) readDownloadSource(c *call, s *fleetDownloadSource) bool {
 	}
 	secrets, hasSecrets := b.object("secrets")
 	if b.failed() {
+		return false
+	}
+	if msg := fleetSecretTwice(c.body, "ssl.key"); msg != "" {
+		c.badRequest(msg)
 		return false
 	}
 	if proxyID != "" && c.space.fleet.proxies.get(proxyID) == nil {
@@ -477,6 +485,10 @@ func (k *Kibana) updateFleetServerHost(c *call) {
 	if b.failed() {
 		return
 	}
+	if msg := fleetSecretTwice(c.body, "ssl.key", "ssl.es_key", "ssl.agent_key"); msg != "" {
+		c.badRequest(msg)
+		return
+	}
 	st := &c.space.fleet
 	id := c.param("itemId")
 	h := st.serverHosts.get(id)
@@ -598,4 +610,23 @@ func (k *Kibana) createLogstashAPIKey(c *call) {
 	id := strings.ReplaceAll(k.newID(), "-", "")[:20]
 	secret := strings.ReplaceAll(k.newID(), "-", "")[:22]
 	c.ok(map[string]any{"api_key": id + ":" + secret})
+}
+
+// fleetSecretTwice is Kibana's refusal of a value given both in plain text
+// and as a secret (ssl.key and secrets.ssl.key), for the dotted paths.
+func fleetSecretTwice(body map[string]any, paths ...string) string {
+	at := func(m map[string]any, path string) any {
+		var v any = m
+		for part := range strings.SplitSeq(path, ".") {
+			obj, _ := v.(map[string]any)
+			v = obj[part]
+		}
+		return v
+	}
+	for _, path := range paths {
+		if at(body, path) != nil && at(body, "secrets."+path) != nil {
+			return "Cannot specify both " + path + " and secrets." + path
+		}
+	}
+	return ""
 }

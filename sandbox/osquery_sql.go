@@ -27,24 +27,24 @@ type osqCol struct{ name, alias string }
 type osqCond struct{ col, op, value string }
 
 var (
-	osqFromRe  = regexp.MustCompile(`(?is)^\s*select\s+(.*?)\s+from\s+([a-z_][a-z0-9_]*)(.*)$`)
-	osqWhereRe = regexp.MustCompile(`(?is)\bwhere\s+(.*?)\s*(?:\border\s+by\b|\bgroup\s+by\b|\blimit\b|;|$)`)
-	osqLimitRe = regexp.MustCompile(`(?i)\blimit\s+(\d+)`)
-	osqColRe   = regexp.MustCompile(`(?i)^(?:[a-z_]\w*\.)?([a-z_]\w*|\*)(?:\s+(?:as\s+)?([a-z_]\w*))?$`)
-	osqCountRe = regexp.MustCompile(`(?i)^count\(\s*\*?\s*\)(?:\s+(?:as\s+)?([a-z_]\w*))?$`)
-	osqCondRe  = regexp.MustCompile(`(?is)^(?:[a-z_]\w*\.)?([a-z_]\w*)\s*(=|!=|<>|<=|>=|<|>|\blike\b)\s*(?:'([^']*)'|"([^"]*)"|(-?\d+(?:\.\d+)?))$`)
-	osqAndRe   = regexp.MustCompile(`(?i)\s+and\s+`)
+	osqFromRe  = lazyRegexp(`(?is)^\s*select\s+(.*?)\s+from\s+([a-z_][a-z0-9_]*)(.*)$`)
+	osqWhereRe = lazyRegexp(`(?is)\bwhere\s+(.*?)\s*(?:\border\s+by\b|\bgroup\s+by\b|\blimit\b|;|$)`)
+	osqLimitRe = lazyRegexp(`(?i)\blimit\s+(\d+)`)
+	osqColRe   = lazyRegexp(`(?i)^(?:[a-z_]\w*\.)?([a-z_]\w*|\*)(?:\s+(?:as\s+)?([a-z_]\w*))?$`)
+	osqCountRe = lazyRegexp(`(?i)^count\(\s*\*?\s*\)(?:\s+(?:as\s+)?([a-z_]\w*))?$`)
+	osqCondRe  = lazyRegexp(`(?is)^(?:[a-z_]\w*\.)?([a-z_]\w*)\s*(=|!=|<>|<=|>=|<|>|\blike\b)\s*(?:'([^']*)'|"([^"]*)"|(-?\d+(?:\.\d+)?))$`)
+	osqAndRe   = lazyRegexp(`(?i)\s+and\s+`)
 )
 
 func parseOsquerySQL(q string) osqSQL {
-	m := osqFromRe.FindStringSubmatch(q)
+	m := osqFromRe().FindStringSubmatch(q)
 	if m == nil {
 		return osqSQL{}
 	}
 	out := osqSQL{table: strings.ToLower(m[2])}
 	for _, item := range strings.Split(m[1], ",") {
 		item = strings.TrimSpace(item)
-		if c := osqCountRe.FindStringSubmatch(item); c != nil {
+		if c := osqCountRe().FindStringSubmatch(item); c != nil {
 			alias := c[1]
 			if alias == "" {
 				alias = "count(*)"
@@ -53,7 +53,7 @@ func parseOsquerySQL(q string) osqSQL {
 			out.cols = append(out.cols, osqCol{name: "count(*)", alias: alias})
 			continue
 		}
-		c := osqColRe.FindStringSubmatch(item)
+		c := osqColRe().FindStringSubmatch(item)
 		if c == nil {
 			continue
 		}
@@ -68,9 +68,9 @@ func parseOsquerySQL(q string) osqSQL {
 		out.cols = append(out.cols, osqCol{name: strings.ToLower(c[1]), alias: alias})
 	}
 	rest := m[3]
-	if w := osqWhereRe.FindStringSubmatch(rest); w != nil {
-		for _, part := range osqAndRe.Split(w[1], -1) {
-			c := osqCondRe.FindStringSubmatch(strings.TrimSpace(part))
+	if w := osqWhereRe().FindStringSubmatch(rest); w != nil {
+		for _, part := range osqAndRe().Split(w[1], -1) {
+			c := osqCondRe().FindStringSubmatch(strings.TrimSpace(part))
 			if c == nil {
 				out.conds = nil
 				break
@@ -78,7 +78,7 @@ func parseOsquerySQL(q string) osqSQL {
 			out.conds = append(out.conds, osqCond{col: strings.ToLower(c[1]), op: strings.ToLower(c[2]), value: c[3] + c[4] + c[5]})
 		}
 	}
-	if l := osqLimitRe.FindStringSubmatch(rest); l != nil {
+	if l := osqLimitRe().FindStringSubmatch(rest); l != nil {
 		out.limit, _ = strconv.Atoi(l[1])
 	}
 	return out

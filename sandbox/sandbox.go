@@ -19,6 +19,7 @@ package sandbox
 import (
 	"crypto/subtle"
 	"encoding/base64"
+	"github.com/kibana-mcp/kibana-mcp/sandbox/esql"
 	"net/http"
 	"strings"
 	"sync"
@@ -56,6 +57,7 @@ type Kibana struct {
 	nextID  uint64
 	es      *esCluster        // the story's event data streams (elasticsearch.go)
 	esBuild func() *esCluster // builds es on first use
+	esql    esql.Cache        // the indices as the ES|QL engine made them, between queries
 }
 
 // New builds a sandbox seeded with its security-operations story.

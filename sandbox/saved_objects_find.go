@@ -272,6 +272,10 @@ func (k *Kibana) soFind(c *call) {
 	if hits, ok = kqlSelect(c, ".kibana", filter, soFilterMapping(hits), hits, soFilterDoc); !ok {
 		return
 	}
+	aggregations, ok := soAggregate(c, types, hits)
+	if !ok {
+		return
+	}
 	if sortField != "" {
 		slices.SortStableFunc(hits, func(a, b *soObject) int { return strings.Compare(soSortKey(a, sortField), soSortKey(b, sortField)) })
 	}
@@ -289,7 +293,69 @@ func (k *Kibana) soFind(c *call) {
 		doc["score"] = 0
 		out = append(out, doc)
 	}
-	c.ok(map[string]any{"page": page, "per_page": perPage, "total": len(hits), "saved_objects": out})
+	answer := map[string]any{"page": page, "per_page": perPage, "total": len(hits), "saved_objects": out}
+	if aggregations != nil {
+		answer["aggregations"] = aggregations
+	}
+	c.ok(answer)
+}
+
+// soAggregate runs the aggs query parameter (JSON) over the matching
+// objects. Its fields are named as in a filter, type.attributes.name or a
+// root field of a searched type; others Kibana refuses.
+func soAggregate(c *call, types []string, hits []*soObject) (any, bool) {
+	raw := c.query("aggs")
+	if raw == "" {
+		return nil, true
+	}
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	var aggs map[string]any
+	if dec.Decode(&aggs) != nil {
+		c.badRequest("[request query.aggs]: could not parse object value from json input")
+		return nil, false
+	}
+	if field := soBadAggField(aggs, types); field != "" {
+		soBadRequest(c, "Invalid aggregation: Invalid attribute path: "+field)
+		return nil, false
+	}
+	ix := &es.Index{Name: ".kibana", Mapping: soFilterMapping(hits)}
+	for i, o := range hits {
+		ix.Put(fmt.Sprint(i), soFilterDoc(o))
+	}
+	res, err := ix.Search(map[string]any{"size": json.Number("0"), "aggs": aggs}, c.k.cfg.Now())
+	if err != nil {
+		c.badRequest(err.Error())
+		return nil, false
+	}
+	return res["aggregations"], true
+}
+
+// soBadAggField finds a field an aggregation names that is not an
+// attribute or root field of one of the searched types.
+func soBadAggField(v any, types []string) string {
+	switch v := v.(type) {
+	case map[string]any:
+		for key, sub := range v {
+			if field, isString := sub.(string); key == "field" && isString {
+				typ, rest, _ := strings.Cut(field, ".")
+				if !slices.Contains(types, typ) || !(strings.HasPrefix(rest, "attributes.") || slices.Contains([]string{"updated_at", "created_at", "id", "originId"}, rest)) {
+					return field
+				}
+				continue
+			}
+			if bad := soBadAggField(sub, types); bad != "" {
+				return bad
+			}
+		}
+	case []any:
+		for _, sub := range v {
+			if bad := soBadAggField(sub, types); bad != "" {
+				return bad
+			}
+		}
+	}
+	return ""
 }
 
 // soSortKey is what sort_field orders by: a root property or an attribute.

@@ -6,6 +6,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -185,6 +186,14 @@ func TestSavedObjectsFind(t *testing.T) {
 	status, bad := do(t, k, "GET", "/api/saved_objects/_find?type=dashboard&filter=lens.attributes.title:x", "", nil)
 	if status != 400 || bad["message"] != "This type lens is not allowed: Bad Request" {
 		t.Errorf("filter on another type: %d %v", status, bad)
+	}
+	status, bad = do(t, k, "GET", "/api/saved_objects/_find?type=dashboard&aggs="+url.QueryEscape(`{"t":{"terms":{"field":"lens.attributes.title"}}}`), "", nil)
+	if status != 400 || bad["message"] != "Invalid aggregation: Invalid attribute path: lens.attributes.title: Bad Request" {
+		t.Errorf("aggs on another type: %d %v", status, bad)
+	}
+	status, counted := do(t, k, "GET", "/api/saved_objects/_find?type=dashboard&per_page=0&aggs="+url.QueryEscape(`{"n":{"value_count":{"field":"dashboard.updated_at"}}}`), "", nil)
+	if aggs, _ := counted["aggregations"].(map[string]any); status != 200 || aggs["n"] == nil {
+		t.Errorf("aggs: %d %v", status, counted)
 	}
 }
 

@@ -279,7 +279,7 @@ func (k *Kibana) seedTimelines(sp *space, _ *rand.Rand) {
 				title: "Ransomware on " + cast.fileServer, rule: 2, host: cast.fileServer, user: cast.ransomUser, by: "snovak", hoursAgo: 5, favoredBy: "elastic",
 				description: "Mass renames to ." + cast.ransExt + " on the backup server; scope and patient zero.",
 				note:        cast.ransomProc + " running as " + cast.ransomUser + " renamed files under " + cast.shares[0] + ". Host isolated; backups of the weekly share checked and clean.",
-				eventNote:   "First rename seen here; the process started 4 minutes after a logon of " + cast.ransomUser + "."},
+				eventNote:   cast.ransomProc + " renamed these files; it started at {ransom.start}, from the scheduled task \"Backup Sync\" created 40 minutes before."},
 			{id: "5ec0a9f3-1b2d-4c8e-a7f6-3d9e2b4c6a02", noteID: "5ec0a9f3-1b2d-4c8e-a7f6-3d9e2b4c6b03", eventNoteID: "5ec0a9f3-1b2d-4c8e-a7f6-3d9e2b4c6b04", pinID: "5ec0a9f3-1b2d-4c8e-a7f6-3d9e2b4c6c02",
 				title: "Encoded PowerShell on " + cast.psHost, rule: 3, host: cast.psHost, user: cast.psUser, by: "mchen", hoursAgo: 20,
 				description: "PowerShell download cradle spawned by " + cast.psParent + " on a domain controller.",
@@ -291,18 +291,20 @@ func (k *Kibana) seedTimelines(sp *space, _ *rand.Rand) {
 			{id: "d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5d01", noteID: "d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5e01", eventNoteID: "d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5e02", pinID: "d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5f01",
 				title: "Ransomware on " + cast.fileServer, rule: 2, host: cast.fileServer, user: cast.ransomUser, by: "snovak", hoursAgo: 6, favoredBy: "elastic",
 				description: "Files renamed to ." + cast.ransExt + " on the project and finance shares; find the entry point.",
-				note:        cast.ransomProc + " running as " + cast.ransomUser + " encrypted files on " + cast.shares[0] + " and " + cast.shares[1] + ". Host isolated at 09:40; the svc-backup password is being rotated.",
-				eventNote:   "Earliest encryption event; " + cast.ransomProc + " was dropped in C:\\Users\\Public a minute before."},
+				note:        cast.ransomProc + " running as " + cast.ransomUser + " encrypted files on " + cast.shares[0] + " and " + cast.shares[1] + ". Host isolated; the svc-backup password is being rotated.",
+				eventNote:   cast.ransomProc + " renamed these files; it runs from C:\\ProgramData, started at {ransom.start} by the scheduled task \"Backup Sync\"."},
 			{id: "d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5d02", noteID: "d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5e03", eventNoteID: "d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5e04", pinID: "d4c1b7a2-3f5e-4a61-9b8e-2c7f0e1a5f02",
 				title: "Brute force against " + cast.bruteHost, rule: 0, host: cast.bruteHost, user: cast.bruteUsers[0], by: "aokafor", hoursAgo: 70,
 				description: "Password guessing from " + cast.attackers[0] + " followed by a successful logon.",
-				note:        "Source " + cast.attackers[0] + " is not one of our egress ranges. The successful logon was " + cast.bruteUsers[0] + "; sessions revoked and MFA enforced.",
-				eventNote:   "This is the logon that succeeded after 40 failures."},
+				note:        "Source " + cast.attackers[0] + " is not one of our egress ranges. The successful logon was {brute.user}'s; sessions revoked and MFA enforced.",
+				eventNote:   "One of {brute.bursts} bursts; the logon that succeeded, {brute.user} at {brute.success}, came after the {brute.burst} failures of its own burst."},
 		}
 	}
 	st := &sp.timelines
 	now := k.cfg.Now()
+	facts := factsOf(cast, storyAlerts(sp), now.UTC())
 	for _, s := range seeds {
+		s.note, s.eventNote = storyText(s.note, cast, facts), storyText(s.eventNote, cast, facts)
 		at := now.Add(-time.Duration(s.hoursAgo) * time.Hour).UnixMilli()
 		later := at + int64(40*time.Minute/time.Millisecond)
 		t := &tlTimeline{id: s.id, version: st.nextVersion(), created: at, createdBy: s.by, updated: later, updatedBy: s.by,

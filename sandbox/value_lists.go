@@ -30,6 +30,7 @@ type valueListsState struct {
 type valueList struct {
 	id, typ, name, description string
 	meta                       map[string]any
+	serializer, deserializer   string // how imported lines parse, how values print; "" for the type's default
 	immutable                  bool
 	version                    int
 	tieBreaker                 string
@@ -198,6 +199,12 @@ func (l *valueList) doc() map[string]any {
 	if l.meta != nil {
 		d["meta"] = l.meta
 	}
+	if l.serializer != "" {
+		d["serializer"] = l.serializer
+	}
+	if l.deserializer != "" {
+		d["deserializer"] = l.deserializer
+	}
 	return d
 }
 
@@ -232,9 +239,8 @@ func (k *Kibana) createValueList(c *call) {
 	if _, given := body["version"]; given {
 		version, _ = z.integer(body, "version", 1)
 	}
-	for _, key := range []string{"serializer", "deserializer"} {
-		zodString(z, body, key, false, false)
-	}
+	serializer, _ := zodString(z, body, "serializer", false, false)
+	deserializer, _ := zodString(z, body, "deserializer", false, false)
 	if z.answer(c) {
 		return
 	}
@@ -251,6 +257,7 @@ func (k *Kibana) createValueList(c *call) {
 		id = k.newID()
 	}
 	l := st.addList(id, typ, name, desc, meta, version, ruleUser(c), k.now(), k.newID())
+	l.serializer, l.deserializer = serializer, deserializer
 	c.ok(l.doc())
 }
 

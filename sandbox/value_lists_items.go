@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"regexp"
 	"strings"
 
 	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
@@ -335,12 +336,23 @@ func (k *Kibana) importValueListItems(c *call) {
 		}
 		if l = st.lists[name]; l == nil {
 			l = st.addList(name, typ, name, "File uploaded from file system of "+name, nil, 1, user, now, k.newID())
+			l.serializer, l.deserializer = q.Get("serializer"), q.Get("deserializer")
 		}
 	default:
 		siemError(c, http.StatusBadRequest, "Either type or list_id need to be defined in the query")
 		return
 	}
 	answer := l.doc()
+	if l.serializer != "" {
+		// The list's own pattern picks each value out of its line; lines
+		// it does not match are skipped, as Kibana skips them.
+		re, err := regexp.Compile(l.serializer)
+		if err != nil {
+			siemError(c, http.StatusBadRequest, "Invalid regular expression in serializer: "+err.Error())
+			return
+		}
+		values = serializedValues(re, values)
+	}
 	for _, v := range values {
 		// Elasticsearch refuses lines the type cannot hold and Kibana
 		// does not report them; the sandbox also keeps one item per value.
@@ -350,6 +362,31 @@ func (k *Kibana) importValueListItems(c *call) {
 		st.addItem(k.newID(), l, v, nil, user, now, k.newID())
 	}
 	c.ok(answer)
+}
+
+// serializedValues applies a list's serializer to the imported lines: the
+// value group, or the gte and lte groups of a range joined by "-".
+func serializedValues(re *regexp.Regexp, lines []string) []string {
+	var out []string
+	for _, line := range lines {
+		m := re.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		group := func(name string) string {
+			if i := re.SubexpIndex(name); i >= 0 {
+				return m[i]
+			}
+			return ""
+		}
+		switch {
+		case group("value") != "":
+			out = append(out, group("value"))
+		case group("gte") != "" && group("lte") != "":
+			out = append(out, group("gte")+"-"+group("lte"))
+		}
+	}
+	return out
 }
 
 // exactValue reports whether list l already holds exactly v.

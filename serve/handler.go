@@ -227,11 +227,25 @@ func (r *Runner) textResult(ctx context.Context, op *operation.Operation, body [
 	for end > 0 && !utf8.RuneStart(body[end]) {
 		end--
 	}
+	what := fmt.Sprintf("the first %d of %d bytes", end, len(body))
+	// Text made of lines (a table) is cut after its last whole line, when
+	// that keeps most of the limit.
+	if nl := bytes.LastIndexByte(body[:end], '\n'); nl >= end/2 {
+		end = nl + 1
+		what = fmt.Sprintf("the first %d of %d lines", bytes.Count(body[:end], []byte("\n")), bytes.Count(body, []byte("\n"))+btoi(body[len(body)-1] != '\n'))
+	}
 	result := mcp.NewToolResultText(string(body[:end]))
-	note := fmt.Sprintf("Answer cut to the first %d of %d bytes (the %d-byte result limit). %s", end, len(body), r.maxResult, fetchRestHint(op))
+	note := fmt.Sprintf("Answer cut to %s (the %d-byte result limit). %s", what, r.maxResult, fetchRestHint(op))
 	result.Content = append(result.Content, mcp.NewTextContent(note))
 	notifyCut(ctx, op, note)
 	return result
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // cutNote tells the model what a cut answer is missing and how to get it.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -266,6 +267,33 @@ func TestLongAnswersAreCutAtAJSONSafePoint(t *testing.T) {
 	res = runWith(t, 1024, "get_case_tags", `{}`, "application/json", `[`+strings.Repeat(`"tag-xxxxxxxx",`, 200)+`"last"]`)
 	if note := res.Content[1].(mcp.TextContent).Text; !json.Valid([]byte(text(res))) || !strings.Contains(note, "narrower arguments") {
 		t.Errorf("tags: %q / %q", text(res), note)
+	}
+}
+
+// TestLongTextIsCutAfterAWholeLine: a text answer made of lines (a table)
+// over the limit keeps its whole lines and says how many of them; text
+// without line breaks is cut on a character boundary.
+func TestLongTextIsCutAfterAWholeLine(t *testing.T) {
+	var lines []string
+	for i := range 100 {
+		lines = append(lines, fmt.Sprintf("row %d\t%s", i, strings.Repeat("é", 20)))
+	}
+	body := strings.Join(lines, "\n") + "\n"
+	res := runWith(t, 1024, "get_case", `{"caseId":"c1"}`, "text/plain", body)
+	cut := text(res)
+	if len(res.Content) != 2 || len(cut) > 1024 || !strings.HasSuffix(cut, "\n") {
+		t.Fatalf("cut %d bytes: %q", len(cut), cut)
+	}
+	kept := strings.Count(cut, "\n")
+	if !strings.HasPrefix(body, cut) || kept < 20 {
+		t.Errorf("kept %d lines: %q", kept, cut)
+	}
+	if note := res.Content[1].(mcp.TextContent).Text; !strings.Contains(note, fmt.Sprintf("the first %d of 100 lines (the 1024-byte result limit)", kept)) {
+		t.Errorf("note %q", note)
+	}
+	res = runWith(t, 1024, "get_case", `{"caseId":"c1"}`, "text/plain", strings.Repeat("é", 1000))
+	if note := res.Content[1].(mcp.TextContent).Text; !utf8.ValidString(text(res)) || !strings.Contains(note, "the first 1024 of 2000 bytes") {
+		t.Errorf("one long line: %d bytes, note %q", len(text(res)), note)
 	}
 }
 

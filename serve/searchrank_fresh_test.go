@@ -1,25 +1,15 @@
 package serve
 
-import (
-	"fmt"
-	"strings"
-	"testing"
-
-	"github.com/kibana-mcp/kibana-mcp/tools"
-)
+import "testing"
 
 // A fresh held-out set of requests for search_tools, written from the
 // catalogue listing alone (names, paths, one-line descriptions) before the
 // ranking was run on it, in the words an analyst or platform engineer would
-// type. It measures; it fails only when the table names an unknown tool.
+// type. It was then read to tune the ranking, so it now guards against
+// regressions rather than measuring new wording.
 //
 // Each request lists the tools that answer it; any one of them counts.
-type freshSearchCase struct {
-	query string
-	want  []string
-}
-
-var freshSearchCases = []freshSearchCase{
+var freshSearchCases = []searchCase{
 	// Endpoint response actions.
 	{"isolate web-03", []string{"isolate_host"}},
 	{"web-03 is clean now, put it back on the network", []string{"unisolate_host"}},
@@ -117,53 +107,13 @@ var freshSearchCases = []freshSearchCase{
 	{"is the alerting framework healthy? rules seem to not be running", []string{"get_alerting_health"}},
 }
 
+// TestToolSearchFresh holds the fresh set to the levels it reached when
+// it became a development set (issue 18): a change that loses one of its
+// requests from the top 3, or from first place, fails here and must be
+// weighed rather than slip through.
 func TestToolSearchFresh(t *testing.T) {
-	for _, c := range freshSearchCases {
-		for _, name := range c.want {
-			if _, ok := tools.Lookup(name); !ok {
-				t.Fatalf("%q expects unknown tool %q", c.query, name)
-			}
-		}
-	}
-	ix := SearchIndex(tools.All())
-	var top1, top3 int
-	for _, c := range freshSearchCases {
-		hits := ix.Search(c.query, 5)
-		names := make([]string, len(hits))
-		for i, h := range hits {
-			names[i] = h.Name
-		}
-		rank := -1
-		for i, n := range names {
-			if freshWants(c.want, n) {
-				rank = i
-				break
-			}
-		}
-		if rank == 0 {
-			top1++
-		}
-		if rank >= 0 && rank < 3 {
-			top3++
-		} else {
-			t.Logf("MISS %q want %v; top 5: %s", c.query, c.want, strings.Join(names, ", "))
-		}
-		if rank > 0 && rank < 3 {
-			t.Logf("not first %q want %v; top 5: %s", c.query, c.want, strings.Join(names, ", "))
-		}
-	}
-	n := len(freshSearchCases)
-	t.Logf("fresh set: %d requests; top-1 %d/%d (%s), top-3 %d/%d (%s)",
-		n, top1, n, freshPct(top1, n), top3, n, freshPct(top3, n))
+	holdSet(t, "fresh-64", freshSearchCases, freshFloor)
 }
 
-func freshWants(want []string, name string) bool {
-	for _, w := range want {
-		if w == name {
-			return true
-		}
-	}
-	return false
-}
-
-func freshPct(k, n int) string { return fmt.Sprintf("%.1f%%", 100*float64(k)/float64(n)) }
+// freshFloor: 55/64 top-3 and 44/64 top-1 when the set was first run, blind.
+var freshFloor = rankFloor{top3: 59, top1: 49}

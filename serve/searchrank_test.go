@@ -75,7 +75,7 @@ var rankingCases = []searchCase{
 // TestToolSearchRanking checks that plain-language requests find their tool
 // among the first three hits, and usually first.
 func TestToolSearchRanking(t *testing.T) {
-	ix := SearchIndex(tools.All())
+	ix := searchIndex()
 	first := 0
 	for _, tc := range rankingCases {
 		hits := ix.Search(tc.query, 5)

@@ -165,10 +165,11 @@ type Runner struct {
 	callCtx   func(context.Context) context.Context
 	states    *confirmStates   // signs and checks confirmation states
 	now       func() time.Time // the clock approvals expire by; tests move it
-	schemas   sync.Map         // tool name → input schema; see register
 	fillOnce  sync.Once
 	kib       *KibanaWatch // what is known of the Kibana; see routeAbsent
 	live      bool         // kib is the server's (Options.Kibana), kept fresh
+	listedMu  sync.RWMutex
+	listed    map[string]*listedTool // registered tools by name; see register and listTools
 }
 
 // NewRunner builds the runner every tool handler shares, for the operations
@@ -195,53 +196,56 @@ func NewRunner(client *kibana.Client, cat *operation.Catalog, opts Options) *Run
 // given twice on registration (looking for header annotations we never
 // use): about 0.1 ms a tool, most of start-up with every toolset on. So
 // mcp-go gets a one-member placeholder schema, and the tool filter
-// (fillSchemas, installed with the runner) puts the real one back in every
+// (listTools, installed with the runner) puts the real tool back in every
 // tools/list answer; mcp-go reads the schema for nothing else we use.
 func (r *Runner) register(s *server.MCPServer, ops []*operation.Operation) error {
-	r.fillOnce.Do(func() { server.WithToolFilter(r.fillSchemas)(s) })
-	served := make([]server.ServerTool, 0, len(ops))
+	r.fillOnce.Do(func() {
+		server.WithToolFilter(r.listTools)(s)
+		runners.Store(s, r)
+	})
+	// Handed over in batches: a ServerTool is half a kilobyte, and mcp-go
+	// copies each batch into its own maps anyway.
+	served := make([]server.ServerTool, 0, min(len(ops), 64))
+	r.listedMu.Lock()
+	defer r.listedMu.Unlock()
+	if r.listed == nil {
+		r.listed = make(map[string]*listedTool, len(ops))
+	}
 	for _, op := range ops {
-		tool, err := r.tool(op)
+		schema, err := op.SchemaText()
 		if err != nil {
 			return fmt.Errorf("tool %s: %w", op.Name, err)
 		}
-		r.schemas.Store(op.Name, tool.RawInputSchema)
+		tool := r.withReadOnly(op, op.ToolWithoutSchema())
+		r.listed[op.Name] = newListedTool(tool, schema)
 		tool.RawInputSchema = placeholderSchema
 		served = append(served, server.ServerTool{Tool: tool, Handler: r.Handler(op)})
+		if len(served) == cap(served) {
+			s.AddTools(served...)
+			served = served[:0]
+		}
 	}
-	s.AddTools(served...)
+	if len(served) > 0 {
+		s.AddTools(served...)
+	}
 	return nil
 }
 
 // placeholderSchema is what mcp-go holds instead of a registered tool's
 // input schema; see register.
-var placeholderSchema = json.RawMessage(`{"type":"object"}`)
+var placeholderSchema = json.RawMessage(`{}`)
 
-// fillSchemas gives each tool registered through register its real input
-// schema. It keeps every tool: choosing is for the other filters.
-func (r *Runner) fillSchemas(_ context.Context, tools []mcp.Tool) []mcp.Tool {
-	out := make([]mcp.Tool, len(tools))
-	for i, t := range tools {
-		if raw, ok := r.schemas.Load(t.Name); ok {
-			t.RawInputSchema = raw.(json.RawMessage)
-		}
-		out[i] = t
-	}
-	return out
-}
+// runners finds the runner whose tools a server lists (ToolListWriter).
+var runners sync.Map // *server.MCPServer → *Runner
 
-// tool is the MCP definition of op as this runner serves it. In read-only
-// mode the raw request tool can only read, and says so.
-func (r *Runner) tool(op *operation.Operation) (mcp.Tool, error) {
-	tool, err := op.Tool()
-	if err != nil {
-		return tool, err
-	}
+// withReadOnly is the MCP definition of op as this runner serves it: in
+// read-only mode the raw request tool can only read, and says so.
+func (r *Runner) withReadOnly(op *operation.Operation, tool mcp.Tool) mcp.Tool {
 	if r.readOnly && op == RawRequest {
 		tool.Annotations.ReadOnlyHint = mcp.ToBoolPtr(true)
 		tool.Annotations.DestructiveHint = mcp.ToBoolPtr(false)
 	}
-	return tool, nil
+	return tool
 }
 
 // Handler returns the MCP handler that runs op.

@@ -97,7 +97,7 @@ func (r *Runner) watchKibana(s *server.MCPServer) {
 	})(s)
 	r.kib.OnChange(func(was, now KibanaInfo) {
 		for _, op := range r.cat.All() {
-			if _, registered := r.schemas.Load(op.Name); registered && r.availableOn(op, was) != r.availableOn(op, now) {
+			if r.registered(op.Name) && r.availableOn(op, was) != r.availableOn(op, now) {
 				s.SendNotificationToAllClients(string(mcp.MethodNotificationToolsListChanged), nil)
 				return
 			}

@@ -67,7 +67,7 @@ var agentBuilderOperations = []*operation.Operation{
 	{
 		Name:        "update_ai_agent",
 		Title:       "Update AI agent",
-		Description: "Change a custom agent; given members replace the stored ones (configuration and lists whole), others stay. The built-in agent cannot change.",
+		Description: "Edit a custom Agent Builder AI agent; given members replace the stored ones (configuration and lists whole), others stay. The built-in one is read-only.",
 		Toolset:     "agent_builder",
 		Method:      http.MethodPut,
 		Path:        "/api/agent_builder/agents/{id}",
@@ -98,7 +98,7 @@ var agentBuilderOperations = []*operation.Operation{
 	{
 		Name:        "list_ai_agent_tools",
 		Title:       "List AI agent tools",
-		Description: "List the tools Agent Builder's agents can call: built-in platform.* ones (read-only) and custom ES|QL, index search and workflow tools, with their parameter schemas.",
+		Description: "List what Agent Builder's AI agents can call: built-in platform.* tools (read-only) and custom ES|QL, index search and workflow ones, with parameter schemas.",
 		Toolset:     "agent_builder",
 		Method:      http.MethodGet,
 		Path:        "/api/agent_builder/tools",
@@ -138,7 +138,7 @@ var agentBuilderOperations = []*operation.Operation{
 	{
 		Name:        "update_ai_agent_tool",
 		Title:       "Update AI agent tool",
-		Description: "Change a custom tool's description, tags or configuration; given members replace the stored ones, others stay. Built-in tools cannot change.",
+		Description: "Edit a custom Agent Builder tool's description, tags or configuration; given members replace the stored ones, others stay. Built-in ones are read-only.",
 		Toolset:     "agent_builder",
 		Method:      http.MethodPut,
 		// The spec names this route's parameter toolId, GET's and
@@ -158,7 +158,7 @@ var agentBuilderOperations = []*operation.Operation{
 	{
 		Name:        "delete_ai_agent_tool",
 		Title:       "Delete AI agent tool",
-		Description: "Delete a custom tool; agents that listed it lose it. Cannot be undone; built-in tools cannot be deleted.",
+		Description: "Delete a custom Agent Builder tool; AI agents that selected it lose it. Cannot be undone; built-in ones cannot be deleted.",
 		Toolset:     "agent_builder",
 		Method:      http.MethodDelete,
 		Path:        "/api/agent_builder/tools/{id}",
@@ -171,7 +171,7 @@ var agentBuilderOperations = []*operation.Operation{
 	{
 		Name:        "execute_ai_agent_tool",
 		Title:       "Execute AI agent tool",
-		Description: "Run one Agent Builder tool directly with its parameters (per its schema in get_ai_agent_tool) and return its results; no agent or LLM is involved.",
+		Description: "Execute one Agent Builder tool with its parameters (per its schema in get_ai_agent_tool) and answer its results; no agent or LLM is involved.",
 		Toolset:     "agent_builder",
 		Method:      http.MethodPost,
 		Path:        "/api/agent_builder/tools/_execute",

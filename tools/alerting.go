@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -546,8 +545,8 @@ func checkRule(actions []RuleAction, notifyWhen, throttle, interval string, dela
 }
 
 var (
-	hhmm          = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$`)
-	ruleDuration  = regexp.MustCompile(`^([1-9][0-9]*)([smhd])$`)
+	hhmm          = lazyRegexp(`^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$`)
+	ruleDuration  = lazyRegexp(`^([1-9][0-9]*)([smhd])$`)
 	durationUnits = map[string]int64{"s": 1, "m": 60, "h": 3600, "d": 86400}
 )
 
@@ -608,7 +607,7 @@ func checkThrottle(prefix, notifyWhen string, throttle *string, interval string)
 
 // durationSeconds reads a rule duration such as 5m.
 func durationSeconds(s string) (int64, bool) {
-	m := ruleDuration.FindStringSubmatch(s)
+	m := ruleDuration().FindStringSubmatch(s)
 	if m == nil {
 		return 0, false
 	}
@@ -650,9 +649,9 @@ func (f *AlertsFilter) check(field string) error {
 		switch {
 		case t.Hours == nil:
 			return &schema.ArgumentError{Field: at + ".hours", Rule: "is required: {start, end} as hh:mm"}
-		case !hhmm.MatchString(t.Hours.Start):
+		case !hhmm().MatchString(t.Hours.Start):
 			return &schema.ArgumentError{Field: at + ".hours.start", Rule: "must be a time of day as hh:mm, e.g. 08:00"}
-		case !hhmm.MatchString(t.Hours.End):
+		case !hhmm().MatchString(t.Hours.End):
 			return &schema.ArgumentError{Field: at + ".hours.end", Rule: "must be a time of day as hh:mm, e.g. 18:00 (24:00 for midnight)"}
 		case t.Timezone == "":
 			return &schema.ArgumentError{Field: at + ".timezone", Rule: "is required, e.g. UTC or Europe/Berlin"}
@@ -711,14 +710,14 @@ func (w *SnoozeWindow) check(field string) error {
 }
 
 var (
-	snoozeEvery = regexp.MustCompile(`^[1-9][0-9]*[dwMy]$`)
-	weekDay     = regexp.MustCompile(`^([+-][1-5])?(MO|TU|WE|TH|FR|SA|SU)$`)
+	snoozeEvery = lazyRegexp(`^[1-9][0-9]*[dwMy]$`)
+	weekDay     = lazyRegexp(`^([+-][1-5])?(MO|TU|WE|TH|FR|SA|SU)$`)
 )
 
 // check enforces what the bare recurrence schema leaves out.
 func (r *SnoozeRecurrence) check(field string) error {
 	switch {
-	case r.Every != "" && !snoozeEvery.MatchString(r.Every):
+	case r.Every != "" && !snoozeEvery().MatchString(r.Every):
 		return &schema.ArgumentError{Field: field + ".every", Rule: "must be a number and a unit d, w, M (month) or y, e.g. 2w"}
 	case r.Occurrences < 0:
 		return &schema.ArgumentError{Field: field + ".occurrences", Rule: "must be at least 1"}
@@ -731,7 +730,7 @@ func (r *SnoozeRecurrence) check(field string) error {
 		}
 	}
 	for i, d := range r.OnWeekDay {
-		if !weekDay.MatchString(d) {
+		if !weekDay().MatchString(d) {
 			return &schema.ArgumentError{Field: fmt.Sprintf("%s.onWeekDay[%d]", field, i), Rule: "must be MO, TU, WE, TH, FR, SA or SU, optionally after +1..+5 or -1..-5 (nth of the month)"}
 		}
 	}

@@ -3,7 +3,6 @@ package tools
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -216,7 +215,7 @@ type AttackDiscoveryActionFrequency struct {
 
 var (
 	attackDiscoveryNotifyWhen = []string{"onActiveAlert", "onThrottleInterval", "onActionGroupChange"}
-	attackDiscoveryThrottle   = regexp.MustCompile(`^[1-9]\d*[smhd]$`)
+	attackDiscoveryThrottle   = lazyRegexp(`^[1-9]\d*[smhd]$`)
 )
 
 // checkAttackDiscoverySchedule enforces the nested members of a schedule.
@@ -259,7 +258,7 @@ func checkAttackDiscoverySchedule(name string, params *AttackDiscoverySchedulePa
 				return &schema.ArgumentError{Field: at + ".frequency.summary", Rule: "is required (true: one summary per run)"}
 			case !slices.Contains(attackDiscoveryNotifyWhen, f.NotifyWhen):
 				return &schema.ArgumentError{Field: at + ".frequency.notify_when", Rule: fmt.Sprintf("must be one of %s, got %q", strings.Join(attackDiscoveryNotifyWhen, ", "), f.NotifyWhen)}
-			case f.Throttle != nil && !attackDiscoveryThrottle.MatchString(*f.Throttle):
+			case f.Throttle != nil && !attackDiscoveryThrottle().MatchString(*f.Throttle):
 				return &schema.ArgumentError{Field: at + ".frequency.throttle", Rule: fmt.Sprintf("must be an interval such as 1h, or null; got %q", *f.Throttle)}
 			}
 		}

@@ -3,7 +3,6 @@ package tools
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -34,7 +33,7 @@ var dataOperations = []*operation.Operation{
 	{
 		Name:        "query_esql",
 		Title:       "Query events (ES|QL)",
-		Description: "Run an ES|QL query on Elasticsearch; answers a table.",
+		Description: "Run an ES|QL query on Elasticsearch. Answers a tab-separated table: a name:type header, a line per row, empty = null; columns equal in every row are given once above it.",
 		Toolset:     "data",
 		Method:      http.MethodPost,
 		Path:        agentBuilderExecute,
@@ -50,7 +49,7 @@ var dataOperations = []*operation.Operation{
 	{
 		Name:        "find_events_around",
 		Title:       "Find events around an alert",
-		Description: "Events of an alert's host (or a given host, user or process) around its time, oldest first, with counts by category.",
+		Description: "Events of an alert's host (or a given host, user or process) around its time, oldest first, as query_esql's table, after counts by category.",
 		Toolset:     "data",
 		Method:      http.MethodPost,
 		Path:        agentBuilderExecute,
@@ -152,7 +151,7 @@ func (in *QueryESQLInput) Prepare() error {
 		return &schema.ArgumentError{Field: "end", Rule: "is before start"}
 	}
 	for name, v := range in.Params {
-		if !paramName.MatchString(name) {
+		if !paramName().MatchString(name) {
 			return &schema.ArgumentError{Field: "params." + name, Rule: "must be a placeholder name (letters, digits, _), as ?name in the query"}
 		}
 		switch v.(type) {
@@ -171,7 +170,7 @@ func (in *QueryESQLInput) Prepare() error {
 	return nil
 }
 
-var paramName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var paramName = lazyRegexp(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // FindEventsAroundInput names the entity and the moment: an alert, or an
 // entity and a time.
@@ -271,8 +270,8 @@ func checkTarget(field, s string) error {
 	return nil
 }
 
-var dateMath = regexp.MustCompile(`^now((?:[+-][0-9]+[smhdwMy])*)(?:/([smhd]))?$`)
-var dateMathStep = regexp.MustCompile(`([+-])([0-9]+)([smhdwMy])`)
+var dateMath = lazyRegexp(`^now((?:[+-][0-9]+[smhdwMy])*)(?:/([smhd]))?$`)
+var dateMathStep = lazyRegexp(`([+-])([0-9]+)([smhdwMy])`)
 
 // parseWhen reads an ISO time (RFC 3339, or a date) or date math (now,
 // now-1h, now-1d/d) relative to now; "" is the zero time.
@@ -280,9 +279,9 @@ func parseWhen(field, s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if m := dateMath.FindStringSubmatch(s); m != nil {
+	if m := dateMath().FindStringSubmatch(s); m != nil {
 		t := now.UTC()
-		for _, step := range dateMathStep.FindAllStringSubmatch(m[1], -1) {
+		for _, step := range dateMathStep().FindAllStringSubmatch(m[1], -1) {
 			var n int
 			fmt.Sscan(step[2], &n)
 			if step[1] == "-" {

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -211,13 +212,12 @@ func TestQueryESQLCommentsWithTimeRange(t *testing.T) {
 	forEachDataPath(t, func(t *testing.T, d *dataCaller) {
 		count := func(query string) int {
 			t.Helper()
-			var c tableOut
-			d.ok("query_esql", map[string]any{"query": query, "start": "now-30d", "end": "now"}, &c)
+			c, raw := d.table(map[string]any{"query": query, "start": "now-30d", "end": "now"})
 			if len(c.Rows) != 1 {
-				t.Fatalf("count of %q: %+v", query, c)
+				t.Fatalf("count of %q: %s", query, raw)
 			}
-			n, _ := c.Rows[0][0].(float64)
-			return int(n)
+			n, _ := strconv.Atoi(c.Rows[0][0])
+			return n
 		}
 		all := count("FROM logs-system.auth-* | STATS n = COUNT(*)")
 		plain := count("FROM logs-system.auth-*\n| WHERE host.name == \"vpn-gw-01\"\n| STATS n = COUNT(*)")
@@ -233,8 +233,7 @@ func TestQueryESQLCommentsWithTimeRange(t *testing.T) {
 				t.Errorf("%q counts %d, want %d (the query's own WHERE)", q, n, plain)
 			}
 		}
-		var tab tableOut
-		d.ok("query_esql", map[string]any{"query": "// newest\nFROM logs-system.auth-* // | LIMIT 1\n| KEEP @timestamp // | LIMIT 2", "limit": 3, "start": "now-30d"}, &tab)
+		tab, _ := d.table(map[string]any{"query": "// newest\nFROM logs-system.auth-* // | LIMIT 1\n| KEEP @timestamp // | LIMIT 2", "limit": 3, "start": "now-30d"})
 		if tab.Count != 3 || !strings.Contains(tab.Limit, "LIMIT 3 was added") {
 			t.Errorf("LIMIT only in comments: row_count %d, limit %q", tab.Count, tab.Limit)
 		}

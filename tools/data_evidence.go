@@ -143,8 +143,57 @@ func (in *FindEventsAroundInput) Run(ctx context.Context, k *kibana.Client, req 
 	if len(answer.Events) >= in.Limit {
 		answer.Capped = fmt.Sprintf("only the first %d events are listed; narrow the window or raise limit", in.Limit)
 	}
-	resp, err := jsonResponse(answer)
-	return &operation.Result{Resp: resp}, err
+	return &operation.Result{Resp: textResponse(answer.String())}, nil
+}
+
+// String writes the answer as query_esql's text table, after lines for
+// the alert, the entity, the window and the counts:
+//
+//	alert: <id>, rule "<name>", at <time>
+//	entity: host.name=vpn-gw-01
+//	window: <from> to <to>
+//	counts by category: authentication=40, network=3; total 43
+//	38 events, oldest first; …                  (the table, as query_esql's)
+func (a *timelineAnswer) String() string {
+	var b strings.Builder
+	if a.Alert != nil {
+		fmt.Fprintf(&b, "alert: %v, rule %q, at %v\n", a.Alert["id"], a.Alert["rule"], a.Alert["time"])
+	}
+	for _, field := range sortedKeys(a.Entity) {
+		fmt.Fprintf(&b, "entity: %s=%s\n", field, a.Entity[field])
+	}
+	fmt.Fprintf(&b, "window: %s to %s\n", a.From, a.To)
+	counts := make([]string, 0, len(a.Counts))
+	for _, c := range sortedKeys(a.Counts) {
+		counts = append(counts, fmt.Sprintf("%s=%d", c, a.Counts[c]))
+	}
+	fmt.Fprintf(&b, "counts by category: %s; total %d\n", strings.Join(counts, ", "), a.Total)
+	t := &esqlTable{}
+	for _, c := range [][2]string{{"t", "date"}, {"category", "keyword"}, {"action", "keyword"}, {"outcome", "keyword"}, {"host", "keyword"},
+		{"user", "keyword"}, {"process", "keyword"}, {"src_dst", "keyword"}, {"dns", "keyword"}, {"message", "text"}} {
+		t.Columns = append(t.Columns, struct {
+			Name string `json:"name"`
+			Type string `json:"type"`
+		}{c[0], c[1]})
+	}
+	for _, e := range a.Events {
+		t.Values = append(t.Values, []any{e.Time, e.Category, e.Action, e.Outcome, e.Host, e.User, orNil(e.Process), orNil(e.Flow), e.DNS, e.Message})
+	}
+	table := newTextTable(t)
+	table.unit, table.note = "event", "oldest first"
+	if a.Capped != "" {
+		table.note += "; " + a.Capped
+	}
+	b.WriteString(table.String())
+	return b.String()
+}
+
+// orNil is s, or nil for "" (an empty cell is null).
+func orNil(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func asList(v any) []any {

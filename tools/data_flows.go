@@ -221,86 +221,20 @@ func (in *QueryESQLInput) Request() (*kibana.Request, error) {
 	return agentBuilderRequest(abExecuteESQL, map[string]any{"query": query})
 }
 
-// tableAnswer is query_esql's answer: the columns once, then the rows.
-type tableAnswer struct {
-	Columns []string `json:"columns"` // name:type
-	Rows    [][]any  `json:"rows"`
-	Count   int      `json:"row_count"`
-	// AllNull names the columns left out because every row has null there.
-	AllNull []string `json:"all_null,omitempty"`
-	Limit   string   `json:"limit,omitempty"`
-}
-
-// Run sends the query on the chosen path and answers a compact table.
+// Run sends the query on the chosen path and answers a text table.
 func (in *QueryESQLInput) Run(ctx context.Context, k *kibana.Client, req *kibana.Request) (*operation.Result, error) {
 	t, err := runESQL(ctx, k, req.Space, esqlRun{query: in.Query, params: in.Params, start: in.start, end: in.end})
 	if err != nil {
 		return nil, err
 	}
-	answer := compactTable(t)
+	table := newTextTable(t)
 	if in.limited {
-		answer.Limit = fmt.Sprintf("the query had no LIMIT: LIMIT %d was added", in.Limit)
-		if answer.Count >= in.Limit {
-			answer.Limit += "; there may be more rows (add your own LIMIT, or STATS)"
+		table.note = fmt.Sprintf("the query had no LIMIT: LIMIT %d was added", in.Limit)
+		if table.rows >= in.Limit {
+			table.note += "; there may be more rows (add your own LIMIT, or STATS)"
 		}
 	}
-	resp, err := jsonResponse(answer)
-	return &operation.Result{Resp: resp}, err
-}
-
-// compactTable drops all-null columns and writes dates as ISO text.
-func compactTable(t *esqlTable) tableAnswer {
-	keep := make([]int, 0, len(t.Columns))
-	answer := tableAnswer{Rows: make([][]any, 0, len(t.Values)), Count: len(t.Values)}
-	for i, c := range t.Columns {
-		allNull := len(t.Values) > 0
-		for _, row := range t.Values {
-			if i < len(row) && row[i] != nil {
-				allNull = false
-				break
-			}
-		}
-		if allNull {
-			answer.AllNull = append(answer.AllNull, c.Name)
-			continue
-		}
-		keep = append(keep, i)
-		answer.Columns = append(answer.Columns, c.Name+":"+c.Type)
-	}
-	for _, row := range t.Values {
-		out := make([]any, len(keep))
-		for j, i := range keep {
-			if i < len(row) {
-				out[j] = cellValue(t.Columns[i].Type, row[i])
-			}
-		}
-		answer.Rows = append(answer.Rows, out)
-	}
-	if answer.Columns == nil {
-		answer.Columns = []string{}
-	}
-	return answer
-}
-
-// cellValue writes dates as ISO text (epoch milliseconds when a path gives
-// numbers), without a zero fraction.
-func cellValue(typ string, v any) any {
-	if typ != "date" && typ != "date_nanos" {
-		return v
-	}
-	switch x := v.(type) {
-	case float64:
-		return isoTime(time.UnixMilli(int64(x)))
-	case string:
-		return strings.Replace(x, ".000Z", "Z", 1)
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = cellValue(typ, e)
-		}
-		return out
-	}
-	return v
+	return &operation.Result{Resp: textResponse(table.String())}, nil
 }
 
 func argumentError(field string, err error) error {

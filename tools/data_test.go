@@ -3,6 +3,10 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -85,11 +89,85 @@ func (d *dataCaller) ok(name string, args map[string]any, into any) string {
 	return out
 }
 
+// tableOut is query_esql's text table, read back.
 type tableOut struct {
-	Columns []string `json:"columns"`
-	Rows    [][]any  `json:"rows"`
-	Count   int      `json:"row_count"`
-	Limit   string   `json:"limit"`
+	Count    int
+	Limit    string            // the note after the row count
+	Constant map[string]string // every row: name=value
+	AllNull  []string
+	Columns  []string // name:type
+	Rows     [][]string
+}
+
+// value is row i's cell of the named column, or the column's every-row
+// value.
+func (tab tableOut) value(i int, name string) string {
+	for j, c := range tab.Columns {
+		if strings.HasPrefix(c, name+":") {
+			return tab.Rows[i][j]
+		}
+	}
+	return tab.Constant[name]
+}
+
+func isISO(s string) bool {
+	_, err := time.Parse(time.RFC3339Nano, s)
+	return err == nil
+}
+
+// table runs query_esql and reads its text table as a model would: the
+// count line, the lines said once, the header, then a row a line.
+func (d *dataCaller) table(args map[string]any) (tableOut, string) {
+	d.t.Helper()
+	out := d.ok("query_esql", args, nil)
+	return parseTable(d.t, out), out
+}
+
+func parseTable(t *testing.T, text string) tableOut {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	tab := tableOut{Constant: map[string]string{}}
+	count, note, _ := strings.Cut(lines[0], "; ")
+	if _, err := fmt.Sscan(count, &tab.Count); err != nil {
+		t.Fatalf("no row count in %q", lines[0])
+	}
+	tab.Limit = note
+	lines = lines[1:]
+	for len(lines) > 0 {
+		if rest, ok := strings.CutPrefix(lines[0], "every row: "); ok {
+			for _, kv := range strings.Split(rest, ", ") {
+				k, v, _ := strings.Cut(kv, "=")
+				tab.Constant[k] = v
+			}
+		} else if rest, ok := strings.CutPrefix(lines[0], "null in every row: "); ok {
+			tab.AllNull = strings.Split(rest, ", ")
+		} else {
+			break
+		}
+		lines = lines[1:]
+	}
+	if len(lines) == 0 {
+		return tab
+	}
+	tab.Columns = strings.Split(lines[0], "\t")
+	for _, line := range lines[1:] {
+		row := make([]string, len(tab.Columns))
+		cells := strings.Split(line, "\t")
+		if len(cells) > len(row) {
+			t.Fatalf("a row of %d cells under %d columns: %q", len(cells), len(row), line)
+		}
+		copy(row, cells)
+		tab.Rows = append(tab.Rows, row)
+	}
+	for len(tab.Rows) < tab.Count {
+		// rows null in every column at the end: empty lines the answer's
+		// end trims
+		tab.Rows = append(tab.Rows, make([]string, len(tab.Columns)))
+	}
+	if len(tab.Rows) != tab.Count {
+		t.Errorf("%d rows under a count of %d", len(tab.Rows), tab.Count)
+	}
+	return tab
 }
 
 func forEachDataPath(t *testing.T, fn func(t *testing.T, d *dataCaller)) {
@@ -103,15 +181,15 @@ func forEachDataPath(t *testing.T, fn func(t *testing.T, d *dataCaller)) {
 // Elasticsearch's errors with line, column and a hint.
 func TestQueryESQLOnEveryPath(t *testing.T) {
 	forEachDataPath(t, func(t *testing.T, d *dataCaller) {
-		// Compact table, params, LIMIT added and stated.
-		var tab tableOut
-		raw := d.ok("query_esql", map[string]any{
-			"query":  "FROM logs-system.auth-* | WHERE host.name == ?host | KEEP @timestamp, host.name, user.name, event.outcome | SORT @timestamp DESC",
+		// Text table, params, LIMIT added and stated; the host, the
+		// same in every row, said once.
+		tab, raw := d.table(map[string]any{
+			"query":  "FROM logs-system.auth-* | WHERE host.name == ?host | KEEP @timestamp, host.name, user.name, event.outcome, source.ip | SORT @timestamp DESC",
 			"params": map[string]any{"host": "vpn-gw-01"},
 			"limit":  5,
-		}, &tab)
-		if strings.Join(tab.Columns, ",") != "@timestamp:date,host.name:keyword,user.name:keyword,event.outcome:keyword" {
-			t.Errorf("columns: %v", tab.Columns)
+		})
+		if tab.Columns[0] != "@timestamp:date" || tab.Constant["host.name"] != "vpn-gw-01" || slices.Contains(tab.Columns, "host.name:keyword") {
+			t.Errorf("columns: %v, every row: %v\n%s", tab.Columns, tab.Constant, raw)
 		}
 		if tab.Count != 5 || len(tab.Rows) != 5 {
 			t.Errorf("row_count %d, rows %d, want 5 (LIMIT 5 added)", tab.Count, len(tab.Rows))
@@ -119,39 +197,35 @@ func TestQueryESQLOnEveryPath(t *testing.T) {
 		if !strings.Contains(tab.Limit, "LIMIT 5 was added") || !strings.Contains(tab.Limit, "may be more rows") {
 			t.Errorf("the added LIMIT is not stated: %q", tab.Limit)
 		}
-		for _, row := range tab.Rows {
-			if row[1] != "vpn-gw-01" {
-				t.Errorf("params: a row of host %v", row[1])
+		for i := range tab.Rows {
+			if ts := tab.value(i, "@timestamp"); !isISO(ts) || strings.Contains(ts, ".000Z") {
+				t.Errorf("date not ISO without a zero fraction: %v", ts)
 			}
-			ts, _ := row[0].(string)
-			if _, err := time.Parse(time.RFC3339Nano, ts); err != nil {
-				t.Errorf("date not ISO: %v", row[0])
+			if ip := tab.value(i, "source.ip"); ip == "" || strings.ContainsAny(ip, `"[`) {
+				t.Errorf("source.ip %q", ip)
 			}
 		}
-		if strings.Contains(raw, `"values"`) || strings.Contains(raw, `"type":`) {
-			t.Errorf("not compact: %s", raw)
+		if strings.Contains(raw, `"values"`) || strings.Contains(raw, `"vpn-gw-01"`) {
+			t.Errorf("not a text table: %s", raw)
 		}
 		// A query with its own LIMIT keeps it, and nothing is said.
-		tab = tableOut{}
-		d.ok("query_esql", map[string]any{"query": "FROM logs-system.auth-* | KEEP @timestamp | LIMIT 3"}, &tab)
+		tab, _ = d.table(map[string]any{"query": "FROM logs-system.auth-* | KEEP @timestamp | LIMIT 3"})
 		if tab.Count != 3 || tab.Limit != "" {
 			t.Errorf("own LIMIT: row_count %d, limit %q", tab.Count, tab.Limit)
 		}
 		// Default LIMIT 100.
-		tab = tableOut{}
-		d.ok("query_esql", map[string]any{"query": "FROM logs-* | KEEP @timestamp"}, &tab)
+		tab, _ = d.table(map[string]any{"query": "FROM logs-* | KEEP @timestamp"})
 		if tab.Count != 100 || !strings.Contains(tab.Limit, "LIMIT 100 was added") {
 			t.Errorf("default limit: row_count %d, limit %q", tab.Count, tab.Limit)
 		}
 		// start/end restrict @timestamp.
 		count := func(args map[string]any) int {
-			var c tableOut
-			d.ok("query_esql", args, &c)
+			c, raw := d.table(args)
 			if len(c.Rows) != 1 {
-				t.Fatalf("count: %+v", c)
+				t.Fatalf("count: %s", raw)
 			}
-			n, _ := c.Rows[0][0].(float64)
-			return int(n)
+			n, _ := strconv.Atoi(c.Rows[0][0])
+			return n
 		}
 		all := count(map[string]any{"query": "FROM logs-system.auth-* | STATS n = COUNT(*)"})
 		lastDay := count(map[string]any{"query": "FROM logs-system.auth-* | STATS n = COUNT(*)", "start": "now-1d", "end": "now"})
@@ -159,9 +233,8 @@ func TestQueryESQLOnEveryPath(t *testing.T) {
 			t.Errorf("start/end: %d events in the last day of %d", lastDay, all)
 		}
 		since := time.Now().Add(-24*time.Hour - time.Minute)
-		tab = tableOut{}
-		d.ok("query_esql", map[string]any{"query": "FROM logs-system.auth-* | KEEP @timestamp | SORT @timestamp ASC | LIMIT 1", "start": "now-1d"}, &tab)
-		if first, _ := time.Parse(time.RFC3339Nano, tab.Rows[0][0].(string)); first.Before(since) {
+		tab, _ = d.table(map[string]any{"query": "FROM logs-system.auth-* | KEEP @timestamp | SORT @timestamp ASC | LIMIT 1", "start": "now-1d"})
+		if first, _ := time.Parse(time.RFC3339Nano, tab.Rows[0][0]); first.Before(since) {
 			t.Errorf("start: an event at %v", first)
 		}
 		// Errors: type, line, column, hint.
@@ -199,26 +272,65 @@ func bruteForceAlert(t *testing.T, d *dataCaller) (id string) {
 	return ""
 }
 
+// eventsOut is find_events_around's answer, read back.
 type eventsOut struct {
 	Alert struct {
-		ID   string `json:"id"`
-		Rule string `json:"rule"`
-		Time string `json:"time"`
-	} `json:"alert"`
-	Entity map[string]string `json:"entity"`
-	From   string            `json:"from"`
-	To     string            `json:"to"`
-	Counts map[string]int    `json:"counts_by_category"`
-	Total  int               `json:"total"`
-	Events []struct {
-		T        string `json:"t"`
-		Category string `json:"category"`
-		Action   string `json:"action"`
-		Outcome  string `json:"outcome"`
-		Host     string `json:"host"`
-		User     string `json:"user"`
-		Message  string `json:"message"`
-	} `json:"events"`
+		ID, Rule, Time string
+	}
+	Entity   map[string]string
+	From, To string
+	Counts   map[string]int
+	Total    int
+	Events   []eventOut
+	Table    tableOut
+}
+
+type eventOut struct {
+	T, Category, Action, Outcome, Host, User, Message string
+}
+
+// events runs find_events_around and reads its answer as a model would:
+// the lines before the table, then the table.
+func (d *dataCaller) events(args map[string]any) eventsOut {
+	d.t.Helper()
+	text := d.ok("find_events_around", args, nil)
+	ev := eventsOut{Entity: map[string]string{}, Counts: map[string]int{}}
+	lines := strings.SplitAfter(text, "\n")
+	for len(lines) > 0 {
+		line := strings.TrimSuffix(lines[0], "\n")
+		key, rest, _ := strings.Cut(line, ": ")
+		switch key {
+		case "alert":
+			m := regexp.MustCompile(`^(\S+), rule "(.*)", at (\S+)$`).FindStringSubmatch(rest)
+			if m == nil {
+				d.t.Fatalf("alert line %q", line)
+			}
+			ev.Alert.ID, ev.Alert.Rule, ev.Alert.Time = m[1], m[2], m[3]
+		case "entity":
+			k, v, _ := strings.Cut(rest, "=")
+			ev.Entity[k] = v
+		case "window":
+			ev.From, ev.To, _ = strings.Cut(rest, " to ")
+		case "counts by category":
+			counts, total, _ := strings.Cut(rest, "; total ")
+			ev.Total, _ = strconv.Atoi(total)
+			for _, kv := range strings.Split(counts, ", ") {
+				if k, v, ok := strings.Cut(kv, "="); ok {
+					ev.Counts[k], _ = strconv.Atoi(v)
+				}
+			}
+		default:
+			ev.Table = parseTable(d.t, strings.Join(lines, ""))
+			for i := range ev.Table.Rows {
+				v := func(name string) string { return ev.Table.value(i, name) }
+				ev.Events = append(ev.Events, eventOut{T: v("t"), Category: v("category"), Action: v("action"), Outcome: v("outcome"), Host: v("host"), User: v("user"), Message: v("message")})
+			}
+			return ev
+		}
+		lines = lines[1:]
+	}
+	d.t.Fatalf("no events table:\n%s", text)
+	return ev
 }
 
 // checkBruteForce: failures on vpn-gw-01, then the svc-backup success,
@@ -262,8 +374,10 @@ func checkBruteForce(t *testing.T, ev eventsOut) {
 func TestFindEventsAroundOnEveryPath(t *testing.T) {
 	forEachDataPath(t, func(t *testing.T, d *dataCaller) {
 		id := bruteForceAlert(t, d)
-		var ev eventsOut
-		d.ok("find_events_around", map[string]any{"alert_id": id}, &ev)
+		ev := d.events(map[string]any{"alert_id": id})
+		if !strings.Contains(ev.Table.Limit, "oldest first") || ev.Table.Constant["host"] != "vpn-gw-01" {
+			t.Errorf("table note %q, every row %v", ev.Table.Limit, ev.Table.Constant)
+		}
 		if ev.Alert.ID != id || ev.Entity["host.name"] != "vpn-gw-01" || ev.Alert.Time == "" {
 			t.Errorf("alert %+v, entity %v", ev.Alert, ev.Entity)
 		}
@@ -276,8 +390,7 @@ func TestFindEventsAroundOnEveryPath(t *testing.T) {
 		checkBruteForce(t, ev)
 
 		// From the entity: the user around the alert's time.
-		var byUser eventsOut
-		d.ok("find_events_around", map[string]any{"user": "svc-backup", "time": ev.Alert.Time, "window": "10m"}, &byUser)
+		byUser := d.events(map[string]any{"user": "svc-backup", "time": ev.Alert.Time, "window": "10m"})
 		if byUser.Entity["user.name"] != "svc-backup" || len(byUser.Events) == 0 {
 			t.Fatalf("by user: %+v", byUser)
 		}
@@ -347,12 +460,11 @@ func TestIndicesFieldsDocumentOnEveryPath(t *testing.T) {
 			t.Errorf("get_fields logs-*: @timestamp %q, process.entity_id %q", all.Fields["@timestamp"], all.Fields["process.entity_id"])
 		}
 
-		var tab tableOut
-		d.ok("query_esql", map[string]any{"query": `FROM logs-system.auth-* METADATA _id, _index | WHERE user.name == "svc-backup" AND event.outcome == "success" | KEEP _id, _index, host.name | LIMIT 1`}, &tab)
+		tab, raw := d.table(map[string]any{"query": `FROM logs-system.auth-* METADATA _id, _index | WHERE user.name == "svc-backup" AND event.outcome == "success" | KEEP _id, _index, host.name | LIMIT 1`})
 		if len(tab.Rows) != 1 {
-			t.Fatalf("no svc-backup success: %+v", tab)
+			t.Fatalf("no svc-backup success: %s", raw)
 		}
-		id, index := tab.Rows[0][0].(string), tab.Rows[0][1].(string)
+		id, index := tab.Rows[0][0], tab.Rows[0][1]
 		var doc struct {
 			Index  string         `json:"_index"`
 			ID     string         `json:"_id"`

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -48,7 +47,7 @@ var bulkEditValues = map[string]objectRule{
 	"delete_alert_suppression":            {},
 }
 
-var bulkScheduleDuration = regexp.MustCompile(`^[1-9]\d*[smh]$`)
+var bulkScheduleDuration = lazyRegexp(`^[1-9]\d*[smh]$`)
 
 // Prepare checks the choice of rules and that each action has its own
 // member and no other action's.
@@ -178,7 +177,7 @@ func checkBulkEdit(at string, raw json.RawMessage) error {
 	}
 	if typ == "set_schedule" {
 		for _, key := range []string{"interval", "lookback"} {
-			if s, _ := value[key].(string); !bulkScheduleDuration.MatchString(s) {
+			if s, _ := value[key].(string); !bulkScheduleDuration().MatchString(s) {
 				return &schema.ArgumentError{Field: at + ".value." + key, Rule: "must be a duration in s, m or h, e.g. 5m"}
 			}
 		}

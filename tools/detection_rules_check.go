@@ -120,15 +120,15 @@ func checkRuleScalars(args map[string]json.RawMessage) error {
 		raw, ok := args[name]
 		return v, ok && json.Unmarshal(raw, &v) == nil
 	}
-	if v, ok := str("interval"); ok && !ruleDuration.MatchString(v) {
+	if v, ok := str("interval"); ok && !ruleDuration().MatchString(v) {
 		return &schema.ArgumentError{Field: "interval", Rule: "must be a duration in s, m, h or d, e.g. 5m"}
 	}
-	if v, ok := str("from"); ok && !dateMath.MatchString(v) {
+	if v, ok := str("from"); ok && !dateMath().MatchString(v) {
 		if _, err := time.Parse(time.RFC3339, v); err != nil {
 			return &schema.ArgumentError{Field: "from", Rule: "must be date math such as now-6m, or an RFC 3339 time"}
 		}
 	}
-	if v, ok := str("throttle"); ok && v != "no_actions" && v != "rule" && !ruleDuration.MatchString(v) {
+	if v, ok := str("throttle"); ok && v != "no_actions" && v != "rule" && !ruleDuration().MatchString(v) {
 		return &schema.ArgumentError{Field: "throttle", Rule: "must be \"no_actions\", \"rule\" or an interval such as 1h"}
 	}
 	for _, pair := range [][2]string{{"timeline_id", "timeline_title"}, {"timeline_title", "timeline_id"}, {"concurrent_searches", "items_per_search"}, {"items_per_search", "concurrent_searches"}} {

@@ -29,7 +29,7 @@ var detectionsOperations = []*operation.Operation{
 		Input:       SearchDetectionAlertsInput{},
 		Examples: []string{
 			`{}`,
-			`{"query":{"bool":{"filter":[{"term":{"kibana.alert.workflow_status":"open"}},{"range":{"@timestamp":{"gte":"now-24h"}}}]}},"aggs":{"by_rule":{"terms":{"field":"kibana.alert.rule.name","size":10}}},"size":5,"sort":[{"@timestamp":"desc"}],"_source":["@timestamp","kibana.alert.rule.name","kibana.alert.severity","host.name"],"track_total_hits":true,"runtime_mappings":{"hour":{"type":"long","script":{"source":"emit(doc['@timestamp'].value.getHour())"}}},"space_id":"soc"}`,
+			`{"query":{"bool":{"filter":[{"term":{"kibana.alert.workflow_status":"open"}},{"range":{"@timestamp":{"gte":"now-24h"}}}]}},"aggs":{"by_rule":{"terms":{"field":"kibana.alert.rule.name","size":10}}},"size":5,"sort":[{"@timestamp":"desc"}],"_source":["@timestamp","kibana.alert.rule.name","kibana.alert.severity","host.name"],"track_total_hits":true,"fields":["hour","host.ip"],"runtime_mappings":{"hour":{"type":"long","script":{"source":"emit(doc['@timestamp'].value.getHour())"}}},"space_id":"soc"}`,
 		},
 	},
 	{
@@ -200,6 +200,7 @@ type SearchDetectionAlertsInput struct {
 	Full            bool              `json:"full,omitempty" in:"tool" jsonschema_description:"Whole alert documents."`
 	TrackTotalHits  bool              `json:"track_total_hits,omitempty" jsonschema_description:"Count every match, not just the first 10,000."`
 	RuntimeMappings json.RawMessage   `json:"runtime_mappings,omitempty"`
+	Fields          []string          `json:"fields,omitempty" jsonschema_description:"Also these, runtime ones too."`
 }
 
 // Prepare checks the query DSL where a slip is common.

@@ -6,9 +6,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/serve"
 )
@@ -35,7 +37,7 @@ func TestDetectionArgumentChecks(t *testing.T) {
 		{"search_detection_alerts", `{"size":20000}`,
 			`invalid argument "size": must be at most 10000, got 20000`},
 		{"search_detection_alerts", `{"index":".alerts-security.alerts-default"}`,
-			`invalid argument "index": is not a known argument; allowed: _source, aggs, full, query, runtime_mappings, size, sort, space_id, track_total_hits`},
+			`invalid argument "index": is not a known argument; allowed: _source, aggs, fields, full, query, runtime_mappings, size, sort, space_id, track_total_hits`},
 		// set_alert_status: exactly one of signal_ids and query.
 		{"set_alert_status", `{"status":"closed"}`,
 			`invalid argument "signal_ids": give signal_ids (alert _ids) or query to choose the alerts`},
@@ -210,5 +212,14 @@ func TestDetectionAnnotations(t *testing.T) {
 		if got != want {
 			t.Errorf("%s: hints (readOnly, destructive, idempotent, openWorld) = %v, want %v", name, got, want)
 		}
+	}
+}
+
+// TestSearchDetectionAlertsFields: fields come back beside the summary.
+func TestSearchDetectionAlertsFields(t *testing.T) {
+	_, client := sandboxtest.New(t, nil)
+	isErr, texts := callFlow(t, client, "search_detection_alerts", `{"size":1,"fields":["host.name"]}`)
+	if isErr || !strings.Contains(texts[0], `"fields":{"host.name":["`) {
+		t.Errorf("no fields in the hits: %q", texts)
 	}
 }

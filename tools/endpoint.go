@@ -366,7 +366,7 @@ var endpointOperations = []*operation.Operation{
 		Input:       CreateEndpointListItemInput{},
 		Examples: []string{
 			`{"name":"Backup agent","description":"Nightly backups read every file.","entries":[{"type":"match","field":"process.executable","operator":"included","value":"/opt/backup/bin/agent"}]}`,
-			`{"name":"Build servers","description":"Compilers on the build farm.","entries":[{"type":"match_any","field":"process.name","operator":"included","value":["gcc","ld"]},{"type":"wildcard","field":"file.path","operator":"included","value":"/srv/build/*"},{"type":"exists","field":"process.parent.name","operator":"included"},{"type":"nested","field":"process.Ext.code_signature","entries":[{"type":"match","field":"trusted","operator":"included","value":"true"},{"type":"match","field":"subject_name","value":"Build Co"}]}],"item_id":"build-servers","os_types":["linux"],"tags":["policy:all"],"type":"simple","space_id":"soc"}`,
+			`{"name":"Build servers","description":"Compilers on the build farm.","entries":[{"type":"match_any","field":"process.name","operator":"included","value":["gcc","ld"]},{"type":"wildcard","field":"file.path","operator":"included","value":"/srv/build/*"},{"type":"exists","field":"process.parent.name","operator":"included"},{"type":"nested","field":"process.Ext.code_signature","entries":[{"type":"match","field":"trusted","operator":"included","value":"true"},{"type":"match","field":"subject_name","value":"Build Co"}]}],"item_id":"build-servers","os_types":["linux"],"tags":["policy:all"],"type":"simple","meta":{"ticket":"CHG-1042"},"space_id":"soc"}`,
 		},
 	},
 	{
@@ -398,7 +398,7 @@ var endpointOperations = []*operation.Operation{
 		Input:       UpdateEndpointListItemInput{},
 		Examples: []string{
 			`{"item_id":"build-servers","name":"Build servers","description":"Compilers on the build farm.","entries":[{"type":"match","field":"process.name","operator":"included","value":"gcc"}]}`,
-			`{"id":"71a9f4b2-c85c-49b4-866f-c71eb9e67da2","_version":"WzIzLDFd","name":"Build servers","description":"Compilers and linkers on the build farm.","entries":[{"type":"match_any","field":"process.name","operator":"included","value":["gcc","ld"]}],"os_types":["linux"],"tags":["policy:all"],"type":"simple","space_id":"soc"}`,
+			`{"id":"71a9f4b2-c85c-49b4-866f-c71eb9e67da2","_version":"WzIzLDFd","name":"Build servers","description":"Compilers and linkers on the build farm.","entries":[{"type":"match_any","field":"process.name","operator":"included","value":["gcc","ld"]}],"os_types":["linux"],"tags":["policy:all"],"type":"simple","meta":{"ticket":"CHG-1077"},"space_id":"soc"}`,
 		},
 	},
 	{
@@ -835,9 +835,12 @@ type CreateEndpointListItemInput struct {
 	OSTypes     []string            `json:"os_types,omitempty" jsonschema:"enum=linux,enum=macos,enum=windows"`
 	Tags        []string            `json:"tags,omitempty" jsonschema:"minLength=1"`
 	Type        string              `json:"type,omitempty" jsonschema:"enum=simple"`
+	Meta        map[string]any      `json:"meta,omitempty"`
 }
 
-// Prepare fills the type and checks the entries.
+// Prepare fills the type and checks the entries. It takes no comments:
+// this route's schema wants each as Kibana stored it (id, author, time),
+// which only an exception that already has them can give.
 func (in *CreateEndpointListItemInput) Prepare() error {
 	if in.Type == "" {
 		in.Type = "simple"
@@ -1001,6 +1004,7 @@ type UpdateEndpointListItemInput struct {
 	OSTypes     []string            `json:"os_types,omitempty" jsonschema:"enum=linux,enum=macos,enum=windows"`
 	Tags        []string            `json:"tags,omitempty" jsonschema:"minLength=1"`
 	Type        string              `json:"type,omitempty" jsonschema:"enum=simple"`
+	Meta        map[string]any      `json:"meta,omitempty"`
 }
 
 // Prepare requires one identifier, fills the type and checks the entries.

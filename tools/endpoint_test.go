@@ -11,6 +11,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/serve"
@@ -288,5 +289,19 @@ func TestEndpointAnnotations(t *testing.T) {
 		if op.Toolset == "endpoint" && op.Admin != (op.Name == "create_endpoint_list" || op.Name == "set_protection_updates_note") {
 			t.Errorf("%s: Admin = %v; only create_endpoint_list and set_protection_updates_note are settings work", op.Name, op.Admin)
 		}
+	}
+}
+
+// TestEndpointListItemKeepsMeta: meta is stored with the exception and
+// read back.
+func TestEndpointListItemKeepsMeta(t *testing.T) {
+	_, client := sandboxtest.New(t, nil)
+	isErr, texts := callFlow(t, client, "create_endpoint_list_item", `{"name":"Backup agent","description":"d","item_id":"backup","entries":[{"type":"match","field":"process.name","value":"backup"}],"meta":{"ticket":"CHG-1042"}}`)
+	if isErr {
+		t.Fatalf("create: %q", texts)
+	}
+	isErr, texts = callFlow(t, client, "get_endpoint_list_item", `{"item_id":"backup"}`)
+	if isErr || !strings.Contains(texts[0], `"ticket":"CHG-1042"`) {
+		t.Errorf("get: %q", texts)
 	}
 }

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -37,6 +39,8 @@ var fleetOperations = []*operation.Operation{
 		Examples: []string{
 			`{}`,
 			`{"status":["offline","error"],"kuery":"policy_id:prod-linux and tags:web","showInactive":true,"showUpgradeable":true,"getStatusSummary":true,"withMetrics":true,"sortField":"last_checkin","sortOrder":"asc","page":2,"perPage":50,"space_id":"soc"}`,
+			`{"openPit":true,"pitKeepAlive":"1m","showAgentless":false,"sortField":"enrolled_at","perPage":100}`,
+			`{"pitId":"pit-1","pitKeepAlive":"1m","searchAfter":"[\"2024-05-01T10:00:00.000Z\",\"agent-1\"]","perPage":100}`,
 		},
 	},
 	{
@@ -193,7 +197,7 @@ var fleetOperations = []*operation.Operation{
 		Input:       GetAgentActionStatusInput{},
 		Examples: []string{
 			`{}`,
-			`{"page":1,"perPage":10,"date":"2025-03-12","errorSize":10,"space_id":"soc"}`,
+			`{"page":1,"perPage":10,"date":"2025-03-12","errorSize":10,"latest":3600000,"space_id":"soc"}`,
 		},
 	},
 	{
@@ -264,7 +268,7 @@ var fleetOperations = []*operation.Operation{
 		Input:       FindAgentPoliciesInput{},
 		Examples: []string{
 			`{}`,
-			`{"kuery":"ingest-agent-policies.name:prod*","withAgentCount":true,"full":true,"sortField":"updated_at","sortOrder":"desc","page":2,"perPage":10,"space_id":"soc"}`,
+			`{"kuery":"ingest-agent-policies.name:prod*","withAgentCount":true,"showUpgradeable":true,"full":true,"format":"simplified","sortField":"updated_at","sortOrder":"desc","page":2,"perPage":10,"space_id":"soc"}`,
 		},
 	},
 	{
@@ -276,10 +280,10 @@ var fleetOperations = []*operation.Operation{
 		Path:        "/api/fleet/agent_policies/{agentPolicyId}",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Reads,
-		Input:       AgentPolicyIDInput{},
+		Input:       GetAgentPolicyInput{},
 		Examples: []string{
 			`{"agentPolicyId":"prod-linux"}`,
-			`{"agentPolicyId":"prod-linux","space_id":"soc"}`,
+			`{"agentPolicyId":"prod-linux","format":"legacy","space_id":"soc"}`,
 		},
 	},
 	{
@@ -294,7 +298,7 @@ var fleetOperations = []*operation.Operation{
 		Input:       GetFullAgentPolicyInput{},
 		Examples: []string{
 			`{"agentPolicyId":"prod-linux"}`,
-			`{"agentPolicyId":"prod-linux","standalone":true,"kubernetes":true,"space_id":"soc"}`,
+			`{"agentPolicyId":"prod-linux","standalone":true,"kubernetes":true,"download":true,"space_id":"soc"}`,
 		},
 	},
 	{
@@ -310,13 +314,13 @@ var fleetOperations = []*operation.Operation{
 		Input:       CreateAgentPolicyInput{},
 		Examples: []string{
 			`{"name":"Linux servers","namespace":"default"}`,
-			`{"name":"Linux servers","namespace":"prod","id":"prod-linux","description":"Web and database hosts.","sys_monitoring":true,"monitoring_enabled":["logs","metrics","traces"],"data_output_id":"es-prod","monitoring_output_id":"es-monitoring","fleet_server_host_id":"fleet-prod","download_source_id":"artifacts-mirror","inactivity_timeout":86400,"unenroll_timeout":3600,"is_protected":true,"has_fleet_server":false,"global_data_tags":[{"name":"team","value":"platform"},{"name":"tier","value":1}],"advanced_settings":{"agent_logging_level":"debug","agent_download_timeout":"2h"},"agent_features":[{"name":"fqdn","enabled":true}],"space_id":"soc"}`,
+			`{"name":"Linux servers","namespace":"prod","id":"prod-linux","description":"Web and database hosts.","sys_monitoring":true,"monitoring_enabled":["logs","metrics","traces"],"data_output_id":"es-prod","monitoring_output_id":"es-monitoring","fleet_server_host_id":"fleet-prod","download_source_id":"artifacts-mirror","inactivity_timeout":86400,"unenroll_timeout":3600,"is_protected":true,"has_fleet_server":false,"global_data_tags":[{"name":"team","value":"platform"},{"name":"tier","value":1}],"advanced_settings":{"agent_logging_level":"debug","agent_download_timeout":"2h"},"agent_features":[{"name":"fqdn","enabled":true}],"format":"simplified","space_ids":["soc"],"is_default":false,"keep_monitoring_alive":true,"monitoring_pprof_enabled":false,"monitoring_http":{"enabled":true,"host":"localhost","port":6791,"buffer":{"enabled":true}},"monitoring_diagnostics":{"limit":{"interval":"1m","burst":2},"uploader":{"max_retries":3,"init_dur":"1s","max_dur":"10m"}},"required_versions":[{"version":"9.1.0","percentage":25}],"supports_agentless":false,"overrides":{"agent":{"logging":{"level":"debug"}}},"space_id":"soc"}`,
 		},
 	},
 	{
 		Name:        "update_agent_policy",
 		Title:       "Update agent policy",
-		Description: "Change a Fleet agent policy (name and namespace always given; omitted settings are kept, given lists replace); every agent on it gets the new revision.",
+		Description: "Change a Fleet agent policy: name and namespace always given, omitted settings kept, given lists replace; its agents get the new revision.",
 		Toolset:     "fleet",
 		Method:      http.MethodPut,
 		Path:        "/api/fleet/agent_policies/{agentPolicyId}",
@@ -328,7 +332,7 @@ var fleetOperations = []*operation.Operation{
 		Input:       UpdateAgentPolicyInput{},
 		Examples: []string{
 			`{"agentPolicyId":"prod-linux","name":"Linux servers","namespace":"prod","monitoring_enabled":[]}`,
-			`{"agentPolicyId":"prod-linux","name":"Linux servers","namespace":"prod","description":"Web and database hosts.","monitoring_enabled":["logs"],"data_output_id":"es-prod","monitoring_output_id":"es-monitoring","fleet_server_host_id":"fleet-prod","download_source_id":"artifacts-mirror","inactivity_timeout":172800,"unenroll_timeout":7200,"is_protected":false,"has_fleet_server":false,"global_data_tags":[{"name":"team","value":"platform"}],"advanced_settings":{"agent_logging_level":"info"},"agent_features":[{"name":"fqdn","enabled":false}],"space_id":"soc"}`,
+			`{"agentPolicyId":"prod-linux","name":"Linux servers","namespace":"prod","description":"Web and database hosts.","monitoring_enabled":["logs"],"data_output_id":"es-prod","monitoring_output_id":"es-monitoring","fleet_server_host_id":"fleet-prod","download_source_id":"artifacts-mirror","inactivity_timeout":172800,"unenroll_timeout":7200,"is_protected":false,"has_fleet_server":false,"global_data_tags":[{"name":"team","value":"platform"}],"advanced_settings":{"agent_logging_level":"info"},"agent_features":[{"name":"fqdn","enabled":false}],"bumpRevision":false,"force":true,"is_managed":false,"required_versions":[{"version":"9.1.0","percentage":50},{"version":"9.0.4","percentage":50}],"monitoring_http":{"enabled":false},"space_id":"soc"}`,
 		},
 	},
 	{
@@ -394,6 +398,7 @@ var fleetOperations = []*operation.Operation{
 		Examples: []string{
 			`{"name":"Artifacts mirror","host":"https://artifacts.example.com/downloads/"}`,
 			`{"id":"artifacts-mirror","name":"Artifacts mirror","host":"https://artifacts.example.com/downloads/","is_default":true,"proxy_id":"corp-proxy","ssl":{"certificate_authorities":["-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"],"certificate":"-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----","key":"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"},"space_id":"soc"}`,
+			`{"name":"Artifacts mirror","host":"https://artifacts.example.com/downloads/","ssl":{"certificate":"-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----"},"secrets":{"ssl":{"key":"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"}}}`,
 		},
 	},
 	{
@@ -412,6 +417,7 @@ var fleetOperations = []*operation.Operation{
 		Examples: []string{
 			`{"sourceId":"artifacts-mirror","name":"Artifacts mirror","host":"https://mirror2.example.com/downloads/"}`,
 			`{"sourceId":"artifacts-mirror","name":"Artifacts mirror","host":"https://mirror2.example.com/downloads/","is_default":true,"proxy_id":"corp-proxy","ssl":{"certificate_authorities":["-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"]},"space_id":"soc"}`,
+			`{"sourceId":"artifacts-mirror","name":"Artifacts mirror","host":"https://mirror2.example.com/downloads/","ssl":{"certificate":"-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----"},"secrets":{"ssl":{"key":{"id":"7d2c1f90-secret"}}}}`,
 		},
 	},
 	{
@@ -464,6 +470,7 @@ var fleetOperations = []*operation.Operation{
 		Examples: []string{
 			`{"itemId":"fleet-prod","host_urls":["https://fleet.example.com:8220"]}`,
 			`{"itemId":"fleet-prod","name":"Production Fleet Server","host_urls":["https://fleet1.example.com:8220","https://fleet2.example.com:8220"],"is_default":true,"proxy_id":"corp-proxy","ssl":{"certificate_authorities":["-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"],"client_auth":"optional"},"space_id":"soc"}`,
+			`{"itemId":"fleet-prod","is_internal":false,"ssl":{"certificate":"-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----","es_certificate":"-----BEGIN CERTIFICATE-----\nMIID\n-----END CERTIFICATE-----"},"secrets":{"ssl":{"key":"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----","es_key":{"id":"3b9e0a12-secret"}}}}`,
 		},
 	},
 	{
@@ -523,7 +530,11 @@ var fleetOperations = []*operation.Operation{
 			`{"name":"Production cluster","type":"elasticsearch","hosts":["https://es.example.com:9200"]}`,
 			`{"id":"es-remote","name":"Central cluster","type":"remote_elasticsearch","hosts":["https://central.example.com:9200"],"is_default":false,"is_default_monitoring":true,"proxy_id":"corp-proxy","ca_trusted_fingerprint":"79f956a0175a7d8bfa9d4b2e1ab5fb8b1c2d4e3f5a6b7c8d9e0f1a2b3c4d5e6f","config_yaml":"bulk_max_size: 1600","preset":"throughput","ssl":{"certificate_authorities":["-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"],"verification_mode":"full"},"secrets":{"service_token":"AAEAAWVsYXN0aWMvZmxlZXQtc2VydmVyL3Rva2VuLTE"},"settings":{"kibana_url":"https://central-kibana.example.com","sync_integrations":true,"write_to_logs_streams":false},"space_id":"soc"}`,
 			`{"name":"Kafka","type":"kafka","hosts":["kafka1.example.com:9092","kafka2.example.com:9092"],"settings":{"auth_type":"user_pass","username":"fleet","password":"changeme","sasl":{"mechanism":"SCRAM-SHA-512"},"topic":"elastic-agent","partition":"round_robin","round_robin":{"group_events":1},"compression":"gzip","required_acks":1,"version":"2.6.0"}}`,
+			`{"name":"Kafka, keyed","type":"kafka","hosts":["kafka1.example.com:9092"],"settings":{"auth_type":"none","connection_type":"plaintext","client_id":"Elastic","topic":"elastic-agent","partition":"hash","hash":{"hash":"host.name","random":false},"key":"host.name","headers":[{"key":"team","value":"soc"}],"compression":"lz4","compression_level":4,"timeout":30,"broker_timeout":10,"required_acks":1,"ca_sha256":"79f956a0175a7d8bfa9d4b2e1ab5fb8b1c2d4e3f5a6b7c8d9e0f1a2b3c4d5e6f"}}`,
+			`{"name":"Kafka, spread","type":"kafka","hosts":["kafka1.example.com:9092"],"settings":{"auth_type":"none","topic":"elastic-agent","partition":"random","random":{"group_events":1}}}`,
+			`{"name":"DR cluster","type":"remote_elasticsearch","hosts":["https://dr.example.com:9200"],"settings":{"service_token":"AAEAAWVsYXN0aWMvZmxlZXQtc2VydmVyL3Rva2VuLTI","kibana_url":"https://dr-kibana.example.com","kibana_api_key":"a2V5aWQ6c2VjcmV0","sync_integrations":true,"sync_uninstalled_integrations":true}}`,
 			`{"name":"Logstash","type":"logstash","hosts":["logstash.example.com:5044"],"ssl":{"certificate":"-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----","key":"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"}}`,
+			`{"name":"Kafka over TLS","type":"kafka","hosts":["kafka1.example.com:9093"],"ssl":{"certificate":"-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----"},"secrets":{"ssl":{"key":"-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"},"password":{"id":"9f1d2e3c-secret"}},"settings":{"auth_type":"user_pass","username":"fleet","topic":"elastic-agent","shipper":{"disk_queue_enabled":true,"disk_queue_max_size":1073741824,"mem_queue_events":4096}}}`,
 		},
 	},
 
@@ -621,6 +632,11 @@ type FindAgentsInput struct {
 	SortOrder        string   `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`
 	Page             int      `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
 	PerPage          int      `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20."`
+	ShowAgentless    *bool    `json:"showAgentless,omitempty" in:"query" jsonschema_description:"false leaves out agentless agents."`
+	OpenPit          bool     `json:"openPit,omitempty" in:"query" jsonschema_description:"Page over a point in time: the answer gives pit and nextSearchAfter for the next call."`
+	PitID            string   `json:"pitId,omitempty" in:"query" jsonschema_description:"The pit of the previous answer."`
+	PitKeepAlive     string   `json:"pitKeepAlive,omitempty" in:"query" jsonschema_description:"How long the point in time lives, e.g. 1m."`
+	SearchAfter      string   `json:"searchAfter,omitempty" in:"query" jsonschema_description:"The nextSearchAfter of the previous answer."`
 }
 
 // Prepare turns the status filter into KQL, shows the inactive agents a
@@ -628,6 +644,9 @@ type FindAgentsInput struct {
 func (in *FindAgentsInput) Prepare() error {
 	if in.PerPage == 0 {
 		in.PerPage = fleetPerPage
+	}
+	if err := in.checkPaging(); err != nil {
+		return err
 	}
 	if len(in.Status) == 0 {
 		return nil
@@ -648,6 +667,31 @@ func (in *FindAgentsInput) Prepare() error {
 	in.Kuery, in.Status = filter, nil
 	return nil
 }
+
+// checkPaging refuses the point-in-time arguments Kibana cannot use:
+// searchAfter is JSON.parse'd, and a keep-alive is an Elasticsearch
+// duration.
+func (in *FindAgentsInput) checkPaging() error {
+	if in.SearchAfter != "" {
+		var after []any
+		if json.Unmarshal([]byte(in.SearchAfter), &after) != nil {
+			return &schema.ArgumentError{Field: "searchAfter", Rule: "must be the JSON array an earlier answer gave as nextSearchAfter, e.g. [\"2024-05-01T10:00:00.000Z\",\"agent-1\"]"}
+		}
+		if in.Page > 1 {
+			return &schema.ArgumentError{Field: "page", Rule: "cannot be combined with searchAfter, which already says where the page starts"}
+		}
+	}
+	if in.OpenPit && in.PitID != "" {
+		return &schema.ArgumentError{Field: "openPit", Rule: "opens a new point in time; leave it out when continuing with pitId"}
+	}
+	if in.PitKeepAlive != "" && !esDuration.MatchString(in.PitKeepAlive) {
+		return &schema.ArgumentError{Field: "pitKeepAlive", Rule: fmt.Sprintf("must be a duration such as 30s, 1m or 1h, got %q", in.PitKeepAlive)}
+	}
+	return nil
+}
+
+// esDuration is an Elasticsearch time value.
+var esDuration = regexp.MustCompile(`^[0-9]+(d|h|m|s|ms|micros|nanos)$`)
 
 // GetAgentInput names an agent to read.
 type GetAgentInput struct {
@@ -786,6 +830,7 @@ type GetAgentActionStatusInput struct {
 	PerPage   int    `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20."`
 	Date      string `json:"date,omitempty" in:"query" jsonschema_description:"Only actions of this day, e.g. 2025-03-12."`
 	ErrorSize int    `json:"errorSize,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Latest errors per action; default 5."`
+	Latest    int    `json:"latest,omitempty" in:"query" jsonschema:"minimum=1" jsonschema_description:"Only actions from the last this many milliseconds."`
 }
 
 // Prepare asks for a small page.
@@ -820,13 +865,21 @@ func (in *GetAgentStatusSummaryInput) Prepare() error {
 
 // FindAgentPoliciesInput filters and pages agent policies.
 type FindAgentPoliciesInput struct {
-	Kuery          string `json:"kuery,omitempty" in:"query" jsonschema_description:"KQL on ingest-agent-policies.* fields, e.g. ingest-agent-policies.name:prod*."`
-	WithAgentCount bool   `json:"withAgentCount,omitempty" in:"query" jsonschema_description:"Count each policy's agents."`
-	Full           bool   `json:"full,omitempty" in:"query" jsonschema_description:"Include the integration policies (large)."`
-	SortField      string `json:"sortField,omitempty" in:"query" jsonschema_description:"E.g. name, updated_at."`
-	SortOrder      string `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`
-	Page           int    `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
-	PerPage        int    `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20."`
+	Kuery           string `json:"kuery,omitempty" in:"query" jsonschema_description:"KQL on ingest-agent-policies.* fields, e.g. ingest-agent-policies.name:prod*."`
+	WithAgentCount  bool   `json:"withAgentCount,omitempty" in:"query" jsonschema_description:"Count each policy's agents."`
+	ShowUpgradeable bool   `json:"showUpgradeable,omitempty" in:"query" jsonschema_description:"Only policies with agents that can be upgraded."`
+	Full            bool   `json:"full,omitempty" in:"query" jsonschema_description:"Include the integration policies (large)."`
+	SortField       string `json:"sortField,omitempty" in:"query" jsonschema_description:"E.g. name, updated_at."`
+	SortOrder       string `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`
+	Page            int    `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
+	PerPage         int    `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20."`
+	Format          string `json:"format,omitempty" in:"query" jsonschema:"enum=simplified,enum=legacy" jsonschema_description:"Shape of the package policies (with full)."`
+}
+
+// GetAgentPolicyInput names the agent policy to read.
+type GetAgentPolicyInput struct {
+	AgentPolicyID string `json:"agentPolicyId" in:"path" jsonschema:"required"`
+	Format        string `json:"format,omitempty" in:"query" jsonschema:"enum=simplified,enum=legacy" jsonschema_description:"Shape of the package policies."`
 }
 
 // Prepare asks for a small page.
@@ -842,6 +895,7 @@ type GetFullAgentPolicyInput struct {
 	AgentPolicyID string `json:"agentPolicyId" in:"path" jsonschema:"required"`
 	Standalone    bool   `json:"standalone,omitempty" in:"query" jsonschema_description:"As a standalone agent's elastic-agent.yml."`
 	Kubernetes    bool   `json:"kubernetes,omitempty" in:"query" jsonschema_description:"As a Kubernetes manifest."`
+	Download      bool   `json:"download,omitempty" in:"query" jsonschema_description:"As a file download (same content)."`
 }
 
 // GetAgentPoliciesOutputsInput names the policies whose outputs to show.
@@ -851,29 +905,33 @@ type GetAgentPoliciesOutputsInput struct {
 
 // CreateAgentPolicyInput describes a new agent policy.
 type CreateAgentPolicyInput struct {
-	SysMonitoring      bool            `json:"sys_monitoring,omitempty" in:"query" jsonschema_description:"Also add the System integration (host logs and metrics)."`
+	SysMonitoring      bool            `json:"sys_monitoring,omitempty" in:"query" jsonschema_description:"Also add the System integration."`
 	Name               string          `json:"name" jsonschema:"required,minLength=1"`
-	Namespace          string          `json:"namespace" jsonschema:"required,minLength=1,maxLength=100" jsonschema_description:"Data stream namespace, e.g. default; lowercase, no - or spaces."`
+	Namespace          string          `json:"namespace" jsonschema:"required,minLength=1,maxLength=100" jsonschema_description:"E.g. default; lowercase, no - or spaces."`
 	ID                 string          `json:"id,omitempty" jsonschema_description:"Default: a new UUID."`
 	Description        string          `json:"description,omitempty"`
-	MonitoringEnabled  *[]string       `json:"monitoring_enabled,omitempty" jsonschema:"maxItems=3,enum=logs,enum=metrics,enum=traces" jsonschema_description:"Agent self-monitoring to collect; [] for none."`
-	DataOutputID       string          `json:"data_output_id,omitempty" jsonschema_description:"From find_outputs; default output if omitted."`
+	MonitoringEnabled  *[]string       `json:"monitoring_enabled,omitempty" jsonschema:"maxItems=3,enum=logs,enum=metrics,enum=traces" jsonschema_description:"Self-monitoring; [] for none."`
+	DataOutputID       string          `json:"data_output_id,omitempty" jsonschema_description:"From find_outputs."`
 	MonitoringOutputID string          `json:"monitoring_output_id,omitempty"`
 	FleetServerHostID  string          `json:"fleet_server_host_id,omitempty"`
 	DownloadSourceID   string          `json:"download_source_id,omitempty" jsonschema_description:"From find_download_sources."`
-	InactivityTimeout  *int            `json:"inactivity_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds without check-in before an agent is inactive; default 1209600."`
-	UnenrollTimeout    *int            `json:"unenroll_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds offline before an agent is unenrolled."`
-	IsProtected        *bool           `json:"is_protected,omitempty" jsonschema_description:"Tamper protection: uninstalling needs a token."`
-	HasFleetServer     *bool           `json:"has_fleet_server,omitempty" jsonschema_description:"For agents that run Fleet Server."`
-	GlobalDataTags     []GlobalDataTag `json:"global_data_tags,omitempty" jsonschema:"maxItems=100" jsonschema_description:"{name, value (string or number)}: fields added to every event."`
-	AdvancedSettings   json.RawMessage `json:"advanced_settings,omitempty" jsonschema_description:"Agent settings, e.g. {agent_logging_level: debug, agent_download_timeout: 2h}."`
-	AgentFeatures      []AgentFeature  `json:"agent_features,omitempty" jsonschema:"maxItems=20" jsonschema_description:"{name, enabled}, e.g. {name: fqdn, enabled: true} to report host FQDNs."`
+	InactivityTimeout  *int            `json:"inactivity_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds without check-in until inactive; default 1209600."`
+	UnenrollTimeout    *int            `json:"unenroll_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds offline until unenrolled."`
+	IsProtected        *bool           `json:"is_protected,omitempty" jsonschema_description:"Tamper protection."`
+	HasFleetServer     *bool           `json:"has_fleet_server,omitempty" jsonschema_description:"Agents run Fleet Server."`
+	GlobalDataTags     []GlobalDataTag `json:"global_data_tags,omitempty" jsonschema:"maxItems=100" jsonschema_description:"{name, value}: a field on every event."`
+	AdvancedSettings   json.RawMessage `json:"advanced_settings,omitempty" jsonschema_description:"E.g. {agent_logging_level: debug}."`
+	AgentFeatures      []AgentFeature  `json:"agent_features,omitempty" jsonschema:"maxItems=20" jsonschema_description:"{name, enabled}, e.g. fqdn."`
+	agentPolicyMore
 }
 
 // Prepare checks the members shown as bare objects.
 func (in *CreateAgentPolicyInput) Prepare() error {
 	in.AdvancedSettings = nullToNil(in.AdvancedSettings)
-	return checkAgentPolicy(in.Namespace, in.GlobalDataTags, in.AdvancedSettings, in.AgentFeatures)
+	if err := checkAgentPolicy(in.Namespace, in.GlobalDataTags, in.AdvancedSettings, in.AgentFeatures); err != nil {
+		return err
+	}
+	return in.agentPolicyMore.check()
 }
 
 // UpdateAgentPolicyInput changes an agent policy. Kibana keeps the settings
@@ -881,27 +939,157 @@ func (in *CreateAgentPolicyInput) Prepare() error {
 type UpdateAgentPolicyInput struct {
 	AgentPolicyID      string          `json:"agentPolicyId" in:"path" jsonschema:"required"`
 	Name               string          `json:"name" jsonschema:"required,minLength=1"`
-	Namespace          string          `json:"namespace" jsonschema:"required,minLength=1,maxLength=100" jsonschema_description:"Data stream namespace, e.g. default; lowercase, no - or spaces."`
+	Namespace          string          `json:"namespace" jsonschema:"required,minLength=1,maxLength=100" jsonschema_description:"E.g. default; lowercase, no - or spaces."`
 	Description        string          `json:"description,omitempty"`
-	MonitoringEnabled  *[]string       `json:"monitoring_enabled,omitempty" jsonschema:"maxItems=3,enum=logs,enum=metrics,enum=traces" jsonschema_description:"Agent self-monitoring to collect; [] for none."`
+	MonitoringEnabled  *[]string       `json:"monitoring_enabled,omitempty" jsonschema:"maxItems=3,enum=logs,enum=metrics,enum=traces" jsonschema_description:"Self-monitoring; [] for none."`
 	DataOutputID       string          `json:"data_output_id,omitempty" jsonschema_description:"From find_outputs."`
 	MonitoringOutputID string          `json:"monitoring_output_id,omitempty"`
 	FleetServerHostID  string          `json:"fleet_server_host_id,omitempty"`
 	DownloadSourceID   string          `json:"download_source_id,omitempty" jsonschema_description:"From find_download_sources."`
-	InactivityTimeout  *int            `json:"inactivity_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds without check-in before an agent is inactive."`
-	UnenrollTimeout    *int            `json:"unenroll_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds offline before an agent is unenrolled."`
-	IsProtected        *bool           `json:"is_protected,omitempty" jsonschema_description:"Tamper protection: uninstalling needs a token."`
-	HasFleetServer     *bool           `json:"has_fleet_server,omitempty" jsonschema_description:"For agents that run Fleet Server."`
-	GlobalDataTags     []GlobalDataTag `json:"global_data_tags,omitempty" jsonschema:"maxItems=100" jsonschema_description:"{name, value (string or number)}: fields added to every event."`
-	AdvancedSettings   json.RawMessage `json:"advanced_settings,omitempty" jsonschema_description:"Agent settings, e.g. {agent_logging_level: info}."`
-	AgentFeatures      []AgentFeature  `json:"agent_features,omitempty" jsonschema:"maxItems=20" jsonschema_description:"{name, enabled}, e.g. {name: fqdn, enabled: true}."`
+	InactivityTimeout  *int            `json:"inactivity_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds without check-in until inactive."`
+	UnenrollTimeout    *int            `json:"unenroll_timeout,omitempty" jsonschema:"minimum=0" jsonschema_description:"Seconds offline until unenrolled."`
+	IsProtected        *bool           `json:"is_protected,omitempty" jsonschema_description:"Tamper protection."`
+	HasFleetServer     *bool           `json:"has_fleet_server,omitempty" jsonschema_description:"Agents run Fleet Server."`
+	GlobalDataTags     []GlobalDataTag `json:"global_data_tags,omitempty" jsonschema:"maxItems=100" jsonschema_description:"{name, value}: a field on every event."`
+	AdvancedSettings   json.RawMessage `json:"advanced_settings,omitempty" jsonschema_description:"E.g. {agent_logging_level: info}."`
+	AgentFeatures      []AgentFeature  `json:"agent_features,omitempty" jsonschema:"maxItems=20" jsonschema_description:"{name, enabled}, e.g. fqdn."`
+	BumpRevision       *bool           `json:"bumpRevision,omitempty" jsonschema_description:"false: no new revision for the agents."`
+	agentPolicyMore
 }
 
 // Prepare checks the members shown as bare objects.
 func (in *UpdateAgentPolicyInput) Prepare() error {
 	in.AdvancedSettings = nullToNil(in.AdvancedSettings)
-	return checkAgentPolicy(in.Namespace, in.GlobalDataTags, in.AdvancedSettings, in.AgentFeatures)
+	if err := checkAgentPolicy(in.Namespace, in.GlobalDataTags, in.AdvancedSettings, in.AgentFeatures); err != nil {
+		return err
+	}
+	return in.agentPolicyMore.check()
 }
+
+// agentPolicyMore are the members create_agent_policy and
+// update_agent_policy share beyond the everyday ones: defaults, hosted
+// policies, the agents' monitoring endpoint, upgrades and agentless.
+type agentPolicyMore struct {
+	Format                 string            `json:"format,omitempty" in:"query" jsonschema:"enum=simplified,enum=legacy"`
+	SpaceIDs               []string          `json:"space_ids,omitempty"`
+	IsDefault              *bool             `json:"is_default,omitempty"`
+	IsDefaultFleetServer   *bool             `json:"is_default_fleet_server,omitempty"`
+	IsManaged              *bool             `json:"is_managed,omitempty" jsonschema_description:"Hosted policy."`
+	Force                  *bool             `json:"force,omitempty" jsonschema_description:"Change a hosted policy."`
+	KeepMonitoringAlive    *bool             `json:"keep_monitoring_alive,omitempty"`
+	MonitoringPprofEnabled *bool             `json:"monitoring_pprof_enabled,omitempty"`
+	MonitoringHTTP         json.RawMessage   `json:"monitoring_http,omitempty" jsonschema_description:"{enabled, host, port, buffer}"`
+	MonitoringDiagnostics  json.RawMessage   `json:"monitoring_diagnostics,omitempty" jsonschema_description:"{limit: {interval, burst}, uploader: {max_retries, init_dur, max_dur}}"`
+	RequiredVersions       []RequiredVersion `json:"required_versions,omitempty" jsonschema_description:"Auto-upgrades: [{version, percentage}]."`
+	SupportsAgentless      *bool             `json:"supports_agentless,omitempty"`
+	Agentless              json.RawMessage   `json:"agentless,omitempty" jsonschema_description:"{resources: {requests: {cpu, memory}}}"`
+	Overrides              json.RawMessage   `json:"overrides,omitempty" jsonschema_description:"Raw keys over Fleet's policy."`
+}
+
+// RequiredVersion is an automatic upgrade target. Its schema is a bare
+// object; agentPolicyMore.check enforces its members.
+type RequiredVersion struct {
+	Version    string   `json:"version"`
+	Percentage *float64 `json:"percentage"`
+}
+
+// JSONSchemaAlias shows the target as a bare object.
+func (RequiredVersion) JSONSchemaAlias() any { return json.RawMessage(nil) }
+
+// monitoringHTTP is the agents' monitoring endpoint.
+type monitoringHTTP struct {
+	Enabled *bool    `json:"enabled,omitempty"`
+	Host    string   `json:"host,omitempty"`
+	Port    *float64 `json:"port,omitempty"`
+	Buffer  *struct {
+		Enabled *bool `json:"enabled,omitempty"`
+	} `json:"buffer,omitempty"`
+}
+
+// monitoringDiagnostics limits the diagnostics the agents upload.
+type monitoringDiagnostics struct {
+	Limit *struct {
+		Interval string   `json:"interval,omitempty"`
+		Burst    *float64 `json:"burst,omitempty"`
+	} `json:"limit,omitempty"`
+	Uploader *struct {
+		MaxRetries *float64 `json:"max_retries,omitempty"`
+		InitDur    string   `json:"init_dur,omitempty"`
+		MaxDur     string   `json:"max_dur,omitempty"`
+	} `json:"uploader,omitempty"`
+}
+
+// agentlessSettings are an agentless policy's resources.
+type agentlessSettings struct {
+	Resources *struct {
+		Requests *struct {
+			CPU    string `json:"cpu,omitempty"`
+			Memory string `json:"memory,omitempty"`
+		} `json:"requests,omitempty"`
+	} `json:"resources,omitempty"`
+	CloudConnectors *struct {
+		Enabled   *bool  `json:"enabled"`
+		TargetCSP string `json:"target_csp,omitempty"`
+	} `json:"cloud_connectors,omitempty"`
+}
+
+// check enforces the member shapes and Kibana's rules on upgrade targets:
+// valid versions, each once, shares adding up to at most 100%.
+func (m *agentPolicyMore) check() error {
+	m.MonitoringHTTP, m.MonitoringDiagnostics = nullToNil(m.MonitoringHTTP), nullToNil(m.MonitoringDiagnostics)
+	m.Agentless, m.Overrides = nullToNil(m.Agentless), nullToNil(m.Overrides)
+	if m.MonitoringHTTP != nil {
+		var h monitoringHTTP
+		if err := decodeFleetObject("monitoring_http", m.MonitoringHTTP, &h); err != nil {
+			return err
+		}
+		if h.Port != nil && (*h.Port < 0 || *h.Port > 65353 || *h.Port != math.Trunc(*h.Port)) {
+			return &schema.ArgumentError{Field: "monitoring_http.port", Rule: fmt.Sprintf("must be a whole number from 0 to 65353, got %g", *h.Port)}
+		}
+	}
+	if m.MonitoringDiagnostics != nil {
+		if err := decodeFleetObject("monitoring_diagnostics", m.MonitoringDiagnostics, &monitoringDiagnostics{}); err != nil {
+			return err
+		}
+	}
+	if m.Agentless != nil {
+		var a agentlessSettings
+		if err := decodeFleetObject("agentless", m.Agentless, &a); err != nil {
+			return err
+		}
+		if a.CloudConnectors != nil && a.CloudConnectors.Enabled == nil {
+			return &schema.ArgumentError{Field: "agentless.cloud_connectors.enabled", Rule: "is required"}
+		}
+	}
+	if m.Overrides != nil {
+		if _, ok := rawObject(m.Overrides); !ok {
+			return &schema.ArgumentError{Field: "overrides", Rule: "must be an object of policy keys, e.g. {\"agent\": {\"logging\": {\"level\": \"debug\"}}}"}
+		}
+	}
+	total := 0.0
+	seen := map[string]bool{}
+	for i, v := range m.RequiredVersions {
+		at := fmt.Sprintf("required_versions[%d]", i)
+		switch {
+		case !semverPattern.MatchString(v.Version):
+			return &schema.ArgumentError{Field: at + ".version", Rule: fmt.Sprintf("must be an agent version such as 9.1.0, got %q", v.Version)}
+		case seen[v.Version]:
+			return &schema.ArgumentError{Field: at + ".version", Rule: fmt.Sprintf("%s is listed twice; give each version once", v.Version)}
+		case v.Percentage == nil || *v.Percentage < 0 || *v.Percentage > 100:
+			return &schema.ArgumentError{Field: at + ".percentage", Rule: "is required, from 0 to 100"}
+		}
+		seen[v.Version] = true
+		total += *v.Percentage
+	}
+	if total > 100 {
+		return &schema.ArgumentError{Field: "required_versions", Rule: fmt.Sprintf("percentages add up to %g; they must not exceed 100", total)}
+	}
+	return nil
+}
+
+// semverPattern is an agent version: major.minor.patch, with an optional
+// pre-release or build suffix.
+var semverPattern = regexp.MustCompile(`^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$`)
 
 // GlobalDataTag is a field the agents add to every event. Its schema is a
 // bare object described in prose; checkAgentPolicy enforces its members.
@@ -982,12 +1170,13 @@ type CreateDownloadSourceInput struct {
 	IsDefault bool            `json:"is_default,omitempty" jsonschema_description:"Make it the default, in place of the current one."`
 	ProxyID   string          `json:"proxy_id,omitempty" jsonschema_description:"From find_proxies."`
 	SSL       json.RawMessage `json:"ssl,omitempty" jsonschema_description:"{certificate, key, certificate_authorities: [PEM]}."`
+	Secrets   json.RawMessage `json:"secrets,omitempty" jsonschema_description:"{ssl: {key}}: the key kept in the secret store, as PEM text or a stored secret's {id}."`
 }
 
 // Prepare checks the URL and the TLS settings.
 func (in *CreateDownloadSourceInput) Prepare() error {
-	in.SSL = nullToNil(in.SSL)
-	return checkDownloadSource(in.Host, in.SSL)
+	in.SSL, in.Secrets = nullToNil(in.SSL), nullToNil(in.Secrets)
+	return checkDownloadSource(in.Host, in.SSL, in.Secrets)
 }
 
 // UpdateDownloadSourceInput replaces a download source's settings.
@@ -998,12 +1187,13 @@ type UpdateDownloadSourceInput struct {
 	IsDefault bool            `json:"is_default,omitempty"`
 	ProxyID   string          `json:"proxy_id,omitempty" jsonschema_description:"From find_proxies."`
 	SSL       json.RawMessage `json:"ssl,omitempty" jsonschema_description:"{certificate, key, certificate_authorities: [PEM]}."`
+	Secrets   json.RawMessage `json:"secrets,omitempty" jsonschema_description:"{ssl: {key}}: the key kept in the secret store, as PEM text or a stored secret's {id}."`
 }
 
 // Prepare checks the URL and the TLS settings.
 func (in *UpdateDownloadSourceInput) Prepare() error {
-	in.SSL = nullToNil(in.SSL)
-	return checkDownloadSource(in.Host, in.SSL)
+	in.SSL, in.Secrets = nullToNil(in.SSL), nullToNil(in.Secrets)
+	return checkDownloadSource(in.Host, in.SSL, in.Secrets)
 }
 
 // downloadSourceSSL is the TLS a download source may use.
@@ -1013,12 +1203,77 @@ type downloadSourceSSL struct {
 	Key                    string   `json:"key,omitempty"`
 }
 
-func checkDownloadSource(host string, ssl json.RawMessage) error {
+func checkDownloadSource(host string, ssl, secrets json.RawMessage) error {
 	if err := checkFleetURL("host", host); err != nil {
 		return err
 	}
+	var tls downloadSourceSSL
 	if ssl != nil {
-		return decodeFleetObject("ssl", ssl, &downloadSourceSSL{})
+		if err := decodeFleetObject("ssl", ssl, &tls); err != nil {
+			return err
+		}
+	}
+	return checkSSLSecrets(secrets, map[string]bool{"key": tls.Key != ""})
+}
+
+// fleetSSLSecrets are the TLS keys Fleet can keep in its secret store in
+// place of ssl.<key>.
+type fleetSSLSecrets struct {
+	SSL *struct {
+		Key      json.RawMessage `json:"key,omitempty"`
+		ESKey    json.RawMessage `json:"es_key,omitempty"`
+		AgentKey json.RawMessage `json:"agent_key,omitempty"`
+	} `json:"ssl,omitempty"`
+}
+
+// checkSSLSecrets checks secrets.ssl: only the keys in plain (those the
+// object has, true when also given in ssl), each a secret value, and none
+// given in both places, which Kibana refuses.
+func checkSSLSecrets(raw json.RawMessage, plain map[string]bool) error {
+	if raw == nil {
+		return nil
+	}
+	var sec fleetSSLSecrets
+	if err := decodeFleetObject("secrets", raw, &sec); err != nil {
+		return err
+	}
+	if sec.SSL == nil {
+		return nil
+	}
+	for name, value := range map[string]json.RawMessage{"key": sec.SSL.Key, "es_key": sec.SSL.ESKey, "agent_key": sec.SSL.AgentKey} {
+		if value == nil {
+			continue
+		}
+		inSSL, known := plain[name]
+		switch {
+		case !known:
+			return &schema.ArgumentError{Field: "secrets.ssl." + name, Rule: "is not a secret of this object"}
+		case inSSL:
+			return &schema.ArgumentError{Field: "secrets.ssl." + name, Rule: "give the key once: in ssl." + name + " or here, not both"}
+		}
+		if err := checkSecretValue("secrets.ssl."+name, value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkSecretValue accepts what Fleet takes for a secret: the value as a
+// string, or {id} (and its hash) of a secret already stored.
+func checkSecretValue(field string, raw json.RawMessage) error {
+	var text string
+	if json.Unmarshal(raw, &text) == nil {
+		if text == "" {
+			return &schema.ArgumentError{Field: field, Rule: "must not be empty"}
+		}
+		return nil
+	}
+	var ref struct {
+		ID   string `json:"id"`
+		Hash string `json:"hash,omitempty"`
+	}
+	if err := decodeFleetObject(field, raw, &ref); err != nil || ref.ID == "" {
+		return &schema.ArgumentError{Field: field, Rule: "must be the secret as a string, or {\"id\": \"<stored secret id>\"}"}
 	}
 	return nil
 }
@@ -1086,12 +1341,14 @@ func fleetMemberNames(dst any) []string {
 // requires proxy_id on every update and clears the proxy when it is null,
 // so it is always sent.
 type UpdateFleetServerHostInput struct {
-	ItemID    string          `json:"itemId" in:"path" jsonschema:"required"`
-	Name      string          `json:"name,omitempty" jsonschema:"minLength=1"`
-	HostURLs  []string        `json:"host_urls,omitempty" jsonschema:"minItems=1,maxItems=10" jsonschema_description:"E.g. https://fleet.example.com:8220."`
-	IsDefault *bool           `json:"is_default,omitempty"`
-	ProxyID   *string         `json:"proxy_id" jsonschema_description:"From find_proxies; omitted removes the proxy."`
-	SSL       json.RawMessage `json:"ssl,omitempty" jsonschema_description:"{certificate, key, certificate_authorities: [PEM], client_auth: none|optional|required; es_ and agent_ variants of the first three}."`
+	ItemID     string          `json:"itemId" in:"path" jsonschema:"required"`
+	Name       string          `json:"name,omitempty" jsonschema:"minLength=1"`
+	HostURLs   []string        `json:"host_urls,omitempty" jsonschema:"minItems=1,maxItems=10" jsonschema_description:"E.g. https://fleet.example.com:8220."`
+	IsDefault  *bool           `json:"is_default,omitempty"`
+	ProxyID    *string         `json:"proxy_id" jsonschema_description:"From find_proxies; omitted removes the proxy."`
+	SSL        json.RawMessage `json:"ssl,omitempty" jsonschema_description:"{certificate, key, certificate_authorities: [PEM], client_auth: none|optional|required; es_ and agent_ variants of the first three}."`
+	Secrets    json.RawMessage `json:"secrets,omitempty" jsonschema_description:"{ssl: {key, es_key, agent_key}} kept in the secret store, each PEM text or a stored secret's {id}."`
+	IsInternal *bool           `json:"is_internal,omitempty" jsonschema_description:"Hide it from the Fleet UI."`
 }
 
 // fleetServerHostSSL is the TLS of a Fleet Server host entry.
@@ -1111,17 +1368,17 @@ type fleetServerHostSSL struct {
 // Prepare refuses an update that names nothing to change and checks the
 // URLs and TLS settings.
 func (in *UpdateFleetServerHostInput) Prepare() error {
-	in.SSL = nullToNil(in.SSL)
-	if in.Name == "" && in.HostURLs == nil && in.IsDefault == nil && in.ProxyID == nil && in.SSL == nil {
-		return &schema.ArgumentError{Rule: "give at least one of name, host_urls, is_default, proxy_id or ssl"}
+	in.SSL, in.Secrets = nullToNil(in.SSL), nullToNil(in.Secrets)
+	if in.Name == "" && in.HostURLs == nil && in.IsDefault == nil && in.ProxyID == nil && in.SSL == nil && in.Secrets == nil && in.IsInternal == nil {
+		return &schema.ArgumentError{Rule: "give at least one of name, host_urls, is_default, proxy_id, ssl, secrets or is_internal"}
 	}
 	for i, u := range in.HostURLs {
 		if err := checkFleetURL(fmt.Sprintf("host_urls[%d]", i), u); err != nil {
 			return err
 		}
 	}
+	var ssl fleetServerHostSSL
 	if in.SSL != nil {
-		var ssl fleetServerHostSSL
 		if err := decodeFleetObject("ssl", in.SSL, &ssl); err != nil {
 			return err
 		}
@@ -1129,7 +1386,7 @@ func (in *UpdateFleetServerHostInput) Prepare() error {
 			return &schema.ArgumentError{Field: "ssl.client_auth", Rule: fmt.Sprintf("must be none, optional or required, got %q", ssl.ClientAuth)}
 		}
 	}
-	return nil
+	return checkSSLSecrets(in.Secrets, map[string]bool{"key": ssl.Key != "", "es_key": ssl.ESKey != "", "agent_key": ssl.AgentKey != ""})
 }
 
 // createOutputPath is where outputs are created; create_output builds its own
@@ -1150,17 +1407,31 @@ type CreateOutputInput struct {
 	ConfigYAML           string          `json:"config_yaml,omitempty" jsonschema_description:"Advanced settings as YAML text."`
 	Preset               string          `json:"preset,omitempty" jsonschema:"enum=balanced,enum=custom,enum=throughput,enum=scale,enum=latency" jsonschema_description:"Elasticsearch types only."`
 	SSL                  json.RawMessage `json:"ssl,omitempty" jsonschema_description:"{certificate, key, certificate_authorities: [PEM], verification_mode: full|none|certificate|strict}."`
-	Secrets              json.RawMessage `json:"secrets,omitempty" jsonschema_description:"Kept in Kibana's secret store: {ssl: {key}}, kafka {password}, remote_elasticsearch {service_token}."`
-	Settings             json.RawMessage `json:"settings,omitempty" jsonschema_description:"The type's own members. kafka: auth_type (none|user_pass|ssl|kerberos; required), topic, username, password, sasl {mechanism}, partition (random|round_robin|hash) with random/round_robin/hash {...}, compression (gzip|snappy|lz4|none), compression_level, required_acks (1|0|-1), client_id, version, key, headers [{key, value}], timeout, broker_timeout, connection_type. remote_elasticsearch: service_token, kibana_url, kibana_api_key, sync_integrations, sync_uninstalled_integrations. Both Elasticsearch types: write_to_logs_streams. All: ca_sha256."`
+	Secrets              json.RawMessage `json:"secrets,omitempty" jsonschema_description:"Kept in Kibana's secret store, each the value or a stored secret's {id}: {ssl: {key}}, kafka {password}, remote_elasticsearch {service_token}."`
+	Settings             json.RawMessage `json:"settings,omitempty" jsonschema_description:"The type's own members. kafka: auth_type (none|user_pass|ssl|kerberos; required), topic, username, password, sasl {mechanism}, partition (random|round_robin|hash) with random/round_robin/hash {...}, compression (gzip|snappy|lz4|none), compression_level, required_acks (1|0|-1), client_id, version, key, headers [{key, value}], timeout, broker_timeout, connection_type. remote_elasticsearch: service_token, kibana_url, kibana_api_key, sync_integrations, sync_uninstalled_integrations. Both Elasticsearch types: write_to_logs_streams. All: ca_sha256, shipper {disk_queue_*, mem_queue_events, queue_flush_timeout, max_batch_bytes, compression_level, loadbalance}."`
 }
 
 // outputSettings are the members each output type takes in settings.
 var outputSettings = map[string][]string{
-	"elasticsearch":        {"ca_sha256", "write_to_logs_streams"},
-	"remote_elasticsearch": {"ca_sha256", "kibana_api_key", "kibana_url", "service_token", "sync_integrations", "sync_uninstalled_integrations", "write_to_logs_streams"},
-	"logstash":             {"ca_sha256"},
+	"elasticsearch":        {"ca_sha256", "shipper", "write_to_logs_streams"},
+	"remote_elasticsearch": {"ca_sha256", "kibana_api_key", "kibana_url", "service_token", "shipper", "sync_integrations", "sync_uninstalled_integrations", "write_to_logs_streams"},
+	"logstash":             {"ca_sha256", "shipper"},
 	"kafka": {"auth_type", "broker_timeout", "ca_sha256", "client_id", "compression", "compression_level", "connection_type", "hash", "headers",
-		"key", "partition", "password", "random", "required_acks", "round_robin", "sasl", "timeout", "topic", "username", "version"},
+		"key", "partition", "password", "random", "required_acks", "round_robin", "sasl", "shipper", "timeout", "topic", "username", "version"},
+}
+
+// outputShipper tunes the agent's queue and batching for an output.
+type outputShipper struct {
+	CompressionLevel            *float64 `json:"compression_level,omitempty"`
+	DiskQueueCompressionEnabled *bool    `json:"disk_queue_compression_enabled,omitempty"`
+	DiskQueueEnabled            *bool    `json:"disk_queue_enabled,omitempty"`
+	DiskQueueEncryptionEnabled  *bool    `json:"disk_queue_encryption_enabled,omitempty"`
+	DiskQueueMaxSize            *float64 `json:"disk_queue_max_size,omitempty"`
+	DiskQueuePath               *string  `json:"disk_queue_path,omitempty"`
+	Loadbalance                 *bool    `json:"loadbalance,omitempty"`
+	MaxBatchBytes               *float64 `json:"max_batch_bytes,omitempty"`
+	MemQueueEvents              *float64 `json:"mem_queue_events,omitempty"`
+	QueueFlushTimeout           *float64 `json:"queue_flush_timeout,omitempty"`
 }
 
 // outputSSL is the TLS of an output.
@@ -1226,8 +1497,8 @@ func (in *CreateOutputInput) Prepare() error {
 	if in.Preset != "" && !elasticsearch {
 		return &schema.ArgumentError{Field: "preset", Rule: "applies only to elasticsearch and remote_elasticsearch outputs"}
 	}
+	var ssl outputSSL
 	if in.SSL != nil {
-		var ssl outputSSL
 		if err := decodeFleetObject("ssl", in.SSL, &ssl); err != nil {
 			return err
 		}
@@ -1235,22 +1506,19 @@ func (in *CreateOutputInput) Prepare() error {
 			return &schema.ArgumentError{Field: "ssl.verification_mode", Rule: fmt.Sprintf("must be full, none, certificate or strict, got %q", m)}
 		}
 	}
-	var secrets outputSecrets
-	if in.Secrets != nil {
-		if err := decodeFleetObject("secrets", in.Secrets, &secrets); err != nil {
-			return err
-		}
-		if secrets.Password != nil && in.Type != "kafka" {
-			return &schema.ArgumentError{Field: "secrets.password", Rule: "applies only to kafka outputs"}
-		}
-		if secrets.ServiceToken != nil && in.Type != "remote_elasticsearch" {
-			return &schema.ArgumentError{Field: "secrets.service_token", Rule: "applies only to remote_elasticsearch outputs"}
-		}
-	}
 	settings := map[string]json.RawMessage{}
 	if in.Settings != nil {
 		if err := json.Unmarshal(in.Settings, &settings); err != nil {
 			return &schema.ArgumentError{Field: "settings", Rule: "must be an object"}
+		}
+	}
+	secrets, err := in.checkSecrets(ssl, settings)
+	if err != nil {
+		return err
+	}
+	if raw := nullToNil(settings["shipper"]); raw != nil {
+		if err := decodeFleetObject("settings.shipper", raw, &outputShipper{}); err != nil {
+			return err
 		}
 	}
 	allowed := outputSettings[in.Type]
@@ -1263,6 +1531,69 @@ func (in *CreateOutputInput) Prepare() error {
 		return checkKafkaSettings(in.Settings, secrets.Password != nil)
 	}
 	return nil
+}
+
+// completeShipper sends every shipper member, the ones not given as null:
+// Kibana reads a missing one as null, but the published schema lists them
+// all as required.
+func completeShipper(raw json.RawMessage) json.RawMessage {
+	var shipper map[string]any
+	if json.Unmarshal(raw, &shipper) != nil {
+		return raw
+	}
+	for _, name := range fleetMemberNames(&outputShipper{}) {
+		if _, given := shipper[name]; !given {
+			shipper[name] = nil
+		}
+	}
+	out, err := json.Marshal(shipper)
+	if err != nil {
+		return raw
+	}
+	return out
+}
+
+// checkSecrets checks secrets against the output's type: each value a
+// secret, and nothing given both as a secret and in plain text.
+func (in *CreateOutputInput) checkSecrets(ssl outputSSL, settings map[string]json.RawMessage) (outputSecrets, error) {
+	var secrets outputSecrets
+	if in.Secrets == nil {
+		return secrets, nil
+	}
+	if err := decodeFleetObject("secrets", in.Secrets, &secrets); err != nil {
+		return secrets, err
+	}
+	for _, s := range []struct {
+		name, plain, onlyFor string
+		value                json.RawMessage
+	}{
+		{"password", "settings.password", "kafka", secrets.Password},
+		{"service_token", "settings.service_token", "remote_elasticsearch", secrets.ServiceToken},
+	} {
+		switch {
+		case s.value == nil:
+			continue
+		case in.Type != s.onlyFor:
+			return secrets, &schema.ArgumentError{Field: "secrets." + s.name, Rule: "applies only to " + s.onlyFor + " outputs"}
+		case settings[s.name] != nil:
+			return secrets, &schema.ArgumentError{Field: "secrets." + s.name, Rule: "give it once: in " + s.plain + " or here, not both"}
+		}
+		if err := checkSecretValue("secrets."+s.name, s.value); err != nil {
+			return secrets, err
+		}
+	}
+	if secrets.SSL != nil {
+		switch {
+		case secrets.SSL.Key == nil:
+			return secrets, &schema.ArgumentError{Field: "secrets.ssl.key", Rule: "is required when secrets.ssl is given"}
+		case ssl.Key != "":
+			return secrets, &schema.ArgumentError{Field: "secrets.ssl.key", Rule: "give the key once: in ssl.key or here, not both"}
+		}
+		if err := checkSecretValue("secrets.ssl.key", secrets.SSL.Key); err != nil {
+			return secrets, err
+		}
+	}
+	return secrets, nil
 }
 
 // checkKafkaSettings enforces the enums and the conditions Kibana puts on a
@@ -1333,6 +1664,9 @@ func (in *CreateOutputInput) Request() (*kibana.Request, error) {
 		var settings map[string]json.RawMessage
 		if err := json.Unmarshal(in.Settings, &settings); err != nil {
 			return nil, &schema.ArgumentError{Field: "settings", Rule: "must be an object"}
+		}
+		if raw := nullToNil(settings["shipper"]); raw != nil {
+			settings["shipper"] = completeShipper(raw)
 		}
 		var b bytes.Buffer
 		b.Write(body[:len(body)-1])

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -288,7 +289,7 @@ var fleetPackagesOperations = []*operation.Operation{
 		Input:       CreatePackagePolicyInput{},
 		Examples: []string{
 			`{"name":"nginx-web","package":{"name":"nginx","version":"1.20.0"}}`,
-			`{"name":"nginx-web","description":"Access and error logs of the web tier.","namespace":"prod","policy_ids":["7f2a1c30-73b2-11ee-a5e3-4bca5f3c1e01"],"package":{"name":"nginx","version":"1.20.0"},"inputs":{"nginx-logfile":{"enabled":true,"vars":{},"streams":{"nginx.access":{"enabled":true,"vars":{"paths":["/var/log/nginx/access.log*"]}},"nginx.error":{"enabled":false}}},"nginx-nginx/metrics":{"enabled":false}},"vars":{},"id":"nginx-web-prod","force":true,"format":"simplified","space_id":"soc"}`,
+			`{"name":"nginx-web","description":"Access and error logs of the web tier.","namespace":"prod","policy_ids":["7f2a1c30-73b2-11ee-a5e3-4bca5f3c1e01"],"package":{"name":"nginx","version":"1.20.0"},"inputs":{"nginx-logfile":{"enabled":true,"vars":{},"streams":{"nginx.access":{"enabled":true,"vars":{"paths":["/var/log/nginx/access.log*"]}},"nginx.error":{"enabled":false}}},"nginx-nginx/metrics":{"enabled":false}},"vars":{},"id":"nginx-web-prod","force":true,"format":"simplified","output_id":"es-prod","additional_datastreams_permissions":["logs-nginx.custom-*"],"supports_agentless":false,"space_id":"soc"}`,
 		},
 	},
 	{
@@ -306,7 +307,7 @@ var fleetPackagesOperations = []*operation.Operation{
 		Input:       UpdatePackagePolicyInput{},
 		Examples: []string{
 			`{"packagePolicyId":"5e1a3bc0-73b2-11ee-a5e3-4bca5f3c1e01","name":"nginx-web","package":{"name":"nginx","version":"1.20.0"}}`,
-			`{"packagePolicyId":"5e1a3bc0-73b2-11ee-a5e3-4bca5f3c1e01","name":"nginx-web","description":"Access logs only.","namespace":"prod","policy_ids":["7f2a1c30-73b2-11ee-a5e3-4bca5f3c1e01","8a3b2d40-73b2-11ee-a5e3-4bca5f3c1e01"],"package":{"name":"nginx","version":"1.20.0"},"inputs":{"nginx-logfile":{"enabled":true,"streams":{"nginx.access":{"enabled":true,"vars":{"paths":["/var/log/nginx/access.log*"]}},"nginx.error":{"enabled":false}}}},"vars":{},"force":true,"format":"simplified","space_id":"soc"}`,
+			`{"packagePolicyId":"5e1a3bc0-73b2-11ee-a5e3-4bca5f3c1e01","name":"nginx-web","description":"Access logs only.","namespace":"prod","policy_ids":["7f2a1c30-73b2-11ee-a5e3-4bca5f3c1e01","8a3b2d40-73b2-11ee-a5e3-4bca5f3c1e01"],"package":{"name":"nginx","version":"1.20.0"},"inputs":{"nginx-logfile":{"enabled":true,"streams":{"nginx.access":{"enabled":true,"vars":{"paths":["/var/log/nginx/access.log*"]}},"nginx.error":{"enabled":false}}}},"vars":{},"force":true,"format":"simplified","output_id":"es-prod","additional_datastreams_permissions":["logs-nginx.custom-*","metrics-nginx.custom-*"],"space_id":"soc"}`,
 		},
 	},
 	{
@@ -710,6 +711,27 @@ type CreatePackagePolicyInput struct {
 	ID          string                        `json:"id,omitempty" jsonschema:"minLength=1" jsonschema_description:"Default generated."`
 	Force       bool                          `json:"force,omitempty" jsonschema_description:"Go ahead with an unverified package or a managed agent policy."`
 	Format      string                        `json:"format,omitempty" in:"query" jsonschema:"enum=simplified,enum=legacy" jsonschema_description:"Of the answer."`
+	packagePolicyMore
+}
+
+// packagePolicyMore are the package policy members beyond its
+// configuration, shared by create and update.
+type packagePolicyMore struct {
+	OutputID                         string   `json:"output_id,omitempty" jsonschema_description:"From find_outputs; default the agent policy's."`
+	AdditionalDatastreamsPermissions []string `json:"additional_datastreams_permissions,omitempty" jsonschema:"maxItems=100" jsonschema_description:"More data streams its agents may write, e.g. logs-nginx.custom-*."`
+	SupportsAgentless                *bool    `json:"supports_agentless,omitempty"`
+}
+
+// check refuses the data streams Kibana refuses: each names its type
+// first (logs-, metrics-, traces-, synthetics-, profiling-).
+func (m packagePolicyMore) check() error {
+	for i, p := range m.AdditionalDatastreamsPermissions {
+		typ, rest, _ := strings.Cut(p, "-")
+		if rest == "" || !slices.Contains([]string{"logs", "metrics", "traces", "synthetics", "profiling"}, typ) {
+			return &schema.ArgumentError{Field: fmt.Sprintf("additional_datastreams_permissions[%d]", i), Rule: fmt.Sprintf("must be a data stream name or pattern starting with logs-, metrics-, traces-, synthetics- or profiling-, got %q", p)}
+		}
+	}
+	return nil
 }
 
 // PackagePolicyPackage is the installed package a policy configures.
@@ -734,7 +756,10 @@ type PackagePolicyStream struct {
 // Prepare checks what Kibana would refuse after the schema: blank names and
 // IDs, and a namespace that cannot be part of a data stream name.
 func (in *CreatePackagePolicyInput) Prepare() error {
-	return checkPackagePolicy(in.Name, in.Namespace, in.PolicyIDs, in.Package, in.Inputs)
+	if err := checkPackagePolicy(in.Name, in.Namespace, in.PolicyIDs, in.Package, in.Inputs); err != nil {
+		return err
+	}
+	return in.packagePolicyMore.check()
 }
 
 // UpdatePackagePolicyInput replaces a package policy's settings.
@@ -749,11 +774,15 @@ type UpdatePackagePolicyInput struct {
 	Vars            json.RawMessage               `json:"vars,omitempty" jsonschema_description:"Package variables, name to value."`
 	Force           bool                          `json:"force,omitempty" jsonschema_description:"Go ahead with an unverified package or a managed agent policy."`
 	Format          string                        `json:"format,omitempty" in:"query" jsonschema:"enum=simplified,enum=legacy" jsonschema_description:"Of the answer."`
+	packagePolicyMore
 }
 
 // Prepare checks the same rules as for a new package policy.
 func (in *UpdatePackagePolicyInput) Prepare() error {
-	return checkPackagePolicy(in.Name, in.Namespace, in.PolicyIDs, in.Package, in.Inputs)
+	if err := checkPackagePolicy(in.Name, in.Namespace, in.PolicyIDs, in.Package, in.Inputs); err != nil {
+		return err
+	}
+	return in.packagePolicyMore.check()
 }
 
 // checkPackagePolicy enforces the rules the schema cannot state.

@@ -32,6 +32,7 @@ func TestPackagePolicyArgumentChecks(t *testing.T) {
 		{"create_package_policy", `{"name":"web"}`, `invalid argument "package": is required`},
 		{"create_package_policy", `{"name":"web","package":{"name":"nginx"}}`, `invalid argument "package.version": is required`},
 		{"create_package_policy", `{"name":"  ",` + pkg + `}`, `invalid argument "name": must not be blank`},
+		{"create_package_policy", `{"name":"web",` + pkg + `,"additional_datastreams_permissions":["nginx.custom-*"]}`, `invalid argument "additional_datastreams_permissions[0]": must be a data stream name or pattern starting with logs-, metrics-, traces-, synthetics- or profiling-, got "nginx.custom-*"`},
 		{"create_package_policy", `{"name":"web","package":{"name":" ","version":"1.20.0"}}`, `invalid argument "package.name": must not be blank`},
 		{"create_package_policy", `{"name":"web",` + pkg + `,"inputs":[{"type":"logfile"}]}`, `invalid argument "inputs": must be an object, got an array`},
 		{"create_package_policy", `{"name":"web",` + pkg + `,"inputs":{"nginx-logfile":{"enabled":"yes"}}}`, `invalid argument "inputs.nginx-logfile.enabled": must be a boolean, got "yes"`},
@@ -51,7 +52,7 @@ func TestPackagePolicyArgumentChecks(t *testing.T) {
 		{"update_package_policy", `{"name":"web",` + pkg + `}`, `invalid argument "packagePolicyId": is required`},
 		{"update_package_policy", `{` + id + pkg + `}`, `invalid argument "name": is required`},
 		{"update_package_policy", `{` + id + `"name":"web",` + pkg + `,"namespace":"a:b"}`, `invalid argument "namespace": must not contain spaces or any of * \ / ? " < > | , # : - (use _ between words)`},
-		{"update_package_policy", `{` + id + `"name":"web",` + pkg + `,"id":"x"}`, `invalid argument "id": is not a known argument; allowed: description, force, format, inputs, name, namespace, package, packagePolicyId, policy_ids, space_id, vars`},
+		{"update_package_policy", `{` + id + `"name":"web",` + pkg + `,"id":"x"}`, `invalid argument "id": is not a known argument; allowed: additional_datastreams_permissions, description, force, format, inputs, name, namespace, output_id, package, packagePolicyId, policy_ids, space_id, supports_agentless, vars`},
 		// upgrade, its dry run and delete take a non-empty list of IDs.
 		{"upgrade_package_policies", `{}`, `invalid argument "packagePolicyIds": is required`},
 		{"upgrade_package_policies", `{"packagePolicyIds":[]}`, `invalid argument "packagePolicyIds": must have at least 1 items, got 0`},

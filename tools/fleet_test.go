@@ -1,8 +1,13 @@
 package tools
 
 import (
+	"encoding/json"
 	"net/http"
+	"regexp"
+	"strings"
 	"testing"
+
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
 
 	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
@@ -225,15 +230,35 @@ func TestFleetArgumentChecks(t *testing.T) {
 		{"create_agent_policy", `{` + policy + `,"agent_features":[{"name":"fqdn"}]}`, `invalid argument "agent_features[0].enabled": is required (true or false)`},
 		{"update_agent_policy", `{"agentPolicyId":"p1",` + policy + `,"agent_features":[{"enabled":true}]}`, `invalid argument "agent_features[0].name": is required, e.g. fqdn`},
 		{"create_agent_policy", `{` + policy + `,"agent_features":[{"name":"fqdn","enabled":true,"on":true}]}`, `invalid argument "on": unknown argument; see the tool's input schema for the accepted names`},
+		{"create_agent_policy", `{` + policy + `,"required_versions":[{"version":"9.1","percentage":10}]}`, `invalid argument "required_versions[0].version": must be an agent version such as 9.1.0, got "9.1"`},
+		{"create_agent_policy", `{` + policy + `,"required_versions":[{"version":"9.1.0","percentage":60},{"version":"9.1.0","percentage":10}]}`, `invalid argument "required_versions[1].version": 9.1.0 is listed twice; give each version once`},
+		{"update_agent_policy", `{"agentPolicyId":"p1",` + policy + `,"required_versions":[{"version":"9.1.0"}]}`, `invalid argument "required_versions[0].percentage": is required, from 0 to 100`},
+		{"update_agent_policy", `{"agentPolicyId":"p1",` + policy + `,"required_versions":[{"version":"9.1.0","percentage":60},{"version":"9.0.4","percentage":50}]}`, `invalid argument "required_versions": percentages add up to 110; they must not exceed 100`},
+		{"create_agent_policy", `{` + policy + `,"monitoring_http":{"enabled":true,"port":70000}}`, `invalid argument "monitoring_http.port": must be a whole number from 0 to 65353, got 70000`},
+		{"create_agent_policy", `{` + policy + `,"monitoring_http":{"enabled":"yes"}}`, `invalid argument "monitoring_http.enabled": must be a boolean, not a JSON string`},
+		{"create_agent_policy", `{` + policy + `,"monitoring_diagnostics":{"limits":{}}}`, `invalid argument "monitoring_diagnostics.limits": is not a known member; known: limit, uploader`},
+		{"create_agent_policy", `{` + policy + `,"agentless":{"cloud_connectors":{"target_csp":"aws"}}}`, `invalid argument "agentless.cloud_connectors.enabled": is required`},
+		{"create_agent_policy", `{` + policy + `,"overrides":"agent.logging.level: debug"}`, `invalid argument "overrides": must be an object, got "agent.logging.level: debug"`},
+		{"update_agent_policy", `{"agentPolicyId":"p1",` + policy + `,"format":"yaml"}`, `invalid argument "format": must be one of "simplified", "legacy", got "yaml"`},
+		// find_agents: point-in-time paging.
+		{"find_agents", `{"searchAfter":"agent-1"}`, `invalid argument "searchAfter": must be the JSON array an earlier answer gave as nextSearchAfter, e.g. ["2024-05-01T10:00:00.000Z","agent-1"]`},
+		{"find_agents", `{"searchAfter":"[1,\"a\"]","page":3}`, `invalid argument "page": cannot be combined with searchAfter, which already says where the page starts`},
+		{"find_agents", `{"openPit":true,"pitId":"p"}`, `invalid argument "openPit": opens a new point in time; leave it out when continuing with pitId`},
+		{"find_agents", `{"openPit":true,"pitKeepAlive":"one minute"}`, `invalid argument "pitKeepAlive": must be a duration such as 30s, 1m or 1h, got "one minute"`},
 		{"get_agent_policies_outputs", `{"ids":[]}`, `invalid argument "ids": must have at least 1 items, got 0`},
 		// Download sources and Fleet Server hosts.
 		{"create_download_source", `{"name":"m","host":"artifacts.example.com"}`, `invalid argument "host": must be an http or https URL with a host, got "artifacts.example.com"`},
 		{"update_download_source", `{"sourceId":"s1","name":"m"}`, `invalid argument "host": is required`},
 		{"create_download_source", `{"name":"m","host":"https://a.example.com","ssl":{"ca":"x"}}`, `invalid argument "ssl.ca": is not a known member; known: certificate, certificate_authorities, key`},
 		{"create_download_source", `{"name":"m","host":"https://a.example.com","ssl":{"certificate_authorities":"x"}}`, `invalid argument "ssl.certificate_authorities": must be an array, not a JSON string`},
-		{"update_fleet_server_host", `{"itemId":"h1"}`, `invalid arguments: give at least one of name, host_urls, is_default, proxy_id or ssl`},
+		{"update_fleet_server_host", `{"itemId":"h1"}`, `invalid arguments: give at least one of name, host_urls, is_default, proxy_id, ssl, secrets or is_internal`},
 		{"update_fleet_server_host", `{"itemId":"h1","host_urls":[]}`, `invalid argument "host_urls": must have at least 1 items, got 0`},
 		{"update_fleet_server_host", `{"itemId":"h1","host_urls":["fleet.example.com:8220"]}`, `invalid argument "host_urls[0]": must be an http or https URL with a host, got "fleet.example.com:8220"`},
+		{"create_download_source", `{"name":"m","host":"https://a.example.com","ssl":{"key":"PEM"},"secrets":{"ssl":{"key":"PEM"}}}`, `invalid argument "secrets.ssl.key": give the key once: in ssl.key or here, not both`},
+		{"create_download_source", `{"name":"m","host":"https://a.example.com","secrets":{"ssl":{"es_key":"PEM"}}}`, `invalid argument "secrets.ssl.es_key": is not a secret of this object`},
+		{"update_download_source", `{"sourceId":"s1","name":"m","host":"https://a.example.com","secrets":{"ssl":{"key":{"name":"k"}}}}`, `invalid argument "secrets.ssl.key": must be the secret as a string, or {"id": "<stored secret id>"}`},
+		{"update_fleet_server_host", `{"itemId":"h1","ssl":{"agent_key":"PEM"},"secrets":{"ssl":{"agent_key":{"id":"s1"}}}}`, `invalid argument "secrets.ssl.agent_key": give the key once: in ssl.agent_key or here, not both`},
+		{"update_fleet_server_host", `{"itemId":"h1","secrets":{"ssl":{"key":""}}}`, `invalid argument "secrets.ssl.key": must not be empty`},
 		{"update_fleet_server_host", `{"itemId":"h1","ssl":{"client_auth":"always"}}`, `invalid argument "ssl.client_auth": must be none, optional or required, got "always"`},
 		// Outputs: type, hosts per type, and the type's own settings.
 		{"create_output", `{"name":"o","hosts":["https://es:9200"]}`, `invalid argument "type": is required`},
@@ -247,9 +272,14 @@ func TestFleetArgumentChecks(t *testing.T) {
 		{"create_output", `{` + es + `,"preset":"fast"}`, `invalid argument "preset": must be one of "balanced", "custom", "throughput", "scale", "latency", got "fast"`},
 		{"create_output", `{` + es + `,"ssl":{"verification_mode":"off"}}`, `invalid argument "ssl.verification_mode": must be full, none, certificate or strict, got "off"`},
 		{"create_output", `{` + es + `,"secrets":{"password":"x"}}`, `invalid argument "secrets.password": applies only to kafka outputs`},
+		{"create_output", `{` + es + `,"ssl":{"key":"PEM"},"secrets":{"ssl":{"key":{"id":"s1"}}}}`, `invalid argument "secrets.ssl.key": give the key once: in ssl.key or here, not both`},
+		{"create_output", `{` + es + `,"secrets":{"ssl":{}}}`, `invalid argument "secrets.ssl.key": is required when secrets.ssl is given`},
+		{"create_output", `{` + kafka + `,"settings":{"auth_type":"user_pass","username":"u","password":"p"},"secrets":{"password":"p"}}`, `invalid argument "secrets.password": give it once: in settings.password or here, not both`},
+		{"create_output", `{` + kafka + `,"settings":{"auth_type":"user_pass","username":"u"},"secrets":{"password":{"hash":"h"}}}`, `invalid argument "secrets.password": must be the secret as a string, or {"id": "<stored secret id>"}`},
+		{"create_output", `{` + es + `,"settings":{"shipper":{"disk_queue_enabled":true,"queue_size":1}}}`, `invalid argument "settings.shipper.queue_size": is not a known member; known: compression_level, disk_queue_compression_enabled, disk_queue_enabled, disk_queue_encryption_enabled, disk_queue_max_size, disk_queue_path, loadbalance, max_batch_bytes, mem_queue_events, queue_flush_timeout`},
 		{"create_output", `{` + es + `,"secrets":{"token":"x"}}`, `invalid argument "secrets.token": is not a known member; known: password, service_token, ssl`},
-		{"create_output", `{` + es + `,"settings":{"topic":"t"}}`, `invalid argument "settings.topic": is not a setting of elasticsearch outputs; known: ca_sha256, write_to_logs_streams`},
-		{"create_output", `{` + es + `,"settings":{"name":"other"}}`, `invalid argument "settings.name": is not a setting of elasticsearch outputs; known: ca_sha256, write_to_logs_streams`},
+		{"create_output", `{` + es + `,"settings":{"topic":"t"}}`, `invalid argument "settings.topic": is not a setting of elasticsearch outputs; known: ca_sha256, shipper, write_to_logs_streams`},
+		{"create_output", `{` + es + `,"settings":{"name":"other"}}`, `invalid argument "settings.name": is not a setting of elasticsearch outputs; known: ca_sha256, shipper, write_to_logs_streams`},
 		{"create_output", `{` + es + `,"settings":"{\"ca_sha256\":\"x\"}"}`, `invalid argument "settings": must be an object, got "{\"ca_sha256\":\"x\"}"`},
 		{"create_output", `{` + kafka + `}`, `invalid argument "settings.auth_type": is required for kafka outputs: none, user_pass, ssl or kerberos`},
 		{"create_output", `{` + kafka + `,"settings":{"auth_type":"password"}}`, `invalid argument "settings.auth_type": must be one of none, user_pass, ssl, kerberos, got "password"`},
@@ -323,5 +353,65 @@ func TestFleetAnnotations(t *testing.T) {
 	}
 	if len(fleetOperations) != 35 {
 		t.Errorf("fleet.go declares %d operations; the table above pins 35", len(fleetOperations))
+	}
+}
+
+// TestFleetFullMembersAgainstSandbox sends the agent policy members beyond
+// the everyday ones, the secrets of download sources, and pages agents over
+// a point in time, and reads back what Kibana (the sandbox) kept.
+func TestFleetFullMembersAgainstSandbox(t *testing.T) {
+	_, client := sandboxtest.New(t, nil)
+	ok := func(tool, arguments string) string {
+		t.Helper()
+		isErr, texts := callFlow(t, client, tool, arguments)
+		if isErr || len(texts) == 0 {
+			t.Fatalf("%s %s: %q", tool, arguments, texts)
+		}
+		return texts[0]
+	}
+	ok("create_agent_policy", `{"id":"edge","name":"Edge","namespace":"edge","space_ids":["default"],"keep_monitoring_alive":true,"monitoring_pprof_enabled":true,"monitoring_http":{"enabled":true,"host":"localhost","port":6791},"monitoring_diagnostics":{"limit":{"interval":"1m","burst":2}},"required_versions":[{"version":"9.1.0","percentage":25}],"supports_agentless":true,"overrides":{"agent":{"logging":{"level":"debug"}}}}`)
+	got := ok("get_agent_policy", `{"agentPolicyId":"edge","format":"simplified"}`)
+	for _, want := range []string{`"keep_monitoring_alive":true`, `"monitoring_pprof_enabled":true`, `"port":6791`, `"burst":2`, `"percentage":25`, `"supports_agentless":true`, `"level":"debug"`, `"space_ids":["default"]`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("get_agent_policy lacks %s:\n%s", want, got)
+		}
+	}
+	// bumpRevision false saves without a revision for the agents.
+	before := ok("get_agent_policy", `{"agentPolicyId":"edge"}`)
+	ok("update_agent_policy", `{"agentPolicyId":"edge","name":"Edge","namespace":"edge","description":"quiet","bumpRevision":false}`)
+	after := ok("get_agent_policy", `{"agentPolicyId":"edge"}`)
+	if revision := regexp.MustCompile(`"revision":\d+`); revision.FindString(before) != revision.FindString(after) || !strings.Contains(after, `"description":"quiet"`) {
+		t.Errorf("bumpRevision false: before %s, after %s", revision.FindString(before), revision.FindString(after))
+	}
+
+	// Package policies keep their extra data streams and agentless flag.
+	created := ok("create_package_policy", `{"name":"nginx-edge","package":{"name":"nginx","version":"1.20.0"},"policy_ids":["edge"],"additional_datastreams_permissions":["logs-nginx.custom-*"],"supports_agentless":true}`)
+	for _, want := range []string{`"additional_datastreams_permissions":["logs-nginx.custom-*"]`, `"supports_agentless":true`} {
+		if !strings.Contains(created, want) {
+			t.Errorf("create_package_policy answer lacks %s:\n%s", want, created)
+		}
+	}
+
+	ok("create_download_source", `{"id":"mirror","name":"Mirror","host":"https://mirror.example.com/","ssl":{"certificate":"CERT"},"secrets":{"ssl":{"key":"KEY"}}}`)
+	if got := ok("find_download_sources", `{}`); !strings.Contains(got, `"secrets":{"ssl":{"key":{"id":`) || strings.Contains(got, "KEY") {
+		t.Errorf("the key should be kept as a stored secret's id, never shown: %s", got)
+	}
+
+	// Point-in-time paging: one agent a page, each page after the last.
+	first := ok("find_agents", `{"openPit":true,"pitKeepAlive":"1m","perPage":1}`)
+	var page struct {
+		Items           []struct{ ID string } `json:"items"`
+		Pit             string                `json:"pit"`
+		NextSearchAfter string                `json:"nextSearchAfter"`
+	}
+	if err := json.Unmarshal([]byte(first), &page); err != nil || page.Pit == "" || page.NextSearchAfter == "" || len(page.Items) != 1 {
+		t.Fatalf("first page: %v %s", err, first)
+	}
+	firstID := page.Items[0].ID
+	next, _ := json.Marshal(map[string]any{"pitId": page.Pit, "pitKeepAlive": "1m", "searchAfter": page.NextSearchAfter, "perPage": 1})
+	second := ok("find_agents", string(next))
+	page.Items = nil
+	if err := json.Unmarshal([]byte(second), &page); err != nil || len(page.Items) != 1 || page.Items[0].ID == firstID {
+		t.Errorf("second page repeats or lacks an agent: %v %s", err, second)
 	}
 }

@@ -44,6 +44,12 @@ func jsonResponse(v any) (*kibana.Response, error) {
 	return &kibana.Response{StatusCode: http.StatusOK, ContentType: "application/json", Body: body}, nil
 }
 
+// textResponse wraps a text answer a flow wrote (a table) as a Kibana
+// answer.
+func textResponse(text string) *kibana.Response {
+	return &kibana.Response{StatusCode: http.StatusOK, ContentType: "text/plain; charset=utf-8", Body: []byte(text)}
+}
+
 // number is how a flow passes a count to callOp: arguments arrive from JSON,
 // where every number is a float64, and are validated as such.
 func number(n int) float64 { return float64(n) }

@@ -2,9 +2,14 @@ package tools
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/kibana-mcp/kibana-mcp/operation"
+	"github.com/kibana-mcp/kibana-mcp/schema"
 )
 
 // Saved objects (/api/saved_objects*): the generic store behind dashboards,
@@ -48,6 +53,7 @@ var savedObjectsOperations = []*operation.Operation{
 		Examples: []string{
 			`{"type":["dashboard"]}`,
 			`{"type":["search","lens"],"search":"fail* logins","search_fields":["title","description"],"default_search_operator":"OR","fields":["title"],"filter":"search.attributes.title:*","has_reference":[{"type":"index-pattern","id":"logs-*"}],"has_reference_operator":"OR","has_no_reference":[{"type":"tag","id":"threat-hunting"}],"has_no_reference_operator":"AND","sort_field":"updated_at","page":1,"per_page":10,"space_id":"soc"}`,
+			`{"type":["alert"],"per_page":1,"aggs":{"by_status":{"terms":{"field":"alert.attributes.executionStatus.status"}},"latest":{"max":{"field":"alert.updated_at"}}}}`,
 		},
 	},
 	{
@@ -250,6 +256,48 @@ type FindSavedObjectsInput struct {
 	SortField              string           `json:"sort_field,omitempty" in:"query" jsonschema_description:"E.g. updated_at, type, or an attribute when one type is searched."`
 	Page                   int              `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
 	PerPage                int              `json:"per_page,omitempty" in:"query" jsonschema:"minimum=1,maximum=1000" jsonschema_description:"Default 20."`
+	Aggs                   map[string]any   `json:"aggs,omitempty" in:"query" jsonschema_description:"Aggregations over the matches (sent as JSON text), fields named as in filter, e.g. {\"by_status\":{\"terms\":{\"field\":\"alert.attributes.executionStatus.status\"}}}."`
+}
+
+// Prepare checks that the aggregations name fields Kibana accepts: a
+// searched type's attributes or root fields.
+func (in *FindSavedObjectsInput) Prepare() error {
+	for _, name := range slices.Sorted(maps.Keys(in.Aggs)) {
+		if _, isObject := in.Aggs[name].(map[string]any); !isObject {
+			return &schema.ArgumentError{Field: "aggs." + name, Rule: "must be an aggregation object, e.g. {\"terms\":{\"field\":\"dashboard.attributes.title\"}}"}
+		}
+	}
+	if field := badSavedObjectAggField(in.Aggs, in.Type); field != "" {
+		return &schema.ArgumentError{Field: "aggs", Rule: fmt.Sprintf("field %q must be <type>.attributes.<name> or a root field (updated_at, created_at) of a type given in type (%s)", field, strings.Join(in.Type, ", "))}
+	}
+	return nil
+}
+
+// badSavedObjectAggField finds a field an aggregation names that is not an
+// attribute or root field of one of the searched types.
+func badSavedObjectAggField(v any, types []string) string {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, key := range slices.Sorted(maps.Keys(v)) {
+			if field, isString := v[key].(string); key == "field" && isString {
+				typ, rest, _ := strings.Cut(field, ".")
+				if !slices.Contains(types, typ) || !(strings.HasPrefix(rest, "attributes.") || slices.Contains([]string{"updated_at", "created_at", "id", "originId"}, rest)) {
+					return field
+				}
+				continue
+			}
+			if bad := badSavedObjectAggField(v[key], types); bad != "" {
+				return bad
+			}
+		}
+	case []any:
+		for _, sub := range v {
+			if bad := badSavedObjectAggField(sub, types); bad != "" {
+				return bad
+			}
+		}
+	}
+	return ""
 }
 
 // CreateSavedObjectInput is a new saved object. Kibana takes the id in the

@@ -139,7 +139,9 @@ type ImportSavedObjectsInput struct {
 	CompatibilityMode bool   `json:"compatibilityMode,omitempty" in:"query" jsonschema_description:"Adjust objects from other Kibana versions."`
 }
 
-// Prepare enforces the options Kibana refuses together.
+// Prepare enforces the options Kibana refuses together, and refuses a file
+// with a line that is not a JSON object, which Kibana's ndjson reader
+// fails the whole import over.
 func (in *ImportSavedObjectsInput) Prepare() error {
 	switch {
 	case in.CreateNewCopies && in.Overwrite:
@@ -147,7 +149,7 @@ func (in *ImportSavedObjectsInput) Prepare() error {
 	case in.CreateNewCopies && in.CompatibilityMode:
 		return &schema.ArgumentError{Field: "createNewCopies", Rule: "cannot be combined with compatibilityMode"}
 	}
-	return nil
+	return checkNDJSON("file", in.File, "holds no saved object; give export_saved_objects' ndjson")
 }
 
 // ResolveImportErrorsInput retries an import object by object.
@@ -183,5 +185,5 @@ func (in *ResolveImportErrorsInput) Prepare() error {
 	if len(in.Retries) == 0 {
 		return &schema.ArgumentError{Field: "retries", Rule: "must list at least one object to import again"}
 	}
-	return nil
+	return checkNDJSON("file", in.File, "holds no saved object; give the file given to import_saved_objects")
 }

@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"encoding/json"
+	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -58,10 +59,16 @@ func TestSavedObjectArgumentChecks(t *testing.T) {
 		{"export_saved_objects", `{"type":["tag"],"objects":[{"type":"tag","id":"a"}]}`, `invalid argument "objects": cannot be combined with type; give one of them`},
 		{"export_saved_objects", `{"objects":[{"type":"tag","id":"a"}],"search":"x"}`, `invalid argument "search": applies only with type, not with objects`},
 		{"export_saved_objects", `{"objects":[{"type":"tag","id":"a"}],"hasReference":[{"type":"tag","id":"b"}]}`, `invalid argument "hasReference": applies only with type, not with objects`},
+		{"find_saved_objects", `{"type":["tag"],"aggs":{"by_name":{"terms":{"field":"tag.name"}}}}`, `invalid argument "aggs": field "tag.name" must be <type>.attributes.<name> or a root field (updated_at, created_at) of a type given in type (tag)`},
+		{"find_saved_objects", `{"type":["tag"],"aggs":{"by_name":{"terms":{"field":"dashboard.attributes.title"}}}}`, `invalid argument "aggs": field "dashboard.attributes.title" must be <type>.attributes.<name> or a root field (updated_at, created_at) of a type given in type (tag)`},
+		{"find_saved_objects", `{"type":["tag"],"aggs":{"by_name":"terms"}}`, `invalid argument "aggs.by_name": must be an aggregation object, e.g. {"terms":{"field":"dashboard.attributes.title"}}`},
 		{"import_saved_objects", `{"file":"{}\n","overwrite":true,"createNewCopies":true}`, `invalid argument "createNewCopies": cannot be combined with overwrite; new copies never conflict`},
 		{"import_saved_objects", `{"file":"{}\n","compatibilityMode":true,"createNewCopies":true}`, `invalid argument "createNewCopies": cannot be combined with compatibilityMode`},
 		{"resolve_import_errors", `{"file":"{}\n","retries":[{"type":"tag","id":"a"}],"compatibilityMode":true,"createNewCopies":true}`, `invalid argument "createNewCopies": cannot be combined with compatibilityMode`},
 		{"resolve_import_errors", `{"file":"{}\n","retries":[]}`, `invalid argument "retries": must list at least one object to import again`},
+		{"import_saved_objects", `{"file":"{\"type\":\"tag\",\"id\":\"a\"}\ntype: tag\n"}`, `invalid argument "file": line 2 is not a JSON object: invalid character 'y' in literal true (expecting 'r')`},
+		{"import_saved_objects", `{"file":"\n\n"}`, `invalid argument "file": holds no saved object; give export_saved_objects' ndjson`},
+		{"resolve_import_errors", `{"file":"[1]\n","retries":[{"type":"tag","id":"a"}]}`, `invalid argument "file": line 1 is JSON but not an object; each line is one object`},
 	})
 }
 
@@ -188,5 +195,14 @@ func TestSavedObjectReadsPassReadOnly(t *testing.T) {
 		if got := err == nil; got != wantRead {
 			t.Errorf("%s in read-only mode: err %v", tool, err)
 		}
+	}
+}
+
+// TestFindSavedObjectsAggregates: aggs are counted over the matches.
+func TestFindSavedObjectsAggregates(t *testing.T) {
+	_, client := sandboxtest.New(t, nil)
+	isErr, texts := callFlow(t, client, "find_saved_objects", `{"type":["tag"],"per_page":1,"aggs":{"tags":{"value_count":{"field":"tag.updated_at"}},"latest":{"max":{"field":"tag.updated_at"}}}}`)
+	if isErr || !strings.Contains(texts[0], `"aggregations":{`) || !strings.Contains(texts[0], `"value_as_string":"`) || strings.Contains(texts[0], `"tags":{"value":0}`) {
+		t.Errorf("find with aggs: %q", texts)
 	}
 }

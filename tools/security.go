@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -160,7 +159,7 @@ type RoleKibana struct {
 }
 
 // kibanaName is what Kibana accepts as a feature ID or privilege name.
-var kibanaName = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
+var kibanaName = lazyRegexp(`^[a-zA-Z0-9_-]+$`)
 
 // Prepare checks what Kibana's role schema checks beyond the shapes, and
 // fills the defaults it would apply, so the request says what it grants.
@@ -203,11 +202,11 @@ func (in *PutRoleInput) Prepare() error {
 		features := slices.Sorted(maps.Keys(k.Feature))
 		granted := 0
 		for _, f := range features {
-			if !kibanaName.MatchString(f) {
+			if !kibanaName().MatchString(f) {
 				return &schema.ArgumentError{Field: at + ".feature", Rule: fmt.Sprintf("has feature ID %q; IDs hold only letters, digits, _ and -", f)}
 			}
 			for j, p := range k.Feature[f] {
-				if !kibanaName.MatchString(p) {
+				if !kibanaName().MatchString(p) {
 					return &schema.ArgumentError{Field: fmt.Sprintf("%s.feature.%s[%d]", at, f, j), Rule: fmt.Sprintf("%q is not a privilege name (letters, digits, _ and -)", p)}
 				}
 			}

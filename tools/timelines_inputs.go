@@ -2,7 +2,6 @@ package tools
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/kibana-mcp/kibana-mcp/schema"
@@ -27,6 +26,7 @@ type TimelineBody struct {
 	IndexNames              []string          `json:"indexNames,omitempty"`
 	DataViewID              string            `json:"dataViewId,omitempty"`
 	SavedQueryID            *string           `json:"savedQueryId,omitempty"`
+	SavedSearchID           *string           `json:"savedSearchId,omitempty" jsonschema_description:"The saved search of its ES|QL tab."`
 	Sort                    []json.RawMessage `json:"sort,omitempty" jsonschema_description:"[{columnId,columnType,sortDirection}]"`
 	EqlOptions              json.RawMessage   `json:"eqlOptions,omitempty" jsonschema_description:"{query,eventCategoryField,timestampField,tiebreakerField,size}"`
 	ExcludedRowRendererIDs  []string          `json:"excludedRowRendererIds,omitempty"`
@@ -173,23 +173,7 @@ type ImportTimelinesInput struct {
 // Prepare checks that every line is a JSON object, naming the first that
 // is not: Kibana would fail that timeline with a parse error.
 func (in *ImportTimelinesInput) Prepare() error {
-	n, objects := 0, 0
-	for line := range strings.Lines(in.File) {
-		n++
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(line), &obj); err != nil {
-			return &schema.ArgumentError{Field: "file", Rule: fmt.Sprintf("line %d is not a JSON object: %v", n, err)}
-		}
-		objects++
-	}
-	if objects == 0 {
-		return &schema.ArgumentError{Field: "file", Rule: "holds no timeline; give export_timelines' ndjson"}
-	}
-	return nil
+	return checkNDJSON("file", in.File, "holds no timeline; give export_timelines' ndjson")
 }
 
 // InstallPrebuiltTimelinesInput takes no arguments. Kibana installs the

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"path"
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -49,6 +50,7 @@ var valueListsOperations = []*operation.Operation{
 		Examples: []string{
 			`{"name":"Tor exit nodes","description":"Exit relays seen in VPN logins","type":"ip"}`,
 			`{"id":"tor-exit-nodes","name":"Tor exit nodes","description":"Exit relays seen in VPN logins","type":"ip","meta":{"source":"dan.me.uk"},"version":1,"space_id":"soc"}`,
+			`{"id":"blocked-ranges","name":"Blocked ranges","description":"From the firewall export","type":"ip_range","serializer":"^(?<gte>[0-9.]+)\\s*to\\s*(?<lte>[0-9.]+)$","deserializer":"{{{gte}}}-{{{lte}}}"}`,
 		},
 	},
 	{
@@ -280,6 +282,7 @@ var valueListsOperations = []*operation.Operation{
 			`{"list_id":"known-bad-ips","file":"203.0.113.90\n203.0.113.91\n"}`,
 			`{"list_id":"phishing-domains","type":"keyword","filename":"phishing_domains.txt","refresh":"wait_for","file":"login-micros0ft.com\nshare-docs-online.net\n","space_id":"soc"}`,
 			`{"type":"keyword","filename":"suspicious_user_agents.txt","file":"python-requests/2.31\ncurl/8.4.0\n"}`,
+			`{"type":"ip","filename":"proxy_hits.csv","serializer":"^(?<value>[0-9.]+),","deserializer":"{{value}}","file":"203.0.113.5,blocked\n198.51.100.7,allowed\n"}`,
 		},
 	},
 	{
@@ -322,11 +325,38 @@ type CreateValueListInput struct {
 	Type        string         `json:"type" jsonschema:"required,enum=binary,enum=boolean,enum=byte,enum=date,enum=date_nanos,enum=date_range,enum=double,enum=double_range,enum=float,enum=float_range,enum=geo_point,enum=geo_shape,enum=half_float,enum=integer,enum=integer_range,enum=ip,enum=ip_range,enum=keyword,enum=long,enum=long_range,enum=shape,enum=short,enum=text" jsonschema_description:"What every value is; cannot change later."`
 	Meta        map[string]any `json:"meta,omitempty"`
 	Version     int            `json:"version,omitempty" jsonschema:"minimum=1"`
+	listSerializers
 }
+
+// listSerializers say how a list's imported lines parse and how its values
+// print, in place of the type's defaults.
+type listSerializers struct {
+	Serializer   string `json:"serializer,omitempty" jsonschema:"minLength=1" jsonschema_description:"Regex picking each value out of an imported line by named group: value, or gte and lte for ranges."`
+	Deserializer string `json:"deserializer,omitempty" jsonschema:"minLength=1" jsonschema_description:"Mustache template printing a value, e.g. {{{gte}}}-{{{lte}}}."`
+}
+
+// check refuses a serializer without the named groups Kibana reads, and a
+// deserializer that prints none of them: every line or value would come
+// out empty.
+func (s listSerializers) check() error {
+	if s.Serializer != "" && !strings.Contains(s.Serializer, "(?<value>") && !(strings.Contains(s.Serializer, "(?<gte>") && strings.Contains(s.Serializer, "(?<lte>")) {
+		return &schema.ArgumentError{Field: "serializer", Rule: "must capture the value in a named group, (?<value>...), or a range in (?<gte>...) and (?<lte>...)"}
+	}
+	if s.Deserializer != "" && !mustacheValue.MatchString(s.Deserializer) {
+		return &schema.ArgumentError{Field: "deserializer", Rule: "must print {{value}}, or {{gte}} and {{lte}} (triple braces to leave them unescaped)"}
+	}
+	return nil
+}
+
+// mustacheValue is a Mustache tag printing a list value or range end.
+var mustacheValue = regexp.MustCompile(`\{\{\{?\s*(value|gte|lte)\s*\}`)
 
 // Prepare refuses names and descriptions Kibana would store blank.
 func (in *CreateValueListInput) Prepare() error {
-	return valueListNotBlank(map[string]string{"name": in.Name, "description": in.Description, "id": in.ID}, "id", "name", "description")
+	if err := valueListNotBlank(map[string]string{"name": in.Name, "description": in.Description, "id": in.ID}, "id", "name", "description"); err != nil {
+		return err
+	}
+	return in.listSerializers.check()
 }
 
 // UpdateValueListInput replaces a list's editable fields.
@@ -490,6 +520,9 @@ type ImportValueListItemsInput struct {
 	Refresh  string `json:"refresh,omitempty" in:"query" jsonschema:"enum=true,enum=false,enum=wait_for"`
 	Filename string `json:"filename,omitempty" in:"tool" jsonschema:"maxLength=255" jsonschema_description:"The file's name (.txt or .csv); with type it is the new list's id and name."`
 	File     string `json:"file" in:"formfile,txt" jsonschema:"required,minLength=1" jsonschema_description:"The values, one per line."`
+	// For a new list (with type), as create_value_list takes them.
+	Serializer   string `json:"serializer,omitempty" in:"query" jsonschema:"minLength=1" jsonschema_description:"For a new list: regex with a named group value (or gte and lte) picking each value out of its line."`
+	Deserializer string `json:"deserializer,omitempty" in:"query" jsonschema:"minLength=1" jsonschema_description:"For a new list: Mustache template printing a value."`
 }
 
 // Prepare checks that Kibana can tell which list the values go to, that it
@@ -512,8 +545,11 @@ func (in *ImportValueListItemsInput) Prepare() error {
 			return &schema.ArgumentError{Field: "filename", Rule: "must be ASCII without quotes, %, slashes or control characters"}
 		}
 	}
-	if in.ListID != "" || in.Type == "" {
-		return nil // the list's own type decides, which only Kibana knows
+	if err := (listSerializers{in.Serializer, in.Deserializer}).check(); err != nil {
+		return err
+	}
+	if in.ListID != "" || in.Type == "" || in.Serializer != "" {
+		return nil // the list's own type and pattern decide, which only Kibana knows
 	}
 	n := 0
 	for line := range strings.Lines(in.File) {

@@ -35,6 +35,10 @@ func TestValueListCrossFieldRules(t *testing.T) {
 		{"import_value_list_items", `{"type":"long_range","filename":"n.txt","file":"-5--1\n9-3\n"}`, `invalid argument "file": line 2 ("9-3") is not an integer from -9223372036854775808 to 9223372036854775807 or a from-to range of them`},
 		{"import_value_list_items", `{"type":"boolean","filename":"b.txt","file":"true\nyes\n"}`, `invalid argument "file": line 2 ("yes") is not true or false`},
 		{"import_value_list_items", `{"type":"geo_point","filename":"g.txt","file":"95.1,10\n"}`, `invalid argument "file": line 1 ("95.1,10") is not a lat,lon point`},
+		// Serializers must name the groups Kibana reads; deserializers print one.
+		{"create_value_list", `{"name":"n","description":"d","type":"ip","serializer":"^([0-9.]+),"}`, `invalid argument "serializer": must capture the value in a named group, (?<value>...), or a range in (?<gte>...) and (?<lte>...)`},
+		{"create_value_list", `{"name":"n","description":"d","type":"ip_range","serializer":"(?<gte>.+)-(?<to>.+)"}`, `invalid argument "serializer": must capture the value in a named group, (?<value>...), or a range in (?<gte>...) and (?<lte>...)`},
+		{"import_value_list_items", `{"type":"ip","filename":"a.txt","deserializer":"{{ip}}","file":"1.2.3.4\n"}`, `invalid argument "deserializer": must print {{value}}, or {{gte}} and {{lte}} (triple braces to leave them unescaped)`},
 	}
 	for _, c := range cases {
 		_, err := mustLookup(t, c.tool).Bind(args(t, c.args))
@@ -125,5 +129,23 @@ func TestExportValueListItemsIsAFile(t *testing.T) {
 	text, ok := file.Resource.(mcp.TextResourceContents)
 	if !ok || text.Text != "203.0.113.23\n203.0.113.77\n185.220.101.34\n" {
 		t.Errorf("exported %+v", file.Resource)
+	}
+}
+
+// TestValueListSerializerPicksValues: a list's serializer is kept with it
+// and picks each imported value out of its line.
+func TestValueListSerializerPicksValues(t *testing.T) {
+	_, client := sandboxtest.New(t, nil)
+	isErr, texts := callFlow(t, client, "import_value_list_items", `{"type":"ip","filename":"proxy_hits.csv","serializer":"^(?<value>[0-9.]+),","deserializer":"{{value}}","file":"203.0.113.5,blocked\nnot an address\n198.51.100.7,allowed\n"}`)
+	if isErr {
+		t.Fatalf("import: %q", texts)
+	}
+	isErr, texts = callFlow(t, client, "get_value_list", `{"id":"proxy_hits.csv"}`)
+	if isErr || !strings.Contains(texts[0], `"serializer":"^(?\u003cvalue\u003e[0-9.]+),"`) && !strings.Contains(texts[0], `"serializer":"^(?<value>[0-9.]+),"`) || !strings.Contains(texts[0], `"deserializer":"{{value}}"`) {
+		t.Errorf("the list lacks its serializers: %q", texts)
+	}
+	isErr, texts = callFlow(t, client, "find_value_list_items", `{"list_id":"proxy_hits.csv"}`)
+	if isErr || !strings.Contains(texts[0], `"total":2`) || !strings.Contains(texts[0], `"value":"198.51.100.7"`) {
+		t.Errorf("items: %q", texts)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/netip"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -95,10 +94,10 @@ func validFloat(s string) bool { _, ok := floatValue(s); return ok }
 
 // isoDate is strict_date_optional_time, Elasticsearch's default date format
 // besides epoch_millis.
-var isoDate = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2}([.,]\d{1,9})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?)?)?$`)
+var isoDate = lazyRegexp(`^\d{4}(-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2}([.,]\d{1,9})?)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?)?)?$`)
 
 func dateValue(s string) (float64, bool) {
-	if isoDate.MatchString(s) {
+	if isoDate().MatchString(s) {
 		return 0, true // ordering of ISO dates is not checked
 	}
 	n, err := strconv.ParseInt(s, 10, 64)

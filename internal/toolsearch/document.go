@@ -158,10 +158,19 @@ func withoutToolNames(text string, toolNames map[string]bool) string {
 }
 
 // docIntent reads what a tool does from its name's verb, falling back to
-// the HTTP method (a POST can be a search, so the name decides first).
+// the HTTP method (a POST can be a search, so the name decides first). A
+// verb requests use too reads as it does there: unsnooze_rule is sent as
+// a DELETE, but unsnoozing changes a rule as snoozing does. A tool that
+// only reads reads, whatever its verb (resolve_saved_object).
 func docIntent(d Doc) intent {
 	if ws := parts(d.Name); len(ws) > 0 {
 		if in, ok := nameVerbs[ws[0]]; ok {
+			return in
+		}
+		if in := intentWords()[ws[0]]; in != noIntent {
+			if d.ReadOnly {
+				return readIntent
+			}
 			return in
 		}
 	}

@@ -22,20 +22,20 @@ var synonymGroups = []struct{ say, means string }{
 	{"escalate deescalate downgrade bump raise lower prioritize prioritise", "severity update"},
 	{"assign unassign reassign", "assignee update"},
 	{"rename retitle", "title update"},
-	{"change edit modify alter amend adjust fix correct mark move switch replace", "update"},
+	{"change edit modify alter amend adjust fix correct mark move switch replace tweak tune", "update"},
 	{"label labels categorize categorise", "tag"},
 	{"enable disable activate deactivate", "update enable disable"},
 	{"acknowledge ack", "acknowledged status"},
 	{"run execute trigger invoke fire", "execute run"},
-	{"pause", "suspend"},
+	{"pause", "suspend disable"},
 	// Trying something out before it is live.
-	{"test try simulate simulation trial rehearse", "preview"},
+	{"test try simulate simulation trial rehearse backtest", "preview"},
 
 	// Reading. Reading verbs do not say whether one thing or a list is
 	// wanted; "details" does.
 	{"list search browse enumerate lookup query filter", "find"},
 	{"view read see display inspect", "get find"},
-	{"fetch retrieve detail details info information grab obtain acquire", "get"},
+	{"fetch retrieve detail details info information grab obtain acquire pull", "get"},
 	{"kind category flavor flavour variety", "type"},
 	// What a run, a query or an action gave back.
 	{"result results output outcome return returned response answer", "result output"},
@@ -49,13 +49,16 @@ var synonymGroups = []struct{ say, means string }{
 
 	// Creating and removing.
 	{"new start begin", "create"},
+	{"clone duplicate copy", "copy duplicate"},
 	{"open", "status"},
 	{"attach link associate", "add attach"},
 	{"remove erase purge wipe drop discard destroy clear trash", "delete"},
 
 	// Cases.
-	{"investigation incident", "case"},
+	{"investigation incident ticket", "case"},
 	{"note notes remark annotate annotation", "comment"},
+	// What someone said or wrote on a case is in its comments.
+	{"say said wrote written", "comment"},
 	{"history timeline activity audit changelog trail happen happened", "user action activity"},
 	{"evidence attachment upload screenshot dump pcap artifact artefact sample executable exe binary dll", "file"},
 	{"reporter reported author opener creator", "reporter"},
@@ -72,10 +75,14 @@ var synonymGroups = []struct{ say, means string }{
 	{"escalate escalation", "push"},
 	// Messages go out through connectors.
 	{"email mail slack teams pagerduty opsgenie page ping message notify", "connector"},
+	{"page paging notify notified notifying notification", "notification"},
 	{"integration", "connector package integration"},
 
 	// Alerting and detection.
 	{"signal signals", "alert"},
+	// Raw data: what the logs say, searched as events.
+	{"log logs event events login logon telemetry", "event esql"},
+	{"traffic netflow firewall dns ssh rdp", "event"},
 	{"detection signature analytic analytics", "rule detection"},
 	{"silence snooze suppress quiet hush mute", "mute snooze"},
 	{"unsilence unsnooze unmute", "unmute"},
@@ -84,22 +91,33 @@ var synonymGroups = []struct{ say, means string }{
 	{"isolate contain quarantine", "isolate"},
 	{"unisolate release reconnect", "release unisolate"},
 	{"kill terminate", "kill process"},
-	{"machine computer server device workstation laptop host endpoint agent", "host endpoint agent"},
+	// What is typed at a host's prompt is a command.
+	{"shell cmd terminal console prompt ipconfig ifconfig whoami netstat nslookup", "command"},
+	{"machine computer server device workstation laptop box vm host endpoint agent", "host endpoint agent"},
 
 	// Platform.
 	// Entity analytics scores users, hosts and services alike: entities.
 	{"user host service", "entity"},
 	{"tenant workspace", "space"},
-	{"permission permissions privilege privileges access", "role privilege"},
+	{"os", "operating system"},
+	{"permission permissions privilege privileges access rights admin administrator superuser", "role privilege"},
 	{"dataview", "data view"},
+	// APM marks deployments on a service's timeline as annotations.
+	{"deploy deployment rollout", "annotation deployment"},
 	{"sourcemap sourcemaps", "source map"},
 	{"backup", "export"},
-	{"restore", "import"},
+	{"restore load ingest", "import"},
+	// Asset criticality levels are impacts (low_impact … extreme_impact).
+	{"impact crown jewel", "criticality"},
 	// Dashboards and visualizations are saved objects; an exception in a
 	// list is an exception item.
 	{"dashboard visualization visualisation lens", "saved object"},
 	{"exception", "exception item"},
-	{"download", "file get"},
+	// Letting known-good activity through is an exception; lists of
+	// known-bad values are value lists.
+	{"whitelist whitelisted allowlist allowlisted exclude excluded exclusion exempt", "exception"},
+	{"blocklist blacklist denylist watchlist ioc indicator block ban", "value list"},
+	{"download", "file get export"},
 	{"app solution", "owner"},
 }
 
@@ -122,16 +140,37 @@ var verbSenses = []struct{ say, means string }{
 	// Giving an alert or a case to someone assigns it ("give me" shows,
 	// see phrases).
 	{"give hand", "update assignee"},
+	{"grant revoke", "role privilege"},
 	{"email mail ping message notify", "run connector"},
 	{"send forward export", "push"},
-	{"remove erase purge wipe drop discard destroy clear trash unlink", "delete"},
+	{"remove erase purge wipe drop discard destroy clear trash unlink lift undo nuke retire decommission", "delete"},
 	{"configure customize customise", "configuration settings"},
+	{"stop halt", "disable"},
+}
+
+// objectOrders are orders that mean something else for some objects:
+// stopping or turning off notifications silences a rule (mute, snooze)
+// rather than disabling it, and turning them back on unmutes it. Each
+// line: a term the order reads as, a term the rest of the request reads
+// as, and what the order then means.
+var objectOrders = []struct{ order, object, means string }{
+	{"disable", "notification", "mute snooze"},
+	{"enable", "notification", "unmute unsnooze"},
+	// Giving someone access grants a role; giving them an alert assigns it.
+	{"assignee", "privilege", "role privilege"},
+	// Searching or counting logs and events is a query over them.
+	{"find", "event", "query esql"},
+	{"count", "event", "query esql count"},
 }
 
 // phrases are idioms whose words mean something else apart; they are
 // replaced by their meaning before anything else reads the request.
 var phrases = []struct{ from, to string }{
 	{"get rid of", "delete"},
+	{"kick off", "run"},
+	{"kicked off", "ran"},
+	{"throw away", "delete"},
+	{"throw out", "delete"},
 	// Where the request runs, not what it is about.
 	{"in this space", ""},
 	{"in the space", ""},
@@ -146,7 +185,15 @@ var phrases = []struct{ from, to string }{
 	{"open my", "view my"},
 	{"open our", "view our"},
 	{"turn off", "disable"},
+	{"shut down", "disable"},
+	{"shut off", "disable"},
+	{"spin up", "create"},
+	{"clean up", "delete"},
+	{"tear down", "delete"},
 	{"turn on", "enable"},
+	// Back on the network is out of isolation; back on otherwise enables.
+	{"back on the network", "reconnect network"},
+	{"back online", "reconnect network"},
 	{"back on", "enable"},
 	{"switch on", "enable"},
 	{"switch off", "disable"},
@@ -180,18 +227,21 @@ const (
 // while "closed cases" is a filter and sets no intent.
 const (
 	readWords = "which what who whom whose when where how is are was were does do did has have " +
-		"list show find get search lookup look see view read fetch retrieve display check count browse tell download"
+		"list show find get search lookup look see view read fetch retrieve display check count browse tell download pull grab review inspect examine"
 	// actionVerbs are only ever verbs. Away from the lead of a request they
 	// describe rather than order ("which systems can we push to", "when
 	// they are pushed"), so there they count as little as a synonym.
 	actionVerbs = "create add open make start attach upload send push update change edit modify " +
 		"close reopen resolve assign unassign reassign escalate rename bump raise lower enable disable " +
 		"mute unmute snooze silence isolate execute fix replace configure save kill terminate install " +
-		"upgrade import rotate acknowledge ack invoke stop pause email mail ping notify give hand"
-	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash"
+		"upgrade import rotate acknowledge ack invoke stop halt pause email mail ping notify give hand " +
+		"nuke uninstall unenroll enroll grant revoke reset restart renew unpin dismiss generate recompute recalculate " +
+		"rerun unisolate unblock unsnooze cancel apply"
+	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash lift undo retire decommission"
 	// nounVerbs order a change when they lead ("tag the case") but are
 	// ordinary nouns elsewhere ("what tags").
-	nounVerbs = "new tag label mark move release run trigger set put link write record note comment"
+	nounVerbs = "new tag label mark move release run trigger set put link write record note comment " +
+		"quarantine contain schedule pin copy clone duplicate block whitelist allowlist exclude swap deploy sync favorite"
 )
 
 // questionWords open a question: what it asks is read, not changed.
@@ -269,6 +319,7 @@ func buildTable(groups []struct{ say, means string }) map[string][]string {
 
 // applyPhrases replaces idioms in a word list by their meaning.
 func applyPhrases(ws []string) []string {
+	ws = joinParticles(ws)
 	out := make([]string, 0, len(ws))
 	for i := 0; i < len(ws); {
 		if to, n := phraseAt(ws[i:]); n > 0 {
@@ -282,19 +333,48 @@ func applyPhrases(ws []string) []string {
 	return out
 }
 
-// phraseWords are the phrases split into words once.
-var phraseWords = sync.OnceValue(func() [][]string {
-	out := make([][]string, len(phrases))
+// particles are the phrasal verbs whose particle may come after their
+// object: "turn the pack off" is "turn off the pack".
+var particles = map[string][]string{"turn": {"off", "on"}, "switch": {"off", "on"}, "shut": {"down", "off"}}
+
+// joinParticles moves the particle of a phrasal verb that leads a clause
+// back to its verb, so that the phrases read it: "turn the pack off"
+// becomes "turn off the pack".
+func joinParticles(ws []string) []string {
+	if len(ws) < 3 || particles[ws[0]] == nil || slices.Contains(particles[ws[0]], ws[1]) {
+		return ws
+	}
+	for i := len(ws) - 1; i > 1; i-- {
+		if slices.Contains(particles[ws[0]], ws[i]) {
+			out := append([]string{ws[0], ws[i]}, ws[1:i]...)
+			return append(out, ws[i+1:]...)
+		}
+	}
+	return ws
+}
+
+// phrasesByFirst lists, for the first word of each phrase, the indexes
+// of the phrases starting with it and their words, in table order.
+var phrasesByFirst = sync.OnceValue(func() map[string][]phraseWords {
+	out := map[string][]phraseWords{}
 	for i, p := range phrases {
-		out[i] = strings.Fields(p.from)
+		ws := strings.Fields(p.from)
+		out[ws[0]] = append(out[ws[0]], phraseWords{i, ws})
 	}
 	return out
 })
 
+type phraseWords struct {
+	index int
+	words []string
+}
+
+// phraseAt is the meaning of the first phrase in the table that ws starts
+// with, and its number of words; 0 when none.
 func phraseAt(ws []string) (string, int) {
-	for i, pw := range phraseWords() {
-		if len(pw) <= len(ws) && slices.Equal(pw, ws[:len(pw)]) {
-			return phrases[i].to, len(pw)
+	for _, p := range phrasesByFirst()[ws[0]] {
+		if len(p.words) <= len(ws) && slices.Equal(p.words, ws[:len(p.words)]) {
+			return phrases[p.index].to, len(p.words)
 		}
 	}
 	return "", 0

@@ -3,6 +3,7 @@ package toolsearch
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // query is a parsed request: its words in typed order (so sums, and
@@ -22,6 +23,9 @@ type query struct {
 type queryWord struct {
 	readings []reading
 	marks    []string
+	// qualifies: the word is in a phrase that narrows the object down
+	// ("alerts from the noisy rule"), not the object itself.
+	qualifies bool
 }
 
 type reading struct {
@@ -34,6 +38,33 @@ type reading struct {
 // tools that look for it.
 var demonstratives = setOf("this", "that", "these", "those")
 
+// prepositions open a phrase that narrows down the object before it:
+// "alerts from the noisy rule", "alerts on host dc01". "To", "into" and
+// "onto" are not among them: they name where the act goes, which is as
+// much the request as the object ("add a note to the case").
+var prepositions = setOf("from", "on", "in", "for", "at", "by", "with", "across", "over", "under",
+	"within", "via", "per", "since", "during", "after", "before", "about", "through", "against")
+
+// copulas make the verb after them a state: "alerts that are still open"
+// orders nothing.
+var copulas = setOf("is", "are", "was", "were", "be", "been", "being", "still", "not")
+
+// determiners start a noun phrase, so the word after one is no verb.
+var determiners = setOf("a", "an", "the", "any", "some", "all", "every", "each", "no", "anything", "something", "nothing",
+	"this", "that", "these", "those", "my", "our", "your", "their")
+
+// complements end a narrowing phrase: what follows completes the order
+// ("mark the alerts from the noisy rule as acknowledged").
+var complements = setOf("as")
+
+// howWords open a question that may ask how to do something, or whether
+// it can be done: "how do I …", "is it possible to …". askedDoers come
+// right before the act such a question asks about.
+var (
+	howWords   = setOf("how", "is", "are", "can", "could", "do", "does")
+	askedDoers = setOf("to", "i", "we", "you")
+)
+
 // quantifiers make the next noun many, as a plural does: "every note".
 var quantifiers = setOf("all", "every", "each")
 
@@ -42,49 +73,161 @@ var quantifiers = setOf("all", "every", "each")
 // orders (see verbSenses). A word after "this" or "that" agrees with tools
 // taking its object by id, and every word with tools whose name ends with
 // it in the same number: "comments" (or "every comment") with
-// find_case_comments, "comment" with get_case_comment.
+// find_case_comments, "comment" with get_case_comment. Phrases narrowing the
+// object down count less ("from the noisy rule"; see parser), and so do the
+// clauses around the one that orders.
 func parseQuery(text string, v vocabulary) query {
-	var q query
-	seen := map[string]bool{}
+	p := parser{v: v, seen: map[string]bool{}, first: true,
+		asks: strings.HasSuffix(strings.TrimSpace(text), "?")}
+	cs := clauses(text)
+	order := orderClause(cs)
+	if order < 0 {
+		// No clause orders: read the request as one.
+		cs, order = [][]string{slices.Concat(cs...)}, 0
+	}
+	for _, w := range cs[order] {
+		p.read(w)
+	}
+	// The other clauses say why or where ("the brute force rule has been
+	// firing all night, snooze it until morning"): they narrow the order
+	// down, and order nothing themselves.
+	p.context = true
+	for i, c := range cs {
+		if i != order {
+			p.newClause()
+			for _, w := range c {
+				p.read(w)
+			}
+		}
+	}
+	return p.finish()
+}
+
+// parser reads a request word by word into a query.
+type parser struct {
+	q    query
+	v    vocabulary // nil reads words without relatives or undoings
+	seen map[string]bool
+	// asks: the request ends with a question mark; first: no word has
+	// been read yet.
+	asks, first bool
+	// context: the clause read does not order (see parseQuery).
+	context bool
+	// determined: the word before was a determiner; previous is that word.
+	determined bool
+	previous   string
+	// askingHow: the request asks how to do something, or whether it can
+	// be done (see howWords).
+	askingHow bool
 	// pointed and many: a demonstrative or a quantifier came before, and
 	// applies to the next word that is not a stopword.
-	pointed, many := false, false
-	asks := strings.HasSuffix(strings.TrimSpace(text), "?")
-	first := true
-	for _, w := range withoutPayload(applyPhrases(queryWords(text))) {
-		leads := false
-		if q.intent == noIntent {
-			q.intent = intentWords()[w]
-			leads = q.intent != noIntent
-			// A question word asks only at the start: in "preview which
-			// objects would change" it names what to show.
-			q.question = leads && questionWords[w] && first
-		}
-		first = false
-		s := stem(w)
-		if leads {
-			// Each sense is a word of its own: "assign" is update and
-			// assignee, not whichever of the two matches best.
-			for _, e := range senses()[s] {
-				q.add(seen, e, queryWord{readings: []reading{{e, 1}}})
-			}
-		}
-		word := queryWord{readings: wordReadings(w, s, leads, q.question || asks)}
-		if v != nil && !stopwords[w] {
-			word.readings = append(word.readings, relatives(w, v, q.question || asks)...)
-		}
-		if !stopwords[w] {
-			if pointed {
-				word.marks = append(word.marks, markings(inputMark, s)...)
-			}
-			word.marks = append(word.marks, markings(numberMark(many || isPlural(w)), s)...)
-			pointed, many = false, false
-		}
-		pointed = pointed || demonstratives[w]
-		many = many || quantifiers[w]
-		q.add(seen, s, word)
+	pointed, many bool
+	// inObject: a word naming what the request is about has been read
+	// ("alerts" in "mark the alerts from the noisy rule"); qualifying: a
+	// preposition came after it, so what follows narrows it down.
+	inObject, qualifying bool
+	// q.words[leadFrom:leadTo] were read from the leading verb; undone: a
+	// later word names a state it undoes (see undoings).
+	leadFrom, leadTo int
+	undone           bool
+}
+
+// read reads the next word: whether it leads, what it may mean, and what
+// it tells about the words after it.
+func (p *parser) read(w string) {
+	q := &p.q
+	leads := false
+	switch {
+	case p.context:
+	case q.intent == noIntent && !p.determined && !copulas[p.previous]:
+		q.intent = intentWords()[w]
+		leads = q.intent != noIntent
+		// A question word asks only at the start: in "preview which
+		// objects would change" it names what to show.
+		q.question = leads && questionWords[w] && p.first
+		p.askingHow = q.question && howWords[w]
+	case p.askingHow && askedDoers[p.previous] && intentWords()[w] > readIntent:
+		// "How do I isolate a host?", "is it possible to mute this
+		// rule?": a question asking how to act orders the act, politely.
+		q.intent, q.question, p.askingHow = intentWords()[w], false, false
+		leads = true
 	}
-	if asks && (q.intent == noIntent || q.intent == readIntent) {
+	p.first = false
+	// After a determiner a word names or describes: "any new alerts?"
+	// does not order anything new; after a copula it is a state.
+	p.determined = determiners[w]
+	p.previous = w
+	s := stem(w)
+	if leads {
+		p.leadFrom = len(q.words)
+		// Each sense is a word of its own: "assign" is update and
+		// assignee, not whichever of the two matches best.
+		for _, e := range senses()[s] {
+			p.add(e, queryWord{readings: []reading{{e, 1}}})
+		}
+	}
+	word := queryWord{readings: wordReadings(w, s, leads, q.question || p.asks), qualifies: p.qualifying || p.context}
+	if stopwords[w] {
+		p.pointed = p.pointed || demonstratives[w]
+		p.many = p.many || quantifiers[w]
+	} else {
+		p.readContent(w, s, leads, &word)
+	}
+	p.qualifying = (p.qualifying || (p.inObject && prepositions[w])) && !complements[w]
+	p.add(s, word)
+	if leads {
+		p.leadTo = len(q.words)
+	}
+}
+
+// readContent adds to word what a word that is not a stopword says beyond
+// its readings: its relatives, what it undoes, and the marks of the tools
+// agreeing with it.
+func (p *parser) readContent(w, s string, leads bool, word *queryWord) {
+	if p.v != nil {
+		word.readings = append(word.readings, relatives(w, p.v, p.q.question || p.asks)...)
+		if p.q.intent == deleteIntent && !leads && !p.context {
+			un := undoings(word.readings, p.v)
+			word.readings = append(word.readings, un...)
+			p.undone = p.undone || len(un) > 0
+		}
+	}
+	if p.pointed {
+		word.marks = append(word.marks, markings(inputMark, s)...)
+	}
+	word.marks = append(word.marks, markings(numberMark(p.many || isPlural(w)), s)...)
+	p.pointed, p.many = false, false
+	p.inObject = p.inObject || !leads
+}
+
+// add keeps the first use of a word: typing it twice does not count twice.
+func (p *parser) add(key string, w queryWord) {
+	if p.seen[key] || len(w.readings) == 0 {
+		return
+	}
+	p.seen[key] = true
+	p.q.words = append(p.q.words, w)
+}
+
+// newClause forgets what applied only to the words of the clause before.
+func (p *parser) newClause() {
+	p.determined, p.previous, p.pointed, p.many = false, "", false, false
+	p.inObject, p.qualifying = false, false
+}
+
+// finish applies what only the whole request tells: an order that undoes
+// its object or means something else for it, and a question mark.
+func (p *parser) finish() query {
+	q := p.q
+	if p.undone {
+		// "Remove the quarantine" orders an unisolation, not a deletion.
+		q.words = slices.Delete(q.words, p.leadFrom, p.leadTo)
+		q.intent = writeIntent
+	} else if means := objectOrder(q.words[p.leadFrom:p.leadTo], q.words[p.leadTo:]); means != nil {
+		q.words = slices.Replace(q.words, p.leadFrom, p.leadTo, means...)
+	}
+	q.dropEchoes()
+	if p.asks && (q.intent == noIntent || q.intent == readIntent) {
 		// "any cases still unassigned?" asks without a question word.
 		q.intent, q.question = readIntent, true
 	}
@@ -96,13 +239,24 @@ func parseQuery(text string, v vocabulary) query {
 	return q
 }
 
-// add keeps the first use of a word: typing it twice does not count twice.
-func (q *query) add(seen map[string]bool, key string, w queryWord) {
-	if seen[key] || len(w.readings) == 0 {
-		return
+// dropEchoes removes, from each word, the readings that only echo a term
+// another word of the request says outright: in "which ticketing systems
+// can we push cases to", "ticketing" may mean case, but "cases" is typed,
+// and the case tools must not gain from the same term twice.
+func (q *query) dropEchoes() {
+	var typed []string // few: a slice beats a map
+	for _, w := range q.words {
+		for _, r := range w.readings {
+			if r.weight == 1 {
+				typed = append(typed, r.term)
+			}
+		}
 	}
-	seen[key] = true
-	q.words = append(q.words, w)
+	for i, w := range q.words {
+		q.words[i].readings = slices.DeleteFunc(slices.Clone(w.readings), func(r reading) bool {
+			return r.weight != 1 && slices.Contains(typed, r.term)
+		})
+	}
 }
 
 // wordReadings are the word's stem, unless it is a stopword, and its
@@ -149,18 +303,63 @@ func markings(mark func(string) string, s string) []string {
 	return ms
 }
 
-// payloadMarks start the text a request carries rather than describes:
-// "add a note saying the host was isolated" is about notes, not hosts.
-var payloadMarks = setOf("saying", "says", "stating")
-
-// withoutPayload drops the words from the first payload mark on.
-func withoutPayload(ws []string) []string {
-	for i, w := range ws {
-		if payloadMarks[w] {
-			return ws[:i]
+// undoings read a state that a request removes as the action undoing it:
+// removing the quarantine of a host unisolates it, deleting a snooze
+// unsnoozes the rule. Only undoings that name tools count (unisolate_host),
+// not any word of their prose ("the data view nobody uses" is not unused).
+func undoings(rs []reading, v vocabulary) []reading {
+	var out []reading
+	for _, r := range rs {
+		if un := "un" + r.term; v.namesAction(un) {
+			out = append(out, reading{un, 1})
 		}
 	}
-	return ws
+	return out
+}
+
+// objectOrder is what an order means for its object when that differs
+// from what it means alone (see objectOrders), or nil.
+func objectOrder(order, rest []queryWord) []queryWord {
+	for _, o := range stemmedObjectOrders() {
+		if reads(order, o.order) && reads(rest, o.object) {
+			means := make([]queryWord, len(o.means))
+			for i, m := range o.means {
+				means[i] = queryWord{readings: []reading{{m, 1}}}
+			}
+			return means
+		}
+	}
+	return nil
+}
+
+// stemmedOrder is a line of objectOrders, stemmed.
+type stemmedOrder struct {
+	order, object string
+	means         []string
+}
+
+// stemmedObjectOrders are the objectOrders with their words stemmed.
+var stemmedObjectOrders = sync.OnceValue(func() []stemmedOrder {
+	out := make([]stemmedOrder, len(objectOrders))
+	for i, o := range objectOrders {
+		out[i].order, out[i].object = stem(o.order), stem(o.object)
+		for _, m := range words(o.means) {
+			out[i].means = append(out[i].means, stem(m))
+		}
+	}
+	return out
+})
+
+// reads reports whether any of ws reads as term.
+func reads(ws []queryWord, term string) bool {
+	for _, w := range ws {
+		for _, r := range w.readings {
+			if r.term == term {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // vocabulary is what a request is read against: the terms tools use.
@@ -170,6 +369,9 @@ type vocabulary interface {
 	// derived lists the terms derived from a stem ("criticality" from
 	// "critical").
 	derived(stem string) []string
+	// namesAction reports whether a term is the verb a tool's name starts
+	// with ("unisolat" for unisolate_host).
+	namesAction(term string) bool
 }
 
 // knows reports whether a stem means anything to v: a tool uses it, or
@@ -180,7 +382,8 @@ func knows(v vocabulary, s string) bool {
 
 // relatives are the readings of w through its relatives, at derivedWeight:
 // the word it derives from, with its lexicon meanings ("riskiest": risk),
-// and the terms derived from it ("critical": criticality).
+// and the terms derived from it ("critical": criticality), which count
+// less when the tools use w itself (see usedDerivedWeight).
 func relatives(w string, v vocabulary, question bool) []reading {
 	var rs []reading
 	if b := base(w, func(s string) bool { return knows(v, s) }, true); b != "" {
@@ -188,8 +391,12 @@ func relatives(w string, v vocabulary, question bool) []reading {
 			rs = append(rs, reading{r.term, r.weight * derivedWeight})
 		}
 	}
+	weight := derivedWeight
+	if v.df(stem(w)) > 0 {
+		weight = usedDerivedWeight
+	}
 	for _, t := range v.derived(stem(w)) {
-		rs = append(rs, reading{t, derivedWeight})
+		rs = append(rs, reading{t, weight})
 	}
 	return rs
 }

@@ -44,12 +44,28 @@ func parts(text string) []string {
 // queryWords splits a request without splitting camelCase: "ServiceNow" in
 // a request is one name, not "service" and "now". Documents hold the whole
 // form too (see words), so "caseId" typed in a request still matches.
+// Numbers are left out: in a request they are values (case 42, the last 24
+// hours, 10.0.0.5), and a tool whose text happens to hold the same number
+// is no nearer the wish. A hyphenated "un-" stays with its word:
+// "un-isolate" is unisolate.
 func queryWords(text string) []string {
 	runs := alnumRuns(text)
-	for i, run := range runs {
-		runs[i] = strings.ToLower(run)
+	out := runs[:0]
+	for _, run := range runs {
+		run = strings.ToLower(run)
+		switch {
+		case isDigits(run):
+		case len(out) > 0 && out[len(out)-1] == "un":
+			out[len(out)-1] += run
+		default:
+			out = append(out, run)
+		}
 	}
-	return runs
+	return out
+}
+
+func isDigits(s string) bool {
+	return strings.TrimFunc(s, unicode.IsDigit) == ""
 }
 
 // alnumRuns are the maximal runs of letters and digits in text, as
@@ -118,7 +134,7 @@ func humpAt(runes []rune, i int) bool {
 // read intent (intentWords) before they go.
 var stopwords = setOf(
 	"a", "an", "the", "this", "that", "these", "those", "it", "its", "they", "them", "their",
-	"i", "me", "my", "we", "us", "our", "you", "your", "he", "she", "his", "her", "someone", "anyone",
+	"i", "me", "my", "we", "us", "our", "you", "your", "he", "she", "his", "her", "someone", "anyone", "anything", "nothing",
 	"is", "are", "was", "were", "be", "been", "being", "am",
 	"do", "does", "did", "have", "has", "had", "can", "could", "would", "should", "will", "shall", "may", "might", "must",
 	"to", "of", "for", "on", "in", "at", "by", "from", "into", "onto", "about", "as", "with", "within", "via", "per",
@@ -127,6 +143,8 @@ var stopwords = setOf(
 	"please", "show", "tell", "want", "need", "let", "like", "just", "also", "already", "still",
 	"all", "every", "each", "entire", "whole", "some", "any", "one", "ones", "thing", "things", "stuff", "everything", "something", "up", "out", "over",
 	"saying", "says", "say", "else", "again", "now", "currently", "really", "very", "not",
+	// What is left of contractions ("what's", "don't", "we're").
+	"s", "t", "d", "m", "ll", "re", "ve",
 )
 
 func setOf(ws ...string) map[string]bool {
@@ -151,6 +169,7 @@ func stem(w string) string {
 	if k, ok := irregular[w]; ok {
 		return k
 	}
+	w = americanSpelling(w)
 	w = stripPlural(w)
 	w = stripVerbEnding(w)
 	if len(w) > 2 && strings.HasSuffix(w, "e") {
@@ -159,9 +178,30 @@ func stem(w string) string {
 	return undouble(w)
 }
 
-// irregular are words the rules would fold onto a different word: the
-// "settings" of a case are not the verb "set" that names tools.
-var irregular = map[string]string{"setting": "setting", "settings": "setting"}
+// americanSpelling folds the British -ise and -isation onto the -ize and
+// -ization the tools are written with: "anonymised" meets "anonymized".
+// Words that only look alike ("raise", "noise") fold the same way on both
+// sides, so no harm is done.
+func americanSpelling(w string) string {
+	if i := strings.LastIndex(w, "isation"); i > 0 {
+		return w[:i] + "ization" + w[i+len("isation"):]
+	}
+	for _, suffix := range []string{"ise", "ised", "ises", "ising", "iser", "isers"} {
+		if base, ok := strings.CutSuffix(w, suffix); ok && len(base) >= 3 {
+			return base + "iz" + suffix[2:]
+		}
+	}
+	return w
+}
+
+// irregular are words the rules would fold onto a different word, or
+// would not fold onto theirs: the "settings" of a case are not the verb
+// "set" that names tools, "alerting" is the framework and not alerts, and
+// short forms people type ("env", "prod") are their long ones.
+var irregular = map[string]string{
+	"setting": "setting", "settings": "setting", "alerting": "alerting",
+	"env": "environment", "envs": "environment", "prod": "production", "perms": "permission", "creds": "credential",
+}
 
 // isPlural reports whether the plural rule would change w.
 func isPlural(w string) bool {

@@ -24,10 +24,11 @@ func TestWordsSplitsIdentifiers(t *testing.T) {
 	}
 }
 
-// A request keeps camelCase words whole: "ServiceNow" is one name.
+// A request keeps camelCase words whole: "ServiceNow" is one name. Its
+// numbers are values, and go.
 func TestQueryWordsKeepsCamelCaseWhole(t *testing.T) {
-	got := queryWords("Send it to ServiceNow, caseId 7")
-	want := []string{"send", "it", "to", "servicenow", "caseid", "7"}
+	got := queryWords("Send it to ServiceNow, caseId 7, web01")
+	want := []string{"send", "it", "to", "servicenow", "caseid", "web01"}
 	if !slices.Equal(got, want) {
 		t.Errorf("queryWords = %q, want %q", got, want)
 	}
@@ -87,10 +88,16 @@ func TestTermsDropStopwords(t *testing.T) {
 }
 
 func TestPhrasesBecomeTheirMeaning(t *testing.T) {
-	got := applyPhrases(queryWords("get rid of the index pattern"))
-	want := []string{"delete", "the", "data", "view"}
-	if !slices.Equal(got, want) {
-		t.Errorf("applyPhrases = %q, want %q", got, want)
+	for in, want := range map[string][]string{
+		"get rid of the index pattern": {"delete", "the", "data", "view"},
+		// A particle after the object still belongs to its verb.
+		"turn the pack off":         {"disable", "the", "pack"},
+		"turn off the pack":         {"disable", "the", "pack"},
+		"turn the rule back on now": {"enable", "the", "rule", "back", "now"},
+	} {
+		if got := applyPhrases(queryWords(in)); !slices.Equal(got, want) {
+			t.Errorf("applyPhrases(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
@@ -101,5 +108,19 @@ func TestLexiconTablesAreStemmed(t *testing.T) {
 	}
 	if !slices.Contains(senses()[stem("assign")], stem("assignee")) {
 		t.Errorf("senses of assign = %q, want assignee among them", senses()[stem("assign")])
+	}
+}
+
+// British spellings meet the American ones the tools use, and short forms
+// their long ones.
+func TestStemFoldsSpellingsAndShortForms(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"anonymise", "anonymize"}, {"anonymised", "anonymized"}, {"anonymisation", "anonymization"},
+		{"prioritising", "prioritizing"}, {"categorises", "categorizes"},
+		{"env", "environments"}, {"prod", "production"},
+	} {
+		if stem(pair[0]) != stem(pair[1]) {
+			t.Errorf("stem(%q) = %q, stem(%q) = %q; want them equal", pair[0], stem(pair[0]), pair[1], stem(pair[1]))
+		}
 	}
 }

@@ -14,10 +14,15 @@
 // through its best reading, which is the word itself, one of its meanings
 // in a small domain lexicon (lexicon.go), or a relative by derivation
 // ("riskiest" and risk, "critical" and criticality; derive.go), each worth
-// less than the typed word. The leading verb is read for what it orders
-// ("tag the case" updates it), verbs elsewhere only describe, and "this
-// case" or a plural agree with tools that take a case or return a list.
-// Text the request carries ("a note saying …") is not read.
+// less than the typed word; a meaning another word types outright is not
+// counted again. The leading verb is read for what it orders ("tag the
+// case" updates it; "remove the quarantine" unisolates, "stop paging me"
+// mutes), verbs elsewhere only describe, and "this case" or a plural agree
+// with tools that take a case or return a list. A phrase narrowing the
+// object down ("alerts from the noisy rule") counts less than the object,
+// and so do the clauses around the one that orders ("the rule fired all
+// night, snooze it"; clauses.go). Text the request carries ("a note saying
+// …") and numbers are not read.
 //
 // A tool's sum is then scaled by how much of the request it covers, so
 // that one strong word does not outrank a tool matching most of it. Tools
@@ -59,6 +64,10 @@ const (
 	// word it derives from ("risk" for "riskiest") or a term derived from
 	// it ("criticality" for "critical"); see derive.go.
 	derivedWeight = 0.8
+	// usedDerivedWeight is what a term derived from the word typed counts
+	// for when the tools use that word too: "critical" is a severity in
+	// their arguments, so "critical alerts" is not about criticality.
+	usedDerivedWeight = 0.5
 	// stateWeight is what an action verb counts for in a question, where
 	// it names a state ("which rules are muted").
 	stateWeight = 0.8
@@ -66,6 +75,10 @@ const (
 	// how the word was used: "this case" and a tool taking a caseId,
 	// "comments" and find_case_comments.
 	agreementBoost = 1.25
+	// qualifierWeight is what a word counts for in a phrase narrowing the
+	// object down: in "mark the alerts from the noisy rule as
+	// acknowledged", alerts are marked, not the rule.
+	qualifierWeight = 0.7
 	// intentBoost multiplies the score of tools whose verb matches the
 	// request's intent; small, so it settles close calls only.
 	intentBoost = 1.2
@@ -80,6 +93,9 @@ const (
 	// strong word ("summary" in "email the SOC lead a summary") does not
 	// outrank a tool matching most of the request.
 	coverageExponent = 0.7
+	// argOnlyCoverage is how much less than a whole word a word counts
+	// towards coverage when a tool has it only among its arguments.
+	argOnlyCoverage = 0.5
 )
 
 // Index is an immutable search index; Search is safe for concurrent use.
@@ -95,6 +111,8 @@ type Index struct {
 	marks map[string][]int
 	// derivations maps a stem to the index terms derived from it.
 	derivations map[string][]string
+	// actions are the stems of the verbs tool names start with.
+	actions map[string]bool
 }
 
 // posting is one tool containing a term, with the term's precomputed
@@ -102,6 +120,10 @@ type Index struct {
 type posting struct {
 	doc   int
 	value float64
+	// argOnly: the tool has the term only among its arguments. A tool
+	// with a hundred members (a detection rule) has most words somewhere
+	// in them, so such a match says little about what the tool is for.
+	argOnly bool
 }
 
 // New indexes docs. Tool names should be unique: they are how hits are
@@ -113,6 +135,7 @@ func New(docs []Doc) *Index {
 		changes:  make([]bool, len(docs)),
 		postings: map[string][]posting{},
 		marks:    map[string][]int{},
+		actions:  map[string]bool{},
 	}
 	toolNames := map[string]bool{}
 	for _, d := range docs {
@@ -122,6 +145,9 @@ func New(docs []Doc) *Index {
 	family := familyTerms(docs)
 	for i, d := range docs {
 		ix.names[i] = d.Name
+		if ws := parts(d.Name); len(ws) > 0 {
+			ix.actions[stem(ws[0])] = true
+		}
 		ix.verbs[i] = docIntent(d)
 		ix.changes[i] = !d.ReadOnly && ix.verbs[i] != readIntent && ix.verbs[i] != noIntent
 		fields[i] = docFields(d, toolNames)
@@ -146,9 +172,17 @@ func (ix *Index) addPostings(fields [][numFields][]string) {
 		}
 	}
 	for i := range fields {
+		outside := map[string]bool{}
+		for j, ts := range fields[i] {
+			if j != fieldArgNames && j != fieldArgDescriptions {
+				for _, t := range ts {
+					outside[t] = true
+				}
+			}
+		}
 		for _, t := range slices.Sorted(maps.Keys(freqs[i])) {
 			value := idf(len(fields), df[t]) * freqs[i][t]
-			ix.postings[t] = append(ix.postings[t], posting{doc: i, value: value})
+			ix.postings[t] = append(ix.postings[t], posting{doc: i, value: value, argOnly: !outside[t]})
 		}
 	}
 }
@@ -159,20 +193,19 @@ func (ix *Index) addPostings(fields [][numFields][]string) {
 func (ix *Index) Search(query string, limit int) []Hit {
 	q := parseQuery(query, ix)
 	scores, matched, counted := ix.score(q)
-	// coverage[k] scales a tool matching k of the counted words.
-	coverage := make([]float64, counted+1)
-	for k := range coverage {
-		coverage[k] = 1
-		if counted > 1 {
-			coverage[k] = math.Pow(float64(k)/float64(counted), coverageExponent)
+	// coverage scales a tool matching k of the counted words.
+	coverage := func(k float64) float64 {
+		if counted <= 1 {
+			return 1
 		}
+		return math.Pow(k/float64(counted), coverageExponent)
 	}
 	hits := make([]Hit, 0, len(scores))
 	for i, s := range scores {
 		if s <= 0 {
 			continue
 		}
-		s *= coverage[matched[i]]
+		s *= coverage(matched[i])
 		switch {
 		case ix.verbs[i] == q.intent:
 			s *= intentBoost
@@ -226,17 +259,20 @@ func topHits(hits []Hit, limit int) []Hit {
 // it is one word). It also counts, per tool, the words it matches, and
 // how many words match any tool: a name or a host ("Maria", "web-01")
 // matching none does not count against anyone.
-func (ix *Index) score(q query) (scores []float64, matched []int, counted int) {
+func (ix *Index) score(q query) (scores, matched []float64, counted int) {
 	scores = make([]float64, len(ix.names))
-	matched = make([]int, len(ix.names))
+	matched = make([]float64, len(ix.names))
 	best := make([]float64, len(ix.names))
+	argOnly := make([]bool, len(ix.names))
 	agrees := make([]bool, len(ix.names))
 	for _, w := range q.words {
 		clear(best)
 		clear(agrees)
 		for _, r := range w.readings {
 			for _, p := range ix.postings[r.term] {
-				best[p.doc] = max(best[p.doc], r.weight*p.value)
+				if v := r.weight * p.value; v > best[p.doc] {
+					best[p.doc], argOnly[p.doc] = v, p.argOnly
+				}
 			}
 		}
 		for _, m := range w.marks {
@@ -251,6 +287,12 @@ func (ix *Index) score(q query) (scores []float64, matched []int, counted int) {
 			}
 			found = true
 			matched[i]++
+			if argOnly[i] {
+				matched[i] -= argOnlyCoverage
+			}
+			if w.qualifies {
+				v *= qualifierWeight
+			}
 			if agrees[i] {
 				v *= agreementBoost
 			}
@@ -267,3 +309,5 @@ func (ix *Index) score(q query) (scores []float64, matched []int, counted int) {
 func (ix *Index) df(term string) int { return len(ix.postings[term]) }
 
 func (ix *Index) derived(stem string) []string { return ix.derivations[stem] }
+
+func (ix *Index) namesAction(term string) bool { return ix.actions[term] }

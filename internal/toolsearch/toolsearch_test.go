@@ -381,3 +381,164 @@ func TestFamilyTermsComeFromPathsBelow(t *testing.T) {
 		}
 	}
 }
+
+// What the request is about counts more than a phrase narrowing it down:
+// the alerts are marked, not the rule they come from.
+func TestQualifyingPhraseCountsLess(t *testing.T) {
+	q := parseQuery("mark the alerts from the noisy rule as acknowledged", nil)
+	qualifies := map[string]bool{}
+	for _, w := range q.words {
+		qualifies[w.readings[0].term] = w.qualifies
+	}
+	if qualifies[stem("alerts")] || !qualifies[stem("rule")] || !qualifies[stem("noisy")] || qualifies[stem("acknowledged")] {
+		t.Errorf("qualifying words %v: want the rule and its adjective, not the alerts or what they become", qualifies)
+	}
+	ix := New([]Doc{
+		{Name: "set_widget_status", Title: "Set widget status", Method: "POST", Description: "Acknowledge or close widgets."},
+		{Name: "update_gadget", Title: "Update gadget", Method: "PUT", Description: "Change a gadget, which raises widgets."},
+		{Name: "get_gadget", Title: "Get gadget", Method: "GET"},
+		{Name: "find_sprockets", Title: "Find sprockets", Method: "GET"},
+		{Name: "delete_sprocket", Title: "Delete sprocket", Method: "DELETE"},
+	})
+	first(t, ix, "mark the widgets from the noisy gadget as acknowledged", "set_widget_status")
+}
+
+// A meaning another word of the request types outright counts once:
+// "ticketing" may mean case, but "cases" is typed.
+func TestEchoedMeaningCountsOnce(t *testing.T) {
+	q := parseQuery("which ticketing systems can we push cases to", nil)
+	for _, w := range q.words {
+		if w.readings[0].term == stem("ticketing") && slices.ContainsFunc(w.readings, func(r reading) bool { return r.term == stem("case") }) {
+			t.Errorf("ticketing still reads as case: %v", w.readings)
+		}
+	}
+}
+
+// Removing a state undoes the action that set it, when a tool is named for
+// the undoing; otherwise removing deletes.
+func TestRemovingAStateUndoesIt(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "isolate_host", Title: "Isolate host", Method: "POST"},
+		{Name: "unisolate_host", Title: "Release isolated host", Method: "POST"},
+		{Name: "delete_host", Title: "Delete host", Method: "DELETE", Description: "Delete an unused host."},
+	})
+	first(t, ix, "remove the quarantine from web-01", "unisolate_host")
+	first(t, ix, "lift the isolation on web-01", "unisolate_host")
+	first(t, ix, "delete the host nobody uses", "delete_host") // "uses" is no undoing
+}
+
+// ruleDocs is a small world of rule tools that act or read.
+var ruleDocs = []Doc{
+	{Name: "disable_rule", Title: "Disable rule", Method: "POST", Description: "Stop a rule from running."},
+	{Name: "mute_rule", Title: "Mute rule", Method: "POST", Description: "Silence all notifications of a rule."},
+	{Name: "find_rules", Title: "Find rules", Method: "GET", Description: "List rules, muted or not."},
+}
+
+// Stopping or turning off notifications silences a rule; stopping the rule
+// disables it.
+func TestStoppingNotificationsSilences(t *testing.T) {
+	ix := New(ruleDocs)
+	first(t, ix, "stop paging me for the disk rule", "mute_rule")
+	first(t, ix, "turn off notifications for the disk rule", "mute_rule")
+	first(t, ix, "stop the disk rule", "disable_rule")
+}
+
+// A word after a determiner names or describes; it does not order.
+func TestWordAfterDeterminerDoesNotOrder(t *testing.T) {
+	if q := parseQuery("any new incidents today?", nil); q.intent != readIntent || !q.question {
+		t.Errorf("any new incidents today?: intent %d, question %v; want a question that reads", q.intent, q.question)
+	}
+	if q := parseQuery("new case from this alert", nil); q.intent != writeIntent {
+		t.Errorf("new case from this alert: intent %d; want a change", q.intent)
+	}
+}
+
+// A verb that names a tool reads as the same verb in a request, whatever
+// the method; a tool that only reads reads.
+func TestNameVerbReadsAsInRequests(t *testing.T) {
+	for _, tc := range []struct {
+		doc  Doc
+		want intent
+	}{
+		{Doc{Name: "unsnooze_rule", Method: "DELETE"}, writeIntent},
+		{Doc{Name: "resolve_saved_object", Method: "GET", ReadOnly: true}, readIntent},
+		{Doc{Name: "find_rules", Method: "POST"}, readIntent},
+		{Doc{Name: "authorize_transforms", Method: "POST"}, writeIntent},
+	} {
+		if got := docIntent(tc.doc); got != tc.want {
+			t.Errorf("%s: intent %d, want %d", tc.doc.Name, got, tc.want)
+		}
+	}
+}
+
+// A question asking how to act, or whether one can, orders the act; a
+// question about things does not.
+func TestAskingHowOrders(t *testing.T) {
+	ix := New(ruleDocs)
+	first(t, ix, "is it possible to mute this rule?", "mute_rule")
+	first(t, ix, "how do I mute a rule?", "mute_rule")
+	first(t, ix, "which rules are muted?", "find_rules")
+}
+
+// Of a request's clauses, the one that orders is read for the order; the
+// others say why or where, and count less.
+func TestOrderingClauseLeads(t *testing.T) {
+	q := parseQuery("the disk rule has been firing all night, snooze it until morning", nil)
+	if q.intent != writeIntent {
+		t.Errorf("intent %d, want a change", q.intent)
+	}
+	qualifies := map[string]bool{}
+	for _, w := range q.words {
+		qualifies[w.readings[0].term] = w.qualifies
+	}
+	if !qualifies[stem("rule")] || qualifies[stem("snooze")] {
+		t.Errorf("qualifying words %v: want the rule, not the snooze", qualifies)
+	}
+	ix := New(ruleDocs)
+	first(t, ix, "is this a false positive? mute the rule", "mute_rule")
+	first(t, ix, "the rule fires all night, mute it", "mute_rule")
+	if got := clauses("grab payload.elf off web-03: then scan it, so we know"); len(got) != 3 {
+		t.Errorf("clauses %q, want three", got)
+	}
+}
+
+// A verb after a copula is a state: "alerts that are still open" orders
+// nothing.
+func TestVerbAfterCopulaIsAState(t *testing.T) {
+	if q := parseQuery("the alerts that are still open", nil); q.intent != readIntent {
+		t.Errorf("intent %d, want a read", q.intent)
+	}
+}
+
+// Searching or counting logs is a query over them; what a thing is called
+// is its name, not a search.
+func TestSearchingLogsQueriesThem(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "query_esql", Title: "Query events (ES|QL)", Method: "POST", ReadOnly: true, Description: "Run an ES|QL query."},
+		{Name: "search_firewall_widgets", Title: "Search firewall widgets", Method: "POST", ReadOnly: true,
+			Description: "Search the widgets that filter traffic."},
+		{Name: "find_saved_objects", Title: "Find saved objects", Method: "GET", Description: "Search saved objects."},
+	})
+	first(t, ix, "search the firewall logs for traffic to 10.0.0.5", "query_esql")
+	first(t, ix, "find the saved object called failed logins", "find_saved_objects")
+}
+
+// A word the tools use as it is reads chiefly as itself: "critical" is a
+// severity, and only faintly criticality; "riskiest", which no tool uses,
+// reads fully as risk.
+func TestUsedWordsLeanOnThemselves(t *testing.T) {
+	docs := []Doc{
+		{Name: "get_asset_criticality", Title: "Get asset criticality", Method: "GET"},
+		{Name: "search_alerts", Title: "Search alerts", Method: "POST", ReadOnly: true,
+			Arguments: []Argument{{"severity", "low high critical"}}},
+		{Name: "list_risky_hosts", Title: "List hosts by risk", Method: "GET"},
+	}
+	// Alerts are everywhere, as in Kibana: the word tells little.
+	for _, name := range []string{"mute_rule", "get_rule", "create_rule"} {
+		docs = append(docs, Doc{Name: name, Method: "GET", Description: "A rule raises alerts."})
+	}
+	ix := New(docs)
+	first(t, ix, "critical alerts on dc01", "search_alerts")
+	first(t, ix, "what is the criticality of dc01", "get_asset_criticality")
+	first(t, ix, "which hosts are riskiest", "list_risky_hosts")
+}

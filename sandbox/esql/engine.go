@@ -24,12 +24,24 @@ type Source interface {
 type Doc struct {
 	ID     string
 	Source map[string]any
+	// Version changes whenever the document is written (Elasticsearch's
+	// _version): with a Cache, the engine makes a document again when
+	// its Version or its Source map changes.
+	Version int64
 }
 
 // IDSource is an optional Source extension giving documents with their _id.
 // Without it, a document's _id is its position in the index.
 type IDSource interface {
 	DocsWithID(index string) []Doc
+}
+
+// MappedSource is an optional Source extension: the types an index's
+// mapping gives its fields, in ES|QL's names (keyword, text, date, ip,
+// long, double, boolean). A field it does not name is typed from its
+// values, as dynamic mapping would. A Cache assumes it does not change.
+type MappedSource interface {
+	Mapping(index string) map[string]string
 }
 
 // TimeRange restricts @timestamp (inclusive bounds; a zero bound is open).
@@ -44,8 +56,9 @@ type Request struct {
 	// Filter restricts every source to documents whose @timestamp is in the
 	// range, before the pipeline (the _query API's filter).
 	Filter *TimeRange
-	// DocFilter, when set, also restricts every source's documents.
-	DocFilter func(index string, doc map[string]any) bool
+	// DocFilter, when set, also restricts every source's documents (id
+	// is the _id, or the position without an IDSource).
+	DocFilter func(index, id string, doc map[string]any) bool
 }
 
 // Column is one column of the answer.
@@ -75,6 +88,9 @@ type Engine struct {
 	DefaultLimit int
 	// MaxLimit caps any LIMIT (0: 10000, as ES).
 	MaxLimit int
+	// Cache, when set, keeps the documents of an IDSource flattened and
+	// typed between queries (one Cache per Source).
+	Cache *Cache
 
 	noRecover bool // fuzzing: let panics through
 }
@@ -335,10 +351,120 @@ func inferType(name string, vals []any) string {
 	return "keyword"
 }
 
+// loadedDoc is a document flattened, with its cells typed as its own
+// index types them.
 type loadedDoc struct {
 	index, id string
 	fields    fieldVals
 	raw       map[string]any
+	cells     []any // by its index's fields, of its index's types
+}
+
+// loadedIndex is an index's documents, flattened and typed.
+type loadedIndex struct {
+	docs    []loadedDoc
+	types   map[string]string
+	fields  []string          // sorted: the order of each document's cells
+	mapping map[string]string // the index's declared types
+}
+
+// docsOf lists an index's documents with their _id, or their position.
+func docsOf(src Source, ix string) []Doc {
+	if is, ok := src.(IDSource); ok {
+		return is.DocsWithID(ix)
+	}
+	var ds []Doc
+	for i, d := range src.Docs(ix) {
+		ds = append(ds, Doc{ID: fmt.Sprint(i), Source: d})
+	}
+	return ds
+}
+
+// mappingOf is the index's mapping, when the source has one.
+func mappingOf(src Source, ix string) map[string]string {
+	if ms, ok := src.(MappedSource); ok {
+		return ms.Mapping(ix)
+	}
+	return nil
+}
+
+// loadIndex flattens the documents, types the index's fields (by the
+// mapping, else from their values as dynamic mapping would) and types
+// each document's cells.
+func loadIndex(ix string, ds []Doc, mapping map[string]string) *loadedIndex {
+	out := &loadedIndex{docs: make([]loadedDoc, len(ds)), mapping: mapping}
+	for i, d := range ds {
+		fv := fieldVals{}
+		flatten("", d.Source, fv)
+		out.docs[i] = loadedDoc{index: ix, id: d.ID, fields: fv, raw: d.Source}
+	}
+	out.retype()
+	return out
+}
+
+// retype infers the index's types from all its documents and types every
+// document's cells with them.
+func (li *loadedIndex) retype() {
+	byField := fieldVals{}
+	for _, d := range li.docs {
+		for k, v := range d.fields {
+			byField[k] = append(byField[k], v...)
+		}
+	}
+	li.types = make(map[string]string, len(byField))
+	li.fields = make([]string, 0, len(byField))
+	for k, v := range byField {
+		li.types[k] = inferType(k, v)
+		if t := li.mapping[k]; t != "" && li.types[k] != "null" {
+			li.types[k] = t
+		}
+		li.fields = append(li.fields, k)
+	}
+	sort.Strings(li.fields)
+	for i := range li.docs {
+		d := &li.docs[i]
+		d.cells = make([]any, len(li.fields))
+		for j, f := range li.fields {
+			d.cells[j] = typedCell(d.fields[f], li.types[f])
+		}
+	}
+}
+
+// rowMaker fills a query's field columns from one index's documents.
+type rowMaker struct {
+	pos   []int  // by query field: the index's cell, or -1
+	retyp []bool // by query field: the query types it otherwise
+}
+
+func (li *loadedIndex) rowMaker(fields []string, types map[string]string) rowMaker {
+	m := rowMaker{pos: make([]int, len(fields)), retyp: make([]bool, len(fields))}
+	for i, f := range fields {
+		j, found := sort.Find(len(li.fields), func(k int) int { return strings.Compare(f, li.fields[k]) })
+		if !found {
+			m.pos[i] = -1
+			continue
+		}
+		m.pos[i] = j
+		m.retyp[i] = li.types[f] != types[f]
+	}
+	return m
+}
+
+// fill writes the document's cells into the row's first columns.
+func (m rowMaker) fill(row []any, d *loadedDoc, fields []string, types map[string]string) {
+	for i, j := range m.pos {
+		switch {
+		case j < 0:
+		case m.retyp[i]:
+			row[i] = typedCell(d.fields[fields[i]], types[fields[i]])
+		default:
+			v := d.cells[j]
+			if mv, ok := v.([]any); ok {
+				v = append([]any(nil), mv...) // rows are the query's own
+			}
+			row[i] = v
+		}
+	}
 }
 
 func (r *run) from(c *fromCmd, req Request) (*table, *verr) {
@@ -386,28 +512,17 @@ func (r *run) from(c *fromCmd, req Request) (*table, *verr) {
 	}
 	// Load, flatten and type every document of the indices (the mapping),
 	// then keep the ones the filters let through.
-	var docs []loadedDoc
+	var loaded []*loadedIndex
 	types := map[string]string{}
 	for _, ix := range indices {
-		var ds []Doc
-		if is, ok := src.(IDSource); ok {
-			ds = is.DocsWithID(ix)
+		var li *loadedIndex
+		if is, ok := src.(IDSource); ok && r.e.Cache != nil {
+			li = r.e.Cache.load(ix, is.DocsWithID(ix), mappingOf(src, ix))
 		} else {
-			for i, d := range src.Docs(ix) {
-				ds = append(ds, Doc{ID: fmt.Sprint(i), Source: d})
-			}
+			li = loadIndex(ix, docsOf(src, ix), mappingOf(src, ix))
 		}
-		byField := fieldVals{}
-		for _, d := range ds {
-			fv := fieldVals{}
-			flatten("", d.Source, fv)
-			for k, v := range fv {
-				byField[k] = append(byField[k], v...)
-			}
-			docs = append(docs, loadedDoc{index: ix, id: d.ID, fields: fv, raw: d.Source})
-		}
-		for k, v := range byField {
-			t := inferType(k, v)
+		loaded = append(loaded, li)
+		for k, t := range li.types {
 			old, ok := types[k]
 			switch {
 			case !ok || old == "null":
@@ -445,32 +560,34 @@ func (r *run) from(c *fromCmd, req Request) (*table, *verr) {
 		}
 		t.cols = append(t.cols, column{m, typ})
 	}
-	for _, d := range docs {
-		if !r.keep(d, req) {
-			continue
-		}
-		row := make([]any, len(t.cols))
-		for i, f := range fields {
-			row[i] = typedCell(d.fields[f], types[f])
-		}
-		for j, m := range metas {
-			var v any
-			switch m {
-			case "_id":
-				v = d.id
-			case "_index", "_index_mode":
-				v = d.index
-				if m == "_index_mode" {
-					v = "standard"
-				}
-			case "_version":
-				v = int64(1)
-			case "_score":
-				v = 0.0
+	for _, li := range loaded {
+		mk := li.rowMaker(fields, types)
+		for i := range li.docs {
+			d := &li.docs[i]
+			if !r.keep(d, req) {
+				continue
 			}
-			row[len(fields)+j] = v
+			row := make([]any, len(t.cols))
+			mk.fill(row, d, fields, types)
+			for j, m := range metas {
+				var v any
+				switch m {
+				case "_id":
+					v = d.id
+				case "_index", "_index_mode":
+					v = d.index
+					if m == "_index_mode" {
+						v = "standard"
+					}
+				case "_version":
+					v = int64(1)
+				case "_score":
+					v = 0.0
+				}
+				row[len(fields)+j] = v
+			}
+			t.rows = append(t.rows, row)
 		}
-		t.rows = append(t.rows, row)
 	}
 	return t, nil
 }
@@ -491,8 +608,8 @@ func typedCell(raw []any, typ string) any {
 	return mvOf(vals)
 }
 
-func (r *run) keep(d loadedDoc, req Request) bool {
-	if req.DocFilter != nil && !req.DocFilter(d.index, d.raw) {
+func (r *run) keep(d *loadedDoc, req Request) bool {
+	if req.DocFilter != nil && !req.DocFilter(d.index, d.id, d.raw) {
 		return false
 	}
 	if f := req.Filter; f != nil && (!f.From.IsZero() || !f.To.IsZero()) {

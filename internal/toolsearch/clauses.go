@@ -1,0 +1,97 @@
+package toolsearch
+
+import "strings"
+
+// A request may hold more than one clause: "the brute force rule has been
+// firing all night, snooze it until morning". The clause that orders is
+// read first, for the order; the others are context (see parseQuery).
+
+// clauses are the words of a request's clauses, which end at a comma, a
+// semicolon, a question or exclamation mark, a full stop or colon before a
+// space (not in "payload.elf" or "10:05"), and before "so" or "then". The
+// words from a payload mark on are left out (see withoutPayload).
+func clauses(text string) [][]string {
+	var out [][]string
+	for _, c := range clauseTexts(text) {
+		ws := applyPhrases(queryWords(c))
+		kept := withoutPayload(ws)
+		out = append(out, splitAtWords(kept, clauseWords)...)
+		if len(kept) < len(ws) {
+			break // the payload runs on to the end
+		}
+	}
+	return out
+}
+
+// clauseWords start a clause of their own: "whitelist the account so it
+// stops triggering the rule".
+var clauseWords = setOf("so", "then")
+
+// splitAtWords splits ws at the words in seps, which go, into the runs of
+// words between them.
+func splitAtWords(ws []string, seps map[string]bool) [][]string {
+	var out [][]string
+	start := 0
+	for i, w := range ws {
+		if seps[w] {
+			if i > start {
+				out = append(out, ws[start:i])
+			}
+			start = i + 1
+		}
+	}
+	if start < len(ws) {
+		out = append(out, ws[start:])
+	}
+	return out
+}
+
+// clauseTexts splits text at the punctuation that ends a clause.
+func clauseTexts(text string) []string {
+	var out []string
+	start := 0
+	for i, r := range text {
+		end := strings.ContainsRune(",;?!", r)
+		if r == '.' || r == ':' {
+			end = i+1 == len(text) || text[i+1] == ' '
+		}
+		if end {
+			out = append(out, text[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, text[start:])
+}
+
+// orderClause is the index of the first clause that starts with an order
+// ("snooze it until morning", "show me offline agents"), not with its
+// subject or a question; -1 when none does.
+func orderClause(cs [][]string) int {
+	for i, c := range cs {
+		for _, w := range c {
+			if stopwords[w] && intentWords()[w] == noIntent {
+				continue
+			}
+			if intentWords()[w] != noIntent && !questionWords[w] {
+				return i
+			}
+			break
+		}
+	}
+	return -1
+}
+
+// payloadMarks start the text a request carries rather than describes:
+// "add a note saying the host was isolated" is about notes, not hosts, and
+// "the visualization called failed logins" is no search of logins.
+var payloadMarks = setOf("saying", "says", "stating", "called", "named", "titled")
+
+// withoutPayload drops the words from the first payload mark on.
+func withoutPayload(ws []string) []string {
+	for i, w := range ws {
+		if payloadMarks[w] {
+			return ws[:i]
+		}
+	}
+	return ws
+}
