@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -119,6 +120,7 @@ func loadSpec(t *testing.T) (*openapi3.T, routers.Router) {
 		dropObjectQueryParameters(doc)
 		collapseIdenticalOneOf(doc)
 		honourNullableRefs(doc)
+		mergeEquivalentPaths(doc)
 		loaded := time.Now()
 		router, err := gorillamux.NewRouter(doc)
 		if err != nil {
@@ -207,6 +209,56 @@ func shapeOf(s *openapi3.Schema) string {
 	strip(v)
 	out, _ := json.Marshal(v)
 	return string(out)
+}
+
+// pathParam is a path template's {parameter}.
+var pathParam = regexp.MustCompile(`\{[^}]+\}`)
+
+// mergeEquivalentPaths moves, in memory, the operations of a path template
+// that differs from another only in its parameters' names onto the one
+// with more operations, renaming their path parameters: Agent Builder's
+// PUT /tools/{toolId} joins GET and DELETE /tools/{id} (update_ai_agent_tool
+// declares {id}). The router (gorilla mux) stops at the first template that
+// matches a path and answers 405 for the other's methods.
+func mergeEquivalentPaths(doc *openapi3.T) {
+	byShape := map[string][]string{}
+	for _, p := range doc.Paths.InMatchingOrder() {
+		key := pathParam.ReplaceAllString(p, "{}")
+		byShape[key] = append(byShape[key], p)
+	}
+	for _, ps := range byShape {
+		if len(ps) != 2 {
+			continue
+		}
+		into, from := ps[0], ps[1]
+		if len(doc.Paths.Value(from).Operations()) > len(doc.Paths.Value(into).Operations()) {
+			into, from = from, into
+		}
+		target, source := doc.Paths.Value(into), doc.Paths.Value(from)
+		overlap := false
+		for method := range source.Operations() {
+			overlap = overlap || target.GetOperation(method) != nil
+		}
+		if overlap {
+			continue
+		}
+		names, to := pathParam.FindAllString(from, -1), pathParam.FindAllString(into, -1)
+		rename := map[string]string{}
+		for i := range names {
+			rename[strings.Trim(names[i], "{}")] = strings.Trim(to[i], "{}")
+		}
+		for method, op := range source.Operations() {
+			for i, ref := range op.Parameters {
+				if ref.Value != nil && ref.Value.In == openapi3.ParameterInPath && rename[ref.Value.Name] != "" {
+					renamed := *ref.Value
+					renamed.Name = rename[ref.Value.Name]
+					op.Parameters[i] = &openapi3.ParameterRef{Value: &renamed}
+				}
+			}
+			target.SetOperation(method, op)
+		}
+		doc.Paths.Delete(from)
+	}
 }
 
 // collapseIdenticalOneOf replaces, in memory, a oneOf whose branches are all

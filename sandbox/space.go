@@ -7,27 +7,28 @@ import "math/rand/v2"
 type space struct {
 	id, name string
 
-	cases       casesState
-	alerts      alertsState
-	rules       rulesState
-	connectors  connectorsState
-	endpoint    endpointState
-	ml          mlState
-	assistant   assistantState
-	fleet       fleetState
-	platform    platformState
-	exceptions  exceptionListsState
-	valueLists  valueListsState
-	savedObjs   savedObjectsState
-	timelines   timelinesState
-	osquery     osqueryState
-	assetCrit   assetCriticalityState
-	entityStore entityStoreState
-	attackDisc  attackDiscoveryState
-	maintenance maintenanceState // maintenance.go
-	admin       adminState       // platform_admin.go
-	slos        sloState         // slos.go
-	synthetics  syntheticsState  // synthetics.go
+	cases        casesState
+	alerts       alertsState
+	rules        rulesState
+	connectors   connectorsState
+	endpoint     endpointState
+	ml           mlState
+	assistant    assistantState
+	fleet        fleetState
+	platform     platformState
+	exceptions   exceptionListsState
+	valueLists   valueListsState
+	savedObjs    savedObjectsState
+	timelines    timelinesState
+	osquery      osqueryState
+	assetCrit    assetCriticalityState
+	entityStore  entityStoreState
+	attackDisc   attackDiscoveryState
+	maintenance  maintenanceState  // maintenance.go
+	admin        adminState        // platform_admin.go
+	slos         sloState          // slos.go
+	synthetics   syntheticsState   // synthetics.go
+	agentBuilder agentBuilderState // agent_builder_store.go
 
 	// What one area's seed tells the next, so the story hangs together:
 	// alerts are raised by the story's rules, cases attach those alerts and
@@ -120,6 +121,7 @@ func (k *Kibana) seed() {
 		k.seedAdmin(sp)
 		k.seedSLOs(sp)
 		k.seedSynthetics(sp)
+		k.seedAgentBuilder(sp)
 		k.spaces[s.id] = sp
 	}
 }

@@ -354,5 +354,8 @@ var wideCases = []searchCase{
 
 // TestToolSearchWide holds the wide set to the levels it reached.
 func TestToolSearchWide(t *testing.T) {
-	holdSet(t, "wide", wideCases, rankFloor{top3: 300, top1: 251})
+	// 300 and 251 before the agent_builder toolset's 16 tools shifted the
+	// weight of "agent" and "rule": the java agent's sampling rate falls
+	// from third to fourth, the custom rules list from first to second.
+	holdSet(t, "wide", wideCases, rankFloor{top3: 299, top1: 250})
 }

@@ -101,6 +101,10 @@ var Toolsets = []operation.Toolset{
 	// need read_stream or manage_stream). Serverless: the serverless API reference lists these routes
 	// (operation-post-streams-enable).
 	{Name: "streams", Availability: operation.Availability{Since: "9.1.0", Feature: "streams", Serverless: true}, Description: "Streams: wired and classic log streams, forks and routing, ingest settings, queries and significant events."},
+	// OpenAPI x-state of every /api/agent_builder route: "Technical Preview; added in 9.2.0". Feature id
+	// agentBuilder (ONECHAT_FEATURE_ID in the onechat plugin, now the agent_builder plugin). Serverless: the
+	// serverless API reference lists these routes.
+	{Name: "agent_builder", Availability: operation.Availability{Since: "9.2.0", Feature: "agentBuilder", Serverless: true}, Description: "Agent Builder: chat agents, their tools, conversations and A2A cards."},
 }
 
 // LookupToolset finds a toolset of the catalogue by name.
