@@ -134,7 +134,6 @@ func abAgentDoc(a *abAgent) map[string]any {
 	return doc
 }
 
-
 func (k *Kibana) listABAgents(c *call) {
 	out := []any{k.defaultAgentDoc()}
 	for _, a := range c.space.agentBuilder.agents.all() {
