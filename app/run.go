@@ -165,7 +165,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	bound := time.NewTimer(kibanaInfoBound)
 	defer bound.Stop()
 	reads := &kibanaReads{client: client, cfg: cfg, first: make(chan struct{})}
-	watch := serve.NewKibanaWatch(serve.KibanaWatchConfig{Read: reads.read, Timeout: cmp.Or(cfg.Kibana.Timeout, kibana.DefaultTimeout)})
+	watch := serve.NewKibanaWatch(serve.KibanaWatchConfig{Read: reads.read, Timeout: cmp.Or(cfg.Kibana.Timeout, kibana.DefaultTimeout), TTL: kibanaTTL})
 	started := watch.Start(ctx)
 	defer watch.Stop() // nothing learnt after Main returns is logged
 	data := chooseDataPath(ctx, client, cfg)
