@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/kibana-mcp/kibana-mcp/serve"
 )
 
 // investigateAlert is the text of prompts/get for investigate_alert,
@@ -141,6 +143,68 @@ func TestDataPathChosenAtTheFirstCallAfterKibanaCameUp(t *testing.T) {
 			changed := strings.Contains(logs.String(), `"was":"agent_builder","now":"none"`)
 			if changed != (version == "9.1.0") {
 				t.Errorf("path change logged: %v\n%s", changed, logs.String())
+			}
+		})
+	}
+}
+
+// In every serving mode the data tools follow what is withheld: not
+// listed, found or enabled while withheld, and a call says why; offered
+// again once the path is found.
+func TestWithheldDataToolsInEveryMode(t *testing.T) {
+	const why = "no path to Elasticsearch's data was found"
+	for _, mode := range []string{"list", "dynamic", "search"} {
+		t.Run(mode, func(t *testing.T) {
+			withheld := serve.NewWithheld(map[string]string{"query_esql": why})
+			opts := serve.Options{Selection: serve.Selection{Toolsets: []string{"default", "data"}}, DynamicToolsets: mode == "dynamic", ToolSearch: mode == "search", Withheld: withheld}
+			if mode == "dynamic" {
+				opts.Selection.Toolsets = nil
+			}
+			c := connect(t, newLoopbackKibana(t), opts)
+			heard := listChangedCounter(c)
+			var offered func() bool
+			ask := func() (string, bool) {
+				// A tool not listed is refused before it runs, as one
+				// the Kibana lacks is: a protocol error saying why.
+				var call mcp.CallToolRequest
+				call.Params.Name, call.Params.Arguments = "query_esql", map[string]any{"query": "ROW ok = 1"}
+				res, err := c.CallTool(testContext(t), call)
+				if err != nil {
+					return err.Error(), true
+				}
+				return resultText(res), res.IsError
+			}
+			switch mode {
+			case "list":
+				offered = func() bool { return slices.Contains(listNames(t, c), "query_esql") }
+			case "dynamic":
+				offered = func() bool {
+					callTool(t, c, "enable_toolset", map[string]any{"toolset": "data"})
+					return slices.Contains(listNames(t, c), "query_esql")
+				}
+			case "search":
+				offered = func() bool {
+					return strings.Contains(resultText(callTool(t, c, "search_tools", map[string]any{"query": "run an ES|QL query", "limit": 10})), `"query_esql"`)
+				}
+				ask = func() (string, bool) {
+					res := callTool(t, c, "call_tool", map[string]any{"name": "query_esql", "arguments": map[string]any{"query": "ROW ok = 1"}})
+					return resultText(res), res.IsError
+				}
+			}
+			if offered() {
+				t.Error("query_esql offered while withheld")
+			}
+			if mode != "dynamic" {
+				if text, isErr := ask(); !isErr || !strings.Contains(text, why) {
+					t.Errorf("query_esql while withheld: %s", text)
+				}
+			}
+			withheld.Set(nil)
+			if !offered() {
+				t.Error("query_esql not offered once no longer withheld")
+			}
+			if mode != "search" && !waitFor(func() bool { return heard() >= 1 }) {
+				t.Error("no tools/list_changed")
 			}
 		})
 	}
