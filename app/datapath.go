@@ -19,6 +19,9 @@ import (
 type dataPath struct {
 	src   elastic.Source
 	notes []string
+	// unchecked: Kibana did not answer the probe, and Agent Builder is
+	// offered on trust; the path is chosen again at a later data call.
+	unchecked bool
 }
 
 // agentBuilderProbe is the read that tells whether Agent Builder can run
@@ -58,6 +61,7 @@ func chooseDataPath(ctx context.Context, client *kibana.Client, cfg *Config) dat
 		summary, _ := kibana.Diagnose(err)
 		p.notes = append(p.notes, "agent_builder: offered though unchecked ("+summary+")")
 		p.src.Path = elastic.PathAgentBuilder
+		p.unchecked = true
 		return p
 	}
 	if cfg.AllowInternalAPIs {

@@ -23,6 +23,11 @@ import (
 // until the answer comes. A variable for tests.
 var kibanaInfoBound = 2 * time.Second
 
+// kibanaTTL is how long the server trusts what it learnt of Kibana
+// (serve.KibanaTTL). A variable for tests, which upgrade Kibana under a
+// running server.
+var kibanaTTL = serve.KibanaTTL
+
 // readKibanaInfo reads /api/status and /api/features at once, within
 // bound: the version, the flavour and the features decide which tools are
 // offered. What is not learnt in time stays unknown (a zero version, nil

@@ -165,7 +165,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	bound := time.NewTimer(kibanaInfoBound)
 	defer bound.Stop()
 	reads := &kibanaReads{client: client, cfg: cfg, first: make(chan struct{})}
-	watch := serve.NewKibanaWatch(serve.KibanaWatchConfig{Read: reads.read, Timeout: cmp.Or(cfg.Kibana.Timeout, kibana.DefaultTimeout)})
+	watch := serve.NewKibanaWatch(serve.KibanaWatchConfig{Read: reads.read, Timeout: cmp.Or(cfg.Kibana.Timeout, kibana.DefaultTimeout), TTL: kibanaTTL})
 	started := watch.Start(ctx)
 	defer watch.Stop() // nothing learnt after Main returns is logged
 	data := chooseDataPath(ctx, client, cfg)
@@ -181,15 +181,13 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	applyKibanaInfo(cfg, watch.Info(), log)
 	cfg.Serve.Kibana = watch
 	followKibana(watch, cfg.Serve.Selection, log)
-	cfg.Serve.CallContext = func(ctx context.Context) context.Context { return elastic.WithSource(ctx, data.src) }
+	paths := newDataPaths(ctx, client, cfg, log, data)
+	paths.follow(watch)
+	cfg.Serve.CallContext = paths.callContext
+	cfg.Serve.Withheld = paths.withheld
+	cfg.Serve.Selection.Unavailable = withheldFor(data) // for the start-up warnings
 	if data.src.Path == elastic.PathNone {
-		// No path to Elasticsearch: the data tools would only fail.
-		why := "no path to Elasticsearch's data was found at start; set --elasticsearch-url, use Kibana 9.2+ with Agent Builder, or allow --allow-internal-apis (kibana-mcp check says which path failed and why)"
-		cfg.Serve.Selection.Unavailable = map[string]string{}
-		for _, name := range tools.DataToolNames() {
-			cfg.Serve.Selection.Unavailable[name] = why
-		}
-		log.Warn("the data tools are not served: " + why)
+		log.Warn("the data tools are not served until a path to Elasticsearch is found: " + withheldFor(data)[tools.DataToolNames()[0]])
 	}
 	s, err := newServer(client, log, cfg.Serve, limitCompletions, extra...)
 	if err != nil {
@@ -242,6 +240,13 @@ func (c servedCount) LogValue() slog.Value {
 	if c.opts.Kibana != nil && !c.opts.ToolSearch && !c.opts.DynamicToolsets {
 		n -= len(serve.LeftOut(tools.Catalog, c.opts.Selection))
 	}
+	if !c.opts.ToolSearch && !c.opts.DynamicToolsets {
+		for name := range c.opts.Withheld.Map() {
+			if c.s.GetTool(name) != nil {
+				n-- // registered, withheld from the list
+			}
+		}
+	}
 	return slog.IntValue(n)
 }
 
@@ -269,7 +274,8 @@ func newServer(client *kibana.Client, log *slog.Logger, opts serve.Options, limi
 		// Enabling a toolset changes the tool list, and so does a
 		// change of Kibana when the server follows it.
 		server.WithToolCapabilities(opts.DynamicToolsets || opts.Kibana != nil),
-		server.WithPromptCapabilities(false),
+		// Prompts follow the tools served when those can change.
+		server.WithPromptCapabilities(opts.Kibana != nil || opts.Withheld != nil),
 		server.WithResourceCapabilities(false, false),
 		server.WithCompletions(),
 		server.WithLogging(),
@@ -284,7 +290,13 @@ func newServer(client *kibana.Client, log *slog.Logger, opts serve.Options, limi
 	if err := serve.Install(s, client, tools.Catalog, opts); err != nil {
 		return nil, err
 	}
-	prompts.Register(s, prompts.Reach{Served: reachable, Preface: promptPreface(opts)})
+	refresh := prompts.Follow(s, prompts.Reach{Served: reachable, Preface: promptPreface(opts)})
+	if opts.Kibana != nil {
+		opts.Kibana.OnChange(func(_, _ serve.KibanaInfo) { refresh() })
+	}
+	if opts.Withheld != nil {
+		opts.Withheld.OnChange(refresh)
+	}
 	resources.Register(s, client, reachable)
 	return s, nil
 }

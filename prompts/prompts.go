@@ -13,6 +13,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -58,6 +59,39 @@ func Register(s *server.MCPServer, reach Reach) {
 	for _, p := range Available(reach) {
 		s.AddPrompt(p.Def, handler(p))
 	}
+}
+
+// Follow registers the prompts available with reach now, and returns what
+// brings the set up to date once what reach serves has changed (a Kibana
+// upgraded, a path to Elasticsearch found): prompts whose needed tools
+// came or went are added or removed, which tells sessions their prompt
+// list changed. Texts need no refresh: each get renders with what reach
+// serves then.
+func Follow(s *server.MCPServer, reach Reach) (refresh func()) {
+	var mu sync.Mutex
+	offered := promptNames(Available(reach))
+	Register(s, reach)
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		now := Available(reach)
+		if names := promptNames(now); !slices.Equal(names, offered) {
+			offered = names
+			list := make([]server.ServerPrompt, len(now))
+			for i, p := range now {
+				list[i] = server.ServerPrompt{Prompt: p.Def, Handler: handler(p)}
+			}
+			s.SetPrompts(list...)
+		}
+	}
+}
+
+func promptNames(ps []Prompt) []string {
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Def.Name
+	}
+	return names
 }
 
 // handler serves one prompt. Render fails only on the arguments, so its

@@ -281,16 +281,16 @@ func (d *dynamic) toolset(name string) ([]*operation.Operation, *mcp.CallToolRes
 }
 
 // offered are the operations of a toolset that may be enabled and that
-// the Kibana, as known now, can serve.
+// the Kibana, as known now, can serve, less those withheld now.
 func (d *dynamic) offered(toolset string) []*operation.Operation {
 	ops := d.byName[toolset]
-	if !d.r.live {
+	if !d.r.live && d.r.withheld == nil {
 		return ops
 	}
 	kib := d.r.kib.Info()
 	var out []*operation.Operation
 	for _, op := range ops {
-		if d.r.availableOn(op, kib) {
+		if _, withheld := d.r.withheld.Why(op.Name); !withheld && (!d.r.live || d.r.availableOn(op, kib)) {
 			out = append(out, op)
 		}
 	}

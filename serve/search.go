@@ -93,10 +93,13 @@ func (st *searchTools) search(ctx context.Context, _ mcp.CallToolRequest, args m
 		// one lacks now.
 		kib, want = st.r.kib.Current(ctx), 0
 	}
+	if st.r.withheld != nil {
+		want = 0 // and pass over what the deployment cannot run now
+	}
 	var matches []match
 	for _, hit := range st.index.Search(query, want) {
 		op := st.byName[hit.Name]
-		if !st.r.availableOn(op, kib) {
+		if _, out := st.r.withheld.Why(op.Name); out || !st.r.availableOn(op, kib) {
 			continue
 		}
 		if len(matches) == limit {

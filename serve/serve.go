@@ -56,6 +56,10 @@ type Options struct {
 	// CallContext, when set, decorates the context of every tool call
 	// (app hands the data tools their path to Elasticsearch this way).
 	CallContext func(context.Context) context.Context
+	// Withheld, when set, is Selection.Unavailable kept fresh while
+	// serving: the tools it names are registered but neither listed nor
+	// run while withheld, and sessions are told when that changes.
+	Withheld *Withheld
 }
 
 // DefaultMaxResultBytes keeps a typical answer whole (a 20-case page of
@@ -77,6 +81,11 @@ func Install(s *server.MCPServer, client *kibana.Client, cat *operation.Catalog,
 		// what this one can (watchKibana).
 		sel.Kibana = KibanaInfo{}
 	}
+	if opts.Withheld != nil {
+		// Everything the deployment might come to run: what is
+		// withheld now is filtered out (followWithheld).
+		sel.Unavailable = nil
+	}
 	if opts.ToolSearch {
 		if len(sel.Toolsets) == 0 {
 			// Searching costs the same whatever it covers: cover everything.
@@ -94,6 +103,9 @@ func Install(s *server.MCPServer, client *kibana.Client, cat *operation.Catalog,
 	}
 	if r.live {
 		r.watchKibana(s)
+	}
+	if r.withheld != nil {
+		r.followWithheld(s)
 	}
 	var extra []*operation.Operation
 	if opts.AllowRaw {
@@ -128,18 +140,40 @@ func Reachable(cat *operation.Catalog, opts Options) (func(tool string) bool, er
 	case opts.ToolSearch && len(sel.Toolsets) == 0:
 		sel.Toolsets = []string{"all"}
 	}
+	// What follows the Kibana or the deployment while serving is judged
+	// at each ask, as known then: prompts and resources follow the list.
+	if opts.Kibana != nil {
+		sel.Kibana = KibanaInfo{}
+	}
+	if opts.Withheld != nil {
+		sel.Unavailable = nil
+	}
 	ops, err := Select(cat, sel)
 	if err != nil {
 		return nil, err
 	}
-	names := make(map[string]bool, len(ops)+1)
+	names := make(map[string]*operation.Operation, len(ops)+1)
 	for _, op := range ops {
-		names[op.Name] = true
+		names[op.Name] = op
 	}
 	if opts.AllowRaw {
-		names[RawRequest.Name] = true
+		names[RawRequest.Name] = RawRequest
 	}
-	return func(tool string) bool { return names[tool] }, nil
+	return func(tool string) bool {
+		op := names[tool]
+		switch {
+		case op == nil:
+			return false
+		case op == RawRequest:
+			return true
+		case opts.Kibana != nil:
+			if _, _, ok := cat.Available(op, opts.Kibana.Info()); !ok {
+				return false
+			}
+		}
+		_, out := opts.Withheld.Why(tool)
+		return !out
+	}, nil
 }
 
 // ReadRoutes are the operations of cat that read with a method other than
@@ -170,6 +204,7 @@ type Runner struct {
 	live      bool         // kib is the server's (Options.Kibana), kept fresh
 	listedMu  sync.RWMutex
 	listed    map[string]*listedTool // registered tools by name; see register and listTools
+	withheld  *Withheld              // tools the deployment cannot run now (Options.Withheld)
 }
 
 // NewRunner builds the runner every tool handler shares, for the operations
@@ -180,7 +215,7 @@ func NewRunner(client *kibana.Client, cat *operation.Catalog, opts Options) *Run
 		maxResult = DefaultMaxResultBytes
 	}
 	r := &Runner{client: client, cat: cat, confirm: opts.Confirm, readOnly: opts.Selection.ReadOnly, maxResult: maxResult, callCtx: opts.CallContext, states: newConfirmStates(opts.ConfirmSecret), now: time.Now,
-		kib: opts.Kibana, live: opts.Kibana != nil}
+		kib: opts.Kibana, live: opts.Kibana != nil, withheld: opts.Withheld}
 	if r.kib == nil {
 		// What the selection was made for, kept; when that is nothing,
 		// the first route-level 404 asks Kibana's status, to explain it.
@@ -274,6 +309,9 @@ func (r *Runner) run(ctx context.Context, op *operation.Operation, args map[stri
 		if kib := r.kib.Current(ctx); !r.availableOn(op, kib) {
 			return mcp.NewToolResultError(NotOnKibana(r.cat, op, kib) + "."), nil
 		}
+	}
+	if why, out := r.withheld.Why(op.Name); out {
+		return mcp.NewToolResultError(fmt.Sprintf("tool %q is not served now: %s", op.Name, why)), nil
 	}
 	req, input, err := op.BindInput(args)
 	if err != nil {

@@ -26,6 +26,9 @@ func Unserved(cat *operation.Catalog, opts Options, name string) string {
 	if opts.Kibana != nil {
 		opts.Selection.Kibana = opts.Kibana.Info() // as known now
 	}
+	if opts.Withheld != nil {
+		opts.Selection.Unavailable = opts.Withheld.Map() // as withheld now
+	}
 	sel := opts.Selection
 	if name == RawRequest.Name {
 		if opts.AllowRaw {
@@ -91,6 +94,9 @@ func ExplainUnserved(hooks *server.Hooks, cat *operation.Catalog, opts Options) 
 				if _, _, ok := cat.Available(op, opts.Kibana.Current(ctx)); !ok {
 					return errors.New(Unserved(cat, opts, req.Params.Name))
 				}
+			}
+			if _, out := opts.Withheld.Why(req.Params.Name); out {
+				return errors.New(Unserved(cat, opts, req.Params.Name))
 			}
 			d, isDynamic := dynamics.Load(s)
 			if !isDynamic || d.(*dynamic).visible(ctx, req.Params.Name) {
