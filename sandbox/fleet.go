@@ -42,6 +42,7 @@ type fleetState struct {
 	serverHosts fleetStore[fleetServerHost]
 	proxies     fleetStore[fleetProxy]
 	enrollKeys  fleetStore[fleetEnrollKey]
+	settings    fleetSettings
 
 	installs map[string]*fleetInstall // by package name
 	custom   map[string]*fleetPkgDef  // uploaded and custom packages
@@ -124,6 +125,8 @@ func (k *Kibana) fleetRoutes() []route {
 		newRoute(http.MethodPost, "/api/fleet/agent_policies", k.createAgentPolicy),
 		newRoute(http.MethodPost, "/api/fleet/agent_policies/outputs", k.agentPoliciesOutputs),
 		newRoute(http.MethodPost, "/api/fleet/agent_policies/_bulk_get", k.bulkGetAgentPolicies),
+		newRoute(http.MethodPost, "/api/fleet/agent_policies/delete", k.deleteAgentPolicy),
+		newRoute(http.MethodPost, "/api/fleet/agent_policies/{agentPolicyId}/copy", k.copyAgentPolicy),
 		newRoute(http.MethodGet, "/api/fleet/agent_policies/{agentPolicyId}", k.getAgentPolicy),
 		newRoute(http.MethodPut, "/api/fleet/agent_policies/{agentPolicyId}", k.updateAgentPolicy),
 		newRoute(http.MethodGet, "/api/fleet/agent_policies/{agentPolicyId}/full", k.fullAgentPolicy),
@@ -132,6 +135,7 @@ func (k *Kibana) fleetRoutes() []route {
 		// Settings.
 		newRoute(http.MethodGet, "/api/fleet/agent_download_sources", k.findDownloadSources),
 		newRoute(http.MethodPost, "/api/fleet/agent_download_sources", k.createDownloadSource),
+		newRoute(http.MethodGet, "/api/fleet/agent_download_sources/{sourceId}", k.getDownloadSource),
 		newRoute(http.MethodPut, "/api/fleet/agent_download_sources/{sourceId}", k.updateDownloadSource),
 		newRoute(http.MethodDelete, "/api/fleet/agent_download_sources/{sourceId}", k.deleteDownloadSource),
 		newRoute(http.MethodGet, "/api/fleet/fleet_server_hosts", k.findFleetServerHosts),
@@ -140,6 +144,12 @@ func (k *Kibana) fleetRoutes() []route {
 		newRoute(http.MethodDelete, "/api/fleet/fleet_server_hosts/{itemId}", k.deleteFleetServerHost),
 		newRoute(http.MethodPut, "/api/fleet/fleet_server_hosts/{itemId}", k.updateFleetServerHost),
 		newRoute(http.MethodPost, "/api/fleet/logstash_api_keys", k.createLogstashAPIKey),
+		newRoute(http.MethodPost, "/api/fleet/service_tokens", k.createServiceToken),
+		newRoute(http.MethodPost, "/api/fleet/message_signing_service/rotate_key_pair", k.rotateSigningKey),
+		newRoute(http.MethodGet, "/api/fleet/settings", k.getFleetSettings),
+		newRoute(http.MethodPut, "/api/fleet/settings", k.updateFleetSettings),
+		newRoute(http.MethodGet, "/api/fleet/space_settings", k.getFleetSpaceSettings),
+		newRoute(http.MethodPut, "/api/fleet/space_settings", k.updateFleetSpaceSettings),
 		newRoute(http.MethodGet, "/api/fleet/outputs", k.findOutputs),
 		newRoute(http.MethodPost, "/api/fleet/outputs", k.createOutput),
 		newRoute(http.MethodGet, "/api/fleet/outputs/{outputId}", k.getOutput),
@@ -170,6 +180,8 @@ func (k *Kibana) fleetRoutes() []route {
 		newRoute(http.MethodGet, "/api/fleet/package_policies", k.findPackagePolicies),
 		newRoute(http.MethodPost, "/api/fleet/package_policies", k.createPackagePolicy),
 		newRoute(http.MethodPost, "/api/fleet/package_policies/delete", k.deletePackagePolicies),
+		newRoute(http.MethodPost, "/api/fleet/package_policies/_bulk_get", k.bulkGetPackagePolicies),
+		newRoute(http.MethodDelete, "/api/fleet/package_policies/{packagePolicyId}", k.deletePackagePolicy),
 		newRoute(http.MethodPost, "/api/fleet/package_policies/upgrade", k.upgradePackagePolicies),
 		newRoute(http.MethodPost, "/api/fleet/package_policies/upgrade/dryrun", k.dryRunPackagePolicyUpgrade),
 		newRoute(http.MethodGet, "/api/fleet/package_policies/{packagePolicyId}", k.getPackagePolicy),

@@ -259,8 +259,8 @@ var searchIndex = sync.OnceValue(func() *toolsearch.Index { return SearchIndex(t
 // levels they reached (TestToolSearchRanking holds the tuned set to 100%
 // in the top 3).
 func TestToolSearchHeldOut(t *testing.T) {
-	holdSet(t, "held-out", heldOutCases, rankFloor{top3: 54, top1: 42}) // top-1 44 before issue 22's Fleet batch (21 tools)
-	holdSet(t, "fresh", freshCases, rankFloor{top3: 30, top1: 25})      // top-3 31 before it
+	holdSet(t, "held-out", heldOutCases, rankFloor{top3: 54, top1: 42}) // top-1 44 before issue 22's Fleet batch (32 tools)
+	holdSet(t, "fresh", freshCases, rankFloor{top3: 31, top1: 25})
 	holdSet(t, "last", lastCases, rankFloor{top3: 26, top1: 20})
 }
 
