@@ -47,7 +47,7 @@ var omitted = []struct {
 		reason:  "repeats the id the path already names",
 	},
 	{
-		tools:   []string{"create_output"},
+		tools:   []string{"create_output", "create_proxy", "create_fleet_server_host"},
 		members: []string{"allow_edit", "is_internal", "is_preconfigured"},
 		reason:  "describe outputs preconfigured in kibana.yml, which the API cannot create",
 	},

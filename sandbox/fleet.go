@@ -41,6 +41,8 @@ type fleetState struct {
 	sources     fleetStore[fleetDownloadSource]
 	serverHosts fleetStore[fleetServerHost]
 	proxies     fleetStore[fleetProxy]
+	enrollKeys  fleetStore[fleetEnrollKey]
+	settings    fleetSettings
 
 	installs map[string]*fleetInstall // by package name
 	custom   map[string]*fleetPkgDef  // uploaded and custom packages
@@ -95,18 +97,36 @@ func (k *Kibana) fleetRoutes() []route {
 		newRoute(http.MethodPost, "/api/fleet/agents/bulk_request_diagnostics", k.bulkAgentDiagnostics),
 		newRoute(http.MethodPost, "/api/fleet/agents/bulk_reassign", k.bulkReassignAgents),
 		newRoute(http.MethodPost, "/api/fleet/agents/bulk_update_agent_tags", k.bulkUpdateAgentTags),
+		newRoute(http.MethodPost, "/api/fleet/agents/bulk_upgrade", k.bulkUpgradeAgents),
+		newRoute(http.MethodPost, "/api/fleet/agents/bulk_unenroll", k.bulkUnenrollAgents),
+		newRoute(http.MethodPost, "/api/fleet/agents/actions/{actionId}/cancel", k.cancelAgentAction),
 		newRoute(http.MethodGet, "/api/fleet/agents/{agentId}", k.getAgent),
 		newRoute(http.MethodPut, "/api/fleet/agents/{agentId}", k.updateAgent),
 		newRoute(http.MethodDelete, "/api/fleet/agents/{agentId}", k.deleteAgent),
 		newRoute(http.MethodPost, "/api/fleet/agents/{agentId}/unenroll", k.unenrollAgent),
 		newRoute(http.MethodPost, "/api/fleet/agents/{agentId}/request_diagnostics", k.agentDiagnostics),
 		newRoute(http.MethodGet, "/api/fleet/agents/{agentId}/uploads", k.agentUploads),
+		newRoute(http.MethodPost, "/api/fleet/agents/{agentId}/reassign", k.reassignAgent),
+		newRoute(http.MethodPost, "/api/fleet/agents/{agentId}/upgrade", k.upgradeAgent),
+		newRoute(http.MethodPost, "/api/fleet/agents/{agentId}/actions", k.sendAgentAction),
+		newRoute(http.MethodGet, "/api/fleet/agent_status", k.agentStatusSummary),
 		newRoute(http.MethodGet, "/api/fleet/agent_status/data", k.agentIncomingData),
+
+		// Credentials.
+		newRoute(http.MethodGet, "/api/fleet/enrollment_api_keys", k.findEnrollKeys),
+		newRoute(http.MethodPost, "/api/fleet/enrollment_api_keys", k.createEnrollKey),
+		newRoute(http.MethodGet, "/api/fleet/enrollment_api_keys/{keyId}", k.getEnrollKey),
+		newRoute(http.MethodDelete, "/api/fleet/enrollment_api_keys/{keyId}", k.revokeEnrollKey),
+		newRoute(http.MethodGet, "/api/fleet/uninstall_tokens", k.findUninstallTokens),
+		newRoute(http.MethodGet, "/api/fleet/uninstall_tokens/{uninstallTokenId}", k.getUninstallToken),
 
 		// Agent policies.
 		newRoute(http.MethodGet, "/api/fleet/agent_policies", k.findAgentPolicies),
 		newRoute(http.MethodPost, "/api/fleet/agent_policies", k.createAgentPolicy),
 		newRoute(http.MethodPost, "/api/fleet/agent_policies/outputs", k.agentPoliciesOutputs),
+		newRoute(http.MethodPost, "/api/fleet/agent_policies/_bulk_get", k.bulkGetAgentPolicies),
+		newRoute(http.MethodPost, "/api/fleet/agent_policies/delete", k.deleteAgentPolicy),
+		newRoute(http.MethodPost, "/api/fleet/agent_policies/{agentPolicyId}/copy", k.copyAgentPolicy),
 		newRoute(http.MethodGet, "/api/fleet/agent_policies/{agentPolicyId}", k.getAgentPolicy),
 		newRoute(http.MethodPut, "/api/fleet/agent_policies/{agentPolicyId}", k.updateAgentPolicy),
 		newRoute(http.MethodGet, "/api/fleet/agent_policies/{agentPolicyId}/full", k.fullAgentPolicy),
@@ -115,15 +135,29 @@ func (k *Kibana) fleetRoutes() []route {
 		// Settings.
 		newRoute(http.MethodGet, "/api/fleet/agent_download_sources", k.findDownloadSources),
 		newRoute(http.MethodPost, "/api/fleet/agent_download_sources", k.createDownloadSource),
+		newRoute(http.MethodGet, "/api/fleet/agent_download_sources/{sourceId}", k.getDownloadSource),
 		newRoute(http.MethodPut, "/api/fleet/agent_download_sources/{sourceId}", k.updateDownloadSource),
 		newRoute(http.MethodDelete, "/api/fleet/agent_download_sources/{sourceId}", k.deleteDownloadSource),
+		newRoute(http.MethodGet, "/api/fleet/fleet_server_hosts", k.findFleetServerHosts),
+		newRoute(http.MethodPost, "/api/fleet/fleet_server_hosts", k.createFleetServerHost),
 		newRoute(http.MethodGet, "/api/fleet/fleet_server_hosts/{itemId}", k.getFleetServerHost),
+		newRoute(http.MethodDelete, "/api/fleet/fleet_server_hosts/{itemId}", k.deleteFleetServerHost),
 		newRoute(http.MethodPut, "/api/fleet/fleet_server_hosts/{itemId}", k.updateFleetServerHost),
 		newRoute(http.MethodPost, "/api/fleet/logstash_api_keys", k.createLogstashAPIKey),
+		newRoute(http.MethodPost, "/api/fleet/service_tokens", k.createServiceToken),
+		newRoute(http.MethodPost, "/api/fleet/message_signing_service/rotate_key_pair", k.rotateSigningKey),
+		newRoute(http.MethodGet, "/api/fleet/settings", k.getFleetSettings),
+		newRoute(http.MethodPut, "/api/fleet/settings", k.updateFleetSettings),
+		newRoute(http.MethodGet, "/api/fleet/space_settings", k.getFleetSpaceSettings),
+		newRoute(http.MethodPut, "/api/fleet/space_settings", k.updateFleetSpaceSettings),
 		newRoute(http.MethodGet, "/api/fleet/outputs", k.findOutputs),
 		newRoute(http.MethodPost, "/api/fleet/outputs", k.createOutput),
 		newRoute(http.MethodGet, "/api/fleet/outputs/{outputId}", k.getOutput),
+		newRoute(http.MethodDelete, "/api/fleet/outputs/{outputId}", k.deleteOutput),
+		newRoute(http.MethodGet, "/api/fleet/outputs/{outputId}/health", k.outputHealth),
 		newRoute(http.MethodGet, "/api/fleet/proxies", k.findProxies),
+		newRoute(http.MethodPost, "/api/fleet/proxies", k.createProxy),
+		newRoute(http.MethodPut, "/api/fleet/proxies/{itemId}", k.updateProxy),
 		newRoute(http.MethodGet, "/api/fleet/proxies/{itemId}", k.getProxy),
 		newRoute(http.MethodDelete, "/api/fleet/proxies/{itemId}", k.deleteProxy),
 
@@ -146,6 +180,8 @@ func (k *Kibana) fleetRoutes() []route {
 		newRoute(http.MethodGet, "/api/fleet/package_policies", k.findPackagePolicies),
 		newRoute(http.MethodPost, "/api/fleet/package_policies", k.createPackagePolicy),
 		newRoute(http.MethodPost, "/api/fleet/package_policies/delete", k.deletePackagePolicies),
+		newRoute(http.MethodPost, "/api/fleet/package_policies/_bulk_get", k.bulkGetPackagePolicies),
+		newRoute(http.MethodDelete, "/api/fleet/package_policies/{packagePolicyId}", k.deletePackagePolicy),
 		newRoute(http.MethodPost, "/api/fleet/package_policies/upgrade", k.upgradePackagePolicies),
 		newRoute(http.MethodPost, "/api/fleet/package_policies/upgrade/dryrun", k.dryRunPackagePolicyUpgrade),
 		newRoute(http.MethodGet, "/api/fleet/package_policies/{packagePolicyId}", k.getPackagePolicy),

@@ -57,6 +57,7 @@ type fleetAction struct {
 	newPolicyID string
 	version     string
 	automatic   bool
+	cancelled   bool
 }
 
 type fleetActionError struct {
@@ -486,10 +487,7 @@ func diagnosticsMetrics(b *fleetBody) {
 // upload their bundle at once, the others leave it in progress.
 func (k *Kibana) requestDiagnostics(st *fleetState, agents []*fleetAgent, missing []string) *fleetAction {
 	now := k.cfg.Now().UTC()
-	act := &fleetAction{id: k.newID(), typ: "REQUEST_DIAGNOSTICS", created: now}
-	for _, id := range missing {
-		act.failed = append(act.failed, fleetActionError{agentID: id, message: fmt.Sprintf("Agent %s not found", id), at: now})
-	}
+	act := k.bulkAction("REQUEST_DIAGNOSTICS", missing)
 	for _, a := range agents {
 		act.agents = append(act.agents, a.id)
 		name := "elastic-agent-diagnostics-" + now.Format("2006-01-02T15-04-05Z") + "-00.zip"
@@ -685,11 +683,7 @@ func (k *Kibana) bulkUpdateAgentTags(c *call) {
 		return
 	}
 	st := &c.space.fleet
-	now := k.cfg.Now().UTC()
-	act := &fleetAction{id: k.newID(), typ: "UPDATE_TAGS", created: now}
-	for _, id := range missing {
-		act.failed = append(act.failed, fleetActionError{agentID: id, message: fmt.Sprintf("Agent %s not found", id), at: now})
-	}
+	act := k.bulkAction("UPDATE_TAGS", missing)
 	for _, a := range agents {
 		act.agents = append(act.agents, a.id)
 		tags := slices.DeleteFunc(slices.Clone(a.tags), func(t string) bool { return slices.Contains(remove, t) })
@@ -704,11 +698,24 @@ func (k *Kibana) bulkUpdateAgentTags(c *call) {
 	c.ok(map[string]any{"actionId": act.id})
 }
 
+// bulkAction starts an action of a bulk request; the listed agents that
+// do not exist are its first failures.
+func (k *Kibana) bulkAction(typ string, missing []string) *fleetAction {
+	now := k.cfg.Now().UTC()
+	act := &fleetAction{id: k.newID(), typ: typ, created: now}
+	for _, id := range missing {
+		act.failed = append(act.failed, fleetActionError{agentID: id, message: fmt.Sprintf("Agent %s not found", id), at: now})
+	}
+	return act
+}
+
 // actionDoc is an action's progress as action_status answers it.
 func actionDoc(a *fleetAction, errorSize int) map[string]any {
 	acked := len(a.agents) - len(a.pending)
 	status := "COMPLETE"
 	switch {
+	case a.cancelled:
+		status = "CANCELLED"
 	case len(a.pending) > 0:
 		status = "IN_PROGRESS"
 	case len(a.failed) > 0 && len(a.agents) == 0:

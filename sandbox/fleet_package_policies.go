@@ -795,28 +795,38 @@ func (k *Kibana) deletePackagePolicies(c *call) {
 		if len(pp.policyIDs) > 0 {
 			res["policy_id"] = pp.policyIDs[0]
 		}
-		managed := slices.ContainsFunc(pp.policyIDs, func(pid string) bool { p := st.policies.get(pid); return p != nil && p.isManaged })
-		if (managed || pp.isManaged) && (force == nil || !*force) {
+		if refused := k.removePackagePolicy(c, pp, force != nil && *force); refused != "" {
 			res["success"], res["statusCode"] = false, 400
-			res["body"] = map[string]any{"message": fmt.Sprintf("Cannot remove integrations of hosted agent policy %s", pp.policyIDs[0])}
+			res["body"] = map[string]any{"message": refused}
 			out = append(out, res)
 			continue
 		}
-		st.pkgPolicies.remove(id)
-		if pp.pkgName == "fleet_server" {
-			for _, pid := range pp.policyIDs {
-				if p := st.policies.get(pid); p != nil {
-					p.hasFleetServer = slices.ContainsFunc(st.pkgPolicies.all(), func(o *fleetPkgPolicy) bool {
-						return o.pkgName == "fleet_server" && slices.Contains(o.policyIDs, pid)
-					})
-				}
-			}
-		}
-		k.bumpPolicies(c, pp.policyIDs)
 		res["success"] = true
 		out = append(out, res)
 	}
 	c.ok(out)
+}
+
+// removePackagePolicy deletes a package policy, or says why Kibana will
+// not: it belongs to a hosted policy and force is not given.
+func (k *Kibana) removePackagePolicy(c *call, pp *fleetPkgPolicy, force bool) (refused string) {
+	st := &c.space.fleet
+	managed := slices.ContainsFunc(pp.policyIDs, func(pid string) bool { p := st.policies.get(pid); return p != nil && p.isManaged })
+	if (managed || pp.isManaged) && !force {
+		return fmt.Sprintf("Cannot remove integrations of hosted agent policy %s", pp.policyIDs[0])
+	}
+	st.pkgPolicies.remove(pp.id)
+	if pp.pkgName == "fleet_server" {
+		for _, pid := range pp.policyIDs {
+			if p := st.policies.get(pid); p != nil {
+				p.hasFleetServer = slices.ContainsFunc(st.pkgPolicies.all(), func(o *fleetPkgPolicy) bool {
+					return o.pkgName == "fleet_server" && slices.Contains(o.policyIDs, pid)
+				})
+			}
+		}
+	}
+	k.bumpPolicies(c, pp.policyIDs)
+	return ""
 }
 
 // upToDate is Kibana's refusal to upgrade a policy already on the

@@ -479,6 +479,7 @@ func (k *Kibana) createAgentPolicy(c *call) {
 		}
 	}
 	st.policies.put(id, p)
+	st.addDefaultEnrollKey(c.spaceID, p, k.cfg.Now().UTC())
 	if p.hasFleetServer {
 		k.addDefaultPackagePolicy(c, p, "fleet_server")
 	}

@@ -97,6 +97,7 @@ func (k *Kibana) seedFleet(sp *space, rng *rand.Rand) {
 	st.sources.put("fleet-default-download-source", &fleetDownloadSource{id: "fleet-default-download-source", name: "Elastic Artifacts", host: "https://artifacts.elastic.co/downloads/", isDefault: true})
 	st.sources.put("artifacts-mirror", &fleetDownloadSource{id: "artifacts-mirror", name: "Artifacts mirror", host: "https://artifacts." + domain + "/downloads/", proxyID: "corp-proxy"})
 	st.serverHosts.put("fleet-prod", &fleetServerHost{id: "fleet-prod", name: "Production Fleet Server", hostURLs: []string{"https://fleet." + domain + ":8220"}, isDefault: true})
+	st.serverHosts.put("fleet-dr", &fleetServerHost{id: "fleet-dr", name: "DR Fleet Server", hostURLs: []string{"https://fleet-dr." + domain + ":8220"}, proxyID: "corp-proxy"})
 
 	// Installed packages.
 	installs := [][2]string{{"endpoint", "8.14.0"}, {"system", "1.60.0"}, {"windows", "2.3.6"}, {"fleet_server", "1.6.0"}, {"elastic_agent", "2.1.1"}, {"nginx", "1.20.0"}}
@@ -258,7 +259,7 @@ func (k *Kibana) seedFleet(sp *space, rng *rand.Rand) {
 	upgrade := func(host string) {
 		a := named(host)
 		x := act("UPGRADE", 11*time.Minute, []string{host}, func(x *fleetAction) { x.version = fleetAgentVersions[0] })
-		x.pending = []string{a.id}
+		x.id, x.pending = fleetPendingUpgrade, []string{a.id}
 		a.upgradeAction = x.id
 	}
 	if sp.id == "soc" {
@@ -282,4 +283,5 @@ func (k *Kibana) seedFleet(sp *space, rng *rand.Rand) {
 		})
 		upgrade("web-02")
 	}
+	k.seedFleetCredentials(sp)
 }

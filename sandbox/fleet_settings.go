@@ -436,6 +436,40 @@ func (h *fleetServerHost) doc() map[string]any {
 	return doc
 }
 
+// serverHostURLs checks host_urls: one to ten http(s) URLs.
+func serverHostURLs(b *fleetBody, urls []string) {
+	if b.err != "" {
+		return
+	}
+	if len(urls) == 0 || len(urls) > 10 {
+		b.fail("host_urls", fmt.Sprintf("array size is [%d], but cannot be smaller than [1] or greater than [10]", len(urls)))
+	}
+	for i, u := range urls {
+		if msg := fleetURIError(u); msg != "" {
+			b.fail(fmt.Sprintf("host_urls.%d", i), msg)
+		}
+	}
+}
+
+// serverHostTLS reads a host's ssl and secrets members, answering the
+// first problem of the body (ok false when it did).
+func serverHostTLS(b *fleetBody) (ssl map[string]any, hasSSL bool, secrets map[string]any, hasSecrets, ok bool) {
+	ssl, hasSSL = b.object("ssl")
+	if hasSSL {
+		checkSSL(b, "ssl", ssl, []string{"certificate", "certificate_authorities", "key", "es_certificate", "es_certificate_authorities", "es_key",
+			"agent_certificate", "agent_certificate_authorities", "agent_key", "client_auth"}, map[string][]string{"client_auth": {"optional", "required", "none"}})
+	}
+	secrets, hasSecrets = b.object("secrets")
+	if b.failed() {
+		return nil, false, nil, false, false
+	}
+	if msg := fleetSecretTwice(b.c.body, "ssl.key", "ssl.es_key", "ssl.agent_key"); msg != "" {
+		b.c.badRequest(msg)
+		return nil, false, nil, false, false
+	}
+	return ssl, hasSSL, secrets, hasSecrets, true
+}
+
 func serverHostNotFound(c *call, id string) {
 	c.notFound(soNotFoundMessage("fleet-fleet-server-host", id))
 }
@@ -464,29 +498,13 @@ func (k *Kibana) updateFleetServerHost(c *call) {
 		b.fail("name", "value has length [0] but it must have a minimum length of [1].")
 	}
 	urls, hasURLs := b.strings("host_urls", false)
-	if hasURLs && b.err == "" {
-		if len(urls) == 0 || len(urls) > 10 {
-			b.fail("host_urls", fmt.Sprintf("array size is [%d], but cannot be smaller than [1] or greater than [10]", len(urls)))
-		}
-		for i, u := range urls {
-			if msg := fleetURIError(u); msg != "" {
-				b.fail(fmt.Sprintf("host_urls.%d", i), msg)
-			}
-		}
+	if hasURLs {
+		serverHostURLs(b, urls)
 	}
 	isDefault := b.boolean("is_default")
 	isInternal := b.boolean("is_internal")
-	ssl, hasSSL := b.object("ssl")
-	if hasSSL {
-		checkSSL(b, "ssl", ssl, []string{"certificate", "certificate_authorities", "key", "es_certificate", "es_certificate_authorities", "es_key",
-			"agent_certificate", "agent_certificate_authorities", "agent_key", "client_auth"}, map[string][]string{"client_auth": {"optional", "required", "none"}})
-	}
-	secrets, hasSecrets := b.object("secrets")
-	if b.failed() {
-		return
-	}
-	if msg := fleetSecretTwice(c.body, "ssl.key", "ssl.es_key", "ssl.agent_key"); msg != "" {
-		c.badRequest(msg)
+	ssl, hasSSL, secrets, hasSecrets, ok := serverHostTLS(b)
+	if !ok {
 		return
 	}
 	st := &c.space.fleet

@@ -84,7 +84,7 @@ var wideCases = []searchCase{
 	{"what's in case 77", []string{"get_case"}},
 	{"list the comments left on the incident", []string{"find_case_comments"}},
 	{"forward the incident to the MSSP's jira", []string{"push_case"}},
-	{"how many agents are enrolled", []string{"find_agents"}},
+	{"how many agents are enrolled", []string{"find_agents", "get_agent_status_summary"}},
 	{"where is the fleet server", []string{"get_fleet_server_host"}},
 	{"generate a new api key for the APM agents", []string{"create_apm_agent_key"}},
 	{"delete the knowledge base article about VPN", []string{"delete_knowledge_base_entry"}},

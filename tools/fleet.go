@@ -1377,16 +1377,21 @@ func (in *UpdateFleetServerHostInput) Prepare() error {
 			return err
 		}
 	}
+	return checkServerHostTLS(in.SSL, in.Secrets)
+}
+
+// checkServerHostTLS checks a Fleet Server host's ssl and secrets members.
+func checkServerHostTLS(raw, secrets json.RawMessage) error {
 	var ssl fleetServerHostSSL
-	if in.SSL != nil {
-		if err := decodeFleetObject("ssl", in.SSL, &ssl); err != nil {
+	if raw != nil {
+		if err := decodeFleetObject("ssl", raw, &ssl); err != nil {
 			return err
 		}
 		if ssl.ClientAuth != "" && !slices.Contains([]string{"none", "optional", "required"}, ssl.ClientAuth) {
 			return &schema.ArgumentError{Field: "ssl.client_auth", Rule: fmt.Sprintf("must be none, optional or required, got %q", ssl.ClientAuth)}
 		}
 	}
-	return checkSSLSecrets(in.Secrets, map[string]bool{"key": ssl.Key != "", "es_key": ssl.ESKey != "", "agent_key": ssl.AgentKey != ""})
+	return checkSSLSecrets(secrets, map[string]bool{"key": ssl.Key != "", "es_key": ssl.ESKey != "", "agent_key": ssl.AgentKey != ""})
 }
 
 // createOutputPath is where outputs are created; create_output builds its own
