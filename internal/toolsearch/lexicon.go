@@ -19,6 +19,8 @@ import (
 var synonymGroups = []struct{ say, means string }{
 	// Changes. Most changes to a case are an update of one field.
 	{"close closed reopen reopened resolve resolved", "status update"},
+	// What gets reopened is mostly a case.
+	{"reopen reopened", "case"},
 	{"escalate deescalate downgrade bump raise lower prioritize prioritise", "severity update"},
 	{"assign unassign reassign", "assignee update"},
 	{"rename retitle", "title update"},
@@ -40,6 +42,9 @@ var synonymGroups = []struct{ say, means string }{
 	// What a run, a query or an action gave back.
 	{"result results output outcome return returned response answer", "result output"},
 	{"count total number statistics stats summary overview metrics", "find count stat"},
+	// Ranking and grouping are aggregations: "top 10 hosts by alerts",
+	// "failed logins per source ip".
+	{"top most busiest noisiest biggest aggregate aggregation group grouped breakdown distribution tally histogram trend", "aggregate count"},
 	{"who", "user reporter"},
 	{"person people analyst colleague teammate somebody", "user"},
 	{"when date time recent recently last week day month yesterday today ago since", "date from to"},
@@ -80,6 +85,8 @@ var synonymGroups = []struct{ say, means string }{
 
 	// Alerting and detection.
 	{"signal signals", "alert"},
+	// Alerts correlated into a story are an attack discovery.
+	{"correlate correlation story stories chain chains campaign", "attack discovery"},
 	// Raw data: what the logs say, searched as events.
 	{"log logs event events login logon telemetry", "event esql"},
 	{"traffic netflow firewall dns ssh rdp", "event"},
@@ -115,9 +122,16 @@ var synonymGroups = []struct{ say, means string }{
 	{"exception", "exception item"},
 	// Letting known-good activity through is an exception; lists of
 	// known-bad values are value lists.
-	{"whitelist whitelisted allowlist allowlisted exclude excluded exclusion exempt", "exception"},
+	{"whitelist whitelisted allowlist allowlisted exclude excluded exclusion exempt carve", "exception"},
+	// Elastic Defend is the endpoint's own protection.
+	{"edr antivirus av", "endpoint"},
 	{"blocklist blacklist denylist watchlist ioc indicator block ban", "value list"},
 	{"download", "file get export"},
+	// Elastic's own rules are the prebuilt ones.
+	{"elastic official stock builtin ootb", "prebuilt"},
+	{"latest newest outdated", "update install"},
+	// A folder on a host holds files.
+	{"folder directory", "file"},
 	{"app solution", "owner"},
 }
 
@@ -131,9 +145,9 @@ var verbSenses = []struct{ say, means string }{
 	{"assign unassign reassign", "update assignee"},
 	{"rename retitle", "update title"},
 	{"tag label categorize categorise", "update"},
-	{"change edit modify alter amend adjust fix correct mark move switch", "update"},
+	{"change edit modify alter amend adjust tweak revise fix correct mark move switch", "update"},
 	{"open start begin", "create"},
-	{"note comment annotate", "add comment"},
+	{"note comment annotate log jot", "add comment"},
 	{"attach link associate", "add attach"},
 	{"upload", "add file"},
 	{"put place", "add"},
@@ -146,6 +160,12 @@ var verbSenses = []struct{ say, means string }{
 	{"remove erase purge wipe drop discard destroy clear trash unlink lift undo nuke retire decommission", "delete"},
 	{"configure customize customise", "configuration settings"},
 	{"stop halt", "disable"},
+	// Letting something through is an exception to what would stop it.
+	{"whitelist allowlist exclude exempt carve", "create exception"},
+	// Writing or building a rule creates one.
+	{"write build author craft draft", "create"},
+	// Having alerts correlated generates an attack discovery.
+	{"correlate", "generate"},
 }
 
 // objectOrders are orders that mean something else for some objects:
@@ -161,6 +181,8 @@ var objectOrders = []struct{ order, object, means string }{
 	// Searching or counting logs and events is a query over them.
 	{"find", "event", "query esql"},
 	{"count", "event", "query esql count"},
+	// Adding a tag to something updates its tags; no tool adds one alone.
+	{"add", "tag", "update tag"},
 }
 
 // phrases are idioms whose words mean something else apart; they are
@@ -176,6 +198,16 @@ var phrases = []struct{ from, to string }{
 	{"in the space", ""},
 	{"set up", "create configure"},
 	{"pull up", "get"},
+	{"pull in", "install import"},
+	{"pull down", "install download"},
+	{"take off", "remove"},
+	{"carve out", "carve"},
+	{"dry run", "preview"},
+	// Set up as a state, not an order: "is fleet set up?".
+	{"is set up", "is setup"},
+	{"are set up", "are setup"},
+	{"been set up", "been setup"},
+	{"be set up", "be setup"},
 	{"look up", "lookup"},
 	{"look at", "view"},
 	// Opening what exists is reading it; opening a new one creates it.
@@ -226,27 +258,39 @@ const (
 // Intent words are matched unstemmed: "close the case" asks for a change,
 // while "closed cases" is a filter and sets no intent.
 const (
-	readWords = "which what who whom whose when where how is are was were does do did has have " +
+	readWords = "which what who whom whose when where why how is are was were does do did has have " +
 		"list show find get search lookup look see view read fetch retrieve display check count browse tell download pull grab review inspect examine"
 	// actionVerbs are only ever verbs. Away from the lead of a request they
 	// describe rather than order ("which systems can we push to", "when
 	// they are pushed"), so there they count as little as a synonym.
-	actionVerbs = "create add open make start attach upload send push update change edit modify " +
+	actionVerbs = "create add open make start attach upload send push update change edit modify alter amend adjust tweak revise " +
 		"close reopen resolve assign unassign reassign escalate rename bump raise lower enable disable " +
 		"mute unmute snooze silence isolate execute fix replace configure save kill terminate install " +
 		"upgrade import rotate acknowledge ack invoke stop halt pause email mail ping notify give hand " +
 		"nuke uninstall unenroll enroll grant revoke reset restart renew unpin dismiss generate recompute recalculate " +
-		"rerun unisolate unblock unsnooze cancel apply"
+		"rerun unisolate unblock unsnooze cancel apply correlate"
 	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash lift undo retire decommission"
 	// nounVerbs order a change when they lead ("tag the case") but are
 	// ordinary nouns elsewhere ("what tags").
 	nounVerbs = "new tag label mark move release run trigger set put link write record note comment " +
-		"quarantine contain schedule pin copy clone duplicate block whitelist allowlist exclude swap deploy sync favorite"
+		"quarantine contain schedule pin copy clone duplicate block whitelist allowlist exclude exempt carve swap deploy sync favorite " +
+		"log jot build author craft draft"
 )
+
+// onlyNounVerbs are the nounVerbs that are no other kind of intent word.
+var onlyNounVerbs = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(nounVerbs) {
+		if !strings.Contains(" "+actionVerbs+" "+deleteVerbs+" "+readWords+" ", " "+w+" ") {
+			m[w] = true
+		}
+	}
+	return m
+})
 
 // questionWords open a question: what it asks is read, not changed.
 var questionWords = setOf("which", "what", "who", "whom", "whose", "when", "where", "how",
-	"is", "are", "was", "were", "does", "do", "did", "has", "have")
+	"is", "are", "was", "were", "does", "do", "did", "has", "have", "why")
 
 var intentWords = sync.OnceValue(func() map[string]intent {
 	m := map[string]intent{}
@@ -335,7 +379,8 @@ func applyPhrases(ws []string) []string {
 
 // particles are the phrasal verbs whose particle may come after their
 // object: "turn the pack off" is "turn off the pack".
-var particles = map[string][]string{"turn": {"off", "on"}, "switch": {"off", "on"}, "shut": {"down", "off"}}
+var particles = map[string][]string{"turn": {"off", "on"}, "switch": {"off", "on"}, "shut": {"down", "off"},
+	"take": {"off"}, "carve": {"out"}}
 
 // joinParticles moves the particle of a phrasal verb that leads a clause
 // back to its verb, so that the phrases read it: "turn the pack off"

@@ -68,6 +68,22 @@ var (
 // quantifiers make the next noun many, as a plural does: "every note".
 var quantifiers = setOf("all", "every", "each")
 
+// modifiers describe the noun after them, so a demonstrative or a
+// quantifier before them applies to that noun: "every critical alert" is
+// many alerts, "this open case" a case in hand.
+var modifiers = setOf("critical", "high", "medium", "low", "open", "closed", "new", "old", "recent", "active", "raw",
+	"noisy", "suspicious", "malicious", "failed", "unassigned", "offline", "online", "stale", "pending", "custom",
+	"prebuilt", "infected", "compromised", "disabled", "enabled", "muted", "isolated")
+
+// destinations name where the act puts its object: "drop the tool onto
+// the host".
+var destinations = setOf("to", "onto", "into")
+
+// placings are the verbs that, with a host as destination, put a file on
+// it: "drop our cleanup tool onto the infected host", "push a tool to the
+// host". Elsewhere they delete, push to external systems or move agents.
+var placings = setOf("drop", "push", "put", "place", "copy", "stage", "send", "transfer", "deploy", "ship")
+
 // parseQuery reads a request. The first intent word (verb or question
 // word) sets the intent and, when it orders a change, is read for what it
 // orders (see verbSenses). A word after "this" or "that" agrees with tools
@@ -130,6 +146,10 @@ type parser struct {
 	// later word names a state it undoes (see undoings).
 	leadFrom, leadTo int
 	undone           bool
+	// lead is the leading verb as typed; toward: a destination came
+	// before in the ordering clause; toHost: it was a host.
+	lead           string
+	toward, toHost bool
 }
 
 // read reads the next word: whether it leads, what it may mean, and what
@@ -139,7 +159,9 @@ func (p *parser) read(w string) {
 	leads := false
 	switch {
 	case p.context:
-	case q.intent == noIntent && !p.determined && !copulas[p.previous]:
+	case q.intent == noIntent && !p.determined && !copulas[p.previous] && !(p.inObject && onlyNounVerbs()[w]):
+		// A noun that may be a verb orders only before anything is
+		// named: "log it in the case", not "case activity log".
 		q.intent = intentWords()[w]
 		leads = q.intent != noIntent
 		// A question word asks only at the start: in "preview which
@@ -159,6 +181,7 @@ func (p *parser) read(w string) {
 	p.previous = w
 	s := stem(w)
 	if leads {
+		p.lead = w
 		p.leadFrom = len(q.words)
 		// Each sense is a word of its own: "assign" is update and
 		// assignee, not whichever of the two matches best.
@@ -174,6 +197,9 @@ func (p *parser) read(w string) {
 		p.readContent(w, s, leads, &word)
 	}
 	p.qualifying = (p.qualifying || (p.inObject && prepositions[w])) && !complements[w]
+	if !p.context && (destinations[w] || prepositions[w]) {
+		p.toward = destinations[w]
+	}
 	p.add(s, word)
 	if leads {
 		p.leadTo = len(q.words)
@@ -184,19 +210,34 @@ func (p *parser) read(w string) {
 // its readings: its relatives, what it undoes, and the marks of the tools
 // agreeing with it.
 func (p *parser) readContent(w, s string, leads bool, word *queryWord) {
+	stems := []string{s} // what the word is read as, for its marks
 	if p.v != nil {
 		word.readings = append(word.readings, relatives(w, p.v, p.q.question || p.asks)...)
+		if len(word.readings) == 1 && !knows(p.v, s) {
+			meant := p.v.misspelt(s)
+			word.readings = append(word.readings, slips(meant)...)
+			stems = append(stems, meant...)
+		}
 		if p.q.intent == deleteIntent && !leads && !p.context {
 			un := undoings(word.readings, p.v)
 			word.readings = append(word.readings, un...)
 			p.undone = p.undone || len(un) > 0
 		}
 	}
-	if p.pointed {
-		word.marks = append(word.marks, markings(inputMark, s)...)
+	for _, s := range stems {
+		if p.pointed {
+			word.marks = append(word.marks, markings(inputMark, s)...)
+		}
+		word.marks = append(word.marks, markings(numberMark(p.many || isPlural(w)), s)...)
 	}
-	word.marks = append(word.marks, markings(numberMark(p.many || isPlural(w)), s)...)
-	p.pointed, p.many = false, false
+	if p.toward && !p.context {
+		// The last word of the destination names it: "to the servers
+		// policy" is a policy.
+		p.toHost = reads([]queryWord{*word}, "endpoint")
+	}
+	if !modifiers[w] {
+		p.pointed, p.many = false, false
+	}
 	p.inObject = p.inObject || !leads
 }
 
@@ -219,7 +260,12 @@ func (p *parser) newClause() {
 // its object or means something else for it, and a question mark.
 func (p *parser) finish() query {
 	q := p.q
-	if p.undone {
+	if p.toHost && placings[p.lead] {
+		// Putting something on a host uploads a file to it.
+		q.words = slices.Replace(q.words, p.leadFrom, p.leadTo,
+			queryWord{readings: []reading{{stem("upload"), 1}}}, queryWord{readings: []reading{{stem("file"), 1}}})
+		q.intent = writeIntent
+	} else if p.undone {
 		// "Remove the quarantine" orders an unisolation, not a deletion.
 		q.words = slices.Delete(q.words, p.leadFrom, p.leadTo)
 		q.intent = writeIntent
@@ -372,6 +418,21 @@ type vocabulary interface {
 	// namesAction reports whether a term is the verb a tool's name starts
 	// with ("unisolat" for unisolate_host).
 	namesAction(term string) bool
+	// misspelt lists the known stems one slip away from a stem.
+	misspelt(stem string) []string
+}
+
+// slips are the readings of an unknown stem as the known stems one slip
+// away (meant), with their lexicon meanings, at typoWeight.
+func slips(meant []string) []reading {
+	var rs []reading
+	for _, t := range meant {
+		rs = append(rs, reading{t, typoWeight})
+		for _, e := range synonyms()[t] {
+			rs = append(rs, reading{e, typoWeight * expandedWeight})
+		}
+	}
+	return rs
 }
 
 // knows reports whether a stem means anything to v: a tool uses it, or
