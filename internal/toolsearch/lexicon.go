@@ -39,6 +39,9 @@ var synonymGroups = []struct{ say, means string }{
 	{"view read see display inspect", "get find"},
 	{"fetch retrieve detail details info information grab obtain acquire pull", "get"},
 	{"kind category flavor flavour variety", "type"},
+	{"column columns attribute attributes", "field"},
+	// What happened just before or after something is around its time.
+	{"around surrounding preceding prior leading", "around"},
 	// What a run, a query or an action gave back.
 	{"result results output outcome return returned response answer", "result output"},
 	{"count total number statistics stats summary overview metrics", "find count stat"},
@@ -57,7 +60,7 @@ var synonymGroups = []struct{ say, means string }{
 	{"clone duplicate copy", "copy duplicate"},
 	{"open", "status"},
 	{"attach link associate", "add attach"},
-	{"remove erase purge wipe drop discard destroy clear trash", "delete"},
+	{"remove erase purge wipe drop discard destroy clear trash detach unattach", "delete"},
 
 	// Cases.
 	{"investigation incident ticket", "case"},
@@ -157,13 +160,15 @@ var verbSenses = []struct{ say, means string }{
 	{"grant revoke", "role privilege"},
 	{"email mail ping message notify", "run connector"},
 	{"send forward export", "push"},
-	{"remove erase purge wipe drop discard destroy clear trash unlink lift undo nuke retire decommission", "delete"},
+	{"remove erase purge wipe drop discard destroy clear trash unlink detach unattach lift undo nuke retire decommission", "delete"},
 	{"configure customize customise", "configuration settings"},
 	{"stop halt", "disable"},
 	// Letting something through is an exception to what would stop it.
 	{"whitelist allowlist exclude exempt carve", "create exception"},
 	// Writing or building a rule creates one.
 	{"write build author craft draft", "create"},
+	// Trying out a rule before it is live previews it.
+	{"backtest simulate rehearse", "preview"},
 	// Having alerts correlated generates an attack discovery.
 	{"correlate", "generate"},
 }
@@ -239,6 +244,7 @@ var phrases = []struct{ from, to string }{
 	{"who can", "who permission"},
 	{"who may", "who permission"},
 	{"in progress", "progress"},
+	{"back to open", "reopen"},
 	{"index pattern", "data view"},
 	{"false positive", "closed"},
 	{"source map", "sourcemap"},
@@ -268,8 +274,8 @@ const (
 		"mute unmute snooze silence isolate execute fix replace configure save kill terminate install " +
 		"upgrade import rotate acknowledge ack invoke stop halt pause email mail ping notify give hand " +
 		"nuke uninstall unenroll enroll grant revoke reset restart renew unpin dismiss generate recompute recalculate " +
-		"rerun unisolate unblock unsnooze cancel apply correlate"
-	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash lift undo retire decommission"
+		"rerun unisolate unblock unsnooze cancel apply correlate backtest simulate rehearse"
+	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink detach unattach trash lift undo retire decommission"
 	// nounVerbs order a change when they lead ("tag the case") but are
 	// ordinary nouns elsewhere ("what tags").
 	nounVerbs = "new tag label mark move release run trigger set put link write record note comment " +
@@ -366,6 +372,12 @@ func applyPhrases(ws []string) []string {
 	ws = joinParticles(ws)
 	out := make([]string, 0, len(ws))
 	for i := 0; i < len(ws); {
+		if n := beforeGoingLive(ws[i:]); n > 0 {
+			// Trying something before it goes live previews it.
+			out = append(out, "preview")
+			i += n
+			continue
+		}
 		if to, n := phraseAt(ws[i:]); n > 0 {
 			out = append(out, strings.Fields(to)...)
 			i += n
@@ -375,6 +387,34 @@ func applyPhrases(ws []string) []string {
 		i++
 	}
 	return out
+}
+
+// goingLive are the verbs that put something to work: what is tried
+// "before I enable it" or "before we turn it on" is previewed.
+var goingLive = setOf("enable", "enabling", "activate", "activating", "turn", "turning", "switch", "deploy",
+	"deploying", "ship", "go", "goes", "going", "push", "pushing", "promote", "release", "roll", "save", "saving")
+
+// beforeGoingLive is the number of words of a phrase like "before I turn
+// it on" or "before enabling" at the start of ws, with what follows the
+// verb in the clause; 0 when ws starts with none.
+func beforeGoingLive(ws []string) int {
+	if len(ws) < 2 || ws[0] != "before" {
+		return 0
+	}
+	i := 1
+	if stopwords[ws[i]] && i+1 < len(ws) {
+		i++ // I, we, it
+	}
+	if !goingLive[ws[i]] {
+		return 0
+	}
+	// The rest of the phrase is the thing and the particle: "it on",
+	// "it live", "to prod".
+	n := i + 1
+	for n < len(ws) && (stopwords[ws[n]] || ws[n] == "live" || ws[n] == "production") {
+		n++
+	}
+	return n
 }
 
 // particles are the phrasal verbs whose particle may come after their

@@ -76,8 +76,20 @@ var modifiers = setOf("critical", "high", "medium", "low", "open", "closed", "ne
 	"prebuilt", "infected", "compromised", "disabled", "enabled", "muted", "isolated")
 
 // destinations name where the act puts its object: "drop the tool onto
-// the host".
-var destinations = setOf("to", "onto", "into")
+// the host". "On" does only after the verbs that set down (settings):
+// "put the script on web-03", not "drop the alerts on web-03".
+var (
+	destinations = setOf("to", "onto", "into")
+	settings     = setOf("put", "place", "stage", "copy")
+)
+
+// entities are what an exception lets through: hosts, users, files,
+// processes (as their stems).
+var entities = []string{stem("endpoint"), stem("user"), stem("file"), stem("process"), stem("account"), stem("hash")}
+
+// stoppings are the verbs that, narrowed to an entity, ask for an
+// exception.
+var stoppings = setOf("stop", "halt", "quit")
 
 // placings are the verbs that, with a host as destination, put a file on
 // it: "drop our cleanup tool onto the infected host", "push a tool to the
@@ -150,11 +162,18 @@ type parser struct {
 	// before in the ordering clause; toHost: it was a host.
 	lead           string
 	toward, toHost bool
+	// aboutEntity: a narrowing phrase names a host, user, file or
+	// process ("stop alerting on the backup server").
+	aboutEntity bool
 }
 
 // read reads the next word: whether it leads, what it may mean, and what
 // it tells about the words after it.
 func (p *parser) read(w string) {
+	if w == hostValue {
+		p.toHost = p.toward && !p.context
+		return
+	}
 	q := &p.q
 	leads := false
 	switch {
@@ -198,7 +217,7 @@ func (p *parser) read(w string) {
 	}
 	p.qualifying = (p.qualifying || (p.inObject && prepositions[w])) && !complements[w]
 	if !p.context && (destinations[w] || prepositions[w]) {
-		p.toward = destinations[w]
+		p.toward = destinations[w] || (w == "on" && settings[p.lead])
 	}
 	p.add(s, word)
 	if leads {
@@ -233,7 +252,10 @@ func (p *parser) readContent(w, s string, leads bool, word *queryWord) {
 	if p.toward && !p.context {
 		// The last word of the destination names it: "to the servers
 		// policy" is a policy.
-		p.toHost = reads([]queryWord{*word}, "endpoint")
+		p.toHost = reads([]queryWord{*word}, "endpoint") || reads([]queryWord{*word}, "host")
+	}
+	if p.qualifying && !p.context && slices.ContainsFunc(entities, func(e string) bool { return reads([]queryWord{*word}, e) }) {
+		p.aboutEntity = true
 	}
 	if !modifiers[w] {
 		p.pointed, p.many = false, false
@@ -264,6 +286,12 @@ func (p *parser) finish() query {
 		// Putting something on a host uploads a file to it.
 		q.words = slices.Replace(q.words, p.leadFrom, p.leadTo,
 			queryWord{readings: []reading{{stem("upload"), 1}}}, queryWord{readings: []reading{{stem("file"), 1}}})
+		q.intent = writeIntent
+	} else if p.aboutEntity && stoppings[p.lead] {
+		// Stopping a rule for one host or user is an exception to it:
+		// "stop alerting on the backup server for this rule".
+		q.words = slices.Replace(q.words, p.leadFrom, p.leadTo,
+			queryWord{readings: []reading{{stem("create"), 1}}}, queryWord{readings: []reading{{stem("exception"), 1}}})
 		q.intent = writeIntent
 	} else if p.undone {
 		// "Remove the quarantine" orders an unisolation, not a deletion.

@@ -13,6 +13,12 @@ import (
 // and "admin tools" in a list's name for no role. Each is read as the kind
 // of thing it is, or not at all.
 
+// hostValue stands for a host's name. It is read for nothing but where
+// an act goes ("put the script on web-03"; see placings): "on ws-114"
+// mostly only says where to look, and reading it as a host would pull
+// the host tools.
+const hostValue = "hostvalue"
+
 // fileExtensions mark a value as a file: what an analyst fetches, uploads
 // or detonates.
 var fileExtensions = setOf("exe", "dll", "elf", "bin", "so", "ps1", "psm1", "bat", "cmd", "vbs", "js", "hta", "sh",
@@ -55,7 +61,10 @@ func valueKind(token string) string {
 		}
 		return "" // a field (source.ip), a domain (evil.com)
 	case strings.Contains(t, "-") && strings.IndexFunc(t, unicode.IsDigit) >= 0 && strings.IndexFunc(t, unicode.IsLetter) >= 0:
-		return "" // a host (srv-db-02), a model (gpt-4o)
+		if last := t[strings.LastIndexByte(t, '-')+1:]; last != "" && unicode.IsDigit(rune(last[0])) {
+			return hostValue // srv-db-02, WS-0231, DESKTOP-7H2K (or a model: gpt-4o)
+		}
+		return "" // a label: needs-tier2
 	}
 	return token
 }

@@ -2,6 +2,7 @@ package toolsearch
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -12,7 +13,8 @@ func TestValuesReadAsTheirKind(t *testing.T) {
 		{"pull invoice.exe from C:\\Users\\bob\\Downloads now", "pull file from folder now"},
 		{"grab /tmp/payload.elf off the box", "grab file off the box"},
 		{"what fields are in logs-endpoint.events.process-*?", "what fields are in pattern?"},
-		{"alerts on WS-0231, srv-db-02 and evil.com", "alerts on , and"},
+		{"alerts on WS-0231, srv-db-02 and evil.com", "alerts on hostvalue, hostvalue and"},
+		{"tag them needs-tier2", "tag them"},
 		{"BY source.ip", "BY"},
 		{"FROM logs-* | STATS count()", "FROM pattern esql STATS count()"},
 		{"the shared 'trusted admin tools' exceptions list", "the shared exceptions list"},
@@ -67,6 +69,7 @@ func TestPlacingOnAHostUploads(t *testing.T) {
 	})
 	first(t, ix, "drop our cleanup tool onto the infected host", "upload_endpoint_file")
 	first(t, ix, "push a tool to the host so we can run it", "upload_endpoint_file")
+	first(t, ix, "put the collector script on web-03", "upload_endpoint_file")
 	first(t, ix, "drop the host from fleet", "delete_agent")
 	first(t, ix, "push the case to the ticketing system", "push_case")
 }
@@ -90,5 +93,31 @@ func TestNounVerbLeadsOnlyBeforeItsObject(t *testing.T) {
 	}
 	if q := parseQuery("case activity log for case 9", nil); q.intent != readIntent {
 		t.Errorf("case activity log: intent %d; want a read", q.intent)
+	}
+}
+
+// Stopping a rule for one host, user or file asks for an exception;
+// stopping the rule disables it.
+func TestStoppingForAnEntityExcepts(t *testing.T) {
+	ix := New([]Doc{
+		{Name: "disable_rule", Title: "Disable rule", Method: "POST", Description: "Stop a rule from running."},
+		{Name: "create_rule_exception_items", Title: "Create rule exception items", Method: "POST",
+			Description: "Add exceptions to a rule: events matching them raise no alerts."},
+	})
+	first(t, ix, "stop alerting on svchost.exe from the build servers for this rule", "create_rule_exception_items")
+	first(t, ix, "stop the disk space rule", "disable_rule")
+}
+
+// What is tried before it goes live is previewed.
+func TestTryingBeforeGoingLivePreviews(t *testing.T) {
+	for in, want := range map[string]string{
+		"test it before i turn it on":   "test it preview",
+		"run it before enabling it":     "run it preview",
+		"before we reimage the host":    "before we reimage the host",
+		"check it before going live ok": "check it preview ok",
+	} {
+		if got := strings.Join(applyPhrases(strings.Fields(in)), " "); got != want {
+			t.Errorf("applyPhrases(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
