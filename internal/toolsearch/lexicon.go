@@ -148,12 +148,16 @@ var verbSenses = []struct{ say, means string }{
 	{"assign unassign reassign", "update assignee"},
 	{"rename retitle", "update title"},
 	{"tag label categorize categorise", "update"},
+	// Setting a field of something updates it (set_* tools update too).
+	{"set", "update"},
 	{"change edit modify alter amend adjust tweak revise fix correct mark move switch", "update"},
 	{"open start begin", "create"},
 	{"note comment annotate log jot", "add comment"},
 	{"attach link associate", "add attach"},
 	{"upload", "add file"},
 	{"put place", "add"},
+	// Scheduling something new creates it (a maintenance window, a run).
+	{"schedule", "create"},
 	// Giving an alert or a case to someone assigns it ("give me" shows,
 	// see phrases).
 	{"give hand", "update assignee"},
@@ -245,6 +249,16 @@ var phrases = []struct{ from, to string }{
 	{"who may", "who permission"},
 	{"in progress", "progress"},
 	{"back to open", "reopen"},
+	// The time just before or after an alert is around it.
+	{"before and after", "around"},
+	{"before the alert", "around the alert"},
+	{"after the alert", "around the alert"},
+	{"before that alert", "around that alert"},
+	{"after that alert", "around that alert"},
+	{"before this alert", "around this alert"},
+	{"after this alert", "around this alert"},
+	{"leading up to", "around"},
+	{"on the hook", "responsible"},
 	{"index pattern", "data view"},
 	{"false positive", "closed"},
 	{"source map", "sourcemap"},
