@@ -66,7 +66,7 @@ var synonymGroups = []struct{ say, means string }{
 	{"investigation incident ticket", "case"},
 	{"note notes remark annotate annotation", "comment"},
 	// What someone said or wrote on a case is in its comments.
-	{"say said wrote written", "comment"},
+	{"say said write wrote written", "comment"},
 	{"history timeline activity audit changelog trail happen happened", "user action activity"},
 	{"evidence attachment upload screenshot dump pcap artifact artefact sample executable exe binary dll", "file"},
 	{"reporter reported author opener creator", "reporter"},
@@ -192,6 +192,7 @@ var objectOrders = []struct{ order, object, means string }{
 	{"count", "event", "query esql count"},
 	// Adding a tag to something updates its tags; no tool adds one alone.
 	{"add", "tag", "update tag"},
+	{"delete", "tag", "update"},
 }
 
 // phrases are idioms whose words mean something else apart; they are
