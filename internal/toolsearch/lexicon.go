@@ -47,7 +47,7 @@ var synonymGroups = []struct{ say, means string }{
 	{"count total number statistics stats summary overview metrics", "find count stat"},
 	// Ranking and grouping are aggregations: "top 10 hosts by alerts",
 	// "failed logins per source ip".
-	{"top most busiest noisiest biggest aggregate aggregation group grouped breakdown distribution tally histogram trend", "aggregate count"},
+	{"top most busiest noisiest biggest aggregate aggregation group grouped breakdown distribution tally histogram trend per", "aggregate count"},
 	{"who", "user reporter"},
 	{"person people analyst colleague teammate somebody", "user"},
 	{"when date time recent recently last week day month yesterday today ago since", "date from to"},
@@ -191,7 +191,7 @@ var objectOrders = []struct{ order, object, means string }{
 	{"find", "event", "query esql"},
 	{"count", "event", "query esql count"},
 	// Adding a tag to something updates its tags; no tool adds one alone.
-	{"add", "tag", "update tag"},
+	{"add", "tag", "update"},
 	{"delete", "tag", "update"},
 }
 

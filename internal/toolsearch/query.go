@@ -43,7 +43,9 @@ var demonstratives = setOf("this", "that", "these", "those")
 // "onto" are not among them: they name where the act goes, which is as
 // much the request as the object ("add a note to the case").
 var prepositions = setOf("from", "on", "in", "for", "at", "by", "with", "across", "over", "under",
-	"within", "via", "per", "since", "during", "after", "before", "about", "through", "against")
+	"within", "via", "per", "since", "during", "after", "before", "about", "through", "against",
+	// A relative clause narrows too: "a rule that fires when …".
+	"that", "which", "whenever")
 
 // copulas make the verb after them a state: "alerts that are still open"
 // orders nothing.
@@ -297,8 +299,13 @@ func (p *parser) finish() query {
 		// "Remove the quarantine" orders an unisolation, not a deletion.
 		q.words = slices.Delete(q.words, p.leadFrom, p.leadTo)
 		q.intent = writeIntent
-	} else if means := objectOrder(q.words[p.leadFrom:p.leadTo], q.words[p.leadTo:]); means != nil {
+	} else if means := objectOrder(q.words[p.leadFrom:p.leadTo], slices.Concat(q.words[:p.leadFrom], q.words[p.leadTo:])); means != nil {
+		// The object may come first: "failed logons, count them by ip".
 		q.words = slices.Replace(q.words, p.leadFrom, p.leadTo, means...)
+	} else if q.intent == noIntent {
+		// Without a verb the request's words order together: "top 10
+		// source IPs by failed logon count" counts events, a query.
+		q.words = append(q.words, objectOrder(q.words, q.words)...)
 	}
 	q.dropEchoes()
 	if p.asks && (q.intent == noIntent || q.intent == readIntent) {
