@@ -60,7 +60,7 @@ var synonymGroups = []struct{ say, means string }{
 	{"clone duplicate copy", "copy duplicate"},
 	{"open", "status"},
 	{"attach link associate", "add attach"},
-	{"remove erase purge wipe drop discard destroy clear trash detach unattach", "delete"},
+	{"remove erase purge wipe drop discard destroy clear trash detach unattach strip", "delete"},
 
 	// Cases.
 	{"investigation incident ticket", "case"},
@@ -93,6 +93,9 @@ var synonymGroups = []struct{ say, means string }{
 	// Raw data: what the logs say, searched as events.
 	{"log logs event events login logon telemetry", "event esql"},
 	{"traffic netflow firewall dns ssh rdp", "event"},
+	// Hunting through data, or pivoting on a value, searches it.
+	{"grep pivot sift", "find"},
+	{"spawn spawned spawning", "process event"},
 	{"detection signature analytic analytics", "rule detection"},
 	{"silence snooze suppress quiet hush mute", "mute snooze"},
 	{"unsilence unsnooze unmute", "unmute"},
@@ -125,7 +128,7 @@ var synonymGroups = []struct{ say, means string }{
 	{"exception", "exception item"},
 	// Letting known-good activity through is an exception; lists of
 	// known-bad values are value lists.
-	{"whitelist whitelisted allowlist allowlisted exclude excluded exclusion exempt carve", "exception"},
+	{"whitelist whitelisted allowlist allowlisted exclude excluded exclusion exempt carve trust trusted", "exception"},
 	// Elastic Defend is the endpoint's own protection.
 	{"edr antivirus av", "endpoint"},
 	{"blocklist blacklist denylist watchlist ioc indicator block ban", "value list"},
@@ -152,7 +155,7 @@ var verbSenses = []struct{ say, means string }{
 	{"set", "update"},
 	{"change edit modify alter amend adjust tweak revise fix correct mark move switch", "update"},
 	{"open start begin", "create"},
-	{"note comment annotate log jot", "add comment"},
+	{"note comment annotate log jot record", "add comment"},
 	{"attach link associate", "add attach"},
 	{"upload", "add file"},
 	{"put place", "add"},
@@ -164,15 +167,17 @@ var verbSenses = []struct{ say, means string }{
 	{"grant revoke", "role privilege"},
 	{"email mail ping message notify", "run connector"},
 	{"send forward export", "push"},
-	{"remove erase purge wipe drop discard destroy clear trash unlink detach unattach lift undo nuke retire decommission", "delete"},
+	{"remove erase purge wipe drop discard destroy clear trash unlink detach unattach strip lift undo nuke retire decommission", "delete"},
 	{"configure customize customise", "configuration settings"},
 	{"stop halt", "disable"},
 	// Letting something through is an exception to what would stop it.
-	{"whitelist allowlist exclude exempt carve", "create exception"},
+	{"whitelist allowlist exclude exempt carve trust", "create exception"},
 	// Writing or building a rule creates one.
 	{"write build author craft draft", "create"},
 	// Trying out a rule before it is live previews it.
 	{"backtest simulate rehearse", "preview"},
+	// Hunting searches the events with a query.
+	{"hunt", "query esql"},
 	// Having alerts correlated generates an attack discovery.
 	{"correlate", "generate"},
 }
@@ -187,6 +192,9 @@ var objectOrders = []struct{ order, object, means string }{
 	{"enable", "notification", "unmute unsnooze"},
 	// Giving someone access grants a role; giving them an alert assigns it.
 	{"assignee", "privilege", "role privilege"},
+	// Reassigning agents to a policy moves them; reassigning a case
+	// changes its assignee.
+	{"assignee", "policy", "reassign"},
 	// Searching or counting logs and events is a query over them.
 	{"find", "event", "query esql"},
 	{"count", "event", "query esql count"},
@@ -280,7 +288,7 @@ const (
 // while "closed cases" is a filter and sets no intent.
 const (
 	readWords = "which what who whom whose when where why how is are was were does do did has have " +
-		"list show find get search lookup look see view read fetch retrieve display check count browse tell download pull grab review inspect examine"
+		"list show find get search lookup look see view read fetch retrieve display check count browse tell download pull grab review inspect examine hunt grep pivot"
 	// actionVerbs are only ever verbs. Away from the lead of a request they
 	// describe rather than order ("which systems can we push to", "when
 	// they are pushed"), so there they count as little as a synonym.
@@ -290,11 +298,11 @@ const (
 		"upgrade import rotate acknowledge ack invoke stop halt pause email mail ping notify give hand " +
 		"nuke uninstall unenroll enroll grant revoke reset restart renew unpin dismiss generate recompute recalculate " +
 		"rerun unisolate unblock unsnooze cancel apply correlate backtest simulate rehearse"
-	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink detach unattach trash lift undo retire decommission"
+	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink detach unattach strip trash lift undo retire decommission"
 	// nounVerbs order a change when they lead ("tag the case") but are
 	// ordinary nouns elsewhere ("what tags").
 	nounVerbs = "new tag label mark move release run trigger set put link write record note comment " +
-		"quarantine contain schedule pin copy clone duplicate block whitelist allowlist exclude exempt carve swap deploy sync favorite " +
+		"quarantine contain schedule pin copy clone duplicate block whitelist allowlist exclude exempt carve trust swap deploy sync favorite " +
 		"log jot build author craft draft"
 )
 
