@@ -352,7 +352,10 @@ var wideCases = []searchCase{
 	{"store the standalone APM server schema for migration", []string{"save_apm_server_schema"}},
 }
 
-// TestToolSearchWide holds the wide set to the levels it reached.
+// TestToolSearchWide holds the wide set to the levels it reached: 300/323
+// top-3 and 251 first before the round that worked on the blind set's
+// misses by class (values, slips, aggregations, placing a file on a host,
+// exceptions, previews), 308 and 259 after it.
 func TestToolSearchWide(t *testing.T) {
-	holdSet(t, "wide", wideCases, rankFloor{top3: 300, top1: 251})
+	holdSet(t, "wide", wideCases, rankFloor{top3: 308, top1: 259})
 }
