@@ -32,6 +32,11 @@ var omitted = []struct {
 		reason:  "the Agent Builder tools these run (search, ES|QL, mappings, documents) use no LLM connector",
 	},
 	{
+		tools:   []string{"converse_with_ai_agent"},
+		members: []string{"browser_api_tools", "capabilities"},
+		reason:  "for Kibana's chat UI: tools that run in the browser, and rendering tables as visualizations",
+	},
+	{
 		tools:   []string{"attach_alerts_to_case"},
 		members: []string{"*"},
 		reason:  "a convenience: takes alert ids and looks up their index and rule; its flow writes the alert comments",

@@ -6,8 +6,6 @@ import (
 	"hash/fnv"
 	"sort"
 	"strings"
-
-	"github.com/kibana-mcp/kibana-mcp/sandbox/esql"
 )
 
 // Agent Builder's tool execution (Kibana 9.2+, technical preview):
@@ -40,14 +38,16 @@ import (
 //
 // Bad tool_params are a 400 naming the parameter; an unknown tool is a
 // 404, both in Kibana's error format. GET /api/agent_builder/tools/{id}
-// answers a built-in tool's definition (kibana-mcp reads it at start to
-// choose Agent Builder as the data tools' path).
+// answers a tool's definition (kibana-mcp reads it at start to choose
+// Agent Builder as the data tools' path). The agents, custom tools and
+// conversations are in agent_builder_store.go; _execute runs custom tools
+// too.
 
 func (k *Kibana) agentBuilderRoutes() []route {
-	return []route{
+	return append([]route{
 		newRoute("POST", "/api/agent_builder/tools/_execute", k.executeTool),
 		newRoute("GET", "/api/agent_builder/tools/{id}", k.getTool),
-	}
+	}, k.agentBuilderStoreRoutes()...)
 }
 
 // builtinToolInfo describes the built-in tools as GET
@@ -63,34 +63,6 @@ var builtinToolInfo = map[string]struct {
 	"platform.core.list_indices":       {"List the indices, aliases and data streams from the Elasticsearch cluster.", nil, map[string]string{"pattern": "string"}},
 	"platform.core.get_index_mapping":  {"Retrieve mappings for the specified index or indices.", []string{"indices"}, map[string]string{"indices": "string[]"}},
 	"platform.core.get_document_by_id": {"Retrieve the full content (source) of an Elasticsearch document based on its ID and index name.", []string{"id", "index"}, map[string]string{"id": "string", "index": "string"}},
-}
-
-// getTool answers a built-in tool's definition; the data path probe of
-// kibana-mcp reads it to learn that Agent Builder runs the platform tools.
-func (k *Kibana) getTool(c *call) {
-	id := c.param("id")
-	info, ok := builtinToolInfo[id]
-	if !ok {
-		c.notFound(fmt.Sprintf("Tool %s not found", id))
-		return
-	}
-	props := map[string]any{}
-	for name, typ := range info.params {
-		if typ == "string[]" {
-			props[name] = map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "minItems": 1}
-		} else {
-			props[name] = map[string]any{"type": "string"}
-		}
-	}
-	required := []any{}
-	for _, r := range info.required {
-		required = append(required, r)
-	}
-	c.ok(map[string]any{
-		"id": id, "type": "builtin", "description": info.description, "tags": []any{},
-		"configuration": map[string]any{}, "readonly": true,
-		"schema": map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false, "$schema": "http://json-schema.org/draft-07/schema#"},
-	})
 }
 
 // builtinTools are the tools the sandbox executes.
@@ -128,6 +100,10 @@ func (k *Kibana) executeTool(c *call) {
 			c.badRequest(fmt.Sprintf("[request body.connector_id]: expected value of type [string] but got [%s]", jsonTypeName(v)))
 			return
 		}
+	}
+	if t := c.space.agentBuilder.tools.get(id); t != nil {
+		k.runCustomTool(c, t, params)
+		return
 	}
 	run := builtinTools[id]
 	if run == nil {
@@ -218,21 +194,7 @@ func (k *Kibana) toolExecuteESQL(c *call, params map[string]any) {
 	if !toolParams(c, tool, params, []string{"query"}, map[string]string{"query": "string"}) {
 		return
 	}
-	q := params["query"].(string)
-	res, err := k.esqlQuery(map[string]any{"query": q})
-	if err != nil {
-		a := esFail(err)
-		msg := err.Error()
-		if e, ok := err.(*esql.Error); ok {
-			msg = e.Type + "\n\tRoot causes:\n\t\t" + e.Type + ": " + e.Reason
-		}
-		k.toolResults(c, toolError("Error executing ES|QL query: "+msg, map[string]any{"query": q, "status": a.status, "error": a.body}))
-		return
-	}
-	k.toolResults(c,
-		map[string]any{"type": "query", "data": map[string]any{"esql": q}},
-		map[string]any{"type": "tabular_data", "data": map[string]any{"source": "esql", "query": q, "columns": res.Columns, "values": res.Values}},
-	)
+	k.esqlToolResults(c, params["query"].(string), nil)
 }
 
 func (k *Kibana) toolListIndices(c *call, params map[string]any) {

@@ -18,8 +18,9 @@ import (
 //
 // Like Kibana, a space gets the default anonymization fields the first
 // time the assistant's data is used there: a space created empty answers
-// its first _find with the defaults. Only deleting knowledge base entries
-// is served; a deleted or unknown entry is a 404.
+// its first _find with the defaults; so with the default prompts. Prompts,
+// knowledge base entries, conversations and chat are in assistant_store.go,
+// assistant_kb.go and assistant_chat.go; a deleted or unknown entry is a 404.
 
 // assistantState holds a space's assistant data. Its zero value has no
 // anonymization fields yet (they come on first use) and no knowledge base.
@@ -27,6 +28,13 @@ type assistantState struct {
 	fields      []*aiAnonField
 	fieldsReady bool // the defaults were created
 	kb          map[string]*aiKBEntry
+	kbOrder     []string // entry ids, oldest first
+	kbSetUp     bool     // setup_knowledge_base ran (the story's spaces start so)
+
+	prompts       []*aiPrompt
+	promptsReady  bool // the default prompts were created
+	conversations []*aiConversation
+	obsChats      map[string]int // Observability AI Assistant conversation id → messages kept
 }
 
 // aiAnonField is one anonymization field.
@@ -37,17 +45,22 @@ type aiAnonField struct {
 	updatedAt, updatedBy string
 }
 
-// aiKBEntry is a knowledge base entry.
+// aiKBEntry is a knowledge base entry: a document (text, kbResource,
+// source, required) or an index (index, field, description,
+// queryDescription).
 type aiKBEntry struct {
-	id, name, typ, text  string
-	createdAt, createdBy string
+	id, name, typ, text                         string
+	kbResource, source                          string
+	required, global                            bool
+	index, field, description, queryDescription string
+	createdAt, createdBy, updatedAt, updatedBy  string
 }
 
 func (k *Kibana) assistantRoutes() []route {
-	return []route{
+	return append([]route{
 		newRoute(http.MethodGet, "/api/security_ai_assistant/anonymization_fields/_find", k.findAnonymizationFields),
 		newRoute(http.MethodDelete, "/api/security_ai_assistant/knowledge_base/entries/{id}", k.deleteKnowledgeBaseEntry),
-	}
+	}, k.assistantStoreRoutes()...)
 }
 
 // aiDefault is a default anonymization field.
@@ -94,9 +107,16 @@ func (k *Kibana) ensureAnonFields(st *assistantState, user string, at time.Time)
 	st.fieldsReady = true
 	stamp := epStamp(at)
 	for _, d := range aiDefaultFields {
-		st.fields = append(st.fields, &aiAnonField{id: k.newID(), field: d.field, allowed: d.allowed, anonymized: d.anonymized,
+		k.newID() // drawn, though unused, so that later ids stay as they were
+		st.fields = append(st.fields, &aiAnonField{id: aiAnonFieldID(d.field), field: d.field, allowed: d.allowed, anonymized: d.anonymized,
 			createdAt: stamp, createdBy: user, updatedAt: stamp, updatedBy: user})
 	}
+}
+
+// aiAnonFieldID is a default field's id, fixed so that it can be named
+// (anon-field-host-name for host.name).
+func aiAnonFieldID(field string) string {
+	return "anon-field-" + strings.NewReplacer(".", "-", "_", "-", "@", "").Replace(strings.ToLower(field))
 }
 
 // aiFieldValue reads an attribute of a field by its index name.
@@ -254,6 +274,7 @@ func (k *Kibana) deleteKnowledgeBaseEntry(c *call) {
 		return
 	}
 	delete(st.kb, id)
+	st.kbOrder = slices.DeleteFunc(st.kbOrder, func(x string) bool { return x == id })
 	c.ok(map[string]any{"id": id})
 }
 
@@ -263,7 +284,8 @@ func aiSeedKB(spaceID string) []aiKBEntry {
 		return []aiKBEntry{
 			{name: "Backup server isolation runbook", typ: "document", text: "Isolate backup servers from the EDR console first; offline copies are on the tape library."},
 			{name: "Service accounts allowed to run PowerShell on DCs", typ: "document", text: "Only svc-sql may run PowerShell on domain controllers, and only from SQL Agent jobs."},
-			{name: "Threat intel index", typ: "index", text: "logs-ti_*"},
+			{name: "Threat intel index", typ: "index", index: "logs-ti_*", field: "threat.indicator.description",
+				description: "Threat intelligence indicators from the team's feeds.", queryDescription: "Search it for an IP, domain or hash seen in an alert."},
 		}
 	}
 	return []aiKBEntry{
@@ -293,10 +315,24 @@ func (k *Kibana) seedAssistant(sp *space, rng *rand.Rand) {
 		}
 	}
 	st.kb = map[string]*aiKBEntry{}
-	for _, e := range aiSeedKB(sp.id) {
+	st.kbSetUp = true
+	for i, e := range aiSeedKB(sp.id) {
 		e.id = k.newID()
+		if i == 0 { // a fixed id the tools' examples name; the draw above keeps the id sequence
+			e.id = aiKBExampleIDs[sp.id]
+		}
 		e.createdAt = epStamp(now.Add(-time.Duration(5+rng.IntN(40)) * 24 * time.Hour))
 		e.createdBy = []string{"snovak", "mchen", "rpatel"}[rng.IntN(3)]
+		e.updatedAt, e.updatedBy, e.global = e.createdAt, e.createdBy, true
+		if e.typ == "document" {
+			e.kbResource, e.source = "user", "runbook"
+		}
 		st.kb[e.id] = &e
+		st.kbOrder = append(st.kbOrder, e.id)
 	}
+	k.ensurePrompts(st, epStamp(created))
+	k.seedConversation(sp, now.Add(-26*time.Hour))
 }
+
+// aiKBExampleIDs are the fixed ids of each story space's first entry.
+var aiKBExampleIDs = map[string]string{"default": "kb-entry-7f3e2a0c", "soc": "kb-entry-5c1d9e44"}

@@ -112,8 +112,8 @@ func TestKnowledgeBaseEntryDelete(t *testing.T) {
 	}
 	status, body = do(t, k, "DELETE", "/api/security_ai_assistant/knowledge_base/entries/"+id, "", nil)
 	epWant(t, status, body, 404, id)
-	status, body = do(t, k, "DELETE", "/api/security_ai_assistant/knowledge_base/entries/kb-entry-7f3e2a0c", "", nil)
-	epWant(t, status, body, 404, "kb-entry-7f3e2a0c")
+	status, body = do(t, k, "DELETE", "/api/security_ai_assistant/knowledge_base/entries/kb-entry-00000000", "", nil)
+	epWant(t, status, body, 404, "kb-entry-00000000")
 	if len(k.spaces["soc"].assistant.kb) != 3 {
 		t.Error("soc's knowledge base changed")
 	}

@@ -38,6 +38,14 @@ type apmState struct {
 	keys         []apmAgentKey
 	serverSchema map[string]any
 	sourceMaps   []*apmSourceMap // newest first
+	annotations  []apmAnnotation // created through the API, oldest first
+}
+
+// apmAnnotation is a deployment marker created through the API.
+type apmAnnotation struct {
+	id, service, environment, version, message, created string
+	tags                                                []string
+	at                                                  time.Time
 }
 
 // apmService is a service seen in the space's APM data.
@@ -89,6 +97,7 @@ const (
 func (k *Kibana) apmRoutes() []route {
 	return []route{
 		newRoute(http.MethodGet, "/api/apm/services/{serviceName}/annotation/search", k.searchAPMAnnotations),
+		newRoute(http.MethodPost, "/api/apm/services/{serviceName}/annotation", k.createAPMAnnotation),
 		newRoute(http.MethodGet, "/api/apm/settings/agent-configuration", k.listAPMAgentConfigs),
 		newRoute(http.MethodPut, "/api/apm/settings/agent-configuration", k.putAPMAgentConfig),
 		newRoute(http.MethodDelete, "/api/apm/settings/agent-configuration", k.deleteAPMAgentConfig),
@@ -150,6 +159,13 @@ func (k *Kibana) searchAPMAnnotations(c *call) {
 	}
 	start, end, env := bounds[0], bounds[1], q.Get("environment")
 	annotations := []any{}
+	for _, a := range c.space.platform.apm.annotations {
+		if a.service != c.param("serviceName") || a.at.Before(start) || a.at.After(end) ||
+			env != apmAllEnvironments && !(env == apmNoEnvironment && a.environment == "") && env != a.environment {
+			continue
+		}
+		annotations = append(annotations, map[string]any{"type": "version", "id": a.id, "@timestamp": a.at.UnixMilli(), "text": a.message})
+	}
 	svc := c.space.platform.apm.service(c.param("serviceName"))
 	if svc == nil {
 		c.ok(map[string]any{"annotations": annotations})
@@ -191,6 +207,48 @@ func (k *Kibana) searchAPMAnnotations(c *call) {
 		}
 	}
 	c.ok(map[string]any{"annotations": annotations})
+}
+
+// createAPMAnnotation stores a deployment marker; search finds it. The
+// message defaults to the version, as Kibana's does, and the tags gain apm.
+func (k *Kibana) createAPMAnnotation(c *call) {
+	if !c.requireBody() {
+		return
+	}
+	body, msg := cfgCheck("request body.", c.body, []cfgField{
+		{name: "@timestamp", kind: "string", required: true},
+		{name: "service", kind: "object", required: true, fields: []cfgField{
+			{name: "version", kind: "string", required: true}, {name: "environment", kind: "string"},
+		}},
+		{name: "message", kind: "string"}, {name: "tags", kind: "strings"},
+	}, true)
+	if msg != "" {
+		c.badRequest(msg)
+		return
+	}
+	at, err := time.Parse(time.RFC3339Nano, body["@timestamp"].(string))
+	if err != nil {
+		apmInvalid(c, "/body/@timestamp", body["@timestamp"], true, "isoToEpochRt")
+		return
+	}
+	svc := body["service"].(map[string]any)
+	a := apmAnnotation{id: k.newID(), service: c.param("serviceName"), version: svc["version"].(string), at: at, created: k.now(),
+		tags: append([]string{"apm"}, cfgStringList(body["tags"])...)}
+	a.environment, _ = svc["environment"].(string)
+	a.message, _ = body["message"].(string)
+	if a.message == "" {
+		a.message = a.version
+	}
+	st := &c.space.platform.apm
+	st.annotations = append(st.annotations, a)
+	service := map[string]any{"name": a.service, "version": a.version}
+	if a.environment != "" {
+		service["environment"] = a.environment
+	}
+	c.ok(map[string]any{"_id": a.id, "_index": "observability-annotations", "_source": map[string]any{
+		"annotation": map[string]any{"type": "deployment", "title": a.message}, "service": service, "message": a.message,
+		"tags": cfgStrings(a.tags), "@timestamp": epStamp(a.at), "event": map[string]any{"created": a.created},
+	}})
 }
 
 // --- agent configuration

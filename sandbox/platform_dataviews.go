@@ -76,6 +76,7 @@ func (k *Kibana) dataViewsRoutes() []route {
 		newRoute(http.MethodDelete, "/api/data_views/data_view/{viewId}", k.deleteDataView),
 		newRoute(http.MethodPost, "/api/data_views/data_view/{viewId}/fields", k.updateDataViewFields),
 		newRoute(http.MethodPut, "/api/data_views/data_view/{viewId}/runtime_field", k.putRuntimeField),
+		newRoute(http.MethodPost, "/api/data_views/data_view/{viewId}/runtime_field", k.createRuntimeField),
 		newRoute(http.MethodGet, "/api/data_views/data_view/{viewId}/runtime_field/{fieldName}", k.getRuntimeField),
 		newRoute(http.MethodPost, "/api/data_views/data_view/{viewId}/runtime_field/{fieldName}", k.updateRuntimeField),
 		newRoute(http.MethodDelete, "/api/data_views/data_view/{viewId}/runtime_field/{fieldName}", k.deleteRuntimeField),
@@ -770,7 +771,12 @@ func (k *Kibana) runtimeFieldAnswer(c *call, v *dataView, name string) {
 	c.ok(map[string]any{"data_view": k.dataViewSpec(c.spaceID, v), "fields": v.runtimeFieldSpecs(name)})
 }
 
-func (k *Kibana) putRuntimeField(c *call) {
+// createRuntimeField is putRuntimeField refusing a name already taken.
+func (k *Kibana) createRuntimeField(c *call) { k.storeRuntimeField(c, false) }
+
+func (k *Kibana) putRuntimeField(c *call) { k.storeRuntimeField(c, true) }
+
+func (k *Kibana) storeRuntimeField(c *call, replace bool) {
 	if !c.requireBody() {
 		return
 	}
@@ -792,6 +798,10 @@ func (k *Kibana) putRuntimeField(c *call) {
 		return
 	}
 	name := body["name"].(string)
+	if !replace && (v.runtimeFields[name] != nil || slices.ContainsFunc(v.mappedFields(c.spaceID), func(f dvField) bool { return f.name == name })) {
+		c.badRequest(fmt.Sprintf("Field [name = %s] already exists.", name))
+		return
+	}
 	if v.runtimeFields == nil {
 		v.runtimeFields = map[string]map[string]any{}
 	}

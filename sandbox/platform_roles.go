@@ -22,7 +22,8 @@ import (
 
 // rolesState holds the roles by name.
 type rolesState struct {
-	byName map[string]*kibanaRole
+	byName   map[string]*kibanaRole
+	sessions []kibanaSession // security_sessions.go
 }
 
 // kibanaRole is one role as stored: the Elasticsearch part and the Kibana
@@ -51,6 +52,9 @@ func (k *Kibana) rolesRoutes() []route {
 		newRoute(http.MethodGet, "/api/security/role/{name}", k.getRole),
 		newRoute(http.MethodPut, "/api/security/role/{name}", k.putRole),
 		newRoute(http.MethodDelete, "/api/security/role/{name}", k.deleteRole),
+		newRoute(http.MethodPost, "/api/security/role/_query", k.queryRoles),
+		newRoute(http.MethodPost, "/api/security/roles", k.bulkPutRoles),
+		newRoute(http.MethodPost, "/api/security/session/_invalidate", k.invalidateSessions),
 	}
 }
 
@@ -427,39 +431,51 @@ func (k *Kibana) putRole(c *call) {
 		c.badRequest(msg)
 		return
 	}
+	r, status, msg := k.roleFromBody(name, body, createOnly)
+	switch status {
+	case http.StatusBadRequest:
+		c.badRequest(msg)
+	case http.StatusConflict:
+		c.conflict(msg)
+	default:
+		k.roles().put(r)
+		c.noContent()
+	}
+}
+
+// roleFromBody is the role a checked body describes, or the status and
+// message refusing it: a reserved role, or (with createOnly) one that
+// exists.
+func (k *Kibana) roleFromBody(name string, body map[string]any, createOnly bool) (*kibanaRole, int, string) {
 	var kib []map[string]any
+	var msg string
 	if list, ok := body["kibana"].([]any); ok {
 		if kib, msg = roleCheckKibana(list); msg != "" {
-			c.badRequest(msg)
-			return
+			return nil, http.StatusBadRequest, msg
 		}
 	}
-	st := k.roles()
-	existing := st.byName[name]
+	existing := k.roles().byName[name]
 	if createOnly && existing != nil {
-		c.conflict("Role already exists and cannot be created: " + name)
-		return
+		return nil, http.StatusConflict, "Role already exists and cannot be created: " + name
 	}
 	if existing != nil && existing.reserved {
-		c.badRequest(esReason("illegal_argument_exception", fmt.Sprintf("role [%s] is reserved and cannot be modified.", name)))
-		return
+		return nil, http.StatusBadRequest, esReason("illegal_argument_exception", fmt.Sprintf("role [%s] is reserved and cannot be modified.", name))
 	}
 	es := body["elasticsearch"].(map[string]any)
 	metadata, _ := body["metadata"].(map[string]any)
 	if msg := roleCheckES(es, metadata); msg != "" {
-		c.badRequest(msg)
-		return
+		return nil, http.StatusBadRequest, msg
 	}
 	if metadata == nil {
 		metadata = map[string]any{}
 	}
 	description, _ := body["description"].(string)
-	st.put(&kibanaRole{name: name, description: description, elasticsearch: roleStoredES(es), kibana: kib, metadata: cfgClone(metadata)})
-	c.noContent()
+	return &kibanaRole{name: name, description: description, elasticsearch: roleStoredES(es), kibana: kib, metadata: cfgClone(metadata)}, http.StatusOK, ""
 }
 
 // seedRoles adds Elasticsearch's built-in roles and the story's own.
 func (k *Kibana) seedRoles(st *rolesState) {
+	st.sessions = slices.Clone(seedSessions)
 	index := func(names []string, privileges []string, extra ...any) map[string]any {
 		e := map[string]any{"names": cfgStrings(names), "privileges": cfgStrings(privileges), "allow_restricted_indices": false}
 		for i := 0; i+1 < len(extra); i += 2 {

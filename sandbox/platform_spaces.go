@@ -79,13 +79,13 @@ var spaceBody = []cfgField{
 }
 
 func (k *Kibana) spacesRoutes() []route {
-	return []route{
+	return append([]route{
 		newRoute(http.MethodGet, "/api/spaces/space", k.findSpaces),
 		newRoute(http.MethodPost, "/api/spaces/space", k.createSpace),
 		newRoute(http.MethodGet, "/api/spaces/space/{id}", k.getSpace),
 		newRoute(http.MethodPut, "/api/spaces/space/{id}", k.updateSpace),
 		newRoute(http.MethodDelete, "/api/spaces/space/{id}", k.deleteSpace),
-	}
+	}, k.spaceObjectRoutes()...) // spaces_objects.go
 }
 
 func (k *Kibana) seedSpaceMeta(sp *space) {

@@ -58,6 +58,7 @@ type Kibana struct {
 	es      *esCluster        // the story's event data streams (elasticsearch.go)
 	esBuild func() *esCluster // builds es on first use
 	esql    esql.Cache        // the indices as the ES|QL engine made them, between queries
+	streams *streamsState     // Kibana-wide, not per space (streams.go)
 }
 
 // New builds a sandbox seeded with its security-operations story.

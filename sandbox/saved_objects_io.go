@@ -276,7 +276,11 @@ type soImportPlan struct {
 // soRunImport imports the planned objects: references within the batch
 // follow their objects' new ids; an object whose references lead nowhere,
 // or that exists without overwrite, is refused and the others are made.
-func (k *Kibana) soRunImport(c *call, plans []soImportPlan) {
+func (k *Kibana) soRunImport(c *call, plans []soImportPlan) { c.ok(k.soImportInto(c.space, plans)) }
+
+// soImportInto imports the planned objects into sp (an import's space, or
+// a copy's target) and answers the import's result.
+func (k *Kibana) soImportInto(sp *space, plans []soImportPlan) map[string]any {
 	dest := map[string]string{}
 	for _, p := range plans {
 		dest[soKey(p.obj.typ, p.obj.id)] = p.destination
@@ -293,7 +297,7 @@ func (k *Kibana) soRunImport(c *call, plans []soImportPlan) {
 		for i, r := range o.references {
 			if to, inBatch := dest[soKey(r.typ, r.id)]; inBatch {
 				r.id = to
-			} else if k.soGet(c.space, r.typ, r.id) == nil && !p.ignoreMissing {
+			} else if k.soGet(sp, r.typ, r.id) == nil && !p.ignoreMissing {
 				missing = append(missing, map[string]any{"type": r.typ, "id": r.id})
 			}
 			refs[i] = r
@@ -302,7 +306,7 @@ func (k *Kibana) soRunImport(c *call, plans []soImportPlan) {
 			errs = append(errs, soImportError(o, map[string]any{"type": "missing_references", "references": missing}))
 			continue
 		}
-		have := k.soGet(c.space, o.typ, p.destination)
+		have := k.soGet(sp, o.typ, p.destination)
 		if have != nil && !p.overwrite {
 			errs = append(errs, soImportError(o, map[string]any{"type": "conflict", "destinationId": p.destination}))
 			continue
@@ -314,13 +318,13 @@ func (k *Kibana) soRunImport(c *call, plans []soImportPlan) {
 		if have != nil {
 			stored.version, stored.createdAt, stored.updatedAt = have.version+1, have.createdAt, k.now()
 		}
-		if msg := k.soPut(c.space, stored, nil); msg != "" {
+		if msg := k.soPut(sp, stored, nil); msg != "" {
 			errs = append(errs, soImportError(o, map[string]any{"type": "unknown", "message": msg, "statusCode": 400}))
 			continue
 		}
 		successes = append(successes, soImportResult(o, p.destination, have != nil))
 	}
-	c.ok(map[string]any{"success": len(errs) == 0, "successCount": len(successes), "successResults": successes, "errors": errs})
+	return map[string]any{"success": len(errs) == 0, "successCount": len(successes), "successResults": successes, "errors": errs}
 }
 
 func (k *Kibana) soImport(c *call) {

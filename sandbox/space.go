@@ -7,25 +7,28 @@ import "math/rand/v2"
 type space struct {
 	id, name string
 
-	cases       casesState
-	alerts      alertsState
-	rules       rulesState
-	connectors  connectorsState
-	endpoint    endpointState
-	ml          mlState
-	assistant   assistantState
-	fleet       fleetState
-	platform    platformState
-	exceptions  exceptionListsState
-	valueLists  valueListsState
-	savedObjs   savedObjectsState
-	timelines   timelinesState
-	osquery     osqueryState
-	assetCrit   assetCriticalityState
-	entityStore entityStoreState
-	attackDisc  attackDiscoveryState
-	maintenance maintenanceState // maintenance.go
-	admin       adminState       // platform_admin.go
+	cases        casesState
+	alerts       alertsState
+	rules        rulesState
+	connectors   connectorsState
+	endpoint     endpointState
+	ml           mlState
+	assistant    assistantState
+	fleet        fleetState
+	platform     platformState
+	exceptions   exceptionListsState
+	valueLists   valueListsState
+	savedObjs    savedObjectsState
+	timelines    timelinesState
+	osquery      osqueryState
+	assetCrit    assetCriticalityState
+	entityStore  entityStoreState
+	attackDisc   attackDiscoveryState
+	maintenance  maintenanceState  // maintenance.go
+	admin        adminState        // platform_admin.go
+	slos         sloState          // slos.go
+	synthetics   syntheticsState   // synthetics.go
+	agentBuilder agentBuilderState // agent_builder_store.go
 
 	// What one area's seed tells the next, so the story hangs together:
 	// alerts are raised by the story's rules, cases attach those alerts and
@@ -83,6 +86,8 @@ func (k *Kibana) allRoutes() []route {
 		k.detectionRulesRoutes(), k.exceptionListsRoutes(), k.valueListsRoutes(), k.savedObjectsRoutes(), k.statusRoutes(),
 		k.timelinesRoutes(), k.osqueryRoutes(), k.assetCriticalityRoutes(), k.entityStoreRoutes(), k.attackDiscoveryRoutes(),
 		k.agentBuilderRoutes(), k.consoleRoutes(), k.maintenanceRoutes(), k.adminRoutes(),
+		k.sloRoutes(), k.syntheticsRoutes(),
+		k.streamsRoutes(),
 	} {
 		all = append(all, area...)
 	}
@@ -114,6 +119,9 @@ func (k *Kibana) seed() {
 		k.seedAttackDiscovery(sp, rng)
 		k.seedMaintenance(sp)
 		k.seedAdmin(sp)
+		k.seedSLOs(sp)
+		k.seedSynthetics(sp)
+		k.seedAgentBuilder(sp)
 		k.spaces[s.id] = sp
 	}
 }

@@ -26,9 +26,9 @@ func (k *Kibana) statusRoutes() []route {
 // sandboxFeatures are the /api/features ids the sandbox lists: those of the
 // APIs it simulates (Kibana lists some eighty; each with its privileges,
 // left out here). The 9.x ids carry Kibana's version suffixes.
-var sandboxFeatures = []string{"actions", "apm", "dashboard_v2", "discover_v2", "fleet", "fleetv2", "generalCasesV3",
+var sandboxFeatures = []string{"actions", "agentBuilder", "apm", "dashboard_v2", "discover_v2", "fleet", "fleetv2", "generalCasesV3",
 	"indexPatterns", "maintenanceWindow", "ml", "observabilityCasesV3", "osquery", "savedObjectsManagement", "securitySolutionAssistant",
-	"securitySolutionAttackDiscovery", "securitySolutionCasesV3", "siemV3", "stackAlerts", "uptime"}
+	"securitySolutionAttackDiscovery", "securitySolutionCasesV3", "siemV3", "slo", "stackAlerts", "streams", "uptime"}
 
 // getFeatures lists the features (GET /api/features): id and name only.
 func (k *Kibana) getFeatures(c *call) {

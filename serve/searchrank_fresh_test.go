@@ -116,6 +116,6 @@ func TestToolSearchFresh(t *testing.T) {
 }
 
 // freshFloor: 55/64 top-3 and 44/64 top-1 when the set was first run,
-// blind; 59 and 49 before the round on the blind set's misses, 63 and 51
-// after it.
-var freshFloor = rankFloor{top3: 63, top1: 51}
+// blind; with the agent_builder and streams toolsets, 59 and 50 before the
+// round on the blind set's misses, 63 and 50 after it.
+var freshFloor = rankFloor{top3: 63, top1: 50}

@@ -2,6 +2,7 @@ package tools
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/kibana-mcp/kibana-mcp/operation"
 	"github.com/kibana-mcp/kibana-mcp/schema"
@@ -25,6 +26,23 @@ var apmOperations = []*operation.Operation{
 		Examples: []string{
 			`{"serviceName":"checkout","environment":"ENVIRONMENT_ALL","start":"2025-03-01T00:00:00Z","end":"2025-03-02T00:00:00Z"}`,
 			`{"serviceName":"checkout","environment":"production","start":"2025-03-01T00:00:00.000Z","end":"2025-03-08T00:00:00.000Z","space_id":"soc"}`,
+		},
+	},
+	{
+		// No x-state; the route predates 8.0 (unverified which 7.x).
+		Name:        "create_apm_annotation",
+		Title:       "Create APM annotation",
+		Description: "Mark a deployment or version change of a service at a time; it shows on the service's charts.",
+		Toolset:     "apm",
+		Method:      http.MethodPost,
+		Path:        "/api/apm/services/{serviceName}/annotation",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
+		Admin:       true,
+		Input:       CreateAPMAnnotationInput{},
+		Examples: []string{
+			`{"serviceName":"checkout","@timestamp":"2025-03-12T10:00:00Z","service":{"version":"2.4.1"}}`,
+			`{"serviceName":"checkout","@timestamp":"2025-03-12T10:00:00.000Z","service":{"version":"2.4.2","environment":"production"},"message":"Hotfix for payment timeouts","tags":["hotfix","CHG-5120"],"space_id":"soc"}`,
 		},
 	},
 	{
@@ -206,6 +224,29 @@ type SearchAPMAnnotationsInput struct {
 	Environment string `json:"environment" in:"query" jsonschema:"required,minLength=1" jsonschema_description:"An environment, ENVIRONMENT_ALL or ENVIRONMENT_NOT_DEFINED."`
 	Start       string `json:"start" in:"query" jsonschema:"required,minLength=1" jsonschema_description:"ISO 8601 time."`
 	End         string `json:"end" in:"query" jsonschema:"required,minLength=1" jsonschema_description:"ISO 8601 time."`
+}
+
+// CreateAPMAnnotationInput is a deployment marker.
+type CreateAPMAnnotationInput struct {
+	ServiceName string               `json:"serviceName" in:"path" jsonschema:"required,minLength=1"`
+	Timestamp   string               `json:"@timestamp" jsonschema:"required" jsonschema_description:"ISO 8601."`
+	Service     APMAnnotationService `json:"service" jsonschema:"required"`
+	Message     string               `json:"message,omitempty" jsonschema_description:"Default: the version."`
+	Tags        []string             `json:"tags,omitempty"`
+}
+
+// APMAnnotationService is the version deployed, and where.
+type APMAnnotationService struct {
+	Version     string `json:"version" jsonschema:"required,minLength=1"`
+	Environment string `json:"environment,omitempty"`
+}
+
+// Prepare checks the time.
+func (in *CreateAPMAnnotationInput) Prepare() error {
+	if _, err := time.Parse(time.RFC3339, in.Timestamp); err != nil {
+		return &schema.ArgumentError{Field: "@timestamp", Rule: "must be an ISO 8601 time with offset, e.g. 2025-03-12T10:00:00Z"}
+	}
+	return nil
 }
 
 // FindAPMAgentConfigurationsInput takes nothing.

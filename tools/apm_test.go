@@ -27,6 +27,7 @@ func TestAPMVersionPerRoute(t *testing.T) {
 		"find_apm_sourcemaps":                      "2023-10-31",
 		"upload_apm_sourcemap":                     "2023-10-31",
 		"delete_apm_sourcemap":                     "2023-10-31",
+		"create_apm_annotation":                    "2023-10-31", // the spec's header enum
 	}
 	n := 0
 	for _, op := range All() {

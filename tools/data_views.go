@@ -104,6 +104,22 @@ var dataViewsOperations = []*operation.Operation{
 		},
 	},
 	{
+		Name:        "create_runtime_field",
+		Title:       "Create runtime field",
+		Description: "Add a runtime field (computed by a Painless script at search time) to a data view; fails if one of the name exists.",
+		Toolset:     "data_views",
+		Method:      http.MethodPost,
+		Path:        "/api/data_views/data_view/{viewId}/runtime_field",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
+		Admin:       true,
+		Input:       PutRuntimeFieldInput{},
+		Examples: []string{
+			`{"viewId":"logs-*","name":"day_of_week","runtimeField":{"type":"keyword","script":{"source":"emit(doc['@timestamp'].value.getDayOfWeekEnum().toString())"}}}`,
+			`{"viewId":"logs-*","name":"src_is_private","runtimeField":{"type":"boolean","script":{"source":"emit(doc['source.ip'].size() > 0 && doc['source.ip'].value.startsWith('10.'))"}},"space_id":"soc"}`,
+		},
+	},
+	{
 		Name:        "create_or_update_runtime_field",
 		Title:       "Create or replace runtime field",
 		Description: "Add a runtime field (computed by a Painless script at search time) to a data view, replacing one of the same name.",

@@ -31,6 +31,7 @@ func All() []*operation.Operation {
 		detectionRulesOperations, exceptionListsOperations, valueListsOperations, savedObjectsOperations,
 		timelinesOperations, osqueryOperations, assetCriticalityOperations, entityStoreOperations, attackDiscoveryOperations,
 		dataOperations, maintenanceWindowOperations, endpointHostsOperations, platformOperations,
+		sloOperations, syntheticsOperations, streamsOperations, agentBuilderOperations,
 	} {
 		all = append(all, area...)
 	}

@@ -15,7 +15,9 @@ import (
 // spaces is Admin work. Names, titles and paths already say "space" several
 // times; descriptions do not repeat it, or tool search would rank these
 // tools above the one a request is about whenever it says "in this space".
-var spacesOperations = []*operation.Operation{
+var spacesOperations = append(spacesCoreOperations, spacesObjectOperations...)
+
+var spacesCoreOperations = []*operation.Operation{
 	{
 		Name:        "find_spaces",
 		Title:       "Find spaces",

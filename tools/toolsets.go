@@ -40,7 +40,7 @@ var Toolsets = []operation.Toolset{
 	{Name: "apm", Availability: operation.Availability{Feature: "apm", Serverless: true}, Description: "APM services, agent configuration, keys and source maps."},
 	{Name: "data_views", Availability: operation.Availability{Serverless: true}, Description: "Data views and their runtime fields."},
 	// Serverless: custom roles through the same role API.
-	{Name: "security", Availability: operation.Availability{Serverless: true}, Description: "Kibana security roles."},
+	{Name: "security", Availability: operation.Availability{Serverless: true}, Description: "Kibana security roles and user sessions."},
 	// The dashboards API at /api/dashboards/dashboard: technical preview in Kibana 9.0 (seed page
 	// 000, the 9.0 API reference); not in 8.x. Kibana PR #223262 (June 2025, before the 9.1
 	// branch) made those routes internal, so 9.1 on and serverless lack them: the published
@@ -54,7 +54,7 @@ var Toolsets = []operation.Toolset{
 	// Security API for prompts and anonymization fields added in 8.15"). unverified: when the
 	// public knowledge base entries routes arrived; they keep this lower bound. Feature id
 	// ASSISTANT_FEATURE_ID = 'securitySolutionAssistant' (security-solution-features constants).
-	{Name: "ai_assistant", Availability: operation.Availability{Since: "8.15.0", Feature: "securitySolutionAssistant|siem", Serverless: true}, Description: "Security AI assistant anonymisation fields and knowledge base."},
+	{Name: "ai_assistant", Availability: operation.Availability{Since: "8.15.0", Feature: "securitySolutionAssistant|siem", Serverless: true}, Description: "Security AI assistant: anonymisation fields, prompts, knowledge base, conversations, chat; the Observability assistant's chat."},
 	// unverified: per-route first versions within 8.x (preview, prebuilt status); none is declared.
 	{Name: "detection_rules", Availability: operation.Availability{Feature: "siem", Serverless: true}, Description: "Detection rule lifecycle: create, change, enable, bulk edit, export, import, prebuilt rules."},
 	// unverified: first versions of the shared-list and rule-exception routes within 8.x; none is declared.
@@ -85,6 +85,26 @@ var Toolsets = []operation.Toolset{
 	// management and the upgrade assistant are stack-only, and /api/features is undocumented there. Short URLs
 	// and the Uptime settings declare their own (platform.go).
 	{Name: "platform", Availability: operation.Availability{}, Description: "Kibana platform: features, task manager health, upgrade readiness, short URLs, Logstash pipelines, Uptime settings."},
+	// SLOs: on by default from 8.8 (elastic/kibana x-pack/plugins/observability/dev_docs/slo.md: "Starting in 8.8,
+	// SLO is enabled by default"); the spec gives these routes no x-state. Later routes declare their own (slos.go).
+	// Feature id: sloFeatureId = 'slo'. Serverless: observability projects (security projects lack the feature).
+	{Name: "slos", Availability: operation.Availability{Since: "8.8.0", Feature: "slo", Serverless: true}, Description: "Service-level objectives: status and error budgets; define, reset, enable and disable them."},
+	// Synthetics: the monitors and private locations APIs are in the 8.14 API reference (synthetics-apis.html);
+	// parameters in 8.12's (synthetics.go); the test run route's x-state says "added in 9.2.0". unverified: the
+	// first versions of the monitors and parameters _bulk_delete routes and of the private location get/update
+	// routes; none is declared. Feature id: the synthetics plugin registers PLUGIN.ID = 'uptime' ("Synthetics and
+	// Uptime"). Serverless: observability projects.
+	{Name: "synthetics", Availability: operation.Availability{Since: "8.14.0", Feature: "uptime", Serverless: true}, Description: "Synthetics monitors, their parameters and private locations; run a monitor once."},
+	// Streams: every route's x-state is "Technical Preview", dated only on the significant events routes (read and
+	// preview "added in 9.1.0", generate 9.2.0), which is the lower bound taken. unverified: the first version of the
+	// undated routes. Feature id: STREAMS_FEATURE_ID = 'streams' (the streams plugin's common constants; its routes
+	// need read_stream or manage_stream). Serverless: the serverless API reference lists these routes
+	// (operation-post-streams-enable).
+	{Name: "streams", Availability: operation.Availability{Since: "9.1.0", Feature: "streams", Serverless: true}, Description: "Streams: wired and classic log streams, forks and routing, ingest settings, queries and significant events."},
+	// OpenAPI x-state of every /api/agent_builder route: "Technical Preview; added in 9.2.0". Feature id
+	// agentBuilder (ONECHAT_FEATURE_ID in the onechat plugin, now the agent_builder plugin). Serverless: the
+	// serverless API reference lists these routes.
+	{Name: "agent_builder", Availability: operation.Availability{Since: "9.2.0", Feature: "agentBuilder", Serverless: true}, Description: "Agent Builder: chat agents, their tools, conversations and A2A cards."},
 }
 
 // LookupToolset finds a toolset of the catalogue by name.
