@@ -352,10 +352,12 @@ var wideCases = []searchCase{
 	{"store the standalone APM server schema for migration", []string{"save_apm_server_schema"}},
 }
 
-// TestToolSearchWide holds the wide set to the levels it reached.
+// TestToolSearchWide holds the wide set to the levels it reached. With the
+// agent_builder and streams toolsets in the catalogue it scored 298/323
+// top-3 and 248 first before the round that worked on the blind set's
+// misses by class (values, slips, aggregations, placing a file on a host,
+// exceptions, previews), 305 and 257 after it (308 and 259 without those
+// toolsets).
 func TestToolSearchWide(t *testing.T) {
-	// 300 and 251 before the agent_builder toolset's 16 tools shifted the
-	// weight of "agent" and "rule": the java agent's sampling rate falls
-	// from third to fourth, the custom rules list from first to second.
-	holdSet(t, "wide", wideCases, rankFloor{top3: 299, top1: 250})
+	holdSet(t, "wide", wideCases, rankFloor{top3: 305, top1: 257})
 }

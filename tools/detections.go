@@ -20,7 +20,7 @@ var detectionsOperations = []*operation.Operation{
 		// A POST that only reads: ReadRoutes lets it through in read-only mode.
 		Name:        "search_detection_alerts",
 		Title:       "Search detection alerts",
-		Description: "Search or aggregate security detection alerts with Elasticsearch query DSL.",
+		Description: "Search, count or aggregate security detection alerts (by severity, rule, host, user, status, time) with Elasticsearch query DSL.",
 		Toolset:     "detections",
 		Method:      http.MethodPost,
 		Path:        "/api/detection_engine/signals/search",

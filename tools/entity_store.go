@@ -182,7 +182,7 @@ var entityStoreOperations = []*operation.Operation{
 		Name:         "list_entities",
 		Availability: entityStoreAvailability,
 		Title:        "List entities",
-		Description:  "Page through the store's entities (hosts, users, …) with their criticality and risk; filter with an Elasticsearch query.",
+		Description:  "Page through the store's entities (hosts, users, …) with their criticality and risk scores; filter with an Elasticsearch query.",
 		Toolset:      "entity_analytics",
 		Method:       http.MethodGet,
 		Path:         "/api/entity_store/entities/list",

@@ -12,6 +12,13 @@ import "strings"
 // words from a payload mark on are left out (see withoutPayload).
 func clauses(text string) [][]string {
 	var out [][]string
+	text = withoutValues(text)
+	if ws := strings.Fields(text); len(ws) > 2 && causatives[strings.ToLower(ws[0])] && determiners[strings.ToLower(ws[1])] &&
+		!strings.HasSuffix(text, "?") {
+		// "Have the assistant correlate the alerts" orders the
+		// correlation; "have" asks nothing.
+		text = strings.Join(ws[1:], " ")
+	}
 	for _, c := range clauseTexts(text) {
 		ws := applyPhrases(queryWords(c))
 		kept := withoutPayload(ws)
@@ -22,6 +29,11 @@ func clauses(text string) [][]string {
 	}
 	return out
 }
+
+// causatives open an order given through someone else: "have the
+// assistant correlate today's alerts". ("Get the rule" and "make a
+// data view" are orders of their own.)
+var causatives = setOf("have")
 
 // clauseWords start a clause of their own: "whitelist the account so it
 // stops triggering the rule".

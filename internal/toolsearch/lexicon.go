@@ -19,6 +19,8 @@ import (
 var synonymGroups = []struct{ say, means string }{
 	// Changes. Most changes to a case are an update of one field.
 	{"close closed reopen reopened resolve resolved", "status update"},
+	// What gets reopened is mostly a case.
+	{"reopen reopened", "case"},
 	{"escalate deescalate downgrade bump raise lower prioritize prioritise", "severity update"},
 	{"assign unassign reassign", "assignee update"},
 	{"rename retitle", "title update"},
@@ -37,9 +39,15 @@ var synonymGroups = []struct{ say, means string }{
 	{"view read see display inspect", "get find"},
 	{"fetch retrieve detail details info information grab obtain acquire pull", "get"},
 	{"kind category flavor flavour variety", "type"},
+	{"column columns attribute attributes", "field"},
+	// What happened just before or after something is around its time.
+	{"around surrounding preceding prior leading", "around"},
 	// What a run, a query or an action gave back.
 	{"result results output outcome return returned response answer", "result output"},
 	{"count total number statistics stats summary overview metrics", "find count stat"},
+	// Ranking and grouping are aggregations: "top 10 hosts by alerts",
+	// "failed logins per source ip".
+	{"top most busiest noisiest biggest aggregate aggregation group grouped breakdown distribution tally histogram trend per", "aggregate count"},
 	{"who", "user reporter"},
 	{"person people analyst colleague teammate somebody", "user"},
 	{"when date time recent recently last week day month yesterday today ago since", "date from to"},
@@ -52,13 +60,13 @@ var synonymGroups = []struct{ say, means string }{
 	{"clone duplicate copy", "copy duplicate"},
 	{"open", "status"},
 	{"attach link associate", "add attach"},
-	{"remove erase purge wipe drop discard destroy clear trash", "delete"},
+	{"remove erase purge wipe drop discard destroy clear trash detach unattach strip", "delete"},
 
 	// Cases.
 	{"investigation incident ticket", "case"},
 	{"note notes remark annotate annotation", "comment"},
 	// What someone said or wrote on a case is in its comments.
-	{"say said wrote written", "comment"},
+	{"say said write wrote written", "comment"},
 	{"history timeline activity audit changelog trail happen happened", "user action activity"},
 	{"evidence attachment upload screenshot dump pcap artifact artefact sample executable exe binary dll", "file"},
 	{"reporter reported author opener creator", "reporter"},
@@ -80,9 +88,14 @@ var synonymGroups = []struct{ say, means string }{
 
 	// Alerting and detection.
 	{"signal signals", "alert"},
+	// Alerts correlated into a story are an attack discovery.
+	{"correlate correlation story stories chain chains campaign", "attack discovery"},
 	// Raw data: what the logs say, searched as events.
 	{"log logs event events login logon telemetry", "event esql"},
 	{"traffic netflow firewall dns ssh rdp", "event"},
+	// Hunting through data, or pivoting on a value, searches it.
+	{"grep pivot sift", "find"},
+	{"spawn spawned spawning", "process event"},
 	{"detection signature analytic analytics", "rule detection"},
 	{"silence snooze suppress quiet hush mute", "mute snooze"},
 	{"unsilence unsnooze unmute", "unmute"},
@@ -115,9 +128,16 @@ var synonymGroups = []struct{ say, means string }{
 	{"exception", "exception item"},
 	// Letting known-good activity through is an exception; lists of
 	// known-bad values are value lists.
-	{"whitelist whitelisted allowlist allowlisted exclude excluded exclusion exempt", "exception"},
+	{"whitelist whitelisted allowlist allowlisted exclude excluded exclusion exempt carve trust trusted", "exception"},
+	// Elastic Defend is the endpoint's own protection.
+	{"edr antivirus av", "endpoint"},
 	{"blocklist blacklist denylist watchlist ioc indicator block ban", "value list"},
 	{"download", "file get export"},
+	// Elastic's own rules are the prebuilt ones.
+	{"elastic official stock builtin ootb", "prebuilt"},
+	{"latest newest outdated", "update install"},
+	// A folder on a host holds files.
+	{"folder directory", "file"},
 	{"app solution", "owner"},
 }
 
@@ -131,21 +151,35 @@ var verbSenses = []struct{ say, means string }{
 	{"assign unassign reassign", "update assignee"},
 	{"rename retitle", "update title"},
 	{"tag label categorize categorise", "update"},
-	{"change edit modify alter amend adjust fix correct mark move switch", "update"},
+	// Setting a field of something updates it (set_* tools update too).
+	{"set", "update"},
+	{"change edit modify alter amend adjust tweak revise fix correct mark move switch", "update"},
 	{"open start begin", "create"},
-	{"note comment annotate", "add comment"},
+	{"note comment annotate log jot record", "add comment"},
 	{"attach link associate", "add attach"},
 	{"upload", "add file"},
 	{"put place", "add"},
+	// Scheduling something new creates it (a maintenance window, a run).
+	{"schedule", "create"},
 	// Giving an alert or a case to someone assigns it ("give me" shows,
 	// see phrases).
 	{"give hand", "update assignee"},
 	{"grant revoke", "role privilege"},
 	{"email mail ping message notify", "run connector"},
 	{"send forward export", "push"},
-	{"remove erase purge wipe drop discard destroy clear trash unlink lift undo nuke retire decommission", "delete"},
+	{"remove erase purge wipe drop discard destroy clear trash unlink detach unattach strip lift undo nuke retire decommission", "delete"},
 	{"configure customize customise", "configuration settings"},
 	{"stop halt", "disable"},
+	// Letting something through is an exception to what would stop it.
+	{"whitelist allowlist exclude exempt carve trust", "create exception"},
+	// Writing or building a rule creates one.
+	{"write build author craft draft", "create"},
+	// Trying out a rule before it is live previews it.
+	{"backtest simulate rehearse", "preview"},
+	// Hunting searches the events with a query.
+	{"hunt", "query esql"},
+	// Having alerts correlated generates an attack discovery.
+	{"correlate", "generate"},
 }
 
 // objectOrders are orders that mean something else for some objects:
@@ -158,9 +192,15 @@ var objectOrders = []struct{ order, object, means string }{
 	{"enable", "notification", "unmute unsnooze"},
 	// Giving someone access grants a role; giving them an alert assigns it.
 	{"assignee", "privilege", "role privilege"},
+	// Reassigning agents to a policy moves them; reassigning a case
+	// changes its assignee.
+	{"assignee", "policy", "reassign"},
 	// Searching or counting logs and events is a query over them.
 	{"find", "event", "query esql"},
 	{"count", "event", "query esql count"},
+	// Adding a tag to something updates its tags; no tool adds one alone.
+	{"add", "tag", "update"},
+	{"delete", "tag", "update"},
 }
 
 // phrases are idioms whose words mean something else apart; they are
@@ -176,6 +216,16 @@ var phrases = []struct{ from, to string }{
 	{"in the space", ""},
 	{"set up", "create configure"},
 	{"pull up", "get"},
+	{"pull in", "install import"},
+	{"pull down", "install download"},
+	{"take off", "remove"},
+	{"carve out", "carve"},
+	{"dry run", "preview"},
+	// Set up as a state, not an order: "is fleet set up?".
+	{"is set up", "is setup"},
+	{"are set up", "are setup"},
+	{"been set up", "been setup"},
+	{"be set up", "be setup"},
 	{"look up", "lookup"},
 	{"look at", "view"},
 	// Opening what exists is reading it; opening a new one creates it.
@@ -207,6 +257,17 @@ var phrases = []struct{ from, to string }{
 	{"who can", "who permission"},
 	{"who may", "who permission"},
 	{"in progress", "progress"},
+	{"back to open", "reopen"},
+	// The time just before or after an alert is around it.
+	{"before and after", "around"},
+	{"before the alert", "around the alert"},
+	{"after the alert", "around the alert"},
+	{"before that alert", "around that alert"},
+	{"after that alert", "around that alert"},
+	{"before this alert", "around this alert"},
+	{"after this alert", "around this alert"},
+	{"leading up to", "around"},
+	{"on the hook", "responsible"},
 	{"index pattern", "data view"},
 	{"false positive", "closed"},
 	{"source map", "sourcemap"},
@@ -226,27 +287,39 @@ const (
 // Intent words are matched unstemmed: "close the case" asks for a change,
 // while "closed cases" is a filter and sets no intent.
 const (
-	readWords = "which what who whom whose when where how is are was were does do did has have " +
-		"list show find get search lookup look see view read fetch retrieve display check count browse tell download pull grab review inspect examine"
+	readWords = "which what who whom whose when where why how is are was were does do did has have " +
+		"list show find get search lookup look see view read fetch retrieve display check count browse tell download pull grab review inspect examine hunt grep pivot"
 	// actionVerbs are only ever verbs. Away from the lead of a request they
 	// describe rather than order ("which systems can we push to", "when
 	// they are pushed"), so there they count as little as a synonym.
-	actionVerbs = "create add open make start attach upload send push update change edit modify " +
+	actionVerbs = "create add open make start attach upload send push update change edit modify alter amend adjust tweak revise " +
 		"close reopen resolve assign unassign reassign escalate rename bump raise lower enable disable " +
 		"mute unmute snooze silence isolate execute fix replace configure save kill terminate install " +
 		"upgrade import rotate acknowledge ack invoke stop halt pause email mail ping notify give hand " +
 		"nuke uninstall unenroll enroll grant revoke reset restart renew unpin dismiss generate recompute recalculate " +
-		"rerun unisolate unblock unsnooze cancel apply"
-	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink trash lift undo retire decommission"
+		"rerun unisolate unblock unsnooze cancel apply correlate backtest simulate rehearse"
+	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink detach unattach strip trash lift undo retire decommission"
 	// nounVerbs order a change when they lead ("tag the case") but are
 	// ordinary nouns elsewhere ("what tags").
 	nounVerbs = "new tag label mark move release run trigger set put link write record note comment " +
-		"quarantine contain schedule pin copy clone duplicate block whitelist allowlist exclude swap deploy sync favorite"
+		"quarantine contain schedule pin copy clone duplicate block whitelist allowlist exclude exempt carve trust swap deploy sync favorite " +
+		"log jot build author craft draft"
 )
+
+// onlyNounVerbs are the nounVerbs that are no other kind of intent word.
+var onlyNounVerbs = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(nounVerbs) {
+		if !strings.Contains(" "+actionVerbs+" "+deleteVerbs+" "+readWords+" ", " "+w+" ") {
+			m[w] = true
+		}
+	}
+	return m
+})
 
 // questionWords open a question: what it asks is read, not changed.
 var questionWords = setOf("which", "what", "who", "whom", "whose", "when", "where", "how",
-	"is", "are", "was", "were", "does", "do", "did", "has", "have")
+	"is", "are", "was", "were", "does", "do", "did", "has", "have", "why")
 
 var intentWords = sync.OnceValue(func() map[string]intent {
 	m := map[string]intent{}
@@ -322,6 +395,12 @@ func applyPhrases(ws []string) []string {
 	ws = joinParticles(ws)
 	out := make([]string, 0, len(ws))
 	for i := 0; i < len(ws); {
+		if n := beforeGoingLive(ws[i:]); n > 0 {
+			// Trying something before it goes live previews it.
+			out = append(out, "preview")
+			i += n
+			continue
+		}
 		if to, n := phraseAt(ws[i:]); n > 0 {
 			out = append(out, strings.Fields(to)...)
 			i += n
@@ -333,9 +412,38 @@ func applyPhrases(ws []string) []string {
 	return out
 }
 
+// goingLive are the verbs that put something to work: what is tried
+// "before I enable it" or "before we turn it on" is previewed.
+var goingLive = setOf("enable", "enabling", "activate", "activating", "turn", "turning", "switch", "deploy",
+	"deploying", "ship", "go", "goes", "going", "push", "pushing", "promote", "release", "roll", "save", "saving")
+
+// beforeGoingLive is the number of words of a phrase like "before I turn
+// it on" or "before enabling" at the start of ws, with what follows the
+// verb in the clause; 0 when ws starts with none.
+func beforeGoingLive(ws []string) int {
+	if len(ws) < 2 || ws[0] != "before" {
+		return 0
+	}
+	i := 1
+	if stopwords[ws[i]] && i+1 < len(ws) {
+		i++ // I, we, it
+	}
+	if !goingLive[ws[i]] {
+		return 0
+	}
+	// The rest of the phrase is the thing and the particle: "it on",
+	// "it live", "to prod".
+	n := i + 1
+	for n < len(ws) && (stopwords[ws[n]] || ws[n] == "live" || ws[n] == "production") {
+		n++
+	}
+	return n
+}
+
 // particles are the phrasal verbs whose particle may come after their
 // object: "turn the pack off" is "turn off the pack".
-var particles = map[string][]string{"turn": {"off", "on"}, "switch": {"off", "on"}, "shut": {"down", "off"}}
+var particles = map[string][]string{"turn": {"off", "on"}, "switch": {"off", "on"}, "shut": {"down", "off"},
+	"take": {"off"}, "carve": {"out"}}
 
 // joinParticles moves the particle of a phrasal verb that leads a clause
 // back to its verb, so that the phrases read it: "turn the pack off"

@@ -43,7 +43,9 @@ var demonstratives = setOf("this", "that", "these", "those")
 // "onto" are not among them: they name where the act goes, which is as
 // much the request as the object ("add a note to the case").
 var prepositions = setOf("from", "on", "in", "for", "at", "by", "with", "across", "over", "under",
-	"within", "via", "per", "since", "during", "after", "before", "about", "through", "against")
+	"within", "via", "per", "since", "during", "after", "before", "about", "through", "against",
+	// A relative clause narrows too: "a rule that fires when …".
+	"that", "which", "whenever")
 
 // copulas make the verb after them a state: "alerts that are still open"
 // orders nothing.
@@ -67,6 +69,34 @@ var (
 
 // quantifiers make the next noun many, as a plural does: "every note".
 var quantifiers = setOf("all", "every", "each")
+
+// modifiers describe the noun after them, so a demonstrative or a
+// quantifier before them applies to that noun: "every critical alert" is
+// many alerts, "this open case" a case in hand.
+var modifiers = setOf("critical", "high", "medium", "low", "open", "closed", "new", "old", "recent", "active", "raw",
+	"noisy", "suspicious", "malicious", "failed", "unassigned", "offline", "online", "stale", "pending", "custom",
+	"prebuilt", "infected", "compromised", "disabled", "enabled", "muted", "isolated")
+
+// destinations name where the act puts its object: "drop the tool onto
+// the host". "On" does only after the verbs that set down (settings):
+// "put the script on web-03", not "drop the alerts on web-03".
+var (
+	destinations = setOf("to", "onto", "into")
+	settings     = setOf("put", "place", "stage", "copy")
+)
+
+// entities are what an exception lets through: hosts, users, files,
+// processes (as their stems).
+var entities = []string{stem("endpoint"), stem("user"), stem("file"), stem("process"), stem("account"), stem("hash")}
+
+// stoppings are the verbs that, narrowed to an entity, ask for an
+// exception.
+var stoppings = setOf("stop", "halt", "quit")
+
+// placings are the verbs that, with a host as destination, put a file on
+// it: "drop our cleanup tool onto the infected host", "push a tool to the
+// host". Elsewhere they delete, push to external systems or move agents.
+var placings = setOf("drop", "push", "put", "place", "copy", "stage", "send", "transfer", "deploy", "ship")
 
 // parseQuery reads a request. The first intent word (verb or question
 // word) sets the intent and, when it orders a change, is read for what it
@@ -130,16 +160,29 @@ type parser struct {
 	// later word names a state it undoes (see undoings).
 	leadFrom, leadTo int
 	undone           bool
+	// lead is the leading verb as typed; toward: a destination came
+	// before in the ordering clause; toHost: it was a host.
+	lead           string
+	toward, toHost bool
+	// aboutEntity: a narrowing phrase names a host, user, file or
+	// process ("stop alerting on the backup server").
+	aboutEntity bool
 }
 
 // read reads the next word: whether it leads, what it may mean, and what
 // it tells about the words after it.
 func (p *parser) read(w string) {
+	if w == hostValue {
+		p.toHost = p.toward && !p.context
+		return
+	}
 	q := &p.q
 	leads := false
 	switch {
 	case p.context:
-	case q.intent == noIntent && !p.determined && !copulas[p.previous]:
+	case q.intent == noIntent && !p.determined && !copulas[p.previous] && !(p.inObject && onlyNounVerbs()[w]):
+		// A noun that may be a verb orders only before anything is
+		// named: "log it in the case", not "case activity log".
 		q.intent = intentWords()[w]
 		leads = q.intent != noIntent
 		// A question word asks only at the start: in "preview which
@@ -159,6 +202,7 @@ func (p *parser) read(w string) {
 	p.previous = w
 	s := stem(w)
 	if leads {
+		p.lead = w
 		p.leadFrom = len(q.words)
 		// Each sense is a word of its own: "assign" is update and
 		// assignee, not whichever of the two matches best.
@@ -174,6 +218,9 @@ func (p *parser) read(w string) {
 		p.readContent(w, s, leads, &word)
 	}
 	p.qualifying = (p.qualifying || (p.inObject && prepositions[w])) && !complements[w]
+	if !p.context && (destinations[w] || prepositions[w]) {
+		p.toward = destinations[w] || (w == "on" && settings[p.lead])
+	}
 	p.add(s, word)
 	if leads {
 		p.leadTo = len(q.words)
@@ -184,19 +231,37 @@ func (p *parser) read(w string) {
 // its readings: its relatives, what it undoes, and the marks of the tools
 // agreeing with it.
 func (p *parser) readContent(w, s string, leads bool, word *queryWord) {
+	stems := []string{s} // what the word is read as, for its marks
 	if p.v != nil {
 		word.readings = append(word.readings, relatives(w, p.v, p.q.question || p.asks)...)
+		if len(word.readings) == 1 && !knows(p.v, s) {
+			meant := p.v.misspelt(s)
+			word.readings = append(word.readings, slips(meant)...)
+			stems = append(stems, meant...)
+		}
 		if p.q.intent == deleteIntent && !leads && !p.context {
 			un := undoings(word.readings, p.v)
 			word.readings = append(word.readings, un...)
 			p.undone = p.undone || len(un) > 0
 		}
 	}
-	if p.pointed {
-		word.marks = append(word.marks, markings(inputMark, s)...)
+	for _, s := range stems {
+		if p.pointed {
+			word.marks = append(word.marks, markings(inputMark, s)...)
+		}
+		word.marks = append(word.marks, markings(numberMark(p.many || isPlural(w)), s)...)
 	}
-	word.marks = append(word.marks, markings(numberMark(p.many || isPlural(w)), s)...)
-	p.pointed, p.many = false, false
+	if p.toward && !p.context {
+		// The last word of the destination names it: "to the servers
+		// policy" is a policy.
+		p.toHost = reads([]queryWord{*word}, "endpoint") || reads([]queryWord{*word}, "host")
+	}
+	if p.qualifying && !p.context && slices.ContainsFunc(entities, func(e string) bool { return reads([]queryWord{*word}, e) }) {
+		p.aboutEntity = true
+	}
+	if !modifiers[w] {
+		p.pointed, p.many = false, false
+	}
 	p.inObject = p.inObject || !leads
 }
 
@@ -219,12 +284,28 @@ func (p *parser) newClause() {
 // its object or means something else for it, and a question mark.
 func (p *parser) finish() query {
 	q := p.q
-	if p.undone {
+	if p.toHost && placings[p.lead] {
+		// Putting something on a host uploads a file to it.
+		q.words = slices.Replace(q.words, p.leadFrom, p.leadTo,
+			queryWord{readings: []reading{{stem("upload"), 1}}}, queryWord{readings: []reading{{stem("file"), 1}}})
+		q.intent = writeIntent
+	} else if p.aboutEntity && stoppings[p.lead] {
+		// Stopping a rule for one host or user is an exception to it:
+		// "stop alerting on the backup server for this rule".
+		q.words = slices.Replace(q.words, p.leadFrom, p.leadTo,
+			queryWord{readings: []reading{{stem("create"), 1}}}, queryWord{readings: []reading{{stem("exception"), 1}}})
+		q.intent = writeIntent
+	} else if p.undone {
 		// "Remove the quarantine" orders an unisolation, not a deletion.
 		q.words = slices.Delete(q.words, p.leadFrom, p.leadTo)
 		q.intent = writeIntent
-	} else if means := objectOrder(q.words[p.leadFrom:p.leadTo], q.words[p.leadTo:]); means != nil {
+	} else if means := objectOrder(q.words[p.leadFrom:p.leadTo], slices.Concat(q.words[:p.leadFrom], q.words[p.leadTo:])); means != nil {
+		// The object may come first: "failed logons, count them by ip".
 		q.words = slices.Replace(q.words, p.leadFrom, p.leadTo, means...)
+	} else if q.intent == noIntent {
+		// Without a verb the request's words order together: "top 10
+		// source IPs by failed logon count" counts events, a query.
+		q.words = append(q.words, objectOrder(q.words, q.words)...)
 	}
 	q.dropEchoes()
 	if p.asks && (q.intent == noIntent || q.intent == readIntent) {
@@ -372,6 +453,21 @@ type vocabulary interface {
 	// namesAction reports whether a term is the verb a tool's name starts
 	// with ("unisolat" for unisolate_host).
 	namesAction(term string) bool
+	// misspelt lists the known stems one slip away from a stem.
+	misspelt(stem string) []string
+}
+
+// slips are the readings of an unknown stem as the known stems one slip
+// away (meant), with their lexicon meanings, at typoWeight.
+func slips(meant []string) []reading {
+	var rs []reading
+	for _, t := range meant {
+		rs = append(rs, reading{t, typoWeight})
+		for _, e := range synonyms()[t] {
+			rs = append(rs, reading{e, typoWeight * expandedWeight})
+		}
+	}
+	return rs
 }
 
 // knows reports whether a stem means anything to v: a tool uses it, or

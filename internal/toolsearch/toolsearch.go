@@ -113,6 +113,8 @@ type Index struct {
 	derivations map[string][]string
 	// actions are the stems of the verbs tool names start with.
 	actions map[string]bool
+	// spellings are the stems a mistyped word may mean (spelling.go).
+	spellings spellings
 }
 
 // posting is one tool containing a term, with the term's precomputed
@@ -157,7 +159,9 @@ func New(docs []Doc) *Index {
 		}
 	}
 	ix.addPostings(fields)
-	ix.derivations = derivedTerms(slices.Sorted(maps.Keys(ix.postings)), func(s string) bool { return knows(ix, s) })
+	vocabulary := slices.Sorted(maps.Keys(ix.postings))
+	ix.derivations = derivedTerms(vocabulary, func(s string) bool { return knows(ix, s) })
+	ix.spellings = newSpellings(vocabulary)
 	return ix
 }
 
@@ -311,3 +315,5 @@ func (ix *Index) df(term string) int { return len(ix.postings[term]) }
 func (ix *Index) derived(stem string) []string { return ix.derivations[stem] }
 
 func (ix *Index) namesAction(term string) bool { return ix.actions[term] }
+
+func (ix *Index) misspelt(stem string) []string { return ix.spellings.near(stem) }
