@@ -316,7 +316,7 @@ type ObservabilityChatInput struct {
 
 // ObservabilityFn is a function the caller offers the model.
 type ObservabilityFn struct {
-	Name        string         `json:"name" jsonschema:"required,pattern=^[a-zA-Z0-9_-]{1,64}$"`
+	Name        string         `json:"name" jsonschema:"required,maxLength=64,pattern=^[a-zA-Z0-9_-]+$"`
 	Description string         `json:"description" jsonschema:"required,minLength=1"`
 	Parameters  map[string]any `json:"parameters,omitempty" jsonschema_description:"A JSON schema of its arguments."`
 }
