@@ -128,7 +128,7 @@ var aiAssistantKBOperations = []*operation.Operation{
 		Effect:      operation.Writes,
 		Overwrites:  true,
 		Admin:       true,
-		TokenBudget: 900, // an entry (document or index, 16 members) twice: to create, and with its id to replace
+		TokenBudget: 950, // an entry (document or index, 16 members) twice: to create, and with its id to replace
 		Input:       BulkKBEntriesInput{},
 		Examples: []string{
 			`{"create":[{"name":"Jump hosts","type":"document","text":"jmp-01 is the only host allowed to RDP to servers."}]}`,
