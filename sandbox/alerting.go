@@ -899,11 +899,18 @@ func (k *Kibana) findRules(c *call) {
 	}
 	search := ruleSearch(c.query("search"), c.queryAll("search_fields"), op == "AND")
 	consumers := c.queryAll("filter_consumers")
+	ref, ok := ruleHasReference(c)
+	if !ok {
+		return
+	}
 
 	var docs []map[string]any
 	for _, id := range c.space.rules.order {
 		doc := k.ruleDoc(c.space, c.space.rules.byID[id])
 		if len(consumers) > 0 && !slices.Contains(consumers, doc["consumer"].(string)) {
+			continue
+		}
+		if ref != nil && !ruleRefers(c.space.rules.byID[id], ref) {
 			continue
 		}
 		if search(doc) {
@@ -947,6 +954,41 @@ func (k *Kibana) findRules(c *call) {
 		data = append(data, doc)
 	}
 	c.ok(map[string]any{"page": page, "per_page": perPage, "total": len(docs), "data": data})
+}
+
+// ruleHasReference reads has_reference, which Kibana's schema takes as
+// JSON text of {type, id}; nil when absent, false when answered.
+func ruleHasReference(c *call) (map[string]any, bool) {
+	raw := c.query("has_reference")
+	if raw == "" {
+		return nil, true
+	}
+	var ref map[string]any
+	if json.Unmarshal([]byte(raw), &ref) != nil {
+		c.badRequest("[request query.has_reference]: could not parse object value from json input")
+		return nil, false
+	}
+	for _, key := range []string{"type", "id"} {
+		if _, ok := ref[key].(string); !ok {
+			c.badRequest(fmt.Sprintf("[request query.has_reference.%s]: expected value of type [string] but got [%s]", key, cfgTypeOf(ref[key])))
+			return nil, false
+		}
+	}
+	return ref, true
+}
+
+// ruleRefers says whether a rule's saved object refers to ref: its
+// actions' connectors (type action) or the data view its params search
+// (type index-pattern).
+func ruleRefers(r *alertingRule, ref map[string]any) bool {
+	switch ref["type"] {
+	case "action":
+		return slices.ContainsFunc(r.actions, func(a map[string]any) bool { return a["id"] == ref["id"] })
+	case "index-pattern":
+		sc, _ := r.params["searchConfiguration"].(map[string]any)
+		return sc != nil && sc["index"] == ref["id"]
+	}
+	return false
 }
 
 // cfgCompare orders two member values: numbers, booleans, then strings.

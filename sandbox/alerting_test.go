@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -493,5 +494,25 @@ func TestRuleTypesAndHealth(t *testing.T) {
 	fw, _ := health["alerting_framework_health"].(map[string]any)
 	if status != 200 || health["is_sufficiently_secure"] != true || fw["execution_health"].(map[string]any)["status"] != "ok" {
 		t.Errorf("health: %d %v", status, health)
+	}
+}
+
+// TestFindRulesHasReference: has_reference, as the JSON text Kibana's
+// schema reads, keeps the rules whose actions use the connector.
+func TestFindRulesHasReference(t *testing.T) {
+	k := alertingKibana()
+	_, all := do(t, k, "GET", "/api/alerting/rules/_find?per_page=100", "", nil)
+	_, found := do(t, k, "GET", "/api/alerting/rules/_find?per_page=100&has_reference="+url.QueryEscape(`{"type":"action","id":"preconfigured-server-log"}`), "", nil)
+	if n := found["total"].(float64); n == 0 || n >= all["total"].(float64) {
+		t.Errorf("has_reference kept %v of %v rules", n, all["total"])
+	}
+	for _, r := range found["data"].([]any) {
+		if !strings.Contains(fmt.Sprint(r.(map[string]any)["actions"]), "preconfigured-server-log") {
+			t.Errorf("rule %v does not use the connector", r.(map[string]any)["name"])
+		}
+	}
+	status, bad := do(t, k, "GET", "/api/alerting/rules/_find?has_reference="+url.QueryEscape(`{"id":"x"}`), "", nil)
+	if status != 400 || !strings.Contains(fmt.Sprint(bad["message"]), "has_reference.type") {
+		t.Errorf("has_reference without type: %d %v", status, bad)
 	}
 }

@@ -53,6 +53,8 @@ type aiKBEntry struct {
 	kbResource, source                          string
 	required, global                            bool
 	index, field, description, queryDescription string
+	inputSchema, outputFields                   []any // index: what the LLM fills in, and the hit fields it gets
+	users                                       []any // index: who may use it, as given; nil: the creator (or, global, everyone)
 	createdAt, createdBy, updatedAt, updatedBy  string
 }
 

@@ -60,18 +60,47 @@ func aiKBEntryFrom(at string, body map[string]any, e *aiKBEntry) string {
 	e.text, e.kbResource, e.source = str("text"), str("kbResource"), str("source")
 	e.required, _ = body["required"].(bool)
 	e.index, e.field, e.description, e.queryDescription = str("index"), str("field"), str("description"), str("queryDescription")
+	if e.typ == "index" {
+		// Kibana keeps an index entry's users as given; a document's are
+		// the creator's, or everyone's when global.
+		if list, ok := body["users"].([]any); ok {
+			e.users = cfgCloneValue(list).([]any)
+		}
+		for i, f := range aiObjects(body["inputSchema"]) {
+			for _, n := range []string{"fieldName", "fieldType", "description"} {
+				if _, ok := f[n].(string); !ok {
+					return fmt.Sprintf("[%sinputSchema.%d.%s]: Required", at, i, n)
+				}
+			}
+		}
+		if list, ok := body["inputSchema"].([]any); ok {
+			e.inputSchema = cfgCloneValue(list).([]any)
+		}
+		if list, ok := body["outputFields"].([]any); ok {
+			e.outputFields = cfgCloneValue(list).([]any)
+		}
+	}
 	return ""
 }
 
 func aiKBDoc(e *aiKBEntry, namespace string) map[string]any {
 	d := map[string]any{"id": e.id, "name": e.name, "type": e.typ, "namespace": namespace, "global": e.global, "users": []any{},
 		"createdAt": e.createdAt, "createdBy": e.createdBy, "updatedAt": e.updatedAt, "updatedBy": e.updatedBy}
-	if !e.global {
+	switch {
+	case e.users != nil:
+		d["users"] = cfgCloneValue(e.users)
+	case !e.global:
 		d["users"] = []any{map[string]any{"name": e.createdBy}}
 	}
 	if e.typ == "index" {
 		d["index"], d["field"], d["description"], d["queryDescription"] = e.index, e.field, e.description, e.queryDescription
 		d["inputSchema"], d["outputFields"] = []any{}, []any{}
+		if e.inputSchema != nil {
+			d["inputSchema"] = cfgCloneValue(e.inputSchema)
+		}
+		if e.outputFields != nil {
+			d["outputFields"] = cfgCloneValue(e.outputFields)
+		}
 		return d
 	}
 	d["text"], d["kbResource"], d["source"], d["required"] = e.text, e.kbResource, e.source, e.required
@@ -95,7 +124,22 @@ func (st *assistantState) kbEntries() []*aiKBEntry {
 
 // kbVisible reports whether the caller sees an entry: global ones, and
 // their own.
-func kbVisible(e *aiKBEntry, user string) bool { return e.global || e.createdBy == user }
+func kbVisible(e *aiKBEntry, user string) bool {
+	if e.users != nil {
+		return len(e.users) == 0 || aiUsersName(e.users, user)
+	}
+	return e.global || e.createdBy == user
+}
+
+// aiUsersName reports whether a users list ([{id, name}]) names user.
+func aiUsersName(users []any, user string) bool {
+	for _, u := range aiObjects(users) {
+		if u["name"] == user || u["id"] == user {
+			return true
+		}
+	}
+	return false
+}
 
 func (k *Kibana) findKBEntries(c *call) {
 	q, ok := aiReadFind(c, []string{"created_at", "is_default", "title", "updated_at"})
@@ -277,18 +321,23 @@ func aiConversationDoc(cv *aiConversation, namespace string) map[string]any {
 		"excludeFromLastConversationStorage": cv.excludeFromLast, "namespace": namespace, "timestamp": cv.createdAt,
 		"createdAt": cv.createdAt, "updatedAt": cv.updatedAt, "createdBy": map[string]any{"name": cv.owner},
 		"users": []any{map[string]any{"name": cv.owner}}}
+	if cv.users != nil {
+		d["users"] = cfgCloneValue(cv.users)
+	}
 	if cv.apiConfig != nil {
 		d["apiConfig"] = cfgClone(cv.apiConfig)
 	}
 	return d
 }
 
-// myConversations are the caller's conversations in the space.
+// myConversations are the conversations in the space the caller may
+// read: their own, and those shared with them.
 func myConversations(c *call) []*aiConversation {
 	user := epUser(c)
 	var out []*aiConversation
 	for _, cv := range c.space.assistant.conversations {
-		if cv.owner == user {
+		shared := cv.users != nil && (len(cv.users) == 0 || aiUsersName(cv.users, user))
+		if cv.users == nil && cv.owner == user || shared {
 			out = append(out, cv)
 		}
 	}
@@ -390,7 +439,18 @@ func (k *Kibana) createAIConversation(c *call) {
 		return
 	}
 	stamp := epStamp(k.cfg.Now())
-	cv := &aiConversation{id: k.newID(), category: "assistant", owner: epUser(c), replacements: map[string]any{}, createdAt: stamp, updatedAt: stamp}
+	id, _ := body["id"].(string)
+	if id == "" {
+		id = k.newID()
+	}
+	for _, other := range c.space.assistant.conversations {
+		if other.id == id {
+			c.conflict(fmt.Sprintf("[%s]: version conflict, document already exists", id))
+			return
+		}
+	}
+	// The body's users are not read: a new conversation is its creator's.
+	cv := &aiConversation{id: id, category: "assistant", owner: epUser(c), replacements: map[string]any{}, createdAt: stamp, updatedAt: stamp}
 	if msg := applyConversation(body, cv); msg != "" {
 		c.badRequest(msg)
 		return
@@ -420,6 +480,9 @@ func (k *Kibana) updateAIConversation(c *call) {
 	if msg := applyConversation(body, &changed); msg != "" {
 		c.badRequest(msg)
 		return
+	}
+	if list, ok := body["users"].([]any); ok {
+		changed.users = cfgCloneValue(list).([]any)
 	}
 	changed.updatedAt = epStamp(k.cfg.Now())
 	*cv = changed

@@ -33,6 +33,7 @@ type aiConversation struct {
 	messages                   []map[string]any
 	replacements               map[string]any
 	excludeFromLast            bool
+	users                      []any // who may read it, once an update shared it; nil: the owner ([]: everyone)
 	createdAt, updatedAt       string
 }
 

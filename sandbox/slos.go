@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -43,7 +44,8 @@ type sloDef struct {
 	id, name, description, budgeting string
 	indicator, timeWindow, objective map[string]any
 	settings                         map[string]any
-	groupBy                          any // "*", a field or a list of fields
+	artifacts                        map[string]any // links to related assets: {dashboards: [{id}]}
+	groupBy                          any            // "*", a field or a list of fields
 	tags                             []string
 	enabled                          bool
 	revision                         int
@@ -208,13 +210,17 @@ func minTime(a, b time.Time) time.Time {
 
 // definition is the SLO as its definition routes answer it.
 func (d *sloDef) definition() map[string]any {
-	return map[string]any{
+	def := map[string]any{
 		"id": d.id, "name": d.name, "description": d.description,
 		"indicator": cfgClone(d.indicator), "timeWindow": cfgClone(d.timeWindow), "objective": cfgClone(d.objective),
 		"budgetingMethod": d.budgeting, "settings": cfgClone(d.settings), "groupBy": cfgCloneValue(d.groupBy),
 		"tags": slices.Clone(d.tags), "enabled": d.enabled, "revision": d.revision, "version": 2,
 		"createdAt": epStamp(d.createdAt), "updatedAt": epStamp(d.updatedAt),
 	}
+	if d.artifacts != nil {
+		def["artifacts"] = cfgClone(d.artifacts)
+	}
+	return def
 }
 
 // withSummary is the SLO, one instance of it, with its summary.
@@ -288,7 +294,9 @@ func sloBody(create bool) []cfgField {
 		}},
 		{name: "groupBy", kind: "stringOrStrings"},
 		{name: "tags", kind: "strings"},
-		{name: "artifacts", kind: "object"},
+		{name: "artifacts", kind: "object", fields: []cfgField{
+			{name: "dashboards", kind: "objects", items: []cfgField{{name: "id", kind: "string", required: true}}},
+		}},
 	}
 }
 
@@ -363,6 +371,8 @@ func applySLOBody(d *sloDef, body map[string]any) {
 			d.groupBy = cfgCloneValue(v)
 		case "tags":
 			d.tags = platStrings(v)
+		case "artifacts":
+			d.artifacts = cfgClone(v.(map[string]any))
 		}
 	}
 	// Numbers arrive as json.Number: store them as numbers.
@@ -745,6 +755,42 @@ func (k *Kibana) findSLOs(c *call) {
 		}
 		return strings.Compare(a.d.name+a.inst, b.d.name+b.inst)
 	})
+	// sortValues is a row's cursor, as Elasticsearch's sort answers it.
+	sortValues := func(r row) []any { return []any{key(r), r.d.id, r.inst} }
+	if c.query("size") != "" || c.query("searchAfter") != "" {
+		// Cursor paging: size rows after the searchAfter row's sort values.
+		size, ok := platQueryNumber(c, "size", 1, 1, 5000)
+		if !ok {
+			return
+		}
+		from := 0
+		if raw := c.query("searchAfter"); raw != "" {
+			var after []any
+			if json.Unmarshal([]byte(raw), &after) != nil || len(after) == 0 {
+				c.badRequest("Invalid searchAfter value, must be a JSON array of strings or numbers")
+				return
+			}
+			want, _ := json.Marshal(after)
+			from = len(rows)
+			for i, r := range rows {
+				if got, _ := json.Marshal(sortValues(r)); string(got) == string(want) {
+					from = i + 1
+					break
+				}
+			}
+		}
+		to := min(from+size, len(rows))
+		results := make([]map[string]any, 0, to-from)
+		for _, r := range rows[from:to] {
+			results = append(results, r.d.withSummary(r.inst, now))
+		}
+		answer := map[string]any{"size": size, "total": len(rows), "results": results}
+		if to > from {
+			answer["searchAfter"] = sortValues(rows[to-1])
+		}
+		c.ok(answer)
+		return
+	}
 	from, to := platPage(len(rows), page, perPage)
 	results := make([]map[string]any, 0, to-from)
 	for _, r := range rows[from:to] {

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kibana-mcp/kibana-mcp/sandbox/es"
 )
 
 // The Synthetics API: monitors, parameters and private locations kept per
@@ -115,14 +118,15 @@ func (m *synMonitor) doc() map[string]any {
 	d := cfgClone(m.attrs)
 	d["id"], d["config_id"], d["type"] = m.id, m.id, m.typ
 	d["created_at"], d["updated_at"] = epStamp(m.created), epStamp(m.updatedAt)
+	delete(d, "password") // a secret: stored, never answered
 	return d
 }
 
 // monitorTypeKeys are the members only some types take.
 var monitorTypeKeys = map[string][]string{
 	"http":    {"url", "check", "max_redirects", "mode", "ipv4", "ipv6", "password", "username", "proxy_headers", "proxy_url", "response", "ssl"},
-	"tcp":     {"host", "proxy_url", "proxy_use_local_resolver", "ssl"},
-	"icmp":    {"host", "wait"},
+	"tcp":     {"host", "mode", "ipv4", "ipv6", "proxy_url", "proxy_use_local_resolver", "ssl"},
+	"icmp":    {"host", "wait", "mode", "ipv4", "ipv6"},
 	"browser": {"inline_script", "screenshots", "synthetics_args", "ignore_https_errors", "playwright_options"},
 }
 
@@ -170,6 +174,15 @@ func (k *Kibana) applyMonitorBody(c *call, typ string, attrs, body map[string]an
 	}
 	if ns, ok := body["namespace"].(string); ok && !synNamespaceRE.MatchString(ns) {
 		return "Namespace contains invalid characters"
+	}
+	if p, ok := body["params"].(string); ok && p != "" {
+		var obj map[string]any
+		if json.Unmarshal([]byte(p), &obj) != nil {
+			return "Invalid params: " + p
+		}
+	}
+	if m, ok := body["mode"]; ok && m != "any" && m != "all" {
+		return fmt.Sprintf("Invalid value \"%v\" supplied to mode", m)
 	}
 	for key, v := range body {
 		attrs[key] = cfgCloneValue(v)
@@ -234,8 +247,10 @@ func monitorDefaults(typ string) map[string]any {
 	switch typ {
 	case "http":
 		attrs["max_redirects"], attrs["mode"], attrs["ipv4"], attrs["ipv6"] = "0", "any", true, true
+	case "tcp":
+		attrs["mode"], attrs["ipv4"], attrs["ipv6"] = "any", true, true
 	case "icmp":
-		attrs["wait"] = "1"
+		attrs["wait"], attrs["mode"], attrs["ipv4"], attrs["ipv6"] = "1", "any", true, true
 	case "browser":
 		attrs["schedule"] = map[string]any{"number": "10", "unit": "m"}
 		attrs["screenshots"], attrs["timeout"] = "on", nil
@@ -335,6 +350,17 @@ func synIDs(c *call) ([]string, bool) {
 	return platStrings(body["ids"]), true
 }
 
+// synMonitorKQL reads a filter's fields as the saved object's attributes,
+// the way Kibana's filter names them (synthetics-monitor.attributes.x).
+var synMonitorKQL = es.KQLOptions{Field: func(name string) (string, error) {
+	for _, p := range []string{"synthetics-monitor-multi-space.attributes.", "synthetics-monitor.attributes."} {
+		if f, ok := strings.CutPrefix(name, p); ok {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("KQLSyntaxError: This type %s is not allowed", strings.SplitN(name, ".", 2)[0])
+}}
+
 func (k *Kibana) findMonitors(c *call) {
 	page, ok := platQueryNumber(c, "page", 1, 1, 0)
 	if !ok {
@@ -353,6 +379,15 @@ func (k *Kibana) findMonitors(c *call) {
 		return
 	}
 	types, tags, locs, statuses := c.queryAll("monitorTypes"), c.queryAll("tags"), c.queryAll("locations"), c.queryAll("status")
+	schedules, projects, allOf := c.queryAll("schedules"), c.queryAll("projects"), c.queryAll("useLogicalAndFor")
+	// matches: any of want in have, or with useLogicalAndFor all of them.
+	matches := func(field string, want, have []string) bool {
+		in := func(w string) bool { return slices.Contains(have, w) }
+		if slices.Contains(allOf, field) {
+			return !slices.ContainsFunc(want, func(w string) bool { return !in(w) })
+		}
+		return slices.ContainsFunc(want, in)
+	}
 	words := strings.ToLower(c.query("query"))
 	now := k.cfg.Now()
 	var hits []*synMonitor
@@ -369,14 +404,22 @@ func (k *Kibana) findMonitors(c *call) {
 			continue
 		case len(types) > 0 && !slices.Contains(types, m.typ):
 			continue
-		case len(tags) > 0 && !slices.ContainsFunc(tags, func(t string) bool { return slices.Contains(mtags, t) }):
+		case len(tags) > 0 && !matches("tags", tags, mtags):
 			continue
-		case len(locs) > 0 && !slices.ContainsFunc(locs, func(l string) bool { return slices.Contains(mlocs, l) }):
+		case len(locs) > 0 && !matches("locations", locs, mlocs):
+			continue
+		case len(schedules) > 0 && !slices.Contains(schedules, fmt.Sprint(m.attrs["schedule"].(map[string]any)["number"])):
+			continue
+		case len(projects) > 0 && !slices.Contains(projects, fmt.Sprint(m.attrs["project_id"])):
 			continue
 		case len(statuses) > 0 && !slices.Contains(statuses, m.status(now)):
 			continue
 		}
 		hits = append(hits, m)
+	}
+	hits, ok = kqlKeep(c, ".kibana", c.query("filter"), synMonitorKQL, nil, hits, (*synMonitor).doc)
+	if !ok {
+		return
 	}
 	key := func(m *synMonitor) string {
 		switch sortField {

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -157,5 +158,43 @@ func TestSyntheticsParamsAndLocations(t *testing.T) {
 	}
 	if status, _ := do(t, k, http.MethodDelete, "/api/synthetics/private_locations/"+seedSpareLocationID, "", nil); status != http.StatusOK {
 		t.Errorf("delete the unused lab location: %d", status)
+	}
+}
+
+// TestSyntheticsMonitorMembersByType: each type takes its own settings
+// (mode and ipv4/ipv6 for the lightweight ones, proxies, credentials and
+// response for http), the password is kept but never answered, and find
+// filters by schedules, all of the tags, and KQL over the saved object.
+func TestSyntheticsMonitorMembersByType(t *testing.T) {
+	k, _ := sloKibana(t)
+	status, m := do(t, k, http.MethodPost, "/api/synthetics/monitors", `{"type":"http","name":"Auth portal","url":"https://portal.example.com","locations":["us_east"],"username":"probe","password":"pw-secret","mode":"all","service.name":"portal","tags":["a","b"],"schedule":5}`, nil)
+	if status != http.StatusOK || m["mode"] != "all" || m["service.name"] != "portal" || m["username"] != "probe" {
+		t.Fatalf("create: %d %v", status, m)
+	}
+	if _, got := do(t, k, http.MethodGet, "/api/synthetics/monitors/"+m["id"].(string), "", nil); strings.Contains(fmt.Sprint(m, got), "pw-secret") {
+		t.Error("the password was answered")
+	}
+	for _, c := range []struct{ body, want string }{
+		{`{"type":"tcp","name":"x","host":"h:1","locations":["us_east"],"mode":"any","ipv6":false,"proxy_use_local_resolver":true}`, ""},
+		{`{"type":"icmp","name":"x","host":"h","locations":["us_east"],"ipv4":true}`, ""},
+		{`{"type":"browser","name":"x","inline_script":"step()","locations":["us_east"],"mode":"all"}`, "Invalid monitor key(s) for browser type: mode"},
+		{`{"type":"tcp","name":"x","host":"h:1","locations":["us_east"],"password":"p"}`, "Invalid monitor key(s) for tcp type: password"},
+		{`{"type":"http","name":"x","url":"https://x","locations":["us_east"],"mode":"some"}`, `Invalid value "some" supplied to mode`},
+		{`{"type":"http","name":"x","url":"https://x","locations":["us_east"],"params":"a=b"}`, "Invalid params: a=b"},
+	} {
+		status, body := do(t, k, http.MethodPost, "/api/synthetics/monitors", c.body, nil)
+		if c.want == "" && status != http.StatusOK || c.want != "" && (status != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body["message"]), c.want)) {
+			t.Errorf("%s: %d %v", c.body, status, body)
+		}
+	}
+	for query, want := range map[string]string{
+		"?tags=a&tags=b&useLogicalAndFor=tags&query=portal":                                  "[Auth portal]",
+		"?tags=a&tags=zzz&useLogicalAndFor=tags":                                             "[]",
+		"?schedules=5&query=portal":                                                          "[Auth portal]",
+		"?filter=" + url.QueryEscape(`synthetics-monitor.attributes.service.name: "portal"`): "[Auth portal]",
+	} {
+		if got := fmt.Sprint(monitorNames(t, k, query)); got != want {
+			t.Errorf("%s: %s, want %s", query, got, want)
+		}
 	}
 }

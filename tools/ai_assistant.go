@@ -275,6 +275,9 @@ type AIChatInput struct {
 	ResponseLanguage          string          `json:"responseLanguage,omitempty"`
 	IsStream                  bool            `json:"isStream" jsonschema:"-"` // always false: the tool reads the answer whole
 	ContentReferencesDisabled bool            `json:"content_references_disabled,omitempty" in:"query" jsonschema_description:"Leave out citations."`
+	Model                     string          `json:"model,omitempty" jsonschema_description:"Instead of the connector's default model."`
+	LangSmithProject          string          `json:"langSmithProject,omitempty" jsonschema_description:"Trace the run to this LangSmith project."`
+	LangSmithAPIKey           string          `json:"langSmithApiKey,omitempty" jsonschema_description:"For langSmithProject; a secret, never shown."`
 }
 
 // AIChatMessage is a message of a Security AI Assistant chat.
@@ -288,6 +291,9 @@ type AIChatMessage struct {
 // Prepare refuses a last message that asks nothing.
 func (in *AIChatInput) Prepare() error {
 	in.IsStream = false
+	if in.LangSmithAPIKey != "" && in.LangSmithProject == "" {
+		return &schema.ArgumentError{Field: "langSmithProject", Rule: "is required with langSmithApiKey"}
+	}
 	last := in.Messages[len(in.Messages)-1]
 	if last.Role != "user" || strings.TrimSpace(last.Content) == "" {
 		return &schema.ArgumentError{Field: "messages", Rule: "the last message must be the user's, with content"}
@@ -305,6 +311,14 @@ type ObservabilityChatInput struct {
 	Title            string             `json:"title,omitempty" jsonschema_description:"Of a new persisted conversation."`
 	DisableFunctions bool               `json:"disableFunctions,omitempty" jsonschema_description:"Answer without calling tools."`
 	Instructions     []string           `json:"instructions,omitempty"`
+	Actions          []ObservabilityFn  `json:"actions,omitempty" jsonschema_description:"Functions the model may ask you to run: the answer is then its call."`
+}
+
+// ObservabilityFn is a function the caller offers the model.
+type ObservabilityFn struct {
+	Name        string         `json:"name" jsonschema:"required,maxLength=64,pattern=^[a-zA-Z0-9_-]+$"`
+	Description string         `json:"description" jsonschema:"required,minLength=1"`
+	Parameters  map[string]any `json:"parameters,omitempty" jsonschema_description:"A JSON schema of its arguments."`
 }
 
 // ObservabilityMsg is a timestamped message.
@@ -325,6 +339,13 @@ func (in *ObservabilityChatInput) Prepare() error {
 		if _, err := time.Parse(time.RFC3339, m.Timestamp); err != nil {
 			return &schema.ArgumentError{Field: fmt.Sprintf("messages[%d].@timestamp", i), Rule: "must be an ISO 8601 time with offset, e.g. 2025-03-12T09:00:00Z"}
 		}
+	}
+	seen := map[string]bool{}
+	for i, a := range in.Actions {
+		if seen[a.Name] {
+			return &schema.ArgumentError{Field: fmt.Sprintf("actions[%d].name", i), Rule: fmt.Sprintf("%q is offered twice", a.Name)}
+		}
+		seen[a.Name] = true
 	}
 	last := in.Messages[len(in.Messages)-1].Message
 	if last.Role != "user" || strings.TrimSpace(last.Content) == "" {

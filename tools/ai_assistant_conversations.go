@@ -172,6 +172,7 @@ func (c *conversationFields) stamp(now time.Time) error {
 
 // CreateAIConversationInput is a new conversation.
 type CreateAIConversationInput struct {
+	ID    string `json:"id,omitempty" jsonschema:"minLength=1" jsonschema_description:"Default a new UUID; Kibana refuses one in use."`
 	Title string `json:"title" jsonschema:"required,minLength=1"`
 	conversationFields
 }
@@ -189,10 +190,27 @@ func (in *CreateAIConversationInput) Prepare() error {
 // down (bodyID), where decoding the arguments never reaches it and the
 // schema does not show it; Prepare fills it.
 type UpdateAIConversationInput struct {
-	bodyID        // first: the path's id, declared after it, is the one the path binds
-	ID     string `json:"id" in:"path" jsonschema:"required,minLength=1"`
-	Title  string `json:"title,omitempty" jsonschema:"minLength=1"`
+	bodyID           // first: the path's id, declared after it, is the one the path binds
+	ID     string    `json:"id" in:"path" jsonschema:"required,minLength=1"`
+	Title  string    `json:"title,omitempty" jsonschema:"minLength=1"`
+	Users  *[]AIUser `json:"users,omitempty" jsonschema_description:"Who may read it (share it); [] shares it with every user of the space."`
 	conversationFields
+}
+
+// AIUser is a Kibana user, by profile id or name.
+type AIUser struct {
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
+}
+
+// checkUsers refuses a user named by neither id nor name.
+func checkUsers(field string, users []AIUser) error {
+	for i, u := range users {
+		if u.ID == "" && u.Name == "" {
+			return &schema.ArgumentError{Field: fmt.Sprintf("%s[%d]", field, i), Rule: "give the user's id or name"}
+		}
+	}
+	return nil
 }
 
 // bodyID is the body's copy of a path id.
@@ -203,8 +221,13 @@ type bodyID struct {
 // Prepare refuses an update that changes nothing and dates the messages.
 func (in *UpdateAIConversationInput) Prepare() error {
 	c := in.conversationFields
-	if in.Title == "" && c.Category == "" && c.APIConfig == nil && c.Messages == nil && c.Replacements == nil && !c.ExcludeFromLastConversationStorage {
-		return &schema.ArgumentError{Rule: "give at least one of title, category, apiConfig, messages, replacements"}
+	if in.Title == "" && in.Users == nil && c.Category == "" && c.APIConfig == nil && c.Messages == nil && c.Replacements == nil && !c.ExcludeFromLastConversationStorage {
+		return &schema.ArgumentError{Rule: "give at least one of title, users, category, apiConfig, messages, replacements"}
+	}
+	if in.Users != nil {
+		if err := checkUsers("users", *in.Users); err != nil {
+			return err
+		}
 	}
 	in.BodyID = in.ID
 	return in.stamp(time.Now())

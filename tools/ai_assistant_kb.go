@@ -128,6 +128,7 @@ var aiAssistantKBOperations = []*operation.Operation{
 		Effect:      operation.Writes,
 		Overwrites:  true,
 		Admin:       true,
+		TokenBudget: 950, // an entry (document or index, 16 members) twice: to create, and with its id to replace
 		Input:       BulkKBEntriesInput{},
 		Examples: []string{
 			`{"create":[{"name":"Jump hosts","type":"document","text":"jmp-01 is the only host allowed to RDP to servers."}]}`,
@@ -172,17 +173,27 @@ type DeleteKnowledgeBaseEntryInput struct {
 // the other kind are refused by Prepare; a document's kbResource and
 // source default to user.
 type KBEntry struct {
-	Name             string `json:"name" jsonschema:"required,minLength=1"`
-	Type             string `json:"type" jsonschema:"required,enum=document,enum=index"`
-	Global           bool   `json:"global,omitempty" jsonschema_description:"Shared with every user of the space."`
-	Text             string `json:"text,omitempty" jsonschema_description:"Document: the knowledge."`
-	KBResource       string `json:"kbResource,omitempty" jsonschema:"enum=user,enum=security_labs,enum=defend_insights"`
-	Source           string `json:"source,omitempty" jsonschema_description:"Document: where it comes from."`
-	Required         bool   `json:"required,omitempty" jsonschema_description:"Document: always given to the LLM."`
-	Index            string `json:"index,omitempty" jsonschema_description:"Index: what to search."`
-	Field            string `json:"field,omitempty" jsonschema_description:"Index: the semantic_text field."`
-	Description      string `json:"description,omitempty" jsonschema_description:"Index: what it holds."`
-	QueryDescription string `json:"queryDescription,omitempty" jsonschema_description:"Index: when to search it."`
+	Name             string         `json:"name" jsonschema:"required,minLength=1"`
+	Type             string         `json:"type" jsonschema:"required,enum=document,enum=index"`
+	Global           bool           `json:"global,omitempty" jsonschema_description:"Shared with every user of the space."`
+	Text             string         `json:"text,omitempty" jsonschema_description:"Document: the knowledge."`
+	KBResource       string         `json:"kbResource,omitempty" jsonschema:"enum=user,enum=security_labs,enum=defend_insights"`
+	Source           string         `json:"source,omitempty" jsonschema_description:"Document: where it comes from."`
+	Required         bool           `json:"required,omitempty" jsonschema_description:"Document: always given to the LLM."`
+	Index            string         `json:"index,omitempty" jsonschema_description:"Index: what to search."`
+	Field            string         `json:"field,omitempty" jsonschema_description:"Index: the semantic_text field."`
+	Description      string         `json:"description,omitempty" jsonschema_description:"Index: what it holds."`
+	QueryDescription string         `json:"queryDescription,omitempty" jsonschema_description:"Index: when to search it."`
+	InputSchema      []KBInputField `json:"inputSchema,omitempty" jsonschema_description:"Index: fields the LLM fills to filter."`
+	OutputFields     []string       `json:"outputFields,omitempty" jsonschema_description:"Index: fields of hits to give; default all."`
+	Users            *[]AIUser      `json:"users,omitempty" jsonschema_description:"Index: who may use it; default you, [] everyone."`
+}
+
+// KBInputField is a field of an index entry's input schema.
+type KBInputField struct {
+	FieldName   string `json:"fieldName" jsonschema:"required"`
+	FieldType   string `json:"fieldType" jsonschema:"required" jsonschema_description:"E.g. string."`
+	Description string `json:"description" jsonschema:"required"`
 }
 
 // check is Prepare for an entry found at field (empty: the arguments).
@@ -200,8 +211,11 @@ func (e *KBEntry) check(field string) error {
 		if strings.TrimSpace(e.Text) == "" {
 			return &schema.ArgumentError{Field: at("text"), Rule: "a document needs its text"}
 		}
-		if e.Index != "" || e.Field != "" || e.Description != "" || e.QueryDescription != "" {
-			return &schema.ArgumentError{Field: at("type"), Rule: "index, field, description and queryDescription are for index entries"}
+		if e.Index != "" || e.Field != "" || e.Description != "" || e.QueryDescription != "" || e.InputSchema != nil || e.OutputFields != nil {
+			return &schema.ArgumentError{Field: at("type"), Rule: "index, field, description, queryDescription, inputSchema and outputFields are for index entries"}
+		}
+		if e.Users != nil {
+			return &schema.ArgumentError{Field: at("users"), Rule: "Kibana sets a document's users from global (you, or everyone): leave users out"}
 		}
 		if e.KBResource == "" {
 			e.KBResource = "user"
@@ -218,6 +232,21 @@ func (e *KBEntry) check(field string) error {
 	}
 	if e.Text != "" || e.KBResource != "" || e.Source != "" || e.Required {
 		return &schema.ArgumentError{Field: at("type"), Rule: "text, kbResource, source and required are for document entries"}
+	}
+	if e.Users != nil {
+		if len(*e.Users) > 0 && e.Global {
+			return &schema.ArgumentError{Field: at("users"), Rule: "a global entry is everyone's: leave users out or give []"}
+		}
+		if err := checkUsers(at("users"), *e.Users); err != nil {
+			return err
+		}
+	}
+	for i, f := range e.InputSchema {
+		for j := range i {
+			if e.InputSchema[j].FieldName == f.FieldName {
+				return &schema.ArgumentError{Field: at(fmt.Sprintf("inputSchema[%d].fieldName", i)), Rule: fmt.Sprintf("%q is already given", f.FieldName)}
+			}
+		}
 	}
 	return nil
 }

@@ -291,12 +291,21 @@ type FindRulesInput struct {
 	DefaultSearchOperator string   `json:"default_search_operator,omitempty" in:"query" jsonschema:"enum=OR,enum=AND"`
 	Filter                string   `json:"filter,omitempty" in:"query" jsonschema_description:"KQL, e.g. alert.attributes.tags:prod."`
 	FilterConsumers       []string `json:"filter_consumers,omitempty" in:"query"`
+	HasReference          *RuleRef `json:"has_reference,omitempty" in:"query"`
 	Fields                []string `json:"fields,omitempty" in:"query"`
 	SortField             string   `json:"sort_field,omitempty" in:"query" jsonschema_description:"E.g. name, updatedAt."`
 	SortOrder             string   `json:"sort_order,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`
 	Page                  int      `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
 	PerPage               int      `json:"per_page,omitempty" in:"query" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20."`
 	Full                  bool     `json:"full,omitempty" in:"tool" jsonschema_description:"Whole documents, not summary rows."`
+}
+
+// RuleRef is a saved object a rule refers to, e.g. {type: action, id: a
+// connector}. Kibana reads the query parameter as JSON text, which the
+// binder sends for an object.
+type RuleRef struct {
+	Type string `json:"type" jsonschema:"required"`
+	ID   string `json:"id" jsonschema:"required"`
 }
 
 // findRulesPerPage keeps an unpaged search small: a rule with its actions

@@ -54,11 +54,11 @@ func TestBatch22bArgumentChecks(t *testing.T) {
 		{"bulk_anonymization_fields", `{"delete":{}}`, `invalid argument "delete": give ids or query`},
 		{"bulk_ai_prompts", `{"update":[{"id":"p"}]}`, `invalid argument "update[0]": changes nothing; give content, categories, color or isNewConversationDefault`},
 		{"create_knowledge_base_entry", `{"name":"n","type":"document"}`, `invalid argument "text": a document needs its text`},
-		{"create_knowledge_base_entry", `{"name":"n","type":"document","text":"t","index":"logs-*"}`, `invalid argument "type": index, field, description and queryDescription are for index entries`},
+		{"create_knowledge_base_entry", `{"name":"n","type":"document","text":"t","index":"logs-*"}`, `invalid argument "type": index, field, description, queryDescription, inputSchema and outputFields are for index entries`},
 		{"create_knowledge_base_entry", `{"name":"n","type":"index","index":"i","field":"f","description":"d","queryDescription":"q","text":"t"}`, `invalid argument "type": text, kbResource, source and required are for document entries`},
 		{"bulk_knowledge_base_entries", `{"create":[{"name":" ","type":"document","text":"t"}]}`, `invalid argument "create[0].name": must not be blank`},
 		{"create_ai_conversation", `{"title":"t","messages":[{"role":"user","content":"c","timestamp":"noon"}]}`, `invalid argument "messages[0].timestamp": must be an ISO 8601 time with offset, e.g. 2025-03-12T09:00:00Z`},
-		{"update_ai_conversation", `{"id":"c"}`, `invalid arguments: give at least one of title, category, apiConfig, messages, replacements`},
+		{"update_ai_conversation", `{"id":"c"}`, `invalid arguments: give at least one of title, users, category, apiConfig, messages, replacements`},
 		{"chat_ai_assistant", `{"connectorId":"c","persist":false,"messages":[{"role":"assistant","content":"hi"}]}`, `invalid argument "messages": the last message must be the user's, with content`},
 		{"chat_observability_ai_assistant", `{"connectorId":"c","persist":false,"messages":[{"@timestamp":"now","message":{"role":"user","content":"q"}}]}`, `invalid argument "messages[0].@timestamp": must be an ISO 8601 time with offset, e.g. 2025-03-12T09:00:00Z`},
 	} {

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -53,7 +54,7 @@ var sloOperations = []*operation.Operation{
 	{
 		Name:        "create_slo",
 		Title:       "Create SLO",
-		Description: "Define an SLO: what it measures (indicator), over which window, and its target. Answers its id.",
+		Description: "Define an SLO: what it measures (indicator), over which window, its target. Answers its id.",
 		Toolset:     "slos",
 		Method:      http.MethodPost,
 		Path:        "/api/observability/slos",
@@ -229,6 +230,23 @@ type FindSLOsInput struct {
 	SortBy        string `json:"sortBy,omitempty" in:"query" jsonschema:"enum=sli_value,enum=status,enum=error_budget_consumed,enum=error_budget_remaining" jsonschema_description:"Default status."`
 	SortDirection string `json:"sortDirection,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`
 	HideStale     bool   `json:"hideStale,omitempty" in:"query" jsonschema_description:"Leave out instances that stopped reporting."`
+	Size          int    `json:"size,omitempty" in:"query" jsonschema:"minimum=1,maximum=5000" jsonschema_description:"Cursor paging instead of page: this many after searchAfter."`
+	SearchAfter   string `json:"searchAfter,omitempty" in:"query" jsonschema_description:"The searchAfter array the last cursor page answered, as JSON text."`
+}
+
+// Prepare checks the cursor is the JSON array Kibana decodes, and that
+// paging is by page or by cursor, not both.
+func (in *FindSLOsInput) Prepare() error {
+	if in.SearchAfter != "" {
+		var after []any
+		if json.Unmarshal([]byte(in.SearchAfter), &after) != nil || len(after) == 0 {
+			return &schema.ArgumentError{Field: "searchAfter", Rule: `must be the JSON array a cursor page answered, e.g. "[0.98,\"slo-id\",\"*\"]"`}
+		}
+	}
+	if (in.Size != 0 || in.SearchAfter != "") && in.Page != 0 {
+		return &schema.ArgumentError{Field: "page", Rule: "pages by number; size and searchAfter page by cursor: give one kind"}
+	}
+	return nil
 }
 
 // GetSLOInput names an SLO, and optionally one of its instances.
@@ -322,6 +340,17 @@ type CreateSLOInput struct {
 	GroupBy         []string      `json:"groupBy,omitempty" jsonschema_description:"One summary per value, e.g. [host.name]."`
 	Tags            []string      `json:"tags,omitempty"`
 	Settings        *SLOSettings  `json:"settings,omitempty"`
+	Artifacts       *SLOArtifacts `json:"artifacts,omitempty"`
+}
+
+// SLOArtifacts link an SLO to related assets.
+type SLOArtifacts struct {
+	Dashboards []SLODashboard `json:"dashboards,omitempty"`
+}
+
+// SLODashboard is a dashboard saved object.
+type SLODashboard struct {
+	ID string `json:"id" jsonschema:"required"`
 }
 
 // Prepare applies the rules Kibana's SLO validation applies.
@@ -344,13 +373,14 @@ type UpdateSLOInput struct {
 	GroupBy         []string       `json:"groupBy,omitempty"`
 	Tags            *[]string      `json:"tags,omitempty"`
 	Settings        *SLOSettings   `json:"settings,omitempty"`
+	Artifacts       *SLOArtifacts  `json:"artifacts,omitempty"`
 }
 
 // Prepare refuses an update that changes nothing, and checks the members
 // given as create does (what they combine with is checked by Kibana).
 func (in *UpdateSLOInput) Prepare() error {
 	if in.Name == "" && in.Description == nil && in.Indicator == nil && in.TimeWindow == nil && in.BudgetingMethod == "" &&
-		in.Objective == nil && in.GroupBy == nil && in.Tags == nil && in.Settings == nil {
+		in.Objective == nil && in.GroupBy == nil && in.Tags == nil && in.Settings == nil && in.Artifacts == nil {
 		return &schema.ArgumentError{Rule: "give at least one member to change"}
 	}
 	if in.Indicator != nil {
@@ -381,7 +411,7 @@ func (in *UpdateSLOInput) Prepare() error {
 // takes.
 type SLOIndicator struct {
 	Type   string         `json:"type" jsonschema:"required,enum=sli.apm.transactionErrorRate,enum=sli.apm.transactionDuration,enum=sli.kql.custom,enum=sli.metric.custom,enum=sli.histogram.custom,enum=sli.metric.timeslice"`
-	Params map[string]any `json:"params" jsonschema:"required" jsonschema_description:"apm.*: service, environment, transactionType, transactionName, index; transactionDuration also threshold (ms). kql.custom: index, timestampField, good, total (KQL). metric.custom: index, timestampField, good and total {metrics:[{name:A, aggregation, field}], equation}. histogram.custom: index, timestampField, good and total {aggregation:value_count|range, field, from, to}. metric.timeslice: index, timestampField, metric {metrics, equation, comparator, threshold}."`
+	Params map[string]any `json:"params" jsonschema:"required" jsonschema_description:"All: index. apm.*: service, environment, transactionType, transactionName; transactionDuration also threshold (ms). Others also timestampField, and kql.custom: good, total (KQL); metric.custom: good and total {metrics:[{name:A, aggregation, field}], equation}; histogram.custom: good and total {aggregation:value_count|range, field, from, to}; metric.timeslice: metric {metrics, equation, comparator, threshold}."`
 }
 
 // sloIndicatorParams are the params each indicator type requires.

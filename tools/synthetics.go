@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -68,6 +69,7 @@ var syntheticsOperations = []*operation.Operation{
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Writes,
 		Admin:       true,
+		TokenBudget: monitorBudget,
 		Input:       CreateMonitorInput{},
 		Examples: []string{
 			`{"type":"http","name":"Intranet home","url":"https://intranet.example.com/","locations":["us_east"]}`,
@@ -87,6 +89,7 @@ var syntheticsOperations = []*operation.Operation{
 		Idempotent:  true,
 		Overwrites:  true,
 		Admin:       true,
+		TokenBudget: monitorBudget,
 		Input:       UpdateMonitorInput{},
 		Examples: []string{
 			`{"id":"` + sandboxMonitorID + `","type":"http","name":"VPN portal","url":"https://vpn.example.com/portal","schedule":1}`,
@@ -290,6 +293,12 @@ const (
 	sandboxSyntheticsAgentPolicy  = "fleet-server-policy"
 )
 
+// monitorBudget is the token budget of the tools that take a whole
+// monitor: its four types have some 35 members between them, each type's
+// named in its description. The larger, update_synthetics_monitor, is
+// about 910.
+const monitorBudget = 950
+
 // syntheticsParamsAvailability: the parameters API is in the 8.12 API
 // reference (add-parameters-api, get-parameters-api), before monitors and
 // private locations (8.14). unverified: the first version of its
@@ -306,6 +315,11 @@ type FindMonitorsInput struct {
 	SortOrder    string   `json:"sortOrder,omitempty" in:"query" jsonschema:"enum=asc,enum=desc"`
 	Page         int      `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
 	PerPage      int      `json:"per_page,omitempty" in:"query" jsonschema:"minimum=1,maximum=500" jsonschema_description:"Default 50."`
+	Status       []string `json:"status,omitempty" in:"query" jsonschema:"uniqueItems=true,enum=up,enum=down,enum=pending,enum=disabled"`
+	Schedules    []string `json:"schedules,omitempty" in:"query" jsonschema_description:"Schedules in minutes, e.g. [\"5\"]."`
+	Projects     []string `json:"projects,omitempty" in:"query" jsonschema_description:"Project ids of monitors pushed with the synthetics CLI."`
+	Filter       string   `json:"filter,omitempty" in:"query" jsonschema_description:"KQL over the monitor saved objects, e.g. synthetics-monitor.attributes.enabled: false."`
+	LogicalAnd   []string `json:"useLogicalAndFor,omitempty" in:"query" jsonschema:"uniqueItems=true,enum=tags,enum=locations" jsonschema_description:"Match all the given tags or locations, not any."`
 }
 
 // MonitorIDInput names a monitor.
@@ -357,6 +371,39 @@ type MonitorFields struct {
 	SSL              map[string]any    `json:"ssl,omitempty" jsonschema_description:"http, tcp: {verification_mode, certificate_authorities…}."`
 	Wait             float64           `json:"wait,omitempty" jsonschema_description:"icmp: seconds between pings."`
 	Screenshots      string            `json:"screenshots,omitempty" jsonschema:"enum=on,enum=off,enum=only-on-failure" jsonschema_description:"browser."`
+	Alert            *MonitorAlert     `json:"alert,omitempty" jsonschema_description:"Default both on."`
+	Params           string            `json:"params,omitempty" jsonschema_description:"JSON object text: values for ${key}, over global parameters."`
+	ServiceName      string            `json:"service.name,omitempty" jsonschema_description:"Its APM service."`
+	Mode             string            `json:"mode,omitempty" jsonschema:"enum=any,enum=all" jsonschema_description:"http, tcp, icmp: ping one resolved IP or all."`
+	IPv4             *bool             `json:"ipv4,omitempty" jsonschema_description:"http, tcp, icmp; default true."`
+	IPv6             *bool             `json:"ipv6,omitempty" jsonschema_description:"http, tcp, icmp; default true."`
+	Username         string            `json:"username,omitempty" jsonschema_description:"http: basic auth."`
+	Password         string            `json:"password,omitempty" jsonschema_description:"http: basic auth; never returned."`
+	ProxyURL         string            `json:"proxy_url,omitempty" jsonschema_description:"http: an http(s) proxy; tcp: a socks5:// one."`
+	ProxyHeaders     map[string]string `json:"proxy_headers,omitempty" jsonschema_description:"http: CONNECT headers."`
+	ProxyLocalDNS    *bool             `json:"proxy_use_local_resolver,omitempty" jsonschema_description:"tcp: resolve names locally."`
+	Response         *MonitorResponse  `json:"response,omitempty" jsonschema_description:"http: what of it to index."`
+	IgnoreHTTPSErr   *bool             `json:"ignore_https_errors,omitempty" jsonschema_description:"browser."`
+	PlaywrightOpts   map[string]any    `json:"playwright_options,omitempty" jsonschema_description:"browser."`
+	SyntheticsArgs   []string          `json:"synthetics_args,omitempty" jsonschema_description:"browser: agent arguments."`
+}
+
+// MonitorAlert switches a monitor's alerts.
+type MonitorAlert struct {
+	Status *AlertSwitch `json:"status,omitempty" jsonschema_description:"Down alerts."`
+	TLS    *AlertSwitch `json:"tls,omitempty" jsonschema_description:"Certificate alerts."`
+}
+
+// AlertSwitch turns one alert on or off.
+type AlertSwitch struct {
+	Enabled bool `json:"enabled"`
+}
+
+// MonitorResponse says what of an http response is indexed.
+type MonitorResponse struct {
+	IncludeBody         string `json:"include_body,omitempty" jsonschema:"enum=on_error,enum=never,enum=always"`
+	IncludeHeaders      *bool  `json:"include_headers,omitempty"`
+	IncludeBodyMaxBytes int    `json:"include_body_max_bytes,omitempty" jsonschema:"minimum=1"`
 }
 
 // monitorTypeFields are the members only some types take, and which.
@@ -373,6 +420,18 @@ var monitorTypeFields = []struct {
 	{"ssl", []string{"http", "tcp"}, func(m *MonitorFields) bool { return m.SSL != nil }},
 	{"wait", []string{"icmp"}, func(m *MonitorFields) bool { return m.Wait != 0 }},
 	{"screenshots", []string{"browser"}, func(m *MonitorFields) bool { return m.Screenshots != "" }},
+	{"mode", []string{"http", "tcp", "icmp"}, func(m *MonitorFields) bool { return m.Mode != "" }},
+	{"ipv4", []string{"http", "tcp", "icmp"}, func(m *MonitorFields) bool { return m.IPv4 != nil }},
+	{"ipv6", []string{"http", "tcp", "icmp"}, func(m *MonitorFields) bool { return m.IPv6 != nil }},
+	{"username", []string{"http"}, func(m *MonitorFields) bool { return m.Username != "" }},
+	{"password", []string{"http"}, func(m *MonitorFields) bool { return m.Password != "" }},
+	{"proxy_url", []string{"http", "tcp"}, func(m *MonitorFields) bool { return m.ProxyURL != "" }},
+	{"proxy_headers", []string{"http"}, func(m *MonitorFields) bool { return m.ProxyHeaders != nil }},
+	{"proxy_use_local_resolver", []string{"tcp"}, func(m *MonitorFields) bool { return m.ProxyLocalDNS != nil }},
+	{"response", []string{"http"}, func(m *MonitorFields) bool { return m.Response != nil }},
+	{"ignore_https_errors", []string{"browser"}, func(m *MonitorFields) bool { return m.IgnoreHTTPSErr != nil }},
+	{"playwright_options", []string{"browser"}, func(m *MonitorFields) bool { return m.PlaywrightOpts != nil }},
+	{"synthetics_args", []string{"browser"}, func(m *MonitorFields) bool { return m.SyntheticsArgs != nil }},
 }
 
 // monitorRequired is what each type cannot do without.
@@ -414,8 +473,39 @@ func (m *MonitorFields) check(typ string, create bool) error {
 	if m.Timeout != 0 && m.Schedule != 0 && m.Timeout > m.Schedule*60 {
 		return &schema.ArgumentError{Field: "timeout", Rule: fmt.Sprintf("%vs is longer than the %v-minute schedule", m.Timeout, m.Schedule)}
 	}
+	if err := m.checkExtras(typ); err != nil {
+		return err
+	}
 	if create && len(m.Locations) == 0 && len(m.PrivateLocations) == 0 {
 		return &schema.ArgumentError{Field: "locations", Rule: "give at least one of locations or private_locations (list_private_locations)"}
+	}
+	return nil
+}
+
+// checkExtras checks the proxy, the credentials and params: what Kibana
+// would refuse or what would fail at every run.
+func (m *MonitorFields) checkExtras(typ string) error {
+	if m.ProxyURL != "" {
+		u, err := url.Parse(m.ProxyURL)
+		schemes := map[string][]string{"http": {"http", "https"}, "tcp": {"socks5"}}[typ]
+		if err != nil || u.Host == "" || !slices.Contains(schemes, u.Scheme) {
+			return &schema.ArgumentError{Field: "proxy_url", Rule: fmt.Sprintf("a %s monitor's proxy is a %s:// URL with a host", typ, strings.Join(schemes, ":// or "))}
+		}
+	}
+	if m.ProxyLocalDNS != nil && m.ProxyURL == "" {
+		return &schema.ArgumentError{Field: "proxy_use_local_resolver", Rule: "goes with proxy_url"}
+	}
+	if m.ProxyHeaders != nil && m.ProxyURL == "" {
+		return &schema.ArgumentError{Field: "proxy_headers", Rule: "goes with proxy_url"}
+	}
+	if m.Password != "" && m.Username == "" {
+		return &schema.ArgumentError{Field: "username", Rule: "is required with password"}
+	}
+	if m.Params != "" {
+		var obj map[string]any
+		if json.Unmarshal([]byte(m.Params), &obj) != nil {
+			return &schema.ArgumentError{Field: "params", Rule: `must be a JSON object as text, e.g. "{\"user\":\"probe\"}"`}
+		}
 	}
 	return nil
 }
