@@ -26,7 +26,7 @@ func All() []*operation.Operation {
 	var all []*operation.Operation
 	for _, area := range [][]*operation.Operation{
 		casesOperations, caseConveniences, alertingOperations, connectorsOperations, detectionsOperations, endpointOperations,
-		mlOperations, aiAssistantOperations, fleetOperations, fleetPackagesOperations, dataViewsOperations,
+		mlOperations, aiAssistantOperations, fleetOperations, fleetPackagesOperations, fleetAdminOperations, dataViewsOperations,
 		apmOperations, securityOperations, spacesOperations, dashboardsOperations,
 		detectionRulesOperations, exceptionListsOperations, valueListsOperations, savedObjectsOperations,
 		timelinesOperations, osqueryOperations, assetCriticalityOperations, entityStoreOperations, attackDiscoveryOperations,

@@ -1,0 +1,590 @@
+package tools
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/kibana-mcp/kibana-mcp/operation"
+	"github.com/kibana-mcp/kibana-mcp/schema"
+)
+
+// Fleet administration: cloud connectors and agentless policies (cloud
+// integrations run without an agent of the user's), Kubernetes manifests,
+// remote integration sync status, Fleet's global and per-space settings,
+// permission and Fleet Server health checks, the message signing key,
+// service tokens, setup, and reading one download source. Routes without
+// an x-state take the fleet toolset's availability (toolsets.go).
+var fleetAdminOperations = []*operation.Operation{
+	// Cloud connectors: x-state "Technical Preview; added in 9.2.0".
+	{
+		Name:         "find_cloud_connectors",
+		Availability: sinceIn("fleet", "9.2.0"),
+		Title:        "Find cloud connectors",
+		Description:  "List cloud connectors: the AWS, Azure or GCP credentials agentless integrations use, with how many package policies use each.",
+		Toolset:      "fleet",
+		Method:       http.MethodGet,
+		Path:         "/api/fleet/cloud_connectors",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Reads,
+		Input:        FindCloudConnectorsInput{},
+		Examples: []string{
+			`{}`,
+			`{"kuery":"fleet-cloud-connector.attributes.cloudProvider: aws","page":1,"perPage":20,"space_id":"soc"}`,
+		},
+	},
+	{
+		Name:         "get_cloud_connector",
+		Availability: sinceIn("fleet", "9.2.0"),
+		Title:        "Get cloud connector",
+		Description:  "Read one cloud connector: provider, variables (secrets as references) and package policy count.",
+		Toolset:      "fleet",
+		Method:       http.MethodGet,
+		Path:         "/api/fleet/cloud_connectors/{cloudConnectorId}",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Reads,
+		Input:        CloudConnectorIDInput{},
+		Examples: []string{
+			`{"cloudConnectorId":"` + sandboxCloudConnectorID + `"}`,
+			`{"cloudConnectorId":"` + sandboxCloudConnectorID + `","space_id":"soc"}`,
+		},
+	},
+	{
+		Name:         "create_cloud_connector",
+		Availability: sinceIn("fleet", "9.2.0"),
+		Title:        "Create cloud connector",
+		Description:  "Store cloud credentials (e.g. an AWS role ARN and external ID) for agentless integrations to use.",
+		Toolset:      "fleet",
+		Method:       http.MethodPost,
+		Path:         "/api/fleet/cloud_connectors",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Writes,
+		Admin:        true,
+		Input:        CreateCloudConnectorInput{},
+		Examples: []string{
+			`{"name":"Security audit role","cloudProvider":"aws","vars":{"role_arn":"arn:aws:iam::123456789012:role/ElasticAudit"}}`,
+			`{"name":"Prod subscription","cloudProvider":"azure","vars":{"tenant_id":"2f1c0b7e-0000-4000-8000-1a2b3c4d5e6f","client_id":{"type":"text","value":"9a8b7c6d"},"client_secret":{"type":"password","value":{"isSecretRef":true,"id":"3c0d2e1f-secret"}}},"space_id":"soc"}`,
+		},
+	},
+	{
+		Name:         "update_cloud_connector",
+		Availability: sinceIn("fleet", "9.2.0"),
+		Title:        "Update cloud connector",
+		Description:  "Rename a cloud connector or replace its variables; integrations using it get the new credentials.",
+		Toolset:      "fleet",
+		Method:       http.MethodPut,
+		Path:         "/api/fleet/cloud_connectors/{cloudConnectorId}",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Writes,
+		Idempotent:   true,
+		Overwrites:   true,
+		Admin:        true,
+		Input:        UpdateCloudConnectorInput{},
+		Examples: []string{
+			`{"cloudConnectorId":"` + sandboxCloudConnectorID + `","name":"Audit role (prod)"}`,
+			`{"cloudConnectorId":"` + sandboxCloudConnectorID + `","vars":{"role_arn":"arn:aws:iam::123456789012:role/ElasticAudit2","external_id":{"type":"password","value":{"isSecretRef":true,"id":"5e4d-secret"}}},"space_id":"soc"}`,
+		},
+	},
+	{
+		Name:         "delete_cloud_connector",
+		Availability: sinceIn("fleet", "9.2.0"),
+		Title:        "Delete cloud connector",
+		Description:  "Delete a cloud connector; refused while package policies use it unless force. Cannot be undone.",
+		Toolset:      "fleet",
+		Method:       http.MethodDelete,
+		Path:         "/api/fleet/cloud_connectors/{cloudConnectorId}",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Deletes,
+		Admin:        true,
+		Input:        DeleteCloudConnectorInput{},
+		Examples: []string{
+			`{"cloudConnectorId":"` + sandboxSpareCloudConnectorID + `"}`,
+			`{"cloudConnectorId":"` + sandboxCloudConnectorID + `","force":true,"space_id":"soc"}`,
+		},
+	},
+
+	// Agentless policies: x-state "Technical Preview; added in 9.3.0".
+	{
+		Name:         "create_agentless_policy",
+		Availability: sinceIn("fleet", "9.3.0"),
+		Title:        "Create agentless policy",
+		Description:  "Run an installed integration agentless (Elastic hosts the agent), configured like a simplified package policy.",
+		Toolset:      "fleet",
+		Method:       http.MethodPost,
+		Path:         "/api/fleet/agentless_policies",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Writes,
+		Admin:        true,
+		Input:        CreateAgentlessPolicyInput{},
+		Examples: []string{
+			`{"name":"cspm-aws","package":{"name":"cloud_security_posture","version":"1.13.0"}}`,
+			`{"id":"cspm-aws-prod","name":"cspm-aws-prod","description":"Posture of the prod account.","namespace":"prod","package":{"name":"cloud_security_posture","version":"1.13.0"},"inputs":{"cspm-cloudbeat/cis_aws":{"enabled":true,"streams":{"cloud_security_posture.findings":{"enabled":true,"vars":{"role_arn":"arn:aws:iam::123456789012:role/ElasticAudit"}}}}},"vars":{"posture":"cspm","deployment":"aws"},"force":true,"format":"simplified","space_id":"soc"}`,
+		},
+	},
+	{
+		Name:         "delete_agentless_policy",
+		Availability: sinceIn("fleet", "9.3.0"),
+		Title:        "Delete agentless policy",
+		Description:  "Delete an agentless policy and stop its hosted agent; force for managed ones. Cannot be undone.",
+		Toolset:      "fleet",
+		Method:       http.MethodDelete,
+		Path:         "/api/fleet/agentless_policies/{policyId}",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Deletes,
+		Admin:        true,
+		Input:        DeleteAgentlessPolicyInput{},
+		Examples: []string{
+			`{"policyId":"` + sandboxAgentlessPolicyID + `"}`,
+			`{"policyId":"` + sandboxAgentlessPolicyID + `","force":true,"space_id":"soc"}`,
+		},
+	},
+
+	// Kubernetes.
+	{
+		Name:        "get_kubernetes_manifest",
+		Title:       "Get Kubernetes agent manifest",
+		Description: "Render the manifest that deploys Fleet-managed Elastic Agents on Kubernetes, with a Fleet Server URL and enrollment token filled in.",
+		Toolset:     "fleet",
+		Method:      http.MethodGet,
+		Path:        "/api/fleet/kubernetes",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
+		Input:       KubernetesManifestInput{},
+		Examples: []string{
+			`{}`,
+			`{"fleetServer":"https://fleet.example.com:8220","enrolToken":"ZW5yb2xsLXRva2Vu","space_id":"soc"}`,
+		},
+	},
+	{
+		Name:        "download_kubernetes_manifest",
+		Title:       "Download Kubernetes agent manifest",
+		Description: "The same manifest as get_kubernetes_manifest, answered as the text of a file to save.",
+		Toolset:     "fleet",
+		Method:      http.MethodGet,
+		Path:        "/api/fleet/kubernetes/download",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
+		Input:       KubernetesManifestInput{},
+		Examples: []string{
+			`{}`,
+			`{"download":true,"fleetServer":"https://fleet.example.com:8220","enrolToken":"ZW5yb2xsLXRva2Vu"}`,
+		},
+	},
+
+	// Remote synced integrations: x-state "Generally available; added in 9.1.0".
+	{
+		Name:         "get_remote_synced_integrations_status",
+		Availability: sinceIn("fleet", "9.1.0"),
+		Title:        "Get synced integrations status",
+		Description:  "On a remote cluster, how the integrations synced from the main cluster stand (completed, synchronizing, failed).",
+		Toolset:      "fleet",
+		Method:       http.MethodGet,
+		Path:         "/api/fleet/remote_synced_integrations/status",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Reads,
+		Admin:        true,
+		Input:        FleetEmptyInput{},
+		Examples:     []string{`{}`, `{"space_id":"soc"}`},
+	},
+	{
+		Name:         "get_remote_output_sync_status",
+		Availability: sinceIn("fleet", "9.1.0"),
+		Title:        "Get remote output sync status",
+		Description:  "For a remote Elasticsearch output that syncs integrations, how each integration stands on the remote cluster.",
+		Toolset:      "fleet",
+		Method:       http.MethodGet,
+		Path:         "/api/fleet/remote_synced_integrations/{outputId}/remote_status",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Reads,
+		Admin:        true,
+		Input:        OutputIDInput{},
+		Examples: []string{
+			`{"outputId":"remote-dr"}`,
+			`{"outputId":"remote-dr","space_id":"soc"}`,
+		},
+	},
+
+	// Settings.
+	{
+		Name:        "get_fleet_settings",
+		Title:       "Get Fleet settings",
+		Description: "Read Fleet's global settings: prerelease integrations, deleting unenrolled agents, secret storage readiness.",
+		Toolset:     "fleet",
+		Method:      http.MethodGet,
+		Path:        "/api/fleet/settings",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
+		Admin:       true,
+		Input:       FleetEmptyInput{},
+		Examples:    []string{`{}`, `{"space_id":"soc"}`},
+	},
+	{
+		Name:        "update_fleet_settings",
+		Title:       "Update Fleet settings",
+		Description: "Change Fleet's global settings; members left out stay.",
+		Toolset:     "fleet",
+		Method:      http.MethodPut,
+		Path:        "/api/fleet/settings",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
+		Idempotent:  true,
+		Overwrites:  true,
+		Admin:       true,
+		Input:       UpdateFleetSettingsInput{},
+		Examples: []string{
+			`{"prerelease_integrations_enabled":true}`,
+			`{"delete_unenrolled_agents":{"enabled":true,"is_preconfigured":false},"has_seen_add_data_notice":true,"kibana_urls":["https://kibana.example.com:5601"],"kibana_ca_sha256":"0f9e8d7c","additional_yaml_config":"","space_id":"soc"}`,
+		},
+	},
+	{
+		Name:         "get_fleet_space_settings",
+		Availability: sinceIn("fleet", "9.1.0"),
+		Title:        "Get Fleet space settings",
+		Description:  "Read this space's Fleet settings: the namespace prefixes its policies may use.",
+		Toolset:      "fleet",
+		Method:       http.MethodGet,
+		Path:         "/api/fleet/space_settings",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Reads,
+		Input:        FleetEmptyInput{},
+		Examples:     []string{`{}`, `{"space_id":"soc"}`},
+	},
+	{
+		Name:         "update_fleet_space_settings",
+		Availability: sinceIn("fleet", "9.1.0"),
+		Title:        "Update Fleet space settings",
+		Description:  "Set the namespace prefixes this space's policies may use; [] lifts the limit.",
+		Toolset:      "fleet",
+		Method:       http.MethodPut,
+		Path:         "/api/fleet/space_settings",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Writes,
+		Idempotent:   true,
+		Overwrites:   true,
+		Admin:        true,
+		Input:        UpdateFleetSpaceSettingsInput{},
+		Examples: []string{
+			`{"allowed_namespace_prefixes":["soc"]}`,
+			`{"allowed_namespace_prefixes":[],"space_id":"soc"}`,
+		},
+	},
+
+	// Checks, keys, tokens and setup.
+	{
+		Name:        "check_fleet_permissions",
+		Title:       "Check Fleet permissions",
+		Description: "Check that the caller may use Fleet, or with fleetServerSetup also set up Fleet Server; answers what is missing.",
+		Toolset:     "fleet",
+		Method:      http.MethodGet,
+		Path:        "/api/fleet/check-permissions",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
+		Input:       CheckFleetPermissionsInput{},
+		Examples:    []string{`{}`, `{"fleetServerSetup":true,"space_id":"soc"}`},
+	},
+	{
+		Name:        "check_fleet_server_health",
+		Title:       "Check Fleet Server health",
+		Description: "Ask whether the Fleet Server of a Fleet Server host entry answers (online or offline).",
+		Toolset:     "fleet",
+		Method:      http.MethodPost,
+		Path:        "/api/fleet/health_check",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
+		Admin:       true,
+		Input:       FleetServerHealthInput{},
+		Examples:    []string{`{"id":"fleet-prod"}`, `{"id":"fleet-prod","space_id":"soc"}`},
+	},
+	{
+		Name:        "rotate_fleet_message_signing_key",
+		Title:       "Rotate message signing key",
+		Description: "Replace the key pair Fleet signs agent policies and actions with; agents that miss the new key may need reinstalling. Needs acknowledge true.",
+		Toolset:     "fleet",
+		Method:      http.MethodPost,
+		Path:        "/api/fleet/message_signing_service/rotate_key_pair",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
+		Overwrites:  true,
+		Admin:       true,
+		Input:       RotateSigningKeyInput{},
+		Examples:    []string{`{"acknowledge":true}`, `{"acknowledge":true,"space_id":"soc"}`},
+	},
+	{
+		Name:        "create_fleet_service_token",
+		Title:       "Create Fleet Server service token",
+		Description: "Create a service token for a Fleet Server (remote for one writing to a remote cluster); the value is a credential shown only here.",
+		Toolset:     "fleet",
+		Method:      http.MethodPost,
+		Path:        "/api/fleet/service_tokens",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
+		Admin:       true,
+		Input:       CreateServiceTokenInput{},
+		Examples:    []string{`{}`, `{"remote":true,"space_id":"soc"}`},
+	},
+	{
+		Name:        "run_fleet_setup",
+		Title:       "Run Fleet setup",
+		Description: "Initialize Fleet (default outputs, preconfigured policies, package upgrades); safe to repeat. get_fleet_setup_status only reads readiness.",
+		Toolset:     "fleet",
+		Method:      http.MethodPost,
+		Path:        "/api/fleet/setup",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
+		Idempotent:  true,
+		Admin:       true,
+		Input:       FleetEmptyInput{},
+		Examples:    []string{`{}`, `{"space_id":"soc"}`},
+	},
+	{
+		Name:        "get_download_source",
+		Title:       "Get agent download source",
+		Description: "Read one agent binary download source: host, default flag, proxy and TLS settings.",
+		Toolset:     "fleet",
+		Method:      http.MethodGet,
+		Path:        "/api/fleet/agent_download_sources/{sourceId}",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Reads,
+		Admin:       true,
+		Input:       DownloadSourceIDInput{},
+		Examples: []string{
+			`{"sourceId":"artifacts-mirror"}`,
+			`{"sourceId":"fleet-default-download-source","space_id":"soc"}`,
+		},
+	},
+}
+
+// The sandbox's seeded cloud connectors (the first used by the agentless
+// policy, the second by nothing) and agentless policy, in every space, so
+// that examples reach real objects.
+const (
+	sandboxCloudConnectorID      = "6b1f0c2e-9d4a-4e3b-8c71-2a5e0f9d3b10"
+	sandboxSpareCloudConnectorID = "8d3e2a41-5c6b-4f7a-9e80-1b2c3d4e5f60"
+	sandboxAgentlessPolicyID     = "cspm-aws-audit"
+)
+
+// FindCloudConnectorsInput pages through cloud connectors.
+type FindCloudConnectorsInput struct {
+	Kuery   string `json:"kuery,omitempty" in:"query" jsonschema_description:"KQL over fleet-cloud-connector.attributes.*"`
+	Page    int    `json:"page,omitempty" in:"query" jsonschema:"minimum=1"`
+	PerPage int    `json:"perPage,omitempty" in:"query" jsonschema:"minimum=1"`
+}
+
+// CloudConnectorIDInput names one cloud connector.
+type CloudConnectorIDInput struct {
+	CloudConnectorID string `json:"cloudConnectorId" in:"path" jsonschema:"required,minLength=1" jsonschema_description:"From find_cloud_connectors."`
+}
+
+// CloudConnectorVars are a connector's variables: a plain value, or
+// {type, value, frozen} whose value may reference a stored secret.
+type CloudConnectorVars map[string]any
+
+// CreateCloudConnectorInput is a new cloud connector.
+type CreateCloudConnectorInput struct {
+	Name          string             `json:"name" jsonschema:"required,minLength=1,maxLength=255"`
+	CloudProvider string             `json:"cloudProvider" jsonschema:"required,enum=aws,enum=azure,enum=gcp"`
+	Vars          CloudConnectorVars `json:"vars" jsonschema:"required" jsonschema_description:"Name to value, or to {type, value} with value a string or {isSecretRef: true, id}."`
+}
+
+// Prepare refuses a blank name and variables Kibana's schema refuses.
+func (in *CreateCloudConnectorInput) Prepare() error {
+	if strings.TrimSpace(in.Name) == "" {
+		return &schema.ArgumentError{Field: "name", Rule: "must not be blank"}
+	}
+	return in.Vars.check("vars")
+}
+
+// UpdateCloudConnectorInput renames a connector or replaces its variables.
+type UpdateCloudConnectorInput struct {
+	CloudConnectorID string             `json:"cloudConnectorId" in:"path" jsonschema:"required,minLength=1"`
+	Name             string             `json:"name,omitempty" jsonschema:"minLength=1,maxLength=255"`
+	Vars             CloudConnectorVars `json:"vars,omitempty" jsonschema_description:"Replaces all variables; as in create_cloud_connector."`
+}
+
+// Prepare refuses an update that changes nothing.
+func (in *UpdateCloudConnectorInput) Prepare() error {
+	if in.Name == "" && in.Vars == nil {
+		return &schema.ArgumentError{Rule: "give name, vars or both"}
+	}
+	if in.Name != "" && strings.TrimSpace(in.Name) == "" {
+		return &schema.ArgumentError{Field: "name", Rule: "must not be blank"}
+	}
+	return in.Vars.check("vars")
+}
+
+// DeleteCloudConnectorInput names the connector to delete.
+type DeleteCloudConnectorInput struct {
+	CloudConnectorID string `json:"cloudConnectorId" in:"path" jsonschema:"required,minLength=1"`
+	Force            bool   `json:"force,omitempty" in:"query" jsonschema_description:"Even while package policies use it."`
+}
+
+// check applies Kibana's variable rules: strings of at most 1000
+// characters, numbers, booleans, or {type, value[, frozen]} objects whose
+// value is such a string or a secret reference.
+func (v CloudConnectorVars) check(field string) error {
+	for name, val := range v {
+		f := fmt.Sprintf("%s.%s", field, name)
+		switch x := val.(type) {
+		case string:
+			if len([]rune(x)) > 1000 {
+				return &schema.ArgumentError{Field: f, Rule: "must be at most 1000 characters"}
+			}
+		case float64, json.Number, bool:
+		case map[string]any:
+			if err := checkConnectorVarObject(f, x); err != nil {
+				return err
+			}
+		default:
+			return &schema.ArgumentError{Field: f, Rule: "must be a string, number, boolean or {type, value} object"}
+		}
+	}
+	return nil
+}
+
+func checkConnectorVarObject(f string, x map[string]any) error {
+	for key := range x {
+		if key != "type" && key != "value" && key != "frozen" {
+			return &schema.ArgumentError{Field: f + "." + key, Rule: "is not a variable member; use type, value, frozen"}
+		}
+	}
+	typ, ok := x["type"].(string)
+	if !ok || len(typ) > 50 {
+		return &schema.ArgumentError{Field: f + ".type", Rule: "must be a string of at most 50 characters, e.g. text or password"}
+	}
+	switch val := x["value"].(type) {
+	case string:
+		if len([]rune(val)) > 1000 {
+			return &schema.ArgumentError{Field: f + ".value", Rule: "must be at most 1000 characters"}
+		}
+	case map[string]any:
+		id, _ := val["id"].(string)
+		if ref, _ := val["isSecretRef"].(bool); !ref || id == "" || len(val) != 2 {
+			return &schema.ArgumentError{Field: f + ".value", Rule: "must be a string or {isSecretRef: true, id}"}
+		}
+	default:
+		return &schema.ArgumentError{Field: f + ".value", Rule: "must be a string or {isSecretRef: true, id}"}
+	}
+	if _, has := x["frozen"]; has {
+		if _, isBool := x["frozen"].(bool); !isBool {
+			return &schema.ArgumentError{Field: f + ".frozen", Rule: "must be a boolean"}
+		}
+	}
+	return nil
+}
+
+// CreateAgentlessPolicyInput is an agentless integration, configured as a
+// simplified package policy (create_package_policy).
+type CreateAgentlessPolicyInput struct {
+	Name                             string                        `json:"name" jsonschema:"required,minLength=1"`
+	Description                      string                        `json:"description,omitempty"`
+	Namespace                        string                        `json:"namespace,omitempty" jsonschema:"maxLength=100" jsonschema_description:"Data stream namespace: lowercase, no - or spaces."`
+	Package                          PackagePolicyPackage          `json:"package" jsonschema:"required" jsonschema_description:"An installed package with an agentless deployment mode."`
+	Inputs                           map[string]PackagePolicyInput `json:"inputs,omitempty" jsonschema_description:"By input ID, as for create_package_policy."`
+	Vars                             json.RawMessage               `json:"vars,omitempty" jsonschema_description:"Package variables, name to value."`
+	ID                               string                        `json:"id,omitempty" jsonschema:"minLength=1"`
+	Force                            bool                          `json:"force,omitempty" jsonschema_description:"Go ahead with an unverified package."`
+	Format                           string                        `json:"format,omitempty" in:"query" jsonschema:"enum=simplified,enum=legacy" jsonschema_description:"Of the answer."`
+	AdditionalDatastreamsPermissions []string                      `json:"additional_datastreams_permissions,omitempty" jsonschema_description:"More data streams it may write, e.g. logs-aws.custom-*."`
+}
+
+// Prepare applies the package policy rules Kibana applies.
+func (in *CreateAgentlessPolicyInput) Prepare() error {
+	if err := checkPackagePolicy(in.Name, in.Namespace, nil, in.Package, in.Inputs); err != nil {
+		return err
+	}
+	return packagePolicyMore{AdditionalDatastreamsPermissions: in.AdditionalDatastreamsPermissions}.check()
+}
+
+// DeleteAgentlessPolicyInput names the agentless policy to delete.
+type DeleteAgentlessPolicyInput struct {
+	PolicyID string `json:"policyId" in:"path" jsonschema:"required,minLength=1"`
+	Force    bool   `json:"force,omitempty" in:"query"`
+}
+
+// KubernetesManifestInput fills in the manifest's enrollment settings.
+type KubernetesManifestInput struct {
+	Download    bool   `json:"download,omitempty" in:"query"`
+	FleetServer string `json:"fleetServer,omitempty" in:"query" jsonschema_description:"Fleet Server URL; default the default Fleet Server host's."`
+	EnrolToken  string `json:"enrolToken,omitempty" in:"query" jsonschema_description:"Enrollment API key; credential, shown in the manifest."`
+}
+
+// UpdateFleetSettingsInput changes some of Fleet's global settings.
+type UpdateFleetSettingsInput struct {
+	PrereleaseIntegrationsEnabled *bool                   `json:"prerelease_integrations_enabled,omitempty"`
+	DeleteUnenrolledAgents        *DeleteUnenrolledAgents `json:"delete_unenrolled_agents,omitempty"`
+	HasSeenAddDataNotice          *bool                   `json:"has_seen_add_data_notice,omitempty"`
+	KibanaURLs                    []string                `json:"kibana_urls,omitempty" jsonschema_description:"Deprecated."`
+	KibanaCASHA256                string                  `json:"kibana_ca_sha256,omitempty" jsonschema_description:"Deprecated."`
+	AdditionalYAMLConfig          *string                 `json:"additional_yaml_config,omitempty" jsonschema_description:"Deprecated."`
+}
+
+// DeleteUnenrolledAgents says whether Fleet deletes unenrolled agents.
+type DeleteUnenrolledAgents struct {
+	Enabled         bool `json:"enabled"`
+	IsPreconfigured bool `json:"is_preconfigured" jsonschema_description:"False unless kibana.yml sets it."`
+}
+
+// Prepare refuses an update that changes nothing, and Kibana URLs that
+// are not http(s) URLs.
+func (in *UpdateFleetSettingsInput) Prepare() error {
+	if in.PrereleaseIntegrationsEnabled == nil && in.DeleteUnenrolledAgents == nil && in.HasSeenAddDataNotice == nil &&
+		in.KibanaURLs == nil && in.KibanaCASHA256 == "" && in.AdditionalYAMLConfig == nil {
+		return &schema.ArgumentError{Rule: "give at least one setting to change"}
+	}
+	for i, u := range in.KibanaURLs {
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") || len(u) <= len("https://") {
+			return &schema.ArgumentError{Field: fmt.Sprintf("kibana_urls[%d]", i), Rule: "must be an http(s) URL, got " + u}
+		}
+	}
+	return nil
+}
+
+// UpdateFleetSpaceSettingsInput sets a space's namespace prefixes.
+type UpdateFleetSpaceSettingsInput struct {
+	AllowedNamespacePrefixes []string `json:"allowed_namespace_prefixes" jsonschema:"required,uniqueItems=true"`
+}
+
+// Prepare holds each prefix to the namespace rules: a policy's namespace
+// must start with one.
+func (in *UpdateFleetSpaceSettingsInput) Prepare() error {
+	for i, p := range in.AllowedNamespacePrefixes {
+		field := fmt.Sprintf("allowed_namespace_prefixes[%d]", i)
+		if strings.TrimSpace(p) == "" {
+			return &schema.ArgumentError{Field: field, Rule: "must not be blank"}
+		}
+		if err := checkFleetNamespace(p); err != nil {
+			return &schema.ArgumentError{Field: field, Rule: err.(*schema.ArgumentError).Rule}
+		}
+	}
+	return nil
+}
+
+// CheckFleetPermissionsInput says what to check.
+type CheckFleetPermissionsInput struct {
+	FleetServerSetup bool `json:"fleetServerSetup,omitempty" in:"query" jsonschema_description:"Also the privileges to set up Fleet Server."`
+}
+
+// FleetServerHealthInput names a Fleet Server host entry.
+type FleetServerHealthInput struct {
+	ID string `json:"id" jsonschema:"required,minLength=1" jsonschema_description:"Fleet Server host id, e.g. from get_fleet_server_host."`
+}
+
+// RotateSigningKeyInput acknowledges what rotating the key pair risks.
+type RotateSigningKeyInput struct {
+	Acknowledge bool `json:"acknowledge" in:"query" jsonschema:"required" jsonschema_description:"Must be true: agents may need reinstalling."`
+}
+
+// Prepare refuses before sending what Kibana refuses: a rotation not
+// acknowledged.
+func (in *RotateSigningKeyInput) Prepare() error {
+	if !in.Acknowledge {
+		return &schema.ArgumentError{Field: "acknowledge", Rule: "must be true: rotating the key pair may leave agents needing reinstalling"}
+	}
+	return nil
+}
+
+// CreateServiceTokenInput says which service account the token is for.
+type CreateServiceTokenInput struct {
+	Remote bool `json:"remote,omitempty" jsonschema_description:"For a Fleet Server writing to a remote cluster."`
+}
