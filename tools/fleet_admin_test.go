@@ -62,8 +62,8 @@ func TestFleetAdminStory(t *testing.T) {
 	call("create_agentless_policy", `{"name":"cspm-gcp","package":{"name":"cloud_security_posture","version":"1.13.0"}}`, false, `"supports_agentless":true`)
 	call("create_agentless_policy", `{"name":"cspm-gcp","package":{"name":"cloud_security_posture","version":"1.13.0"}}`, true, "409")
 
-	call("check_fleet_server_health", `{"id":"fleet-prod"}`, false, `"host_id":"fleet-prod"`, `"status":`)
-	call("check_fleet_server_health", `{"id":"nope"}`, true, "404")
+	call("ping_fleet_server_host", `{"id":"fleet-prod"}`, false, `"host_id":"fleet-prod"`, `"status":`)
+	call("ping_fleet_server_host", `{"id":"nope"}`, true, "404")
 
 	// A remote output that syncs integrations reports the installed ones.
 	call("create_output", `{"id":"remote-dr","name":"DR cluster","type":"remote_elasticsearch","hosts":["https://dr.example.com:9200"],"settings":{"service_token":"AAEAAWVs","sync_integrations":true}}`, false)
@@ -104,7 +104,7 @@ func TestFleetAdminArgumentChecks(t *testing.T) {
 	}
 	for _, c := range []struct{ tool, args, field string }{
 		{"create_cloud_connector", `{"name":"n","cloudProvider":"oci","vars":{}}`, "cloudProvider"},
-		{"check_fleet_server_health", `{}`, "id"},
+		{"ping_fleet_server_host", `{}`, "id"},
 		{"rotate_fleet_message_signing_key", `{}`, "acknowledge"},
 	} {
 		_, err := mustLookup(t, c.tool).Bind(args(t, c.args))
@@ -120,7 +120,7 @@ func TestFleetAdminRequests(t *testing.T) {
 	if err != nil || req.Query.Encode() != "acknowledge=true" || len(req.Body) != 0 {
 		t.Errorf("rotate: %v %+v", err, req)
 	}
-	req, err = mustLookup(t, "check_fleet_server_health").Bind(args(t, `{"id":"fleet-prod","space_id":"soc"}`))
+	req, err = mustLookup(t, "ping_fleet_server_host").Bind(args(t, `{"id":"fleet-prod","space_id":"soc"}`))
 	if err != nil || string(req.Body) != `{"id":"fleet-prod"}` || req.Space != "soc" {
 		t.Errorf("health check: %v %+v", err, req)
 	}
@@ -139,7 +139,7 @@ func TestFleetAdminRequests(t *testing.T) {
 func TestFleetAdminAnnotations(t *testing.T) {
 	for name, want := range map[string][2]bool{ // readOnly, destructive
 		"get_fleet_settings":               {true, false},
-		"check_fleet_server_health":        {true, false},
+		"ping_fleet_server_host":           {true, false},
 		"rotate_fleet_message_signing_key": {false, true},
 		"create_fleet_service_token":       {false, false},
 		"delete_cloud_connector":           {false, true},
