@@ -207,17 +207,20 @@ var platformOperations = []*operation.Operation{
 		},
 	},
 	{
-		// No x-state; the route predates 8.0.
-		Name:        "get_kibana_status",
-		Title:       "Get Kibana status",
-		Description: "Read Kibana's version, overall status level and the level of each core service and plugin; check it when Kibana seems degraded.",
-		Toolset:     "platform",
-		Method:      http.MethodGet,
-		Path:        "/api/status",
-		APIVersion:  operation.V20231031,
-		Effect:      operation.Reads,
-		Input:       KibanaStatusInput{},
-		Examples:    []string{`{}`, `{"v8format":true}`},
+		// No x-state; the route predates 8.0. Serverless projects serve it
+		// too (start-up reads the flavour from it), unlike most of the
+		// platform toolset.
+		Name:         "get_kibana_status",
+		Availability: &operation.Availability{Serverless: true},
+		Title:        "Get Kibana status",
+		Description:  "Read Kibana's version, overall status level and the level of each core service and plugin; check it when Kibana seems degraded.",
+		Toolset:      "platform",
+		Method:       http.MethodGet,
+		Path:         "/api/status",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Reads,
+		Input:        KibanaStatusInput{},
+		Examples:     []string{`{}`, `{"v8format":true}`},
 	},
 }
 
