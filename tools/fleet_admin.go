@@ -274,7 +274,7 @@ var fleetAdminOperations = []*operation.Operation{
 	{
 		Name:        "get_fleet_permissions",
 		Title:       "Get Fleet permissions",
-		Description: "Say whether the caller holds the privileges Fleet needs (fleetServerSetup: also the service account ones); names what is missing.",
+		Description: "Does the caller hold the privileges to manage agents and their policies (fleetServerSetup: also the service account ones)? Names any missing.",
 		Toolset:     "fleet",
 		Method:      http.MethodGet,
 		Path:        "/api/fleet/check-permissions",
@@ -286,7 +286,7 @@ var fleetAdminOperations = []*operation.Operation{
 	{
 		Name:        "ping_fleet_server_host",
 		Title:       "Ping Fleet Server host",
-		Description: "Ping the server of one Fleet Server host entry, by id: is it reachable?",
+		Description: "Ping the server behind one host entry, by id: is it reachable?",
 		Toolset:     "fleet",
 		Method:      http.MethodPost,
 		Path:        "/api/fleet/health_check",
