@@ -15,6 +15,7 @@ type space struct {
 	ml           mlState
 	assistant    assistantState
 	fleet        fleetState
+	fleetAdmin   fleetAdminState // fleet_admin.go
 	platform     platformState
 	exceptions   exceptionListsState
 	valueLists   valueListsState
@@ -82,7 +83,7 @@ func (k *Kibana) allRoutes() []route {
 	var all []route
 	for _, area := range [][]route{
 		k.casesRoutes(), k.alertingRoutes(), k.connectorsRoutes(), k.detectionsRoutes(),
-		k.endpointRoutes(), k.mlRoutes(), k.assistantRoutes(), k.fleetRoutes(), k.platformRoutes(),
+		k.endpointRoutes(), k.mlRoutes(), k.assistantRoutes(), k.fleetRoutes(), k.fleetAdminRoutes(), k.platformRoutes(),
 		k.detectionRulesRoutes(), k.exceptionListsRoutes(), k.valueListsRoutes(), k.savedObjectsRoutes(), k.statusRoutes(),
 		k.timelinesRoutes(), k.osqueryRoutes(), k.assetCriticalityRoutes(), k.entityStoreRoutes(), k.attackDiscoveryRoutes(),
 		k.agentBuilderRoutes(), k.consoleRoutes(), k.maintenanceRoutes(), k.adminRoutes(),

@@ -48,10 +48,17 @@ func (k *Kibana) version() string {
 }
 
 func (k *Kibana) getStatus(c *call) {
+	both := true
 	for _, name := range []string{"v7format", "v8format"} {
-		if _, ok := platQueryBool(c, name); !ok {
+		v, ok := platQueryBool(c, name)
+		if !ok {
 			return
 		}
+		both = both && v
+	}
+	if both {
+		c.badRequest("v7format and v8format cannot both be true")
+		return
 	}
 	plugins := map[string]any{}
 	for _, name := range statusPlugins {

@@ -206,6 +206,36 @@ var platformOperations = []*operation.Operation{
 			`{"heartbeatIndices":"heartbeat-8*,synthetics-*","certAgeThreshold":365,"certExpirationThreshold":21,"defaultConnectors":["` + sandboxUptimeConnector + `"],"defaultEmail":{"to":["noc@example.com"],"cc":[],"bcc":["audit@example.com"]},"space_id":"soc"}`,
 		},
 	},
+	{
+		// No x-state; the route predates 8.0. Serverless projects serve it
+		// too (start-up reads the flavour from it), unlike most of the
+		// platform toolset.
+		Name:         "get_kibana_status",
+		Availability: &operation.Availability{Serverless: true},
+		Title:        "Get Kibana status",
+		Description:  "Read Kibana's version, overall status level and the level of each core service and plugin; check it when Kibana seems degraded.",
+		Toolset:      "platform",
+		Method:       http.MethodGet,
+		Path:         "/api/status",
+		APIVersion:   operation.V20231031,
+		Effect:       operation.Reads,
+		Input:        KibanaStatusInput{},
+		Examples:     []string{`{}`, `{"v8format":true}`},
+	},
+}
+
+// KibanaStatusInput picks the answer's shape; v8 is the default since 8.0.
+type KibanaStatusInput struct {
+	V7Format bool `json:"v7format,omitempty" in:"query" jsonschema_description:"Deprecated older shape."`
+	V8Format bool `json:"v8format,omitempty" in:"query"`
+}
+
+// Prepare refuses asking for both shapes, which Kibana refuses.
+func (in *KibanaStatusInput) Prepare() error {
+	if in.V7Format && in.V8Format {
+		return &schema.ArgumentError{Field: "v7format", Rule: "give v7format or v8format, not both"}
+	}
+	return nil
 }
 
 // The sandbox objects the examples reach: a seeded short URL (in every
