@@ -192,7 +192,7 @@ var lastCases = []searchCase{
 	{"add a runtime field to the auth data view", []string{"create_or_update_runtime_field"}},
 	{"who has admin rights in Kibana", []string{"find_roles"}},
 	{"set up Elastic Defend on the new policy", []string{"create_package_policy"}},
-	{"check whether fleet server is ready", []string{"get_fleet_setup_status"}},
+	{"check whether fleet server is ready", []string{"get_fleet_setup_status", "ping_fleet_server_host"}},
 	{"send diagnostics from agent abc", []string{"request_agent_diagnostics"}},
 	{"what tags are on our detection rules", []string{"get_detection_rule_tags"}},
 	{"turn on the brute force detection rule", []string{"bulk_detection_rule_action", "patch_detection_rule", "enable_rule"}},
