@@ -78,6 +78,37 @@ func (s *fleetStore[T]) remove(id string) {
 	s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == id })
 }
 
+// findAll answers a whole store as one page, the way Fleet lists its
+// outputs, proxies, download sources and Fleet Server hosts.
+func findAll[T any, P interface {
+	*T
+	doc() map[string]any
+}](c *call, s *fleetStore[T]) {
+	items := []any{}
+	for _, v := range s.all() {
+		items = append(items, P(v).doc())
+	}
+	c.ok(map[string]any{"items": items, "total": len(items), "page": 1, "perPage": max(len(items), 20)})
+}
+
+// bulkGet answers a bulk read: the items for ids in the asked order. A
+// missing id fails the call through notFound, unless ignoreMissing.
+func bulkGet[T any](c *call, s *fleetStore[T], ids []string, ignoreMissing *bool, notFound func(c *call, id string), doc func(*T) map[string]any) {
+	items := []any{}
+	for _, id := range ids {
+		v := s.get(id)
+		if v == nil {
+			if ignoreMissing != nil && *ignoreMissing {
+				continue
+			}
+			notFound(c, id)
+			return
+		}
+		items = append(items, doc(v))
+	}
+	c.ok(map[string]any{"items": items})
+}
+
 func (s *fleetStore[T]) all() []*T {
 	out := make([]*T, 0, len(s.order))
 	for _, id := range s.order {

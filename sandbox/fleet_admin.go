@@ -152,19 +152,8 @@ func (k *Kibana) bulkGetPackagePolicies(c *call) {
 		return
 	}
 	st := &c.space.fleet
-	items := []any{}
-	for _, id := range ids {
-		pp := st.pkgPolicies.get(id)
-		if pp == nil {
-			if ignore != nil && *ignore {
-				continue
-			}
-			pkgPolicyNotFound(c, id)
-			return
-		}
-		items = append(items, k.pkgPolicyDoc(st, pp, false))
-	}
-	c.ok(map[string]any{"items": items})
+	bulkGet(c, &st.pkgPolicies, ids, ignore, pkgPolicyNotFound,
+		func(pp *fleetPkgPolicy) map[string]any { return k.pkgPolicyDoc(st, pp, false) })
 }
 
 // deletePackagePolicy deletes one package policy, as the bulk route does.

@@ -14,13 +14,7 @@ import (
 // revision; a changed proxy bumps the policies whose output or host uses
 // it.
 
-func (k *Kibana) findFleetServerHosts(c *call) {
-	items := []any{}
-	for _, h := range c.space.fleet.serverHosts.all() {
-		items = append(items, h.doc())
-	}
-	c.ok(map[string]any{"items": items, "total": len(items), "page": 1, "perPage": max(len(items), 20)})
-}
+func (k *Kibana) findFleetServerHosts(c *call) { findAll(c, &c.space.fleet.serverHosts) }
 
 func (k *Kibana) createFleetServerHost(c *call) {
 	b, ok := fleetBodyOf(c, false, []string{"id", "name", "host_urls", "is_default", "is_internal", "is_preconfigured", "proxy_id", "secrets", "ssl"})
@@ -85,12 +79,7 @@ func (k *Kibana) deleteFleetServerHost(c *call) {
 		return
 	}
 	st.serverHosts.remove(id)
-	for _, p := range st.policies.all() {
-		if p.fleetServerHostID == id {
-			p.fleetServerHostID = ""
-			k.bumpPolicy(c, p)
-		}
-	}
+	k.unlinkPolicies(c, id, func(p *fleetPolicy) []*string { return []*string{&p.fleetServerHostID} })
 	c.ok(map[string]any{"id": id})
 }
 
@@ -110,17 +99,7 @@ func (k *Kibana) deleteOutput(c *call) {
 		return
 	}
 	st.outputs.remove(id)
-	for _, p := range st.policies.all() {
-		if p.dataOutputID == id || p.monitoringOutputID == id {
-			if p.dataOutputID == id {
-				p.dataOutputID = ""
-			}
-			if p.monitoringOutputID == id {
-				p.monitoringOutputID = ""
-			}
-			k.bumpPolicy(c, p)
-		}
-	}
+	k.unlinkPolicies(c, id, func(p *fleetPolicy) []*string { return []*string{&p.dataOutputID, &p.monitoringOutputID} })
 	c.ok(map[string]any{"id": id})
 }
 
@@ -244,17 +223,7 @@ func (k *Kibana) bulkGetAgentPolicies(c *call) {
 	if b.failed() {
 		return
 	}
-	items := []any{}
-	for _, id := range ids {
-		p := c.space.fleet.policies.get(id)
-		if p == nil {
-			if ignore != nil && *ignore {
-				continue
-			}
-			c.notFound(fmt.Sprintf("Agent policy %s not found", id))
-			return
-		}
-		items = append(items, k.policyDoc(c, p, full != nil && *full, false))
-	}
-	c.ok(map[string]any{"items": items})
+	bulkGet(c, &c.space.fleet.policies, ids, ignore,
+		func(c *call, id string) { c.notFound(fmt.Sprintf("Agent policy %s not found", id)) },
+		func(p *fleetPolicy) map[string]any { return k.policyDoc(c, p, full != nil && *full, false) })
 }

@@ -531,6 +531,23 @@ func (k *Kibana) bumpPolicy(c *call, p *fleetPolicy) {
 	}
 }
 
+// unlinkPolicies clears a deleted object's id from the policy fields refs
+// names, so those policies fall back to the default, and gives each policy
+// that named it one new revision.
+func (k *Kibana) unlinkPolicies(c *call, id string, refs func(p *fleetPolicy) []*string) {
+	for _, p := range c.space.fleet.policies.all() {
+		named := false
+		for _, ref := range refs(p) {
+			if *ref == id {
+				*ref, named = "", true
+			}
+		}
+		if named {
+			k.bumpPolicy(c, p)
+		}
+	}
+}
+
 // addDefaultPackagePolicy adds a package's integration with its defaults
 // to a policy, installing the package when needed (sys_monitoring,
 // has_fleet_server).

@@ -86,13 +86,7 @@ func (o *fleetOutput) doc() map[string]any {
 	return doc
 }
 
-func (k *Kibana) findOutputs(c *call) {
-	items := []any{}
-	for _, o := range c.space.fleet.outputs.all() {
-		items = append(items, o.doc())
-	}
-	c.ok(map[string]any{"items": items, "total": len(items), "page": 1, "perPage": max(len(items), 20)})
-}
+func (k *Kibana) findOutputs(c *call) { findAll(c, &c.space.fleet.outputs) }
 
 func (k *Kibana) getOutput(c *call) {
 	id := c.param("outputId")
@@ -298,13 +292,7 @@ func (s *fleetDownloadSource) doc() map[string]any {
 	return doc
 }
 
-func (k *Kibana) findDownloadSources(c *call) {
-	items := []any{}
-	for _, s := range c.space.fleet.sources.all() {
-		items = append(items, s.doc())
-	}
-	c.ok(map[string]any{"items": items, "total": len(items), "page": 1, "perPage": max(len(items), 20)})
-}
+func (k *Kibana) findDownloadSources(c *call) { findAll(c, &c.space.fleet.sources) }
 
 // readDownloadSource checks a create or update body.
 func (k *Kibana) readDownloadSource(c *call, s *fleetDownloadSource) bool {
@@ -413,12 +401,7 @@ func (k *Kibana) deleteDownloadSource(c *call) {
 		return
 	}
 	st.sources.remove(id)
-	for _, p := range st.policies.all() {
-		if p.downloadSourceID == id {
-			p.downloadSourceID = ""
-			k.bumpPolicy(c, p)
-		}
-	}
+	k.unlinkPolicies(c, id, func(p *fleetPolicy) []*string { return []*string{&p.downloadSourceID} })
 	c.ok(map[string]any{"id": id})
 }
 
@@ -567,13 +550,7 @@ func (p *fleetProxy) doc() map[string]any {
 	return doc
 }
 
-func (k *Kibana) findProxies(c *call) {
-	items := []any{}
-	for _, p := range c.space.fleet.proxies.all() {
-		items = append(items, p.doc())
-	}
-	c.ok(map[string]any{"items": items, "total": len(items), "page": 1, "perPage": max(len(items), 20)})
-}
+func (k *Kibana) findProxies(c *call) { findAll(c, &c.space.fleet.proxies) }
 
 func proxyNotFound(c *call, id string) {
 	c.notFound(soNotFoundMessage("fleet-proxy", id))
