@@ -108,11 +108,13 @@ func valueText(v any) (string, bool) {
 }
 
 // secretName reports a member whose value is a credential: connectors'
-// secrets, passwords, tokens and keys are never shown, even to the user
-// who approves sending them.
+// secrets, passwords and passphrases, tokens, keys (a Fleet proxy's
+// certificate_key is a PEM private key) and authorization headers (a
+// proxy's Proxy-Authorization) are never shown, even to the user who
+// approves sending them.
 func secretName(k string) bool {
 	k = strings.ToLower(k)
-	for _, w := range []string{"secret", "password", "token", "apikey", "api_key", "private"} {
+	for _, w := range []string{"secret", "password", "passphrase", "token", "apikey", "api_key", "private", "certificate_key", "authorization"} {
 		if strings.Contains(k, w) {
 			return true
 		}
@@ -120,13 +122,15 @@ func secretName(k string) bool {
 	return false
 }
 
-// redacted is v with the values of secret members replaced.
+// redacted is v with the values of secret members replaced. Inside an
+// object a bare "key" is one too: it is the private key of TLS settings
+// (a synthetics monitor's or a Fleet Server host's ssl).
 func redacted(v any) any {
 	switch v := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, x := range v {
-			if secretName(k) {
+			if secretName(k) || strings.EqualFold(k, "key") {
 				out[k] = "(hidden)"
 			} else {
 				out[k] = redacted(x)

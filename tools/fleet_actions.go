@@ -59,6 +59,7 @@ var fleetAgentActionOperations = []*operation.Operation{
 		Path:        "/api/fleet/agents/{agentId}/upgrade",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Writes,
+		Overwrites:  true, // replaces the agent on the host, as bulk_upgrade_agents does
 		Input:       UpgradeAgentInput{},
 		Examples: []string{
 			`{"agentId":"5d7b2c0e-8f1a-4e2b-b3c4-9a0d1e2f3a4b","version":"8.17.3","space_id":"soc"}`,
@@ -105,6 +106,7 @@ var fleetAgentActionOperations = []*operation.Operation{
 		Path:        "/api/fleet/agents/{agentId}/actions",
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Writes,
+		Overwrites:  true, // its types include UNENROLL, UPGRADE and POLICY_REASSIGN: confirmed like their tools
 		Input:       CreateAgentActionInput{},
 		Examples: []string{
 			`{"agentId":"0b0c7e7e-2f3a-4b8e-9d35-1c2f1b6a0c11","type":"SETTINGS","log_level":"debug"}`,
