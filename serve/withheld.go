@@ -81,9 +81,14 @@ func (w *Withheld) OnChange(fn func()) {
 // tool filter hides it, and every session is told when it changes.
 func (r *Runner) followWithheld(s *server.MCPServer) {
 	server.WithToolFilter(func(_ context.Context, tools []mcp.Tool) []mcp.Tool {
+		// One look at the set per list, not a lock per tool.
+		out := r.withheld.Map()
+		if len(out) == 0 {
+			return tools
+		}
 		kept := tools[:0:0]
 		for _, t := range tools {
-			if _, out := r.withheld.Why(t.Name); !out {
+			if _, withheld := out[t.Name]; !withheld {
 				kept = append(kept, t)
 			}
 		}
