@@ -113,8 +113,10 @@ var blind2Cases = []searchCase{
 
 // TestToolSearchBlind2 holds the second blind set to the level its one
 // measure found (2026-12-07, 483 tools): 87 of 101 in the top 3 (86%), 66
-// first. Issue 18's bar is 90% (91 of 101), not reached. The floor only
-// keeps it from falling.
+// first. Issue 18's bar is 90% (91 of 101), not reached then. Since
+// 2026-12-08 it is a tuning set (its misses led to the third round: people
+// taken off things, notes dropped, names searched, log sources, addresses,
+// concrete indices): 98 and 78. blind3Cases is the held-out set now.
 func TestToolSearchBlind2(t *testing.T) {
-	holdSet(t, "blind-2", blind2Cases, rankFloor{top3: 87, top1: 66})
+	holdSet(t, "blind-2", blind2Cases, rankFloor{top3: 98, top1: 78})
 }

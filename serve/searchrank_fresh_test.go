@@ -119,4 +119,4 @@ func TestToolSearchFresh(t *testing.T) {
 // blind; with the agent_builder and streams toolsets, 59 and 50 before the
 // round on the blind set's misses, 63 and 50 after it; 62 and 50 with the
 // last Fleet batch (498 tools).
-var freshFloor = rankFloor{top3: 62, top1: 50}
+var freshFloor = rankFloor{top3: 63, top1: 51}

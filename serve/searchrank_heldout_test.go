@@ -265,9 +265,9 @@ func TestToolSearchHeldOut(t *testing.T) {
 	// admin rights in Kibana" finds find_roles fourth, under the privilege
 	// tools. Before the round on the blind set's misses, on that catalogue:
 	// held-out 53 and 41, fresh 31 and 25, last 25 and 19.
-	holdSet(t, "held-out", heldOutCases, rankFloor{top3: 54, top1: 41})
+	holdSet(t, "held-out", heldOutCases, rankFloor{top3: 55, top1: 43})
 	holdSet(t, "fresh", freshCases, rankFloor{top3: 31, top1: 26})
-	holdSet(t, "last", lastCases, rankFloor{top3: 25, top1: 19})
+	holdSet(t, "last", lastCases, rankFloor{top3: 26, top1: 20})
 }
 
 func pct(k, n int) float64 { return 100 * float64(k) / float64(n) }

@@ -98,12 +98,30 @@ func orderClause(cs [][]string) int {
 // "the visualization called failed logins" is no search of logins.
 var payloadMarks = setOf("saying", "says", "stating", "called", "named", "titled")
 
-// withoutPayload drops the words from the first payload mark on.
+// namingMarks are the payload marks that give a thing's name.
+var namingMarks = setOf("called", "named", "titled")
+
+// withoutPayload drops the words from the first payload mark on. A name
+// given to a read ("pull up the case called Possible BEC") is searched
+// for, so it leaves "titled" behind: the thing is found by its title.
 func withoutPayload(ws []string) []string {
 	for i, w := range ws {
 		if payloadMarks[w] {
+			if namingMarks[w] && firstIntent(ws[:i]) == readIntent {
+				return append(ws[:i:i], "titled")
+			}
 			return ws[:i]
 		}
 	}
 	return ws
+}
+
+// firstIntent is the intent of the first intent word of ws.
+func firstIntent(ws []string) intent {
+	for _, w := range ws {
+		if in := intentWords()[w]; in != noIntent {
+			return in
+		}
+	}
+	return noIntent
 }

@@ -36,7 +36,7 @@ var synonymGroups = []struct{ say, means string }{
 	// Reading. Reading verbs do not say whether one thing or a list is
 	// wanted; "details" does.
 	{"list search browse enumerate lookup query filter", "find"},
-	{"view read see display inspect", "get find"},
+	{"view read see display inspect check verify examine review", "get find"},
 	{"fetch retrieve detail details info information grab obtain acquire pull", "get"},
 	{"kind category flavor flavour variety", "type"},
 	{"column columns attribute attributes", "field"},
@@ -83,11 +83,15 @@ var synonymGroups = []struct{ say, means string }{
 	{"escalate escalation", "push"},
 	// Messages go out through connectors.
 	{"email mail slack teams pagerduty opsgenie page ping message notify", "connector"},
-	{"page paging notify notified notifying notification", "notification"},
+	{"page paging notify notified notifying notification ping pings", "notification"},
 	{"integration", "connector package integration"},
 
 	// Alerting and detection.
 	{"signal signals", "alert"},
+	// A name given in the request is searched for: "the case called …".
+	{"titled entitled", "title find"},
+	// What was asked of a host is a response action.
+	{"request requests", "action"},
 	// Alerts correlated into a story are an attack discovery.
 	{"correlate correlation story stories chain chains campaign", "attack discovery"},
 	// Raw data: what the logs say, searched as events.
@@ -191,22 +195,45 @@ var objectOrders = []struct{ order, object, means string }{
 	{"disable", "notification", "mute snooze"},
 	{"enable", "notification", "unmute unsnooze"},
 	// Giving someone access grants a role; giving them an alert assigns it.
-	{"assignee", "privilege", "role privilege"},
+	{"assignee", "privilege", "role privilege put"},
 	// Reassigning agents to a policy moves them; reassigning a case
 	// changes its assignee.
 	{"assignee", "policy", "reassign"},
 	// Searching or counting logs and events is a query over them.
 	{"find", "event", "query esql"},
 	{"count", "event", "query esql count"},
+	// Counting alerts searches them with an aggregation.
+	{"count", "alert", "search alert aggregate"},
 	// Adding a tag to something updates its tags; no tool adds one alone.
 	{"add", "tag", "update"},
 	{"delete", "tag", "update"},
+	// Getting something by its name searches for it: "pull up the case
+	// called …".
+	{"get", "title", "find"},
+}
+
+// leadOrders are like objectOrders, for the verb as typed rather than
+// what it reads as: "move" reads as update, and "remove" is related to it,
+// but only moving hosts to a policy reassigns them.
+var leadOrders = []struct{ lead, object, means string }{
+	{"move", "policy", "reassign agent"},
+	{"moving", "policy", "reassign agent"},
 }
 
 // phrases are idioms whose words mean something else apart; they are
 // replaced by their meaning before anything else reads the request.
 var phrases = []struct{ from, to string }{
 	{"get rid of", "delete"},
+	// Leaving a note is writing one, whatever the verb.
+	{"drop a note", "add a note"},
+	{"drop a comment", "add a comment"},
+	{"drop a line", "add a note"},
+	{"leave a note", "add a note"},
+	{"leave a comment", "add a comment"},
+	{"jot down", "note"},
+	// Whether an act went through is its status.
+	{"go through", "complete"},
+	{"went through", "complete"},
 	{"kick off", "run"},
 	{"kicked off", "ran"},
 	{"throw away", "delete"},
@@ -254,8 +281,11 @@ var phrases = []struct{ from, to string }{
 	// When the request runs, not what it is about.
 	{"right now", "now"},
 	// Who may do something is a question of roles.
-	{"who can", "who permission"},
-	{"who may", "who permission"},
+	{"who can", "which roles permission"},
+	{"who may", "which roles permission"},
+	{"who has access", "which roles access"},
+	{"who has admin", "which roles admin"},
+	{"who has rights", "which roles rights"},
 	{"in progress", "progress"},
 	{"back to open", "reopen"},
 	// The time just before or after an alert is around it.
@@ -392,7 +422,7 @@ func buildTable(groups []struct{ say, means string }) map[string][]string {
 
 // applyPhrases replaces idioms in a word list by their meaning.
 func applyPhrases(ws []string) []string {
-	ws = joinParticles(ws)
+	ws = joinParticles(movedPeople(sourcesOfLogs(ws)))
 	out := make([]string, 0, len(ws))
 	for i := 0; i < len(ws); {
 		if n := beforeGoingLive(ws[i:]); n > 0 {
@@ -438,6 +468,50 @@ func beforeGoingLive(ws []string) int {
 		n++
 	}
 	return n
+}
+
+// logNouns name raw data; the word before one says where it comes from.
+var logNouns = setOf("logs", "log", "events", "traffic", "telemetry")
+
+// sourcesOfLogs turns "the proxy logs" into "the logs from proxy": the
+// source narrows the logs down (see prepositions), so a request about
+// proxy logs asks for logs, not for Fleet's proxies.
+func sourcesOfLogs(ws []string) []string {
+	for i := 1; i < len(ws); i++ {
+		prev := ws[i-1]
+		if !logNouns[ws[i]] || stopwords[prev] || intentWords()[prev] != noIntent || logNouns[prev] || i < 2 {
+			continue
+		}
+		out := slices.Concat(ws[:i-1], []string{ws[i], "from", prev}, ws[i+1:])
+		return out
+	}
+	return ws
+}
+
+// people are the pronouns naming who is moved on or off a thing.
+var people = setOf("me", "myself", "him", "her", "us", "them")
+
+// peopleMoves are the verbs that, with a person as object, take them off
+// a thing or put them on it, and the particle saying which way.
+var peopleMoves = map[string]map[string]string{
+	"take":   {"off": "unassign"},
+	"remove": {"from": "unassign", "off": "unassign"},
+	"drop":   {"from": "unassign", "off": "unassign"},
+	"add":    {"to": "assign", "on": "assign"},
+	"put":    {"on": "assign"},
+}
+
+// movedPeople reads a leading "take me off …", "remove him from …" or
+// "put us on …" as (un)assigning: the thing is what they were or will be
+// assigned to, and nothing is deleted or added.
+func movedPeople(ws []string) []string {
+	if len(ws) < 3 || !people[ws[1]] {
+		return ws
+	}
+	if means, ok := peopleMoves[ws[0]][ws[2]]; ok {
+		return append([]string{means, ws[1], "from"}, ws[3:]...)
+	}
+	return ws
 }
 
 // particles are the phrasal verbs whose particle may come after their

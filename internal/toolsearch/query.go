@@ -214,6 +214,11 @@ func (p *parser) read(w string) {
 	if stopwords[w] {
 		p.pointed = p.pointed || demonstratives[w]
 		p.many = p.many || quantifiers[w]
+		if (w == "every" || w == "each") && !p.context && q.intent == writeIntent {
+			// Changing every one of something is a bulk change. ("All"
+			// is too common to say so: "close all the alerts".)
+			p.add("bulk", queryWord{readings: []reading{{"bulk", expandedWeight}}})
+		}
 	} else {
 		p.readContent(w, s, leads, &word)
 	}
@@ -299,6 +304,8 @@ func (p *parser) finish() query {
 		// "Remove the quarantine" orders an unisolation, not a deletion.
 		q.words = slices.Delete(q.words, p.leadFrom, p.leadTo)
 		q.intent = writeIntent
+	} else if means := leadOrder(p.lead, slices.Concat(q.words[:p.leadFrom], q.words[p.leadTo:])); means != nil {
+		q.words = slices.Replace(q.words, p.leadFrom, p.leadTo, means...)
 	} else if means := objectOrder(q.words[p.leadFrom:p.leadTo], slices.Concat(q.words[:p.leadFrom], q.words[p.leadTo:])); means != nil {
 		// The object may come first: "failed logons, count them by ip".
 		q.words = slices.Replace(q.words, p.leadFrom, p.leadTo, means...)
@@ -406,6 +413,21 @@ func objectOrder(order, rest []queryWord) []queryWord {
 			means := make([]queryWord, len(o.means))
 			for i, m := range o.means {
 				means[i] = queryWord{readings: []reading{{m, 1}}}
+			}
+			return means
+		}
+	}
+	return nil
+}
+
+// leadOrder is what the leading verb, as typed, means for its object when
+// leadOrders say so, or nil.
+func leadOrder(lead string, rest []queryWord) []queryWord {
+	for _, o := range leadOrders {
+		if lead == o.lead && reads(rest, stem(o.object)) {
+			var means []queryWord
+			for _, m := range words(o.means) {
+				means = append(means, queryWord{readings: []reading{{stem(m), 1}}})
 			}
 			return means
 		}

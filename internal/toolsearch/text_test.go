@@ -94,6 +94,15 @@ func TestPhrasesBecomeTheirMeaning(t *testing.T) {
 		"turn the pack off":         {"disable", "the", "pack"},
 		"turn off the pack":         {"disable", "the", "pack"},
 		"turn the rule back on now": {"enable", "the", "rule", "back", "now"},
+		// A person taken off or put on a thing is (un)assigned.
+		"take me off those alerts":   {"unassign", "me", "from", "those", "alerts"},
+		"remove him from the case":   {"unassign", "him", "from", "the", "case"},
+		"remove the tag from a case": {"remove", "the", "tag", "from", "a", "case"},
+		// Leaving a note writes one.
+		"drop a note on the case": {"add", "a", "note", "on", "the", "case"},
+		// The source of logs narrows them down.
+		"check the proxy logs now": {"check", "the", "logs", "from", "proxy", "now"},
+		"search logs for evil":     {"search", "logs", "for", "evil"},
 	} {
 		if got := applyPhrases(queryWords(in)); !slices.Equal(got, want) {
 			t.Errorf("applyPhrases(%q) = %q, want %q", in, got, want)

@@ -542,3 +542,13 @@ func TestUsedWordsLeanOnThemselves(t *testing.T) {
 	first(t, ix, "what is the criticality of dc01", "get_asset_criticality")
 	first(t, ix, "which hosts are riskiest", "list_risky_hosts")
 }
+
+// A thing asked for by its name is searched for; one created with a name
+// is not.
+func TestNamedThingsAreSearched(t *testing.T) {
+	ix := New(caseDocs)
+	first(t, ix, "pull up the case called Possible BEC - CFO mailbox", "find_cases")
+	if got := withoutPayload(queryWords("open a case called phishing wave")); slices.Contains(got, "titled") {
+		t.Errorf("a case created with a name is no search: %q", got)
+	}
+}

@@ -38,6 +38,9 @@ func valueKind(token string) string {
 	if token == "|" {
 		return "esql" // a piped query: FROM logs-* | STATS count() BY host.name
 	}
+	if isIPv4(t) {
+		return "ip" // what an analyst pivots on: 185.220.101.4
+	}
 	lower := strings.ToLower(t)
 	ext := ""
 	if i := strings.LastIndexByte(lower, '.'); i > 0 && i < len(lower)-1 {
@@ -56,10 +59,14 @@ func valueKind(token string) string {
 		switch {
 		case fileExtensions[ext]:
 			return "file"
-		case strings.HasPrefix(lower, ".ds-") || strings.HasPrefix(lower, "logs-") || strings.HasPrefix(lower, "metrics-"):
-			return "pattern" // an index pattern: logs-*
+		case isIndexName(lower):
+			return "index" // logs-endpoint.events.process-default
 		}
 		return "" // a field (source.ip), a domain (evil.com)
+	case isIndexName(lower) && strings.Contains(lower, "."):
+		// A backing index or data stream with dots in its dataset:
+		// .ds-logs-endpoint.events.process-default-2026.12.07-000001.
+		return "index"
 	case strings.Contains(t, "-") && strings.IndexFunc(t, unicode.IsDigit) >= 0 && strings.IndexFunc(t, unicode.IsLetter) >= 0:
 		if last := t[strings.LastIndexByte(t, '-')+1:]; last != "" && unicode.IsDigit(rune(last[0])) {
 			return hostValue // srv-db-02, WS-0231, DESKTOP-7H2K (or a model: gpt-4o)
@@ -67,6 +74,33 @@ func valueKind(token string) string {
 		return "" // a label: needs-tier2
 	}
 	return token
+}
+
+// isIPv4 reports whether t is a dotted IPv4 address, with or without a
+// CIDR suffix.
+func isIPv4(t string) bool {
+	t, _, _ = strings.Cut(t, "/")
+	parts := strings.Split(t, ".")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 3 || strings.IndexFunc(p, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// isIndexName reports whether a lower-case token is named like an index or
+// data stream of Elastic's conventions.
+func isIndexName(lower string) bool {
+	for _, prefix := range []string{".ds-", "logs-", "metrics-", "traces-", ".alerts-", ".internal.alerts-", "filebeat-", "winlogbeat-", "packetbeat-", "auditbeat-"} {
+		if strings.HasPrefix(lower, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // withoutValues rewrites the value tokens of text (see valueKind) and

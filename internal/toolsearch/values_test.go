@@ -21,6 +21,12 @@ func TestValuesReadAsTheirKind(t *testing.T) {
 		{"add the tag \"apt29\" to this incident", "add the tag to this incident"},
 		{"what's Elastic's rule for it?", "what's Elastic's rule for it?"},
 		{"un-isolate it, the dry-run passed", "un-isolate it, the dry-run passed"},
+		// An address is what an analyst pivots on; a concrete index is an
+		// index, whatever its dataset's words say.
+		{"anyone hitting 185.220.101.4 or 10.0.0.0/8?", "anyone hitting ip or ip?"},
+		{"doc abc from .ds-logs-endpoint.events.process-default", "doc abc from index"},
+		{"doc abc from logs-system.auth-default", "doc abc from index"},
+		{"version 8.15.0 of it", "version 8.15.0 of it"},
 	} {
 		if got := withoutValues(tc.in); got != tc.want {
 			t.Errorf("withoutValues(%q) = %q, want %q", tc.in, got, tc.want)
