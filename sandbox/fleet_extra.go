@@ -164,9 +164,27 @@ func (k *Kibana) createCloudConnector(c *call) {
 	}
 	st := c.fleetAdmin()
 	now := k.now()
-	cc := &cloudConnector{id: k.newID(), name: name, provider: provider, vars: fleetCloneMap(vars), createdAt: now, updatedAt: now}
+	cc := &cloudConnector{id: k.newID(), name: name, provider: provider, vars: k.secretVars(vars), createdAt: now, updatedAt: now}
 	st.connectors.put(cc.id, cc)
 	c.ok(map[string]any{"item": cc.doc(st)})
+}
+
+// secretVars copies a connector's vars, keeping password-typed values as
+// Fleet does: in its secret store, answered only as a reference, so no
+// read gives a credential back.
+func (k *Kibana) secretVars(vars map[string]any) map[string]any {
+	out := fleetCloneMap(vars)
+	for name, v := range out {
+		m, ok := v.(map[string]any)
+		if !ok || m["type"] != "password" {
+			continue
+		}
+		if _, plain := m["value"].(string); plain {
+			m["value"] = map[string]any{"isSecretRef": true, "id": k.newID()}
+			out[name] = m
+		}
+	}
+	return out
 }
 
 func (k *Kibana) updateCloudConnector(c *call) {
@@ -186,7 +204,7 @@ func (k *Kibana) updateCloudConnector(c *call) {
 		cc.name = name
 	}
 	if vars != nil {
-		cc.vars = fleetCloneMap(vars)
+		cc.vars = k.secretVars(vars)
 	}
 	cc.updatedAt = k.now()
 	c.ok(map[string]any{"item": cc.doc(c.fleetAdmin())})

@@ -48,6 +48,12 @@ func TestFleetExtraStory(t *testing.T) {
 	call("delete_cloud_connector", `{"cloudConnectorId":"`+sandboxCloudConnectorID+`"}`, false)
 	call("create_cloud_connector", `{"name":"GCP org","cloudProvider":"gcp","vars":{"project_id":"sec-prod"}}`, false, `"cloudProvider":"gcp"`)
 	call("find_cloud_connectors", `{"kuery":"fleet-cloud-connector.attributes.cloudProvider: gcp"}`, false, `"name":"GCP org"`)
+	// A password-typed var goes to the secret store: no read gives it back.
+	made := call("create_cloud_connector", `{"name":"AWS prod","cloudProvider":"aws","vars":{"role_arn":"arn:aws:iam::1:role/x","external_id":{"type":"password","value":"s3cr3t-ext-id"}}}`, false, `"isSecretRef":true`)
+	listed := call("find_cloud_connectors", `{}`, false, `"name":"AWS prod"`)
+	if strings.Contains(made+listed, "s3cr3t-ext-id") {
+		t.Errorf("a cloud connector's secret came back: %s\n%s", made, listed)
+	}
 	call("create_agentless_policy", `{"name":"cspm-gcp","package":{"name":"cloud_security_posture","version":"1.13.0"}}`, false, `"supports_agentless":true`)
 	call("create_agentless_policy", `{"name":"cspm-gcp","package":{"name":"cloud_security_posture","version":"1.13.0"}}`, true, "409")
 
