@@ -92,8 +92,10 @@ var spacesObjectOperations = []*operation.Operation{
 		APIVersion:  operation.V20231031,
 		Effect:      operation.Writes,
 		Idempotent:  true,
-		Admin:       true,
-		Input:       DisableLegacyURLAliasesInput{},
+		// No API turns an alias back on: old links stop resolving for good.
+		Overwrites: true,
+		Admin:      true,
+		Input:      DisableLegacyURLAliasesInput{},
 		Examples: []string{
 			`{"aliases":[{"targetSpace":"default","targetType":"dashboard","sourceId":"soc-overview"}]}`,
 			`{"aliases":[{"targetSpace":"default","targetType":"dashboard","sourceId":"soc-overview"},{"targetSpace":"soc","targetType":"dashboard","sourceId":"soc-overview"}],"space_id":"soc"}`,
