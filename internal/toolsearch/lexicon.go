@@ -119,6 +119,8 @@ var synonymGroups = []struct{ say, means string }{
 	{"os", "operating system"},
 	{"permission permissions privilege privileges access rights admin administrator superuser", "role privilege"},
 	{"dataview", "data view"},
+	// A shortened link is a short URL.
+	{"shorten shortened tinyurl permalink", "short url"},
 	// APM marks deployments on a service's timeline as annotations.
 	{"deploy deployment rollout", "annotation deployment"},
 	{"sourcemap sourcemaps", "source map"},
@@ -173,6 +175,7 @@ var verbSenses = []struct{ say, means string }{
 	{"send forward export", "push"},
 	{"remove erase purge wipe drop discard destroy clear trash unlink detach unattach strip lift undo nuke retire decommission", "delete"},
 	{"configure customize customise", "configuration settings"},
+	{"shorten", "create"},
 	{"stop halt", "disable"},
 	// Letting something through is an exception to what would stop it.
 	{"whitelist allowlist exclude exempt carve trust", "create exception"},
@@ -299,6 +302,13 @@ var phrases = []struct{ from, to string }{
 	{"leading up to", "around"},
 	{"on the hook", "responsible"},
 	{"index pattern", "data view"},
+	{"short link", "short url"},
+	{"short links", "short urls"},
+	// Fleet's enrollment tokens are its enrollment API keys.
+	{"enrollment token", "enrollment key"},
+	{"enrollment tokens", "enrollment keys"},
+	{"enrolment token", "enrollment key"},
+	{"enrolment tokens", "enrollment keys"},
 	{"false positive", "closed"},
 	{"source map", "sourcemap"},
 }
@@ -327,7 +337,7 @@ const (
 		"mute unmute snooze silence isolate execute fix replace configure save kill terminate install " +
 		"upgrade import rotate acknowledge ack invoke stop halt pause email mail ping notify give hand " +
 		"nuke uninstall unenroll enroll grant revoke reset restart renew unpin dismiss generate recompute recalculate " +
-		"rerun unisolate unblock unsnooze cancel apply correlate backtest simulate rehearse"
+		"rerun unisolate unblock unsnooze cancel apply correlate backtest simulate rehearse shorten"
 	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink detach unattach strip trash lift undo retire decommission"
 	// nounVerbs order a change when they lead ("tag the case") but are
 	// ordinary nouns elsewhere ("what tags").
