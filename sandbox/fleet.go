@@ -46,6 +46,7 @@ type fleetState struct {
 
 	installs map[string]*fleetInstall // by package name
 	custom   map[string]*fleetPkgDef  // uploaded and custom packages
+	epm      fleetEPMState            // bulk package tasks
 
 	actions       []*fleetAction          // oldest first
 	uploads       map[string][]*fleetFile // diagnostics bundles by agent id

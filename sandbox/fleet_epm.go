@@ -26,6 +26,9 @@ type fleetInstall struct {
 	installedAt           string
 	updatedAt             string
 	kibana, es            []fleetAsset
+	// Set by update_package_settings; nil is the package's default.
+	keepPoliciesUpToDate *bool
+	otherSpaces          map[string][]fleetAsset // Kibana assets installed in other spaces, by space id
 }
 
 // fleetVerificationKeyID is the id of the key package signatures verify
@@ -87,6 +90,13 @@ func (inst *fleetInstall) doc() map[string]any {
 	if inst.previousVersion != "" {
 		doc["previous_version"] = inst.previousVersion
 	}
+	if len(inst.otherSpaces) > 0 {
+		other := map[string]any{}
+		for id, assets := range inst.otherSpaces {
+			other[id] = assetDocs(assets)
+		}
+		doc["additional_spaces_installed_kibana"] = other
+	}
 	return doc
 }
 
@@ -125,7 +135,7 @@ func (k *Kibana) packageInfo(st *fleetState, d *fleetPkgDef, version string) map
 		for _, in := range t.inputs {
 			inputs = append(inputs, map[string]any{"type": in.typ, "title": in.title, "description": in.description, "vars": varDocs(in.vars)})
 		}
-		templates = append(templates, map[string]any{"name": t.name, "title": t.title, "description": t.description, "inputs": inputs, "multiple": true})
+		templates = append(templates, map[string]any{"name": t.name, "title": t.title, "description": t.description, "inputs": inputs, "multiple": !d.limited()})
 	}
 	dataStreams := []any{}
 	pipelines, templatesES := []any{}, []any{}
@@ -182,7 +192,7 @@ func (k *Kibana) packageInfo(st *fleetState, d *fleetPkgDef, version string) map
 		"vars":                 varDocs(d.vars),
 		"assets":               assets,
 		"latestVersion":        d.latest(false),
-		"keepPoliciesUpToDate": d.name == "elastic_agent" || d.name == "fleet_server",
+		"keepPoliciesUpToDate": d.keepPoliciesUpToDate(st.installs[d.name]),
 		"status":               st.status(d.name),
 		"internal":             false,
 	}
@@ -274,26 +284,10 @@ func (k *Kibana) uninstallPackage(c *call) {
 	if !ok {
 		return
 	}
-	name := c.param("pkgName")
-	st := &c.space.fleet
-	inst := st.installs[name]
+	inst, msg := removeInstall(&c.space.fleet, c.param("pkgName"), flags["force"])
 	if inst == nil {
-		c.badRequest(fmt.Sprintf("%s is not installed", name))
+		c.badRequest(msg)
 		return
-	}
-	n := 0
-	for _, pp := range st.pkgPolicies.all() {
-		if pp.pkgName == name {
-			n++
-		}
-	}
-	if n > 0 && !flags["force"] {
-		c.badRequest(fmt.Sprintf("Unable to remove package with existing package policy(s) in use by agent(s): %d package policies use %s", n, name))
-		return
-	}
-	delete(st.installs, name)
-	if d := st.custom[name]; d != nil {
-		delete(st.custom, name)
 	}
 	c.ok(map[string]any{"items": assetDocs(inst.kibana, inst.es)})
 }

@@ -106,6 +106,9 @@ func (k *Kibana) seedFleet(sp *space, rng *rand.Rand) {
 		inst.installedAt = stamp(time.Duration(200-i*9) * day)
 		inst.updatedAt = stamp(time.Duration(40-i*5) * day)
 	}
+	// System was upgraded from 1.58.0 (system-3 still runs it), so it can
+	// be rolled back.
+	st.installs["system"].previousVersion = "1.58.0"
 	if sp.id == "soc" {
 		st.uncategorised = []string{"logs-generic-default", "logs-portal.access-default"}
 	} else {

@@ -435,18 +435,7 @@ func (p BulkPackage) MarshalJSON() ([]byte, error) {
 
 // Prepare refuses blank and repeated names.
 func (in *BulkInstallPackagesInput) Prepare() error {
-	seen := map[string]bool{}
-	for i, p := range in.Packages {
-		field := fmt.Sprintf("packages[%d].name", i)
-		if strings.TrimSpace(p.Name) == "" {
-			return &schema.ArgumentError{Field: field, Rule: "must not be blank"}
-		}
-		if seen[p.Name] {
-			return &schema.ArgumentError{Field: field, Rule: fmt.Sprintf("repeats package %q; give each package once", p.Name)}
-		}
-		seen[p.Name] = true
-	}
-	return nil
+	return packageNamesOnce(in.Packages, func(p BulkPackage) string { return p.Name })
 }
 
 // FindInstalledPackagesInput filters and pages the installed packages.
@@ -838,17 +827,7 @@ func checkFleetNamespace(namespace string) error {
 
 // checkPackagePolicyIDs refuses blank and repeated IDs.
 func checkPackagePolicyIDs(field string, ids []string) error {
-	seen := map[string]bool{}
-	for i, id := range ids {
-		if strings.TrimSpace(id) == "" {
-			return &schema.ArgumentError{Field: fmt.Sprintf("%s[%d]", field, i), Rule: "must not be blank"}
-		}
-		if seen[id] {
-			return &schema.ArgumentError{Field: fmt.Sprintf("%s[%d]", field, i), Rule: fmt.Sprintf("repeats %q", id)}
-		}
-		seen[id] = true
-	}
-	return nil
+	return distinctNames(ids, listEntry(field), "repeats %q")
 }
 
 // DeletePackagePoliciesInput names the package policies to delete.

@@ -32,6 +32,7 @@ func All() []*operation.Operation {
 		detectionRulesOperations, exceptionListsOperations, valueListsOperations, savedObjectsOperations,
 		timelinesOperations, osqueryOperations, assetCriticalityOperations, entityStoreOperations, attackDiscoveryOperations,
 		dataOperations, maintenanceWindowOperations, endpointHostsOperations, platformOperations,
+		fleetEPMMoreOperations,
 		sloOperations, syntheticsOperations, streamsOperations, agentBuilderOperations,
 	} {
 		all = append(all, area...)

@@ -273,6 +273,8 @@ var phrases = []struct{ from, to string }{
 	{"turn on", "enable"},
 	// Back on the network is out of isolation; back on otherwise enables.
 	{"back on the network", "reconnect network"},
+	{"back onto the network", "reconnect network"},
+	{"back to the network", "reconnect network"},
 	{"back online", "reconnect network"},
 	{"back on", "enable"},
 	{"switch on", "enable"},
