@@ -52,6 +52,11 @@ var omitted = []struct {
 		reason:  "describe outputs preconfigured in kibana.yml, which the API cannot create",
 	},
 	{
+		tools:   []string{"update_output"},
+		members: []string{"allow_edit", "is_internal", "is_preconfigured"},
+		reason:  "describe outputs preconfigured in kibana.yml, which Kibana refuses to change through the API",
+	},
+	{
 		tools:   []string{"create_space", "update_space"},
 		members: []string{"_reserved"},
 		reason:  "marks Kibana's own default space; not settable",

@@ -109,12 +109,13 @@ func valueText(v any) (string, bool) {
 
 // secretName reports a member whose value is a credential: connectors'
 // secrets, passwords and passphrases, tokens, keys (a Fleet proxy's
-// certificate_key is a PEM private key) and authorization headers (a
+// certificate_key is a PEM private key, a migrated agent's
+// elastic_agent_cert_key its client key) and authorization headers (a
 // proxy's Proxy-Authorization) are never shown, even to the user who
 // approves sending them.
 func secretName(k string) bool {
 	k = strings.ToLower(k)
-	for _, w := range []string{"secret", "password", "passphrase", "token", "apikey", "api_key", "private", "certificate_key", "authorization"} {
+	for _, w := range []string{"secret", "password", "passphrase", "token", "apikey", "api_key", "private", "certificate_key", "cert_key", "authorization"} {
 		if strings.Contains(k, w) {
 			return true
 		}

@@ -9,12 +9,12 @@ import (
 // nested ones too; names that only look alike are shown.
 func TestSecretMembersHidden(t *testing.T) {
 	for _, name := range []string{"password", "secrets", "langSmithApiKey", "enrolToken", "api_key",
-		"certificate_key", "key_passphrase", "Proxy-Authorization", "private_key"} {
+		"certificate_key", "key_passphrase", "Proxy-Authorization", "private_key", "elastic_agent_cert_key", "replace_token"} {
 		if !secretName(name) {
 			t.Errorf("%s is not taken for a secret", name)
 		}
 	}
-	for _, name := range []string{"name", "url", "certificate", "certificate_authorities", "proxy_headers"} {
+	for _, name := range []string{"name", "url", "certificate", "certificate_authorities", "proxy_headers", "elastic_agent_cert"} {
 		if secretName(name) {
 			t.Errorf("%s is taken for a secret", name)
 		}

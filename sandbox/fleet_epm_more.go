@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -731,21 +730,6 @@ func writeYAMLVar(y *strings.Builder, indent, name string, v any) {
 	for _, e := range list {
 		fmt.Fprintf(y, "%s  - %s\n", indent, yamlScalar(e))
 	}
-}
-
-// yamlScalar quotes strings YAML would read as something else.
-func yamlScalar(v any) string {
-	s, isStr := v.(string)
-	if !isStr {
-		return fmt.Sprint(v)
-	}
-	if _, err := strconv.ParseFloat(s, 64); err == nil {
-		return fmt.Sprintf("%q", s)
-	}
-	if s == "" || strings.ContainsAny(s[:1], "*&!%@`'\"{[|>#-?:,") || strings.Contains(s, ": ") || s == "true" || s == "false" {
-		return fmt.Sprintf("%q", s)
-	}
-	return s
 }
 
 // keepPoliciesUpToDate is the install's setting, or the package's default:

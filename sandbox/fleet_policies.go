@@ -805,20 +805,29 @@ func (k *Kibana) fullPolicy(c *call, p *fleetPolicy, standalone bool) map[string
 }
 
 func (k *Kibana) fullAgentPolicy(c *call) {
-	flags, ok := fleetQueryBools(c, "standalone", "kubernetes", "download")
+	full, flags, ok := k.renderPolicy(c)
 	if !ok {
 		return
 	}
-	p := lookupPolicy(c)
-	if p == nil {
-		return
-	}
-	full := k.fullPolicy(c, p, flags["standalone"] || flags["kubernetes"])
 	if flags["kubernetes"] {
 		c.ok(map[string]any{"item": k.kubernetesManifest(full)})
 		return
 	}
 	c.ok(map[string]any{"item": full})
+}
+
+// renderPolicy renders the path's policy as its query asks (standalone,
+// kubernetes, download), for the full and download routes.
+func (k *Kibana) renderPolicy(c *call) (full map[string]any, flags map[string]bool, ok bool) {
+	flags, ok = fleetQueryBools(c, "standalone", "kubernetes", "download")
+	if !ok {
+		return nil, nil, false
+	}
+	p := lookupPolicy(c)
+	if p == nil {
+		return nil, nil, false
+	}
+	return k.fullPolicy(c, p, flags["standalone"] || flags["kubernetes"]), flags, true
 }
 
 // kubernetesManifest renders a standalone policy as the DaemonSet manifest

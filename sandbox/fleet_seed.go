@@ -257,7 +257,8 @@ func (k *Kibana) seedFleet(sp *space, rng *rand.Rand) {
 		if st.uploads == nil {
 			st.uploads = map[string][]*fleetFile{}
 		}
-		st.uploads[a.id] = append(st.uploads[a.id], &fleetFile{id: k.newID(), name: "elastic-agent-diagnostics-" + ago(age).Format("2006-01-02T15-04-05Z") + "-00.zip", actionID: x.id, created: ago(age - 40*time.Second), status: "READY"})
+		k.newID() // the id the bundle had before it was fixed: the ids seeded after it stay as they were
+		st.uploads[a.id] = append(st.uploads[a.id], &fleetFile{id: fleetDiagnosticsFile, name: "elastic-agent-diagnostics-" + ago(age).Format("2006-01-02T15-04-05Z") + "-00.zip", actionID: x.id, created: ago(age - 40*time.Second), status: "READY"})
 	}
 	upgrade := func(host string) {
 		a := named(host)

@@ -151,21 +151,38 @@ func (k *Kibana) secretRefs(v any) any {
 	return fleetJSONClone(v)
 }
 
-func (k *Kibana) createOutput(c *call) {
+// outputBody is a checked create or update body of an output.
+type outputBody struct {
+	typ, name, proxyID, preset     string
+	hosts                          []string
+	isDefault, isDefaultMonitoring *bool
+}
+
+// readOutput checks an output body as Kibana's schema for typ does (the
+// body's type, or for an update that leaves it out, the stored one); an
+// update may leave out the name and hosts, except a kafka output's name.
+func (k *Kibana) readOutput(c *call, stored *fleetOutput) (*outputBody, bool) {
 	if !c.requireBody() {
-		return
+		return nil, false
 	}
 	typ, _ := c.body["type"].(string)
+	if _, given := c.body["type"]; !given && stored != nil {
+		typ = stored.typ
+	}
 	members, known := outputMembers[typ]
 	var allowed []string
 	if known {
 		allowed = append(slices.Clone(outputCommonMembers), members...)
+		if stored != nil {
+			allowed = slices.DeleteFunc(allowed, func(m string) bool { return m == "id" })
+		}
 	}
 	b, ok := fleetBodyOf(c, false, allowed)
 	if !ok {
-		return
+		return nil, false
 	}
-	name := b.str("name", true)
+	out := &outputBody{typ: typ}
+	out.name = b.str("name", stored == nil || typ == "kafka")
 	if !known {
 		if _, given := c.body["type"]; !given {
 			b.typeError("type", "string", nil, false)
@@ -173,11 +190,12 @@ func (k *Kibana) createOutput(c *call) {
 			b.fail("type", fmt.Sprintf("types that failed validation:\n- [request body.type.0]: expected value to equal [elasticsearch]\n- [request body.type.1]: expected value to equal [remote_elasticsearch]\n- [request body.type.2]: expected value to equal [logstash]\n- [request body.type.3]: expected value to equal [kafka] (got [%v])", c.body["type"]))
 		}
 	}
-	hosts, _ := b.strings("hosts", true)
-	if b.err == "" && len(hosts) == 0 {
+	_, hostsGiven := c.body["hosts"]
+	out.hosts, _ = b.strings("hosts", stored == nil)
+	if b.err == "" && (stored == nil || hostsGiven) && len(out.hosts) == 0 {
 		b.fail("hosts", "array size is [0], but cannot be smaller than [1]")
 	}
-	for i, h := range hosts {
+	for i, h := range out.hosts {
 		if typ == "elasticsearch" || typ == "remote_elasticsearch" {
 			if msg := fleetURIError(h); msg != "" {
 				b.fail(fmt.Sprintf("hosts.%d", i), msg)
@@ -186,11 +204,11 @@ func (k *Kibana) createOutput(c *call) {
 			b.fail(fmt.Sprintf("hosts.%d", i), fmt.Sprintf("Invalid %s host %q: expected host:port", typ, h))
 		}
 	}
-	isDefault, isDefaultMonitoring := b.boolean("is_default"), b.boolean("is_default_monitoring")
-	proxyID, _ := b.nullableStr("proxy_id")
-	preset := b.str("preset", false)
-	if preset != "" && !slices.Contains([]string{"balanced", "custom", "throughput", "scale", "latency"}, preset) {
-		b.fail("preset", fmt.Sprintf("expected one of [balanced, custom, throughput, scale, latency] but got [%s]", preset))
+	out.isDefault, out.isDefaultMonitoring = b.boolean("is_default"), b.boolean("is_default_monitoring")
+	out.proxyID, _ = b.nullableStr("proxy_id")
+	out.preset = b.str("preset", false)
+	if out.preset != "" && !slices.Contains([]string{"balanced", "custom", "throughput", "scale", "latency"}, out.preset) {
+		b.fail("preset", fmt.Sprintf("expected one of [balanced, custom, throughput, scale, latency] but got [%s]", out.preset))
 	}
 	if ssl, ok := b.object("ssl"); ok {
 		checkSSL(b, "ssl", ssl, []string{"certificate", "certificate_authorities", "key", "verification_mode"}, map[string][]string{"verification_mode": {"full", "none", "certificate", "strict"}})
@@ -200,8 +218,9 @@ func (k *Kibana) createOutput(c *call) {
 		b.nullableStr(f)
 	}
 	if typ == "kafka" {
-		auth := b.str("auth_type", true)
-		if b.err == "" && !slices.Contains([]string{"none", "user_pass", "ssl", "kerberos"}, auth) {
+		_, authGiven := c.body["auth_type"]
+		auth := b.str("auth_type", stored == nil)
+		if b.err == "" && (stored == nil || authGiven) && !slices.Contains([]string{"none", "user_pass", "ssl", "kerberos"}, auth) {
 			b.fail("auth_type", fmt.Sprintf("expected one of [none, user_pass, ssl, kerberos] but got [%s]", auth))
 		}
 		for field, allowed := range map[string][]string{"partition": {"random", "round_robin", "hash"}, "compression": {"gzip", "snappy", "lz4", "none"}} {
@@ -213,16 +232,65 @@ func (k *Kibana) createOutput(c *call) {
 			b.fail("required_acks", fmt.Sprintf("expected one of [1, 0, -1] but got [%g]", *n))
 		}
 		if auth == "user_pass" && b.err == "" {
-			if _, ok := c.body["username"]; !ok {
+			if _, ok := c.body["username"]; !ok && (stored == nil || stored.members["username"] == nil) {
 				b.typeError("username", "string", nil, false)
 			}
 		}
 	}
 	if b.failed() {
-		return
+		return nil, false
 	}
 	if msg := fleetSecretTwice(c.body, "ssl.key", "password", "service_token"); msg != "" {
 		c.badRequest(msg)
+		return nil, false
+	}
+	if out.proxyID != "" && c.space.fleet.proxies.get(out.proxyID) == nil {
+		c.notFound(soNotFoundMessage("fleet-proxy", out.proxyID))
+		return nil, false
+	}
+	return out, true
+}
+
+// apply stores a checked body's members in o: plain secrets go to the
+// secret store, and the defaults move to o when it takes them.
+func (k *Kibana) applyOutput(st *fleetState, o *fleetOutput, in *outputBody, body map[string]any) {
+	for key, v := range body {
+		switch key {
+		case "id", "name", "type", "hosts", "is_default", "is_default_monitoring", "proxy_id", "preset", "is_preconfigured":
+		case "secrets":
+			refs, isMap := k.secretRefs(v).(map[string]any)
+			if !isMap {
+				o.members[key] = refs
+				break
+			}
+			for name, ref := range refs { // an update keeps the secrets it does not name
+				o.members["secrets"] = mergeSecret(o.members["secrets"], name, ref)
+			}
+		case "password", "service_token":
+			if v != nil {
+				o.members["secrets"] = mergeSecret(o.members["secrets"], key, map[string]any{"id": k.newID()})
+			}
+		default:
+			o.members[key] = fleetJSONClone(v)
+		}
+	}
+	if in.isDefault != nil && *in.isDefault {
+		for _, other := range st.outputs.all() {
+			other.isDefault = false
+		}
+		o.isDefault = true
+	}
+	if in.isDefaultMonitoring != nil && *in.isDefaultMonitoring {
+		for _, other := range st.outputs.all() {
+			other.isDefaultMonitoring = false
+		}
+		o.isDefaultMonitoring = true
+	}
+}
+
+func (k *Kibana) createOutput(c *call) {
+	in, ok := k.readOutput(c, nil)
+	if !ok {
 		return
 	}
 	st := &c.space.fleet
@@ -233,39 +301,11 @@ func (k *Kibana) createOutput(c *call) {
 		c.conflict(soConflictMessage("ingest-outputs", id))
 		return
 	}
-	if proxyID != "" && st.proxies.get(proxyID) == nil {
-		c.notFound(soNotFoundMessage("fleet-proxy", proxyID))
-		return
-	}
-	o := &fleetOutput{id: id, name: name, typ: typ, hosts: hosts, proxyID: proxyID, preset: preset, members: map[string]any{}}
-	if (typ == "elasticsearch" || typ == "remote_elasticsearch") && o.preset == "" {
+	o := &fleetOutput{id: id, name: in.name, typ: in.typ, hosts: in.hosts, proxyID: in.proxyID, preset: in.preset, members: map[string]any{}}
+	if (in.typ == "elasticsearch" || in.typ == "remote_elasticsearch") && o.preset == "" {
 		o.preset = "balanced"
 	}
-	for key, v := range c.body {
-		switch key {
-		case "id", "name", "type", "hosts", "is_default", "is_default_monitoring", "proxy_id", "preset", "is_preconfigured":
-		case "secrets":
-			o.members[key] = k.secretRefs(v)
-		case "password", "service_token":
-			if v != nil {
-				o.members["secrets"] = mergeSecret(o.members["secrets"], key, map[string]any{"id": k.newID()})
-			}
-		default:
-			o.members[key] = fleetJSONClone(v)
-		}
-	}
-	if isDefault != nil && *isDefault {
-		for _, other := range st.outputs.all() {
-			other.isDefault = false
-		}
-		o.isDefault = true
-	}
-	if isDefaultMonitoring != nil && *isDefaultMonitoring {
-		for _, other := range st.outputs.all() {
-			other.isDefaultMonitoring = false
-		}
-		o.isDefaultMonitoring = true
-	}
+	k.applyOutput(st, o, in, c.body)
 	st.outputs.put(id, o)
 	c.ok(map[string]any{"item": o.doc()})
 }

@@ -83,7 +83,7 @@ func (k *Kibana) allRoutes() []route {
 	var all []route
 	for _, area := range [][]route{
 		k.casesRoutes(), k.alertingRoutes(), k.connectorsRoutes(), k.detectionsRoutes(),
-		k.endpointRoutes(), k.mlRoutes(), k.assistantRoutes(), k.fleetEPMMoreRoutes(), k.fleetRoutes(), k.fleetAdminRoutes(), k.platformRoutes(),
+		k.endpointRoutes(), k.mlRoutes(), k.assistantRoutes(), k.fleetEPMMoreRoutes(), k.fleetRoutes(), k.fleetAdminRoutes(), k.fleetAgentsMoreRoutes(), k.platformRoutes(),
 		k.detectionRulesRoutes(), k.exceptionListsRoutes(), k.valueListsRoutes(), k.savedObjectsRoutes(), k.statusRoutes(),
 		k.timelinesRoutes(), k.osqueryRoutes(), k.assetCriticalityRoutes(), k.entityStoreRoutes(), k.attackDiscoveryRoutes(),
 		k.agentBuilderRoutes(), k.consoleRoutes(), k.maintenanceRoutes(), k.adminRoutes(),

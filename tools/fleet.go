@@ -751,13 +751,8 @@ func selectAgents(ids []string, kuery string, includeInactive bool, batchSize in
 	case batchSize != 0:
 		return nil, &schema.ArgumentError{Field: "batchSize", Rule: "applies only with kuery"}
 	}
-	for i, id := range ids {
-		if strings.TrimSpace(id) == "" {
-			return nil, &schema.ArgumentError{Field: fmt.Sprintf("agentIds[%d]", i), Rule: "must not be blank"}
-		}
-		if slices.Contains(ids[:i], id) {
-			return nil, &schema.ArgumentError{Field: fmt.Sprintf("agentIds[%d]", i), Rule: fmt.Sprintf("repeats %q", id)}
-		}
+	if err := checkIDList("agentIds", ids); err != nil {
+		return nil, err
 	}
 	return ids, nil
 }
@@ -1401,10 +1396,17 @@ const createOutputPath = "/api/fleet/outputs"
 // CreateOutputInput describes a new output. Its type's own members come in
 // settings and are merged into the body (see request).
 type CreateOutputInput struct {
-	ID                   string          `json:"id,omitempty" jsonschema_description:"Default: a new UUID."`
-	Name                 string          `json:"name" jsonschema:"required,minLength=1"`
-	Type                 string          `json:"type" jsonschema:"required,enum=elasticsearch,enum=remote_elasticsearch,enum=logstash,enum=kafka"`
-	Hosts                []string        `json:"hosts" jsonschema:"required,minItems=1,maxItems=50,minLength=1" jsonschema_description:"URLs (https://es.example.com:9200) for Elasticsearch types; host:port for logstash and kafka."`
+	ID    string   `json:"id,omitempty" jsonschema_description:"Default: a new UUID."`
+	Name  string   `json:"name" jsonschema:"required,minLength=1"`
+	Type  string   `json:"type" jsonschema:"required,enum=elasticsearch,enum=remote_elasticsearch,enum=logstash,enum=kafka"`
+	Hosts []string `json:"hosts" jsonschema:"required,minItems=1,maxItems=50,minLength=1" jsonschema_description:"URLs (https://es.example.com:9200) for Elasticsearch types; host:port for logstash and kafka."`
+	outputFields
+}
+
+// outputFields are the members of an output that create_output and
+// update_output take alike; Prepare (check) and the body (outputBody) are
+// shared too.
+type outputFields struct {
 	IsDefault            bool            `json:"is_default,omitempty" jsonschema_description:"Make it the default for agent data: policies without their own output switch to it."`
 	IsDefaultMonitoring  bool            `json:"is_default_monitoring,omitempty" jsonschema_description:"The same for monitoring data."`
 	ProxyID              string          `json:"proxy_id,omitempty" jsonschema_description:"From find_proxies."`
@@ -1484,10 +1486,15 @@ type kafkaSettings struct {
 
 // Prepare checks the hosts against the type, and the members shown as bare
 // objects, as far as Kibana's own rules for each type go.
-func (in *CreateOutputInput) Prepare() error {
+func (in *CreateOutputInput) Prepare() error { return in.check(in.Type, in.Hosts, false) }
+
+// check checks the members against the output's type and hosts (the
+// hosts given, for an update that changes them). An update (partial) may
+// leave out what a new output must have.
+func (in *outputFields) check(typ string, hosts []string, partial bool) error {
 	in.SSL, in.Secrets, in.Settings = nullToNil(in.SSL), nullToNil(in.Secrets), nullToNil(in.Settings)
-	elasticsearch := in.Type == "elasticsearch" || in.Type == "remote_elasticsearch"
-	for i, h := range in.Hosts {
+	elasticsearch := typ == "elasticsearch" || typ == "remote_elasticsearch"
+	for i, h := range hosts {
 		field := fmt.Sprintf("hosts[%d]", i)
 		if elasticsearch {
 			if err := checkFleetURL(field, h); err != nil {
@@ -1496,7 +1503,7 @@ func (in *CreateOutputInput) Prepare() error {
 			continue
 		}
 		if _, port, err := net.SplitHostPort(h); err != nil || port == "" || strings.Contains(h, "/") {
-			return &schema.ArgumentError{Field: field, Rule: fmt.Sprintf("must be host:port without a scheme for %s, e.g. %s.example.com:%s, got %q", in.Type, in.Type, map[string]string{"logstash": "5044", "kafka": "9092"}[in.Type], h)}
+			return &schema.ArgumentError{Field: field, Rule: fmt.Sprintf("must be host:port without a scheme for %s, e.g. %s.example.com:%s, got %q", typ, typ, map[string]string{"logstash": "5044", "kafka": "9092"}[typ], h)}
 		}
 	}
 	if in.Preset != "" && !elasticsearch {
@@ -1517,7 +1524,7 @@ func (in *CreateOutputInput) Prepare() error {
 			return &schema.ArgumentError{Field: "settings", Rule: "must be an object"}
 		}
 	}
-	secrets, err := in.checkSecrets(ssl, settings)
+	secrets, err := in.checkSecrets(typ, ssl, settings)
 	if err != nil {
 		return err
 	}
@@ -1526,14 +1533,14 @@ func (in *CreateOutputInput) Prepare() error {
 			return err
 		}
 	}
-	allowed := outputSettings[in.Type]
+	allowed := outputSettings[typ]
 	for _, key := range slices.Sorted(maps.Keys(settings)) {
 		if !slices.Contains(allowed, key) {
-			return &schema.ArgumentError{Field: "settings." + key, Rule: fmt.Sprintf("is not a setting of %s outputs; known: %s", in.Type, strings.Join(allowed, ", "))}
+			return &schema.ArgumentError{Field: "settings." + key, Rule: fmt.Sprintf("is not a setting of %s outputs; known: %s", typ, strings.Join(allowed, ", "))}
 		}
 	}
-	if in.Type == "kafka" {
-		return checkKafkaSettings(in.Settings, secrets.Password != nil)
+	if typ == "kafka" {
+		return checkKafkaSettings(in.Settings, secrets.Password != nil, partial)
 	}
 	return nil
 }
@@ -1560,7 +1567,7 @@ func completeShipper(raw json.RawMessage) json.RawMessage {
 
 // checkSecrets checks secrets against the output's type: each value a
 // secret, and nothing given both as a secret and in plain text.
-func (in *CreateOutputInput) checkSecrets(ssl outputSSL, settings map[string]json.RawMessage) (outputSecrets, error) {
+func (in *outputFields) checkSecrets(typ string, ssl outputSSL, settings map[string]json.RawMessage) (outputSecrets, error) {
 	var secrets outputSecrets
 	if in.Secrets == nil {
 		return secrets, nil
@@ -1578,7 +1585,7 @@ func (in *CreateOutputInput) checkSecrets(ssl outputSSL, settings map[string]jso
 		switch {
 		case s.value == nil:
 			continue
-		case in.Type != s.onlyFor:
+		case typ != s.onlyFor:
 			return secrets, &schema.ArgumentError{Field: "secrets." + s.name, Rule: "applies only to " + s.onlyFor + " outputs"}
 		case settings[s.name] != nil:
 			return secrets, &schema.ArgumentError{Field: "secrets." + s.name, Rule: "give it once: in " + s.plain + " or here, not both"}
@@ -1602,8 +1609,8 @@ func (in *CreateOutputInput) checkSecrets(ssl outputSSL, settings map[string]jso
 }
 
 // checkKafkaSettings enforces the enums and the conditions Kibana puts on a
-// Kafka output's members.
-func checkKafkaSettings(raw json.RawMessage, passwordSecret bool) error {
+// Kafka output's members; an update (partial) may keep the stored auth_type.
+func checkKafkaSettings(raw json.RawMessage, passwordSecret, partial bool) error {
 	var k kafkaSettings
 	if raw != nil {
 		if err := json.Unmarshal(raw, &k); err != nil {
@@ -1621,13 +1628,13 @@ func checkKafkaSettings(raw json.RawMessage, passwordSecret bool) error {
 		return &schema.ArgumentError{Field: "settings." + field, Rule: fmt.Sprintf("must be one of %s, got %q", strings.Join(allowed, ", "), value)}
 	}
 	switch {
-	case k.AuthType == "":
+	case k.AuthType == "" && !partial:
 		return &schema.ArgumentError{Field: "settings.auth_type", Rule: "is required for kafka outputs: none, user_pass, ssl or kerberos"}
 	case k.AuthType == "user_pass" && k.Username == "":
 		return &schema.ArgumentError{Field: "settings.username", Rule: "is required when auth_type is user_pass"}
 	case k.AuthType == "user_pass" && k.Password == "" && !passwordSecret:
 		return &schema.ArgumentError{Field: "settings.password", Rule: "is required when auth_type is user_pass (or give secrets.password)"}
-	case k.ConnectionType != "" && k.AuthType != "none":
+	case k.ConnectionType != "" && k.AuthType != "none" && (k.AuthType != "" || !partial):
 		return &schema.ArgumentError{Field: "settings.connection_type", Rule: "applies only when auth_type is none"}
 	case k.RequiredAcks != nil && (*k.RequiredAcks < -1 || *k.RequiredAcks > 1):
 		return &schema.ArgumentError{Field: "settings.required_acks", Rule: fmt.Sprintf("must be 1 (leader), 0 (none) or -1 (all replicas), got %d", *k.RequiredAcks)}
@@ -1661,31 +1668,9 @@ func (in *CreateOutputInput) Request() (*kibana.Request, error) {
 	type plain CreateOutputInput
 	base := plain(*in)
 	base.Settings = nil
-	body, err := json.Marshal(base)
+	body, err := outputBody(base, in.Settings)
 	if err != nil {
 		return nil, err
-	}
-	if in.Settings != nil {
-		var settings map[string]json.RawMessage
-		if err := json.Unmarshal(in.Settings, &settings); err != nil {
-			return nil, &schema.ArgumentError{Field: "settings", Rule: "must be an object"}
-		}
-		if raw := nullToNil(settings["shipper"]); raw != nil {
-			settings["shipper"] = completeShipper(raw)
-		}
-		var b bytes.Buffer
-		b.Write(body[:len(body)-1])
-		for _, key := range slices.Sorted(maps.Keys(settings)) {
-			name, _ := json.Marshal(key)
-			b.WriteByte(',')
-			b.Write(name)
-			b.WriteByte(':')
-			if err := json.Compact(&b, settings[key]); err != nil {
-				return nil, &schema.ArgumentError{Field: "settings." + key, Rule: err.Error()}
-			}
-		}
-		b.WriteByte('}')
-		body = b.Bytes()
 	}
 	return &kibana.Request{
 		Method:     http.MethodPost,
@@ -1694,4 +1679,37 @@ func (in *CreateOutputInput) Request() (*kibana.Request, error) {
 		Mutates:    true,
 		Body:       body,
 	}, nil
+}
+
+// outputBody is base's JSON object with settings' members added to it.
+func outputBody(base any, settings json.RawMessage) ([]byte, error) {
+	body, err := json.Marshal(base)
+	if err != nil {
+		return nil, err
+	}
+	if settings == nil {
+		return body, nil
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(settings, &members); err != nil {
+		return nil, &schema.ArgumentError{Field: "settings", Rule: "must be an object"}
+	}
+	if raw := nullToNil(members["shipper"]); raw != nil {
+		members["shipper"] = completeShipper(raw)
+	}
+	var b bytes.Buffer
+	b.Write(body[:len(body)-1])
+	for _, key := range slices.Sorted(maps.Keys(members)) {
+		name, _ := json.Marshal(key)
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		b.Write(name)
+		b.WriteByte(':')
+		if err := json.Compact(&b, members[key]); err != nil {
+			return nil, &schema.ArgumentError{Field: "settings." + key, Rule: err.Error()}
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
 }

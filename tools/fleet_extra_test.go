@@ -26,20 +26,7 @@ func TestFleetExtraExamplesSucceed(t *testing.T) {
 // integrations reports them.
 func TestFleetExtraStory(t *testing.T) {
 	_, client := sandboxtest.New(t, nil)
-	call := func(name, arguments string, wantErr bool, want ...string) string {
-		t.Helper()
-		isErr, texts := callFlow(t, client, name, arguments)
-		got := strings.Join(texts, "\n")
-		if isErr != wantErr {
-			t.Fatalf("%s %s: error %v, want %v: %s", name, arguments, isErr, wantErr, got)
-		}
-		for _, w := range want {
-			if !strings.Contains(got, w) {
-				t.Errorf("%s %s: want %q in %s", name, arguments, w, got)
-			}
-		}
-		return got
-	}
+	call := fleetCaller(t, client)
 	// The seeded connector is used by the seeded agentless policy.
 	call("get_cloud_connector", `{"cloudConnectorId":"`+sandboxCloudConnectorID+`"}`, false, `"packagePolicyCount":1`)
 	call("delete_cloud_connector", `{"cloudConnectorId":"`+sandboxCloudConnectorID+`"}`, true, "used by 1 package policies")

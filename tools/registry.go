@@ -27,7 +27,7 @@ func All() []*operation.Operation {
 	for _, area := range [][]*operation.Operation{
 		casesOperations, caseConveniences, alertingOperations, connectorsOperations, detectionsOperations, endpointOperations,
 		mlOperations, aiAssistantOperations, fleetOperations, fleetPackagesOperations, fleetAgentActionOperations,
-		fleetCredentialOperations, fleetInfraOperations, fleetAdminOperations, fleetExtraOperations, dataViewsOperations,
+		fleetCredentialOperations, fleetInfraOperations, fleetAdminOperations, fleetExtraOperations, fleetAgentsMoreOperations, dataViewsOperations,
 		apmOperations, securityOperations, spacesOperations, dashboardsOperations,
 		detectionRulesOperations, exceptionListsOperations, valueListsOperations, savedObjectsOperations,
 		timelinesOperations, osqueryOperations, assetCriticalityOperations, entityStoreOperations, attackDiscoveryOperations,
