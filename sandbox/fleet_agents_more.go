@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -173,8 +172,6 @@ func writeYAMLValue(b *strings.Builder, v any, indent int) {
 	writeYAML(b, v, indent+2)
 }
 
-var yamlPlain = regexp.MustCompile(`^[A-Za-z_/][A-Za-z0-9_./-]*$`)
-
 // yamlScalar writes a scalar: plain when YAML reads it back as the same
 // string, else double-quoted (JSON's quoting is YAML's).
 func yamlScalar(v any) string {
@@ -182,12 +179,8 @@ func yamlScalar(v any) string {
 	case nil:
 		return "null"
 	case string:
-		switch strings.ToLower(x) {
-		case "true", "false", "null", "yes", "no", "on", "off", "y", "n":
-		default:
-			if yamlPlain.MatchString(x) {
-				return x
-			}
+		if yamlPlain(x) {
+			return x
 		}
 		q, _ := json.Marshal(x)
 		return string(q)
@@ -195,6 +188,24 @@ func yamlScalar(v any) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return fmt.Sprint(v)
+}
+
+// yamlPlain reports whether YAML reads s, unquoted, back as the same
+// string: not a number, boolean or null, no indicator first, no comment or
+// mapping inside, nothing to trim or escape.
+func yamlPlain(s string) bool {
+	switch strings.ToLower(s) {
+	case "", "true", "false", "null", "~", "yes", "no", "on", "off", "y", "n":
+		return false
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return false
+	}
+	if strings.ContainsRune("-?:,[]{}#&*!|>'\"%@`", rune(s[0])) || strings.TrimSpace(s) != s {
+		return false
+	}
+	return !strings.Contains(s, ": ") && !strings.Contains(s, " #") && !strings.HasSuffix(s, ":") &&
+		strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) < 0
 }
 
 // agentsByActions lists the agents the actions named were sent to.
