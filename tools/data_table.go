@@ -239,6 +239,11 @@ func cellText(typ string, v any) string {
 		return "[" + strings.Join(parts, ",") + "]"
 	case string:
 		return quoteCell(cellValue(typ, x).(string))
+	case json.Number:
+		if typ == "date" || typ == "date_nanos" {
+			return cellValue(typ, x).(string)
+		}
+		return string(x) // as Elasticsearch wrote it: no digit lost
 	case float64:
 		if typ == "date" || typ == "date_nanos" {
 			return cellValue(typ, x).(string)
@@ -274,6 +279,10 @@ func cellValue(typ string, v any) any {
 		return v
 	}
 	switch x := v.(type) {
+	case json.Number:
+		if ms, err := x.Float64(); err == nil {
+			return isoTime(time.UnixMilli(int64(ms)))
+		}
 	case float64:
 		return isoTime(time.UnixMilli(int64(x)))
 	case string:
