@@ -24,19 +24,19 @@ import (
 //	10:00:05.25 ^ …
 //
 // Cells are separated by one space: cl100k counts " alice" as one token,
-// where a tab or a comma is a token of its own before each cell. A cell
-// is written bare unless bare it would read as something else (empty, with
-// a space or line break, starting with " or [, or one of the marks - and
-// ^): then it is a quoted string (Go's escapes, JSON's for all but control
-// bytes). Null is -. A cell equal to the one above it in its column is ^
-// when that is shorter: events come in bursts from one host, user and
-// address. A date on the same day as the last date written in full above
-// it in its column is the time of day alone (UTC, no Z): a timeline's
-// stamps share their day, and the day is half of each stamp's tokens.
-// A multi-value is [a,b], its elements quoted when they hold a comma, a
-// space or a ]. Dates are ISO, without a zero fraction. Every mark is
-// said in the legend, only when the table uses it, so a model reads the
-// answer cold.
+// where a tab or a comma is a token of its own before each cell. A cell is
+// written bare unless bare it would read as something else (empty, with a
+// space or line break, starting with " or [, or one of the marks - and ^):
+// then it is a quoted string (Go's escapes, JSON's for all but control
+// bytes). Null is -. What repeats the row above is left out at a row's
+// end, and before it written ^ when longer than a short word: events come
+// in bursts from one host, user and address. A date on the same day as the
+// last date written in full above it in its column is the time of day
+// alone (UTC, no Z): a timeline's stamps share their day, and the day is
+// half of each stamp's tokens. A multi-value is [a,b], its elements quoted
+// when they hold a comma, a space or a ]. Dates are ISO in UTC, without
+// trailing zeros in the fraction. Every mark is said in the legend, only
+// when the table uses it, so a model reads the answer cold.
 
 const (
 	nullCell  = "-"
@@ -54,7 +54,7 @@ type textTable struct {
 	cells    [][]string
 	nulls    bool // some cell is null
 	timeOnly bool // some date cells are the time of day alone
-	ditto    bool // some cells are ^, the same as the row above
+	ditto    bool // some cells are ^ or left out: the same as the row above
 }
 
 // newTextTable lays out t: all-null and constant columns (with two or more
@@ -214,9 +214,9 @@ func (t *textTable) legend() string {
 }
 
 // nameText writes a column name bare unless it would split a header or
-// an every-row line.
+// an every-row line, or open like the legend.
 func nameText(name string) string {
-	if name == "" || strings.ContainsAny(name, ",=") || strings.HasPrefix(name, `"`) || hasSpace(name) {
+	if name == "" || strings.ContainsAny(name, ",=") || strings.HasPrefix(name, `"`) || strings.HasPrefix(name, "(") || hasSpace(name) {
 		return strconv.Quote(name)
 	}
 	return name

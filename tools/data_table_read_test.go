@@ -128,7 +128,7 @@ func TestTextTableRoundTrip(t *testing.T) {
 			["2025-01-02T00:00:02.000Z","\"quoted\"","  padded ",["a,b"," "],9007199254740993,null],
 			["2025-01-02T00:00:02.000Z","[x]","naïve — ünïcode",["-"],1e21,"2025-01-03T01:00:00Z"],
 			[null,null,null,null,null,null]]}`,
-		`{"columns":[{"name":"count by host","type":"long"},{"name":"a=b, c","type":"keyword"},{"name":"\"q","type":"keyword"}],"values":[[1,"x, y","-"],[1,"x, y","^"]]}`,
+		`{"columns":[{"name":"count by host","type":"long"},{"name":"a=b, c","type":"keyword"},{"name":"\"q","type":"keyword"},{"name":"(n)","type":"long"}],"values":[[1,"x, y","-",2],[1,"x, y","^",3]]}`,
 		`{"columns":[{"name":"n","type":"long"},{"name":"h","type":"keyword"}],"values":[[42,"[a"]]}`,
 		`{"columns":[{"name":"n","type":"long"}],"values":[]}`,
 		`{"columns":[{"name":"n","type":"long"},{"name":"h","type":"keyword"},{"name":"z","type":"keyword"}],"values":[[1,"a,",null],[1,"a,",null]]}`,
