@@ -9,6 +9,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/kibana-mcp/kibana-mcp/internal/tabletext"
 )
 
 // startSandboxedDefault runs the real binary over stdio against its
@@ -78,32 +80,20 @@ func TestScenarioAlertToEvents(t *testing.T) {
 			// counts, then a text table of the events, oldest first.
 			var answer string
 			cv.use("find_events_around", map[string]any{"alert_id": id}, &answer)
-			lines := strings.Split(answer, "\n")
-			header := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "t:date\t") })
-			if header < 0 || !slices.Contains(lines, "entity: host.name=vpn-gw-01") {
+			// The table starts after the lines for the alert, the entity,
+			// the window and the counts; it is read as its legend says.
+			lines := strings.SplitAfter(answer, "\n")
+			start := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, " events; oldest first") })
+			if start < 0 || !slices.Contains(lines, "entity: host.name=vpn-gw-01\n") {
 				t.Fatalf("no entity line or events table:\n%s", answer)
 			}
-			every := map[string]string{}
-			for _, l := range lines[:header] {
-				if rest, ok := strings.CutPrefix(l, "every row: "); ok {
-					for _, kv := range strings.Split(rest, ", ") {
-						k, v, _ := strings.Cut(kv, "=")
-						every[k] = v
-					}
-				}
+			table, err := tabletext.Read(strings.Join(lines[start:], ""))
+			if err != nil {
+				t.Fatalf("events table: %v\n%s", err, answer)
 			}
-			cols := strings.Split(lines[header], "\t")
 			failures, success := 0, false
-			for _, l := range lines[header+1:] {
-				cells := strings.Split(l, "\t")
-				cell := func(name string) string {
-					for i, c := range cols {
-						if strings.HasPrefix(c, name+":") && i < len(cells) {
-							return cells[i]
-						}
-					}
-					return every[name]
-				}
+			for _, row := range table.Rows {
+				cell := func(name string) string { s, _ := row[name].(string); return s }
 				if cell("host") != "vpn-gw-01" {
 					t.Errorf("an event of host %q", cell("host"))
 				}

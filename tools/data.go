@@ -33,7 +33,7 @@ var dataOperations = []*operation.Operation{
 	{
 		Name:        "query_esql",
 		Title:       "Query events (ES|QL)",
-		Description: "Run an ES|QL query on Elasticsearch: search, count or rank logs and events (STATS ... BY). Answers a tab-separated table: a name:type header, a line per row, empty = null; columns equal in every row are given once above it.",
+		Description: "Run an ES|QL query on Elasticsearch: search, count or rank logs and events (STATS ... BY). Answers a text table: a name:type header, a line per row, a legend for its marks; columns equal in every row are given once above it.",
 		Toolset:     "data",
 		Method:      http.MethodPost,
 		Path:        agentBuilderExecute,

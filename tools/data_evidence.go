@@ -124,13 +124,12 @@ func (in *FindEventsAroundInput) Run(ctx context.Context, k *kibana.Client, req 
 			if n < 0 || c < 0 || n >= len(row) || c >= len(row) {
 				break
 			}
-			num, _ := row[n].(float64)
 			name := fmt.Sprint(row[c])
 			if row[c] == nil {
 				name = "(none)"
 			}
-			answer.Counts[name] += int(num)
-			answer.Total += int(num)
+			answer.Counts[name] += count(row[n])
+			answer.Total += count(row[n])
 		}
 	} else {
 		for _, e := range answer.Events {
@@ -423,8 +422,7 @@ func (in *FindIndicesInput) Run(ctx context.Context, k *kibana.Client, req *kiba
 		d, x := counts.col("docs"), counts.col("_index")
 		for _, row := range counts.Values {
 			if d >= 0 && x >= 0 && d < len(row) && x < len(row) {
-				n, _ := row[d].(float64)
-				byIndex[fmt.Sprint(row[x])] = int(n)
+				byIndex[fmt.Sprint(row[x])] = count(row[d])
 			}
 		}
 		perStream := map[string]int{}

@@ -1,6 +1,7 @@
 package tools
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -99,6 +100,22 @@ type esqlTable struct {
 	Values [][]any `json:"values"`
 }
 
+// decode reads an ES|QL answer keeping numbers as Elasticsearch wrote
+// them: a long past 2^53 (a byte sum, an unsigned_long) would lose its
+// last digits as a float64.
+func (t *esqlTable) decode(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	return dec.Decode(t)
+}
+
+// count reads a COUNT cell as an int (0 when it is not a number).
+func count(v any) int {
+	x, _ := v.(json.Number)
+	n, _ := x.Int64()
+	return int(n)
+}
+
 // col is the index of the named column, or -1.
 func (t *esqlTable) col(name string) int {
 	return slices.IndexFunc(t.Columns, func(c struct {
@@ -148,7 +165,7 @@ func runESQL(ctx context.Context, k *kibana.Client, space string, q esqlRun) (*e
 			return nil, esqlError(err)
 		}
 		var t esqlTable
-		if err := json.Unmarshal(resp.Body, &t); err != nil {
+		if err := t.decode(resp.Body); err != nil {
 			return nil, fmt.Errorf("Elasticsearch's ES|QL answer is not the JSON expected: %w", err)
 		}
 		return &t, nil
@@ -166,7 +183,7 @@ func runESQL(ctx context.Context, k *kibana.Client, space string, q esqlRun) (*e
 	}
 	for _, r := range results {
 		var t esqlTable
-		if json.Unmarshal(r.Data, &t) == nil && t.Columns != nil {
+		if t.decode(r.Data) == nil && t.Columns != nil {
 			return &t, nil
 		}
 	}

@@ -26,16 +26,39 @@ func TestTextTable(t *testing.T) {
 	want := "4 rows\n" +
 		"every row: host.name=vpn-gw-01\n" +
 		"null in every row: dns\n" +
-		"@timestamp:date\tmessage:text\ttags:keyword\tn:long\n" +
-		"2025-01-01T10:00:00Z\tFailed password for root\ta\t3\n" +
-		"2025-01-01T10:00:01.250Z\t\"two\\tparts\"\t[x, \"y, z\"]\n" +
-		"2025-01-01T10:00:02Z\t\"\"\n" +
-		"2025-01-01T10:00:03Z\t\" padded\"\t[\"[x]\"]\t-1.5\n"
+		"(space-separated; - = null; ^ = same as the row above, as are cells missing at a row's end; a time alone is on the date last written above it (UTC))\n" +
+		"@timestamp:date message:text tags:keyword n:long\n" +
+		"2025-01-01T10:00:00Z \"Failed password for root\" a 3\n" +
+		"10:00:01.25 \"two\\tparts\" [x,\"y, z\"] -\n" +
+		"10:00:02 \"\" -\n" +
+		"10:00:03 \" padded\" [\"[x]\"] -1.5\n"
 	if got != want {
 		t.Errorf("table:\n%s\nwant:\n%s", got, want)
 	}
+	// A burst: what repeats the row above is left out at a row's end, and
+	// ^ before it when longer than a short word; a new day is written in
+	// full; a literal ^ is quoted.
+	got = table(`{"columns":[{"name":"t","type":"date"},{"name":"host","type":"keyword"},{"name":"ip","type":"ip"},{"name":"ok","type":"keyword"},{"name":"m","type":"keyword"}],"values":[
+		["2025-01-01T23:59:58Z","ws-0142","10.20.6.142","yes","^"],
+		["2025-01-01T23:59:59Z","ws-0142","10.20.6.142","yes","^"],
+		["2025-01-02T00:00:00Z","ws-0142","10.20.6.142","no","x"],
+		["2025-01-02T00:00:00Z","dc-02","10.40.0.12","no",null],
+		["2025-01-02T00:00:01Z","dc-02","10.40.0.12","no","ssh2 x"],
+		["2025-01-02T00:00:01Z","dc-02","10.40.0.12","no","ssh2 x"]]}`)
+	want = "6 rows\n" +
+		"(space-separated; - = null; ^ = same as the row above, as are cells missing at a row's end; a time alone is on the date last written above it (UTC))\n" +
+		"t:date host:keyword ip:ip ok:keyword m:keyword\n" +
+		"2025-01-01T23:59:58Z ws-0142 10.20.6.142 yes \"^\"\n" +
+		"23:59:59\n" +
+		"2025-01-02T00:00:00Z ^ ^ no x\n" +
+		"00:00:00 dc-02 10.40.0.12 no -\n" +
+		"00:00:01 ^ ^ no \"ssh2 x\"\n" +
+		"^\n"
+	if got != want {
+		t.Errorf("burst:\n%s\nwant:\n%s", got, want)
+	}
 	// One row: nothing is "every row", every column is in the table.
-	if got := table(`{"columns":[{"name":"n","type":"long"},{"name":"h","type":"keyword"}],"values":[[42,"[a"]]}`); got != "1 row\nn:long\th:keyword\n42\t\"[a\"\n" {
+	if got := table(`{"columns":[{"name":"n","type":"long"},{"name":"h","type":"keyword"}],"values":[[42,"[a"]]}`); got != "1 row\n(space-separated)\nn:long h:keyword\n42 \"[a\"\n" {
 		t.Errorf("one row: %q", got)
 	}
 	// No rows: the header alone.

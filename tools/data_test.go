@@ -15,6 +15,7 @@ import (
 
 	"github.com/kibana-mcp/kibana-mcp/elastic"
 	"github.com/kibana-mcp/kibana-mcp/internal/sandboxtest"
+	"github.com/kibana-mcp/kibana-mcp/internal/tabletext"
 	"github.com/kibana-mcp/kibana-mcp/kibana"
 	"github.com/kibana-mcp/kibana-mcp/serve"
 )
@@ -125,46 +126,47 @@ func (d *dataCaller) table(args map[string]any) (tableOut, string) {
 
 func parseTable(t *testing.T, text string) tableOut {
 	t.Helper()
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	tab := tableOut{Constant: map[string]string{}}
-	count, note, _ := strings.Cut(lines[0], "; ")
-	if _, err := fmt.Sscan(count, &tab.Count); err != nil {
-		t.Fatalf("no row count in %q", lines[0])
+	read, err := tabletext.Read(text)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, text)
 	}
-	tab.Limit = note
-	lines = lines[1:]
-	for len(lines) > 0 {
-		if rest, ok := strings.CutPrefix(lines[0], "every row: "); ok {
-			for _, kv := range strings.Split(rest, ", ") {
-				k, v, _ := strings.Cut(kv, "=")
-				tab.Constant[k] = v
+	tab := tableOut{Count: read.Count, Limit: read.Note, Constant: map[string]string{}}
+	asText := func(v any) string {
+		switch x := v.(type) {
+		case nil:
+			return ""
+		case []any:
+			parts := make([]string, len(x))
+			for i, e := range x {
+				parts[i] = fmt.Sprint(e)
 			}
-		} else if rest, ok := strings.CutPrefix(lines[0], "null in every row: "); ok {
-			tab.AllNull = strings.Split(rest, ", ")
+			return "[" + strings.Join(parts, ", ") + "]"
+		}
+		return v.(string)
+	}
+	header := map[string]bool{}
+	for _, name := range read.Columns {
+		header[name] = true
+		tab.Columns = append(tab.Columns, name+":"+read.Types[name])
+	}
+	for _, name := range read.Names {
+		if header[name] {
+			continue
+		}
+		if len(read.Rows) > 0 && read.Rows[0][name] != nil {
+			tab.Constant[name] = asText(read.Rows[0][name])
 		} else {
-			break
+			tab.AllNull = append(tab.AllNull, name)
 		}
-		lines = lines[1:]
 	}
-	if len(lines) == 0 {
-		return tab
-	}
-	tab.Columns = strings.Split(lines[0], "\t")
-	for _, line := range lines[1:] {
-		row := make([]string, len(tab.Columns))
-		cells := strings.Split(line, "\t")
-		if len(cells) > len(row) {
-			t.Fatalf("a row of %d cells under %d columns: %q", len(cells), len(row), line)
+	for _, r := range read.Rows {
+		row := make([]string, len(read.Columns))
+		for j, name := range read.Columns {
+			row[j] = asText(r[name])
 		}
-		copy(row, cells)
 		tab.Rows = append(tab.Rows, row)
 	}
-	for len(tab.Rows) < tab.Count {
-		// rows null in every column at the end: empty lines the answer's
-		// end trims
-		tab.Rows = append(tab.Rows, make([]string, len(tab.Columns)))
-	}
-	if len(tab.Rows) != tab.Count {
+	if len(read.Columns) > 0 && len(tab.Rows) != tab.Count {
 		t.Errorf("%d rows under a count of %d", len(tab.Rows), tab.Count)
 	}
 	return tab
