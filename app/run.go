@@ -266,6 +266,7 @@ func newServer(client *kibana.Client, log *slog.Logger, opts serve.Options, limi
 	hooks := &server.Hooks{}
 	resources.AddListHook(hooks, client, reachable, log)
 	serve.ExplainUnserved(hooks, tools.Catalog, opts)
+	serve.CollapseToolLists(hooks) // last: it hides the listed tools from later hooks
 	var completer transport.Completer = resources.NewCompleter(client, reachable)
 	if limit != nil {
 		completer = limit(completer)

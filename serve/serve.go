@@ -204,6 +204,7 @@ type Runner struct {
 	live      bool         // kib is the server's (Options.Kibana), kept fresh
 	listedMu  sync.RWMutex
 	listed    map[string]*listedTool // registered tools by name; see register and listTools
+	runs      toolRuns               // tools/list answers' runs of stand-ins; see CollapseToolLists
 	withheld  *Withheld              // tools the deployment cannot run now (Options.Withheld)
 }
 

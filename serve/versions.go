@@ -87,10 +87,18 @@ func (r *Runner) availableOn(op *operation.Operation, kib KibanaInfo) bool {
 func (r *Runner) watchKibana(s *server.MCPServer) {
 	server.WithToolFilter(func(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 		kib := r.kib.Current(ctx)
-		kept := tools[:0:0]
-		for _, t := range tools {
-			if op, ok := r.cat.Lookup(t.Name); !ok || r.availableOn(op, kib) {
-				kept = append(kept, t)
+		// mcp-go hands every filter a slice of its own making: kept in
+		// place, and a tool (half a kilobyte) moved only once one before
+		// it has gone. Every tool is listed as a rule at start.
+		kept := tools[:0]
+		for i := range tools {
+			if op, ok := r.cat.Lookup(tools[i].Name); ok && !r.availableOn(op, kib) {
+				continue
+			}
+			if len(kept) < i {
+				kept = append(kept, tools[i])
+			} else {
+				kept = kept[:i+1]
 			}
 		}
 		return kept
