@@ -40,10 +40,26 @@ const dataPathRetry = 30 * time.Second
 
 // newDataPaths starts from the choice made at start.
 func newDataPaths(ctx context.Context, client *kibana.Client, cfg *Config, log *slog.Logger, first dataPath) *dataPaths {
-	d := &dataPaths{ctx: ctx, client: client, cfg: cfg, log: log, now: time.Now, cur: first}
-	d.tried = d.now()
-	d.withheld = serve.NewWithheld(withheldFor(first))
+	d := pendingDataPaths(ctx, client, cfg, log)
+	d.start(first)
 	return d
+}
+
+// pendingDataPaths is newDataPaths before the first choice is known: its
+// withheld set and callContext can be handed to the server being built
+// meanwhile. Call start before serving.
+func pendingDataPaths(ctx context.Context, client *kibana.Client, cfg *Config, log *slog.Logger) *dataPaths {
+	return &dataPaths{ctx: ctx, client: client, cfg: cfg, log: log, now: time.Now, withheld: serve.NewWithheld(nil)}
+}
+
+// start takes first, the choice made at start. Its listeners, if any yet,
+// hear what it withholds (none do when it comes before the server's
+// finish, which subscribes them).
+func (d *dataPaths) start(first dataPath) {
+	d.mu.Lock()
+	d.cur, d.tried = first, d.now()
+	d.mu.Unlock()
+	d.withheld.Set(withheldFor(first))
 }
 
 // withheldFor is what path p leaves out: every data tool when there is no

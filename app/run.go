@@ -168,6 +168,21 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	watch := serve.NewKibanaWatch(serve.KibanaWatchConfig{Read: reads.read, Timeout: cmp.Or(cfg.Kibana.Timeout, kibana.DefaultTimeout), TTL: kibanaTTL})
 	started := watch.Start(ctx)
 	defer watch.Stop() // nothing learnt after Main returns is logged
+	// The tools are registered while Kibana is asked (registering is most
+	// of start-up with many tools; asking, a round trip or more): what is
+	// registered depends on the watch and the withheld set being given, not
+	// on what they hold (buildServer).
+	paths := pendingDataPaths(ctx, client, cfg, log)
+	var built chan builtOrErr
+	if cfg.Command != "check" {
+		opts := cfg.Serve
+		opts.Kibana, opts.Withheld, opts.CallContext = watch, paths.withheld, paths.callContext
+		built = make(chan builtOrErr, 1)
+		go func() {
+			b, err := buildServer(client, log, opts, limitCompletions, extra...)
+			built <- builtOrErr{b, err}
+		}()
+	}
 	data := chooseDataPath(ctx, client, cfg)
 	if cfg.Command == "check" {
 		<-started // check reports what it learns, however long that takes
@@ -181,7 +196,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	applyKibanaInfo(cfg, watch.Info(), log)
 	cfg.Serve.Kibana = watch
 	followKibana(watch, cfg.Serve.Selection, log)
-	paths := newDataPaths(ctx, client, cfg, log, data)
+	paths.start(data)
 	paths.follow(watch)
 	cfg.Serve.CallContext = paths.callContext
 	cfg.Serve.Withheld = paths.withheld
@@ -189,11 +204,12 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if data.src.Path == elastic.PathNone {
 		log.Warn("the data tools are not served until a path to Elasticsearch is found: " + withheldFor(data)[tools.DataToolNames()[0]])
 	}
-	s, err := newServer(client, log, cfg.Serve, limitCompletions, extra...)
-	if err != nil {
-		fmt.Fprintln(stderr, "kibana-mcp:", err)
+	b := <-built
+	if b.err != nil {
+		fmt.Fprintln(stderr, "kibana-mcp:", b.err)
 		return 1
 	}
+	s := b.finish()
 	if cfg.Command == "call" {
 		return callCommand(ctx, s, cfg, stdin, stdout, stderr)
 	}
@@ -259,6 +275,33 @@ func NewServer(client *kibana.Client, log *slog.Logger, opts serve.Options, extr
 // newServer is NewServer with limit, when not nil, wrapped around the
 // completion provider.
 func newServer(client *kibana.Client, log *slog.Logger, opts serve.Options, limit func(transport.Completer) transport.Completer, extra ...server.ServerOption) (*server.MCPServer, error) {
+	b, err := buildServer(client, log, opts, limit, extra...)
+	if err != nil {
+		return nil, err
+	}
+	return b.finish(), nil
+}
+
+type builtOrErr struct {
+	*builtServer
+	err error
+}
+
+// builtServer is a server with its tools, not yet following the Kibana
+// and the deployment, without its prompts and resources (which are chosen
+// by what is known of both when they are registered).
+type builtServer struct {
+	s         *server.MCPServer
+	client    *kibana.Client
+	opts      serve.Options
+	reachable func(tool string) bool
+	follow    func()
+}
+
+// buildServer is the first step of newServer, the one that takes time with
+// many tools. It reads nothing of opts.Kibana's and opts.Withheld's state
+// (serve.InstallTools), so it can run while they are first learnt.
+func buildServer(client *kibana.Client, log *slog.Logger, opts serve.Options, limit func(transport.Completer) transport.Completer, extra ...server.ServerOption) (*builtServer, error) {
 	reachable, err := serve.Reachable(tools.Catalog, opts)
 	if err != nil {
 		return nil, err
@@ -266,6 +309,7 @@ func newServer(client *kibana.Client, log *slog.Logger, opts serve.Options, limi
 	hooks := &server.Hooks{}
 	resources.AddListHook(hooks, client, reachable, log)
 	serve.ExplainUnserved(hooks, tools.Catalog, opts)
+	serve.CollapseToolLists(hooks) // last: it hides the listed tools from later hooks
 	var completer transport.Completer = resources.NewCompleter(client, reachable)
 	if limit != nil {
 		completer = limit(completer)
@@ -287,18 +331,26 @@ func newServer(client *kibana.Client, log *slog.Logger, opts serve.Options, limi
 		server.WithInstructions(instructionsFor(opts)),
 	}, extra...)...,
 	)
-	if err := serve.Install(s, client, tools.Catalog, opts); err != nil {
+	follow, err := serve.InstallTools(s, client, tools.Catalog, opts)
+	if err != nil {
 		return nil, err
 	}
-	refresh := prompts.Follow(s, prompts.Reach{Served: reachable, Preface: promptPreface(opts)})
-	if opts.Kibana != nil {
-		opts.Kibana.OnChange(func(_, _ serve.KibanaInfo) { refresh() })
+	return &builtServer{s: s, client: client, opts: opts, reachable: reachable, follow: follow}, nil
+}
+
+// finish makes the server follow the Kibana and the deployment as they
+// are known now, and registers the prompts and resources they allow.
+func (b *builtServer) finish() *server.MCPServer {
+	b.follow()
+	refresh := prompts.Follow(b.s, prompts.Reach{Served: b.reachable, Preface: promptPreface(b.opts)})
+	if b.opts.Kibana != nil {
+		b.opts.Kibana.OnChange(func(_, _ serve.KibanaInfo) { refresh() })
 	}
-	if opts.Withheld != nil {
-		opts.Withheld.OnChange(refresh)
+	if b.opts.Withheld != nil {
+		b.opts.Withheld.OnChange(refresh)
 	}
-	resources.Register(s, client, reachable)
-	return s, nil
+	resources.Register(b.s, b.client, b.reachable)
+	return b.s
 }
 
 // NewLogger logs to w (always stderr in production: stdout carries the

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kibana-mcp/kibana-mcp/kibana"
@@ -174,7 +175,7 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-var positionRE = regexp.MustCompile(`line (\d+):(\d+): `)
+var positionRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line (\d+):(\d+): `) })
 
 // DecodeError reads Elasticsearch's error body
 // {"error":{"type":…,"reason":…,"root_cause":[…]},"status":…}.
@@ -196,14 +197,14 @@ func DecodeError(status int, body []byte) *Error {
 	return e
 }
 
-var typeRE = regexp.MustCompile(`\b([a-z_]+_exception)\b`)
+var typeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b([a-z_]+_exception)\b`) })
 
 // FromMessage reads an error Elasticsearch reported through another
 // service (Agent Builder's tool results) as text: its type and position
 // when the text names them.
 func FromMessage(status int, msg string) *Error {
 	e := &Error{Status: status, Reason: strings.TrimSpace(msg)}
-	if m := typeRE.FindStringSubmatch(e.Reason); m != nil {
+	if m := typeRE().FindStringSubmatch(e.Reason); m != nil {
 		e.Type = m[1]
 	}
 	e.findPosition()
@@ -214,11 +215,11 @@ func FromMessage(status int, msg string) *Error {
 // Column ("Found 1 problem\nline 1:20: Unknown column [x]" becomes the
 // message after it); with several problems the reason keeps them all.
 func (e *Error) findPosition() {
-	if m := positionRE.FindStringSubmatchIndex(e.Reason); m != nil {
+	if m := positionRE().FindStringSubmatchIndex(e.Reason); m != nil {
 		fmt.Sscan(e.Reason[m[2]:m[3]], &e.Line)
 		fmt.Sscan(e.Reason[m[4]:m[5]], &e.Column)
 		rest := e.Reason[m[1]:]
-		if more := positionRE.FindStringIndex(rest); more != nil {
+		if more := positionRE().FindStringIndex(rest); more != nil {
 			// Several problems: keep them all, positions included.
 			rest = e.Reason[m[0]:]
 		}

@@ -17,6 +17,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -81,10 +82,10 @@ func (c Config) MaxCallDuration() time.Duration {
 }
 
 // spaceIDPattern is the character set Kibana accepts for space identifiers.
-var spaceIDPattern = regexp.MustCompile(`^[a-z0-9_-]+$`)
+var spaceIDPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9_-]+$`) })
 
 // ValidSpaceID reports whether id can name a Kibana space.
-func ValidSpaceID(id string) bool { return spaceIDPattern.MatchString(id) }
+func ValidSpaceID(id string) bool { return spaceIDPattern().MatchString(id) }
 
 // baseURL checks the configured URL and returns it without a trailing slash.
 func (c Config) baseURL() (*url.URL, error) {

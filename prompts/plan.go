@@ -4,12 +4,13 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // toolRef is how a plan names a tool: in backticks, and backticks are used
 // for nothing else. The plan reads its own text for these names, so a step
 // cannot name a tool without being checked against what is served.
-var toolRef = regexp.MustCompile("`([a-z0-9_]+)`")
+var toolRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("`([a-z0-9_]+)`") })
 
 // plan builds a prompt text: a header, then numbered steps.
 type plan struct {
@@ -43,7 +44,7 @@ func (p *plan) step(alternatives ...string) {
 }
 
 func (p *plan) reaches(text string) bool {
-	for _, m := range toolRef.FindAllStringSubmatch(text, -1) {
+	for _, m := range toolRef().FindAllStringSubmatch(text, -1) {
 		if !p.served(m[1]) {
 			return false
 		}

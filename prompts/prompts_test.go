@@ -116,7 +116,7 @@ func TestPromptsNameOnlyServedTools(t *testing.T) {
 					if len(text) > maxPlan {
 						t.Errorf("%s is %d bytes, over %d:\n%s", p.Def.Name, len(text), maxPlan, text)
 					}
-					named := toolRef.FindAllStringSubmatch(text, -1)
+					named := toolRef().FindAllStringSubmatch(text, -1)
 					if len(named) == 0 {
 						t.Errorf("%s names no tool", p.Def.Name)
 					}
@@ -465,7 +465,7 @@ func TestPlansUseRealArguments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range toolRef.FindAllStringSubmatch(text, -1) {
+		for _, m := range toolRef().FindAllStringSubmatch(text, -1) {
 			named[m[1]] = true
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -85,7 +84,7 @@ func (k *Kibana) agentBuilderStoreRoutes() []route {
 }
 
 // abIDPattern is Kibana's rule for agent and tool ids.
-var abIDPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$`)
+var abIDPattern = lazyRegexp(`^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$`)
 
 // checkedBody is the request's body checked against fields, strictly;
 // false when it was answered with a 400.
@@ -232,7 +231,7 @@ func (k *Kibana) createABAgent(c *call) {
 		return
 	}
 	id := body["id"].(string)
-	if len(id) > 64 || !abIDPattern.MatchString(id) {
+	if len(id) > 64 || !abIDPattern().MatchString(id) {
 		c.badRequest(fmt.Sprintf("Invalid agent id: %q: Agent ids must start and end with a letter or number, and can only contain lowercase letters, numbers, dots, hyphens and underscores", id))
 		return
 	}
@@ -391,7 +390,7 @@ var abToolUpdateBody = []cfgField{
 	{name: "configuration", kind: "object"},
 }
 
-var esqlToolParamRef = regexp.MustCompile(`\?([A-Za-z_][A-Za-z0-9_]*)`)
+var esqlToolParamRef = lazyRegexp(`\?([A-Za-z_][A-Za-z0-9_]*)`)
 
 // abToolConfigError is Kibana's refusal of a configuration for a tool
 // type, "" when it is good.
@@ -425,7 +424,7 @@ func abToolConfigError(typ string, cfg map[string]any) string {
 		}
 	}
 	used := map[string]bool{}
-	for _, m := range esqlToolParamRef.FindAllStringSubmatch(cfg["query"].(string), -1) {
+	for _, m := range esqlToolParamRef().FindAllStringSubmatch(cfg["query"].(string), -1) {
 		used[m[1]] = true
 		if _, ok := params[m[1]]; !ok {
 			return fmt.Sprintf("Query uses undefined parameters: %s", m[1])
@@ -449,7 +448,7 @@ func (k *Kibana) createABTool(c *call) {
 	case id == "new":
 		c.badRequest(fmt.Sprintf("Tool id %s is reserved", id))
 		return
-	case len(id) > 64 || !abIDPattern.MatchString(id):
+	case len(id) > 64 || !abIDPattern().MatchString(id):
 		c.badRequest(fmt.Sprintf("Invalid tool id: %q: Tool ids must start and end with a letter or number, and can only contain lowercase letters, numbers, dots, hyphens and underscores", id))
 		return
 	case id == "platform" || strings.HasPrefix(id, "platform."):

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -308,7 +307,7 @@ type pkgPolicyRequest struct {
 
 // dataStreamPermission is a data stream an integration may also write:
 // its name or pattern, type first.
-var dataStreamPermission = regexp.MustCompile(`^(logs|metrics|traces|synthetics|profiling)-.+`)
+var dataStreamPermission = lazyRegexp(`^(logs|metrics|traces|synthetics|profiling)-.+`)
 
 func readPkgPolicyRequest(c *call) (*pkgPolicyRequest, bool) {
 	b, ok := fleetBodyOf(c, false, fleetPkgPolicyMembers)
@@ -354,7 +353,7 @@ func readPkgPolicyRequest(c *call) (*pkgPolicyRequest, bool) {
 	r.outputID, r.hasOutput = b.nullableStr("output_id")
 	r.extraPermissions, r.hasExtraPermissions = b.strings("additional_datastreams_permissions", false)
 	for i, p := range r.extraPermissions {
-		if !dataStreamPermission.MatchString(p) {
+		if !dataStreamPermission().MatchString(p) {
 			b.fail(fmt.Sprintf("additional_datastreams_permissions.%d", i), "Invalid data stream permission "+p+": must start with logs-, metrics-, traces-, synthetics- or profiling-")
 		}
 	}

@@ -3,7 +3,6 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -63,7 +62,7 @@ func (k *Kibana) adminRoutes() []route {
 
 // ---- Short URLs ----
 
-var shortURLSlugRE = regexp.MustCompile(`^[a-zA-Z0-9._-]{3,255}$`)
+var shortURLSlugRE = lazyRegexp(`^[a-zA-Z0-9._-]{3,255}$`)
 
 // Words of a human-readable slug, as Kibana joins three of them.
 var slugWords = []string{"amber", "brisk", "cedar", "delta", "ember", "fjord", "glade", "harbor", "ivory", "juniper", "kestrel", "lumen", "maple", "nimbus", "onyx", "prairie", "quartz", "ridge", "sierra", "tundra"}
@@ -102,7 +101,7 @@ func (k *Kibana) createShortURL(c *call) {
 	st := &c.space.admin
 	slug, _ := body["slug"].(string)
 	switch {
-	case slug != "" && !shortURLSlugRE.MatchString(slug):
+	case slug != "" && !shortURLSlugRE().MatchString(slug):
 		c.badRequest("Invalid [slug], it must be 3 to 255 characters long and contain only latin letters, digits and -._")
 		return
 	case slug != "" && st.bySlug(slug) != nil:
@@ -154,7 +153,7 @@ func (k *Kibana) deleteShortURL(c *call) {
 
 // ---- Logstash pipelines ----
 
-var logstashIDRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+var logstashIDRE = lazyRegexp(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 // pipelines are Kibana-wide: every space answers with the default space's.
 func (k *Kibana) pipelines() *adminState { return &k.spaces["default"].admin }
@@ -197,7 +196,7 @@ func (k *Kibana) putLogstashPipeline(c *call) {
 		return
 	}
 	id := c.param("id")
-	if !logstashIDRE.MatchString(id) {
+	if !logstashIDRE().MatchString(id) {
 		c.badRequest("Pipeline ID must begin with a letter or underscore and contain only letters, underscores, dashes, hyphens, and numbers")
 		return
 	}

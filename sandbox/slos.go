@@ -6,7 +6,6 @@ import (
 	"hash/fnv"
 	"math"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -255,8 +254,8 @@ func (d *sloDef) rows() []string {
 // ---- Validation ----
 
 var (
-	sloIDRE       = regexp.MustCompile(`^[a-z0-9_-]{8,48}$`)
-	sloSliceRE    = regexp.MustCompile(`^([1-9][0-9]*)m$`)
+	sloIDRE       = lazyRegexp(`^[a-z0-9_-]{8,48}$`)
+	sloSliceRE    = lazyRegexp(`^([1-9][0-9]*)m$`)
 	sloIndicators = map[string][]string{
 		"sli.apm.transactionErrorRate": {"service", "environment", "transactionType", "transactionName", "index"},
 		"sli.apm.transactionDuration":  {"service", "environment", "transactionType", "transactionName", "index", "threshold"},
@@ -331,7 +330,7 @@ func validateSLO(d *sloDef) string {
 		if !hasTarget || cfgNumber(ts) < 0 || cfgNumber(ts) > 1 {
 			return "Invalid objective.timeslice_target"
 		}
-		m := sloSliceRE.FindStringSubmatch(fmt.Sprint(d.objective["timesliceWindow"]))
+		m := sloSliceRE().FindStringSubmatch(fmt.Sprint(d.objective["timesliceWindow"]))
 		n := 0
 		if m != nil {
 			fmt.Sscan(m[1], &n)
@@ -421,7 +420,7 @@ func (k *Kibana) checkSLOBody(c *call, d *sloDef, create bool) bool {
 	if ind, ok := checked["indicator"].(map[string]any); ok {
 		ind["params"] = params
 	}
-	if id, ok := checked["id"].(string); ok && !sloIDRE.MatchString(id) {
+	if id, ok := checked["id"].(string); ok && !sloIDRE().MatchString(id) {
 		c.badRequest("Invalid value '" + id + "' supplied to: id (an SLO id is 8 to 48 of a-z, 0-9, - and _)")
 		return false
 	}
@@ -585,7 +584,7 @@ func (k *Kibana) sloBulkDeleteStatus(c *call) {
 	c.ok(map[string]any{"isDone": true, "results": results})
 }
 
-var sloAgeRE = regexp.MustCompile(`^([1-9][0-9]*)([mhdwMy])$`)
+var sloAgeRE = lazyRegexp(`^([1-9][0-9]*)([mhdwMy])$`)
 
 func (k *Kibana) purgeSLORollups(c *call) {
 	if !c.requireBody() {
@@ -607,7 +606,7 @@ func (k *Kibana) purgeSLORollups(c *call) {
 	policy := body["purgePolicy"].(map[string]any)
 	var cut time.Time
 	if policy["purgeType"] == "fixed-age" {
-		m := sloAgeRE.FindStringSubmatch(fmt.Sprint(policy["age"]))
+		m := sloAgeRE().FindStringSubmatch(fmt.Sprint(policy["age"]))
 		if m == nil {
 			c.badRequest("[request body.purgePolicy.age]: must be a duration such as 30d")
 			return

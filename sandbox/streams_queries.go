@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -118,7 +117,7 @@ func eventRange(c *call, bucket bool) (from, to time.Time, size time.Duration, o
 		return
 	}
 	if bucket {
-		m := bucketRE.FindStringSubmatch(c.query("bucketSize"))
+		m := bucketRE().FindStringSubmatch(c.query("bucketSize"))
 		if m == nil {
 			c.badRequest(fmt.Sprintf("[request query.bucketSize]: expected an interval such as 1h, got %q", c.query("bucketSize")))
 			return
@@ -133,7 +132,7 @@ func eventRange(c *call, bucket bool) (from, to time.Time, size time.Duration, o
 	return from, to, size, true
 }
 
-var bucketRE = regexp.MustCompile(`^([1-9][0-9]*)([smhd])$`)
+var bucketRE = lazyRegexp(`^([1-9][0-9]*)([smhd])$`)
 
 // streamDocs are the documents a stream holds: a classic stream's data
 // stream's; wired streams hold none in the sandbox.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -135,7 +134,7 @@ var monitorCommonKeys = []string{"name", "type", "enabled", "alert", "labels", "
 
 var monitorRequiredKey = map[string]string{"http": "url", "tcp": "host", "icmp": "host", "browser": "inline_script"}
 
-var synNamespaceRE = regexp.MustCompile(`^[a-z0-9_]+$`)
+var synNamespaceRE = lazyRegexp(`^[a-z0-9_]+$`)
 
 // applyMonitorBody checks a body and merges it into attrs (a new monitor's
 // defaults, or the stored configuration); the 400 message, or "".
@@ -172,7 +171,7 @@ func (k *Kibana) applyMonitorBody(c *call, typ string, attrs, body map[string]an
 	if v, ok := body["schedule"]; ok && !slices.Contains([]float64{1, 3, 5, 10, 15, 30, 60, 120, 240}, cfgNumber(v)) {
 		return fmt.Sprintf("Invalid schedule %v minutes supplied to monitor configuration. Supported schedule values in minutes are 1, 3, 5, 10, 15, 30, 60, 120, 240", v)
 	}
-	if ns, ok := body["namespace"].(string); ok && !synNamespaceRE.MatchString(ns) {
+	if ns, ok := body["namespace"].(string); ok && !synNamespaceRE().MatchString(ns) {
 		return "Namespace contains invalid characters"
 	}
 	if p, ok := body["params"].(string); ok && p != "" {

@@ -44,14 +44,15 @@ var (
 
 // processKey signs confirmation states when no shared secret is given; it is
 // new in every process, so only this server can produce a state it will
-// accept.
-var processKey = func() []byte {
+// accept. Made when first needed, not at package initialisation: by then a
+// start is building its server while Kibana is asked which it is.
+var processKey = sync.OnceValue(func() []byte {
 	k := make([]byte, 32)
 	if _, err := rand.Read(k); err != nil {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
 	return k
-}()
+})
 
 // confirmStates issues and checks the states of one runner.
 type confirmStates struct {
@@ -65,12 +66,12 @@ type confirmStates struct {
 // behind a load balancer share so that an approval given to one is accepted
 // by the others, or with this process's own key.
 func newConfirmStates(secret []byte) *confirmStates {
-	key := processKey
 	if len(secret) > 0 {
 		mac := hmac.New(sha256.New, secret)
 		mac.Write([]byte("kibana-mcp confirmation state"))
-		key = mac.Sum(nil)
+		return &confirmStates{key: mac.Sum(nil), used: map[string]time.Time{}}
 	}
+	key := processKey()
 	return &confirmStates{key: key, used: map[string]time.Time{}}
 }
 

@@ -71,8 +71,24 @@ const DefaultMaxResultBytes = 64 << 10
 // client. Only served tools are registered: start-up does not grow with the
 // others.
 func Install(s *server.MCPServer, client *kibana.Client, cat *operation.Catalog, opts Options) error {
+	follow, err := InstallTools(s, client, cat, opts)
+	if err != nil {
+		return err
+	}
+	follow()
+	return nil
+}
+
+// InstallTools is Install in two steps: it registers the tools and the
+// filters that choose them, and follow subscribes s to the changes of
+// opts.Kibana and opts.Withheld (telling sessions their list changed).
+// What it registers depends on neither's state, only on their being
+// given, so a start can register while it asks Kibana which it is, and
+// call follow once it knows, before serving: changes until then are not
+// told, as if it had installed after.
+func InstallTools(s *server.MCPServer, client *kibana.Client, cat *operation.Catalog, opts Options) (follow func(), err error) {
 	if opts.DynamicToolsets && opts.ToolSearch {
-		return errors.New("dynamic toolsets and tool search are two ways of doing the same thing: choose one")
+		return nil, errors.New("dynamic toolsets and tool search are two ways of doing the same thing: choose one")
 	}
 	r := NewRunner(client, cat, opts)
 	sel := opts.Selection
@@ -93,19 +109,25 @@ func Install(s *server.MCPServer, client *kibana.Client, cat *operation.Catalog,
 		}
 		ops, err := Select(cat, sel)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if opts.AllowRaw {
 			ops = append(ops, RawRequest)
 		}
 		s.AddTools(newSearchTools(r, ops, opts)...)
-		return nil
+		return func() {}, nil
 	}
+	var follows []func()
 	if r.live {
-		r.watchKibana(s)
+		follows = append(follows, r.watchKibana(s))
 	}
 	if r.withheld != nil {
-		r.followWithheld(s)
+		follows = append(follows, r.followWithheld(s))
+	}
+	follow = func() {
+		for _, f := range follows {
+			f()
+		}
 	}
 	var extra []*operation.Operation
 	if opts.AllowRaw {
@@ -114,16 +136,16 @@ func Install(s *server.MCPServer, client *kibana.Client, cat *operation.Catalog,
 	if opts.DynamicToolsets {
 		d, err := newDynamic(s, r, sel)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		s.AddTools(d.discoveryTools()...)
-		return r.register(s, append(append(d.initial, d.hidden...), extra...))
+		return follow, r.register(s, append(append(d.initial, d.hidden...), extra...))
 	}
 	ops, err := Select(cat, sel)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return r.register(s, append(ops, extra...))
+	return follow, r.register(s, append(ops, extra...))
 }
 
 // Reachable reports which tools a model can call under opts, by name:
@@ -204,6 +226,7 @@ type Runner struct {
 	live      bool         // kib is the server's (Options.Kibana), kept fresh
 	listedMu  sync.RWMutex
 	listed    map[string]*listedTool // registered tools by name; see register and listTools
+	runs      toolRuns               // tools/list answers' runs of stand-ins; see CollapseToolLists
 	withheld  *Withheld              // tools the deployment cannot run now (Options.Withheld)
 }
 

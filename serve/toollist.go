@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -29,6 +31,11 @@ import (
 //
 // A stand-in cannot be forged by content: its marker is JSON structure,
 // and structure inside a string has its quotes escaped.
+//
+// Even a stand-in costs mcp-go a map and two encodings, and hundreds of
+// them were still most of the answer's cost: the hook of CollapseToolLists
+// turns each run of stand-ins in the final answer (after mcp-go's filters
+// and pages) into one, which the writer expands into the run's tools.
 
 // listedTool is what tools/list needs of a registered tool besides what
 // mcp-go holds.
@@ -80,7 +87,86 @@ func ToolListWriter(ctx context.Context, s *server.MCPServer, w io.Writer) (cont
 	if !ok {
 		return ctx, w
 	}
-	return context.WithValue(ctx, standInKey{}, true), &expandingWriter{w: w, r: r.(*Runner)}
+	return context.WithValue(ctx, standInKey{}, r), &expandingWriter{w: w, r: r.(*Runner)}
+}
+
+// toolRuns holds runs of listed tools between the tools/list hook that
+// took them out of an answer and the writer that puts them back.
+type toolRuns struct {
+	mu   sync.Mutex
+	next uint64
+	runs map[string][]*listedTool
+}
+
+// runPrefix starts the name of a run's stand-in. A name that is not a
+// parked run's is left to the tool lookup, where it finds nothing.
+const runPrefix = "x-kibana-mcp-run:"
+
+func (t *toolRuns) park(run []*listedTool) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.runs == nil {
+		t.runs = map[string][]*listedTool{}
+	}
+	t.next++
+	key := runPrefix + strconv.FormatUint(t.next, 10)
+	t.runs[key] = run
+	return key
+}
+
+// take returns the run parked as key, once.
+func (t *toolRuns) take(key string) []*listedTool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	run := t.runs[key]
+	delete(t.runs, key)
+	return run
+}
+
+// CollapseToolLists adds to h the hook that makes each run of stand-ins in
+// a tools/list answer one stand-in (see above). It changes only answers
+// made under a context of ToolListWriter's, after every other hook has
+// seen the tools: add it last.
+func CollapseToolLists(h *server.Hooks) {
+	h.AddAfterListTools(func(ctx context.Context, _ any, _ *mcp.ListToolsRequest, result *mcp.ListToolsResult) {
+		r, _ := ctx.Value(standInKey{}).(*Runner)
+		if r == nil || result == nil || len(result.Tools) < 2 {
+			return
+		}
+		r.listedMu.RLock()
+		out := result.Tools[:0:0]
+		var run []*listedTool
+		flush := func() {
+			switch len(run) {
+			case 0:
+			case 1:
+				out = append(out, mcp.Tool{Name: run[0].name, RawInputSchema: standInRaw})
+			default:
+				out = append(out, mcp.Tool{Name: r.runs.park(run), RawInputSchema: standInRaw})
+			}
+			run = nil
+		}
+		for _, t := range result.Tools {
+			if l := r.listed[t.Name]; l != nil && l.plain && isStandIn(t) {
+				if run == nil {
+					run = make([]*listedTool, 0, len(result.Tools))
+				}
+				run = append(run, l)
+				continue
+			}
+			flush()
+			out = append(out, t)
+		}
+		flush()
+		r.listedMu.RUnlock()
+		result.Tools = out
+	})
+}
+
+// isStandIn reports whether t is a stand-in listTools made.
+func isStandIn(t mcp.Tool) bool {
+	return len(t.RawInputSchema) > 0 && &t.RawInputSchema[0] == &standInRaw[0] &&
+		t.Description == "" && t.Title == "" && t.Meta == nil && t.Annotations == (mcp.ToolAnnotation{})
 }
 
 // listTools is the tool filter of the tools registered through register:
@@ -132,7 +218,24 @@ func (e *expandingWriter) Write(p []byte) (int, error) {
 		}
 		after := rest[i+len(standInHead):]
 		end := bytes.Index(after, []byte(`"}`))
-		l := e.r.listed[string(after[:max(end, 0)])]
+		name := string(after[:max(end, 0)])
+		if end >= 0 && strings.HasPrefix(name, runPrefix) {
+			if run := e.r.runs.take(name); run != nil {
+				e.bw.Write(rest[:i])
+				for j, l := range run {
+					if j > 0 {
+						e.bw.WriteByte(',')
+					}
+					if e.bw.Available() < l.size() {
+						e.bw.Flush()
+					}
+					e.bw.Write(encodeTool(e.bw.AvailableBuffer(), l))
+				}
+				rest = after[end+2:]
+				continue
+			}
+		}
+		l := e.r.listed[name]
 		if end < 0 || l == nil || !l.plain {
 			// Not one of ours after all: keep it as written.
 			e.bw.Write(rest[:i+len(standInHead)])

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -65,23 +66,38 @@ func TestStandInsExpandToMCPGoEncoding(t *testing.T) {
 		{"a bad cursor", Options{}, "", `{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"cursor":"%%"}}`, false},
 		{"modern protocol", Options{}, "", `{"jsonrpc":"2.0","id":3,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"t","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}}}`, true},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			s := server.NewMCPServer("t", "1", server.WithToolCapabilities(c.opts.DynamicToolsets))
-			if err := Install(s, kc, tools.Catalog, c.opts); err != nil {
-				t.Fatal(err)
-			}
-			if c.first != "" {
-				s.HandleMessage(context.Background(), json.RawMessage(c.first))
-			}
-			want, got := listBothWays(t, s, c.msg, c.standIns)
-			if !bytes.Equal(want, got) {
-				i := 0
-				for i < min(len(want), len(got)) && want[i] == got[i] {
-					i++
+		for _, collapse := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s, runs collapsed %v", c.name, collapse), func(t *testing.T) {
+				h := &server.Hooks{}
+				if collapse {
+					CollapseToolLists(h)
 				}
-				t.Fatalf("answers differ at byte %d:\nmcp-go:   %.200s\nexpanded: %.200s", i, want[i:], got[i:])
-			}
-		})
+				s := server.NewMCPServer("t", "1", server.WithToolCapabilities(c.opts.DynamicToolsets), server.WithHooks(h))
+				if err := Install(s, kc, tools.Catalog, c.opts); err != nil {
+					t.Fatal(err)
+				}
+				if c.first != "" {
+					s.HandleMessage(context.Background(), json.RawMessage(c.first))
+				}
+				want, got := listBothWays(t, s, c.msg, c.standIns)
+				if !bytes.Equal(want, got) {
+					i := 0
+					for i < min(len(want), len(got)) && want[i] == got[i] {
+						i++
+					}
+					t.Fatalf("answers differ at byte %d:\nmcp-go:   %.200s\nexpanded: %.200s", i, want[i:], got[i:])
+				}
+				if r, ok := runners.Load(s); ok {
+					runs := &r.(*Runner).runs
+					if len(runs.runs) != 0 {
+						t.Errorf("%d runs left parked after the answer was written", len(runs.runs))
+					}
+					if collapse && c.standIns && runs.next == 0 {
+						t.Error("no run of stand-ins was collapsed")
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -141,6 +157,7 @@ func TestExpandKeepsWhatIsNotAStandIn(t *testing.T) {
 	_, w := ToolListWriter(context.Background(), s, &out)
 	for _, line := range []string{
 		`{"x":` + standInHead + `no_such_tool"}}` + "\n",
+		`{"x":` + standInHead + runPrefix + `1"}}` + "\n",
 		`{"text":"` + strings.ReplaceAll(standInHead, `"`, `\"`) + `get_case\"}"}` + "\n",
 	} {
 		out.Reset()

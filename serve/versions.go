@@ -82,25 +82,38 @@ func (r *Runner) availableOn(op *operation.Operation, kib KibanaInfo) bool {
 
 // watchKibana makes s follow the Kibana as the runner's watch learns it:
 // a tool filter shows each caller the tools this Kibana can serve now
-// (reading it again first when that is due), and every session is told
-// when a change of Kibana changes that.
-func (r *Runner) watchKibana(s *server.MCPServer) {
+// (reading it again first when that is due), and the returned follow
+// makes every session told when a change of Kibana changes that.
+func (r *Runner) watchKibana(s *server.MCPServer) (follow func()) {
 	server.WithToolFilter(func(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 		kib := r.kib.Current(ctx)
-		kept := tools[:0:0]
-		for _, t := range tools {
-			if op, ok := r.cat.Lookup(t.Name); !ok || r.availableOn(op, kib) {
-				kept = append(kept, t)
+		if !kib.Known() {
+			return tools // an unknown Kibana leaves out nothing
+		}
+		// mcp-go hands every filter a slice of its own making: kept in
+		// place, and a tool (half a kilobyte) moved only once one before
+		// it has gone.
+		kept := tools[:0]
+		for i := range tools {
+			if op, ok := r.cat.Lookup(tools[i].Name); ok && !r.availableOn(op, kib) {
+				continue
+			}
+			if len(kept) < i {
+				kept = append(kept, tools[i])
+			} else {
+				kept = kept[:i+1]
 			}
 		}
 		return kept
 	})(s)
-	r.kib.OnChange(func(was, now KibanaInfo) {
-		for _, op := range r.cat.All() {
-			if r.registered(op.Name) && r.availableOn(op, was) != r.availableOn(op, now) {
-				s.SendNotificationToAllClients(string(mcp.MethodNotificationToolsListChanged), nil)
-				return
+	return func() {
+		r.kib.OnChange(func(was, now KibanaInfo) {
+			for _, op := range r.cat.All() {
+				if r.registered(op.Name) && r.availableOn(op, was) != r.availableOn(op, now) {
+					s.SendNotificationToAllClients(string(mcp.MethodNotificationToolsListChanged), nil)
+					return
+				}
 			}
-		}
-	})
+		})
+	}
 }

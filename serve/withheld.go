@@ -78,8 +78,9 @@ func (w *Withheld) OnChange(fn func()) {
 }
 
 // followWithheld makes s follow what the runner's Withheld leaves out: a
-// tool filter hides it, and every session is told when it changes.
-func (r *Runner) followWithheld(s *server.MCPServer) {
+// tool filter hides it, and the returned follow makes every session told
+// when it changes.
+func (r *Runner) followWithheld(s *server.MCPServer) (follow func()) {
 	server.WithToolFilter(func(_ context.Context, tools []mcp.Tool) []mcp.Tool {
 		// One look at the set per list, not a lock per tool.
 		out := r.withheld.Map()
@@ -94,7 +95,9 @@ func (r *Runner) followWithheld(s *server.MCPServer) {
 		}
 		return kept
 	})(s)
-	r.withheld.OnChange(func() {
-		s.SendNotificationToAllClients(string(mcp.MethodNotificationToolsListChanged), nil)
-	})
+	return func() {
+		r.withheld.OnChange(func() {
+			s.SendNotificationToAllClients(string(mcp.MethodNotificationToolsListChanged), nil)
+		})
+	}
 }

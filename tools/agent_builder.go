@@ -2,7 +2,6 @@ package tools
 
 import (
 	"net/http"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -438,13 +437,13 @@ func (in *ConverseInput) Prepare() error {
 // agentBuilderIDPattern is Kibana's rule for tool ids (and, without the
 // namespaces, agent ids): lowercase segments of letters, digits, _ and -,
 // not starting or ending with _ or -, joined by dots; at most 64 long.
-var agentBuilderIDPattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$`)
+var agentBuilderIDPattern = lazyRegexp(`^[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?)*$`)
 
 func checkAgentBuilderID(field, id string) error {
 	if len(id) > 64 {
 		return &schema.ArgumentError{Field: field, Rule: "must be at most 64 characters"}
 	}
-	if !agentBuilderIDPattern.MatchString(id) {
+	if !agentBuilderIDPattern().MatchString(id) {
 		return &schema.ArgumentError{Field: field, Rule: "must be lowercase letters, digits, _ and -, in dot-separated segments that start and end with a letter or digit, got " + id}
 	}
 	return nil
@@ -453,7 +452,7 @@ func checkAgentBuilderID(field, id string) error {
 func checkToolSelection(field string, sel []AIAgentToolSelection) error {
 	for i, s := range sel {
 		for _, id := range s.ToolIDs {
-			if id != "*" && !agentBuilderIDPattern.MatchString(id) {
+			if id != "*" && !agentBuilderIDPattern().MatchString(id) {
 				return &schema.ArgumentError{Field: field + "[" + strconv.Itoa(i) + "].tool_ids", Rule: "names a tool id Kibana cannot have: " + id + " (ids from list_ai_agent_tools, or *)"}
 			}
 		}
@@ -461,10 +460,10 @@ func checkToolSelection(field string, sel []AIAgentToolSelection) error {
 	return nil
 }
 
-var hexColor = regexp.MustCompile(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+var hexColor = lazyRegexp(`^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 
 func checkAvatarColor(c string) error {
-	if c != "" && !hexColor.MatchString(c) {
+	if c != "" && !hexColor().MatchString(c) {
 		return &schema.ArgumentError{Field: "avatar_color", Rule: "must be a hex colour such as #54B399, got " + c}
 	}
 	return nil
@@ -508,7 +507,7 @@ func checkToolConfiguration(typ string, cfg map[string]any) error {
 // esqlParamTypes are the types an ES|QL tool parameter can have.
 var esqlParamTypes = []string{"text", "keyword", "long", "integer", "double", "float", "boolean", "date", "object", "nested"}
 
-var esqlNamedParam = regexp.MustCompile(`\?([A-Za-z_][A-Za-z0-9_]*)`)
+var esqlNamedParam = lazyRegexp(`\?([A-Za-z_][A-Za-z0-9_]*)`)
 
 // checkESQLToolParams checks that params is {name: {type, description}}
 // and that the query's ?name placeholders and the params match both ways,
@@ -529,7 +528,7 @@ func checkESQLToolParams(query string, raw any) error {
 		}
 	}
 	used := map[string]bool{}
-	for _, m := range esqlNamedParam.FindAllStringSubmatch(query, -1) {
+	for _, m := range esqlNamedParam().FindAllStringSubmatch(query, -1) {
 		used[m[1]] = true
 		if _, ok := params[m[1]]; !ok {
 			return &schema.ArgumentError{Field: "configuration.params", Rule: "the query uses ?" + m[1] + ", which params does not declare"}

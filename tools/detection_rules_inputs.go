@@ -2,7 +2,6 @@ package tools
 
 import (
 	"encoding/json"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -233,14 +232,14 @@ func someRuleIdentifier(id, ruleID string) error {
 	switch {
 	case id == "" && ruleID == "":
 		return &schema.ArgumentError{Field: "id", Rule: "give id or rule_id to name the rule"}
-	case id != "" && !ruleObjectID.MatchString(id):
+	case id != "" && !ruleObjectID().MatchString(id):
 		return &schema.ArgumentError{Field: "id", Rule: "must be the rule's id, a UUID; its own name for itself is rule_id"}
 	}
 	return nil
 }
 
 // ruleObjectID is the shape of a rule's id, which Kibana checks.
-var ruleObjectID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var ruleObjectID = lazyRegexp(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // oneRuleIdentifier enforces exactly one of a rule's two identifiers.
 func oneRuleIdentifier(id, ruleID string) error {

@@ -3,7 +3,6 @@ package tools
 import (
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -309,7 +308,7 @@ var logstashSettings = map[string]string{
 	"queue.max_bytes": "size",
 }
 
-var logstashByteSize = regexp.MustCompile(`^[0-9]+(b|kb|mb|gb|tb|pb)$`)
+var logstashByteSize = lazyRegexp(`^[0-9]+(b|kb|mb|gb|tb|pb)$`)
 
 // Prepare checks each setting's name and value.
 func (in *PutLogstashPipelineInput) Prepare() error {
@@ -334,7 +333,7 @@ func (in *PutLogstashPipelineInput) Prepare() error {
 				return &schema.ArgumentError{Field: field, Rule: fmt.Sprintf("must be a whole number of at least 1, got %v", v)}
 			}
 		case kind == "size":
-			if s, isStr := v.(string); !isStr || !logstashByteSize.MatchString(s) {
+			if s, isStr := v.(string); !isStr || !logstashByteSize().MatchString(s) {
 				return &schema.ArgumentError{Field: field, Rule: fmt.Sprintf("must be a size such as 1gb or 512mb, got %v", v)}
 			}
 		default:

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -283,7 +282,7 @@ type SLOPurgePolicy struct {
 	Timestamp string `json:"timestamp,omitempty" jsonschema_description:"fixed-time: before this ISO 8601 time."`
 }
 
-var sloDuration = regexp.MustCompile(`^[1-9][0-9]*[mhdwMy]$`)
+var sloDuration = lazyRegexp(`^[1-9][0-9]*[mhdwMy]$`)
 
 // Prepare checks the policy names the cut its type needs, and only that.
 func (in *PurgeSLORollupsInput) Prepare() error {
@@ -293,7 +292,7 @@ func (in *PurgeSLORollupsInput) Prepare() error {
 		if p.Timestamp != "" {
 			return &schema.ArgumentError{Field: "purgePolicy.timestamp", Rule: "is for fixed-time; fixed-age takes age"}
 		}
-		if !sloDuration.MatchString(p.Age) {
+		if !sloDuration().MatchString(p.Age) {
 			return &schema.ArgumentError{Field: "purgePolicy.age", Rule: "fixed-age needs a duration such as 30d or 12w"}
 		}
 	case "fixed-time":
@@ -424,7 +423,7 @@ var sloIndicatorParams = map[string][]string{
 	"sli.metric.timeslice":         {"index", "timestampField", "metric"},
 }
 
-var sloMetricName = regexp.MustCompile(`^[A-Z]$`)
+var sloMetricName = lazyRegexp(`^[A-Z]$`)
 
 // check applies the type's rules to the params.
 func (ind *SLOIndicator) check() error {
@@ -504,7 +503,7 @@ func checkSLOMetrics(v any, field string, aggs []string, timeslice bool) error {
 		name, _ := metric["name"].(string)
 		agg, _ := metric["aggregation"].(string)
 		switch {
-		case !sloMetricName.MatchString(name):
+		case !sloMetricName().MatchString(name):
 			return &schema.ArgumentError{Field: at + ".name", Rule: "must be one capital letter, A to Z"}
 		case names[name]:
 			return &schema.ArgumentError{Field: at + ".name", Rule: name + " is used twice"}
@@ -583,7 +582,7 @@ type SLOObjective struct {
 	TimesliceWindow string   `json:"timesliceWindow,omitempty" jsonschema_description:"timeslices: 1m to 120m."`
 }
 
-var sloSliceWindow = regexp.MustCompile(`^([1-9][0-9]*)m$`)
+var sloSliceWindow = lazyRegexp(`^([1-9][0-9]*)m$`)
 
 // check applies the budgeting method's rules ("" when an update does not
 // say which).
@@ -596,7 +595,7 @@ func (o *SLOObjective) check(method string) error {
 		if o.TimesliceTarget == nil {
 			return &schema.ArgumentError{Field: "objective.timesliceTarget", Rule: "is required with timeslices budgeting"}
 		}
-		m := sloSliceWindow.FindStringSubmatch(o.TimesliceWindow)
+		m := sloSliceWindow().FindStringSubmatch(o.TimesliceWindow)
 		n := 0
 		if m != nil {
 			fmt.Sscan(m[1], &n)
@@ -619,7 +618,7 @@ type SLOSettings struct {
 	PreventInitialBackfill bool   `json:"preventInitialBackfill,omitempty" jsonschema_description:"Start from now, not from past data."`
 }
 
-var sloSettingDuration = regexp.MustCompile(`^([1-9][0-9]*)([mh])$`)
+var sloSettingDuration = lazyRegexp(`^([1-9][0-9]*)([mh])$`)
 
 func (s *SLOSettings) check() error {
 	if s == nil {
@@ -632,7 +631,7 @@ func (s *SLOSettings) check() error {
 		if f.v == "" {
 			continue
 		}
-		m := sloSettingDuration.FindStringSubmatch(f.v)
+		m := sloSettingDuration().FindStringSubmatch(f.v)
 		n := 0
 		if m != nil {
 			fmt.Sscan(m[1], &n)

@@ -2,7 +2,6 @@ package tools
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -365,10 +364,10 @@ func nonNil(s []string) []string {
 
 // streamNameRE is what Kibana takes as a stream name: lowercase, no
 // spaces or the characters Elasticsearch refuses in index names.
-var streamNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+var streamNameRE = lazyRegexp(`^[a-z0-9][a-z0-9._-]*$`)
 
 func checkStreamName(field, name string) error {
-	if len(name) > 200 || !streamNameRE.MatchString(name) || strings.Contains(name, "..") || strings.HasSuffix(name, ".") {
+	if len(name) > 200 || !streamNameRE().MatchString(name) || strings.Contains(name, "..") || strings.HasSuffix(name, ".") {
 		return &schema.ArgumentError{Field: field, Rule: "must be lowercase letters, digits, '.', '-' or '_', at most 200 characters, with no empty part between dots"}
 	}
 	return nil

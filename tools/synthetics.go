@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -439,7 +438,7 @@ var monitorRequired = map[string]string{"http": "url", "tcp": "host", "icmp": "h
 
 var monitorSchedules = []float64{1, 3, 5, 10, 15, 30, 60, 120, 240}
 
-var tcpHostPort = regexp.MustCompile(`^[^\s:/]+:[0-9]{1,5}$|^\[[0-9a-fA-F:]+\]:[0-9]{1,5}$`)
+var tcpHostPort = lazyRegexp(`^[^\s:/]+:[0-9]{1,5}$|^\[[0-9a-fA-F:]+\]:[0-9]{1,5}$`)
 
 // check applies Kibana's monitor rules for the type; create says whether
 // a location is needed (an update keeps the stored ones).
@@ -459,7 +458,7 @@ func (m *MonitorFields) check(typ string, create bool) error {
 			return &schema.ArgumentError{Field: "url", Rule: "must be an http:// or https:// URL with a host"}
 		}
 	case "tcp":
-		if !tcpHostPort.MatchString(m.Host) {
+		if !tcpHostPort().MatchString(m.Host) {
 			return &schema.ArgumentError{Field: "host", Rule: "a tcp monitor needs host:port, e.g. db-01.example.com:5432"}
 		}
 	case "icmp":

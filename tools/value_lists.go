@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/textproto"
 	"path"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -342,14 +341,14 @@ func (s listSerializers) check() error {
 	if s.Serializer != "" && !strings.Contains(s.Serializer, "(?<value>") && !(strings.Contains(s.Serializer, "(?<gte>") && strings.Contains(s.Serializer, "(?<lte>")) {
 		return &schema.ArgumentError{Field: "serializer", Rule: "must capture the value in a named group, (?<value>...), or a range in (?<gte>...) and (?<lte>...)"}
 	}
-	if s.Deserializer != "" && !mustacheValue.MatchString(s.Deserializer) {
+	if s.Deserializer != "" && !mustacheValue().MatchString(s.Deserializer) {
 		return &schema.ArgumentError{Field: "deserializer", Rule: "must print {{value}}, or {{gte}} and {{lte}} (triple braces to leave them unescaped)"}
 	}
 	return nil
 }
 
 // mustacheValue is a Mustache tag printing a list value or range end.
-var mustacheValue = regexp.MustCompile(`\{\{\{?\s*(value|gte|lte)\s*\}`)
+var mustacheValue = lazyRegexp(`\{\{\{?\s*(value|gte|lte)\s*\}`)
 
 // Prepare refuses names and descriptions Kibana would store blank.
 func (in *CreateValueListInput) Prepare() error {

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -236,7 +237,7 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 				}
 			}
 			repl := strings.ReplaceAll(S(v[2]), "${", "$${")
-			return r.ReplaceAllString(S(v[0]), javaGroupRefs.ReplaceAllString(repl, "$${$1}"))
+			return r.ReplaceAllString(S(v[0]), javaGroupRefs().ReplaceAllString(repl, "$${$1}"))
 		}), nil
 	case "SPLIT":
 		if err := checks(2, 2, str, str); err != nil {
@@ -717,7 +718,7 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 }
 
 // javaGroupRefs finds $1-style references in a Java replacement string.
-var javaGroupRefs = regexp.MustCompile(`\$\$\{(\d+)\}|\$(\d+)`)
+var javaGroupRefs = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\$\{(\d+)\}|\$(\d+)`) })
 
 func hashHex(alg, s string) string {
 	switch alg {
