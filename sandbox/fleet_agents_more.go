@@ -191,7 +191,8 @@ func yamlScalar(v any) string {
 }
 
 // yamlPlain reports whether YAML reads s, unquoted, back as the same
-// string: not a number, boolean or null, no indicator first, no comment or
+// string: not a number, boolean or null, no indicator (or the $ of a
+// variable, which Fleet quotes) first, no comment or
 // mapping inside, nothing to trim or escape.
 func yamlPlain(s string) bool {
 	switch strings.ToLower(s) {
@@ -201,7 +202,7 @@ func yamlPlain(s string) bool {
 	if _, err := strconv.ParseFloat(s, 64); err == nil {
 		return false
 	}
-	if strings.ContainsRune("-?:,[]{}#&*!|>'\"%@`", rune(s[0])) || strings.TrimSpace(s) != s {
+	if strings.ContainsRune("-?:,[]{}#&*!|>'\"%@`$", rune(s[0])) || strings.TrimSpace(s) != s {
 		return false
 	}
 	return !strings.Contains(s, ": ") && !strings.Contains(s, " #") && !strings.HasSuffix(s, ":") &&
