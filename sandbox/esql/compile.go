@@ -220,8 +220,8 @@ func (c *compiler) compileBinary(x *binaryExpr, cols []column) (*cexpr, *verr) {
 		}
 		and := x.op == "AND"
 		return &cexpr{typ: "boolean", f: func(row []any) any {
-			a, _ := l.f(row).(bool)
-			av := l.f(row)
+			av := l.f(row) // once: chains of OR nest deeply
+			a, _ := av.(bool)
 			if and && av != nil && !a {
 				return false
 			}

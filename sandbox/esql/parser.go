@@ -280,8 +280,19 @@ func (p *parser) rawList(ok func(byte) bool, allowString bool) []sourcePat {
 			}
 			out = append(out, sourcePat{name, start})
 		default:
+			var name strings.Builder
 			for off < len(p.q) && ok(p.q[off]) && !strings.HasPrefix(p.q[off:], "//") && !strings.HasPrefix(p.q[off:], "/*") {
+				name.WriteByte(p.q[off])
 				off++
+				// source.`as`.name: a quoted part inside a dotted name
+				if p.q[off-1] == '.' && off < len(p.q) && p.q[off] == '`' {
+					t := lex(p.q, off)
+					if t.kind != tIdent {
+						p.fail(off, "%s", t.err)
+					}
+					name.WriteString(t.s)
+					off = t.end
+				}
 			}
 			if off == start {
 				p.tok = lex(p.q, start)
@@ -290,7 +301,7 @@ func (p *parser) rawList(ok func(byte) bool, allowString bool) []sourcePat {
 				}
 				p.mismatch("{QUOTED_STRING, UNQUOTED_SOURCE}")
 			}
-			out = append(out, sourcePat{p.q[start:off], start})
+			out = append(out, sourcePat{name.String(), start})
 		}
 		next := skipSpace(p.q, off)
 		if next < len(p.q) && p.q[next] == ',' {
