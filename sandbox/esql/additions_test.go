@@ -45,10 +45,10 @@ func checkErr(t *testing.T, e *Engine, q, typ, reason string) {
 }
 
 func TestQuotedPartsOfNames(t *testing.T) {
-	e := &Engine{Source: memSource{"logs-x": {{"source": map[string]any{"as": map[string]any{"number": 64500, "organization": map[string]any{"name": "Example"}}}}}}}
-	checkRows(t, e, "FROM logs-x | WHERE source.`as`.organization.name == \"Example\" | KEEP source.`as`.number, `source`.`as`.organization.name",
+	e := &Engine{Source: memSource{"logs-asn-default": {{"source": map[string]any{"as": map[string]any{"number": 64500, "organization": map[string]any{"name": "Example"}}}}}}}
+	checkRows(t, e, "FROM logs-asn-default | WHERE source.`as`.organization.name == \"Example\" | KEEP source.`as`.number, `source`.`as`.organization.name",
 		`[[64500,"Example"]]`, "source.as.number:long,source.as.organization.name:keyword")
-	checkRows(t, e, "FROM logs-x | STATS n = VALUES(source.`as`.number)", `[[64500]]`, "")
+	checkRows(t, e, "FROM logs-asn-default | STATS n = VALUES(source.`as`.number)", `[[64500]]`, "")
 }
 
 // A long chain of OR evaluates each operand once: it used to evaluate the
