@@ -165,3 +165,9 @@ type dissectCmd struct {
 	patPos  int
 	sep     string
 }
+
+type grokCmd struct {
+	cmdAt
+	x    expr
+	prog *grokProgram
+}

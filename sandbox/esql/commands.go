@@ -151,6 +151,8 @@ func (r *run) apply(cmd command, t *table, maxLimit int) (*table, *verr) {
 		return out, nil
 	case *dissectCmd:
 		return r.dissect(c, t)
+	case *grokCmd:
+		return r.grok(c, t)
 	}
 	return nil, vfail(cmd.cmdPos(), "unsupported command")
 }

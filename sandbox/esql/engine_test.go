@@ -120,7 +120,7 @@ func TestErrors(t *testing.T) {
 		{`FROM nope`, "verification_exception", "Found 1 problem\nline 1:1: Unknown index [nope]"},
 		{`FROM logs-* | WHERE user.name = "x"`, "parsing_exception", "line 1:31: mismatched input '=' expecting {<EOF>, '|', 'and', 'or', '==', '!=', '<', '<=', '>', '>=', ...} (use == to compare)"},
 		{`FROM logs-* | FOO`, "parsing_exception", "line 1:15: mismatched input 'FOO' expecting {'dissect', 'drop', 'enrich', 'eval', 'grok', 'keep', 'limit', 'mv_expand', 'rename', 'sort', 'stats', 'where', 'lookup'}"},
-		{`FROM logs-* | GROK message "%{WORD:x}"`, "parsing_exception", "line 1:15: the sandbox does not support the [GROK] command"},
+		{`FROM logs-* | COMPLETION x`, "parsing_exception", "line 1:15: the sandbox does not support the [COMPLETION] command"},
 		{`FROM logs-* | WHERE (a == 1`, "parsing_exception", "line 1:28: mismatched input '<EOF>' expecting ')'"},
 		{`FROM logs-* | WHERE user.name == "x`, "parsing_exception", "line 1:34: unterminated string"},
 		{`FROM logs-* | LIMIT x`, "parsing_exception", "line 1:21: mismatched input 'x' expecting INTEGER_LITERAL"},

@@ -100,7 +100,7 @@ func (p *parser) atEnd() bool { return p.tok.kind == tEOF }
 var sourceCommandsUnsupported = map[string]bool{"SHOW": true, "EXPLAIN": true, "METRICS": true, "TS": true, "META": true}
 
 var processingUnsupported = map[string]bool{
-	"GROK": true, "ENRICH": true, "LOOKUP": true, "INLINESTATS": true, "CHANGE_POINT": true,
+	"ENRICH": true, "LOOKUP": true, "INLINESTATS": true, "CHANGE_POINT": true,
 	"FORK": true, "COMPLETION": true, "SAMPLE": true, "RERANK": true, "JOIN": true, "LEFT": true,
 	"RIGHT": true, "FUSE": true, "INSIST": true, "INLINE": true,
 }
@@ -234,6 +234,9 @@ func (p *parser) parseProcessing() command {
 			c.sep = p.advance().s
 		}
 		return c
+	case "GROK":
+		p.advance()
+		return p.grokParse(t)
 	case "FROM", "ROW":
 		p.fail(t.pos, "mismatched input '%s' expecting {'dissect', 'drop', 'enrich', 'eval', 'grok', 'keep', 'limit', 'mv_expand', 'rename', 'sort', 'stats', 'where', 'lookup'}", t.s)
 	}
