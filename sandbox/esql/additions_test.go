@@ -83,3 +83,25 @@ func TestGrok(t *testing.T) {
 	checkErr(t, e, `ROW a = "x" | GROK a "%{INT:x:int} %{WORD:x}"`, "parsing_exception", "line 1:22: Invalid GROK pattern [%{INT:x:int} %{WORD:x}]: [the attribute [x] is defined multiple times with different types]")
 	checkErr(t, e, "ROW a = 1\n| GROK a \"%{INT:x}\"", "verification_exception", "Found 1 problem\nline 2:8: Grok only supports KEYWORD or TEXT values, found expression [a] type [integer]")
 }
+
+func TestFullText(t *testing.T) {
+	e := testEngine()
+	checkRows(t, e, `FROM logs-* | WHERE KQL("event.outcome: failure and not user.name: svc*") | KEEP user.name`, `[["admin"],["root"]]`, "")
+	checkRows(t, e, `FROM logs-* | WHERE KQL("process.name: (whoami.exe or winword.exe)") | KEEP process.pid | SORT process.pid`, `[[4100],[4300]]`, "")
+	checkRows(t, e, `FROM logs-* | WHERE KQL("source.port >= 40003") | STATS n = COUNT(*)`, `[[2]]`, "")
+	checkRows(t, e, `FROM logs-* | WHERE MATCH(user.name, "root") | KEEP user.name`, `[["root"]]`, "")
+	checkRows(t, e, `FROM logs-* | WHERE user.name : "svc-backup" | STATS n = COUNT(*)`, `[[3]]`, "")
+	checkRows(t, e, `FROM logs-* | WHERE process.pid : 4200 | KEEP process.name`, `[["powershell.exe"]]`, "")
+	// a keyword matches whole; fuzziness allows edits
+	checkRows(t, e, `FROM logs-* | WHERE MATCH(process.name, "powershell") | STATS n = COUNT(*)`, `[[0]]`, "")
+	checkRows(t, e, `FROM logs-* | WHERE MATCH(process.name, "whoam1.exe", {"fuzziness": "AUTO", "max_expansions": 10}) | KEEP process.name`, `[["whoami.exe"]]`, "")
+	// multi-valued fields match on any value
+	checkRows(t, e, `FROM logs-* | WHERE event.category : "authentication" | STATS n = COUNT(*)`, `[[5]]`, "")
+	checkErr(t, e, `FROM logs-* | WHERE KQL("user.name: (a or")`, "verification_exception", "Found 1 problem\nline 1:21: Invalid KQL query [user.name: (a or]: KQLSyntaxError: Expected value but end of input found.")
+	checkErr(t, e, `FROM logs-* | WHERE KQL(user.name)`, "verification_exception", "Found 1 problem\nline 1:21: first argument of [KQL(user.name)] must be a constant string, found [user.name]")
+	checkErr(t, e, `FROM logs-* | WHERE MATCH(user.name, "x", {"nope": 1})`, "verification_exception", "Found 1 problem\nline 1:43: Invalid option [nope] in [MATCH(user.name, \"x\", {\"nope\": 1})], expected one of [analyzer, auto_generate_synonyms_phrase_query, boost, fuzziness, fuzzy_transpositions, lenient, max_expansions, minimum_should_match, operator, prefix_length]")
+	checkErr(t, e, `FROM logs-* | WHERE process.pid : "x"`, "verification_exception", "Found 1 problem\nline 1:21: second argument of [process.pid : \"x\"] cannot be converted to [long], found value [\"x\"]")
+	checkErr(t, e, `FROM logs-* | WHERE LENGTH(user.name) : "x"`, "parsing_exception", "line 1:39: mismatched input ':' expecting {<EOF>, '|', 'and', 'or', '==', '!=', '<', '<=', '>', '>='}")
+	checkErr(t, e, `FROM logs-* | WHERE QSTR("user.name:x")`, "verification_exception", "Found 1 problem\nline 1:21: the sandbox does not support the full-text function [QSTR]")
+	checkErr(t, e, `ROW a = {"x": 1}`, "verification_exception", "Found 1 problem\nline 1:9: a map of options [{\"x\": 1}] is only allowed as a function's last argument")
+}

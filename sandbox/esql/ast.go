@@ -171,3 +171,10 @@ type grokCmd struct {
 	x    expr
 	prog *grokProgram
 }
+
+// mapExpr is a function's options, {"name": constant, ...}.
+type mapExpr struct {
+	at
+	keys []string
+	vals []*litExpr
+}

@@ -132,7 +132,12 @@ func (c *compiler) compile(e expr, cols []column) (*cexpr, *verr) {
 			return nil, vfail(x.pos, "Unsupported conversion to type [%s]", x.typ)
 		}
 		return c.convert(x.pos, a, fn)
+	case *mapExpr:
+		return nil, vfail(x.pos, "a map of options [%s] is only allowed as a function's last argument", c.text(x))
 	case *callExpr:
+		if fullTextFuncs[x.name] {
+			return c.compileFullText(x, cols)
+		}
 		if aggFuncs[x.name] {
 			return c.compileAgg(x, cols)
 		}

@@ -129,7 +129,6 @@ func TestErrors(t *testing.T) {
 		{`FROM logs-* | EVAL c = COUNT(*)`, "verification_exception", "Found 1 problem\nline 1:24: aggregate function [COUNT(*)] not allowed outside STATS command"},
 		{`FROM logs-* | STATS x = user.name`, "verification_exception", "Found 1 problem\nline 1:25: column [user.name] must appear in the STATS BY clause or be used in an aggregate function"},
 		{`FROM logs-* | KEEP nope.*`, "verification_exception", "Found 1 problem\nline 1:20: No matches found for pattern [nope.*]"},
-		{`FROM logs-* | WHERE user.name : "x"`, "parsing_exception", "line 1:31: the sandbox does not support the match operator [:]"},
 		{`FROM logs-* | WHERE LENGTH(process.pid) > 1`, "verification_exception", "Found 1 problem\nline 1:21: first argument of [LENGTH(process.pid)] must be [keyword or text], found value [process.pid] type [long]"},
 		{`FROM logs-* | WHERE ?x == 1`, "parsing_exception", "line 1:21: Unknown query parameter [x]"},
 		{`FROM logs-* | EVAL x = 1 $`, "parsing_exception", "line 1:26: token recognition error at: '$'"},

@@ -710,8 +710,6 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 			}
 			return mvOf(vs[start:min(end+1, n)])
 		}}, nil
-	case "KQL", "QSTR", "MATCH", "MATCH_PHRASE", "MULTI_MATCH", "TERM":
-		return nil, vfail(pos, "the sandbox does not support the full-text function [%s]", x.name)
 	}
 	return nil, vfail(pos, "Unknown function [%s]", strings.ToLower(x.name))
 }

@@ -501,7 +501,19 @@ func (p *parser) parseComparison() expr {
 		p.fail(p.tok.pos, "mismatched input '=' expecting {<EOF>, '|', 'and', 'or', '==', '!=', '<', '<=', '>', '>=', ...} (use == to compare)")
 	}
 	if p.tok.op(":") {
-		p.fail(p.tok.pos, "the sandbox does not support the match operator [:]")
+		// field : "query" is MATCH(field, "query")
+		id, ok := l.(*identExpr)
+		if !ok {
+			p.mismatch("{<EOF>, '|', 'and', 'or', '==', '!=', '<', '<=', '>', '>='}")
+		}
+		p.advance()
+		r := p.parseAdd()
+		if _, lit := r.(*litExpr); !lit {
+			s, _ := r.span()
+			p.fail(s, "the match operator [:] takes a constant query, found [%s]", p.q[s:spanEnd(r)])
+		}
+		c := &callExpr{at: join(l, r), name: "MATCH", args: []expr{id, r}}
+		return c
 	}
 	return l
 }
@@ -646,6 +658,10 @@ func (p *parser) parsePrimary() expr {
 			x = inner
 			break
 		}
+		if t.s == "{" {
+			x = p.parseMap()
+			break
+		}
 		if t.s == "[" {
 			p.advance()
 			var vals []any
@@ -763,4 +779,36 @@ func intLit(i int64) *litExpr {
 		return &litExpr{val: i, typ: "long"}
 	}
 	return &litExpr{val: i, typ: "integer"}
+}
+
+func spanEnd(e expr) int {
+	_, end := e.span()
+	return end
+}
+
+// parseMap reads a function's options: {"key": constant, ...}.
+func (p *parser) parseMap() expr {
+	t := p.advance()
+	m := &mapExpr{}
+	m.pos = t.pos
+	for !p.tok.op("}") {
+		if p.tok.kind != tStr {
+			p.mismatch("QUOTED_STRING")
+		}
+		m.keys = append(m.keys, p.advance().s)
+		p.expectOp(":")
+		v := p.parseUnary()
+		l, ok := v.(*litExpr)
+		if !ok {
+			s, _ := v.span()
+			p.fail(s, "option values must be constants")
+		}
+		m.vals = append(m.vals, l)
+		if !p.tok.op(",") {
+			break
+		}
+		p.advance()
+	}
+	m.end = p.expectOp("}").end
+	return m
 }
