@@ -105,3 +105,29 @@ func TestFullText(t *testing.T) {
 	checkErr(t, e, `FROM logs-* | WHERE QSTR("user.name:x")`, "verification_exception", "Found 1 problem\nline 1:21: the sandbox does not support the full-text function [QSTR]")
 	checkErr(t, e, `ROW a = {"x": 1}`, "verification_exception", "Found 1 problem\nline 1:9: a map of options [{\"x\": 1}] is only allowed as a function's last argument")
 }
+
+func TestInlineStats(t *testing.T) {
+	e := testEngine()
+	checkRows(t, e, `FROM logs-system.auth-* | KEEP @timestamp, user.name, event.outcome | INLINE STATS fails = COUNT(*) WHERE event.outcome == "failure" BY user.name | WHERE fails > 1 | KEEP user.name, fails, event.outcome`,
+		`[["svc-backup",2,"failure"],["svc-backup",2,"failure"],["svc-backup",2,"success"]]`, "user.name:keyword,fails:long,event.outcome:keyword")
+	checkRows(t, e, `FROM logs-system.auth-* | KEEP user.name, source.port | INLINESTATS total = COUNT(*), max_port = MAX(source.port) | LIMIT 2`,
+		`[["admin",40000,5,40005],["root",40001,5,40005]]`, "user.name:keyword,source.port:long,total:long,max_port:long")
+	// the group columns move to the end, after the aggregates
+	checkRows(t, e, `FROM logs-system.auth-* | KEEP user.name, event.outcome | INLINE STATS n = COUNT(*) BY user.name, o = TO_UPPER(event.outcome) | LIMIT 1`,
+		`[["failure",1,"admin","FAILURE"]]`, "event.outcome:keyword,n:long,user.name:keyword,o:keyword")
+	checkErr(t, e, `FROM logs-* | INLINE x`, "parsing_exception", "line 1:22: mismatched input 'x' expecting 'stats'")
+	checkErr(t, e, `FROM logs-* | INLINE STATS n = COUNT(nope)`, "verification_exception", "Found 1 problem\nline 1:38: Unknown column [nope]")
+}
+
+func TestMoreFunctions(t *testing.T) {
+	e := testEngine()
+	checkRows(t, e, `ROW u = "a%20b+c%2Fd", b = "aGVsbG8=", n = 3
+| EVAL d = URL_DECODE(u), e = URL_ENCODE("a b/c"), ec = URL_ENCODE_COMPONENT("a b/c"), f = FROM_BASE64(b), g = TO_BASE64("hello"), s = CONCAT("[", SPACE(n), "]")
+| DROP u, b, n`, `[["a b c/d","a+b%2Fc","a%20b%2Fc","hello","aGVsbG8=","[   ]"]]`, "d:keyword,e:keyword,ec:keyword,f:keyword,g:keyword,s:keyword")
+	checkRows(t, e, `ROW a = ["x", "y", "z"] | EVAL yes = MV_CONTAINS(a, ["z", "x"]), no = MV_CONTAINS(a, "w"), none = MV_CONTAINS(a, null) | DROP a`, `[[true,false,true]]`, "")
+	r, err := e.Query(Request{Query: `ROW b = "%%%" | EVAL d = FROM_BASE64(b)`})
+	if err != nil || mustJSON(r.Values) != `[["%%%",null]]` || len(r.Warnings) != 1 || !strings.HasPrefix(r.Warnings[0], "Line 1:26: java.lang.IllegalArgumentException") {
+		t.Errorf("bad base64: %v %v %v", r, err, r.Warnings)
+	}
+	checkErr(t, e, `ROW a = 1 | EVAL b = URL_DECODE(a)`, "verification_exception", "Found 1 problem\nline 1:22: first argument of [URL_DECODE(a)] must be [keyword or text], found value [a] type [integer]")
+}

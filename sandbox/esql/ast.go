@@ -178,3 +178,9 @@ type mapExpr struct {
 	keys []string
 	vals []*litExpr
 }
+
+// inlineStatsCmd is INLINE STATS (and the older INLINESTATS): the stats of
+// each row's group, added to the row.
+type inlineStatsCmd struct {
+	statsCmd
+}

@@ -39,6 +39,8 @@ func (r *run) apply(cmd command, t *table, maxLimit int) (*table, *verr) {
 		return t, nil
 	case *statsCmd:
 		return r.stats(c, t)
+	case *inlineStatsCmd:
+		return r.inlineStats(c, t)
 	case *sortCmd:
 		type key struct {
 			ce       *cexpr
@@ -383,4 +385,85 @@ func (c *compiler) aggResultType(i int, specs []*aggSpec) string {
 		return "long"
 	}
 	return ""
+}
+
+// inlineStats keeps every row and adds its group's aggregates: the
+// columns STATS would give (aggregates, then groups) replace the row's
+// columns of the same names, at the end, as Elasticsearch orders them.
+func (r *run) inlineStats(c *inlineStatsCmd, t *table) (*table, *verr) {
+	st, err := r.stats(&c.statsCmd, t)
+	if err != nil {
+		return nil, err
+	}
+	comp := r.compiler()
+	var keys []*cexpr
+	for _, b := range c.by {
+		ce, err := comp.compile(b.x, t.cols)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, ce)
+	}
+	keyOf := func(vals []any) string {
+		var b strings.Builder
+		for _, v := range vals {
+			fmt.Fprintf(&b, "%T:%v|", hashKey(v), hashKey(v))
+		}
+		return b.String()
+	}
+	// the group columns of the stats table, by BY position
+	nAgg := len(st.cols) - len(c.by)
+	byName := map[string]int{}
+	for i, col := range st.cols {
+		byName[col.name] = i
+	}
+	byIdx := make([]int, len(c.by))
+	for i, b := range c.by {
+		byIdx[i] = byName[b.name]
+	}
+	groups := map[string][]any{}
+	for _, row := range st.rows {
+		kv := make([]any, len(byIdx))
+		for i, j := range byIdx {
+			kv[i] = row[j]
+		}
+		groups[keyOf(kv)] = row
+	}
+	drop := map[string]bool{}
+	for _, col := range st.cols {
+		drop[col.name] = true
+	}
+	out := &table{}
+	var keep []int
+	for i, col := range t.cols {
+		if !drop[col.name] {
+			keep = append(keep, i)
+			out.cols = append(out.cols, col)
+		}
+	}
+	out.cols = append(out.cols, st.cols...)
+	for _, row := range t.rows {
+		kv := make([]any, len(keys))
+		for i, k := range keys {
+			kv[i] = k.f(row)
+		}
+		nr := make([]any, 0, len(out.cols))
+		for _, i := range keep {
+			nr = append(nr, row[i])
+		}
+		if g, ok := groups[keyOf(kv)]; ok {
+			nr = append(nr, g...)
+		} else {
+			// a multi-valued key was fanned out into several groups
+			stats := make([]any, len(st.cols))
+			for i, j := range byIdx {
+				if j >= nAgg {
+					stats[j] = kv[i]
+				}
+			}
+			nr = append(nr, stats...)
+		}
+		out.rows = append(out.rows, nr)
+	}
+	return out, nil
 }

@@ -4,10 +4,12 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"math"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -709,6 +711,72 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 				return nil
 			}
 			return mvOf(vs[start:min(end+1, n)])
+		}}, nil
+	case "URL_DECODE", "FROM_BASE64":
+		if err := checks(1, 1, str); err != nil {
+			return nil, err
+		}
+		return c.scalar(pos, "keyword", args, func(v []any) any {
+			var out string
+			var err error
+			if x.name == "URL_DECODE" {
+				out, err = url.QueryUnescape(S(v[0]))
+			} else {
+				var b []byte
+				b, err = base64.StdEncoding.DecodeString(S(v[0]))
+				out = string(b)
+			}
+			if err != nil {
+				c.warn(pos, "java.lang.IllegalArgumentException: "+err.Error())
+				return nil
+			}
+			return out
+		}), nil
+	case "URL_ENCODE", "URL_ENCODE_COMPONENT", "TO_BASE64":
+		if err := checks(1, 1, str); err != nil {
+			return nil, err
+		}
+		return c.scalar(pos, "keyword", args, func(v []any) any {
+			switch x.name {
+			case "URL_ENCODE":
+				return url.QueryEscape(S(v[0]))
+			case "URL_ENCODE_COMPONENT":
+				return strings.ReplaceAll(url.QueryEscape(S(v[0])), "+", "%20")
+			}
+			return base64.StdEncoding.EncodeToString([]byte(S(v[0])))
+		}), nil
+	case "SPACE":
+		if err := checks(1, 1, num); err != nil {
+			return nil, err
+		}
+		return c.scalar(pos, "keyword", args, func(v []any) any {
+			n := I(v[0])
+			if n < 0 || n > 1<<20 {
+				c.warn(pos, "java.lang.IllegalArgumentException: Number parameter cannot be negative or too large")
+				return nil
+			}
+			return strings.Repeat(" ", int(n))
+		}), nil
+	case "MV_CONTAINS":
+		if err := checks(2, 2); err != nil {
+			return nil, err
+		}
+		if !comparable(args[0].typ, args[1].typ) {
+			return nil, vfail(pos, "second argument of [%s] must be [%s], found value [%s] type [%s]", c.text(x), args[0].typ, c.text(x.args[1]), args[1].typ)
+		}
+		super, sub := args[0], args[1]
+		return &cexpr{typ: "boolean", f: func(r []any) any {
+			want := values(sub.f(r))
+			have := map[any]bool{}
+			for _, h := range values(super.f(r)) {
+				have[hashKey(h)] = true
+			}
+			for _, w := range want {
+				if !have[hashKey(w)] {
+					return false
+				}
+			}
+			return true
 		}}, nil
 	}
 	return nil, vfail(pos, "Unknown function [%s]", strings.ToLower(x.name))

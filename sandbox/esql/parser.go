@@ -100,9 +100,9 @@ func (p *parser) atEnd() bool { return p.tok.kind == tEOF }
 var sourceCommandsUnsupported = map[string]bool{"SHOW": true, "EXPLAIN": true, "METRICS": true, "TS": true, "META": true}
 
 var processingUnsupported = map[string]bool{
-	"ENRICH": true, "LOOKUP": true, "INLINESTATS": true, "CHANGE_POINT": true,
+	"ENRICH": true, "LOOKUP": true, "CHANGE_POINT": true,
 	"FORK": true, "COMPLETION": true, "SAMPLE": true, "RERANK": true, "JOIN": true, "LEFT": true,
-	"RIGHT": true, "FUSE": true, "INSIST": true, "INLINE": true,
+	"RIGHT": true, "FUSE": true, "INSIST": true,
 }
 
 func (p *parser) parseProcessing() command {
@@ -121,18 +121,17 @@ func (p *parser) parseProcessing() command {
 		return &evalCmd{cmdAt{t.pos}, p.parseAssigns(false)}
 	case "STATS":
 		p.advance()
-		c := &statsCmd{cmdAt: cmdAt{t.pos}}
-		if !p.tok.is("BY") && !p.tok.op("|") && !p.atEnd() {
-			c.aggs = p.parseAssigns(true)
+		return p.parseStats(t)
+	case "INLINESTATS":
+		p.advance()
+		return &inlineStatsCmd{*p.parseStats(t)}
+	case "INLINE":
+		p.advance()
+		if !p.tok.is("STATS") {
+			p.mismatch("'stats'")
 		}
-		if p.tok.is("BY") {
-			p.advance()
-			c.by = p.parseAssigns(false)
-		}
-		if len(c.aggs) == 0 && len(c.by) == 0 {
-			p.fail(t.pos, "At least one aggregation or grouping expression required in [%s]", strings.TrimSpace(p.q[t.pos:p.tok.pos]))
-		}
-		return c
+		p.advance()
+		return &inlineStatsCmd{*p.parseStats(t)}
 	case "SORT":
 		p.advance()
 		c := &sortCmd{cmdAt: cmdAt{t.pos}}
@@ -811,4 +810,20 @@ func (p *parser) parseMap() expr {
 	}
 	m.end = p.expectOp("}").end
 	return m
+}
+
+// parseStats reads what follows STATS: aggregates, then BY groups.
+func (p *parser) parseStats(t token) *statsCmd {
+	c := &statsCmd{cmdAt: cmdAt{t.pos}}
+	if !p.tok.is("BY") && !p.tok.op("|") && !p.atEnd() {
+		c.aggs = p.parseAssigns(true)
+	}
+	if p.tok.is("BY") {
+		p.advance()
+		c.by = p.parseAssigns(false)
+	}
+	if len(c.aggs) == 0 && len(c.by) == 0 {
+		p.fail(t.pos, "At least one aggregation or grouping expression required in [%s]", strings.TrimSpace(p.q[t.pos:p.tok.pos]))
+	}
+	return c
 }
