@@ -131,3 +131,15 @@ func TestMoreFunctions(t *testing.T) {
 	}
 	checkErr(t, e, `ROW a = 1 | EVAL b = URL_DECODE(a)`, "verification_exception", "Found 1 problem\nline 1:22: first argument of [URL_DECODE(a)] must be [keyword or text], found value [a] type [integer]")
 }
+
+func TestSourceAndJSONExtract(t *testing.T) {
+	e := testEngine()
+	checkRows(t, e, `FROM logs-endpoint.events.process-* METADATA _source | WHERE process.pid == 4300 | EVAL n = JSON_EXTRACT(_source, "$.process.parent.name"), a = JSON_EXTRACT(_source, "process.args[1]"), u = JSON_EXTRACT(_source, "user") | KEEP n, a, u`,
+		`[["powershell.exe","/all","{\"domain\":\"CORP\",\"name\":\"jdoe\"}"]]`, "n:keyword,a:keyword,u:keyword")
+	checkRows(t, e, `FROM logs-system.auth-* METADATA _source | KEEP _source | LIMIT 1`,
+		`[[{"@timestamp":"2026-12-07T10:00:00Z","event":{"action":"logon","category":["authentication"],"outcome":"failure"},"host":{"ip":["10.0.0.1","198.51.100.7"],"name":"vpn-gw-01"},"message":"authentication failure for admin","source":{"ip":"203.0.113.45","port":40000},"user":{"name":"admin"}}]]`, "_source:_source")
+	checkRows(t, e, `ROW j = "{\"a\": {\"b\": [1, 2.5, true]}}" | EVAL x = JSON_EXTRACT(j, "a.b[1]"), y = JSON_EXTRACT(j, "$['a']"), z = JSON_EXTRACT(j, "a.nope") | DROP j`,
+		`[["2.5","{\"b\":[1,2.5,true]}",null]]`, "")
+	checkErr(t, e, `ROW a = 1 | EVAL b = JSON_EXTRACT(a, "x")`, "verification_exception", "Found 1 problem\nline 1:22: first argument of [JSON_EXTRACT(a, \"x\")] must be [keyword, text or _source], found value [a] type [integer]")
+	checkErr(t, e, `FROM logs-* METADATA _source | WHERE LENGTH(_source) > 1`, "verification_exception", "Found 1 problem\nline 1:38: first argument of [LENGTH(_source)] must be [keyword or text], found value [_source] type [_source]")
+}

@@ -182,7 +182,7 @@ func (e *Engine) Query(req Request) (res *Result, err error) {
 		typ := c.typ
 		switch typ {
 		case "integer", "long", "double", "keyword", "text", "boolean", "date", "ip", "null", "unsupported":
-		case "time_duration", "date_period":
+		case "time_duration", "date_period", "_source":
 		default:
 			typ = "unsupported"
 		}
@@ -504,7 +504,7 @@ func (r *run) from(c *fromCmd, req Request) (*table, *verr) {
 	var metas []string
 	for _, m := range c.metadata {
 		switch m.pattern {
-		case "_id", "_index", "_version", "_score", "_ignored", "_index_mode":
+		case "_id", "_index", "_version", "_score", "_ignored", "_index_mode", "_source":
 			metas = append(metas, m.pattern)
 		default:
 			return nil, vfail(m.pos, "unsupported metadata field [%s]", m.pattern)
@@ -557,6 +557,8 @@ func (r *run) from(c *fromCmd, req Request) (*table, *verr) {
 			typ = "double"
 		case "_ignored":
 			typ = "keyword"
+		case "_source":
+			typ = "_source"
 		}
 		t.cols = append(t.cols, column{m, typ})
 	}
@@ -583,6 +585,8 @@ func (r *run) from(c *fromCmd, req Request) (*table, *verr) {
 					v = int64(1)
 				case "_score":
 					v = 0.0
+				case "_source":
+					v = sourceOf(d.raw)
 				}
 				row[len(fields)+j] = v
 			}

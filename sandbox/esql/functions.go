@@ -712,6 +712,8 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 			}
 			return mvOf(vs[start:min(end+1, n)])
 		}}, nil
+	case "JSON_EXTRACT":
+		return c.compileJSONExtract(x, args)
 	case "URL_DECODE", "FROM_BASE64":
 		if err := checks(1, 1, str); err != nil {
 			return nil, err
