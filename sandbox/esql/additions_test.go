@@ -143,3 +143,24 @@ func TestSourceAndJSONExtract(t *testing.T) {
 	checkErr(t, e, `ROW a = 1 | EVAL b = JSON_EXTRACT(a, "x")`, "verification_exception", "Found 1 problem\nline 1:22: first argument of [JSON_EXTRACT(a, \"x\")] must be [keyword, text or _source], found value [a] type [integer]")
 	checkErr(t, e, `FROM logs-* METADATA _source | WHERE LENGTH(_source) > 1`, "verification_exception", "Found 1 problem\nline 1:38: first argument of [LENGTH(_source)] must be [keyword or text], found value [_source] type [_source]")
 }
+
+func TestLuceneRegexp(t *testing.T) {
+	for _, c := range []struct{ in, out string }{
+		{`a++`, `(?:a+)+`},
+		{`\w++\}`, `(?:\w+)+\}`},
+		{`*sh.{1,2}-c*`, `\*sh.{1,2}-c*`},
+		{`(?i)x`, `(?:\?i)x`},
+		{`^a$`, `\^a\$`},
+		{`"a.b"*`, `(?:a\.b)*`},
+		{`[^a-z\]]{2}\d`, `[^a-z\]]{2}\d`},
+		{`(ab|c)+*`, `(?:(?:ab|c)+)*`},
+		{`a{x`, `a\{x`},
+	} {
+		if got := luceneToGo(c.in); got != c.out {
+			t.Errorf("%s: got %s, want %s", c.in, got, c.out)
+		}
+	}
+	e := testEngine()
+	checkRows(t, e, `ROW s = ["${jndi`+"`"+`x}", "^x$", "?ix", "sh -c"] | MV_EXPAND s | WHERE s RLIKE """\$\{(\w++`+"`"+`){1,}\w++\}""" OR s RLIKE "^x$" OR s RLIKE "(?i)x" OR s RLIKE "*sh.{1,2}-c*"`,
+		`[["${jndi`+"`"+`x}"],["^x$"],["?ix"]]`, "")
+}

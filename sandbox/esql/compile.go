@@ -418,7 +418,7 @@ func (c *compiler) compileLike(x *likeExpr, cols []column) (*cexpr, *verr) {
 	for _, p := range x.patterns {
 		src := wildcardToRegexp(p)
 		if x.rlike {
-			src = "(?s)^(?:" + p + ")$"
+			src = "(?s)^(?:" + luceneToGo(p) + ")$"
 		}
 		re, rerr := regexp.Compile(src)
 		if rerr != nil {
