@@ -15,7 +15,7 @@ var bounds = regexp.MustCompile(`^\{\d+(,\d*)?\}$`)
 // other (a++ is (a+)+), and one with nothing to repeat is a literal.
 func luceneToGo(p string) string {
 	var b strings.Builder
-	atom := -1     // where the last atom starts in b; -1: none to repeat
+	atom := -1 // where the last atom starts in b; -1: none to repeat
 	repeated := false
 	var groups []int // where each open group starts in b
 	for i := 0; i < len(p); i++ {
