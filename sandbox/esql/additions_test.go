@@ -164,3 +164,27 @@ func TestLuceneRegexp(t *testing.T) {
 	checkRows(t, e, `ROW s = ["${jndi`+"`"+`x}", "^x$", "?ix", "sh -c"] | MV_EXPAND s | WHERE s RLIKE """\$\{(\w++`+"`"+`){1,}\w++\}""" OR s RLIKE "^x$" OR s RLIKE "(?i)x" OR s RLIKE "*sh.{1,2}-c*"`,
 		`[["${jndi`+"`"+`x}"],["^x$"],["?ix"]]`, "")
 }
+
+func TestEnrichLookupShow(t *testing.T) {
+	src := testSource()
+	src["host_criticality"] = []map[string]any{
+		{"host": map[string]any{"name": "WS-0142"}, "criticality": "high", "owner": "it"},
+		{"host": map[string]any{"name": "vpn-gw-01"}, "criticality": "critical"},
+		{"host": map[string]any{"name": "vpn-gw-01"}, "criticality": "medium"},
+	}
+	e := &Engine{Source: src, Clock: func() time.Time { return testNow }}
+	checkRows(t, e, `FROM logs-endpoint.events.process-*, logs-network_traffic.dns-* | STATS n = COUNT(*) BY host.name | LOOKUP JOIN host_criticality ON host.name | SORT n`,
+		`[[8,"WS-0142","high","it"]]`, "n:long,host.name:keyword,criticality:keyword,owner:keyword")
+	// several matches give several rows; no match keeps nulls
+	checkRows(t, e, `ROW host.name = ["x"] | EVAL host.name = "vpn-gw-01" | LOOKUP JOIN host_criticality ON host.name | KEEP criticality | SORT criticality`,
+		`[["critical"],["medium"]]`, "")
+	checkRows(t, e, `ROW host.name = "nope", owner = "me" | LOOKUP JOIN host_criticality ON host.name`, `[["nope",null,null]]`, "host.name:keyword,criticality:keyword,owner:keyword")
+	checkErr(t, e, "FROM logs-*\n| LOOKUP JOIN nope ON host.name", "verification_exception", "Found 1 problem\nline 2:15: Unknown index [nope]")
+	checkErr(t, e, `FROM logs-* | LOOKUP JOIN host_criticality ON user.name`, "verification_exception", "Found 1 problem\nline 1:47: Unknown column [user.name] in right side of join")
+	checkErr(t, e, `ROW host.name = 1 | LOOKUP JOIN host_criticality ON host.name`, "verification_exception", "Found 1 problem\nline 1:53: JOIN left field [host.name] of type [INTEGER] is incompatible with right field [host.name] of type [KEYWORD]")
+	checkErr(t, e, `FROM logs-* | LOOKUP host_criticality ON host.name`, "parsing_exception", "line 1:22: mismatched input 'host_criticality' expecting 'join'")
+	checkErr(t, e, "FROM logs-*\n| ENRICH threat-intel ON destination.ip WITH t = threat.indicator.type, x\n| KEEP t", "verification_exception", "Found 1 problem\nline 2:10: cannot find enrich policy [threat-intel]")
+	checkErr(t, e, `FROM logs-* | ENRICH p ON`, "parsing_exception", "line 1:26: mismatched input '<EOF>' expecting {UNQUOTED_IDENTIFIER, QUOTED_IDENTIFIER}")
+	checkRows(t, e, `SHOW INFO | KEEP version`, `[["9.2.0"]]`, "version:keyword")
+	checkErr(t, e, `SHOW FUNCTIONS`, "parsing_exception", "line 1:6: mismatched input 'FUNCTIONS' expecting 'info'")
+}

@@ -184,3 +184,23 @@ type mapExpr struct {
 type inlineStatsCmd struct {
 	statsCmd
 }
+
+// enrichCmd is ENRICH policy [ON field] [WITH ...]; the sandbox has no
+// enrich policies, so it answers as Elasticsearch does for a missing one.
+type enrichCmd struct {
+	cmdAt
+	policy    string
+	policyPos int
+}
+
+// lookupJoinCmd is LOOKUP JOIN index ON field, ...: a left join with the
+// documents of a lookup index.
+type lookupJoinCmd struct {
+	cmdAt
+	index    string
+	indexPos int
+	on       []token
+}
+
+// showInfoCmd is SHOW INFO.
+type showInfoCmd struct{ cmdAt }

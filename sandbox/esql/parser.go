@@ -80,6 +80,13 @@ func parse(q string, params []Param) (cmds []command, err *Error) {
 	case p.tok.is("ROW"):
 		pos := p.advance().pos
 		p.cmds = append(p.cmds, &rowCmd{cmdAt{pos}, p.parseAssigns(false)})
+	case p.tok.is("SHOW"):
+		t := p.advance()
+		if !p.tok.is("INFO") {
+			p.mismatch("'info'")
+		}
+		p.advance()
+		p.cmds = append(p.cmds, &showInfoCmd{cmdAt{t.pos}})
 	case p.tok.kind == tIdent && sourceCommandsUnsupported[strings.ToUpper(p.tok.s)]:
 		p.fail(p.tok.pos, "the sandbox does not support the [%s] command", strings.ToUpper(p.tok.s))
 	default:
@@ -97,10 +104,10 @@ func parse(q string, params []Param) (cmds []command, err *Error) {
 
 func (p *parser) atEnd() bool { return p.tok.kind == tEOF }
 
-var sourceCommandsUnsupported = map[string]bool{"SHOW": true, "EXPLAIN": true, "METRICS": true, "TS": true, "META": true}
+var sourceCommandsUnsupported = map[string]bool{"EXPLAIN": true, "METRICS": true, "TS": true, "META": true}
 
 var processingUnsupported = map[string]bool{
-	"ENRICH": true, "LOOKUP": true, "CHANGE_POINT": true,
+	"CHANGE_POINT": true,
 	"FORK": true, "COMPLETION": true, "SAMPLE": true, "RERANK": true, "JOIN": true, "LEFT": true,
 	"RIGHT": true, "FUSE": true, "INSIST": true,
 }
@@ -236,6 +243,14 @@ func (p *parser) parseProcessing() command {
 	case "GROK":
 		p.advance()
 		return p.grokParse(t)
+	case "ENRICH":
+		return p.parseEnrich(t)
+	case "LOOKUP":
+		p.advance()
+		if !p.tok.is("JOIN") {
+			p.mismatch("'join'")
+		}
+		return p.parseLookupJoin(t)
 	case "FROM", "ROW":
 		p.fail(t.pos, "mismatched input '%s' expecting {'dissect', 'drop', 'enrich', 'eval', 'grok', 'keep', 'limit', 'mv_expand', 'rename', 'sort', 'stats', 'where', 'lookup'}", t.s)
 	}
@@ -824,6 +839,64 @@ func (p *parser) parseStats(t token) *statsCmd {
 	}
 	if len(c.aggs) == 0 && len(c.by) == 0 {
 		p.fail(t.pos, "At least one aggregation or grouping expression required in [%s]", strings.TrimSpace(p.q[t.pos:p.tok.pos]))
+	}
+	return c
+}
+
+// rawWord reads an unquoted policy or index name at the current token.
+func (p *parser) rawWord(what string) (string, int) {
+	off := skipSpace(p.q, p.tok.pos)
+	start := off
+	for off < len(p.q) && isSourceChar(p.q[off]) && !strings.HasPrefix(p.q[off:], "//") && !strings.HasPrefix(p.q[off:], "/*") {
+		off++
+	}
+	if off == start {
+		p.mismatch(what)
+	}
+	p.tok = lex(p.q, off)
+	if p.tok.kind == tBad {
+		p.fail(p.tok.pos, "%s", p.tok.err)
+	}
+	return p.q[start:off], start
+}
+
+func (p *parser) parseEnrich(t token) command {
+	p.tok = lex(p.q, t.end)
+	c := &enrichCmd{cmdAt: cmdAt{t.pos}}
+	c.policy, c.policyPos = p.rawWord("ENRICH_POLICY_NAME")
+	if p.tok.is("ON") {
+		p.advance()
+		p.parseName()
+	}
+	if p.tok.is("WITH") {
+		p.advance()
+		for {
+			p.parseName()
+			if p.tok.op("=") {
+				p.advance()
+				p.parseName()
+			}
+			if !p.tok.op(",") {
+				break
+			}
+			p.advance()
+		}
+	}
+	return c
+}
+
+func (p *parser) parseLookupJoin(t token) command {
+	j := p.tok
+	p.tok = lex(p.q, j.end)
+	c := &lookupJoinCmd{cmdAt: cmdAt{t.pos}}
+	c.index, c.indexPos = p.rawWord("UNQUOTED_SOURCE")
+	p.expectKw("ON")
+	for {
+		c.on = append(c.on, p.parseName())
+		if !p.tok.op(",") {
+			break
+		}
+		p.advance()
 	}
 	return c
 }
