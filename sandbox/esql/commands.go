@@ -437,14 +437,7 @@ func (r *run) inlineStats(c *inlineStatsCmd, t *table) (*table, *verr) {
 	for _, col := range st.cols {
 		drop[col.name] = true
 	}
-	out := &table{}
-	var keep []int
-	for i, col := range t.cols {
-		if !drop[col.name] {
-			keep = append(keep, i)
-			out.cols = append(out.cols, col)
-		}
-	}
+	out, keep := columnsBut(t, drop)
 	out.cols = append(out.cols, st.cols...)
 	for _, row := range t.rows {
 		kv := make([]any, len(keys))
@@ -534,14 +527,7 @@ func (r *run) lookupJoin(c *lookupJoinCmd, t *table) (*table, *verr) {
 			names[col.name] = true
 		}
 	}
-	out := &table{}
-	var keep []int
-	for i, col := range t.cols {
-		if !names[col.name] {
-			keep = append(keep, i)
-			out.cols = append(out.cols, col)
-		}
-	}
+	out, keep := columnsBut(t, names)
 	for _, i := range add {
 		out.cols = append(out.cols, lk.cols[i])
 	}
@@ -565,4 +551,18 @@ func (r *run) lookupJoin(c *lookupJoinCmd, t *table) (*table, *verr) {
 		}
 	}
 	return out, nil
+}
+
+// columnsBut is an empty table of t's columns but those named in drop,
+// and where the kept ones are in t.
+func columnsBut(t *table, drop map[string]bool) (*table, []int) {
+	out := &table{}
+	var keep []int
+	for i, col := range t.cols {
+		if !drop[col.name] {
+			keep = append(keep, i)
+			out.cols = append(out.cols, col)
+		}
+	}
+	return out, keep
 }

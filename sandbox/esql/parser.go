@@ -108,7 +108,7 @@ var sourceCommandsUnsupported = map[string]bool{"EXPLAIN": true, "METRICS": true
 
 var processingUnsupported = map[string]bool{
 	"CHANGE_POINT": true,
-	"FORK": true, "COMPLETION": true, "SAMPLE": true, "RERANK": true, "JOIN": true, "LEFT": true,
+	"FORK":         true, "COMPLETION": true, "SAMPLE": true, "RERANK": true, "JOIN": true, "LEFT": true,
 	"RIGHT": true, "FUSE": true, "INSIST": true,
 }
 
