@@ -188,3 +188,28 @@ func TestEnrichLookupShow(t *testing.T) {
 	checkRows(t, e, `SHOW INFO | KEEP version`, `[["9.2.0"]]`, "version:keyword")
 	checkErr(t, e, `SHOW FUNCTIONS`, "parsing_exception", "line 1:6: mismatched input 'FUNCTIONS' expecting 'info'")
 }
+
+func TestJavaRegexp(t *testing.T) {
+	for _, c := range []struct{ in, out string }{
+		{`\d++x*+y?+z{2}+`, `\d+x*y?z{2}`},
+		{`a\++`, `a\++`},
+		{`[+]+`, `[+]+`},
+		{`\u0000|\h\Z`, `\x{0000}|[\t \x{A0}]\z`},
+		{`(?>ab)[]a]`, `(?:ab)[\]a]`},
+	} {
+		if got := javaToGo(c.in); got != c.out {
+			t.Errorf("%s: got %s, want %s", c.in, got, c.out)
+		}
+	}
+	e := testEngine()
+	checkRows(t, e, `ROW s = "a[12]+b" | EVAL r = REPLACE(s, """\[\d++\]""", "#")`, `[["a[12]+b","a#+b"]]`, "")
+	checkErr(t, e, `ROW s = "x" | EVAL r = REPLACE(s, "a(?!b)", "")`, "verification_exception", "Found 1 problem\nline 1:24: Invalid regex pattern [a(?!b)]: error parsing regexp: invalid or unsupported Perl syntax: `(?!`")
+}
+
+func TestMVSets(t *testing.T) {
+	e := testEngine()
+	checkRows(t, e, `ROW a = ["x", "y", "z"], b = ["z", "w", "x"] | EVAL i = MV_INTERSECTION(a, b), u = MV_UNION(a, b), n = MV_INTERSECTION(a, "q") | KEEP i, u, n`,
+		`[[["x","z"],["x","y","z","w"],null]]`, "i:keyword,u:keyword,n:keyword")
+	checkErr(t, e, `ROW a = 1 | EVAL i = MV_INTERSECTION(a, "x")`, "verification_exception", "Found 1 problem\nline 1:22: second argument of [MV_INTERSECTION(a, \"x\")] must be [integer], found value [\"x\"] type [keyword]")
+	checkRows(t, e, `FROM logs-* | WHERE MATCH(process.pid::keyword, "4200") | KEEP process.name`, `[["powershell.exe"]]`, "")
+}

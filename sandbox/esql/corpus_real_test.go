@@ -2090,7 +2090,7 @@ func ecsType(name string) string {
 		return "date"
 	case last == "ip", strings.HasSuffix(last, "_ip"), last == "ips":
 		return "ip"
-	case last == "port", last == "pid", last == "ppid", last == "bytes", last == "packets", strings.HasSuffix(last, "_tokens"), last == "status_code", last == "error_code", last == "size",
+	case last == "port", last == "pid", last == "ppid", last == "bytes", last == "packets", strings.HasSuffix(last, "_tokens"), last == "status_code", strings.HasSuffix(name, "Status.code"), last == "error_code", last == "size",
 		strings.HasSuffix(last, "_count"), last == "count", last == "exit_code", last == "duration", last == "salary",
 		last == "languages", last == "long", last == "emp_no", last == "uid", last == "gid", last == "page_count", last == "book_no":
 		return "long"
@@ -2109,7 +2109,7 @@ var (
 	litTypes  = map[string]string{"integer": "long", "long": "long", "double": "double", "boolean": "boolean", "keyword": "keyword", "date": "date", "ip": "ip"}
 )
 
-var unknownColumn = regexp.MustCompile(`^Unknown column \[([^\]*]+)\]$`)
+var unknownColumn = regexp.MustCompile(`^Unknown column \[([^\]*]+)\]( in (left|right) side of join)?$`)
 
 // runReal runs q against a realSource, giving the index each field the
 // query turns out to read, until the query runs or fails for another reason.

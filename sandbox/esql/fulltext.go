@@ -96,11 +96,14 @@ func (c *compiler) compileMatch(x *callExpr, cols []column) (*cexpr, *verr) {
 	if err := c.argCount(x, 2, 3); err != nil {
 		return nil, err
 	}
-	id, ok := x.args[0].(*identExpr)
+	_, ok := x.args[0].(*identExpr)
+	if cast, isCast := x.args[0].(*castExpr); isCast {
+		_, ok = cast.x.(*identExpr) // field::type is a field too
+	}
 	if !ok {
 		return nil, vfail(x.pos, "first argument of [%s] must be a field, found [%s]", c.text(x), c.text(x.args[0]))
 	}
-	field, err := c.compile(id, cols)
+	field, err := c.compile(x.args[0], cols)
 	if err != nil {
 		return nil, err
 	}

@@ -224,7 +224,7 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 		var re *regexp.Regexp
 		if args[1].isLit && args[1].lit != nil {
 			var err error
-			if re, err = regexp.Compile(S(args[1].lit)); err != nil {
+			if re, err = regexp.Compile(javaToGo(S(args[1].lit))); err != nil {
 				return nil, vfail(pos, "Invalid regex pattern [%s]: %v", S(args[1].lit), err)
 			}
 		}
@@ -232,7 +232,7 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 			r := re
 			if r == nil {
 				var err error
-				if r, err = regexp.Compile(S(v[1])); err != nil {
+				if r, err = regexp.Compile(javaToGo(S(v[1]))); err != nil {
 					c.warn(pos, "java.util.regex.PatternSyntaxException: "+err.Error())
 					return nil
 				}
@@ -759,6 +759,41 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 			}
 			return strings.Repeat(" ", int(n))
 		}), nil
+	case "MV_INTERSECTION", "MV_UNION":
+		if err := checks(2, 2); err != nil {
+			return nil, err
+		}
+		typ, err := c.unify(x, args[0].typ, args[1], 1)
+		if err != nil {
+			return nil, err
+		}
+		a, b, union := args[0], args[1], x.name == "MV_UNION"
+		return &cexpr{typ: typ, f: func(r []any) any {
+			av, bv := values(a.f(r)), values(b.f(r))
+			inB := map[any]bool{}
+			for _, v := range bv {
+				inB[hashKey(v)] = true
+			}
+			seen := map[any]bool{}
+			var out []any
+			add := func(v any) {
+				if k := hashKey(v); !seen[k] {
+					seen[k] = true
+					out = append(out, v)
+				}
+			}
+			for _, v := range av {
+				if union || inB[hashKey(v)] {
+					add(v)
+				}
+			}
+			if union {
+				for _, v := range bv {
+					add(v)
+				}
+			}
+			return mvOf(out)
+		}}, nil
 	case "MV_CONTAINS":
 		if err := checks(2, 2); err != nil {
 			return nil, err

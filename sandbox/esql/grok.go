@@ -146,7 +146,7 @@ func compileGrok(pattern string) (*grokProgram, error) {
 	if err != nil {
 		return nil, err
 	}
-	re, rerr := regexp.Compile(src)
+	re, rerr := regexp.Compile(javaToGo(src))
 	if rerr != nil {
 		return nil, fmt.Errorf("%v", rerr)
 	}

@@ -149,3 +149,69 @@ func classToGo(body string) string {
 	b.WriteString("]")
 	return b.String()
 }
+
+// javaToGo rewrites a Java (or Oniguruma) regular expression, as REPLACE
+// and GROK take them, into Go's syntax where the two differ only in
+// spelling: possessive quantifiers (a++) and atomic groups (?>...) match
+// as their greedy forms do on the patterns rules use, \uXXXX is \x{XXXX},
+// \h a horizontal space and \Z the end. Look-arounds stay, and Go's parser
+// refuses them with its own message.
+func javaToGo(p string) string {
+	var b strings.Builder
+	inClass := false
+	for i := 0; i < len(p); i++ {
+		ch := p[i]
+		switch {
+		case ch == '\\' && i+1 < len(p):
+			n := p[i+1]
+			switch {
+			case n == 'u' && i+5 < len(p) && isHex(p[i+2:i+6]):
+				b.WriteString(`\x{` + p[i+2:i+6] + `}`)
+				i += 5
+				continue
+			case n == 'h':
+				b.WriteString(`[\t \x{A0}]`)
+			case n == 'Z':
+				b.WriteString(`\z`)
+			default:
+				b.WriteString(p[i : i+2])
+			}
+			i++
+			continue
+		case inClass:
+			if ch == ']' {
+				inClass = false
+			}
+		case ch == '[':
+			inClass = true
+			b.WriteByte(ch)
+			// a ] first in the class is a character
+			if i+1 < len(p) && p[i+1] == '^' {
+				b.WriteByte('^')
+				i++
+			}
+			if i+1 < len(p) && p[i+1] == ']' {
+				b.WriteString(`\]`)
+				i++
+			}
+			continue
+		case ch == '+' && i > 0 && strings.IndexByte("*+?}", p[i-1]) >= 0 && (i < 2 || p[i-2] != '\\'):
+			continue // possessive: the greedy form
+		case strings.HasPrefix(p[i:], "(?>"):
+			b.WriteString("(?:")
+			i += 2
+			continue
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", rune(s[i])) {
+			return false
+		}
+	}
+	return true
+}
