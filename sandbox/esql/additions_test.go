@@ -213,3 +213,18 @@ func TestMVSets(t *testing.T) {
 	checkErr(t, e, `ROW a = 1 | EVAL i = MV_INTERSECTION(a, "x")`, "verification_exception", "Found 1 problem\nline 1:22: second argument of [MV_INTERSECTION(a, \"x\")] must be [integer], found value [\"x\"] type [keyword]")
 	checkRows(t, e, `FROM logs-* | WHERE MATCH(process.pid::keyword, "4200") | KEEP process.name`, `[["powershell.exe"]]`, "")
 }
+
+func TestSampleAndMoreFunctions(t *testing.T) {
+	e := testEngine()
+	r, err := e.Query(Request{Query: `FROM logs-* | SAMPLE 0.5 | STATS n = COUNT(*)`})
+	if err != nil || r.Values[0][0].(int64) > 13 {
+		t.Errorf("sample: %v %v", r, err)
+	}
+	checkErr(t, e, `FROM logs-* | SAMPLE 1.5`, "parsing_exception", "line 1:22: invalid value for SAMPLE probability [1.5], expecting a number between 0 and 1, exclusive")
+	checkRows(t, e, `ROW ip = "192.168.1.77", ip6 = "2001:db8::ff00:42:8329" | EVAL p = IP_PREFIX(TO_IP(ip), 24, 0), p6 = IP_PREFIX(TO_IP(ip6), 0, 32) | DROP ip, ip6`,
+		`[["192.168.1.0","2001:db8::"]]`, "p:ip,p6:ip")
+	checkRows(t, e, `ROW d = TO_DATETIME("2024-03-01T00:00:00Z") | EVAL dn = DAY_NAME(d), mn = MONTH_NAME(d) | DROP d`, `[["Friday","March"]]`, "")
+	checkRows(t, e, `ROW a = ["x", "y", "z"], b = ["1", "2"] | EVAL z = MV_ZIP(a, b, "-"), p = MV_PERCENTILE([1, 2, 3, 4, 5], 50) | KEEP z, p`, `[[["x-1","y-2","z"],3]]`, "z:keyword,p:integer")
+	checkRows(t, e, `ROW x = 1.0 | EVAL h = HYPOT(3, 4), c = COPY_SIGN(x, -2), t = TANH(0), d = ROUND(TO_DEGREES(PI()))`, `[[1,5,-1,0,180]]`, "")
+	checkErr(t, e, `FROM logs-* | STATS c = COUNT(*) BY CATEGORIZE(message)`, "verification_exception", "Found 1 problem\nline 1:37: the sandbox does not support the function [categorize]")
+}

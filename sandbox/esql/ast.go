@@ -204,3 +204,9 @@ type lookupJoinCmd struct {
 
 // showInfoCmd is SHOW INFO.
 type showInfoCmd struct{ cmdAt }
+
+// sampleCmd is SAMPLE p: each row kept with probability p.
+type sampleCmd struct {
+	cmdAt
+	p float64
+}

@@ -2,6 +2,7 @@ package esql
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strings"
 )
@@ -155,6 +156,14 @@ func (r *run) apply(cmd command, t *table, maxLimit int) (*table, *verr) {
 		return r.dissect(c, t)
 	case *grokCmd:
 		return r.grok(c, t)
+	case *sampleCmd:
+		out := &table{cols: t.cols}
+		for _, row := range t.rows {
+			if rand.Float64() < c.p {
+				out.rows = append(out.rows, row)
+			}
+		}
+		return out, nil
 	case *enrichCmd:
 		return nil, vfail(c.policyPos, "cannot find enrich policy [%s]", c.policy)
 	case *lookupJoinCmd:

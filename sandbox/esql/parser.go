@@ -107,8 +107,7 @@ func (p *parser) atEnd() bool { return p.tok.kind == tEOF }
 var sourceCommandsUnsupported = map[string]bool{"EXPLAIN": true, "METRICS": true, "TS": true, "META": true}
 
 var processingUnsupported = map[string]bool{
-	"CHANGE_POINT": true,
-	"FORK":         true, "COMPLETION": true, "SAMPLE": true, "RERANK": true, "JOIN": true, "LEFT": true,
+	"CHANGE_POINT": true, "FORK": true, "COMPLETION": true, "RERANK": true, "JOIN": true, "LEFT": true,
 	"RIGHT": true, "FUSE": true, "INSIST": true,
 }
 
@@ -245,6 +244,18 @@ func (p *parser) parseProcessing() command {
 		return p.grokParse(t)
 	case "ENRICH":
 		return p.parseEnrich(t)
+	case "SAMPLE":
+		p.advance()
+		v := p.tok
+		if v.kind != tDec && v.kind != tInt {
+			p.mismatch("DECIMAL_LITERAL")
+		}
+		p.advance()
+		f, err := strconv.ParseFloat(v.s, 64)
+		if err != nil || f <= 0 || f >= 1 {
+			p.fail(v.pos, "invalid value for SAMPLE probability [%s], expecting a number between 0 and 1, exclusive", v.s)
+		}
+		return &sampleCmd{cmdAt{t.pos}, f}
 	case "LOOKUP":
 		p.advance()
 		if !p.tok.is("JOIN") {
