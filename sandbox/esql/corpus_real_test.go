@@ -27,12 +27,22 @@ import (
 // pipeline, so instead the measurement gives the index and the fields and
 // lets every command and function be checked. ENRICH policies and lookup
 // indices are not supplied beyond what the query names: a missing policy
-// counts as a failure.
+// counts as a failure. A lookup index is supplied like any other, with the
+// join fields on both sides; a field compared with a literal of another
+// type takes the literal's type (the guess from its name was wrong).
 //
 // Measured BEFORE the engine work that followed this corpus: 91 queries,
 // 72 parse, 64 run. (Over every rule of that commit: 212 rules, 164 parse,
 // 126 run; 154 ES|QL hunting queries, 140 parse, 137 run; taken with
 // TestRealCorpusFile.)
+//
+// AFTER (GROK, KQL/MATCH/:, INLINE STATS, LOOKUP JOIN, ENRICH's error,
+// METADATA _source with JSON_EXTRACT, Lucene and Java regex spellings,
+// a.`b` names, more functions): 88 parse, 86 run; all 212 rules: 204
+// parse, 196 run; 154 hunting queries: 148 parse, 144 run. What still
+// fails: COMPLETION (an LLM call), geo functions, ENRICH policies the
+// sandbox does not have, a regex look-ahead, and published queries with
+// syntax errors Elasticsearch rejects too (a trailing "or", now(-)).
 var realCorpus = []string{
 	// Elastic ES|QL reference documentation (command and function pages)
 	`FROM employees
@@ -2042,8 +2052,8 @@ not (process.executable like "/lib/*" or process.executable like "/usr/lib/*")
 
 // realFloor is what the engine reaches on realCorpus; it may rise, never fall.
 const (
-	realParseFloor = 76
-	realRunFloor   = 67
+	realParseFloor = 88
+	realRunFloor   = 86
 )
 
 // realSource answers every index pattern a query names with one index
