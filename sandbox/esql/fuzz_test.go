@@ -25,6 +25,8 @@ func FuzzQuery(f *testing.F) {
 		`FROM logs-* METADATA _source | STATS v = VALUES(_source), c = COUNT_DISTINCT(_source) BY _source | SORT _source | EVAL j = JSON_EXTRACT(_source, "a[0]")`,
 		`FROM logs-* | GROK message "(?<a.b>%{WORD:c:int}) %{DATA:a.b}" | INLINE STATS n = COUNT(*) BY c | WHERE KQL("c > 1") AND a.b : "x"`,
 		`ROW a = ["x", null] | EVAL b = MATCH(a, "x", {"fuzziness": 2, "operator": "and"}), c = MV_CONTAINS(a, a)`,
+		`ROW s = "a[1]" | WHERE s RLIKE "(a|"[")++[^]]{1,}\d*+" | EVAL r = REPLACE(s, "(?>a)\u0041\h++", "x"), z = MV_ZIP(["a"], s), i = IP_PREFIX(TO_IP("::1"), 1, 200)`,
+		`FROM logs-* | SAMPLE 0.9 | LOOKUP JOIN logs-system.auth-default ON user.name | ENRICH p ON user.name WITH x = y | SHOW INFO`,
 	} {
 		f.Add(q)
 	}
