@@ -228,3 +228,11 @@ func TestSampleAndMoreFunctions(t *testing.T) {
 	checkRows(t, e, `ROW x = 1.0 | EVAL h = HYPOT(3, 4), c = COPY_SIGN(x, -2), t = TANH(0), d = ROUND(TO_DEGREES(PI()))`, `[[1,5,-1,0,180]]`, "")
 	checkErr(t, e, `FROM logs-* | STATS c = COUNT(*) BY CATEGORIZE(message)`, "verification_exception", "Found 1 problem\nline 1:37: the sandbox does not support the function [categorize]")
 }
+
+func TestWeightedAvg(t *testing.T) {
+	e := testEngine()
+	checkRows(t, e, `ROW v = [1, 2, 3] | MV_EXPAND v | EVAL w = v * 2 | STATS a = WEIGHTED_AVG(v, w), n = WEIGHTED_AVG(v, 0)`, `[[2.3333333333333335,null]]`, "a:double,n:double")
+	checkRows(t, e, `FROM logs-system.auth-* | STATS a = WEIGHTED_AVG(source.port, 1) BY event.outcome | SORT event.outcome`, `[[40001.5,"failure"],[40005,"success"]]`, "")
+	checkErr(t, e, `FROM logs-* | STATS a = WEIGHTED_AVG(user.name, 1)`, "verification_exception", "Found 1 problem\nline 1:25: first argument of [WEIGHTED_AVG(user.name, 1)] must be [numeric except unsigned_long or counter types], found value [user.name] type [keyword]")
+	checkErr(t, e, `FROM logs-* | STATS a = WEIGHTED_AVG(source.port)`, "verification_exception", "Found 1 problem\nline 1:25: error building [weighted_avg]: expects exactly 2 arguments")
+}

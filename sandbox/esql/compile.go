@@ -41,10 +41,12 @@ type aggSpec struct {
 	arg   *cexpr
 	extra []any
 	where *cexpr
+	// weight is WEIGHTED_AVG's second argument, read per row
+	weight *cexpr
 }
 
 var aggFuncs = map[string]bool{"COUNT": true, "COUNT_DISTINCT": true, "MIN": true, "MAX": true, "AVG": true, "SUM": true,
-	"VALUES": true, "MEDIAN": true, "PERCENTILE": true, "TOP": true, "STD_DEV": true, "MEDIAN_ABSOLUTE_DEVIATION": true, "WEIGHTED_AVG": false}
+	"VALUES": true, "MEDIAN": true, "PERCENTILE": true, "TOP": true, "STD_DEV": true, "MEDIAN_ABSOLUTE_DEVIATION": true, "WEIGHTED_AVG": true}
 
 func (c *compiler) text(e expr) string {
 	s, en := e.span()
