@@ -99,8 +99,8 @@ func TestFullText(t *testing.T) {
 	checkRows(t, e, `FROM logs-* | WHERE event.category : "authentication" | STATS n = COUNT(*)`, `[[5]]`, "")
 	checkErr(t, e, `FROM logs-* | WHERE KQL("user.name: (a or")`, "verification_exception", "Found 1 problem\nline 1:21: Invalid KQL query [user.name: (a or]: KQLSyntaxError: Expected value but end of input found.")
 	checkErr(t, e, `FROM logs-* | WHERE KQL(user.name)`, "verification_exception", "Found 1 problem\nline 1:21: first argument of [KQL(user.name)] must be a constant string, found [user.name]")
-	checkErr(t, e, `FROM logs-* | WHERE MATCH(user.name, "x", {"nope": 1})`, "verification_exception", "Found 1 problem\nline 1:43: Invalid option [nope] in [MATCH(user.name, \"x\", {\"nope\": 1})], expected one of [analyzer, auto_generate_synonyms_phrase_query, boost, fuzziness, fuzzy_transpositions, lenient, max_expansions, minimum_should_match, operator, prefix_length]")
-	checkErr(t, e, `FROM logs-* | WHERE process.pid : "x"`, "verification_exception", "Found 1 problem\nline 1:21: second argument of [process.pid : \"x\"] cannot be converted to [long], found value [\"x\"]")
+	checkErr(t, e, `FROM logs-* | WHERE MATCH(user.name, "x", {"nope": 1})`, "verification_exception", "Found 1 problem\nline 1:43: Invalid option [nope] in [MATCH(user.name, \"x\", {\"nope\": 1})], expected one of [analyzer, auto_generate_synonyms_phrase_query, boost, fuzziness, fuzzy_transpositions, lenient, max_expansions, minimum_should_match, operator, prefix_length, slop, type]")
+	checkErr(t, e, `FROM logs-* | WHERE process.pid : "x"`, "verification_exception", "Found 1 problem\nline 1:21: query of [process.pid : \"x\"] cannot be converted to [long], found value [\"x\"]")
 	checkErr(t, e, `FROM logs-* | WHERE LENGTH(user.name) : "x"`, "parsing_exception", "line 1:39: mismatched input ':' expecting {<EOF>, '|', 'and', 'or', '==', '!=', '<', '<=', '>', '>='}")
 	checkErr(t, e, `FROM logs-* | WHERE QSTR("user.name:x")`, "verification_exception", "Found 1 problem\nline 1:21: the sandbox does not support the full-text function [QSTR]")
 	checkErr(t, e, `ROW a = {"x": 1}`, "verification_exception", "Found 1 problem\nline 1:9: a map of options [{\"x\": 1}] is only allowed as a function's last argument")
@@ -235,4 +235,23 @@ func TestWeightedAvg(t *testing.T) {
 	checkRows(t, e, `FROM logs-system.auth-* | STATS a = WEIGHTED_AVG(source.port, 1) BY event.outcome | SORT event.outcome`, `[[40001.5,"failure"],[40005,"success"]]`, "")
 	checkErr(t, e, `FROM logs-* | STATS a = WEIGHTED_AVG(user.name, 1)`, "verification_exception", "Found 1 problem\nline 1:25: first argument of [WEIGHTED_AVG(user.name, 1)] must be [numeric except unsigned_long or counter types], found value [user.name] type [keyword]")
 	checkErr(t, e, `FROM logs-* | STATS a = WEIGHTED_AVG(source.port)`, "verification_exception", "Found 1 problem\nline 1:25: error building [weighted_avg]: expects exactly 2 arguments")
+}
+
+// textSource maps message as text, as ECS does.
+type textSource struct{ memSource }
+
+func (textSource) Mapping(string) map[string]string { return map[string]string{"message": "text"} }
+
+func TestMatchFamily(t *testing.T) {
+	e := &Engine{Source: textSource{testSource()}, Clock: func() time.Time { return testNow }}
+	// text is matched by its words: any word, all with "and", in order for a phrase
+	checkRows(t, e, `FROM logs-system.auth-* | WHERE MATCH(message, "Failure ROOT") | KEEP user.name`, `[["admin"],["root"],["svc-backup"],["svc-backup"]]`, "")
+	checkRows(t, e, `FROM logs-system.auth-* | WHERE MATCH(message, "failure root", {"operator": "AND"}) | KEEP user.name`, `[["root"]]`, "")
+	checkRows(t, e, `FROM logs-system.auth-* | WHERE MATCH_PHRASE(message, "success for svc") | KEEP user.name`, `[["svc-backup"]]`, "")
+	checkRows(t, e, `FROM logs-system.auth-* | WHERE MATCH_PHRASE(message, "for success") | KEEP user.name`, `[]`, "")
+	checkRows(t, e, `FROM logs-system.auth-* | WHERE TERM(message, "root") | KEEP user.name`, `[["root"]]`, "")
+	checkRows(t, e, `FROM logs-* | WHERE MULTI_MATCH("whoami.exe", process.name, process.parent.name) | KEEP process.pid`, `[[4300]]`, "")
+	checkRows(t, e, `FROM logs-* | WHERE MULTI_MATCH("powershell.exe", process.name, process.parent.name, {"operator": "or"}) | KEEP process.pid | SORT process.pid`, `[[4200],[4300]]`, "")
+	checkErr(t, e, `FROM logs-* | WHERE TERM(message, "x", {"boost": 1})`, "verification_exception", "Found 1 problem\nline 1:21: error building [term]: expects exactly 2 arguments")
+	checkErr(t, e, `FROM logs-* | WHERE MULTI_MATCH("x", LENGTH(message))`, "verification_exception", "Found 1 problem\nline 1:21: argument of [MULTI_MATCH(\"x\", LENGTH(message))] must be a field, found [LENGTH(message)]")
 }

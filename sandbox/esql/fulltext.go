@@ -2,6 +2,7 @@ package esql
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -20,8 +21,10 @@ func (c *compiler) compileFullText(x *callExpr, cols []column) (*cexpr, *verr) {
 	switch x.name {
 	case "KQL":
 		return c.compileKQL(x, cols)
-	case "MATCH":
+	case "MATCH", "MATCH_PHRASE", "TERM":
 		return c.compileMatch(x, cols)
+	case "MULTI_MATCH":
+		return c.compileMultiMatch(x, cols)
 	}
 	return nil, vfail(x.pos, "the sandbox does not support the full-text function [%s]", x.name)
 }
@@ -90,57 +93,115 @@ type matchOptions struct {
 
 var knownMatchOptions = map[string]bool{"analyzer": true, "auto_generate_synonyms_phrase_query": true, "boost": true, "fuzziness": true,
 	"fuzzy_transpositions": true, "lenient": true, "max_expansions": true, "minimum_should_match": true, "operator": true,
-	"prefix_length": true}
+	"prefix_length": true, "slop": true, "type": true}
 
 func (c *compiler) compileMatch(x *callExpr, cols []column) (*cexpr, *verr) {
-	if err := c.argCount(x, 2, 3); err != nil {
+	maxArgs := 3
+	if x.name == "TERM" {
+		maxArgs = 2
+	}
+	if err := c.argCount(x, 2, maxArgs); err != nil {
 		return nil, err
 	}
-	_, ok := x.args[0].(*identExpr)
-	if cast, isCast := x.args[0].(*castExpr); isCast {
-		_, ok = cast.x.(*identExpr) // field::type is a field too
-	}
-	if !ok {
-		return nil, vfail(x.pos, "first argument of [%s] must be a field, found [%s]", c.text(x), c.text(x.args[0]))
-	}
-	field, err := c.compile(x.args[0], cols)
+	opt, err := c.matchOptions(x, 2)
 	if err != nil {
 		return nil, err
 	}
-	q, err := c.compile(x.args[1], cols)
+	return c.fieldMatch(x, x.args[0], x.args[1], opt, cols)
+}
+
+// compileMultiMatch is MULTI_MATCH(query, field, ...[, options]): a match
+// on any of the fields.
+func (c *compiler) compileMultiMatch(x *callExpr, cols []column) (*cexpr, *verr) {
+	if err := c.argCount(x, 2, 100); err != nil {
+		return nil, err
+	}
+	fields := x.args[1:]
+	opt := matchOptions{}
+	if _, isMap := fields[len(fields)-1].(*mapExpr); isMap {
+		var err *verr
+		if opt, err = c.matchOptions(x, len(x.args)-1); err != nil {
+			return nil, err
+		}
+		fields = fields[:len(fields)-1]
+	}
+	if len(fields) == 0 {
+		return nil, vfail(x.pos, "error building [multi_match]: expects at least 2 arguments")
+	}
+	var ms []*cexpr
+	for _, f := range fields {
+		m, err := c.fieldMatch(x, f, x.args[0], opt, cols)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, m)
+	}
+	return &cexpr{typ: "boolean", f: func(row []any) any {
+		for _, m := range ms {
+			if b, _ := m.f(row).(bool); b {
+				return true
+			}
+		}
+		return false
+	}}, nil
+}
+
+// matchOptions reads the options map at x.args[i], when there is one.
+func (c *compiler) matchOptions(x *callExpr, i int) (matchOptions, *verr) {
+	var opt matchOptions
+	if len(x.args) <= i {
+		return opt, nil
+	}
+	m, isMap := x.args[i].(*mapExpr)
+	if !isMap {
+		return opt, vfail(x.pos, "%s argument of [%s] must be a map of options, found [%s]", ordinal(i), c.text(x), c.text(x.args[i]))
+	}
+	for i, k := range m.keys {
+		if !knownMatchOptions[k] {
+			return opt, vfail(m.pos, "Invalid option [%s] in [%s], expected one of [analyzer, auto_generate_synonyms_phrase_query, boost, fuzziness, fuzzy_transpositions, lenient, max_expansions, minimum_should_match, operator, prefix_length, slop, type]", k, c.text(x))
+		}
+		v := m.vals[i].val
+		switch k {
+		case "operator":
+			opt.and = strings.EqualFold(fmt.Sprint(v), "and")
+		case "fuzziness":
+			opt.fuzzy = true
+			switch f := v.(type) {
+			case int64:
+				opt.fuzziness = int(min(max(f, 0), 2))
+			case string:
+				opt.fuzziness = -1
+				if n, ok := toType(f, "integer"); ok {
+					opt.fuzziness = int(min(max(n.(int64), 0), 2))
+				}
+			}
+		}
+	}
+	return opt, nil
+}
+
+// fieldMatch tests one field against a constant query, as x's function
+// does: MATCH (a keyword whole, text by any word), MATCH_PHRASE (text by
+// its words in order), TERM (unanalysed: a keyword whole, text by one
+// word); other types compare equal to the query converted.
+func (c *compiler) fieldMatch(x *callExpr, fieldArg, queryArg expr, opt matchOptions, cols []column) (*cexpr, *verr) {
+	_, ok := fieldArg.(*identExpr)
+	if cast, isCast := fieldArg.(*castExpr); isCast {
+		_, ok = cast.x.(*identExpr) // field::type is a field too
+	}
+	if !ok {
+		return nil, vfail(x.pos, "argument of [%s] must be a field, found [%s]", c.text(x), c.text(fieldArg))
+	}
+	field, err := c.compile(fieldArg, cols)
+	if err != nil {
+		return nil, err
+	}
+	q, err := c.compile(queryArg, cols)
 	if err != nil {
 		return nil, err
 	}
 	if !q.isLit || q.lit == nil {
-		return nil, vfail(x.pos, "second argument of [%s] must be a constant, found [%s]", c.text(x), c.text(x.args[1]))
-	}
-	var opt matchOptions
-	if len(x.args) == 3 {
-		m, isMap := x.args[2].(*mapExpr)
-		if !isMap {
-			return nil, vfail(x.pos, "third argument of [%s] must be a map of options, found [%s]", c.text(x), c.text(x.args[2]))
-		}
-		for i, k := range m.keys {
-			if !knownMatchOptions[k] {
-				return nil, vfail(m.pos, "Invalid option [%s] in [%s], expected one of [analyzer, auto_generate_synonyms_phrase_query, boost, fuzziness, fuzzy_transpositions, lenient, max_expansions, minimum_should_match, operator, prefix_length]", k, c.text(x))
-			}
-			v := m.vals[i].val
-			switch k {
-			case "operator":
-				opt.and = strings.EqualFold(fmt.Sprint(v), "and")
-			case "fuzziness":
-				opt.fuzzy = true
-				switch f := v.(type) {
-				case int64:
-					opt.fuzziness = int(min(max(f, 0), 2))
-				case string:
-					opt.fuzziness = -1
-					if n, ok := toType(f, "integer"); ok {
-						opt.fuzziness = int(min(max(n.(int64), 0), 2))
-					}
-				}
-			}
-		}
+		return nil, vfail(x.pos, "query of [%s] must be a constant, found [%s]", c.text(x), c.text(queryArg))
 	}
 	typ := field.typ
 	var want any
@@ -156,18 +217,24 @@ func (c *compiler) compileMatch(x *callExpr, cols []column) (*cexpr, *verr) {
 	default:
 		v, ok := toType(q.lit, typ)
 		if !ok {
-			return nil, vfail(x.pos, "second argument of [%s] cannot be converted to [%s], found value [%s]", c.text(x), typ, c.text(x.args[1]))
+			return nil, vfail(x.pos, "query of [%s] cannot be converted to [%s], found value [%s]", c.text(x), typ, c.text(queryArg))
 		}
 		want = v
 	}
 	test := func(v any) bool { return hashKey(v) == hashKey(want) }
 	if isStringType(typ) {
 		qs := want.(string)
-		if typ == "text" {
+		switch {
+		case typ != "text":
+			test = func(v any) bool { return fuzzyEqual(v.(string), qs, opt) }
+		case x.name == "TERM":
+			test = func(v any) bool { return slices.Contains(analyze(v.(string)), qs) }
+		case x.name == "MATCH_PHRASE":
+			words := analyze(qs)
+			test = func(v any) bool { return hasPhrase(analyze(v.(string)), words) }
+		default:
 			words := analyze(qs)
 			test = func(v any) bool { return textMatch(analyze(v.(string)), words, opt) }
-		} else {
-			test = func(v any) bool { return fuzzyEqual(v.(string), qs, opt) }
 		}
 	}
 	return &cexpr{typ: "boolean", f: func(row []any) any {
@@ -182,6 +249,19 @@ func (c *compiler) compileMatch(x *callExpr, cols []column) (*cexpr, *verr) {
 		}
 		return v != nil && test(v)
 	}}, nil
+}
+
+// hasPhrase reports whether want's words stand together, in order, in have.
+func hasPhrase(have, want []string) bool {
+	if len(want) == 0 {
+		return false
+	}
+	for i := 0; i+len(want) <= len(have); i++ {
+		if slices.Equal(have[i:i+len(want)], want) {
+			return true
+		}
+	}
+	return false
 }
 
 // analyze is the standard analyzer, near enough: lower-cased words.
