@@ -255,3 +255,10 @@ func TestMatchFamily(t *testing.T) {
 	checkErr(t, e, `FROM logs-* | WHERE TERM(message, "x", {"boost": 1})`, "verification_exception", "Found 1 problem\nline 1:21: error building [term]: expects exactly 2 arguments")
 	checkErr(t, e, `FROM logs-* | WHERE MULTI_MATCH("x", LENGTH(message))`, "verification_exception", "Found 1 problem\nline 1:21: argument of [MULTI_MATCH(\"x\", LENGTH(message))] must be a field, found [LENGTH(message)]")
 }
+
+func TestTemporalUnitError(t *testing.T) {
+	e := testEngine()
+	checkErr(t, e, `FROM logs-* | WHERE @timestamp > NOW() - 15m`, "parsing_exception", "line 1:44: Unexpected temporal unit: 'm'")
+	checkErr(t, e, `FROM logs-* | EVAL t = DATE_TRUNC(5 mins, @timestamp)`, "parsing_exception", "line 1:37: Unexpected temporal unit: 'mins'")
+	checkRows(t, e, `ROW a = 1 | STATS c = COUNT(*) WHERE a > 0 BY a | SORT c DESC NULLS LAST | LIMIT 1`, `[[1,1]]`, "")
+}

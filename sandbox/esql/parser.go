@@ -581,6 +581,9 @@ func (p *parser) parseUnary() expr {
 	return p.parsePrimary()
 }
 
+// notUnits are the words that may follow a number in a query.
+var notUnits = map[string]bool{"WHERE": true, "ON": true, "WITH": true, "METADATA": true, "FIRST": true, "LAST": true, "APPEND_SEPARATOR": true}
+
 var spanUnits = map[string]string{
 	"millisecond": "ms", "milliseconds": "ms", "ms": "ms",
 	"second": "s", "seconds": "s", "sec": "s", "s": "s",
@@ -611,6 +614,11 @@ func (p *parser) parsePrimary() expr {
 				sp := makeSpan(v, u)
 				x = &litExpr{at{t.pos, e.end}, sp, sp.typ()}
 				break
+			}
+			// a number then a word is a time span to Elasticsearch's
+			// grammar, whatever the word
+			if w := strings.ToUpper(p.tok.s); !reservedWords[w] && !notUnits[w] {
+				p.fail(p.tok.pos, "Unexpected temporal unit: '%s'", p.tok.s)
 			}
 		}
 		typ := "integer"
