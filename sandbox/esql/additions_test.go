@@ -71,16 +71,18 @@ func TestGrok(t *testing.T) {
 	checkRows(t, e, `ROW a = "2023-01-23T12:15:00.000Z 127.0.0.1 some.email@foo.com 42"
 | GROK a """%{TIMESTAMP_ISO8601:date} %{IP:ip} %{EMAILADDRESS:email} %{NUMBER:num:int}"""
 | KEEP date, ip, email, num`, `[["2023-01-23T12:15:00.000Z","127.0.0.1","some.email@foo.com",42]]`, "date:keyword,ip:keyword,email:keyword,num:integer")
+	// columns come in the order of their names, after the input's; float is double
+	checkRows(t, e, `ROW a = "x 1.5" | GROK a "%{WORD:z} %{NUMBER:b:float}"`, `[["x 1.5",1.5,"x"]]`, "a:keyword,b:double,z:keyword")
 	// Oniguruma named groups, any name; no match gives nulls
 	checkRows(t, e, `ROW u = ["https://evil.example.com:8443/x", "nope"] | MV_EXPAND u
 | GROK u "^(?:%{URIPROTO:proto}://)?%{URIHOST:host}(?:/%{GREEDYDATA})?$"
-| GROK u "//(?<Esql.h>[^:/]+)"`, `[["https://evil.example.com:8443/x","https","evil.example.com:8443","evil.example.com"],["nope",null,"nope",null]]`, "u:keyword,proto:keyword,host:keyword,Esql.h:keyword")
+| GROK u "//(?<Esql.h>[^:/]+)"`, `[["https://evil.example.com:8443/x","evil.example.com:8443","https","evil.example.com"],["nope","nope",null,null]]`, "u:keyword,host:keyword,proto:keyword,Esql.h:keyword")
 	checkRows(t, e, `FROM logs-endpoint.events.process-* | GROK process.command_line "%{NOTSPACE:exe} %{GREEDYDATA:rest}" | STATS n = COUNT(*) BY exe | SORT exe`,
 		`[[1,"\"WINWORD.EXE\""],[1,"powershell.exe"],[1,"whoami.exe"],[1,null]]`, "")
 	// a name given twice is multi-valued
 	checkRows(t, e, `ROW a = "1 2" | GROK a "%{INT:n:int} %{INT:n:int}"`, `[["1 2",[1,2]]]`, "a:keyword,n:integer")
-	checkErr(t, e, `ROW a = "x" | GROK a "%{NOPE:x}"`, "parsing_exception", "line 1:22: Invalid GROK pattern [%{NOPE:x}]: [Unable to find pattern [NOPE] in Grok's pattern dictionary]")
-	checkErr(t, e, `ROW a = "x" | GROK a "%{INT:x:int} %{WORD:x}"`, "parsing_exception", "line 1:22: Invalid GROK pattern [%{INT:x:int} %{WORD:x}]: [the attribute [x] is defined multiple times with different types]")
+	checkErr(t, e, `ROW a = "x" | GROK a "%{NOPE:x}"`, "parsing_exception", "line 1:22: Invalid pattern [%{NOPE:x}] for grok: Unable to find pattern [NOPE] in Grok's pattern dictionary")
+	checkErr(t, e, `ROW a = "x" | GROK a "%{INT:x:int} %{WORD:x}"`, "parsing_exception", "line 1:22: Invalid pattern [%{INT:x:int} %{WORD:x}] for grok: the attribute [x] is defined multiple times with different types")
 	checkErr(t, e, "ROW a = 1\n| GROK a \"%{INT:x}\"", "verification_exception", "Found 1 problem\nline 2:8: Grok only supports KEYWORD or TEXT values, found expression [a] type [integer]")
 }
 

@@ -3,6 +3,7 @@ package esql
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -154,7 +155,8 @@ func compileGrok(pattern string) (*grokProgram, error) {
 	return prog, nil
 }
 
-// columns are the output columns, each named once.
+// columns are the output columns, each named once, in the order of their
+// names (as Elasticsearch lists a GROK's columns).
 func (g *grokProgram) columns() []grokField {
 	var out []grokField
 	for _, f := range g.fields {
@@ -162,6 +164,7 @@ func (g *grokProgram) columns() []grokField {
 			out = append(out, f)
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out
 }
 
@@ -237,7 +240,7 @@ func (p *parser) grokParse(at token) command {
 	pt := p.advance()
 	prog, err := compileGrok(pt.s)
 	if err != nil {
-		p.fail(pt.pos, "Invalid GROK pattern [%s]: [%s]", pt.s, strings.TrimSpace(err.Error()))
+		p.fail(pt.pos, "Invalid pattern [%s] for grok: %s", pt.s, strings.TrimSpace(err.Error()))
 	}
 	c.prog = prog
 	return c
