@@ -91,6 +91,9 @@ func TestFullText(t *testing.T) {
 	checkRows(t, e, `FROM logs-* | WHERE KQL("event.outcome: failure and not user.name: svc*") | KEEP user.name`, `[["admin"],["root"]]`, "")
 	checkRows(t, e, `FROM logs-* | WHERE KQL("process.name: (whoami.exe or winword.exe)") | KEEP process.pid | SORT process.pid`, `[[4100],[4300]]`, "")
 	checkRows(t, e, `FROM logs-* | WHERE KQL("source.port >= 40003") | STATS n = COUNT(*)`, `[[2]]`, "")
+	// dates compare as dates, IPs match CIDR blocks
+	checkRows(t, e, `FROM logs-* | WHERE KQL("@timestamp >= \"2026-12-07T10:31:00Z\" and destination.ip: 10.0.0.0/24") | STATS n = COUNT(*)`, `[[3]]`, "")
+	checkRows(t, e, `FROM logs-* | WHERE KQL("destination.ip: 10.0.1.0/24") | STATS n = COUNT(*)`, `[[0]]`, "")
 	checkRows(t, e, `FROM logs-* | WHERE MATCH(user.name, "root") | KEEP user.name`, `[["root"]]`, "")
 	checkRows(t, e, `FROM logs-* | WHERE user.name : "svc-backup" | STATS n = COUNT(*)`, `[[3]]`, "")
 	checkRows(t, e, `FROM logs-* | WHERE process.pid : 4200 | KEEP process.name`, `[["powershell.exe"]]`, "")

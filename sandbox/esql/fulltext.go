@@ -59,8 +59,19 @@ func (c *compiler) compileKQL(x *callExpr, cols []column) (*cexpr, *verr) {
 	}
 	now := c.now
 	names := make([]string, len(cols))
+	// the types values alone do not tell, so that ranges compare dates
+	// and IPs match CIDR blocks
+	mapping := map[string]es.Kind{}
 	for i, col := range cols {
 		names[i] = col.name
+		switch col.typ {
+		case "date":
+			mapping[col.name] = es.Date
+		case "ip":
+			mapping[col.name] = es.IP
+		case "text":
+			mapping[col.name] = es.Text
+		}
 	}
 	return &cexpr{typ: "boolean", f: func(row []any) any {
 		doc := make(map[string]any, len(row))
@@ -69,7 +80,7 @@ func (c *compiler) compileKQL(x *callExpr, cols []column) (*cexpr, *verr) {
 				doc[names[i]] = output(v)
 			}
 		}
-		ix := &es.Index{Name: "esql"}
+		ix := &es.Index{Name: "esql", Mapping: mapping}
 		ix.Put("0", doc)
 		got, _ := ix.Matching(clause, now)
 		return len(got) == 1
