@@ -97,6 +97,8 @@ func TestFullText(t *testing.T) {
 	checkRows(t, e, `FROM logs-* | WHERE MATCH(user.name, "root") | KEEP user.name`, `[["root"]]`, "")
 	checkRows(t, e, `FROM logs-* | WHERE user.name : "svc-backup" | STATS n = COUNT(*)`, `[[3]]`, "")
 	checkRows(t, e, `FROM logs-* | WHERE process.pid : 4200 | KEEP process.name`, `[["powershell.exe"]]`, "")
+	checkRows(t, e, `FROM logs-* | WHERE source.ip : "203.0.113.0/24" OR MATCH(host.ip, "198.51.100.7") | STATS n = COUNT(*)`, `[[5]]`, "")
+	checkRows(t, e, `FROM logs-* | WHERE destination.ip : "10.0.0.0/30" | STATS n = COUNT(*)`, `[[0]]`, "")
 	// a keyword matches whole; fuzziness allows edits
 	checkRows(t, e, `FROM logs-* | WHERE MATCH(process.name, "powershell") | STATS n = COUNT(*)`, `[[0]]`, "")
 	checkRows(t, e, `FROM logs-* | WHERE MATCH(process.name, "whoam1.exe", {"fuzziness": "AUTO", "max_expansions": 10}) | KEEP process.name`, `[["whoami.exe"]]`, "")

@@ -2,6 +2,7 @@ package esql
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"unicode"
@@ -226,6 +227,13 @@ func (c *compiler) fieldMatch(x *callExpr, fieldArg, queryArg expr, opt matchOpt
 		}
 		want = s
 	default:
+		if qs, isStr := q.lit.(string); isStr && typ == "ip" {
+			// an IP field matches a CIDR block as a term query does
+			if pfx, err := netip.ParsePrefix(qs); err == nil {
+				want = pfx.Masked()
+				break
+			}
+		}
 		v, ok := toType(q.lit, typ)
 		if !ok {
 			return nil, vfail(x.pos, "query of [%s] cannot be converted to [%s], found value [%s]", c.text(x), typ, c.text(queryArg))
@@ -233,6 +241,9 @@ func (c *compiler) fieldMatch(x *callExpr, fieldArg, queryArg expr, opt matchOpt
 		want = v
 	}
 	test := func(v any) bool { return hashKey(v) == hashKey(want) }
+	if pfx, isPrefix := want.(netip.Prefix); isPrefix {
+		test = func(v any) bool { a, ok := v.(netip.Addr); return ok && pfx.Contains(a.Unmap()) }
+	}
 	if isStringType(typ) {
 		qs := want.(string)
 		switch {
