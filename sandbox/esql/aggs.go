@@ -36,7 +36,23 @@ func (c *compiler) compileAgg(x *callExpr, cols []column) (*cexpr, *verr) {
 			return nil, err
 		}
 		spec.arg = arg
-		for _, e := range x.args[1:] {
+		rest := x.args[1:]
+		if x.name == "WEIGHTED_AVG" {
+			if len(rest) != 1 {
+				return nil, vfail(x.pos, "error building [weighted_avg]: expects exactly 2 arguments")
+			}
+			w, err := inner.compile(rest[0], c.aggInput)
+			if err != nil {
+				return nil, err
+			}
+			for i, a := range []*cexpr{arg, w} {
+				if !isNumeric(a.typ) && a.typ != "null" {
+					return nil, vfail(x.pos, "%s argument of [%s] must be [numeric except unsigned_long or counter types], found value [%s] type [%s]", ordinal(i), c.text(x), c.text(x.args[i]), a.typ)
+				}
+			}
+			spec.weight, rest = w, nil
+		}
+		for _, e := range rest {
 			a, err := inner.compile(e, c.aggInput)
 			if err != nil {
 				return nil, err
@@ -50,7 +66,7 @@ func (c *compiler) compileAgg(x *callExpr, cols []column) (*cexpr, *verr) {
 		switch x.name {
 		case "COUNT", "COUNT_DISTINCT":
 			typ = "long"
-		case "AVG", "MEDIAN", "PERCENTILE", "STD_DEV", "MEDIAN_ABSOLUTE_DEVIATION":
+		case "AVG", "MEDIAN", "PERCENTILE", "STD_DEV", "MEDIAN_ABSOLUTE_DEVIATION", "WEIGHTED_AVG":
 			if !isNumeric(t) && t != "null" {
 				return nil, vfail(x.pos, "first argument of [%s] must be [numeric except unsigned_long or counter types], found value [%s] type [%s]", c.text(x), c.text(x.args[0]), t)
 			}
@@ -101,6 +117,8 @@ func (c *compiler) compileAgg(x *callExpr, cols []column) (*cexpr, *verr) {
 type aggState struct {
 	rows int
 	vals []any
+	// WEIGHTED_AVG: the sums of weight*value and of weight
+	wsum, weights float64
 }
 
 func (s *aggState) add(spec *aggSpec, row []any) {
@@ -111,6 +129,17 @@ func (s *aggState) add(spec *aggSpec, row []any) {
 	}
 	s.rows++
 	if spec.star {
+		return
+	}
+	if spec.weight != nil {
+		// a row with a null or multi-valued value or weight does not count
+		v, okV := toFloat(spec.arg.f(row))
+		w, okW := toFloat(spec.weight.f(row))
+		if okV && okW {
+			s.wsum += v * w
+			s.weights += w
+			s.vals = append(s.vals, v)
+		}
 		return
 	}
 	s.vals = append(s.vals, values(spec.arg.f(row))...)
@@ -161,6 +190,11 @@ func (s *aggState) result(spec *aggSpec, typ string) any {
 			t += x
 		}
 		return t / float64(len(f))
+	case "WEIGHTED_AVG":
+		if s.weights == 0 {
+			return nil
+		}
+		return s.wsum / s.weights
 	case "MEDIAN":
 		return percentile(fs(), 50)
 	case "PERCENTILE":

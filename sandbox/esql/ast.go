@@ -165,3 +165,48 @@ type dissectCmd struct {
 	patPos  int
 	sep     string
 }
+
+type grokCmd struct {
+	cmdAt
+	x    expr
+	prog *grokProgram
+}
+
+// mapExpr is a function's options, {"name": constant, ...}.
+type mapExpr struct {
+	at
+	keys []string
+	vals []*litExpr
+}
+
+// inlineStatsCmd is INLINE STATS (and the older INLINESTATS): the stats of
+// each row's group, added to the row.
+type inlineStatsCmd struct {
+	statsCmd
+}
+
+// enrichCmd is ENRICH policy [ON field] [WITH ...]; the sandbox has no
+// enrich policies, so it answers as Elasticsearch does for a missing one.
+type enrichCmd struct {
+	cmdAt
+	policy    string
+	policyPos int
+}
+
+// lookupJoinCmd is LOOKUP JOIN index ON field, ...: a left join with the
+// documents of a lookup index.
+type lookupJoinCmd struct {
+	cmdAt
+	index    string
+	indexPos int
+	on       []token
+}
+
+// showInfoCmd is SHOW INFO.
+type showInfoCmd struct{ cmdAt }
+
+// sampleCmd is SAMPLE p: each row kept with probability p.
+type sampleCmd struct {
+	cmdAt
+	p float64
+}

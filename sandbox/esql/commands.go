@@ -2,6 +2,7 @@ package esql
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strings"
 )
@@ -39,6 +40,8 @@ func (r *run) apply(cmd command, t *table, maxLimit int) (*table, *verr) {
 		return t, nil
 	case *statsCmd:
 		return r.stats(c, t)
+	case *inlineStatsCmd:
+		return r.inlineStats(c, t)
 	case *sortCmd:
 		type key struct {
 			ce       *cexpr
@@ -151,6 +154,20 @@ func (r *run) apply(cmd command, t *table, maxLimit int) (*table, *verr) {
 		return out, nil
 	case *dissectCmd:
 		return r.dissect(c, t)
+	case *grokCmd:
+		return r.grok(c, t)
+	case *sampleCmd:
+		out := &table{cols: t.cols}
+		for _, row := range t.rows {
+			if rand.Float64() < c.p {
+				out.rows = append(out.rows, row)
+			}
+		}
+		return out, nil
+	case *enrichCmd:
+		return nil, vfail(c.policyPos, "cannot find enrich policy [%s]", c.policy)
+	case *lookupJoinCmd:
+		return r.lookupJoin(c, t)
 	}
 	return nil, vfail(cmd.cmdPos(), "unsupported command")
 }
@@ -381,4 +398,180 @@ func (c *compiler) aggResultType(i int, specs []*aggSpec) string {
 		return "long"
 	}
 	return ""
+}
+
+// inlineStats keeps every row and adds its group's aggregates: the
+// columns STATS would give (aggregates, then groups) replace the row's
+// columns of the same names, at the end, as Elasticsearch orders them.
+func (r *run) inlineStats(c *inlineStatsCmd, t *table) (*table, *verr) {
+	st, err := r.stats(&c.statsCmd, t)
+	if err != nil {
+		return nil, err
+	}
+	comp := r.compiler()
+	var keys []*cexpr
+	for _, b := range c.by {
+		ce, err := comp.compile(b.x, t.cols)
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, ce)
+	}
+	keyOf := func(vals []any) string {
+		var b strings.Builder
+		for _, v := range vals {
+			fmt.Fprintf(&b, "%T:%v|", hashKey(v), hashKey(v))
+		}
+		return b.String()
+	}
+	// the group columns of the stats table, by BY position
+	nAgg := len(st.cols) - len(c.by)
+	byName := map[string]int{}
+	for i, col := range st.cols {
+		byName[col.name] = i
+	}
+	byIdx := make([]int, len(c.by))
+	for i, b := range c.by {
+		byIdx[i] = byName[b.name]
+	}
+	groups := map[string][]any{}
+	for _, row := range st.rows {
+		kv := make([]any, len(byIdx))
+		for i, j := range byIdx {
+			kv[i] = row[j]
+		}
+		groups[keyOf(kv)] = row
+	}
+	drop := map[string]bool{}
+	for _, col := range st.cols {
+		drop[col.name] = true
+	}
+	out, keep := columnsBut(t, drop)
+	out.cols = append(out.cols, st.cols...)
+	for _, row := range t.rows {
+		kv := make([]any, len(keys))
+		for i, k := range keys {
+			kv[i] = k.f(row)
+		}
+		nr := make([]any, 0, len(out.cols))
+		for _, i := range keep {
+			nr = append(nr, row[i])
+		}
+		if g, ok := groups[keyOf(kv)]; ok {
+			nr = append(nr, g...)
+		} else {
+			// a multi-valued key was fanned out into several groups
+			stats := make([]any, len(st.cols))
+			for i, j := range byIdx {
+				if j >= nAgg {
+					stats[j] = kv[i]
+				}
+			}
+			nr = append(nr, stats...)
+		}
+		out.rows = append(out.rows, nr)
+	}
+	return out, nil
+}
+
+// lookupJoin adds to each row the fields of the lookup index's documents
+// whose join fields equal the row's (one row per matching document; a row
+// without a match keeps nulls). Lookup fields replace the row's columns of
+// the same name, at the end.
+func (r *run) lookupJoin(c *lookupJoinCmd, t *table) (*table, *verr) {
+	if strings.ContainsAny(c.index, "*,:") {
+		return nil, vfail(c.indexPos, "invalid index pattern [%s], only a single lookup index can be joined", c.index)
+	}
+	if r.e.Source == nil || len(r.e.Source.Indices(c.index)) == 0 {
+		return nil, vfail(c.indexPos, "Unknown index [%s]", c.index)
+	}
+	lk, err := r.from(&fromCmd{cmdAt: cmdAt{c.indexPos}, sources: []sourcePat{{c.index, c.indexPos}}}, Request{})
+	if err != nil {
+		return nil, err
+	}
+	var left, right []int
+	for _, k := range c.on {
+		li, ri := findColumn(t.cols, k.s), findColumn(lk.cols, k.s)
+		if li < 0 {
+			return nil, vfail(k.pos, "Unknown column [%s] in left side of join", k.s)
+		}
+		if ri < 0 {
+			return nil, vfail(k.pos, "Unknown column [%s] in right side of join", k.s)
+		}
+		lt, rt := t.cols[li].typ, lk.cols[ri].typ
+		if !comparable(lt, rt) {
+			return nil, vfail(k.pos, "JOIN left field [%s] of type [%s] is incompatible with right field [%s] of type [%s]", k.s, strings.ToUpper(lt), k.s, strings.ToUpper(rt))
+		}
+		left, right = append(left, li), append(right, ri)
+	}
+	keyOf := func(row []any, idx []int) (string, bool) {
+		var b strings.Builder
+		for _, i := range idx {
+			v := row[i]
+			if v == nil {
+				return "", false
+			}
+			if _, mv := v.([]any); mv {
+				return "", false
+			}
+			fmt.Fprintf(&b, "%v|", hashKey(v))
+		}
+		return b.String(), true
+	}
+	byKey := map[string][][]any{}
+	for _, row := range lk.rows {
+		if k, ok := keyOf(row, right); ok {
+			byKey[k] = append(byKey[k], row)
+		}
+	}
+	isKey := map[int]bool{}
+	for _, i := range right {
+		isKey[i] = true
+	}
+	var add []int
+	names := map[string]bool{}
+	for i, col := range lk.cols {
+		if !isKey[i] {
+			add = append(add, i)
+			names[col.name] = true
+		}
+	}
+	out, keep := columnsBut(t, names)
+	for _, i := range add {
+		out.cols = append(out.cols, lk.cols[i])
+	}
+	for _, row := range t.rows {
+		base := make([]any, 0, len(out.cols))
+		for _, i := range keep {
+			base = append(base, row[i])
+		}
+		k, ok := keyOf(row, left)
+		matches := byKey[k]
+		if !ok || len(matches) == 0 {
+			out.rows = append(out.rows, append(base, make([]any, len(add))...))
+			continue
+		}
+		for _, m := range matches {
+			nr := append([]any(nil), base...)
+			for _, i := range add {
+				nr = append(nr, m[i])
+			}
+			out.rows = append(out.rows, nr)
+		}
+	}
+	return out, nil
+}
+
+// columnsBut is an empty table of t's columns but those named in drop,
+// and where the kept ones are in t.
+func columnsBut(t *table, drop map[string]bool) (*table, []int) {
+	out := &table{}
+	var keep []int
+	for i, col := range t.cols {
+		if !drop[col.name] {
+			keep = append(keep, i)
+			out.cols = append(out.cols, col)
+		}
+	}
+	return out, keep
 }

@@ -41,10 +41,12 @@ type aggSpec struct {
 	arg   *cexpr
 	extra []any
 	where *cexpr
+	// weight is WEIGHTED_AVG's second argument, read per row
+	weight *cexpr
 }
 
 var aggFuncs = map[string]bool{"COUNT": true, "COUNT_DISTINCT": true, "MIN": true, "MAX": true, "AVG": true, "SUM": true,
-	"VALUES": true, "MEDIAN": true, "PERCENTILE": true, "TOP": true, "STD_DEV": true, "MEDIAN_ABSOLUTE_DEVIATION": true, "WEIGHTED_AVG": false}
+	"VALUES": true, "MEDIAN": true, "PERCENTILE": true, "TOP": true, "STD_DEV": true, "MEDIAN_ABSOLUTE_DEVIATION": true, "WEIGHTED_AVG": true}
 
 func (c *compiler) text(e expr) string {
 	s, en := e.span()
@@ -132,7 +134,12 @@ func (c *compiler) compile(e expr, cols []column) (*cexpr, *verr) {
 			return nil, vfail(x.pos, "Unsupported conversion to type [%s]", x.typ)
 		}
 		return c.convert(x.pos, a, fn)
+	case *mapExpr:
+		return nil, vfail(x.pos, "a map of options [%s] is only allowed as a function's last argument", c.text(x))
 	case *callExpr:
+		if fullTextFuncs[x.name] {
+			return c.compileFullText(x, cols)
+		}
 		if aggFuncs[x.name] {
 			return c.compileAgg(x, cols)
 		}
@@ -220,8 +227,8 @@ func (c *compiler) compileBinary(x *binaryExpr, cols []column) (*cexpr, *verr) {
 		}
 		and := x.op == "AND"
 		return &cexpr{typ: "boolean", f: func(row []any) any {
-			a, _ := l.f(row).(bool)
-			av := l.f(row)
+			av := l.f(row) // once: chains of OR nest deeply
+			a, _ := av.(bool)
 			if and && av != nil && !a {
 				return false
 			}
@@ -413,7 +420,7 @@ func (c *compiler) compileLike(x *likeExpr, cols []column) (*cexpr, *verr) {
 	for _, p := range x.patterns {
 		src := wildcardToRegexp(p)
 		if x.rlike {
-			src = "(?s)^(?:" + p + ")$"
+			src = "(?s)^(?:" + luceneToGo(p) + ")$"
 		}
 		re, rerr := regexp.Compile(src)
 		if rerr != nil {

@@ -222,13 +222,17 @@ func corpusSource() memSource {
 		{"@timestamp": ts(22), "event": map[string]any{"category": "file", "action": "creation"}, "host": map[string]any{"name": "WS-0142"},
 			"process": map[string]any{"name": "powershell.exe"}, "file": map[string]any{"path": `C:\Users\jdoe\AppData\Local\Temp\stage.ps1`, "extension": "ps1", "name": "stage.ps1"}},
 	}
+	// a lookup index for LOOKUP JOIN (Elasticsearch's would be in lookup mode)
+	s["host_criticality"] = []map[string]any{
+		{"host": map[string]any{"name": "WS-0142"}, "criticality": "high"},
+	}
 	return s
 }
 
 // corpusFloor is what the engine reaches; it may rise, never fall.
 const (
-	corpusParseFloor = 42
-	corpusRunFloor   = 38
+	corpusParseFloor = 46
+	corpusRunFloor   = 42
 )
 
 func TestCorpus(t *testing.T) {

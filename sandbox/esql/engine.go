@@ -182,7 +182,7 @@ func (e *Engine) Query(req Request) (res *Result, err error) {
 		typ := c.typ
 		switch typ {
 		case "integer", "long", "double", "keyword", "text", "boolean", "date", "ip", "null", "unsupported":
-		case "time_duration", "date_period":
+		case "time_duration", "date_period", "_source":
 		default:
 			typ = "unsupported"
 		}
@@ -218,6 +218,10 @@ func (r *run) source(cmd command, req Request) (*table, *verr) {
 		return t, nil
 	case *fromCmd:
 		return r.from(c, req)
+	case *showInfoCmd:
+		// the sandbox's Elasticsearch version, as its root endpoint says
+		return &table{cols: []column{{"version", "keyword"}, {"date", "keyword"}, {"hash", "keyword"}},
+			rows: [][]any{{"9.2.0", "2026-01-01T00:00:00.000Z", "sandbox"}}}, nil
 	}
 	return nil, vfail(cmd.cmdPos(), "unsupported source command")
 }
@@ -504,7 +508,7 @@ func (r *run) from(c *fromCmd, req Request) (*table, *verr) {
 	var metas []string
 	for _, m := range c.metadata {
 		switch m.pattern {
-		case "_id", "_index", "_version", "_score", "_ignored", "_index_mode":
+		case "_id", "_index", "_version", "_score", "_ignored", "_index_mode", "_source":
 			metas = append(metas, m.pattern)
 		default:
 			return nil, vfail(m.pos, "unsupported metadata field [%s]", m.pattern)
@@ -557,6 +561,8 @@ func (r *run) from(c *fromCmd, req Request) (*table, *verr) {
 			typ = "double"
 		case "_ignored":
 			typ = "keyword"
+		case "_source":
+			typ = "_source"
 		}
 		t.cols = append(t.cols, column{m, typ})
 	}
@@ -583,6 +589,8 @@ func (r *run) from(c *fromCmd, req Request) (*table, *verr) {
 					v = int64(1)
 				case "_score":
 					v = 0.0
+				case "_source":
+					v = sourceOf(d.raw)
 				}
 				row[len(fields)+j] = v
 			}

@@ -4,10 +4,12 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"math"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -223,7 +225,7 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 		var re *regexp.Regexp
 		if args[1].isLit && args[1].lit != nil {
 			var err error
-			if re, err = regexp.Compile(S(args[1].lit)); err != nil {
+			if re, err = regexp.Compile(javaToGo(S(args[1].lit))); err != nil {
 				return nil, vfail(pos, "Invalid regex pattern [%s]: %v", S(args[1].lit), err)
 			}
 		}
@@ -231,7 +233,7 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 			r := re
 			if r == nil {
 				var err error
-				if r, err = regexp.Compile(S(v[1])); err != nil {
+				if r, err = regexp.Compile(javaToGo(S(v[1]))); err != nil {
 					c.warn(pos, "java.util.regex.PatternSyntaxException: "+err.Error())
 					return nil
 				}
@@ -495,8 +497,8 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 			p := math.Pow10(int(d))
 			return math.Round(v[0].(float64)*p) / p
 		}), nil
-	case "POW", "SQRT", "LOG10", "LOG", "EXP", "CBRT", "SIN", "COS", "TAN", "ATAN2":
-		n := map[string]int{"POW": 2, "LOG": 2, "ATAN2": 2}[x.name]
+	case "POW", "SQRT", "LOG10", "LOG", "EXP", "CBRT", "SIN", "COS", "TAN", "ATAN2", "SINH", "COSH", "TANH", "ASIN", "ACOS", "ATAN", "HYPOT", "COPY_SIGN", "TO_RADIANS", "TO_DEGREES":
+		n := map[string]int{"POW": 2, "LOG": 2, "ATAN2": 2, "HYPOT": 2, "COPY_SIGN": 2}[x.name]
 		lo := max(1, n)
 		if x.name == "LOG" {
 			lo = 1
@@ -533,6 +535,26 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 				out = math.Tan(a)
 			case "ATAN2":
 				out = math.Atan2(a, F(v[1]))
+			case "SINH":
+				out = math.Sinh(a)
+			case "COSH":
+				out = math.Cosh(a)
+			case "TANH":
+				out = math.Tanh(a)
+			case "ASIN":
+				out = math.Asin(a)
+			case "ACOS":
+				out = math.Acos(a)
+			case "ATAN":
+				out = math.Atan(a)
+			case "HYPOT":
+				out = math.Hypot(a, F(v[1]))
+			case "COPY_SIGN":
+				out = math.Copysign(a, F(v[1]))
+			case "TO_RADIANS":
+				out = a * math.Pi / 180
+			case "TO_DEGREES":
+				out = a * 180 / math.Pi
 			}
 			if math.IsNaN(out) || math.IsInf(out, 0) {
 				c.warn(pos, "java.lang.ArithmeticException: "+strings.ToLower(name)+" of invalid value")
@@ -711,8 +733,211 @@ func (c *compiler) compileCall(x *callExpr, cols []column) (*cexpr, *verr) {
 			}
 			return mvOf(vs[start:min(end+1, n)])
 		}}, nil
-	case "KQL", "QSTR", "MATCH", "MATCH_PHRASE", "MULTI_MATCH", "TERM":
-		return nil, vfail(pos, "the sandbox does not support the full-text function [%s]", x.name)
+	case "JSON_EXTRACT":
+		return c.compileJSONExtract(x, args)
+	case "URL_DECODE", "FROM_BASE64":
+		if err := checks(1, 1, str); err != nil {
+			return nil, err
+		}
+		return c.scalar(pos, "keyword", args, func(v []any) any {
+			var out string
+			var err error
+			if x.name == "URL_DECODE" {
+				out, err = url.QueryUnescape(S(v[0]))
+			} else {
+				var b []byte
+				b, err = base64.StdEncoding.DecodeString(S(v[0]))
+				out = string(b)
+			}
+			if err != nil {
+				c.warn(pos, "java.lang.IllegalArgumentException: "+err.Error())
+				return nil
+			}
+			return out
+		}), nil
+	case "URL_ENCODE", "URL_ENCODE_COMPONENT", "TO_BASE64":
+		if err := checks(1, 1, str); err != nil {
+			return nil, err
+		}
+		return c.scalar(pos, "keyword", args, func(v []any) any {
+			switch x.name {
+			case "URL_ENCODE":
+				return url.QueryEscape(S(v[0]))
+			case "URL_ENCODE_COMPONENT":
+				return strings.ReplaceAll(url.QueryEscape(S(v[0])), "+", "%20")
+			}
+			return base64.StdEncoding.EncodeToString([]byte(S(v[0])))
+		}), nil
+	case "SPACE":
+		if err := checks(1, 1, num); err != nil {
+			return nil, err
+		}
+		return c.scalar(pos, "keyword", args, func(v []any) any {
+			n := I(v[0])
+			if n < 0 || n > 1<<20 {
+				c.warn(pos, "java.lang.IllegalArgumentException: Number parameter cannot be negative or too large")
+				return nil
+			}
+			return strings.Repeat(" ", int(n))
+		}), nil
+	case "MV_INTERSECTION", "MV_UNION":
+		if err := checks(2, 2); err != nil {
+			return nil, err
+		}
+		typ, err := c.unify(x, args[0].typ, args[1], 1)
+		if err != nil {
+			return nil, err
+		}
+		a, b, union := args[0], args[1], x.name == "MV_UNION"
+		return &cexpr{typ: typ, f: func(r []any) any {
+			av, bv := values(a.f(r)), values(b.f(r))
+			inB := map[any]bool{}
+			for _, v := range bv {
+				inB[hashKey(v)] = true
+			}
+			seen := map[any]bool{}
+			var out []any
+			add := func(v any) {
+				if k := hashKey(v); !seen[k] {
+					seen[k] = true
+					out = append(out, v)
+				}
+			}
+			for _, v := range av {
+				if union || inB[hashKey(v)] {
+					add(v)
+				}
+			}
+			if union {
+				for _, v := range bv {
+					add(v)
+				}
+			}
+			return mvOf(out)
+		}}, nil
+	case "IP_PREFIX":
+		if err := checks(3, 3, func(i int) *verr { return c.wantType(x, i, args[i], "ip", args[i].typ == "ip") }, num, num); err != nil {
+			return nil, err
+		}
+		return c.scalar(pos, "ip", args, func(v []any) any {
+			ip := v[0].(netip.Addr)
+			bits := I(v[1])
+			if ip.Is6() && !ip.Is4In6() {
+				bits = I(v[2])
+			}
+			if ip.Is4In6() {
+				ip = ip.Unmap()
+			}
+			if bits < 0 || int(bits) > ip.BitLen() {
+				c.warn(pos, "java.lang.IllegalArgumentException: Prefix length out of range")
+				return nil
+			}
+			p, err := ip.Prefix(int(bits))
+			if err != nil {
+				return nil
+			}
+			return p.Addr()
+		}), nil
+	case "DAY_NAME", "MONTH_NAME":
+		if err := checks(1, 1, dat); err != nil {
+			return nil, err
+		}
+		return c.scalar(pos, "keyword", args, func(v []any) any {
+			t := v[0].(time.Time).UTC()
+			if x.name == "DAY_NAME" {
+				return t.Weekday().String()
+			}
+			return t.Month().String()
+		}), nil
+	case "MV_ZIP":
+		if err := checks(2, 3, str, str, str); err != nil {
+			return nil, err
+		}
+		a, b := args[0], args[1]
+		var d *cexpr
+		if len(args) == 3 {
+			d = args[2]
+		}
+		return &cexpr{typ: "keyword", f: func(r []any) any {
+			av, bv := values(a.f(r)), values(b.f(r))
+			if len(av) == 0 || len(bv) == 0 {
+				return nil
+			}
+			sep := ","
+			if d != nil {
+				dv, ok := d.f(r).(string)
+				if !ok {
+					return nil
+				}
+				sep = dv
+			}
+			var out []any
+			for i := range max(len(av), len(bv)) {
+				switch {
+				case i < len(av) && i < len(bv):
+					out = append(out, S(av[i])+sep+S(bv[i]))
+				case i < len(av):
+					out = append(out, av[i])
+				default:
+					out = append(out, bv[i])
+				}
+			}
+			return mvOf(out)
+		}}, nil
+	case "MV_PERCENTILE":
+		if err := checks(2, 2, num, num); err != nil {
+			return nil, err
+		}
+		a, p := args[0], args[1]
+		typ := a.typ
+		return &cexpr{typ: typ, f: func(r []any) any {
+			vs, pv := values(a.f(r)), p.f(r)
+			if len(vs) == 0 || pv == nil {
+				return nil
+			}
+			pf := F(pv)
+			if pf < 0 || pf > 100 {
+				c.warn(pos, "java.lang.IllegalArgumentException: Percentile parameter must be a number between 0 and 100, found ["+fmt.Sprint(pv)+"]")
+				return nil
+			}
+			fs := make([]float64, len(vs))
+			for i, v := range vs {
+				fs[i] = F(v)
+			}
+			sort.Float64s(fs)
+			out := percentile(fs, pf)
+			if typ != "double" {
+				if f, ok := out.(float64); ok {
+					return int64(f)
+				}
+			}
+			return out
+		}}, nil
+	case "CATEGORIZE", "ST_X", "ST_Y", "ST_DISTANCE", "ST_INTERSECTS", "ST_DISJOINT", "ST_CONTAINS", "ST_WITHIN", "ST_ENVELOPE",
+		"TO_GEOPOINT", "TO_GEOSHAPE", "TO_CARTESIANPOINT", "TO_CARTESIANSHAPE", "TO_UNSIGNED_LONG", "TO_VERSION", "TO_AGGREGATE_METRIC_DOUBLE",
+		"TO_DATE_NANOS", "TO_DATEPERIOD", "TO_TIMEDURATION", "ST_CENTROID_AGG", "ST_EXTENT_AGG", "RATE":
+		return nil, vfail(pos, "the sandbox does not support the function [%s]", strings.ToLower(x.name))
+	case "MV_CONTAINS":
+		if err := checks(2, 2); err != nil {
+			return nil, err
+		}
+		if !comparable(args[0].typ, args[1].typ) {
+			return nil, vfail(pos, "second argument of [%s] must be [%s], found value [%s] type [%s]", c.text(x), args[0].typ, c.text(x.args[1]), args[1].typ)
+		}
+		super, sub := args[0], args[1]
+		return &cexpr{typ: "boolean", f: func(r []any) any {
+			want := values(sub.f(r))
+			have := map[any]bool{}
+			for _, h := range values(super.f(r)) {
+				have[hashKey(h)] = true
+			}
+			for _, w := range want {
+				if !have[hashKey(w)] {
+					return false
+				}
+			}
+			return true
+		}}, nil
 	}
 	return nil, vfail(pos, "Unknown function [%s]", strings.ToLower(x.name))
 }

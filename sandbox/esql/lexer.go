@@ -73,6 +73,12 @@ func lex(q string, off int) token {
 		for off < len(q) && (isIdentChar(q[off]) || (q[off] == '.' && off+1 < len(q) && (isIdentStart(q[off+1]) || isDigit(q[off+1])))) {
 			off++
 		}
+		// a.`b`.c: a quoted part inside a dotted name
+		if off+1 < len(q) && q[off] == '.' && q[off+1] == '`' {
+			if t := lex(q, off+1); t.kind == tIdent {
+				return token{kind: tIdent, s: q[start:off] + "." + t.s, pos: start, end: t.end, quoted: true}
+			}
+		}
 		return token{kind: tIdent, s: q[start:off], pos: start, end: off}
 	case c == '`':
 		var b strings.Builder

@@ -80,6 +80,13 @@ func parse(q string, params []Param) (cmds []command, err *Error) {
 	case p.tok.is("ROW"):
 		pos := p.advance().pos
 		p.cmds = append(p.cmds, &rowCmd{cmdAt{pos}, p.parseAssigns(false)})
+	case p.tok.is("SHOW"):
+		t := p.advance()
+		if !p.tok.is("INFO") {
+			p.mismatch("'info'")
+		}
+		p.advance()
+		p.cmds = append(p.cmds, &showInfoCmd{cmdAt{t.pos}})
 	case p.tok.kind == tIdent && sourceCommandsUnsupported[strings.ToUpper(p.tok.s)]:
 		p.fail(p.tok.pos, "the sandbox does not support the [%s] command", strings.ToUpper(p.tok.s))
 	default:
@@ -97,12 +104,11 @@ func parse(q string, params []Param) (cmds []command, err *Error) {
 
 func (p *parser) atEnd() bool { return p.tok.kind == tEOF }
 
-var sourceCommandsUnsupported = map[string]bool{"SHOW": true, "EXPLAIN": true, "METRICS": true, "TS": true, "META": true}
+var sourceCommandsUnsupported = map[string]bool{"EXPLAIN": true, "METRICS": true, "TS": true, "META": true}
 
 var processingUnsupported = map[string]bool{
-	"GROK": true, "ENRICH": true, "LOOKUP": true, "INLINESTATS": true, "CHANGE_POINT": true,
-	"FORK": true, "COMPLETION": true, "SAMPLE": true, "RERANK": true, "JOIN": true, "LEFT": true,
-	"RIGHT": true, "FUSE": true, "INSIST": true, "INLINE": true,
+	"CHANGE_POINT": true, "FORK": true, "COMPLETION": true, "RERANK": true, "JOIN": true, "LEFT": true,
+	"RIGHT": true, "FUSE": true, "INSIST": true,
 }
 
 func (p *parser) parseProcessing() command {
@@ -121,18 +127,17 @@ func (p *parser) parseProcessing() command {
 		return &evalCmd{cmdAt{t.pos}, p.parseAssigns(false)}
 	case "STATS":
 		p.advance()
-		c := &statsCmd{cmdAt: cmdAt{t.pos}}
-		if !p.tok.is("BY") && !p.tok.op("|") && !p.atEnd() {
-			c.aggs = p.parseAssigns(true)
+		return p.parseStats(t)
+	case "INLINESTATS":
+		p.advance()
+		return &inlineStatsCmd{*p.parseStats(t)}
+	case "INLINE":
+		p.advance()
+		if !p.tok.is("STATS") {
+			p.mismatch("'stats'")
 		}
-		if p.tok.is("BY") {
-			p.advance()
-			c.by = p.parseAssigns(false)
-		}
-		if len(c.aggs) == 0 && len(c.by) == 0 {
-			p.fail(t.pos, "At least one aggregation or grouping expression required in [%s]", strings.TrimSpace(p.q[t.pos:p.tok.pos]))
-		}
-		return c
+		p.advance()
+		return &inlineStatsCmd{*p.parseStats(t)}
 	case "SORT":
 		p.advance()
 		c := &sortCmd{cmdAt: cmdAt{t.pos}}
@@ -234,6 +239,29 @@ func (p *parser) parseProcessing() command {
 			c.sep = p.advance().s
 		}
 		return c
+	case "GROK":
+		p.advance()
+		return p.grokParse(t)
+	case "ENRICH":
+		return p.parseEnrich(t)
+	case "SAMPLE":
+		p.advance()
+		v := p.tok
+		if v.kind != tDec && v.kind != tInt {
+			p.mismatch("DECIMAL_LITERAL")
+		}
+		p.advance()
+		f, err := strconv.ParseFloat(v.s, 64)
+		if err != nil || f <= 0 || f >= 1 {
+			p.fail(v.pos, "invalid value for SAMPLE probability [%s], expecting a number between 0 and 1, exclusive", v.s)
+		}
+		return &sampleCmd{cmdAt{t.pos}, f}
+	case "LOOKUP":
+		p.advance()
+		if !p.tok.is("JOIN") {
+			p.mismatch("'join'")
+		}
+		return p.parseLookupJoin(t)
 	case "FROM", "ROW":
 		p.fail(t.pos, "mismatched input '%s' expecting {'dissect', 'drop', 'enrich', 'eval', 'grok', 'keep', 'limit', 'mv_expand', 'rename', 'sort', 'stats', 'where', 'lookup'}", t.s)
 	}
@@ -280,8 +308,19 @@ func (p *parser) rawList(ok func(byte) bool, allowString bool) []sourcePat {
 			}
 			out = append(out, sourcePat{name, start})
 		default:
+			var name strings.Builder
 			for off < len(p.q) && ok(p.q[off]) && !strings.HasPrefix(p.q[off:], "//") && !strings.HasPrefix(p.q[off:], "/*") {
+				name.WriteByte(p.q[off])
 				off++
+				// source.`as`.name: a quoted part inside a dotted name
+				if p.q[off-1] == '.' && off < len(p.q) && p.q[off] == '`' {
+					t := lex(p.q, off)
+					if t.kind != tIdent {
+						p.fail(off, "%s", t.err)
+					}
+					name.WriteString(t.s)
+					off = t.end
+				}
 			}
 			if off == start {
 				p.tok = lex(p.q, start)
@@ -290,7 +329,7 @@ func (p *parser) rawList(ok func(byte) bool, allowString bool) []sourcePat {
 				}
 				p.mismatch("{QUOTED_STRING, UNQUOTED_SOURCE}")
 			}
-			out = append(out, sourcePat{p.q[start:off], start})
+			out = append(out, sourcePat{name.String(), start})
 		}
 		next := skipSpace(p.q, off)
 		if next < len(p.q) && p.q[next] == ',' {
@@ -487,7 +526,19 @@ func (p *parser) parseComparison() expr {
 		p.fail(p.tok.pos, "mismatched input '=' expecting {<EOF>, '|', 'and', 'or', '==', '!=', '<', '<=', '>', '>=', ...} (use == to compare)")
 	}
 	if p.tok.op(":") {
-		p.fail(p.tok.pos, "the sandbox does not support the match operator [:]")
+		// field : "query" is MATCH(field, "query")
+		id, ok := l.(*identExpr)
+		if !ok {
+			p.mismatch("{<EOF>, '|', 'and', 'or', '==', '!=', '<', '<=', '>', '>='}")
+		}
+		p.advance()
+		r := p.parseAdd()
+		if _, lit := r.(*litExpr); !lit {
+			s, _ := r.span()
+			p.fail(s, "the match operator [:] takes a constant query, found [%s]", p.q[s:spanEnd(r)])
+		}
+		c := &callExpr{at: join(l, r), name: "MATCH", args: []expr{id, r}}
+		return c
 	}
 	return l
 }
@@ -530,6 +581,9 @@ func (p *parser) parseUnary() expr {
 	return p.parsePrimary()
 }
 
+// notUnits are the words that may follow a number in a query.
+var notUnits = map[string]bool{"WHERE": true, "ON": true, "WITH": true, "METADATA": true, "FIRST": true, "LAST": true, "APPEND_SEPARATOR": true}
+
 var spanUnits = map[string]string{
 	"millisecond": "ms", "milliseconds": "ms", "ms": "ms",
 	"second": "s", "seconds": "s", "sec": "s", "s": "s",
@@ -560,6 +614,11 @@ func (p *parser) parsePrimary() expr {
 				sp := makeSpan(v, u)
 				x = &litExpr{at{t.pos, e.end}, sp, sp.typ()}
 				break
+			}
+			// a number then a word is a time span to Elasticsearch's
+			// grammar, whatever the word
+			if w := strings.ToUpper(p.tok.s); !reservedWords[w] && !notUnits[w] {
+				p.fail(p.tok.pos, "Unexpected temporal unit: '%s'", p.tok.s)
 			}
 		}
 		typ := "integer"
@@ -630,6 +689,10 @@ func (p *parser) parsePrimary() expr {
 				v.pos, v.end = t.pos, e.end
 			}
 			x = inner
+			break
+		}
+		if t.s == "{" {
+			x = p.parseMap()
 			break
 		}
 		if t.s == "[" {
@@ -749,4 +812,110 @@ func intLit(i int64) *litExpr {
 		return &litExpr{val: i, typ: "long"}
 	}
 	return &litExpr{val: i, typ: "integer"}
+}
+
+func spanEnd(e expr) int {
+	_, end := e.span()
+	return end
+}
+
+// parseMap reads a function's options: {"key": constant, ...}.
+func (p *parser) parseMap() expr {
+	t := p.advance()
+	m := &mapExpr{}
+	m.pos = t.pos
+	for !p.tok.op("}") {
+		if p.tok.kind != tStr {
+			p.mismatch("QUOTED_STRING")
+		}
+		m.keys = append(m.keys, p.advance().s)
+		p.expectOp(":")
+		v := p.parseUnary()
+		l, ok := v.(*litExpr)
+		if !ok {
+			s, _ := v.span()
+			p.fail(s, "option values must be constants")
+		}
+		m.vals = append(m.vals, l)
+		if !p.tok.op(",") {
+			break
+		}
+		p.advance()
+	}
+	m.end = p.expectOp("}").end
+	return m
+}
+
+// parseStats reads what follows STATS: aggregates, then BY groups.
+func (p *parser) parseStats(t token) *statsCmd {
+	c := &statsCmd{cmdAt: cmdAt{t.pos}}
+	if !p.tok.is("BY") && !p.tok.op("|") && !p.atEnd() {
+		c.aggs = p.parseAssigns(true)
+	}
+	if p.tok.is("BY") {
+		p.advance()
+		c.by = p.parseAssigns(false)
+	}
+	if len(c.aggs) == 0 && len(c.by) == 0 {
+		p.fail(t.pos, "At least one aggregation or grouping expression required in [%s]", strings.TrimSpace(p.q[t.pos:p.tok.pos]))
+	}
+	return c
+}
+
+// rawWord reads an unquoted policy or index name at the current token.
+func (p *parser) rawWord(what string) (string, int) {
+	off := skipSpace(p.q, p.tok.pos)
+	start := off
+	for off < len(p.q) && isSourceChar(p.q[off]) && !strings.HasPrefix(p.q[off:], "//") && !strings.HasPrefix(p.q[off:], "/*") {
+		off++
+	}
+	if off == start {
+		p.mismatch(what)
+	}
+	p.tok = lex(p.q, off)
+	if p.tok.kind == tBad {
+		p.fail(p.tok.pos, "%s", p.tok.err)
+	}
+	return p.q[start:off], start
+}
+
+func (p *parser) parseEnrich(t token) command {
+	p.tok = lex(p.q, t.end)
+	c := &enrichCmd{cmdAt: cmdAt{t.pos}}
+	c.policy, c.policyPos = p.rawWord("ENRICH_POLICY_NAME")
+	if p.tok.is("ON") {
+		p.advance()
+		p.parseName()
+	}
+	if p.tok.is("WITH") {
+		p.advance()
+		for {
+			p.parseName()
+			if p.tok.op("=") {
+				p.advance()
+				p.parseName()
+			}
+			if !p.tok.op(",") {
+				break
+			}
+			p.advance()
+		}
+	}
+	return c
+}
+
+func (p *parser) parseLookupJoin(t token) command {
+	j := p.tok
+	p.tok = lex(p.q, j.end)
+	c := &lookupJoinCmd{cmdAt: cmdAt{t.pos}}
+	c.index, c.indexPos = p.rawWord("UNQUOTED_SOURCE")
+	p.expectKw("ON")
+	for {
+		c.on = append(c.on, p.parseName())
+		if !p.tok.op(",") {
+			break
+		}
+		p.advance()
+	}
+	return c
 }

@@ -314,6 +314,8 @@ func toKeyword(v any) (any, bool) {
 		return x.String(), true
 	case timeSpan:
 		return x.text, true
+	case sourceJSON:
+		return string(x), true
 	}
 	return nil, false
 }
@@ -348,6 +350,8 @@ func output(v any) any {
 		return x.String()
 	case timeSpan:
 		return x.text
+	case sourceJSON:
+		return json.RawMessage(x)
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return nil
