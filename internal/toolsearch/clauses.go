@@ -19,8 +19,12 @@ func clauses(text string) [][]string {
 		// correlation; "have" asks nothing.
 		text = strings.Join(ws[1:], " ")
 	}
-	for _, c := range clauseTexts(text) {
+	texts := clauseTexts(text)
+	for _, c := range texts {
 		ws := applyPhrases(queryWords(c))
+		if len(texts) > 1 && negated(ws) {
+			continue // "don't kill it, just freeze it" orders the freeze
+		}
 		kept := withoutPayload(ws)
 		out = append(out, splitAtWords(kept, clauseWords)...)
 		if len(kept) < len(ws) {
@@ -28,6 +32,17 @@ func clauses(text string) [][]string {
 		}
 	}
 	return out
+}
+
+// negated reports whether a clause starts by saying what not to do.
+func negated(ws []string) bool {
+	switch {
+	case len(ws) > 1 && ws[0] == "don" && ws[1] == "t", len(ws) > 1 && ws[0] == "do" && ws[1] == "not":
+		return true
+	case len(ws) > 0 && (ws[0] == "dont" || ws[0] == "never"):
+		return true
+	}
+	return false
 }
 
 // causatives open an order given through someone else: "have the

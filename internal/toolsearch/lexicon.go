@@ -57,6 +57,8 @@ var synonymGroups = []struct{ say, means string }{
 
 	// Creating and removing.
 	{"new start begin", "create"},
+	// Adding a thing that has no add_ tool creates it.
+	{"add", "create"},
 	{"clone duplicate copy", "copy duplicate"},
 	{"open", "status"},
 	{"attach link associate", "add attach"},
@@ -119,8 +121,15 @@ var synonymGroups = []struct{ say, means string }{
 	{"os", "operating system"},
 	{"permission permissions privilege privileges access rights admin administrator superuser", "role privilege"},
 	{"dataview", "data view"},
+	// Kubernetes runs agents as a DaemonSet from a manifest.
+	{"daemonset helm", "kubernetes manifest"},
+	{"yaml yml", "manifest download"},
+	// Freezing a process suspends it.
+	{"freeze frozen", "suspend"},
+	// Asking an agent or an assistant something is a conversation.
+	{"ask asking", "converse chat"},
 	// A shortened link is a short URL.
-	{"shorten shortened tinyurl permalink", "short url"},
+	{"shorten shortened tinyurl permalink shorturl", "short url"},
 	// APM marks deployments on a service's timeline as annotations.
 	{"deploy deployment rollout", "annotation deployment"},
 	{"sourcemap sourcemaps", "source map"},
@@ -176,6 +185,8 @@ var verbSenses = []struct{ say, means string }{
 	{"remove erase purge wipe drop discard destroy clear trash unlink detach unattach strip lift undo nuke retire decommission", "delete"},
 	{"configure customize customise", "configuration settings"},
 	{"shorten", "create"},
+	{"freeze", "suspend"},
+	{"ask", "converse chat"},
 	{"stop halt", "disable"},
 	// Letting something through is an exception to what would stop it.
 	{"whitelist allowlist exclude exempt carve trust", "create exception"},
@@ -221,6 +232,7 @@ var objectOrders = []struct{ order, object, means string }{
 var leadOrders = []struct{ lead, object, means string }{
 	{"move", "policy", "reassign agent"},
 	{"moving", "policy", "reassign agent"},
+	{"shift", "policy", "reassign agent"},
 }
 
 // phrases are idioms whose words mean something else apart; they are
@@ -305,6 +317,27 @@ var phrases = []struct{ from, to string }{
 	{"on the hook", "responsible"},
 	{"index pattern", "data view"},
 	{"short link", "short url"},
+	// What is in a list, a policy or a pack are its items.
+	{"whats in", "what items in"},
+	{"what s in", "what items in"},
+	{"what is in", "what items in"},
+	{"what are in", "what items in"},
+	// Contractions typed without their apostrophe.
+	{"whats", "what is"},
+	{"whos", "who is"},
+	{"wheres", "where is"},
+	{"hows", "how is"},
+	// Signing someone out ends their sessions.
+	{"log out", "invalidate sessions"},
+	{"sign out", "invalidate sessions"},
+	{"kick out", "invalidate sessions"},
+	{"uptime check", "synthetics monitor"},
+	{"uptime checks", "synthetics monitors"},
+	{"uptime monitor", "synthetics monitor"},
+	{"uptime monitors", "synthetics monitors"},
+	{"broken down", "breakdown"},
+	{"make a", "create a"},
+	{"make an", "create an"},
 	{"short links", "short urls"},
 	// Fleet's enrollment tokens are its enrollment API keys.
 	{"enrollment token", "enrollment key"},
@@ -339,13 +372,13 @@ const (
 		"mute unmute snooze silence isolate execute fix replace configure save kill terminate install " +
 		"upgrade import rotate acknowledge ack invoke stop halt pause email mail ping notify give hand " +
 		"nuke uninstall unenroll enroll grant revoke reset restart renew unpin dismiss generate recompute recalculate " +
-		"rerun unisolate unblock unsnooze cancel apply correlate backtest simulate rehearse shorten"
+		"rerun unisolate unblock unsnooze cancel apply correlate backtest simulate rehearse shorten freeze"
 	deleteVerbs = "delete remove erase purge wipe drop discard destroy clear unlink detach unattach strip trash lift undo retire decommission"
 	// nounVerbs order a change when they lead ("tag the case") but are
 	// ordinary nouns elsewhere ("what tags").
 	nounVerbs = "new tag label mark move release run trigger set put link write record note comment " +
 		"quarantine contain schedule pin copy clone duplicate block whitelist allowlist exclude exempt carve trust swap deploy sync favorite " +
-		"log jot build author craft draft"
+		"log jot build author craft draft shift ask"
 )
 
 // onlyNounVerbs are the nounVerbs that are no other kind of intent word.
@@ -529,7 +562,7 @@ func movedPeople(ws []string) []string {
 // particles are the phrasal verbs whose particle may come after their
 // object: "turn the pack off" is "turn off the pack".
 var particles = map[string][]string{"turn": {"off", "on"}, "switch": {"off", "on"}, "shut": {"down", "off"},
-	"take": {"off"}, "carve": {"out"}}
+	"take": {"off"}, "carve": {"out"}, "log": {"out"}, "sign": {"out"}, "kick": {"out"}}
 
 // joinParticles moves the particle of a phrasal verb that leads a clause
 // back to its verb, so that the phrases read it: "turn the pack off"

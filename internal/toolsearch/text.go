@@ -201,6 +201,8 @@ func americanSpelling(w string) string {
 var irregular = map[string]string{
 	"setting": "setting", "settings": "setting", "alerting": "alerting",
 	"env": "environment", "envs": "environment", "prod": "production", "perms": "permission", "creds": "credential",
+	"crit": "critical", "diag": "diagnostic", "diags": "diagnostic", "k8s": "kubernet", "sev": "severity",
+	"o11y": "observability",
 }
 
 // isPlural reports whether the plural rule would change w.

@@ -103,6 +103,10 @@ func TestPhrasesBecomeTheirMeaning(t *testing.T) {
 		// The source of logs narrows them down.
 		"check the proxy logs now": {"check", "the", "logs", "from", "proxy", "now"},
 		"search logs for evil":     {"search", "logs", "for", "evil"},
+		// Signing out, with the person before the particle.
+		"log bob out of kibana": {"invalidate", "sessions", "bob", "of", "kibana"},
+		"whats in the list":     {"what", "items", "in", "the", "list"},
+		"whats up":              {"what", "is", "up"},
 	} {
 		if got := applyPhrases(queryWords(in)); !slices.Equal(got, want) {
 			t.Errorf("applyPhrases(%q) = %q, want %q", in, got, want)

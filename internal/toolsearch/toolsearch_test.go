@@ -543,6 +543,17 @@ func TestUsedWordsLeanOnThemselves(t *testing.T) {
 	first(t, ix, "which hosts are riskiest", "list_risky_hosts")
 }
 
+// A clause saying what not to do orders nothing: the other clause does.
+func TestNegatedClauseOrdersNothing(t *testing.T) {
+	got := clauses("don't kill it, just freeze pid 9981")
+	if len(got) != 1 || got[0][0] != "just" {
+		t.Errorf("clauses = %q, want only the freeze", got)
+	}
+	if got := clauses("don't show closed cases"); len(got) != 1 {
+		t.Errorf("a request that is only a negation keeps its words: %q", got)
+	}
+}
+
 // A thing asked for by its name is searched for; one created with a name
 // is not.
 func TestNamedThingsAreSearched(t *testing.T) {

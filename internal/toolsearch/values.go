@@ -47,6 +47,8 @@ func valueKind(token string) string {
 		ext = lower[i+1:]
 	}
 	switch {
+	case strings.HasPrefix(lower, "/goto/") || strings.Contains(lower, "/goto/"):
+		return "shorturl" // Kibana's short links: /goto/<slug>
 	case strings.ContainsAny(t, "\\/") && len(t) > 1:
 		// A path: the file it ends with, or a folder.
 		if fileExtensions[ext] {

@@ -27,6 +27,7 @@ func TestValuesReadAsTheirKind(t *testing.T) {
 		{"doc abc from .ds-logs-endpoint.events.process-default", "doc abc from index"},
 		{"doc abc from logs-system.auth-default", "doc abc from index"},
 		{"version 8.15.0 of it", "version 8.15.0 of it"},
+		{"where does /goto/abc123 lead?", "where does shorturl lead?"},
 	} {
 		if got := withoutValues(tc.in); got != tc.want {
 			t.Errorf("withoutValues(%q) = %q, want %q", tc.in, got, tc.want)
