@@ -26,8 +26,11 @@ type Request struct {
 	Query       url.Values
 	Body        []byte // nil means no body
 	ContentType string // defaults to application/json when Body is set
-	APIVersion  string // elastic-api-version header; "" sends none
-	Space       string // overrides the configured space for this request
+	// Accept is the media types the caller reads; "" means JSON. Routes
+	// that stream (server-sent events) answer only what they are asked.
+	Accept     string
+	APIVersion string // elastic-api-version header; "" sends none
+	Space      string // overrides the configured space for this request
 	// Mutates marks requests that change Kibana state: the client refuses
 	// them in read-only mode.
 	Mutates bool
@@ -253,7 +256,11 @@ func (c *Client) once(ctx context.Context, r *Request, target string) (*Response
 		}
 		h.Set("Content-Type", ct)
 	}
-	h.Set("Accept", "application/json")
+	accept := r.Accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	h.Set("Accept", accept)
 	if c.userAgent != "" {
 		h.Set("User-Agent", c.userAgent)
 	}

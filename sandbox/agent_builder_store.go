@@ -78,6 +78,9 @@ func (k *Kibana) agentBuilderStoreRoutes() []route {
 		newRoute(http.MethodGet, "/api/agent_builder/conversations/{conversation_id}", k.getABConversation),
 		newRoute(http.MethodDelete, "/api/agent_builder/conversations/{conversation_id}", k.deleteABConversation),
 		newRoute(http.MethodPost, "/api/agent_builder/converse", k.converse),
+		newRoute(http.MethodPost, "/api/agent_builder/converse/async", k.converseStream),
+		newRoute(http.MethodPost, "/api/agent_builder/a2a/{agentId}", k.a2aMessage),
+		newRoute(http.MethodPost, "/api/agent_builder/mcp", k.agentBuilderMCP),
 		// The card's path ends in {agentId}.json: one segment.
 		newRoute(http.MethodGet, "/api/agent_builder/a2a/{card}", k.getAgentCard),
 	}
@@ -665,6 +668,18 @@ func (k *Kibana) converse(c *call) {
 	if !ok {
 		return
 	}
+	cv, round, _, ok := k.converseRound(c, body)
+	if !ok {
+		return
+	}
+	c.ok(map[string]any{"conversation_id": cv.id, "round_id": round["id"], "steps": round["steps"], "response": round["response"]})
+}
+
+// converseRound answers one checked converse body and records the round:
+// the conversation (created when the body names none), the round, and
+// whether the conversation is new. False when c was answered with an
+// error. converse, its streaming form and A2A share it.
+func (k *Kibana) converseRound(c *call, body map[string]any) (cv *abConversation, round map[string]any, created, ok bool) {
 	agentID := body["agent_id"].(string)
 	tools := []string{}
 	if agentID == abDefaultAgent {
@@ -673,29 +688,29 @@ func (k *Kibana) converse(c *call) {
 		tools = a.toolIDs
 	} else {
 		c.notFound(fmt.Sprintf("Agent %s not found", agentID))
-		return
+		return nil, nil, false, false
 	}
 	if id, ok := body["connector_id"].(string); ok && c.space.connectors.byID[id] == nil {
 		c.notFound(fmt.Sprintf("Connector %s not found", id))
-		return
+		return nil, nil, false, false
 	}
-	var cv *abConversation
 	if id, ok := body["conversation_id"].(string); ok {
 		if cv = abConversationOf(c, id); cv == nil {
-			return
+			return nil, nil, false, false
 		}
 		if cv.agentID != agentID {
 			c.badRequest(fmt.Sprintf("Conversation %s belongs to agent %s, not %s", id, cv.agentID, agentID))
-			return
+			return nil, nil, false, false
 		}
 	}
 	input := body["input"].(string)
-	round := k.answerRound(c, input, tools)
+	round = k.answerRound(c, input, tools)
 	if atts, ok := body["attachments"].([]any); ok {
 		round["input"].(map[string]any)["attachments"] = atts
 	}
 	now := k.now()
 	if cv == nil {
+		created = true
 		cv = &abConversation{id: k.newID(), agentID: agentID, title: abTitle(input), user: ruleUser(c), createdAt: now}
 		c.space.agentBuilder.conversations.put(cv.id, cv)
 	} else {
@@ -705,7 +720,7 @@ func (k *Kibana) converse(c *call) {
 	}
 	cv.updatedAt = now
 	cv.rounds = append(cv.rounds, round)
-	c.ok(map[string]any{"conversation_id": cv.id, "round_id": round["id"], "steps": round["steps"], "response": round["response"]})
+	return cv, round, created, true
 }
 
 // abTitle is a new conversation's title: its first message, shortened.

@@ -17,11 +17,9 @@ import (
 // search and workflow ones); the conversations users have with agents;
 // and the agents' A2A card. The data toolset runs the built-in platform
 // tools through execute internally (data_flows.go); these tools expose
-// the API as such.
-//
-// Left out: converse/async answers only server-sent events (converse
-// gives the same final answer), and the A2A task and MCP endpoints speak
-// their protocols' JSON-RPC to protocol clients, not a REST request.
+// the API as such. The routes that speak a protocol (the streaming
+// converse, A2A, MCP) are typed too; their flows are in
+// agent_builder_protocols.go.
 var agentBuilderOperations = []*operation.Operation{
 	{
 		Name:        "list_ai_agents",
@@ -233,6 +231,59 @@ var agentBuilderOperations = []*operation.Operation{
 		Examples: []string{
 			`{"input":"How many events per category are in logs-*?"}`,
 			`{"input":"Count the failed logins per host.","agent_id":"` + sandboxAgentID + `","conversation_id":"` + sandboxConversationID + `","attachments":[{"type":"text","data":{"content":"Ticket SOC-1182: many lockouts on ws-0142."}}],"space_id":"soc"}`,
+		},
+	},
+	{
+		Name:        "stream_ai_agent_conversation",
+		Title:       "Stream AI agent conversation",
+		Description: "Converse with an agent through its streaming route and answer what the stream said: conversation id, reasoning and tool-call steps, the assembled message. Same arguments as converse_with_ai_agent.",
+		Toolset:     "agent_builder",
+		Method:      http.MethodPost,
+		Path:        "/api/agent_builder/converse/async",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
+		OpenWorld:   true,
+		Admin:       true,
+		Input:       ConverseStreamInput{},
+		Examples: []string{
+			`{"input":"How many events per category are in logs-*?"}`,
+			`{"input":"Count the failed logins per host.","agent_id":"` + sandboxAgentID + `","conversation_id":"` + sandboxConversationID + `","space_id":"soc"}`,
+		},
+	},
+	{
+		Name:        "send_agent_to_agent_message",
+		Title:       "Send A2A message to AI agent",
+		Description: "Send a text message to an agent over the A2A protocol (JSON-RPC message/send), as another agent would, and answer its reply: task state, text, context id to continue.",
+		Toolset:     "agent_builder",
+		Method:      http.MethodPost,
+		Path:        "/api/agent_builder/a2a/{agentId}",
+		APIVersion:  operation.V20231031,
+		Effect:      operation.Writes,
+		OpenWorld:   true,
+		Admin:       true,
+		Input:       A2AMessageInput{},
+		Examples: []string{
+			`{"agentId":"` + defaultAgentID + `","message":"How many events per category are in logs-*?"}`,
+			`{"agentId":"` + sandboxAgentID + `","message":"Count the failed logins per host.","context_id":"` + sandboxConversationID + `","space_id":"soc"}`,
+		},
+	},
+	{
+		Name:        "call_agent_builder_mcp",
+		Title:       "Call Agent Builder MCP server",
+		Description: "Talk to Kibana's own MCP server: tools/list shows the agent tools it offers, tools/call runs one. A workflow tool can change data.",
+		Toolset:     "agent_builder",
+		Method:      http.MethodPost,
+		Path:        "/api/agent_builder/mcp",
+		APIVersion:  operation.V20231031,
+		// tools/call runs any agent tool, workflow ones included; and a
+		// read declared on this POST would open the route to every
+		// message in read-only mode, tools/call too.
+		Effect: operation.Writes,
+		Admin:  true,
+		Input:  AgentBuilderMCPInput{},
+		Examples: []string{
+			`{"method":"tools/list"}`,
+			`{"method":"tools/call","name":"platform.core.execute_esql","arguments":{"query":"FROM logs-* | STATS n = COUNT(*) BY event.category | SORT n DESC"},"space_id":"soc"}`,
 		},
 	},
 	{

@@ -24,8 +24,8 @@ func TestAgentBuilderExamplesSucceed(t *testing.T) {
 			}
 		}
 	}
-	if n != 16 {
-		t.Errorf("%d agent_builder tools, want 16", n)
+	if n != 19 {
+		t.Errorf("%d agent_builder tools, want 19", n)
 	}
 }
 
@@ -162,6 +162,9 @@ func TestAgentBuilderAnnotationsAndAdmin(t *testing.T) {
 		"delete_ai_agent_tool":         {false, true, true, false},
 		"converse_with_ai_agent":       {false, false, false, true},
 		"delete_ai_agent_conversation": {false, true, true, false},
+		"stream_ai_agent_conversation": {false, false, false, true},
+		"send_agent_to_agent_message":  {false, false, false, true},
+		"call_agent_builder_mcp":       {false, false, false, false},
 	} {
 		a := mustLookup(t, name).Annotations()
 		got := [4]bool{*a.ReadOnlyHint, *a.DestructiveHint, *a.IdempotentHint, *a.OpenWorldHint}
@@ -174,6 +177,8 @@ func TestAgentBuilderAnnotationsAndAdmin(t *testing.T) {
 			continue
 		}
 		manage := strings.Contains(op.Name, "create_") || strings.Contains(op.Name, "update_") || op.Name == "delete_ai_agent" || op.Name == "delete_ai_agent_tool"
+		// The protocol routes are for protocol clients: named, not default.
+		manage = manage || op.Path == "/api/agent_builder/converse/async" || op.Path == "/api/agent_builder/a2a/{agentId}" || op.Path == "/api/agent_builder/mcp"
 		if op.Admin != manage {
 			t.Errorf("%s: Admin = %v, want %v", op.Name, op.Admin, manage)
 		}
