@@ -32,7 +32,7 @@ var omitted = []struct {
 		reason:  "the Agent Builder tools these run (search, ES|QL, mappings, documents) use no LLM connector",
 	},
 	{
-		tools:   []string{"converse_with_ai_agent"},
+		tools:   []string{"converse_with_ai_agent", "stream_ai_agent_conversation"},
 		members: []string{"browser_api_tools", "capabilities"},
 		reason:  "for Kibana's chat UI: tools that run in the browser, and rendering tables as visualizations",
 	},
