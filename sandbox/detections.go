@@ -1300,7 +1300,7 @@ func hostFields(name, ip, family string) map[string]any {
 	case "linux":
 		os = map[string]any{"family": "ubuntu", "name": "Ubuntu", "platform": "ubuntu", "type": "linux", "version": "22.04.4 LTS (Jammy Jellyfish)"}
 	}
-	return map[string]any{"name": name, "hostname": name, "ip": []any{ip}, "os": os}
+	return map[string]any{"name": name, "hostname": name, "id": stableUUID("host/" + name), "ip": []any{ip}, "os": os}
 }
 
 func bruteForceEvent(c alertCast, i int, rng *rand.Rand) alertEvent {
