@@ -81,17 +81,19 @@ func (g *evGen) cloud(c alertCast, alerts []storyAlert) {
 				"operation_name": op, "category": "AuditLogs", "result_signature": "None", "identity": "Microsoft Graph",
 				"properties": map[string]any{
 					"activity_display_name": op, "category": "UserManagement", "result": "success", "correlation_id": stableUUID(fmt.Sprint("corr/", c.domain, i)),
-					"tenantId":           stableUUID("tenant/" + c.domain),
-					"initiated_by":       map[string]any{"user": map[string]any{"userPrincipalName": upn(c, "it-admin"), "id": stableUUID("aad/" + c.domain + "/it-admin"), "ipAddress": officeIP()}},
-					"target_resources":   map[string]any{"0": map[string]any{"display_name": target, "type": "User", "id": stableUUID("aad/" + c.domain + "/" + target), "user_principal_name": upn(c, target)}},
+					"tenantId":     stableUUID("tenant/" + c.domain),
+					"initiated_by": map[string]any{"user": map[string]any{"userPrincipalName": upn(c, "it-admin"), "id": stableUUID("aad/" + c.domain + "/it-admin"), "ipAddress": officeIP()}},
+					"target_resources": map[string]any{"0": map[string]any{"display_name": target, "type": "User", "id": stableUUID("aad/" + c.domain + "/" + target), "user_principal_name": upn(c, target),
+						"modified_properties": map[string]any{"0": map[string]any{"display_name": "StsRefreshTokensValidFrom", "old_value": "[]", "new_value": `["` + at.Format(time.RFC3339) + `"]`}}}},
 					"additional_details": map[string]any{"key": "User-Agent", "value": browserUA},
+					"identity":           "Microsoft Graph", "userAgent": browserUA,
 				},
 			}},
 			"user":     map[string]any{"name": "it-admin", "id": stableUUID("aad/" + c.domain + "/it-admin")},
 			"event":    map[string]any{"category": []any{"iam"}, "type": []any{"change"}, "action": op, "outcome": "success"},
 			"cloud":    map[string]any{"provider": "azure"},
 			"message":  op + " " + upn(c, target),
-			"source":   map[string]any{"ip": officeIP()},
+			"source":   map[string]any{"ip": officeIP(), "as": map[string]any{"number": 64501, "organization": map[string]any{"name": "Corp ISP"}}},
 			"observer": map[string]any{"vendor": "Microsoft", "product": "Entra ID"},
 		})
 	}
@@ -110,7 +112,12 @@ func (g *evGen) cloud(c alertCast, alerts []storyAlert) {
 			g.trail(c, at, "AssumedRole", u, officeIP(), browserUA, "s3.amazonaws.com", "GetObject", region, map[string]any{"request_parameters": `{"bucketName":"` + strings.ToLower(c.domain) + `-reports","key":"2026/q4/summary.pdf"}`, "resources": map[string]any{"arn": "arn:aws:s3:::" + strings.ToLower(c.domain) + "-reports", "type": "AWS::S3::Bucket"}})
 		case 2:
 			g.trail(c, at, "AssumedRole", u, officeIP(), browserUA, "ec2.amazonaws.com", "DescribeInstances", region, map[string]any{"request_parameters": `{"instancesSet":{},"filterSet":{}}`})
-		default:
+		case 3:
+			if i%8 == 3 {
+				// AWS Backup acting for the account
+				g.trail(c, at, "AWSService", "", "backup.amazonaws.com", "backup.amazonaws.com", "kms.amazonaws.com", "Decrypt", region, map[string]any{"user_identity": map[string]any{"type": "AWSService", "invoked_by": "backup.amazonaws.com"}, "event_type": "AwsServiceEvent"})
+				continue
+			}
 			g.trail(c, at, "AssumedRole", "svc-backup", c.subnet+".2.12", "aws-sdk-go-v2/1.30.3", "s3.amazonaws.com", "PutObject", region, map[string]any{"request_parameters": `{"bucketName":"` + strings.ToLower(c.domain) + `-backups","key":"daily/` + at.Format("2006-01-02") + `.tar.zst"}`, "resources": map[string]any{"arn": "arn:aws:s3:::" + strings.ToLower(c.domain) + "-backups", "type": "AWS::S3::Bucket"}})
 		}
 	}
@@ -142,7 +149,7 @@ func (g *evGen) okta(c alertCast, at time.Time, user, ip, ua, action, result, re
 				"user_agent": map[string]any{"raw_user_agent": ua, "os": map[bool]string{true: "Unknown", false: "Windows 10"}[ua == sprayUA], "browser": map[bool]string{true: "UNKNOWN", false: "CHROME"}[ua == sprayUA]}},
 			"outcome":                map[string]any{"result": result},
 			"authentication_context": map[string]any{"authentication_step": 0, "external_session_id": stableUUID(fmt.Sprint("okta-s/", user, at.Unix()))[:24]},
-			"debug_context":          map[string]any{"debug_data": map[string]any{"request_uri": "/api/v1/authn", "dt_hash": sha256Of(ua + ip)[:64], "request_id": stableUUID(fmt.Sprint("okta-r/", user, at.UnixNano()))}},
+			"debug_context":          map[string]any{"debug_data": map[string]any{"request_uri": "/api/v1/authn", "dt_hash": sha256Of(ua + ip)[:64], "risk_level": map[bool]string{true: "MEDIUM", false: "LOW"}[ua == sprayUA], "risk_reasons": map[bool]string{true: "Anomalous Device, Anomalous Location", false: ""}[ua == sprayUA], "request_id": stableUUID(fmt.Sprint("okta-r/", user, at.UnixNano()))}},
 			"security_context":       map[string]any{"is_proxy": ua == sprayUA, "as": map[string]any{"number": 64500 + len(ip)%20}},
 			"transaction":            map[string]any{"type": "WEB"},
 		},
@@ -173,6 +180,10 @@ func (g *evGen) signin(c alertCast, at time.Time, user, ip, ua, app string, code
 		outcome, desc = "failure", "Error validating credentials due to invalid username or password."
 	}
 	id := stableUUID("aad/" + c.domain + "/" + user)
+	var mfa any
+	if code == 0 {
+		mfa = map[string]any{"auth_method": "Mobile app notification"}
+	}
 	g.add("azure.signinlogs", at, "", map[string]any{
 		"azure": map[string]any{"tenant_id": stableUUID("tenant/" + c.domain), "signinlogs": map[string]any{
 			"category": "SignInLogs", "operation_name": "Sign-in activity", "result_signature": map[bool]string{true: "SUCCESS", false: "FAILURE"}[code == 0],
@@ -185,7 +196,7 @@ func (g *evGen) signin(c alertCast, at time.Time, user, ip, ua, app string, code
 				"authentication_requirement": "singleFactorAuthentication", "authentication_protocol": "none", "is_interactive": true,
 				"conditional_access_status": "notApplied", "risk_state": "none", "risk_detail": "none", "client_credential_type": "none",
 				"correlation_id": stableUUID(fmt.Sprint("aadc/", user, at.UnixNano())), "session_id": stableUUID(fmt.Sprint("aads/", user, at.Unix()/3600)),
-				"original_request_id": stableUUID(fmt.Sprint("aadr/", user, at.UnixNano())),
+				"original_request_id": stableUUID(fmt.Sprint("aadr/", user, at.UnixNano())), "mfa_detail": mfa,
 			},
 		}},
 		"user":       map[string]any{"name": upn(c, user), "id": id},
@@ -217,8 +228,11 @@ func (g *evGen) trail(c alertCast, at time.Time, idType, user, ip, ua, provider,
 	for k, v := range extra {
 		ct[k] = v
 	}
+	if idType == "AWSService" {
+		arn, key = "", ""
+	}
 	bad := strings.Contains(ua, "aws-cli") && !strings.HasPrefix(ip, c.subnet)
-	g.add("aws.cloudtrail", at, "", map[string]any{
+	rec := map[string]any{
 		"aws":        map[string]any{"cloudtrail": ct},
 		"cloud":      map[string]any{"provider": "aws", "region": region, "account": map[string]any{"id": account}},
 		"user":       map[string]any{"name": user, "id": stableUUID("iam/" + account + "/" + user)[:21]},
@@ -226,5 +240,10 @@ func (g *evGen) trail(c alertCast, at time.Time, idType, user, ip, ua, provider,
 		"user_agent": map[string]any{"original": ua},
 		"event":      map[string]any{"category": []any{"cloud"}, "type": []any{"info"}, "action": action, "outcome": "success", "provider": provider},
 		"message":    fmt.Sprintf("%s %s by %s", provider, action, arn),
-	})
+	}
+	if idType == "AWSService" {
+		delete(rec, "user")
+		rec["message"] = fmt.Sprintf("%s %s by %s", provider, action, ip)
+	}
+	g.add("aws.cloudtrail", at, "", rec)
 }

@@ -38,6 +38,7 @@ var eventStreams = []struct{ name, dataset, module, agent string }{
 	{"logs-system.security-default", "system.security", "system", "filebeat"},
 	{"logs-windows.sysmon_operational-default", "windows.sysmon_operational", "windows", "filebeat"},
 	{"logs-windows.powershell_operational-default", "windows.powershell_operational", "windows", "filebeat"},
+	{"logs-system.syslog-default", "system.syslog", "system", "filebeat"},
 	{"logs-aws.cloudtrail-default", "aws.cloudtrail", "aws", "filebeat"},
 	{"logs-okta.system-default", "okta.system", "okta", "filebeat"},
 	{"logs-azure.signinlogs-default", "azure.signinlogs", "azure", "filebeat"},

@@ -165,6 +165,13 @@ func describeProcess(src map[string]any) {
 			p["Ext"] = map[string]any{"session_info": map[string]any{"logon_type": logon, "id": 1 + len(logon)}}
 		}
 	}
+	if d, _ := ds.(string); strings.HasPrefix(d, "endpoint.") || strings.HasPrefix(d, "windows.") {
+		for _, side := range []string{"source", "destination"} {
+			if m, ok := src[side].(map[string]any); ok && m["ip"] != nil && m["address"] == nil {
+				m["address"] = m["ip"]
+			}
+		}
+	}
 	if n, ok := src["network"].(map[string]any); ok {
 		if b, ok := n["bytes"]; ok {
 			// what each side sent: the request a fifth, the answer the rest
@@ -351,6 +358,48 @@ func (g *evGen) windows(c alertCast, alerts []storyAlert) {
 	g.windowsPowershell(c, by["suspicious-powershell"])
 	g.windowsRansomware(c, by["ransomware-behaviour"], by["brute-force-logins"])
 	g.windowsBackground(c)
+	g.linuxSession(c, by["brute-force-logins"])
+}
+
+// linuxSession: what the account the brute force won ran on the gateway,
+// in its interactive shell, as Defend for Linux reports it; and the
+// gateway's syslog.
+func (g *evGen) linuxSession(c alertCast, brute []storyAlert) {
+	host := hostFields(c.bruteHost, c.bruteIP, c.bruteOS)
+	for _, a := range brute {
+		if a.outcome != "success" {
+			continue
+		}
+		shell := "linux-shell-" + a.eventID
+		at := a.at.Add(4 * time.Second)
+		leader := map[string]any{"name": "bash", "pid": 41000, "entity_id": shell, "executable": "/usr/bin/bash"}
+		for j, cmd := range []string{"/usr/bin/bash", "/usr/bin/id", "/usr/bin/uname -a", "/usr/bin/cat /etc/passwd", "/usr/bin/sudo -l", "/usr/bin/ss -tnp", "/usr/bin/cat /home/" + a.user + "/.aws/credentials"} {
+			exe := strings.Fields(cmd)[0]
+			parent := map[string]any{"name": "bash", "pid": 41000, "entity_id": shell, "executable": "/usr/bin/bash"}
+			ent := entityID(g.rng)
+			if j == 0 {
+				parent, ent = map[string]any{"name": "sshd", "pid": 40990, "executable": "/usr/sbin/sshd"}, shell
+			}
+			g.add("endpoint.events.process", at.Add(time.Duration(j*(9+g.rng.IntN(20)))*time.Second), "", map[string]any{
+				"host": host, "user": map[string]any{"name": a.user},
+				"process": map[string]any{"name": exe[strings.LastIndexByte(exe, '/')+1:], "executable": exe, "command_line": cmd, "args": anyFields(cmd),
+					"pid": 41000 + j*7, "entity_id": ent, "interactive": true, "parent": parent, "session_leader": leader, "working_directory": "/home/" + a.user,
+					"tty": map[string]any{"char_device": map[string]any{"major": 136, "minor": 0}}},
+				"event":   map[string]any{"category": []any{"process"}, "type": []any{"start"}, "action": "exec", "outcome": "success"},
+				"message": "Endpoint process event: " + cmd,
+			})
+		}
+	}
+	lines := [][2]string{{"CRON", "(root) CMD (/usr/lib/sysstat/debian-sa1 1 1)"}, {"systemd", "Started Daily apt upgrade and clean activities."}, {"sshd", "Received disconnect from " + c.subnet + ".5.20 port 51234:11: disconnected by user"}, {"kernel", "[UFW BLOCK] IN=eth0 OUT= SRC=" + c.attackers[0] + " DST=" + c.bruteIP + " PROTO=TCP DPT=3389"}}
+	for i := range 16 {
+		l := lines[i%len(lines)]
+		g.add("system.syslog", g.now.Add(-time.Duration(g.rng.Int64N(int64(7*24*time.Hour)))), "", map[string]any{
+			"host": host, "process": map[string]any{"name": l[0], "pid": 200 + g.rng.IntN(30000)},
+			"log":     map[string]any{"syslog": map[string]any{"facility": map[string]any{"name": "daemon"}, "priority": 30}},
+			"event":   map[string]any{"category": []any{"host"}, "type": []any{"info"}},
+			"message": l[1],
+		})
+	}
 }
 
 // windowsPowershell: each encoded PowerShell as Security (4688), Sysmon
@@ -487,6 +536,19 @@ func (g *evGen) windowsRansomware(c alertCast, alerts, brute []storyAlert) {
 		from = c.subnet + ".0.1" // the gateway's inside address
 	}
 	g.logon(c, host, start.Add(-47*time.Minute), c.ransomUser, from, "Network", true)
+	// the logon the scheduled task was created over, 12 seconds before it
+	task0 := start.Add(-40 * time.Minute)
+	g.logon(c, host, task0.Add(-12*time.Second), c.ransomUser, from, "Network", true)
+	for _, d := range g.streams[streamOf("endpoint.events.process")] {
+		h, _ := d.src["host"].(map[string]any)
+		u, _ := d.src["user"].(map[string]any)
+		if h["name"] != c.fileServer || u["name"] != c.ransomUser || d.at.Before(task0.Add(-time.Minute)) {
+			continue
+		}
+		p := d.src["process"].(map[string]any)
+		p["Ext"] = map[string]any{"session_info": map[string]any{"logon_type": "Network", "client_address": from, "user_name": c.ransomUser,
+			"relative_logon_time": int(d.at.Sub(task0.Add(-12*time.Second)) / time.Second), "authentication_package": "NTLM", "id": 3}}
+	}
 	for j := range 3 {
 		g.logon(c, host, start.Add(-time.Duration(52-j)*time.Minute), c.ransomUser, from, "Network", false)
 	}
@@ -542,6 +604,34 @@ func (g *evGen) windowsBackground(c alertCast) {
 			g.logon(c, host, at, "svc-monitor", c.subnet+".0.20", "Network", i%7 != 0)
 		} else {
 			g.logon(c, host, at, w.user, "127.0.0.1", "Interactive", i%9 != 0)
+		}
+	}
+	modules := []string{`C:\Program Files\WindowsPowerShell\Modules\PSReadLine\2.0.0\PSReadLine.psm1`, `C:\Windows\system32\WindowsPowerShell\v1.0\Modules\Microsoft.PowerShell.Utility\Microsoft.PowerShell.Utility.psm1`, `C:\Program Files\WindowsPowerShell\Modules\PackageManagement\1.0.0.1\PackageManagement.psm1`}
+	for i, w := range hosts {
+		host := hostFields(w.host, w.ip, w.family)
+		at := g.now.Add(-time.Duration(g.rng.Int64N(week)))
+		user := w.user
+		if user == "SYSTEM" {
+			user = "svc-monitor"
+		}
+		// PowerShell loading its modules: script blocks from files
+		m := modules[i%len(modules)]
+		g.scriptBlock(c, host, at, user, 3000+g.rng.IntN(5000), "function Get-"+strings.TrimSuffix(m[strings.LastIndexByte(m, '\\')+1:], ".psm1")+"Option {\n    [CmdletBinding()]\n    param()\n    $script:Options.GetEnumerator() | Sort-Object Name\n}\nExport-ModuleMember -Function *", fmt.Sprint("sbm/", w.host, i), m)
+		// Defender scanning lsass, as Sysmon's process access logging sees it
+		g.sysmon(c, host, at.Add(time.Hour), 10, "Process accessed (rule: ProcessAccess)", "process", "", map[string]any{
+			"event":   map[string]any{"type": []any{"access"}},
+			"process": map[string]any{"name": "MsMpEng.exe", "executable": `C:\ProgramData\Microsoft\Windows Defender\Platform\4.18.24090.11-0\MsMpEng.exe`, "pid": 3900},
+		}, map[string]any{"SourceImage": `C:\ProgramData\Microsoft\Windows Defender\Platform\4.18.24090.11-0\MsMpEng.exe`, "TargetImage": `C:\Windows\system32\lsass.exe`, "GrantedAccess": "0x1000", "SourceProcessId": "3900", "TargetProcessId": "720"})
+		// Defend's DNS lookups
+		for _, name := range []string{"login.microsoftonline.com", "www.google.com", "outlook.office365.com"} {
+			g.add("endpoint.events.network", at.Add(time.Duration(g.rng.IntN(3600))*time.Second), "", map[string]any{
+				"host": host, "user": map[string]any{"name": user, "domain": c.domain},
+				"process": map[string]any{"name": "svchost.exe", "pid": 1420},
+				"dns":     map[string]any{"question": map[string]any{"name": name, "type": "A"}, "resolved_ip": []any{fmt.Sprintf("192.0.2.%d", 10+g.rng.IntN(120))}},
+				"network": map[string]any{"protocol": "dns"},
+				"event":   map[string]any{"category": []any{"network"}, "type": []any{"protocol", "info"}, "action": "lookup_result", "outcome": "success"},
+				"message": "Endpoint DNS event: " + name,
+			})
 		}
 	}
 	for i := range 24 {
