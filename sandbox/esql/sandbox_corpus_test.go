@@ -55,6 +55,7 @@ func TestRealCorpusAgainstSandbox(t *testing.T) {
 			ran++
 			if len(out.Values) > 0 {
 				found++
+				t.Logf("#%d %s: %d rows", i, strings.Fields(q)[1], len(out.Values))
 			}
 			continue
 		}
