@@ -77,7 +77,7 @@ func (g *evGen) cloud(c alertCast, alerts []storyAlert) {
 		op := []string{"Update user", "Add member to group", "Update application – Certificates and secrets management ", "Reset user password"}[i%4]
 		target := people[g.rng.IntN(len(people))]
 		g.add("azure.auditlogs", at, "", map[string]any{
-			"azure": map[string]any{"tenant_id": stableUUID("tenant/" + c.domain), "auditlogs": map[string]any{
+			"azure": map[string]any{"tenant_id": stableUUID("tenant/" + c.domain), "correlation_id": stableUUID(fmt.Sprint("corr/", c.domain, i)), "auditlogs": map[string]any{
 				"operation_name": op, "category": "AuditLogs", "result_signature": "None", "identity": "Microsoft Graph",
 				"properties": map[string]any{
 					"activity_display_name": op, "category": "UserManagement", "result": "success", "correlation_id": stableUUID(fmt.Sprint("corr/", c.domain, i)),
@@ -93,7 +93,7 @@ func (g *evGen) cloud(c alertCast, alerts []storyAlert) {
 			"event":    map[string]any{"category": []any{"iam"}, "type": []any{"change"}, "action": op, "outcome": "success"},
 			"cloud":    map[string]any{"provider": "azure"},
 			"message":  op + " " + upn(c, target),
-			"source":   map[string]any{"ip": officeIP(), "as": map[string]any{"number": 64501, "organization": map[string]any{"name": "Corp ISP"}}},
+			"source":   map[string]any{"ip": officeIP(), "geo": map[string]any{"country_name": "United States", "region_name": "Illinois", "city_name": "Chicago"}, "as": map[string]any{"number": 64501, "organization": map[string]any{"name": "Corp ISP"}}},
 			"observer": map[string]any{"vendor": "Microsoft", "product": "Entra ID"},
 		})
 	}
