@@ -1300,7 +1300,7 @@ func hostFields(name, ip, family string) map[string]any {
 	case "linux":
 		os = map[string]any{"family": "ubuntu", "name": "Ubuntu", "platform": "ubuntu", "type": "linux", "version": "22.04.4 LTS (Jammy Jellyfish)"}
 	}
-	return map[string]any{"name": name, "hostname": name, "ip": []any{ip}, "os": os}
+	return map[string]any{"name": name, "hostname": name, "id": stableUUID("host/" + name), "ip": []any{ip}, "os": os}
 }
 
 func bruteForceEvent(c alertCast, i int, rng *rand.Rand) alertEvent {
@@ -1377,12 +1377,21 @@ func powershellEvent(c alertCast, i int, rng *rand.Rand) alertEvent {
 			"process": map[string]any{
 				"name": "powershell.exe", "pid": 4000 + rng.IntN(4000), "executable": `C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe`,
 				"args": []any{"powershell.exe", "-nop", "-w", "hidden", "-enc", encoded}, "command_line": "powershell.exe -nop -w hidden -enc " + encoded,
-				"parent": map[string]any{"name": c.psParent, "pid": 1000 + rng.IntN(3000)},
+				"parent": map[string]any{"name": c.psParent, "pid": 1000 + rng.IntN(3000), "executable": knownExe[strings.ToLower(c.psParent)], "command_line": psParentCmd(c)},
 			},
 			"event": map[string]any{"category": []any{"process"}, "action": "start", "type": []any{"start"}, "outcome": "success", "dataset": "endpoint.events.process", "module": "endpoint"},
 			"agent": map[string]any{"type": "endpoint", "name": c.psHost},
 		},
 	}
+}
+
+// psParentCmd is the command line of the process that started the
+// encoded PowerShell, as the events show it (events_seed.go).
+func psParentCmd(c alertCast) string {
+	if strings.HasPrefix(c.psHost, "dc-") {
+		return `C:\Windows\system32\wbem\wmiprvse.exe -secured -Embedding`
+	}
+	return `"C:\Program Files\Microsoft Office\root\Office16\WINWORD.EXE" /n "C:\Users\` + c.psUser + `\AppData\Local\Microsoft\Windows\INetCache\Content.Outlook\Q7W2KD1X\Invoice_0423.docm" /o ""`
 }
 
 // powershellEncode is a command as -EncodedCommand takes it: UTF-16LE in

@@ -52,11 +52,14 @@ type esStream struct {
 
 // eventMapping types the event fields their values do not tell.
 func eventMapping() map[string]es.Kind {
-	m := map[string]es.Kind{"@timestamp": es.Date, "event.ingested": es.Date, "message": es.Text}
-	for _, f := range []string{"source.ip", "destination.ip", "host.ip"} {
+	m := map[string]es.Kind{"@timestamp": es.Date, "event.ingested": es.Date, "message": es.Text, "powershell.file.script_block_text": es.Text,
+		// Sysmon writes its UtcTime as text, which Winlogbeat keeps as a keyword
+		"winlog.event_data.UtcTime": es.Keyword}
+	for _, f := range []string{"source.ip", "destination.ip", "host.ip", "client.ip", "okta.client.ip", "dns.resolved_ip"} {
 		m[f] = es.IP
 	}
-	for _, f := range []string{"network.bytes", "source.port", "destination.port", "process.pid", "process.parent.pid", "http.response.status_code"} {
+	for _, f := range []string{"network.bytes", "source.port", "destination.port", "process.pid", "process.parent.pid", "http.response.status_code",
+		"source.bytes", "destination.bytes", "powershell.sequence", "powershell.total", "powershell.file.script_block_length"} {
 		m[f] = es.Long
 	}
 	return m

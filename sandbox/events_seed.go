@@ -32,6 +32,17 @@ var eventStreams = []struct{ name, dataset, module, agent string }{
 	{"logs-endpoint.events.file-default", "endpoint.events.file", "endpoint", "endpoint"},
 	{"logs-network_traffic.dns-default", "network_traffic.dns", "network_traffic", "packetbeat"},
 	{"logs-network_traffic.http-default", "network_traffic.http", "network_traffic", "packetbeat"},
+	// what real detection and hunting content reads besides (events_winlog.go, events_cloud.go)
+	{"logs-endpoint.events.registry-default", "endpoint.events.registry", "endpoint", "endpoint"},
+	{"logs-endpoint.events.library-default", "endpoint.events.library", "endpoint", "endpoint"},
+	{"logs-system.security-default", "system.security", "system", "filebeat"},
+	{"logs-windows.sysmon_operational-default", "windows.sysmon_operational", "windows", "filebeat"},
+	{"logs-windows.powershell_operational-default", "windows.powershell_operational", "windows", "filebeat"},
+	{"logs-system.syslog-default", "system.syslog", "system", "filebeat"},
+	{"logs-aws.cloudtrail-default", "aws.cloudtrail", "aws", "filebeat"},
+	{"logs-okta.system-default", "okta.system", "okta", "filebeat"},
+	{"logs-azure.signinlogs-default", "azure.signinlogs", "azure", "filebeat"},
+	{"logs-azure.auditlogs-default", "azure.auditlogs", "azure", "filebeat"},
 }
 
 // streamOf is the data stream a dataset is written to.
@@ -82,6 +93,8 @@ func (g *evGen) add(dataset string, at time.Time, id string, src map[string]any)
 			src["agent"] = map[string]any{"type": typ, "name": h["name"], "version": "8.17.3"}
 		}
 	}
+	identify(src)
+	describeProcess(src)
 	src["@timestamp"] = at.Format(es.DateFormat)
 	src["data_stream"] = map[string]any{"type": "logs", "dataset": dataset, "namespace": "default"}
 	src["ecs"] = map[string]any{"version": "8.11.0"}
@@ -185,6 +198,12 @@ func (k *Kibana) seedEvents() {
 		g := &evGen{rng: rand.New(rand.NewPCG(uint64(seed), 0xe7e475)), now: now, streams: map[string][]evDoc{}, seen: map[string]bool{}}
 		for _, s := range stories {
 			g.story(s.cast, s.alerts)
+		}
+		// The streams added later are drawn after the first six of every
+		// space, so that they did not move those.
+		for _, s := range stories {
+			g.windows(s.cast, s.alerts)
+			g.cloud(s.cast, s.alerts)
 		}
 		return newCluster(g)
 	}
