@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -175,28 +176,38 @@ func (p *stdioPeer) send(msg string) {
 // that came before it.
 func (p *stdioPeer) until(id int) (answer []byte, notes []string) {
 	p.t.Helper()
+	for {
+		msgID, method, line := p.next(fmt.Sprintf("answering %d", id))
+		switch {
+		case msgID != nil && *msgID == id:
+			return line, notes
+		case msgID == nil && method != "":
+			notes = append(notes, method)
+		}
+	}
+}
+
+// next reads the next JSON-RPC message: its id (nil for a notification),
+// its method and the line. It fails the test when the server stops or
+// says nothing for 20 seconds before what it was waiting for.
+func (p *stdioPeer) next(waitingFor string) (id *int, method string, line []byte) {
+	p.t.Helper()
 	timeout := time.After(20 * time.Second)
 	for {
 		select {
 		case line, ok := <-p.lines:
 			if !ok {
-				p.t.Fatalf("the server stopped before answering %d", id)
+				p.t.Fatalf("the server stopped before %s", waitingFor)
 			}
 			var msg struct {
 				ID     *int   `json:"id"`
 				Method string `json:"method"`
 			}
-			if json.Unmarshal(line, &msg) != nil {
-				continue
-			}
-			if msg.ID != nil && *msg.ID == id {
-				return line, notes
-			}
-			if msg.ID == nil {
-				notes = append(notes, msg.Method)
+			if json.Unmarshal(line, &msg) == nil {
+				return msg.ID, msg.Method, line
 			}
 		case <-timeout:
-			p.t.Fatalf("no answer %d", id)
+			p.t.Fatalf("nothing %s within 20s", waitingFor)
 		}
 	}
 }
@@ -264,26 +275,12 @@ func startStdio(t *testing.T, kib *playing) (peer *stdioPeer, logs *syncBuffer, 
 
 // initialize opens the session, and checks the server says its tool
 // list may change.
-// untilNote waits for a notification of method, failing the test when
-// none comes within 20 seconds or the server stops.
+// untilNote waits for a notification of method.
 func (p *stdioPeer) untilNote(method string) {
 	p.t.Helper()
-	timeout := time.After(20 * time.Second)
 	for {
-		select {
-		case line, ok := <-p.lines:
-			if !ok {
-				p.t.Fatalf("the server stopped before notifying %s", method)
-			}
-			var msg struct {
-				ID     *int   `json:"id"`
-				Method string `json:"method"`
-			}
-			if json.Unmarshal(line, &msg) == nil && msg.ID == nil && msg.Method == method {
-				return
-			}
-		case <-timeout:
-			p.t.Fatalf("no %s notification", method)
+		if msgID, m, _ := p.next("notifying " + method); msgID == nil && m == method {
+			return
 		}
 	}
 }
