@@ -247,7 +247,7 @@ var agentBuilderOperations = []*operation.Operation{
 		Input:       ConverseStreamInput{},
 		Examples: []string{
 			`{"input":"How many events per category are in logs-*?"}`,
-			`{"input":"Count the failed logins per host.","agent_id":"` + sandboxAgentID + `","conversation_id":"` + sandboxConversationID + `","space_id":"soc"}`,
+			`{"input":"Count the failed logins per host.","agent_id":"` + sandboxAgentID + `","conversation_id":"` + sandboxConversationID + `","connector_id":"` + sandboxGenAIConnectorSOC + `","attachments":[{"type":"text","data":{"content":"Ticket SOC-1182: many lockouts on ws-0142."},"id":"soc-1182","hidden":true}],"space_id":"soc"}`,
 		},
 	},
 	{
@@ -264,7 +264,7 @@ var agentBuilderOperations = []*operation.Operation{
 		Input:       A2AMessageInput{},
 		Examples: []string{
 			`{"agentId":"` + defaultAgentID + `","message":"How many events per category are in logs-*?"}`,
-			`{"agentId":"` + sandboxAgentID + `","message":"Count the failed logins per host.","context_id":"` + sandboxConversationID + `","space_id":"soc"}`,
+			`{"agentId":"` + sandboxAgentID + `","message":"Count the failed logins per host.","context_id":"` + sandboxConversationID + `","task_id":"` + sandboxConversationID + `","space_id":"soc"}`,
 		},
 	},
 	{

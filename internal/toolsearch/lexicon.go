@@ -522,13 +522,13 @@ var logNouns = setOf("logs", "log", "events", "traffic", "telemetry")
 // source narrows the logs down (see prepositions), so a request about
 // proxy logs asks for logs, not for Fleet's proxies.
 func sourcesOfLogs(ws []string) []string {
-	for i := 1; i < len(ws); i++ {
+	// From the third word: a source that opens the request is no source
+	// of anything before it.
+	for i := 2; i < len(ws); i++ {
 		prev := ws[i-1]
-		if !logNouns[ws[i]] || stopwords[prev] || intentWords()[prev] != noIntent || logNouns[prev] || i < 2 {
-			continue
+		if logNouns[ws[i]] && !stopwords[prev] && intentWords()[prev] == noIntent && !logNouns[prev] {
+			return slices.Concat(ws[:i-1], []string{ws[i], "from", prev}, ws[i+1:])
 		}
-		out := slices.Concat(ws[:i-1], []string{ws[i], "from", prev}, ws[i+1:])
-		return out
 	}
 	return ws
 }
